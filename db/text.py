@@ -1,0 +1,53 @@
+"""Text folding shared by search, sorting and label matching.
+
+Folding makes "Œnologue", "oenologue" and "ŒNOLOGUE" the same key, and "é" the same as "e",
+so the counselor can type without accents and still find the métier.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Ligatures and letters that Unicode decomposition does not split into base + accent.
+_SPECIAL = str.maketrans({
+    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o",
+    "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+_WORD = re.compile(r"[0-9a-z]+")
+_SLUG_JUNK = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip accents and ligatures (é→e, œ→oe, ç→c).
+
+    Returns "" for None. The result only contains ASCII letters, digits, spaces and the
+    punctuation that was already there.
+    """
+    if not text:
+        return ""
+    text = text.translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower()
+
+
+def words(text: str | None) -> list[str]:
+    """The folded alphanumeric words of ``text``; punctuation and symbols are dropped."""
+    return _WORD.findall(fold(text))
+
+
+def slug(text: str | None) -> str:
+    """A stable ASCII identifier fragment for ``text`` ("La mode me fait rêver" → "la-mode-me-fait-rever")."""
+    return _SLUG_JUNK.sub("-", fold(text)).strip("-")
+
+
+def sort_key(text: str | None) -> str:
+    """A key that orders names the French way in plain SQL/byte comparison.
+
+    Accents and case are ignored at the first level ("école" sorts with "ecole", before "étage"),
+    punctuation is ignored, and ties are broken on the original text so the order is total.
+    """
+    base = " ".join(words(text))
+    return f"{base}\x00{text or ''}"
