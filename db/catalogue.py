@@ -1,0 +1,222 @@
+"""The catalogue writer: plain records in, rows out. It never parses anything.
+
+:func:`upsert_records` stores one parsed file inside the caller's transaction: a métier
+whose id already exists is updated in place (same pk, lists replaced), a new one is
+inserted. Nomenclature entries a fiche mentions but the database lacks (a new interest
+label, an unknown sector text, a formation) are added, so nothing a fiche states is lost.
+Bulk Core statements are used on purpose: the 893 ONISEP fiches must import in about a second.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from db import nomenclature as nom
+from db.models import (AppMeta, FormationRow, InterestRow, Metier, MetierFormation, MetierInterest,
+                       MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut,
+                       MetierSynonym, RomeAppellationRow, SectorRow, StatutRow)
+from db.records import MetierRecord, Ref
+from db.text import fold, slug, sort_key
+
+_M = Metier.__table__
+_CHILD_TABLES = (MetierSynonym, MetierSection, MetierRome, MetierSector, MetierInterest,
+                 MetierStatut, MetierFormation, MetierRelated)
+
+
+@dataclass
+class WriteCounts:
+    """How many métiers a write created and updated."""
+
+    created: int = 0
+    updated: int = 0
+
+
+class _Nomenclatures:
+    """Ids already present per nomenclature table, filled lazily, plus rows to add."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[type, set[str]] = {}
+        self.pending: dict[type, dict[str, dict]] = defaultdict(dict)
+
+    def ensure(self, model: type, ident: str, **values: object) -> str:
+        if model not in self.known:
+            self.known[model] = set(self.session.execute(select(model.__table__.c.id)).scalars())
+        if ident not in self.known[model] and ident not in self.pending[model]:
+            self.pending[model][ident] = {"id": ident, **values}
+        return ident
+
+    def flush(self) -> None:
+        for model, rows in self.pending.items():
+            if rows:
+                self.session.execute(insert(model), list(rows.values()))
+                self.known[model].update(rows)
+        self.pending.clear()
+
+
+def upsert_records(session: Session, records: Iterable[MetierRecord], source_file: str,
+                   now: datetime | None = None) -> WriteCounts:
+    """Insert or update ``records`` in the current transaction (the caller commits)."""
+    now = now or datetime.now()
+    records = list(records)
+    nomenclatures = _Nomenclatures(session)
+    appellations = _appellations_by_code(session, records)
+    existing = _existing_pks(session, [r.id for r in records])
+    counts = WriteCounts()
+    children: dict[type, list[dict]] = defaultdict(list)
+    for record in records:
+        links = _links(record, nomenclatures)
+        values = _metier_values(record, links, appellations, source_file, now)
+        pk = existing.get(record.id)
+        if pk is None:
+            pk = session.execute(insert(Metier).values(**values)).inserted_primary_key[0]
+            existing[record.id] = pk
+            counts.created += 1
+        else:
+            session.execute(update(Metier).where(_M.c.pk == pk).values(**values))
+            for model in _CHILD_TABLES:
+                session.execute(delete(model).where(model.__table__.c.metier_pk == pk))
+            counts.updated += 1
+        for model, rows in links.items():
+            children[model].extend({"metier_pk": pk, "position": i, **row} for i, row in enumerate(rows))
+    nomenclatures.flush()
+    for model, rows in children.items():
+        if rows:
+            session.execute(insert(model), rows)
+    return counts
+
+
+def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update({ident: pk for ident, pk in session.execute(select(_M.c.id, _M.c.pk).where(_M.c.id.in_(chunk)))})
+    return found
+
+
+def _appellations_by_code(session: Session, records: list[MetierRecord]) -> dict[str, list[str]]:
+    """ROME job titles for the codes these records cite (empty until ROME is imported)."""
+    codes = sorted({code for r in records for code in r.rome_codes})
+    table = RomeAppellationRow.__table__
+    result: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(codes), 500):
+        query = select(table.c.rome_code, table.c.label).where(table.c.rome_code.in_(codes[start:start + 500]))
+        for code, label in session.execute(query):
+            result[code].append(label)
+    return result
+
+
+def _links(record: MetierRecord, nomenclatures: _Nomenclatures) -> dict[type, list[dict]]:
+    """The child rows of one record, with every referenced nomenclature entry ensured."""
+    links: dict[type, list[dict]] = {
+        MetierSynonym: [{"name": s.name, "label_f": s.label_f, "label_m": s.label_m} for s in record.synonyms],
+        MetierSection: [{"key": s.key, "title": s.title, "text": s.text} for s in record.sections],
+        MetierRome: [{"code": c, "is_legacy": False} for c in record.rome_codes]
+        + [{"code": c, "is_legacy": True} for c in record.legacy_rome_codes],
+        MetierSector: _sector_rows(record, nomenclatures),
+        MetierInterest: _interest_rows(record.interests, nomenclatures),
+        MetierStatut: _statut_rows(record.statuts, nomenclatures),
+        MetierFormation: _formation_rows(record.formations, nomenclatures),
+        MetierRelated: [{"related_id": r.id, "label": r.label} for r in record.related],
+    }
+    return links
+
+
+def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for ref in record.sectors:
+        sid, label = nom.match_sector(ref.label, ref.id)
+        kind = "onisep" if sid in nom.ONISEP_SECTOR_IDS else "rome" if sid.startswith(nom.ROME_SECTOR_PREFIX) else "autre"
+        if sid not in seen:
+            seen.add(sid)
+            nomenclatures.ensure(SectorRow, sid, label=label or sid, kind=kind)
+            rows.append({"sector_id": sid, "is_derived": False})
+    # Every fiche also belongs to the ROME grand domaine of its codes, so a fiche that
+    # states no sector still has a sector family.
+    for code in record.rome_codes:
+        sid = nom.rome_sector_id(code)
+        if sid not in seen and nom.sector_label(sid):
+            seen.add(sid)
+            nomenclatures.ensure(SectorRow, sid, label=nom.sector_label(sid), kind="rome")
+            rows.append({"sector_id": sid, "is_derived": True})
+    return rows
+
+
+def _interest_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
+    rows: list[dict] = []
+    for ref in refs:
+        iid, label = nom.match_interest(ref.label, ref.id)
+        if not label:
+            continue
+        if iid not in {r["interest_id"] for r in rows}:
+            nomenclatures.ensure(InterestRow, iid, label=label, group_label="Autres", is_onisep=False)
+            rows.append({"interest_id": iid})
+    return rows
+
+
+def _statut_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
+    rows: list[dict] = []
+    for ref in refs:
+        sid, label = nom.match_statut(ref.label, ref.id)
+        if label and sid not in {r["statut_id"] for r in rows}:
+            nomenclatures.ensure(StatutRow, sid, label=label)
+            rows.append({"statut_id": sid})
+    return rows
+
+
+def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
+    rows: list[dict] = []
+    for ref in refs:
+        label = ref.label.strip()
+        fid = ref.id or ("F." + slug(label))[:200]
+        if label and fid not in {r["formation_id"] for r in rows}:
+            nomenclatures.ensure(FormationRow, fid, label=label)
+            rows.append({"formation_id": fid})
+    return rows
+
+
+def _metier_values(record: MetierRecord, links: dict[type, list[dict]], appellations: dict[str, list[str]],
+                   source_file: str, now: datetime) -> dict:
+    level = nom.parse_level(record.level_text)
+    salary = record.salary
+    sectors = links[MetierSector]
+    names = [record.name, record.label_f, record.label_m]
+    names += [part for s in record.synonyms for part in (s.name, s.label_f, s.label_m)]
+    names += [label for code in record.rome_codes for label in appellations.get(code, [])]
+    body = [record.summary or ""] + [s.title + " " + s.text for s in record.sections]
+    return {
+        "id": record.id, "name": record.name, "label_f": record.label_f, "label_m": record.label_m,
+        "summary": record.summary, "level_text": record.level_text,
+        "level_code": level.code if level else None, "bac_plus": level.bac_plus if level else None,
+        "salary_min": salary.min_eur if salary else None, "salary_max": salary.max_eur if salary else None,
+        "salary_text": salary.text if salary else None, "salary_scope": salary.scope if salary else None,
+        "salary_career_min": salary.career_min_eur if salary else None,
+        "salary_career_max": salary.career_max_eur if salary else None,
+        "salary_year": salary.year if salary else None,
+        "salary_source_date": salary.source_date if salary else None,
+        "salary_country": salary.country if salary else None,
+        "riasec": record.riasec, "country": record.country or "FR", "nsf_code": record.nsf_code,
+        "main_sector_id": sectors[0]["sector_id"] if sectors else None, "same_as": record.same_as,
+        "source_kind": record.source_kind, "source_file": source_file, "source_date": record.source_date,
+        "licence": record.licence, "imported_at": now, "sort_key": sort_key(record.name),
+        "search_names": fold(" ".join(n for n in names if n)), "search_text": fold(" ".join(body)),
+    }
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """A value from ``app_meta`` (None when absent)."""
+    return session.execute(select(AppMeta.value).where(AppMeta.key == key)).scalar_one_or_none()
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Set a value in ``app_meta`` (in the caller's transaction)."""
+    if get_meta(session, key) is None:
+        session.execute(insert(AppMeta).values(key=key, value=value))
+    else:
+        session.execute(update(AppMeta).where(AppMeta.key == key).values(value=value))

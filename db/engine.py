@@ -1,0 +1,188 @@
+"""Where the database lives and how every connection to it is set up.
+
+Resolution order for the database: ``--db`` (URL or path) > ``ORIENTATION_DB`` > a SQLite
+file in the user data folder (platformdirs). SQLite connections get WAL, ``foreign_keys=ON``
+and a busy timeout; every transaction starts with ``BEGIN IMMEDIATE`` so two writers queue
+instead of failing half-way with "database is locked".
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from platformdirs import user_data_dir, user_log_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import DatabaseLocationError
+
+APP_NAME = "orientation"
+ENV_VAR = "ORIENTATION_DB"
+BUSY_TIMEOUT_MS = 15_000
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "davfs",
+              "fuse.davfs2", "ncpfs", "glusterfs", "ceph"}
+
+
+def data_dir() -> Path:
+    """The per-user folder holding the database and backups (created on demand)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """The per-user folder holding the error log."""
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """The database used when neither ``--db`` nor ``ORIENTATION_DB`` is given."""
+    return data_dir() / "orientation.sqlite"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """Turn ``--db`` / ``ORIENTATION_DB`` / the default into a SQLAlchemy URL.
+
+    A value containing "://" is taken as a URL; anything else is a file path. Raises
+    :class:`DatabaseLocationError` for a SQLite file on a network share or in a folder that
+    cannot be created.
+    """
+    value = db or os.environ.get(ENV_VAR) or str(default_db_path())
+    if "://" in value:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise DatabaseLocationError(f"adresse de base de données invalide : {value}") from exc
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            check_local_path(Path(url.database))
+        return value
+    path = Path(value).expanduser()
+    check_local_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseLocationError(
+            f"impossible de créer le dossier de la base de données « {path.parent} » : {exc.strerror}") from exc
+    return f"sqlite:///{path.resolve()}"
+
+
+def check_local_path(path: Path) -> None:
+    """Refuse a SQLite file on a network share: SQLite locking is unreliable there.
+
+    Detects UNC paths (``\\\\server\\share``, ``//server/share``) and, on Linux, folders
+    mounted from a network filesystem (NFS, SMB/CIFS, sshfs…).
+    """
+    text = str(path)
+    if text.startswith("\\\\") or text.startswith("//"):
+        raise DatabaseLocationError(_network_message(text))
+    fs_type = _mount_fs_type(path)
+    if fs_type in NETWORK_FS:
+        raise DatabaseLocationError(_network_message(text))
+
+
+def _network_message(path: str) -> str:
+    return (f"la base de données « {path} » est sur un partage réseau : SQLite peut y perdre des "
+            "données. Choisissez un dossier local de ce poste (option --db ou variable ORIENTATION_DB).")
+
+
+def _mount_fs_type(path: Path) -> str | None:
+    """The filesystem type of the mount holding ``path`` (Linux /proc/mounts), or None."""
+    try:
+        lines = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    target = str(path.expanduser().absolute())
+    best, best_type = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
+            best, best_type = mount, parts[2]
+    return best_type
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" hook below issues the BEGIN itself.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    # IMMEDIATE takes the write lock up front, so a write never fails mid-transaction.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _on_connect_no_fk(dbapi_conn: sqlite3.Connection, record: object) -> None:
+    _on_connect(dbapi_conn, record)
+    # Migrations rebuild tables (copy, drop, rename): with foreign keys on, dropping the old
+    # table would cascade-delete child rows. They are checked again after the migration.
+    dbapi_conn.execute("PRAGMA foreign_keys = OFF")
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """Create an engine for ``url`` with the SQLite connection settings described above.
+
+    ``foreign_keys=False`` is only for running migrations (see :mod:`db.migrate`).
+    """
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
+        event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open, migrated database: the engine and a session factory bound to it."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        """Release every connection (and the WAL) held by this process."""
+        self.engine.dispose()
+
+
+def open_database(db: str | None = None, *, load_starter: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database, then load the starter catalogue
+    when the catalogue is empty and ``load_starter`` is true. See :func:`resolve_url`."""
+    from db.migrate import upgrade_if_behind
+    from db.starter import ensure_nomenclatures, load_starter_catalogue
+
+    url = resolve_url(db)
+    engine = make_engine(url)
+    try:
+        upgrade_if_behind(url)
+        database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+        ensure_nomenclatures(database)
+        if load_starter:
+            load_starter_catalogue(database)
+    except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        engine.dispose()
+        raise DatabaseLocationError(f"la base de données est illisible ou endommagée : {exc}") from exc
+    return database

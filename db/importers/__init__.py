@@ -1,0 +1,82 @@
+"""Fiche parsers: bytes in, plain :mod:`db.records` out. They never touch the database.
+
+Each format registers a :class:`Format` with a ``sniff`` function that looks at the content
+(not only the file name) and a ``parse`` function. :func:`parse_bytes` picks the format,
+decodes the text safely and raises :class:`db.errors.FicheError` with a French reason when
+the file cannot be read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from db.errors import FicheError
+from db.records import ParsedFile
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the 12 MB ONISEP XML export fits five times over
+
+
+@dataclass(frozen=True)
+class Format:
+    """A fiche format: ``sniff(data, name)`` says whether it is this one; ``parse`` reads it."""
+
+    name: str
+    description: str  # French, shown in the "formats pris en charge" list
+    sniff: Callable[[bytes, str], bool]
+    parse: Callable[[bytes, str], ParsedFile]
+
+
+FORMATS: list[Format] = []
+
+
+def register(fmt: Format) -> Format:
+    """Add a format; formats registered first are tried first."""
+    FORMATS.append(fmt)
+    return fmt
+
+
+def supported_formats() -> str:
+    """The French list of supported formats, for error messages."""
+    return "; ".join(f.description for f in FORMATS)
+
+
+def detect_format(data: bytes, name: str) -> Format:
+    """The format of ``data`` (content first, file name as a hint), or FicheError."""
+    if not data.strip():
+        raise FicheError("fichier vide")
+    for fmt in FORMATS:
+        if fmt.sniff(data, name):
+            return fmt
+    raise FicheError(f"format non reconnu (formats pris en charge : {supported_formats()})")
+
+
+def parse_bytes(data: bytes, name: str) -> ParsedFile:
+    """Parse one file's content; raise FicheError (French reason) when it cannot be imported."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FicheError(
+            f"fichier trop volumineux ({len(data) // (1024 * 1024)} Mo ; limite : "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo)")
+    return detect_format(data, name).parse(data, name)
+
+
+def parse_path(path: Path) -> ParsedFile:
+    """Read and parse one file from disk (size checked before reading it whole)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FicheError(
+                f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; limite : "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} Mo)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FicheError(f"lecture impossible ({exc.strerror or exc})") from exc
+    return parse_bytes(data, path.name)
+
+
+def _load_builtin_formats() -> None:
+    # Imported for their side effect (register); order = detection priority.
+    from db.importers import project  # noqa: F401
+
+
+_load_builtin_formats()

@@ -1,0 +1,75 @@
+"""Run the Alembic migrations at start-up when the database is behind.
+
+Migrations run on a dedicated engine with foreign keys OFF (SQLite table rebuilds would
+otherwise cascade-delete child rows), inside one transaction, and are followed by
+``PRAGMA foreign_key_check``: a migration that would leave dangling rows is rolled back.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+
+from db.errors import UserError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for ``url`` without any .ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The latest revision the code knows."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_if_behind(url: str, revision: str = "head") -> bool:
+    """Upgrade the database at ``url`` to ``revision`` if it is behind. Returns True if it ran.
+
+    Raises :class:`UserError` when the database is newer than this version of the app.
+    """
+    from db.engine import make_engine
+
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+        script = ScriptDirectory.from_config(alembic_config(url))
+        target = script.get_current_head() if revision == "head" else revision
+        if current == target:
+            return False
+        if current is not None and script.get_revision(current) is None:
+            raise UserError("cette base de données a été créée par une version plus récente "
+                            "d'Orientation : mettez l'application à jour.")
+        with engine.begin() as conn:
+            config = alembic_config(url)
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            _check_foreign_keys(conn)
+        return True
+    finally:
+        engine.dispose()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if problems:
+        raise UserError(f"la mise à jour de la base a été annulée : {len(problems)} lien(s) incohérent(s)")

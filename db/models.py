@@ -1,0 +1,230 @@
+"""SQLAlchemy models of the catalogue (SQLAlchemy 2.0 typed mappings).
+
+The schema itself is created and changed only by the Alembic migrations in
+``db/migrations``; these classes must match the latest migration (a test checks it).
+Métiers use an integer surrogate key ``pk`` for fast joins and keep their stable public
+``id`` (``MET.n``, ``ORI.slug``…) unique beside it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+# ---------------------------------------------------------------- nomenclatures
+class LevelRow(Base):
+    """A level of study (see :data:`db.nomenclature.LEVELS`)."""
+
+    __tablename__ = "levels"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+    bac_plus: Mapped[int] = mapped_column(Integer, index=True)
+    level_2019: Mapped[int | None] = mapped_column(Integer)
+    level_1969: Mapped[str | None] = mapped_column(String(8))
+    be_equivalent: Mapped[str | None] = mapped_column(String(40))
+
+
+class InterestRow(Base):
+    """A centre d'intérêt: ONISEP ids (``T-IDEO2.*``) or our ``CI.*`` ids for newer labels."""
+
+    __tablename__ = "interests"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column("group_label", String(80), default="Autres")
+    is_onisep: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SectorRow(Base):
+    """A sector: ONISEP secteur (``T-IDEO2.*``), ROME grand domaine (``ROME.A``) or other (``SEC.*``)."""
+
+    __tablename__ = "sectors"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # "onisep" | "rome" | "autre"
+
+
+class StatutRow(Base):
+    """A statut (salarié, fonctionnaire…): ONISEP ``T-ITM.*`` or ``ST.*``."""
+
+    __tablename__ = "statuts"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class FormationRow(Base):
+    """A formation: ONISEP ``FOR.n`` when known, else ``F.<slug>`` derived from its label."""
+
+    __tablename__ = "formations"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+
+
+class RomeCodeRow(Base):
+    """A ROME 4.0 fiche (reference data from France Travail, not a métier of the catalogue)."""
+
+    __tablename__ = "rome_codes"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    label: Mapped[str | None] = mapped_column(Text)
+    grand_domaine: Mapped[str] = mapped_column(String(1))
+    domaine_code: Mapped[str | None] = mapped_column(String(3))
+    domaine_label: Mapped[str | None] = mapped_column(Text)
+    riasec_major: Mapped[str | None] = mapped_column(String(1))
+    riasec_minor: Mapped[str | None] = mapped_column(String(1))
+    parent_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    version: Mapped[str | None] = mapped_column(String(10))
+
+
+class RomeAppellationRow(Base):
+    """A ROME job title, used by search as a synonym of the métiers citing its code."""
+
+    __tablename__ = "rome_appellations"
+    code_ogr: Mapped[str] = mapped_column(String(12), primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    rome_code: Mapped[str] = mapped_column(String(5), index=True)
+
+
+# ---------------------------------------------------------------- métiers
+class Metier(Base):
+    """One métier fiche with its provenance. Search columns are denormalised on purpose."""
+
+    __tablename__ = "metiers"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    label_f: Mapped[str | None] = mapped_column(Text)
+    label_m: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    level_text: Mapped[str | None] = mapped_column(Text)  # as the source writes it
+    level_code: Mapped[str | None] = mapped_column(ForeignKey("levels.code"))
+    bac_plus: Mapped[int | None] = mapped_column(Integer)
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    salary_text: Mapped[str | None] = mapped_column(Text)
+    salary_scope: Mapped[str | None] = mapped_column(String(12))
+    salary_career_min: Mapped[int | None] = mapped_column(Integer)
+    salary_career_max: Mapped[int | None] = mapped_column(Integer)
+    salary_year: Mapped[int | None] = mapped_column(Integer)
+    salary_source_date: Mapped[str | None] = mapped_column(String(10))
+    salary_country: Mapped[str | None] = mapped_column(String(2))
+    riasec: Mapped[str | None] = mapped_column(String(6))
+    country: Mapped[str] = mapped_column(String(2), default="FR")
+    nsf_code: Mapped[str | None] = mapped_column(String(10))
+    main_sector_id: Mapped[str | None] = mapped_column(ForeignKey("sectors.id"))
+    same_as: Mapped[str | None] = mapped_column(String(200), index=True)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_file: Mapped[str | None] = mapped_column(Text)
+    source_date: Mapped[str | None] = mapped_column(String(10))
+    licence: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    sort_key: Mapped[str] = mapped_column(Text)
+    search_names: Mapped[str] = mapped_column(Text, default="")  # folded names, synonyms, ROME titles
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded description text
+
+    synonyms: Mapped[list[MetierSynonym]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierSynonym.position")
+    sections: Mapped[list[MetierSection]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierSection.position")
+    rome_links: Mapped[list[MetierRome]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierRome.position")
+    sector_links: Mapped[list[MetierSector]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierSector.position")
+    interest_links: Mapped[list[MetierInterest]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierInterest.position")
+    statut_links: Mapped[list[MetierStatut]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierStatut.position")
+    formation_links: Mapped[list[MetierFormation]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierFormation.position")
+    related_links: Mapped[list[MetierRelated]] = relationship(
+        cascade="all, delete-orphan", order_by="MetierRelated.position")
+
+    __table_args__ = (
+        Index("ix_metiers_bac_plus", "bac_plus"),
+        Index("ix_metiers_salary_min", "salary_min"),
+        Index("ix_metiers_sort_key", "sort_key"),
+        Index("ix_metiers_country", "country"),
+    )
+
+
+class _Child:
+    """Columns shared by the per-métier lists: owner and display order."""
+
+    metier_pk: Mapped[int] = mapped_column(ForeignKey("metiers.pk", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class MetierSynonym(_Child, Base):
+    __tablename__ = "metier_synonyms"
+    name: Mapped[str] = mapped_column(Text)
+    label_f: Mapped[str | None] = mapped_column(Text)
+    label_m: Mapped[str | None] = mapped_column(Text)
+
+
+class MetierSection(_Child, Base):
+    __tablename__ = "metier_sections"
+    key: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class MetierRome(_Child, Base):
+    __tablename__ = "metier_rome"
+    code: Mapped[str] = mapped_column(String(5), index=True)
+    is_legacy: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MetierSector(_Child, Base):
+    __tablename__ = "metier_sectors"
+    sector_id: Mapped[str] = mapped_column(ForeignKey("sectors.id"))
+    is_derived: Mapped[bool] = mapped_column(Boolean, default=False)  # from a ROME code, not stated
+    __table_args__ = (Index("ix_metier_sectors_sector", "sector_id", "metier_pk"),)
+
+
+class MetierInterest(_Child, Base):
+    __tablename__ = "metier_interests"
+    interest_id: Mapped[str] = mapped_column(ForeignKey("interests.id"))
+    __table_args__ = (Index("ix_metier_interests_interest", "interest_id", "metier_pk"),)
+
+
+class MetierStatut(_Child, Base):
+    __tablename__ = "metier_statuts"
+    statut_id: Mapped[str] = mapped_column(ForeignKey("statuts.id"))
+    __table_args__ = (Index("ix_metier_statuts_statut", "statut_id", "metier_pk"),)
+
+
+class MetierFormation(_Child, Base):
+    __tablename__ = "metier_formations"
+    formation_id: Mapped[str] = mapped_column(ForeignKey("formations.id"))
+
+
+class MetierRelated(_Child, Base):
+    __tablename__ = "metier_related"
+    related_id: Mapped[str | None] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- bookkeeping
+class ImportLog(Base):
+    """One imported file: what, when, how many fiches (provenance of the catalogue)."""
+
+    __tablename__ = "import_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_file: Mapped[str] = mapped_column(Text)
+    format_name: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AppMeta(Base):
+    """Key/value facts about this database (starter catalogue version, ROME version…)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+

@@ -1,0 +1,73 @@
+"""Plain data for the student's PDF report (bilan d'orientation).
+
+``db`` assembles a :class:`ReportData` from a student's session; ``reports`` turns it into PDF
+bytes. Everything here is already decided and written out in French (levels spelled out,
+salaries formatted, reasons in plain words): the renderer only lays it out. Private notes are
+never part of this structure, so they cannot reach a PDF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ReportInterest:
+    """A ticked centre d'intérêt, with the group it belongs to (for the profile chart)."""
+
+    label: str
+    group: str
+
+
+@dataclass
+class ReportMetier:
+    """One shortlisted métier as the student reads it."""
+
+    title: str  # the inclusive name, e.g. "infirmier/ère"
+    label_f: str
+    label_m: str
+    description: str
+    level: str  # written out: "bac + 2", "CAP ou équivalent", "non précisé"
+    salary: str  # formatted: "à partir de 1 850 € brut par mois", or "non précisé"
+    salary_source: str  # "Source : Onisep, 2025" / "fiche du projet, 2025"
+    sectors: list[str] = field(default_factory=list)
+    formations: list[str] = field(default_factory=list)  # 2–4 shown
+    reasons: list[str] = field(default_factory=list)  # why it fits, plain words
+    comment: str = ""  # the counselor's comment on the shortlist entry
+    source: str = ""  # "Source : Onisep (licence ODbL)", "Fiche du projet", …
+
+
+@dataclass
+class ComparisonRow:
+    """One line of the comparison table: a criterion and one value per compared métier."""
+
+    criterion: str
+    values: list[str]
+
+
+@dataclass
+class Comparison:
+    """The side-by-side comparison of 2–4 métiers (titles in column order)."""
+
+    titles: list[str]
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, nothing more (no private notes, no other student)."""
+
+    student_name: str  # "Prénom Nom"
+    student_class: str  # "3e B"
+    school: str
+    session_date: str  # written out: "21 novembre 2026"
+    counselor_name: str
+    counselor_structure: str  # "CIO de Lyon Centre"
+    counselor_contact: str  # how to reach the counselor / the CIO
+    interests: list[ReportInterest] = field(default_factory=list)
+    interest_profile: list[tuple[str, float]] = field(default_factory=list)  # (axis label, 0..1)
+    metiers: list[ReportMetier] = field(default_factory=list)
+    comparison: Comparison | None = None
+    next_steps: list[str] = field(default_factory=list)
+    student_note: str = ""
+    sources: list[str] = field(default_factory=list)  # "Source : Onisep (licence ODbL), données du 21/10/2025"
+    generated_on: str = ""  # written out date the PDF was made

@@ -1,0 +1,255 @@
+"""Catalogue search: criteria in, plain rows out. All filtering and sorting happens in SQL.
+
+This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). On another
+database the free-text criterion falls back to portable ``LIKE`` over the same folded text.
+
+Text matching ignores case and accents (é = e, œ = oe, ç = c) because both the indexed text
+and the query are folded by :func:`db.text.fold`; every query word must match the start of a
+word of the name, a synonym, a ROME job title or the description ("aide-soignant" finds
+"aide-soignante"). User input is never pasted into SQL or FTS syntax: words are extracted
+and quoted, so ``"``, ``*``, ``NEAR`` or ``-`` are just text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, exists, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from db.models import InterestRow, LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow
+from db.text import words
+
+SORTS = ("name", "salary", "level", "relevance", "sector", "source")
+
+_M = Metier.__table__
+_MS = MetierSector.__table__
+_MI = MetierInterest.__table__
+_MST = MetierStatut.__table__
+_L = LevelRow.__table__
+_S = SectorRow.__table__
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the counselor asks for. Empty/None fields do not filter.
+
+    - ``max_bac_plus``: keep fiches whose minimum level is at most this (CAP = −2, bac = 0,
+      bac + 2 = 2…); fiches whose level is unknown are left out.
+    - ``min_salary``: keep fiches whose starting salary (its lower figure) is at least this many
+      euros gross per month; fiches without a figure are left out unless ``include_no_salary``.
+    - ``sectors`` / ``statuts`` / ``countries``: any of the given ids.
+    - ``interests`` with ``interests_mode`` "any" (at least one) or "all" (every one).
+    - ``text``: free text, see the module docstring.
+    - ``sort``: one of :data:`SORTS`; "relevance" falls back to "name" without text.
+    """
+
+    text: str = ""
+    max_bac_plus: int | None = None
+    min_salary: int | None = None
+    include_no_salary: bool = False
+    sectors: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    interests_mode: str = "any"
+    statuts: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sort: str = "name"
+    descending: bool = False
+
+
+class MetierRow(NamedTuple):
+    """One line of the result table: plain values only."""
+
+    pk: int
+    id: str
+    name: str
+    label_f: str | None
+    label_m: str | None
+    level_label: str | None
+    bac_plus: int | None
+    salary_min: int | None
+    salary_max: int | None
+    sector_label: str | None
+    source_kind: str
+    country: str
+
+
+@dataclass
+class Facets:
+    """Counts for the current criteria: per sector id (ignoring the sector filter) and per
+    level code (ignoring the level filter), so the counselor sees what each choice would give."""
+
+    sectors: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ full-text index (SQLite)
+def create_fts(conn: Connection) -> None:
+    """Create the FTS5 index over métiers and the triggers that keep it in sync.
+
+    External-content table: the text lives in ``metiers.search_names`` / ``search_text``; the
+    triggers mirror every insert, update and delete, so the index cannot drift from the rows.
+    A migration that rebuilds ``metiers`` must call :func:`drop_fts` before and this after.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    for statement in (
+        "CREATE VIRTUAL TABLE metier_fts USING fts5(search_names, search_text, content='metiers', "
+        "content_rowid='pk', tokenize='unicode61 remove_diacritics 2')",
+        "CREATE TRIGGER metiers_fts_ai AFTER INSERT ON metiers BEGIN "
+        "INSERT INTO metier_fts(rowid, search_names, search_text) "
+        "VALUES (new.pk, new.search_names, new.search_text); END",
+        "CREATE TRIGGER metiers_fts_ad AFTER DELETE ON metiers BEGIN "
+        "INSERT INTO metier_fts(metier_fts, rowid, search_names, search_text) "
+        "VALUES ('delete', old.pk, old.search_names, old.search_text); END",
+        "CREATE TRIGGER metiers_fts_au AFTER UPDATE OF search_names, search_text ON metiers BEGIN "
+        "INSERT INTO metier_fts(metier_fts, rowid, search_names, search_text) "
+        "VALUES ('delete', old.pk, old.search_names, old.search_text); "
+        "INSERT INTO metier_fts(rowid, search_names, search_text) "
+        "VALUES (new.pk, new.search_names, new.search_text); END",
+        "INSERT INTO metier_fts(metier_fts) VALUES ('rebuild')",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def drop_fts(conn: Connection) -> None:
+    """Drop the FTS5 index and its triggers (see :func:`create_fts`)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for name in ("metiers_fts_ai", "metiers_fts_ad", "metiers_fts_au"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS metier_fts")
+
+
+def fts_query(user_text: str) -> str | None:
+    """The FTS5 query for user text: every folded word as a quoted prefix, all required.
+
+    Returns None when the text holds no word (e.g. ``"`` or ``--``), meaning "no text filter".
+    """
+    tokens = words(user_text)
+    if not tokens:
+        return None
+    return " ".join(f'"{token}"*' for token in tokens[:16])
+
+
+# ------------------------------------------------------------------ search
+def _uses_fts(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _filtered(session: Session, criteria: Criteria, columns: list[Any], *,
+              skip_sectors: bool = False, skip_level: bool = False) -> Select:
+    """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
+    query = select(*columns).select_from(_M)
+    conditions = []
+    match = fts_query(criteria.text)
+    if match is not None:
+        if _uses_fts(session):
+            fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
+            conditions.append(_M.c.pk.in_(fts_pks.bindparams(fts_match=match)))
+        else:
+            for token in words(criteria.text)[:16]:
+                pattern = f"%{token}%"
+                conditions.append(or_(_M.c.search_names.like(pattern), _M.c.search_text.like(pattern)))
+    if criteria.max_bac_plus is not None and not skip_level:
+        conditions.append(_M.c.bac_plus <= criteria.max_bac_plus)
+    if criteria.min_salary is not None:
+        enough = _M.c.salary_min >= criteria.min_salary
+        conditions.append(or_(enough, _M.c.salary_min.is_(None)) if criteria.include_no_salary else enough)
+    if criteria.sectors and not skip_sectors:
+        conditions.append(exists().where(_MS.c.metier_pk == _M.c.pk, _MS.c.sector_id.in_(criteria.sectors)))
+    if criteria.statuts:
+        conditions.append(exists().where(_MST.c.metier_pk == _M.c.pk, _MST.c.statut_id.in_(criteria.statuts)))
+    if criteria.countries:
+        conditions.append(_M.c.country.in_(criteria.countries))
+    if criteria.interests:
+        if criteria.interests_mode == "all":
+            conditions.extend(exists().where(_MI.c.metier_pk == _M.c.pk, _MI.c.interest_id == interest)
+                              for interest in dict.fromkeys(criteria.interests))
+        else:
+            conditions.append(exists().where(_MI.c.metier_pk == _M.c.pk,
+                                             _MI.c.interest_id.in_(criteria.interests)))
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def _order(session: Session, criteria: Criteria, query: Select) -> Select:
+    desc = criteria.descending
+    sort = criteria.sort if criteria.sort in SORTS else "name"
+    if sort == "relevance" and fts_query(criteria.text) is not None and _uses_fts(session):
+        rank = (select(literal_column("bm25(metier_fts, 10.0, 1.0)"))
+                .select_from(text("metier_fts"))
+                .where(text("metier_fts.rowid = metiers.pk"), text("metier_fts MATCH :fts_match"))
+                .scalar_subquery())
+        keys = [rank.desc() if desc else rank]
+    elif sort == "salary":
+        keys = [_M.c.salary_min.is_(None), _M.c.salary_min.desc() if desc else _M.c.salary_min]
+    elif sort == "level":
+        keys = [_M.c.bac_plus.is_(None), _M.c.bac_plus.desc() if desc else _M.c.bac_plus]
+    elif sort == "sector":
+        keys = [_S.c.label.is_(None), _S.c.label.desc() if desc else _S.c.label]
+    elif sort == "source":
+        keys = [_M.c.source_kind.desc() if desc else _M.c.source_kind]
+    else:
+        keys = []
+    name_key = _M.c.sort_key.desc() if desc and sort == "name" else _M.c.sort_key
+    return query.order_by(*keys, name_key, _M.c.pk)
+
+
+_ROW_COLUMNS = [_M.c.pk, _M.c.id, _M.c.name, _M.c.label_f, _M.c.label_m, _L.c.label, _M.c.bac_plus,
+                _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country]
+
+
+def search(session: Session, criteria: Criteria, *, limit: int | None = None,
+           offset: int = 0) -> list[MetierRow]:
+    """The métiers matching ``criteria`` in the requested order (``limit`` rows from ``offset``)."""
+    query = _filtered(session, criteria, _ROW_COLUMNS)
+    query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
+    query = _order(session, criteria, query)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    params = _params(criteria)
+    return [MetierRow(*row) for row in session.execute(query, params)]
+
+
+def count(session: Session, criteria: Criteria) -> int:
+    """How many métiers match ``criteria``."""
+    query = _filtered(session, criteria, [func.count()])
+    return int(session.execute(query, _params(criteria)).scalar_one())
+
+
+def facets(session: Session, criteria: Criteria) -> Facets:
+    """Per-sector and per-level counts for ``criteria`` (see :class:`Facets`)."""
+    params = _params(criteria)
+    base = _filtered(session, criteria, [_M.c.pk], skip_sectors=True).subquery()
+    sector_q = (select(_MS.c.sector_id, func.count(func.distinct(_MS.c.metier_pk)))
+                .where(_MS.c.metier_pk.in_(select(base.c.pk))).group_by(_MS.c.sector_id))
+    level_q = (_filtered(session, criteria, [_M.c.level_code, func.count()], skip_level=True)
+               .where(_M.c.level_code.is_not(None)).group_by(_M.c.level_code))
+    return Facets(sectors={sid: n for sid, n in session.execute(sector_q, params)},
+                  levels={code: n for code, n in session.execute(level_q, params)})
+
+
+def _params(criteria: Criteria) -> dict[str, str]:
+    match = fts_query(criteria.text)
+    return {"fts_match": match} if match is not None else {}
+
+
+def sectors_in_use(session: Session) -> list[tuple[str, str, int]]:
+    """(id, label, number of métiers) for every sector at least one métier has, by label."""
+    query = (select(_S.c.id, _S.c.label, func.count(_MS.c.metier_pk))
+             .join(_MS, _MS.c.sector_id == _S.c.id).group_by(_S.c.id, _S.c.label).order_by(_S.c.label))
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def interests_in_use(session: Session) -> list[tuple[str, str, str]]:
+    """(id, label, group) of every interest known to the database, ONISEP ones first."""
+    table = InterestRow.__table__
+    query = select(table.c.id, table.c.label, table.c.group_label).order_by(
+        table.c.is_onisep.desc(), table.c.label)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def with_sort(criteria: Criteria, sort: str, descending: bool = False) -> Criteria:
+    """A copy of ``criteria`` sorted another way."""
+    return replace(criteria, sort=sort, descending=descending)

@@ -1,0 +1,80 @@
+"""What a new database gets at first start: the nomenclatures and the bundled starter catalogue.
+
+The starter catalogue (``resources/catalogue/*.jsonl``) goes through exactly the same import
+path as any file a counselor imports (:func:`db.importing.write_parsed`); there is no second loader.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, update
+
+from db import nomenclature as nom
+from db.catalogue import get_meta, set_meta
+from db.engine import Database
+from db.errors import FicheError
+from db.importers import parse_bytes
+from db.models import InterestRow, LevelRow, Metier, SectorRow, StatutRow
+
+log = logging.getLogger(__name__)
+_NOMENCLATURE_KEY = "nomenclature_version"
+
+
+def catalogue_dir() -> Path:
+    """The folder holding the bundled starter catalogue files."""
+    return Path(str(resources.files("resources") / "catalogue"))
+
+
+def _nomenclature_rows() -> dict[type, list[dict]]:
+    return {
+        LevelRow: [{"code": lv.code, "label": lv.label, "bac_plus": lv.bac_plus, "level_2019": lv.level_2019,
+                    "level_1969": lv.level_1969, "be_equivalent": lv.be} for lv in nom.LEVELS],
+        InterestRow: [{"id": i.id, "label": i.label, "group_label": i.group, "is_onisep": i.id in nom.ONISEP_INTEREST_IDS}
+                      for i in nom.ALL_INTERESTS],
+        SectorRow: [{"id": sid, "label": label, "kind": "onisep"} for sid, label in nom.ONISEP_SECTORS]
+        + [{"id": nom.ROME_SECTOR_PREFIX + code, "label": label, "kind": "rome"}
+           for code, label in nom.ROME_GRANDS_DOMAINES],
+        StatutRow: [{"id": sid, "label": label} for sid, label in nom.STATUTS],
+    }
+
+
+def ensure_nomenclatures(database: Database) -> None:
+    """Insert or refresh the reference lists; skipped when they are already current."""
+    rows = _nomenclature_rows()
+    version = hashlib.sha1(repr(sorted((m.__tablename__, v) for m, v in rows.items())).encode()).hexdigest()
+    with database.read() as session:
+        if get_meta(session, _NOMENCLATURE_KEY) == version:
+            return
+    with database.write() as session:
+        for model, entries in rows.items():
+            key = next(iter(model.__table__.primary_key.columns))
+            present = set(session.execute(select(key)).scalars())
+            fresh = [e for e in entries if e[key.name] not in present]
+            if fresh:
+                session.execute(insert(model), fresh)
+            for entry in entries:
+                if entry[key.name] in present:
+                    session.execute(update(model).where(key == entry[key.name]).values(**entry))
+        set_meta(session, _NOMENCLATURE_KEY, version)
+
+
+def load_starter_catalogue(database: Database) -> int:
+    """Load the bundled catalogue when the database has no métier yet. Returns fiches written."""
+    from db.importing import write_parsed
+
+    with database.read() as session:
+        if session.execute(select(func.count()).select_from(Metier)).scalar_one():
+            return 0
+    written = 0
+    for path in sorted(catalogue_dir().glob("*.jsonl")):
+        try:
+            parsed = parse_bytes(path.read_bytes(), path.name)
+        except FicheError as exc:  # a broken bundled file is a bug: keep the others usable
+            log.error("starter catalogue file %s refused: %s", path.name, exc.message)
+            continue
+        result = write_parsed(database, parsed, f"catalogue de départ/{path.name}")
+        written += result.created + result.updated
+    return written
