@@ -88,7 +88,21 @@ def upsert_records(session: Session, records: Iterable[MetierRecord], source_fil
     for model, rows in children.items():
         if rows:
             session.execute(insert(model), rows)
+    link_same_jobs(session)
     return counts
+
+
+def link_same_jobs(session: Session) -> None:
+    """Let a fiche take precedence over the project's own fiche for the same job.
+
+    A project fiche names the ONISEP fiche of the same job in ``same_as``; once that fiche is
+    in the catalogue the project fiche is marked ``superseded_by`` it (and hidden by search),
+    so the counselor never sees two unrelated entries for one job.
+    """
+    targets = select(_M.c.id).scalar_subquery()
+    session.execute(update(Metier).where(_M.c.source_kind == "projet", _M.c.same_as.in_(targets),
+                                         _M.c.superseded_by.is_distinct_from(_M.c.same_as))
+                    .values(superseded_by=_M.c.same_as))
 
 
 def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:

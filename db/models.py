@@ -117,6 +117,7 @@ class Metier(Base):
     nsf_code: Mapped[str | None] = mapped_column(String(10))
     main_sector_id: Mapped[str | None] = mapped_column(ForeignKey("sectors.id"))
     same_as: Mapped[str | None] = mapped_column(String(200), index=True)
+    superseded_by: Mapped[str | None] = mapped_column(String(200), index=True)
     source_kind: Mapped[str] = mapped_column(String(20))
     source_file: Mapped[str | None] = mapped_column(Text)
     source_date: Mapped[str | None] = mapped_column(String(10))

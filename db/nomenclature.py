@@ -73,7 +73,8 @@ _WORDS = {
     "cap ou equivalent + 1 an": "cap+1",
     "bac ou equivalent": "bac", "bac": "bac", "baccalaureat": "bac", "bac pro": "bac",
     "cess": "bac", "bes": "bac+2", "bts": "bac+2", "but": "bac+3", "licence": "bac+3",
-    "bachelier": "bac+3", "licence professionnelle": "bac+3", "master": "bac+5",
+    "bachelier": "bac+3", "licence professionnelle": "bac+3", "licence pro": "bac+3", "master": "bac+5",
+    "dut": "bac+2", "deust": "bac+2", "bts ou equivalent": "bac+2", "diplome d ingenieur": "bac+5",
     "doctorat": "bac+8", "bac + 9 et plus": "bac+9",
 }
 _BAC_PLUS = re.compile(r"^bac\s*\+\s*(\d)(?:\s*(?:ans?|et plus))?$")

@@ -142,7 +142,8 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *,
               skip_sectors: bool = False, skip_level: bool = False) -> Select:
     """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
     query = select(*columns).select_from(_M)
-    conditions = []
+    # A fiche another source supersedes (the project's fiche once ONISEP's is imported) is hidden.
+    conditions = [_M.c.superseded_by.is_(None)]
     match = fts_query(criteria.text)
     if match is not None:
         if _uses_fts(session):
@@ -170,7 +171,7 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *,
         else:
             conditions.append(exists().where(_MI.c.metier_pk == _M.c.pk,
                                              _MI.c.interest_id.in_(criteria.interests)))
-    return query.where(and_(*conditions)) if conditions else query
+    return query.where(and_(*conditions))
 
 
 def _order(session: Session, criteria: Criteria, query: Select) -> Select:

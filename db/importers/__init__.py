@@ -77,6 +77,7 @@ def parse_path(path: Path) -> ParsedFile:
 def _load_builtin_formats() -> None:
     # Imported for their side effect (register); order = detection priority.
     from db.importers import project  # noqa: F401
+    from db.importers import onisep_md  # noqa: F401
 
 
 _load_builtin_formats()

@@ -1,0 +1,50 @@
+"""How values are written out for counselors, students and families (French conventions).
+
+Shared by the GUI, the command line and the PDF report so a salary or a source reads the same
+everywhere.
+"""
+from __future__ import annotations
+
+NBSP = "\u202f"  # narrow no-break space: the French thousands separator and before "€"
+
+SOURCE_LABELS = {
+    "projet": "Fiche du projet",
+    "onisep-md": "Onisep",
+    "onisep-xml": "Onisep",
+    "onisep-json": "Onisep",
+    "cidj": "CIDJ / Info jeunes",
+    "be-guide": "Guide des métiers (Belgique)",
+    "titre-pro": "Titre professionnel",
+}
+
+
+def format_euros(amount: int | float) -> str:
+    """ "1 850 €" with a narrow no-break space as thousands separator."""
+    whole = int(round(amount))
+    return f"{whole:,}".replace(",", NBSP) + NBSP + "€"
+
+
+def format_salary(low: int | None, high: int | None) -> str:
+    """ "à partir de 1 850 €", "1 600 – 4 000 €", or "non précisé"."""
+    if low is not None and high is not None and high != low:
+        return f"{format_euros(low)[:-2]} – {format_euros(high)}"
+    if low is not None:
+        return f"à partir de {format_euros(low)}"
+    if high is not None:
+        return f"jusqu'à {format_euros(high)}"
+    return "non précisé"
+
+
+def source_label(kind: str | None) -> str:
+    """The producer of a fiche as the counselor knows it ("Onisep", "Fiche du projet"…)."""
+    return SOURCE_LABELS.get(kind or "", kind or "inconnue")
+
+
+def source_attribution(kind: str | None) -> str:
+    """The attribution line required where a fiche's content is shown."""
+    label = source_label(kind)
+    if label == "Onisep":
+        return "Source : Onisep (licence ODbL)"
+    if label == "Fiche du projet":
+        return "Fiche du projet Orientation"
+    return f"Source : {label}"

@@ -1,0 +1,230 @@
+"""The ``orientation`` command: the GUI by default, headless sub-commands for everything else.
+
+This is the composition root (it may call ``db``, ``reports`` and the GUI); it holds no
+business rule. Qt is imported only when the GUI is asked for, so every sub-command works on a
+machine without a screen. Errors print one French line on stderr and exit non-zero; a bug
+is logged with its traceback to the log file and shown as a short French message.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import sys
+from typing import Callable, Sequence
+
+from db.errors import UserError
+
+log = logging.getLogger("orientation")
+
+# argparse's own messages ("usage:", "error:", …) in French: argparse looks up its module-level
+# ``_`` at call time, so replacing it translates every message without forking argparse.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (au choix : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+}
+argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 2 and one French line, never a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"Erreur : {message}\n(orientation --help pour l'aide)\n")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL|CHEMIN", default=argparse.SUPPRESS,
+                        help="base de données à utiliser (adresse SQLAlchemy ou chemin de fichier ; "
+                             "par défaut ORIENTATION_DB ou le dossier de données de l'utilisateur)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar (French help)."""
+    parser = _Parser(prog="orientation", description="Orientation — catalogue des métiers, entretiens "
+                     "et bilans. Sans commande : ouvre l'application.")
+    _add_db(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    imp = commands.add_parser("import", help="importer des fiches (fichiers ou dossiers)")
+    imp.add_argument("paths", nargs="+", metavar="CHEMIN", help="fichier ou dossier de fiches")
+    imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien enregistrer")
+    _add_db(imp)
+
+    search = commands.add_parser("search", help="chercher des métiers (mêmes critères que l'application)")
+    search.add_argument("--texte", default="", help="texte libre (sans tenir compte des accents)")
+    search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "bac + 2", "CAP", "bac"')
+    search.add_argument("--salaire-min", type=int, metavar="EUROS", help="salaire de début minimum (brut/mois)")
+    search.add_argument("--avec-salaire-inconnu", action="store_true",
+                        help="garder les fiches sans salaire chiffré")
+    search.add_argument("--secteur", action="append", default=[], help="secteur (identifiant ou nom ; répétable)")
+    search.add_argument("--interet", action="append", default=[],
+                        help="centre d'intérêt (identifiant ou libellé ; répétable)")
+    search.add_argument("--tous-les-interets", action="store_true",
+                        help="exiger tous les centres d'intérêt (par défaut : au moins un)")
+    search.add_argument("--statut", action="append", default=[], help="statut (ex. salarié ; répétable)")
+    search.add_argument("--pays", action="append", default=[], help="pays (FR, BE… ; répétable)")
+    search.add_argument("--tri", choices=["nom", "salaire", "niveau", "pertinence"], default="nom")
+    search.add_argument("--decroissant", action="store_true", help="ordre décroissant")
+    search.add_argument("--limite", type=int, help="nombre maximum de résultats")
+    search.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    _add_db(search)
+
+    export = commands.add_parser("export", help="exporter tout le catalogue")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    _add_db(export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``orientation`` command. Returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    _setup_logging()
+    handler = _COMMANDS.get(args.command or "", _run_gui)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: keep the traceback for us, show the user one French line
+        log.exception("unexpected error in command %s", args.command)
+        print(f"Erreur inattendue : le détail est dans le journal {_log_file()}", file=sys.stderr)
+        return 1
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from db.engine import open_database
+
+    return open_database(getattr(args, "db", None))
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from desktop.app import run
+
+    return run(getattr(args, "db", None))
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from db.importing import import_paths
+
+    database = _open(args)
+    summary = import_paths(database, args.paths, dry_run=args.dry_run)
+    if not summary.files:
+        raise UserError("aucun fichier à importer dans les chemins donnés")
+    for result in summary.files:
+        print(result.line())
+        for note in result.notes:
+            print(f"    – {note}")
+    print(summary.total_line())
+    return 1 if summary.refused else 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from db.criteria import criteria_from_args
+    from db.search import search
+
+    database = _open(args)
+    with database.read() as session:
+        criteria = criteria_from_args(session, args)
+        rows = search(session, criteria, limit=args.limite)
+        records = [_row_dict(row) for row in rows]
+    _print_records(records, args.format, _SEARCH_COLUMNS)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from db.export import EXPORT_FIELDS, export_catalogue
+
+    database = _open(args)
+    with database.read() as session:
+        records = export_catalogue(session)
+    _print_records(records, args.format, list(EXPORT_FIELDS))
+    return 0
+
+
+_SEARCH_COLUMNS = ["id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "secteur", "source", "pays"]
+
+
+def _row_dict(row) -> dict:  # type: ignore[no-untyped-def]
+    from db.format import source_label
+
+    return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
+            "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
+            "salaire_max": row.salary_max, "secteur": row.sector_label, "source": source_label(row.source_kind),
+            "pays": row.country}
+
+
+def _print_records(records: list[dict], fmt: str, columns: list[str]) -> None:
+    out = sys.stdout
+    if fmt == "json":
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: _csv_value(record.get(k)) for k in columns})
+    else:
+        out.write(_table(records))
+
+
+def _csv_value(value: object) -> object:
+    return " | ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def _table(records: list[dict]) -> str:
+    from db.format import format_salary
+
+    lines = [(r["nom"], r["niveau"] or "non précisé", format_salary(r["salaire_min"], r["salaire_max"]),
+              r["secteur"] or "", r["source"]) for r in records]
+    header = ("Métier", "Niveau d'études minimum", "Salaire de début", "Secteur", "Source")
+    widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]
+    buffer = io.StringIO()
+    for line in [header, tuple("-" * w for w in widths), *lines]:
+        buffer.write("  ".join(str(cell)[:w].ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+    buffer.write(f"{len(records)} métier(s)\n")
+    return buffer.getvalue()
+
+
+def _log_file() -> str:
+    from db.engine import log_dir
+
+    return str(log_dir() / "orientation.log")
+
+
+def _setup_logging() -> None:
+    from db.engine import log_dir
+
+    try:
+        log_dir().mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_dir() / "orientation.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(io.StringIO())  # no writable log folder: drop the log
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": _cmd_import, "search": _cmd_search, "export": _cmd_export,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

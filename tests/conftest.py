@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh database per test, the small test catalogue, ../shared paths."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).with_name("data")
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data, log or settings folders, nor ORIENTATION_DB."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("ORIENTATION_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "orientation.sqlite"
+
+
+@pytest.fixture
+def empty_db(db_path: Path):
+    """A migrated database with the nomenclatures but no métier."""
+    from db.engine import open_database
+
+    database = open_database(str(db_path), load_starter=False)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def mini_db(empty_db):
+    """The database holding the eight test fiches of tests/data/mini.jsonl."""
+    from db.importing import import_paths
+
+    summary = import_paths(empty_db, [DATA / "mini.jsonl"])
+    assert summary.refused == 0
+    return empty_db
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when ../shared is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared absent ({path}) : test sur données réelles ignoré")
+    return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

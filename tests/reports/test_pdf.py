@@ -1,0 +1,378 @@
+"""The PDF report, read back with pypdf: content, escaping, fonts, metadata, page numbers, determinism."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from db.report_data import Comparison, ComparisonRow, ReportData, ReportInterest, ReportMetier
+from reports.pdf import ReportRenderer, markup, plain, render_report
+
+ROOT = Path(__file__).resolve().parents[2]
+NBSP = "\u00a0"
+
+
+# --------------------------------------------------------------------------------------------
+# Sample data
+# --------------------------------------------------------------------------------------------
+def _metier(title: str, fem: str, masc: str, level: str, salary: str, **kw) -> ReportMetier:
+    """A shortlisted métier with sensible defaults for the fields a test does not care about."""
+    defaults = dict(
+        description=f"Le métier de {masc} en quelques mots : ce que l'on fait chaque jour.",
+        salary_source="Source : Onisep, 2025", sectors=["santé"], formations=["BTS", "BUT"],
+        reasons=["niveau d'études ✔", "secteur ✔"], comment="", source="Source : Onisep (licence ODbL)",
+    )
+    defaults.update(kw)
+    return ReportMetier(title=title, label_f=fem, label_m=masc, level=level, salary=salary, **defaults)
+
+
+def sample_report() -> ReportData:
+    """A typical 3e student: 6 métiers, a comparison of three, next steps and a note."""
+    metiers = [
+        _metier("infirmier/ère", "infirmière", "infirmier", "bac + 3",
+                "à partir de 1 950 € brut par mois",
+                description="L'infirmier ou l'infirmière soigne les patients, prépare et donne les "
+                            "traitements prescrits par le médecin et accompagne les familles.",
+                sectors=["santé", "social"],
+                formations=["diplôme d'État d'infirmier (3 ans en IFSI)", "bac général",
+                            "bac techno ST2S", "licence sciences pour la santé", "master pratique avancée"],
+                reasons=["tu aimes aider les autres", "le niveau d'études (bac + 3) te convient",
+                         "centres d'intérêt en commun : 2 sur 3"],
+                comment="À découvrir en stage d'observation à l'hôpital."),
+        _metier("électricien/ne", "électricienne", "électricien", "CAP ou équivalent",
+                "à partir de 1 810 € brut par mois", sectors=["bâtiment, travaux publics"],
+                formations=["CAP électricien", "bac pro MELEC", "BP électricien"],
+                reasons=["tu aimes travailler de tes mains", "tu veux des études courtes"]),
+        _metier("développeur/euse informatique", "développeuse informatique",
+                "développeur informatique", "bac + 2", "à partir de 2 300 € brut par mois",
+                salary_source="Source : France Travail (ROME), 2024", sectors=["informatique"],
+                formations=["BTS SIO", "BUT informatique", "licence informatique"],
+                reasons=["tu aimes résoudre des problèmes", "secteur ✔"],
+                comment="Regarder les portes ouvertes du lycée Ampère.",
+                source="Source : France Travail (ROME)"),
+        _metier("éducateur/trice spécialisé/e", "éducatrice spécialisée", "éducateur spécialisé",
+                "bac + 3", "à partir de 1 900 € brut par mois", sectors=["social"],
+                formations=["diplôme d'État d'éducateur spécialisé", "bac pro ASSP"],
+                reasons=["tu veux être utile aux autres"]),
+        _metier("boulanger/ère", "boulangère", "boulanger", "CAP ou équivalent", "non précisé",
+                salary_source="", sectors=["alimentation"],
+                formations=["CAP boulanger", "mention complémentaire boulangerie spécialisée"],
+                reasons=["tu aimes créer avec tes mains"], source="Fiche du projet"),
+        _metier("technicien/ne de laboratoire", "technicienne de laboratoire",
+                "technicien de laboratoire", "bac + 2", "à partir de 1 850 € brut par mois",
+                sectors=["santé", "recherche"], formations=["BTS analyses de biologie médicale",
+                                                           "BUT génie biologique"],
+                reasons=["tu aimes les sciences", "le niveau d'études (bac + 2) te convient"]),
+    ]
+    comparison = Comparison(
+        titles=["infirmier/ère", "électricien/ne", "développeur/euse informatique"],
+        rows=[ComparisonRow("Niveau d'études minimum", ["bac + 3", "CAP ou équivalent", "bac + 2"]),
+              ComparisonRow("Salaire de départ", ["1 950 € brut par mois", "1 810 € brut par mois",
+                                                 "2 300 € brut par mois"]),
+              ComparisonRow("Durée des études après la 3e", ["6 ans", "2 ans", "5 ans"]),
+              ComparisonRow("Secteur", ["santé, social", "bâtiment", "informatique"])])
+    return ReportData(
+        student_name="Zoé Martin", student_class="3e B", school="Collège Jean-Moulin, Lyon",
+        session_date="21 novembre 2026", counselor_name="Claire Dubois",
+        counselor_structure="CIO de Lyon Centre",
+        counselor_contact="CIO de Lyon Centre, 12 rue de la République, 69001 Lyon — 04 78 00 00 00, "
+                          "du lundi au vendredi de 9 h à 17 h.",
+        interests=[ReportInterest("J'aime aider les autres", "Social"),
+                   ReportInterest("Je veux être utile aux autres", "Social"),
+                   ReportInterest("J'aime travailler de mes mains", "Concret"),
+                   ReportInterest("J'aime les sciences", "Sciences"),
+                   ReportInterest("J'aime résoudre des problèmes", "Sciences")],
+        interest_profile=[("Aider, soigner", 0.9), ("Fabriquer, construire", 0.5),
+                          ("Comprendre, chercher", 0.7), ("Créer, imaginer", 0.2),
+                          ("Organiser, gérer", 0.1), ("Convaincre, vendre", 0.0)],
+        metiers=metiers, comparison=comparison,
+        next_steps=["Faire un stage d'observation de 3e à l'hôpital Édouard-Herriot.",
+                    "Aller aux portes ouvertes du lycée Ampère le 14 mars.",
+                    "Regarder la fiche « infirmier/ère » sur onisep.fr avec tes parents."],
+        student_note="Tu as de belles idées, Zoé. Prends le temps de découvrir ces métiers "
+                     "avant de choisir ton lycée.",
+        sources=["Source : Onisep (licence ODbL), données du 21/10/2025",
+                 "France Travail (ROME), données du 02/09/2025", "Fiche du projet, 2025"],
+        generated_on="21 novembre 2026",
+    )
+
+
+LONG_COMMENT = " ".join(f"Phrase {i:03d} : un commentaire très long & <b>détaillé</b>." for i in range(100))
+LONG_COMMENT = (LONG_COMMENT * 2)[:5000]
+HOSTILE_STRINGS = ["<b>gras</b>", "R&D", "<img src='/etc/passwd'>", "Łukasz", "Ở", "Zoé",
+                   "<para>", "&amp;", "</font>"]
+
+
+def hostile_report() -> ReportData:
+    """Markup, ampersands, emoji, Polish and Vietnamese letters and a 5,000-character comment."""
+    data = sample_report()
+    return dataclasses.replace(
+        data,
+        student_name="Łukasz <b>gras</b> Nguyễn Ở 😀",
+        student_class="3e <i>B</i> & co",
+        school="Lycée Zoé & R&D <img src='/etc/passwd'>",
+        counselor_name="Zoé <font size=40>Dubois</font>",
+        interests=[ReportInterest("J'aime <b>gras</b> & le sport 🏀", "Sport"), *data.interests],
+        interest_profile=[("<b>gras</b> & 🎉 Ở", 0.6), *data.interest_profile],
+        metiers=[dataclasses.replace(data.metiers[0], title="<b>gras</b> & cie 🚀",
+                                     description="Description avec <img src='/etc/passwd'> dedans.",
+                                     comment=LONG_COMMENT,
+                                     reasons=["tu es Łukasz 👍🏽", "</font> fermé & <para>"]),
+                 *data.metiers[1:]],
+        next_steps=["Appeler le CIO 📞 & demander <b>gras</b>", "Écrire à Ở"],
+        student_note="Bravo 🎉🇫🇷 ! &amp; n'est pas un « & »\nnouvelle ligne.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_pdf() -> bytes:
+    return render_report(sample_report())
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf() -> bytes:
+    return render_report(hostile_report())
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """The text of each page with all whitespace (NBSP included) collapsed to one space."""
+    reader = PdfReader(BytesIO(pdf))
+    return [re.sub(r"\s+", " ", (page.extract_text() or "").replace(NBSP, " ")) for page in reader.pages]
+
+
+def all_text(pdf: bytes) -> str:
+    return " ".join(pages_text(pdf))
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace, to compare text that was wrapped at any point."""
+    return re.sub(r"\s+", "", text.replace(NBSP, " "))
+
+
+# --------------------------------------------------------------------------------------------
+# The sample report
+# --------------------------------------------------------------------------------------------
+def test_sample_has_every_section(sample_pdf: bytes) -> None:
+    text = all_text(sample_pdf)
+    for heading in ["Bilan d'orientation", "Tes centres d'intérêt", "Ton profil d'intérêts",
+                    "Les métiers que tu as retenus", "Comparaison", "Tes prochaines étapes",
+                    "Un mot pour toi", "Sources des informations", "Pour reprendre contact"]:
+        assert heading in text, heading
+
+
+def test_sample_header_values(sample_pdf: bytes) -> None:
+    first = pages_text(sample_pdf)[0]
+    for value in ["Zoé Martin", "3e B", "Collège Jean-Moulin, Lyon", "21 novembre 2026",
+                  "Claire Dubois, CIO de Lyon Centre", "Date de l'entretien"]:
+        assert value in first, value
+
+
+def test_sample_interests_and_chart_labels(sample_pdf: bytes) -> None:
+    text = all_text(sample_pdf)
+    data = sample_report()
+    for interest in data.interests:
+        assert interest.label in text
+    for label, _ in data.interest_profile:
+        assert label in text
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_sample_metier_facts(sample_pdf: bytes, index: int) -> None:
+    text, flat = all_text(sample_pdf), squash(all_text(sample_pdf))
+    m = sample_report().metiers[index]
+    assert f"{index + 1}. {m.title[0].upper()}{m.title[1:]}" in text
+    assert m.label_f in text and m.label_m in text
+    assert squash(m.description) in flat
+    assert f"Niveau d'études minimum : {m.level}" in text
+    assert f"Salaire en début de carrière : {m.salary}" in text
+    if m.salary_source:
+        assert f"({m.salary_source})" in text
+    for item in [*m.sectors, *m.formations[:4], *m.reasons, m.source]:
+        assert squash(item) in flat, item
+    if m.comment:
+        assert f"Commentaire de l'entretien : {m.comment}" in text
+
+
+def test_at_most_four_formations(sample_pdf: bytes) -> None:
+    text = all_text(sample_pdf)
+    assert "licence sciences pour la santé" in text
+    assert "master pratique avancée" not in text
+
+
+def test_sample_comparison_next_steps_note_sources(sample_pdf: bytes) -> None:
+    text, flat = all_text(sample_pdf), squash(all_text(sample_pdf))
+    data = sample_report()
+    for row in data.comparison.rows:
+        assert squash(row.criterion) in flat
+        for value in row.values:
+            assert squash(value) in flat, value
+    for item in [*data.next_steps, data.student_note, *data.sources, data.counselor_contact]:
+        assert squash(item) in flat, item
+    assert "— Claire Dubois" in text
+    assert "Document établi le 21 novembre 2026." in text
+
+
+def test_salary_never_wraps_inside_the_number() -> None:
+    assert plain("à partir de 1\u202f850 €") == "à partir de 1\u00a0850\u00a0€"
+    assert plain("Niveau : bac") == "Niveau\u00a0: bac"
+
+
+def test_no_comparison_section_without_comparison() -> None:
+    pdf = render_report(dataclasses.replace(sample_report(), comparison=None))
+    assert "Comparaison" not in all_text(pdf)
+
+
+def test_empty_report_renders_with_plain_words() -> None:
+    data = ReportData(student_name="Léa", student_class="", school="", session_date="3 mars 2027",
+                      counselor_name="", counselor_structure="", counselor_contact="")
+    text = all_text(render_report(data))
+    assert "Aucun centre d'intérêt n'a été coché" in text
+    assert "Aucun métier n'a encore été retenu." in text
+    assert "Aucune étape n'a été notée" in text
+    assert "Un mot pour toi" not in text
+
+
+def test_private_notes_cannot_reach_the_report() -> None:
+    names = {f.name for f in dataclasses.fields(ReportData)}
+    assert not any("priv" in name for name in names)
+
+
+# --------------------------------------------------------------------------------------------
+# The hostile report
+# --------------------------------------------------------------------------------------------
+def test_hostile_text_prints_as_typed(hostile_pdf: bytes) -> None:
+    text = all_text(hostile_pdf)
+    for literal in HOSTILE_STRINGS:
+        assert literal in text, literal
+    for literal in ["Łukasz <b>gras</b> Nguyễn Ở", "3e <i>B</i> & co", "Zoé <font size=40>Dubois</font>",
+                    "Lycée Zoé & R&D <img src='/etc/passwd'>", "1. <b>gras</b> & cie",
+                    "« & »", "tu es Łukasz", "</font> fermé & <para>"]:
+        assert literal in text, literal
+
+
+def test_hostile_emoji_dropped_never_boxes(hostile_pdf: bytes) -> None:
+    text = all_text(hostile_pdf)
+    for emoji in ["😀", "🏀", "🎉", "🚀", "👍", "🏽", "📞", "🇫", "\ufe0f", "\ufffd"]:
+        assert emoji not in text
+    assert "Bravo ! &amp; n'est pas un « & » nouvelle ligne." in text
+
+
+def body_text(pdf: bytes, data: ReportData) -> list[str]:
+    """Each page's text without the running header and the page number."""
+    pages = pages_text(pdf)
+    header = f"Bilan d'orientation · {plain(data.student_name).strip()}, {plain(data.student_class)}"
+    out = []
+    for number, page in enumerate(pages, start=1):
+        page = page.replace(f"Page {number} / {len(pages)}", "")
+        if number > 1:
+            page = page.replace(header, "", 1).replace(data.session_date, "", 1)
+        out.append(page)
+    return out
+
+
+def test_hostile_long_comment_flows_across_pages(hostile_pdf: bytes) -> None:
+    pages = body_text(hostile_pdf, hostile_report())
+    assert squash(LONG_COMMENT) in squash("".join(pages))
+    holding = [i for i, page in enumerate(pages) if "Phrase" in page]
+    assert len(holding) >= 2  # the comment was split, not cut
+
+
+def test_markup_and_plain_helpers() -> None:
+    assert markup("<b>gras</b> & <img src='x'>") == "&lt;b&gt;gras&lt;/b&gt; &amp; &lt;img src='x'&gt;"
+    assert markup("a\nb") == "a<br/>b"
+    assert plain("Bravo 🎉👍🏽 ❤\ufe0f\u200d") == "Bravo  ❤"
+    assert plain("Łukasz Ở Zoé") == "Łukasz Ở Zoé"
+    assert plain(None) == ""
+
+
+def test_no_image_or_file_embedded(hostile_pdf: bytes) -> None:
+    assert b"/Subtype /Image" not in hostile_pdf
+    reader = PdfReader(BytesIO(hostile_pdf))
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject")
+        assert not xobjects or all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
+    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+
+
+# --------------------------------------------------------------------------------------------
+# Fonts, metadata, page numbers, determinism, layering
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["sample", "hostile"])
+def test_every_font_is_embedded_truetype(which: str, sample_pdf: bytes, hostile_pdf: bytes) -> None:
+    reader = PdfReader(BytesIO(sample_pdf if which == "sample" else hostile_pdf))
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+            seen.add(str(font["/BaseFont"]).split("+", 1)[1])
+    assert seen == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_metadata_and_language(sample_pdf: bytes) -> None:
+    reader = PdfReader(BytesIO(sample_pdf))
+    meta = reader.metadata
+    assert meta.title == "Bilan d'orientation — Zoé Martin"
+    assert meta.author == "Claire Dubois"
+    assert meta.subject == "Bilan d'orientation du 21 novembre 2026, CIO de Lyon Centre"
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
+
+
+def test_hostile_metadata_is_plain_text(hostile_pdf: bytes) -> None:
+    meta = PdfReader(BytesIO(hostile_pdf)).metadata
+    assert meta.title == "Bilan d'orientation — Łukasz <b>gras</b> Nguyễn Ở"
+    assert meta.author == "Zoé <font size=40>Dubois</font>"
+
+
+@pytest.mark.parametrize("which", ["sample", "hostile"])
+def test_page_numbers_on_every_page(which: str, sample_pdf: bytes, hostile_pdf: bytes) -> None:
+    pages = pages_text(sample_pdf if which == "sample" else hostile_pdf)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} / {len(pages)}" in text
+
+
+def test_running_header_on_later_pages(sample_pdf: bytes) -> None:
+    pages = pages_text(sample_pdf)
+    assert all("Bilan d'orientation · Zoé Martin, 3e B" in page for page in pages[1:])
+
+
+def test_two_renders_are_byte_identical(sample_pdf: bytes) -> None:
+    assert render_report(sample_report()) == sample_pdf
+    assert render_report(hostile_report()) == render_report(hostile_report())
+
+
+def test_render_is_identical_in_a_fresh_process(sample_pdf: bytes) -> None:
+    """Golden check: another interpreter, another hash seed, the very same bytes."""
+    code = ("import hashlib, sys; from tests.reports.test_pdf import sample_report; "
+            "from reports.pdf import render_report; "
+            "sys.stdout.write(hashlib.sha256(render_report(sample_report())).hexdigest())")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert out == hashlib.sha256(sample_pdf).hexdigest()
+
+
+def test_body_text_is_at_least_10pt() -> None:
+    renderer = ReportRenderer(sample_report())
+    styles = renderer.build_styles()
+    assert all(style.fontSize >= 10 for style in styles.byName.values())
+
+
+def test_reports_imports_no_qt_and_no_orm() -> None:
+    code = ("import sys, reports, reports.pdf; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy', 'shiboken6')]; "
+            "sys.exit(1 if bad else 0)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

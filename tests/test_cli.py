@@ -1,0 +1,115 @@
+"""The `orientation` command, run as a user would (in process and as a real process)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from desktop.cli import main
+from tests.conftest import DATA, ROOT
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def filled(db_path, capsys) -> str:
+    status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), "--db", str(db_path))
+    assert status == 0, out
+    return str(db_path)
+
+
+def test_import_prints_a_summary_per_file_and_totals(db_path, capsys, tmp_path):
+    bad = tmp_path / "vide.txt"
+    bad.write_bytes(b"")
+    status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), str(bad), "--db", str(db_path))
+    assert status == 1  # one file refused
+    assert "mini.jsonl : importé (orientation-fiche/1 ; 8 nouvelle(s) fiche(s), 0 mise(s) à jour)" in out
+    assert "vide.txt : refusé — fichier vide" in out
+    assert "Total : 2 fichier(s), 1 accepté(s), 1 refusé(s) ; 8 fiche(s) créée(s)" in out
+
+
+def test_dry_run_writes_nothing(db_path, capsys):
+    status, out, _ = run(capsys, "import", "--dry-run", str(DATA / "mini.jsonl"), "--db", str(db_path))
+    assert status == 0 and "vérifié" in out
+    status, out, _ = run(capsys, "search", "--format", "json", "--db", str(db_path))
+    assert json.loads(out) == [] or all(r["source"] == "Fiche du projet" for r in json.loads(out))
+
+
+def test_search_level_and_salary_json(filled, capsys):
+    status, out, _ = run(capsys, "search", "--niveau-max", "bac + 2", "--salaire-min", "2000",
+                         "--format", "json", "--db", filled)
+    assert status == 0
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["ORI.technicien-de-maintenance-industrielle"]
+    assert all(r["bac_plus"] <= 2 and r["salaire_min"] >= 2000 for r in rows)
+
+
+def test_search_by_labels_and_table_output(filled, capsys):
+    status, out, _ = run(capsys, "search", "--secteur", "santé", "--interet", "je veux être utile aux autres",
+                         "--db", filled)
+    assert status == 0
+    assert "aide-soignant/e" in out and "à partir de 1\u202f850\u202f€" in out
+    assert "médecin généraliste" not in out  # interest not ticked on that fiche
+    assert out.rstrip().endswith("1 métier(s)")
+
+
+def test_search_csv(filled, capsys):
+    status, out, _ = run(capsys, "search", "--texte", "œnologue", "--format", "csv", "--db", filled)
+    lines = out.strip().splitlines()
+    assert status == 0 and lines[0].startswith("id,nom,niveau") and lines[1].startswith("ORI.oenologue,")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["search", "--niveau-max", "licence bidon"], "niveau d'études inconnu"),
+    (["search", "--secteur", "astronomie lunaire"], "secteur inconnu"),
+    (["search", "--salaire-min", "-5"], "positif"),
+])
+def test_user_errors_are_one_french_line(filled, capsys, argv, message):
+    status, out, err = run(capsys, *argv, "--db", filled)
+    assert status != 0 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_option_is_french(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "--inconnue"])
+    assert exc.value.code == 2
+    assert "arguments non reconnus : --inconnue" in capsys.readouterr().err
+
+
+def test_export_json_has_every_design_field(filled, capsys):
+    status, out, _ = run(capsys, "export", "--format", "json", "--db", filled)
+    rows = json.loads(out)
+    assert status == 0 and len(rows) == 8
+    macon = next(r for r in rows if r["id"] == "ORI.macon")
+    for key in ("id", "source", "nom", "libelle_feminin", "libelle_masculin", "codes_rome", "niveau", "bac_plus",
+                "salaire_min", "salaire_max", "secteurs", "centres_interet", "statuts", "formations"):
+        assert key in macon
+    assert macon["codes_rome"] == ["F1703"] and macon["niveau"] == "CAP ou équivalent"
+    assert macon["secteurs"] == ["Bâtiment et travaux publics (BTP)"]
+    assert macon["centres_interet"] == ["je veux travailler de mes mains", "j'aimerais travailler dehors"]
+    assert macon["statuts"] == ["salarié", "artisan"] and macon["formations"] == ["CAP maçon", "BP maçon"]
+
+
+def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
+    """The real command in a real process, on a database file that does not exist yet."""
+    from db.starter import catalogue_dir
+
+    expected = sum(1 for p in catalogue_dir().glob("*.jsonl") for line in p.open(encoding="utf-8") if line.strip())
+    result = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "--format", "json",
+                             "--db", str(tmp_path / "new.sqlite")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == expected
+    assert all(r["source"] == "projet" for r in rows)
+
+
+def test_network_share_database_is_refused(capsys):
+    status, _, err = run(capsys, "export", "--db", "//serveur/partage/orientation.sqlite")
+    assert status == 2 and "partage réseau" in err

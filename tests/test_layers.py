@@ -1,0 +1,31 @@
+"""The layer rules of DESIGN.md, checked on the real import graph."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_db_imports_no_qt_and_no_reportlab():
+    loaded = _modules_after("import db, db.search, db.importing, db.export, db.criteria, db.engine, db.starter")
+    assert not {m for m in loaded if m.startswith(("PySide6", "shiboken6", "reportlab", "desktop"))}
+
+
+def test_headless_commands_do_not_load_qt():
+    loaded = _modules_after("import desktop.cli")
+    assert not {m for m in loaded if m.startswith(("PySide6", "shiboken6"))}
+
+
+def test_no_source_file_imports_upwards():
+    for package in ("db", "reports"):
+        for path in (ROOT / package).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            for forbidden in ("import PySide6", "from PySide6", "from desktop", "import desktop"):
+                assert forbidden not in source, f"{path} : {forbidden}"
