@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install what is missing (test tools included), then run the whole test suite.
+# Fails when a test fails and when no test ran at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+status=0
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "Aucun test n'a été exécuté : échec."
+  exit 1
+fi
+exit "$status"
