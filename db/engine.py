@@ -116,6 +116,8 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
+    # Deleted content is overwritten with zeros: an erased student leaves no readable byte.
+    cur.execute("PRAGMA secure_delete = ON")
     cur.close()
 
 

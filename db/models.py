@@ -229,3 +229,91 @@ class AppMeta(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
+
+# ---------------------------------------------------------------- students (personal data of minors)
+class Student(Base):
+    """A student: only what a counselor needs to find the record again (RGPD minimisation)."""
+
+    __tablename__ = "students"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nom: Mapped[str] = mapped_column(Text)
+    prenom: Mapped[str] = mapped_column(Text)
+    classe: Mapped[str | None] = mapped_column(String(40))
+    etablissement: Mapped[str | None] = mapped_column(Text)
+    annee_scolaire: Mapped[str | None] = mapped_column(String(9))  # "2026-2027"
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_session_on: Mapped[str | None] = mapped_column(String(10), index=True)  # ISO date
+    search_key: Mapped[str] = mapped_column(Text, index=True)  # folded "nom prénom"
+
+    sessions: Mapped[list[CounselingSession]] = relationship(
+        cascade="all, delete-orphan", order_by="CounselingSession.date", back_populates="student")
+
+
+class CounselingSession(Base):
+    """One entretien: the student's state on that day (interests, constraints, shortlist, notes)."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+    date: Mapped[str] = mapped_column(String(10))  # ISO date
+    max_bac_plus: Mapped[int | None] = mapped_column(Integer)
+    min_salary: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(2))
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    student_note: Mapped[str] = mapped_column(Text, default="")  # printed on the report
+    private_notes: Mapped[str] = mapped_column(Text, default="")  # never printed, never exported by default
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    student: Mapped[Student] = relationship(back_populates="sessions")
+    interests: Mapped[list[SessionInterest]] = relationship(cascade="all, delete-orphan")
+    sectors: Mapped[list[SessionSector]] = relationship(cascade="all, delete-orphan")
+    shortlist: Mapped[list[ShortlistEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="ShortlistEntry.position")
+    comparison: Mapped[list[ComparisonEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="ComparisonEntry.position")
+
+
+class SessionInterest(Base):
+    __tablename__ = "session_interests"
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    interest_id: Mapped[str] = mapped_column(ForeignKey("interests.id"), primary_key=True)
+
+
+class SessionSector(Base):
+    """A sector the student wishes (``wished``) or refuses (not ``wished``)."""
+
+    __tablename__ = "session_sectors"
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    sector_id: Mapped[str] = mapped_column(ForeignKey("sectors.id"), primary_key=True)
+    wished: Mapped[bool] = mapped_column(Boolean)
+
+
+class ShortlistEntry(Base):
+    """A métier the student keeps, by its stable id (survives re-imports), with a short comment."""
+
+    __tablename__ = "shortlist"
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metier_id: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class ComparisonEntry(Base):
+    """A métier in the session's side-by-side comparison (2–4)."""
+
+    __tablename__ = "comparison"
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metier_id: Mapped[str] = mapped_column(String(200))
+
+
+class AccessLog(Base):
+    """Who exported, printed or erased which student's file, and when — never any content."""
+
+    __tablename__ = "access_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))  # export | import | rapport | effacement | purge
+    student_id: Mapped[int | None] = mapped_column(Integer)

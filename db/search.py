@@ -174,6 +174,11 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *,
     return query.where(and_(*conditions))
 
 
+def filtered_pks(session: Session, criteria: Criteria) -> Select:
+    """A SELECT of the pks of métiers matching ``criteria`` (to be used as a subquery)."""
+    return _filtered(session, criteria, [_M.c.pk])
+
+
 def _order(session: Session, criteria: Criteria, query: Select) -> Select:
     desc = criteria.descending
     sort = criteria.sort if criteria.sort in SORTS else "name"

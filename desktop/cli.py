@@ -85,7 +85,46 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="exporter tout le catalogue")
     export.add_argument("--format", choices=["json", "csv"], default="json")
     _add_db(export)
+    _add_student_commands(commands)
+
+    suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
+    suggest.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    suggest.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    suggest.add_argument("--limite", type=int, default=20)
+    suggest.add_argument("--format", choices=["table", "json"], default="table")
+    _add_db(suggest)
     return parser
+
+
+def _add_student_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    students = commands.add_parser("students", help="dossiers des élèves (liste, export, import, effacement)")
+    sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
+    listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
+    listing.add_argument("--texte", default="", help="nom ou prénom (sans tenir compte des accents)")
+    listing.add_argument("--classe")
+    listing.add_argument("--format", choices=["table", "json"], default="table")
+    add = sub.add_parser("add", help="créer un dossier d'élève")
+    add.add_argument("--nom", required=True)
+    add.add_argument("--prenom", required=True)
+    add.add_argument("--classe")
+    add.add_argument("--etablissement")
+    add.add_argument("--annee-scolaire")
+    export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/1)")
+    export.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    export.add_argument("--out", required=True, metavar="FICHIER.json")
+    export.add_argument("--avec-notes-privees", action="store_true",
+                        help="inclure les notes privées (choix explicite ; par défaut elles sont exclues)")
+    imp = sub.add_parser("import", help="importer un dossier d'élève exporté")
+    imp.add_argument("path", metavar="FICHIER.json")
+    erase = sub.add_parser("erase", help="effacer définitivement un élève et ses entretiens")
+    erase.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")
+    purge = sub.add_parser("purge", help="effacer les dossiers dont la durée de conservation est dépassée")
+    purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
+    log_cmd = sub.add_parser("log", help="journal des exports, bilans et effacements")
+    log_cmd.add_argument("--format", choices=["table", "json"], default="table")
+    for parser in (listing, add, export, imp, erase, purge, log_cmd):
+        _add_db(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,8 +261,38 @@ def _setup_logging() -> None:
         root.setLevel(logging.INFO)
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from db.students import session_on
+    from db.suggest import suggest
+
+    database = _open(args)
+    with database.read() as session:
+        state = session_on(session, args.student_id, args.seance)
+        results = suggest(session, state, limit=args.limite)
+    if args.format == "json":
+        json.dump([{"id": r.metier_id, "nom": r.name, "score": r.score,
+                    "raisons": [{"critere": x.criterion, "ok": x.ok, "texte": x.text} for x in r.reasons]}
+                   for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for rank, result in enumerate(results, start=1):
+        print(f"{rank:>2}. {result.name}  (score {result.score:g})")
+        for reason in result.reasons:
+            print(f"      {reason.text}")
+    if not results:
+        print("Aucun métier ne correspond aux critères de cet entretien.")
+    return 0
+
+
+def _cmd_students(args: argparse.Namespace) -> int:
+    from desktop import cli_students
+
+    return cli_students.run(args, _open(args))
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "import": _cmd_import, "search": _cmd_search, "export": _cmd_export,
+    "import": _cmd_import, "search": _cmd_search, "export": _cmd_export, "suggest": _cmd_suggest,
+    "students": _cmd_students,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -113,3 +113,38 @@ def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
 def test_network_share_database_is_refused(capsys):
     status, _, err = run(capsys, "export", "--db", "//serveur/partage/orientation.sqlite")
     assert status == 2 and "partage réseau" in err
+
+
+def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
+    from db.engine import open_database
+    from db.students import save_session, start_session
+
+    status, out, _ = run(capsys, "students", "add", "--nom", "Dupont", "--prenom", "Léa", "--classe", "3e B",
+                         "--db", filled)
+    assert status == 0 and "numéro 1" in out
+    database = open_database(filled)
+    with database.read() as session:
+        state = start_session(session, 1, "2026-11-20")
+    state.interests, state.private_notes = ["T-IDEO2.4807"], "très confidentiel"
+    save_session(database, state)
+    database.close()
+
+    status, out, _ = run(capsys, "students", "list", "--format", "json", "--db", filled)
+    assert json.loads(out) == [{"id": 1, "nom": "Dupont", "prenom": "Léa", "classe": "3e B",
+                                "derniere_seance": "2026-11-20"}]
+    status, out, _ = run(capsys, "suggest", "1", "--db", filled)
+    assert status == 0 and out.splitlines()[0].startswith(" 1. ") and "intérêts 1/1" in out
+
+    target = tmp_path / "lea.json"
+    status, out, _ = run(capsys, "students", "export", "1", "--out", str(target), "--db", filled)
+    assert status == 0 and "sans les notes privées" in out
+    assert "très confidentiel" not in target.read_text(encoding="utf-8")
+    status, out, _ = run(capsys, "students", "import", str(target), "--db", filled)
+    assert status == 0 and "élève numéro 2" in out
+
+    status, _, err = run(capsys, "students", "erase", "1", "--db", filled)
+    assert status == 2 and "--yes" in err
+    status, out, _ = run(capsys, "students", "erase", "1", "--yes", "--db", filled)
+    assert status == 0 and "effacé" in out
+    status, out, _ = run(capsys, "students", "log", "--format", "json", "--db", filled)
+    assert [e["action"] for e in json.loads(out)] == ["effacement", "import", "export"]

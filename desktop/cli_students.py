@@ -1,0 +1,121 @@
+"""``orientation students …``: the RGPD-facing commands on student records (headless)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from db.engine import Database
+from db.errors import UserError
+
+
+def run(args: argparse.Namespace, database: Database) -> int:
+    """Dispatch one ``students`` action; returns the exit status."""
+    return _ACTIONS[args.student_command](args, database)
+
+
+def _list(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import past_retention
+    from db.students import find_students
+
+    with database.read() as session:
+        students = find_students(session, args.texte, args.classe)
+        overdue = past_retention(session)
+    if args.format == "json":
+        json.dump([{"id": s.id, "nom": s.nom, "prenom": s.prenom, "classe": s.classe,
+                    "derniere_seance": s.last_session_on} for s in students], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for s in students:
+            print(f"{s.id:>5}  {s.nom} {s.prenom}  {s.classe or ''}  dernier entretien : {s.last_session_on or '—'}")
+        print(f"{len(students)} élève(s)")
+    if overdue:
+        print(f"Rappel : {len(overdue)} dossier(s) ont dépassé la durée de conservation "
+              "(orientation students purge).", file=sys.stderr)
+    return 0
+
+
+def _add(args: argparse.Namespace, database: Database) -> int:
+    from db.students import create_student
+
+    student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
+                                args.annee_scolaire)
+    print(f"Élève créé : numéro {student_id}")
+    return 0
+
+
+def _export(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import export_student
+
+    document = export_student(database, args.student_id, include_private=args.avec_notes_privees)
+    _write_json_atomically(Path(args.out), document)
+    private = "avec" if args.avec_notes_privees else "sans"
+    print(f"Dossier exporté dans {args.out} ({private} les notes privées).")
+    return 0
+
+
+def _write_json_atomically(path: Path, document: object) -> None:
+    """Write to a temporary file then rename: a crash never leaves half a file."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=2)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(f"écriture impossible de « {path} » : {exc.strerror or exc}") from exc
+
+
+def _import(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import import_student, read_document
+
+    student_id = import_student(database, read_document(args.path))
+    print(f"Dossier importé : élève numéro {student_id}")
+    return 0
+
+
+def _erase(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import erase_student
+
+    if not args.yes:
+        raise UserError("l'effacement est définitif : ajoutez --yes pour confirmer")
+    result = erase_student(database, args.student_id)
+    print(f"Élève {args.student_id} effacé définitivement.")
+    if not result.wal_truncated:
+        print("Attention : une autre fenêtre utilise la base ; le journal sera vidé à sa fermeture.", file=sys.stderr)
+    return 0
+
+
+def _purge(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import past_retention, purge
+
+    if not args.yes:
+        with database.read() as session:
+            overdue = past_retention(session)
+        for s in overdue:
+            print(f"{s.id:>5}  {s.nom} {s.prenom}  dernier entretien : {s.last_session_on or '—'}")
+        print(f"{len(overdue)} dossier(s) à effacer ; relancez avec --yes pour les effacer.")
+        return 0
+    erased = purge(database)
+    print(f"{len(erased)} dossier(s) effacé(s).")
+    return 0
+
+
+def _log(args: argparse.Namespace, database: Database) -> int:
+    from db.privacy import access_log
+
+    with database.read() as session:
+        entries = access_log(session)
+    if args.format == "json":
+        json.dump(entries, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for e in entries:
+            print(f"{e['quand']}  {e['qui']}  {e['action']}  élève {e['eleve']}")
+    return 0
+
+
+_ACTIONS = {"list": _list, "add": _add, "export": _export, "import": _import, "erase": _erase,
+            "purge": _purge, "log": _log}
