@@ -171,8 +171,8 @@ class Database:
 
 
 def open_database(db: str | None = None, *, load_starter: bool = True) -> Database:
-    """Open (creating if needed) and migrate the database, then load the starter catalogue
-    when the catalogue is empty and ``load_starter`` is true. See :func:`resolve_url`."""
+    """Open (creating if needed) and migrate the database; a new database gets the starter
+    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`."""
     from db.migrate import upgrade_if_behind
     from db.starter import ensure_nomenclatures, load_starter_catalogue
 
@@ -182,8 +182,7 @@ def open_database(db: str | None = None, *, load_starter: bool = True) -> Databa
         upgrade_if_behind(url)
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
         ensure_nomenclatures(database)
-        if load_starter:
-            load_starter_catalogue(database)
+        load_starter_catalogue(database, skip=not load_starter)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         engine.dispose()
         raise DatabaseLocationError(f"la base de données est illisible ou endommagée : {exc}") from exc

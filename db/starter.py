@@ -61,13 +61,24 @@ def ensure_nomenclatures(database: Database) -> None:
         set_meta(session, _NOMENCLATURE_KEY, version)
 
 
-def load_starter_catalogue(database: Database) -> int:
-    """Load the bundled catalogue when the database has no métier yet. Returns fiches written."""
+STARTER_KEY = "catalogue_de_depart"
+
+
+def load_starter_catalogue(database: Database, *, skip: bool = False) -> int:
+    """Load the bundled catalogue into a new database (no métier, never offered before).
+
+    Returns the number of fiches written. With ``skip`` the database is only marked as having
+    declined it (tests and tools that want an empty catalogue), so it is not loaded later.
+    """
     from db.importing import write_parsed
 
     with database.read() as session:
-        if session.execute(select(func.count()).select_from(Metier)).scalar_one():
+        if get_meta(session, STARTER_KEY) or session.execute(select(func.count()).select_from(Metier)).scalar_one():
             return 0
+    if skip:
+        with database.write() as session:
+            set_meta(session, STARTER_KEY, "non chargé")
+        return 0
     written = 0
     for path in sorted(catalogue_dir().glob("*.jsonl")):
         try:
@@ -77,4 +88,6 @@ def load_starter_catalogue(database: Database) -> int:
             continue
         result = write_parsed(database, parsed, f"catalogue de départ/{path.name}")
         written += result.created + result.updated
+    with database.write() as session:
+        set_meta(session, STARTER_KEY, f"{written} fiches")
     return written

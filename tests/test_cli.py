@@ -18,13 +18,13 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def filled(db_path, capsys) -> str:
-    status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), "--db", str(db_path))
-    assert status == 0, out
+def filled(mini_db, db_path) -> str:
+    """A database file holding only the eight test fiches (no starter catalogue)."""
+    mini_db.close()
     return str(db_path)
 
 
-def test_import_prints_a_summary_per_file_and_totals(db_path, capsys, tmp_path):
+def test_import_prints_a_summary_per_file_and_totals(empty_db, db_path, capsys, tmp_path):
     bad = tmp_path / "vide.txt"
     bad.write_bytes(b"")
     status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), str(bad), "--db", str(db_path))
@@ -34,11 +34,11 @@ def test_import_prints_a_summary_per_file_and_totals(db_path, capsys, tmp_path):
     assert "Total : 2 fichier(s), 1 accepté(s), 1 refusé(s) ; 8 fiche(s) créée(s)" in out
 
 
-def test_dry_run_writes_nothing(db_path, capsys):
+def test_dry_run_writes_nothing(empty_db, db_path, capsys):
     status, out, _ = run(capsys, "import", "--dry-run", str(DATA / "mini.jsonl"), "--db", str(db_path))
     assert status == 0 and "vérifié" in out
     status, out, _ = run(capsys, "search", "--format", "json", "--db", str(db_path))
-    assert json.loads(out) == [] or all(r["source"] == "Fiche du projet" for r in json.loads(out))
+    assert json.loads(out) == []
 
 
 def test_search_level_and_salary_json(filled, capsys):
@@ -101,12 +101,13 @@ def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
     """The real command in a real process, on a database file that does not exist yet."""
     from db.starter import catalogue_dir
 
-    expected = sum(1 for p in catalogue_dir().glob("*.jsonl") for line in p.open(encoding="utf-8") if line.strip())
+    expected = {json.loads(line)["id"] for p in catalogue_dir().glob("*.jsonl")
+                for line in p.open(encoding="utf-8") if line.strip()}
     result = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "--format", "json",
                              "--db", str(tmp_path / "new.sqlite")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert len(rows) == expected
+    assert {r["id"] for r in rows} == expected
     assert all(r["source"] == "projet" for r in rows)
 
 
