@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db import nomenclature as nom
@@ -54,42 +54,61 @@ class _Nomenclatures:
     def flush(self) -> None:
         for model, rows in self.pending.items():
             if rows:
-                self.session.execute(insert(model), list(rows.values()))
+                self.session.execute(insert(model.__table__), list(rows.values()))
                 self.known[model].update(rows)
         self.pending.clear()
 
 
 def upsert_records(session: Session, records: Iterable[MetierRecord], source_file: str,
                    now: datetime | None = None) -> WriteCounts:
-    """Insert or update ``records`` in the current transaction (the caller commits)."""
+    """Insert or update ``records`` in the current transaction (the caller commits).
+
+    New métiers get their pk assigned here (max + 1…): the transaction holds SQLite's write
+    lock from its first statement, so no other writer can take the same numbers, and every
+    row can then go in one executemany instead of one statement per fiche.
+    """
     now = now or datetime.now()
-    records = list(records)
+    records = list({r.id: r for r in records}.values())  # the last fiche with an id wins
+    conn = session.connection()
     nomenclatures = _Nomenclatures(session)
     appellations = _appellations_by_code(session, records)
     existing = _existing_pks(session, [r.id for r in records])
+    next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
     counts = WriteCounts()
+    fresh, changed = [], []
     children: dict[type, list[dict]] = defaultdict(list)
     for record in records:
         links = _links(record, nomenclatures)
         values = _metier_values(record, links, appellations, source_file, now)
         pk = existing.get(record.id)
         if pk is None:
-            pk = session.execute(insert(Metier).values(**values)).inserted_primary_key[0]
-            existing[record.id] = pk
-            counts.created += 1
+            pk, next_pk = next_pk, next_pk + 1
+            fresh.append({"pk": pk, **values})
         else:
-            session.execute(update(Metier).where(_M.c.pk == pk).values(**values))
-            for model in _CHILD_TABLES:
-                session.execute(delete(model).where(model.__table__.c.metier_pk == pk))
-            counts.updated += 1
+            changed.append({"b_pk": pk, **values})
         for model, rows in links.items():
             children[model].extend({"metier_pk": pk, "position": i, **row} for i, row in enumerate(rows))
     nomenclatures.flush()
+    _write_metiers(conn, fresh, changed)
     for model, rows in children.items():
         if rows:
-            session.execute(insert(model), rows)
+            conn.execute(insert(model.__table__), rows)
+    counts.created, counts.updated = len(fresh), len(changed)
     link_same_jobs(session)
     return counts
+
+
+def _write_metiers(conn, fresh: list[dict], changed: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    if fresh:
+        conn.execute(insert(_M), fresh)
+    if changed:
+        pks = [row["b_pk"] for row in changed]
+        for model in _CHILD_TABLES:
+            table = model.__table__
+            for start in range(0, len(pks), 500):
+                conn.execute(delete(table).where(table.c.metier_pk.in_(pks[start:start + 500])))
+        columns = {key: bindparam(key) for key in changed[0] if key != "b_pk"}
+        conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(columns), changed)
 
 
 def link_same_jobs(session: Session) -> None:
