@@ -100,14 +100,32 @@ def _is_emoji(cp: int) -> bool:
     return 0x1F000 <= cp <= 0x1FAFF or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
 
 
-def _keep(ch: str, covered: frozenset[int]) -> bool:
-    """True if ``ch`` can be drawn by the embedded fonts and is not an invisible control."""
-    if ch == "\n":
-        return True
-    cp = ord(ch)
-    if _is_emoji(cp) or unicodedata.category(ch) in _DROPPED_CATEGORIES:
-        return False
-    return cp in covered
+class _DropTable(dict):
+    """A ``str.translate`` table that keeps what the fonts can draw and drops the rest.
+
+    Filled lazily, one entry per distinct code point, so cleaning long text stays a C loop.
+    """
+
+    def __init__(self, covered: frozenset[int]) -> None:
+        super().__init__()
+        self.covered = covered
+
+    def __missing__(self, cp: int) -> int | None:
+        keep = cp == 10 or (not _is_emoji(cp) and cp in self.covered
+                            and unicodedata.category(chr(cp)) not in _DROPPED_CATEGORIES)
+        self[cp] = cp if keep else None
+        return self[cp]
+
+
+_drop_table: _DropTable | None = None
+
+
+def _drop_uncovered(text: str) -> str:
+    """``text`` without the characters the embedded fonts cannot draw (and invisible controls)."""
+    global _drop_table
+    if _drop_table is None:
+        _drop_table = _DropTable(register_fonts())
+    return text.translate(_drop_table)
 
 
 def plain(text: str | None) -> str:
@@ -119,9 +137,8 @@ def plain(text: str | None) -> str:
     """
     if not text:
         return ""
-    covered = register_fonts()
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
-    text = "".join(ch for ch in text if _keep(ch, covered))
+    text = _drop_uncovered(text)
     text = _NBSP_BEFORE.sub("\u00a0", text)
     return _NBSP_AFTER.sub("\u00a0", text)
 
@@ -144,9 +161,14 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with an ellipsis so that it fits in ``width`` points."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    low, high = 0, len(text)  # bisect the longest prefix that fits with its ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,16 +247,19 @@ class ReportRenderer:
     body_size = 10.5
     max_formations = 4
     chart_rows_per_drawing = 14
+    max_column_title = 120  # characters of a métier title in the comparison header
 
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.styles: StyleSheet1 = StyleSheet1()
+        self._header: tuple[str, str] = ("", "")
 
     # -- driver ------------------------------------------------------------------------------
     def render(self) -> bytes:
         """Build the whole document and return the PDF bytes (deterministic for equal data)."""
         register_fonts()
         self.styles = self.build_styles()
+        self._header = self.running_header()
         buffer = BytesIO()
         doc = self.make_doc(buffer)
         doc.addPageTemplates(self.page_templates(doc))
@@ -261,7 +286,8 @@ class ReportRenderer:
         sheet = StyleSheet1()
         size, lead = self.body_size, self.body_size * 1.4
         base = ParagraphStyle("Body", fontName=self.font_regular, fontSize=size, leading=lead,
-                              bulletFontName=self.font_regular, textColor=INK, alignment=TA_LEFT, spaceAfter=3)
+                              bulletFontName=self.font_regular, textColor=INK, alignment=TA_LEFT,
+                              spaceAfter=3)
         sheet.add(base)
         for style in self._derived_styles(base):
             sheet.add(style)
@@ -274,7 +300,7 @@ class ReportRenderer:
                              textColor=ACCENT, spaceAfter=4)
         yield ParagraphStyle("Student", base, fontName=bold, fontSize=16, leading=21, spaceAfter=8)
         yield ParagraphStyle("H1", base, fontName=bold, fontSize=16, leading=20, textColor=ACCENT,
-                             spaceBefore=16, spaceAfter=10, keepWithNext=1)
+                             spaceBefore=16, spaceAfter=12, keepWithNext=1)
         yield ParagraphStyle("H2", base, fontName=bold, fontSize=13, leading=17, textColor=INK,
                              backColor=BAND, borderPadding=(4, 5, 4, 5), spaceBefore=6,
                              spaceAfter=8, keepWithNext=1)
@@ -285,7 +311,7 @@ class ReportRenderer:
         yield ParagraphStyle("Check", base, leftIndent=18, bulletIndent=2, spaceAfter=3,
                              bulletFontName=self.font_regular, bulletFontSize=12)
         yield ParagraphStyle("Box", base, borderWidth=0.7, borderColor=RULE, borderPadding=6,
-                             leftIndent=6, rightIndent=6, spaceBefore=8, spaceAfter=10)
+                             leftIndent=6, rightIndent=6, spaceBefore=12, spaceAfter=10)
         yield ParagraphStyle("Small", base, fontSize=10, leading=13, textColor=MUTED)
         yield ParagraphStyle("Signature", base, alignment=2, spaceBefore=2)
         yield ParagraphStyle("Cell", base, fontSize=10, leading=13, spaceAfter=0)
@@ -296,12 +322,14 @@ class ReportRenderer:
         return Paragraph(text, self.styles[style], **kwargs)
 
     def field(self, label: str, value: str, style: str = "Body") -> Paragraph:
-        """"Label : value" with the label in bold; ``value`` is user text and gets escaped."""
+        """A "label : value" line, label in bold; ``value`` is user text and gets escaped."""
         return self.p(f"<b>{markup(label)}</b>\u00a0: {markup(value)}", style)
 
-    def bullets(self, items: Sequence[str], bullet: str = "•", style: str = "Bullet") -> list[Flowable]:
+    def bullets(self, items: Sequence[str], bullet: str = "•",
+                style: str = "Bullet") -> list[Flowable]:
         """One paragraph per non-empty item, each with ``bullet`` in the margin."""
-        return [self.p(markup(item), style, bulletText=bullet) for item in items if plain(item).strip()]
+        return [self.p(markup(item), style, bulletText=bullet)
+                for item in items if plain(item).strip()]
 
     def table_style(self, commands: list[tuple]) -> TableStyle:
         """``commands`` on top of the body font, so that no cell falls back to Helvetica."""
@@ -323,16 +351,21 @@ class ReportRenderer:
     def on_first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Hook for the first page's decoration (nothing: the story starts with the header)."""
 
-    def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """Running header: whose report, and the date of the session."""
+    def running_header(self) -> tuple[str, str]:
+        """(left, right) texts of the running header, fitted to the page width."""
         lay, d = self.layout, self.data
-        width, height = lay.pagesize
-        y = height - lay.top
-        right = _one_line(d.session_date)
+        right = _fit(_one_line(d.session_date), self.font_regular, 9, 60 * mm)
         right_w = pdfmetrics.stringWidth(right, self.font_regular, 9)
         who = ", ".join(part for part in (_one_line(d.student_name), _one_line(d.student_class)) if part)
-        left = f"Bilan d'orientation · {who}"
-        left = _fit(left, self.font_regular, 9, width - lay.left - lay.right - right_w - 12)
+        room = lay.pagesize[0] - lay.left - lay.right - right_w - 12
+        return _fit(f"Bilan d'orientation · {who}", self.font_regular, 9, room), right
+
+    def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Running header: whose report, and the date of the session."""
+        lay = self.layout
+        width, height = lay.pagesize
+        y = height - lay.top
+        left, right = self._header
         canvas.saveState()
         canvas.setFont(self.font_regular, 9)
         canvas.setFillColor(MUTED)
@@ -372,20 +405,23 @@ class ReportRenderer:
             student += f"\u00a0· {markup(d.student_class)}"
         rows = [("Établissement", d.school), ("Date de l'entretien", d.session_date),
                 ("Avec", self._counselor_line())]
-        table = Table([[self.p(markup(k), "CellHead"), self.p(markup(v), "Cell")]
-                       for k, v in rows if plain(v).strip()],
-                      colWidths=[42 * mm, None], splitInRow=1, hAlign="LEFT")
+        rows = [(label, value) for label, value in rows if plain(value).strip()]
+        title = [self.p("Bilan d'orientation", "Title"), self.p(student, "Student")]
+        if not rows:
+            return title
+        label_width = max(pdfmetrics.stringWidth(label, self.font_bold, 10) for label, _ in rows)
+        table = Table([[self.p(markup(k), "CellHead"), self.p(markup(v), "Cell")] for k, v in rows],
+                      colWidths=[label_width + 24, None], splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("BOX", (0, 0), (-1, -1), 0.8, RULE), ("BACKGROUND", (0, 0), (-1, -1), BAND),
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ]))
-        return [self.p("Bilan d'orientation", "Title"), self.p(student, "Student"), table,
-                Spacer(1, 4)]
+        return [*title, table, Spacer(1, 4)]
 
     def _counselor_line(self) -> str:
-        """"Name, structure" (either may be missing)."""
-        parts = [plain(self.data.counselor_name).strip(), plain(self.data.counselor_structure).strip()]
+        """The counselor's name and structure, comma-separated (either may be missing)."""
+        parts = (plain(self.data.counselor_name).strip(), plain(self.data.counselor_structure).strip())
         return ", ".join(part for part in parts if part)
 
     # -- interests ---------------------------------------------------------------------------
@@ -409,17 +445,17 @@ class ReportRenderer:
             return KeepTogether(items)
         half = math.ceil(len(items) / 2)
         rows = [[items[i], items[i + half] if i + half < len(items) else ""] for i in range(half)]
-        table = Table(rows, colWidths=["50%", "50%"], hAlign="LEFT")
-        table.setStyle(self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        table = Table(rows, colWidths=["50%", "50%"], splitInRow=1, hAlign="LEFT")
+        table.setStyle(self.table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
         return table
 
     def profile_chart(self, profile: Sequence[tuple[str, float]]) -> list[Flowable]:
         """A caption and horizontal bars (0 to 1), drawn in grey and black for any printer."""
         caption = self.p("<b>Ton profil d'intérêts</b> (plus la barre est longue, plus ce domaine "
-                         "revient dans tes choix)", "Body", )
+                         "revient dans tes choix)")
         step = self.chart_rows_per_drawing
         charts = [self._bars(profile[i:i + step]) for i in range(0, len(profile), step)]
         return [Spacer(1, 6), KeepTogether([caption, charts[0]]), *charts[1:]]
@@ -440,7 +476,8 @@ class ReportRenderer:
         return drawing
 
     @staticmethod
-    def _bar(drawing: Drawing, x: float, y: float, width: float, height: float, value: float) -> None:
+    def _bar(drawing: Drawing, x: float, y: float, width: float, height: float,
+             value: float) -> None:
         """A white track with quarter ticks and a dark filled part for ``value`` (0..1)."""
         drawing.add(Rect(x, y, width, height, fillColor=colors.white, strokeColor=RULE,
                          strokeWidth=0.6))
@@ -456,12 +493,15 @@ class ReportRenderer:
     # -- métiers -----------------------------------------------------------------------------
     def metiers_section(self) -> list[Flowable]:
         """One block per shortlisted métier; each block stays on one page when it can."""
-        out: list[Flowable] = [self.heading("Les métiers que tu as retenus")]
+        heading = self.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
-            return out + [self.p("Aucun métier n'a encore été retenu.")]
+            return [heading, self.p("Aucun métier n'a encore été retenu.")]
+        out: list[Flowable] = []
         for index, metier in enumerate(self.data.metiers, start=1):
-            out.append(KeepTogether(self.metier_block(index, metier)))
-            out.append(Spacer(1, 8))
+            # The gap ends the block so it never lands alone at the top of the next page, and
+            # keepWithNext does not reach into a KeepTogether: the heading joins the first block.
+            block = [*self.metier_block(index, metier), Spacer(1, 8)]
+            out.append(KeepTogether([heading, *block] if index == 1 else block))
         return out
 
     def metier_block(self, index: int, m: ReportMetier) -> list[Flowable]:
@@ -474,7 +514,8 @@ class ReportRenderer:
         out += self._list_block("Formations pour y arriver", m.formations[:self.max_formations])
         out += self._list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔")
         if plain(m.comment).strip():
-            out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "Box"))
+            comment = f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}"
+            out.append(self.p(comment, "Box"))
         if plain(m.source).strip():
             out.append(self.p(markup(m.source), "Small"))
         return out
@@ -518,11 +559,14 @@ class ReportRenderer:
     def comparison_table(self, comparison: Comparison) -> Table:
         """Criteria down the left, one column per métier; rows may split across pages."""
         n = len(comparison.titles)
-        head = [""] + [self.p(markup(_capitalize(t)), "CellHead") for t in comparison.titles]
-        body = [[self.p(markup(row.criterion), "CellHead")]
-                + [self.p(markup(v), "Cell") for v in _pad(row.values, n)] for row in comparison.rows]
+        # The header row repeats on every page, so it must stay short whatever the titles.
+        head = [""] + [self.p(markup(_clip(_capitalize(t), self.max_column_title)), "CellHead")
+                       for t in comparison.titles]
+        body = [[self.p(markup(row.criterion), "CellHead"),
+                 *(self.p(markup(v), "Cell") for v in _pad(row.values, n))]
+                for row in comparison.rows]
         width = self.layout.pagesize[0] - self.layout.left - self.layout.right
-        first = 36 * mm
+        first = 44 * mm
         table = Table([head, *body], colWidths=[first] + [(width - first) / n] * n,
                       repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
@@ -545,28 +589,29 @@ class ReportRenderer:
         """The counselor's note for the student, signed; nothing when there is none."""
         if not plain(self.data.student_note).strip():
             return []
-        out: list[Flowable] = [self.p("Un mot pour toi", "H3"), self.p(markup(self.data.student_note), "Box")]
+        out: list[Flowable] = [self.p("Un mot pour toi", "H3"),
+                               self.p(markup(self.data.student_note), "Box")]
         if plain(self.data.counselor_name).strip():
             out.append(self.p(f"— {markup(self.data.counselor_name)}", "Signature"))
-        return [Spacer(1, 6), *out]
+        return [Spacer(1, 6), KeepTogether(out)]
 
     def sources_section(self) -> list[Flowable]:
-        """Where the information comes from and how recent it is."""
+        """Where the information comes from and how recent it is, kept on one page if it can."""
         out: list[Flowable] = [self.heading("Sources des informations")]
         out += self.bullets(self.data.sources) or [self.p("Sources non précisées.")]
         if plain(self.data.generated_on).strip():
             out.append(self.p(f"Document établi le {markup(self.data.generated_on)}.", "Small"))
-        return out
+        return [KeepTogether(out)]
 
     def contact_section(self) -> list[Flowable]:
-        """How to reach the counselor or the CIO again."""
-        out: list[Flowable] = [self.heading("Pour reprendre contact")]
+        """How to reach the counselor or the CIO again; nothing when no contact is known."""
+        out: list[Flowable] = []
         line = self._counselor_line()
         if line:
             out.append(self.p(f"<b>{markup(line)}</b>"))
         if plain(self.data.counselor_contact).strip():
             out.append(self.p(markup(self.data.counselor_contact)))
-        return [KeepTogether(out)]
+        return [KeepTogether([self.heading("Pour reprendre contact"), *out])] if out else []
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,6 +629,11 @@ def _unit(value: float) -> float:
 def _pad(values: Sequence[str], n: int) -> list[str]:
     """Exactly ``n`` values: missing ones empty, extra ones dropped."""
     return [*values[:n], *[""] * (n - len(values[:n]))]
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _capitalize(text: str) -> str:

@@ -243,6 +243,30 @@ def test_empty_report_renders_with_plain_words() -> None:
     assert "Un mot pour toi" not in text
 
 
+def test_every_field_very_long_still_renders() -> None:
+    """5,000 characters in every text field (and one unbroken word): pages flow, nothing crashes."""
+    long = ("mot " * 1200) + "x" * 200
+    data = sample_report()
+    stressed = dataclasses.replace(
+        data, student_name=long, student_class=long, school=long, session_date=long,
+        counselor_name=long, counselor_structure=long, counselor_contact=long,
+        interests=[ReportInterest(long, long)] * 3, interest_profile=[(long, 0.5)] * 40,
+        metiers=[dataclasses.replace(m, title=long, label_f=long, description=long, level=long,
+                                     salary=long, sectors=[long], formations=[long] * 4,
+                                     reasons=[long], comment=long, source=long)
+                 for m in data.metiers[:2]],
+        comparison=Comparison(titles=[long] * 4, rows=[ComparisonRow(long, [long] * 4)] * 2),
+        next_steps=[long] * 2, student_note=long, sources=[long], generated_on=long)
+    pdf = render_report(stressed)
+    assert len(PdfReader(BytesIO(pdf)).pages) > 10
+
+
+def test_report_without_any_header_value() -> None:
+    data = ReportData(student_name="", student_class="", school="", session_date="",
+                      counselor_name="", counselor_structure="", counselor_contact="")
+    assert "Bilan d'orientation" in all_text(render_report(data))
+
+
 def test_private_notes_cannot_reach_the_report() -> None:
     names = {f.name for f in dataclasses.fields(ReportData)}
     assert not any("priv" in name for name in names)
