@@ -135,7 +135,7 @@ def _ensure_interests(database: Database, seances: list[dict]) -> None:
             for ident, label in zip(ids, names):
                 if ident not in known:
                     new_id, new_label = match_interest(str(label))
-                    session.execute(insert(InterestRow).values(id=ident, label=new_label, group_label="Autres",
+                    session.execute(insert(InterestRow.__table__).values(id=ident, label=new_label, group_label="Autres",
                                                                is_onisep=False))
                     known.add(ident)
 

@@ -32,6 +32,7 @@ class ReportMetier:
     sectors: list[str] = field(default_factory=list)
     formations: list[str] = field(default_factory=list)  # 2–4 shown
     reasons: list[str] = field(default_factory=list)  # why it fits, plain words
+    cautions: list[str] = field(default_factory=list)  # criteria it does not meet (or unknown), plain words
     comment: str = ""  # the counselor's comment on the shortlist entry
     source: str = ""  # "Source : Onisep (licence ODbL)", "Fiche du projet", …
 

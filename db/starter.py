@@ -50,14 +50,15 @@ def ensure_nomenclatures(database: Database) -> None:
             return
     with database.write() as session:
         for model, entries in rows.items():
-            key = next(iter(model.__table__.primary_key.columns))
+            table = model.__table__  # Core table: the dict keys are column names
+            key = next(iter(table.primary_key.columns))
             present = set(session.execute(select(key)).scalars())
             fresh = [e for e in entries if e[key.name] not in present]
             if fresh:
-                session.execute(insert(model), fresh)
+                session.execute(insert(table), fresh)
             for entry in entries:
                 if entry[key.name] in present:
-                    session.execute(update(model).where(key == entry[key.name]).values(**entry))
+                    session.execute(update(table).where(key == entry[key.name]).values(**entry))
         set_meta(session, _NOMENCLATURE_KEY, version)
 
 

@@ -77,6 +77,19 @@ def suggest(session: Session, state: SessionState, limit: int = 50) -> list[Sugg
     return [suggestion for suggestion, _ in results[:limit]]
 
 
+def explain(session: Session, state: SessionState, metier_ids: list[str]) -> dict[str, Suggestion]:
+    """Score and reasons for given métiers (e.g. the shortlist), even those the hard
+    constraints would leave out: their failing criterion then reads "✘"."""
+    base = select(Metier.pk).where(Metier.id.in_(metier_ids))
+    interests = _links(session, MetierInterest.interest_id, MetierInterest.metier_pk, state.interests, base)
+    wished = _links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_wished, base)
+    labels = _interest_labels(session, state.interests)
+    sector_labels = _sector_labels(session, state.sectors_wished)
+    pks = set(session.execute(base).scalars())
+    return {row.id: _score(row, state, interests.get(row.pk, []), wished.get(row.pk, []), labels, sector_labels)[0]
+            for row in _rows(session, pks)}
+
+
 def _links(session: Session, key_col, pk_col, ids: list[str], base) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
     """pk → the given ids it is linked to, for métiers in ``base``."""
     found: dict[int, list[str]] = defaultdict(list)
@@ -130,6 +143,9 @@ def _level_reason(label: str | None, bac_plus: int | None, target: int | None) -
     if target is None:
         return Reason("niveau", None, f"niveau : {level}", f"Niveau d'études minimum : {level}.")
     aim = describe_level(target)
+    if bac_plus is None or bac_plus > target:
+        return Reason("niveau", False, f"niveau ✘ {level} > {aim} visé",
+                      f"Il demande plus d'études ({level}) que ce que tu vises ({aim}).")
     return Reason("niveau", True, f"niveau ✔ {level} ≤ {aim} visé",
                   f"Le niveau d'études demandé ({level}) correspond à ce que tu vises ({aim}).")
 

@@ -93,6 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--limite", type=int, default=20)
     suggest.add_argument("--format", choices=["table", "json"], default="table")
     _add_db(suggest)
+
+    report = commands.add_parser("report", help="bilan PDF d'un élève (ou de toute une classe)")
+    report.add_argument("student_id", type=int, nargs="?", metavar="ID_ELEVE")
+    report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
+    report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
+    _add_db(report)
+
+    settings = commands.add_parser("settings", help="conseiller·ère imprimé·e sur les bilans, conservation")
+    settings.add_argument("--conseiller", help="nom et fonction (ex. « Mme Dubois, PsyEN »)")
+    settings.add_argument("--structure", help="ex. « CIO de Lyon Centre »")
+    settings.add_argument("--contact", help="comment joindre le ou la conseillère ou le CIO")
+    settings.add_argument("--conservation", type=int, metavar="ANNEES",
+                          help="années scolaires de conservation après le dernier entretien (0 par défaut)")
+    _add_db(settings)
     return parser
 
 
@@ -284,6 +299,34 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from desktop import cli_report
+
+    return cli_report.run(args, _open(args))
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from db.privacy import retention_extra_years, set_retention_extra_years
+    from db.settings import Counselor, get_counselor, set_counselor
+
+    database = _open(args)
+    with database.read() as session:
+        current = get_counselor(session)
+    if any(v is not None for v in (args.conseiller, args.structure, args.contact)):
+        current = Counselor(args.conseiller if args.conseiller is not None else current.name,
+                            args.structure if args.structure is not None else current.structure,
+                            args.contact if args.contact is not None else current.contact)
+        set_counselor(database, current)
+    if args.conservation is not None:
+        set_retention_extra_years(database, args.conservation)
+    with database.read() as session:
+        years = retention_extra_years(session)
+    print(f"Conseiller·ère : {current.name or '—'}\nStructure : {current.structure or '—'}\n"
+          f"Contact : {current.contact or '—'}\nConservation : fin de l'année scolaire du dernier entretien"
+          + (f" + {years} an(s)" if years else ""))
+    return 0
+
+
 def _cmd_students(args: argparse.Namespace) -> int:
     from desktop import cli_students
 
@@ -292,7 +335,7 @@ def _cmd_students(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import, "search": _cmd_search, "export": _cmd_export, "suggest": _cmd_suggest,
-    "students": _cmd_students,
+    "students": _cmd_students, "report": _cmd_report, "settings": _cmd_settings,
 }
 
 if __name__ == "__main__":  # pragma: no cover

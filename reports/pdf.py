@@ -513,6 +513,7 @@ class ReportRenderer:
         out += self._facts(m)
         out += self._list_block("Formations pour y arriver", m.formations[:self.max_formations])
         out += self._list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔")
+        out += self._list_block("Points à vérifier", m.cautions, bullet="!")
         if plain(m.comment).strip():
             comment = f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}"
             out.append(self.p(comment, "Box"))

@@ -110,3 +110,16 @@ def test_access_log_records_actions_never_contents(mini_db):
         entries = access_log(session)
     assert [(e["action"], e["eleve"]) for e in entries] == [("effacement", sid), ("export", sid)]
     assert SECRET not in json.dumps(entries) and "Kowalski" not in json.dumps(entries)
+
+
+def test_import_recreates_interests_unknown_to_this_office(mini_db):
+    from db.models import InterestRow
+
+    document = {"format": "orientation-eleve/1", "eleve": {"nom": "Roux", "prenom": "Inès"},
+                "seances": [{"date": "2026-10-02", "centres_interet": ["CI.la-cuisine-me-passionne"],
+                             "centres_interet_libelles": ["la cuisine me passionne"]}]}
+    sid = import_student(mini_db, document)
+    with mini_db.read() as session:
+        row = session.get(InterestRow, "CI.la-cuisine-me-passionne")
+        assert (row.label, row.group) == ("la cuisine me passionne", "Autres")
+    assert export_student(mini_db, sid)["seances"][0]["centres_interet_libelles"] == ["la cuisine me passionne"]

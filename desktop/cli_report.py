@@ -1,0 +1,75 @@
+"""``orientation report``: the student's PDF bilan, headless, for one student or a whole class."""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from db.engine import Database
+from db.errors import UserError
+from db.text import slug
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` next to ``path`` then rename, so a crash never leaves half a PDF."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(f"écriture impossible de « {path} » : {exc.strerror or exc}") from exc
+
+
+def make_report(database: Database, student_id: int, day: str | None) -> bytes:
+    """Assemble and render the report of one student's session (the access is logged)."""
+    from db.privacy import log_access
+    from db.report import build_report
+    from db.students import session_on
+    from reports.pdf import render_report
+
+    with database.read() as session:
+        data = build_report(session, session_on(session, student_id, day))
+    pdf = render_report(data)
+    with database.write() as session:
+        log_access(session, "rapport", student_id)
+    return pdf
+
+
+def run(args: argparse.Namespace, database: Database) -> int:
+    """One PDF for ``student_id``, or one per student of ``--classe`` in the ``--out`` folder."""
+    if args.classe:
+        return _class_batch(args, database)
+    if args.student_id is None:
+        raise UserError("indiquez le numéro de l'élève, ou --classe pour toute une classe")
+    out = Path(args.out)
+    write_atomically(out, make_report(database, args.student_id, args.seance))
+    print(f"Bilan écrit : {out}")
+    return 0
+
+
+def _class_batch(args: argparse.Namespace, database: Database) -> int:
+    from db.students import find_students
+
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"dossier inutilisable « {folder} » : {exc.strerror or exc}") from exc
+    with database.read() as session:
+        students = find_students(session, classe=args.classe)
+    if not students:
+        raise UserError(f"aucun élève dans la classe « {args.classe} »")
+    written = skipped = 0
+    for student in students:
+        if student.last_session_on is None:
+            print(f"{student.full_name} : aucun entretien, pas de bilan")
+            skipped += 1
+            continue
+        path = folder / f"bilan-{slug(student.nom)}-{slug(student.prenom)}-{student.id}.pdf"
+        write_atomically(path, make_report(database, student.id, None))
+        print(f"{student.full_name} : {path}")
+        written += 1
+    print(f"{written} bilan(s) écrit(s), {skipped} élève(s) sans entretien.")
+    return 0
