@@ -24,3 +24,11 @@ class FicheError(UserError):
 
 class DatabaseLocationError(UserError):
     """The database path cannot be used (network share, missing folder, no permission)."""
+
+
+class DatabaseDamagedError(UserError):
+    """The database file fails SQLite's integrity check; ``backup`` is the newest backup, if any."""
+
+    def __init__(self, message: str, backup: object = None) -> None:
+        super().__init__(message)
+        self.backup = backup

@@ -7,6 +7,7 @@ otherwise cascade-delete child rows), inside one transaction, and are followed b
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from alembic import command
 from alembic.config import Config
@@ -39,9 +40,10 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_if_behind(url: str, revision: str = "head") -> bool:
+def upgrade_if_behind(url: str, revision: str = "head", before: Callable[[], object] | None = None) -> bool:
     """Upgrade the database at ``url`` to ``revision`` if it is behind. Returns True if it ran.
 
+    ``before`` runs first when an existing database is about to change (the automatic backup).
     Raises :class:`UserError` when the database is newer than this version of the app.
     """
     from db.engine import make_engine
@@ -57,6 +59,8 @@ def upgrade_if_behind(url: str, revision: str = "head") -> bool:
         if current is not None and script.get_revision(current) is None:
             raise UserError("cette base de données a été créée par une version plus récente "
                             "d'Orientation : mettez l'application à jour.")
+        if current is not None and before is not None:
+            before()
         with engine.begin() as conn:
             config = alembic_config(url)
             config.attributes["connection"] = conn

@@ -101,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
     _add_db(report)
 
+    backup = commands.add_parser("backup", help="sauvegarder la base (cohérente, même en cours d'utilisation)")
+    backup.add_argument("--out", required=True, metavar="FICHIER.sqlite")
+    _add_db(backup)
+    restore = commands.add_parser("restore", help="remplacer la base par une sauvegarde (vérifiée d'abord)")
+    restore.add_argument("path", metavar="FICHIER.sqlite")
+    restore.add_argument("--yes", action="store_true", help="confirmer le remplacement")
+    _add_db(restore)
+
     settings = commands.add_parser("settings", help="conseiller·ère imprimé·e sur les bilans, conservation")
     settings.add_argument("--conseiller", help="nom et fonction (ex. « Mme Dubois, PsyEN »)")
     settings.add_argument("--structure", help="ex. « CIO de Lyon Centre »")
@@ -327,6 +335,42 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sqlite_file(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from db.backup import sqlite_path
+    from db.engine import resolve_url
+
+    path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    if path is None:
+        raise UserError("la sauvegarde intégrée ne concerne que les bases SQLite")
+    return path
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.backup import backup_to
+
+    path = _sqlite_file(args)
+    if not path.exists():
+        raise UserError(f"aucune base de données à sauvegarder en « {path} »")
+    target = backup_to(path, Path(args.out))
+    print(f"Sauvegarde écrite : {target}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.backup import check_backup, restore_from
+
+    check_backup(Path(args.path))
+    if not args.yes:
+        raise UserError("la base actuelle sera remplacée : ajoutez --yes pour confirmer")
+    kept = restore_from(_sqlite_file(args), Path(args.path))
+    print(f"Base restaurée depuis {args.path}. L'ancienne base est conservée dans {kept}.")
+    return 0
+
+
 def _cmd_students(args: argparse.Namespace) -> int:
     from desktop import cli_students
 
@@ -336,6 +380,7 @@ def _cmd_students(args: argparse.Namespace) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import, "search": _cmd_search, "export": _cmd_export, "suggest": _cmd_suggest,
     "students": _cmd_students, "report": _cmd_report, "settings": _cmd_settings,
+    "backup": _cmd_backup, "restore": _cmd_restore,
 }
 
 if __name__ == "__main__":  # pragma: no cover
