@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseLocationError
+from db.errors import DatabaseDamagedError, DatabaseLocationError
 
 APP_NAME = "orientation"
 ENV_VAR = "ORIENTATION_DB"
@@ -121,9 +121,17 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+READ_ONLY = "orientation_read_only"  # execution option set by Database.read()
+
+
 def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    # IMMEDIATE takes the write lock up front, so a write never fails mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.get_execution_options().get(READ_ONLY):
+        # A read takes no lock up front: in WAL mode a deferred BEGIN still reads one consistent
+        # snapshot, and the window never waits for an import that holds the write lock.
+        conn.exec_driver_sql("BEGIN")
+    else:
+        # IMMEDIATE takes the write lock up front, so a write never fails mid-transaction.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _on_connect_no_fk(dbapi_conn: sqlite3.Connection, record: object) -> None:
@@ -161,8 +169,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed. It never waits for a writer."""
         with self.sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
             yield session
 
     def close(self) -> None:
@@ -170,20 +179,55 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(db: str | None = None, *, load_starter: bool = True) -> Database:
+def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True) -> Database:
     """Open (creating if needed) and migrate the database; a new database gets the starter
-    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`."""
+    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
+
+    A SQLite file is checked first (``quick_check``): a damaged one raises
+    :class:`DatabaseDamagedError` naming the newest backup instead of failing later. With
+    ``backups``, a copy is made before any migration and once a day.
+    """
+    from db import backup
     from db.migrate import upgrade_if_behind
     from db.starter import ensure_nomenclatures, load_starter_catalogue
 
     url = resolve_url(db)
+    path = backup.sqlite_path(url)
+    if path is not None:
+        problem = backup.quick_check(path)
+        if problem:
+            latest = backup.latest_backup(path)
+            hint = (f" ; restaurez la dernière sauvegarde : orientation restore \"{latest}\" --yes" if latest
+                    else " ; aucune sauvegarde n'est disponible")
+            raise DatabaseDamagedError(f"la base de données « {path} » est endommagée ({problem}){hint}", latest)
     engine = make_engine(url)
     try:
-        upgrade_if_behind(url)
+        before = (lambda: backup.automatic_backup(path, "avant-migration")) if path and backups else None
+        upgrade_if_behind(url, before=before)
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
         ensure_nomenclatures(database)
         load_starter_catalogue(database, skip=not load_starter)
+        if path is not None and backups:
+            daily_backup(database, path)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         engine.dispose()
         raise DatabaseLocationError(f"la base de données est illisible ou endommagée : {exc}") from exc
     return database
+
+
+def daily_backup(database: Database, path: Path) -> Path | None:
+    """The first start of each day copies the database into its rotated backups."""
+    from datetime import date
+
+    from db import backup
+    from db.catalogue import get_meta, set_meta
+
+    today = date.today().isoformat()
+    with database.read() as session:
+        if get_meta(session, backup.LAST_DAILY_KEY) == today:
+            return None
+        keep = int(get_meta(session, backup.KEEP_KEY) or backup.KEEP_DEFAULT)
+    made = backup.automatic_backup(path, "quotidienne", keep)
+    with database.write() as session:
+        set_meta(session, backup.LAST_DAILY_KEY, today)
+    return made
