@@ -78,6 +78,11 @@ def _load_builtin_formats() -> None:
     # Imported for their side effect (register); order = detection priority.
     from db.importers import project  # noqa: F401
     from db.importers import onisep_md  # noqa: F401
+    from db.importers import onisep_xml  # noqa: F401
+    from db.importers import rome  # noqa: F401
+    from db.importers import cidj  # noqa: F401
+    from db.importers import titre_pro  # noqa: F401
+    from db.importers import be_guide  # noqa: F401
 
 
 _load_builtin_formats()

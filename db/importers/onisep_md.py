@@ -44,10 +44,10 @@ _LISTS = {
 }
 _ID = re.compile(r"^MET\.\d+$")
 _FIELD = re.compile(r"^\*\*(?P<key>[^*]{1,80}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.*)$")
 _ITEM = re.compile(r"^[-*+]\s+(?P<text>.*)$")
 _GENDER = re.compile(r"^(?P<gender>f[ée]minin|masculin)\s*:\s*(?P<label>.*)$", re.I)
-_FORMATION = re.compile(r"^(?P<label>.*?)\s*\(ID\s*:\s*(?P<id>[A-Za-z-]+\.\d+)\)\s*$")
+_FORMATION_ID = re.compile(r"\(ID\s*:\s*(?P<id>[A-Za-z-]+\.\d+)\)")
 _BR = re.compile(r"<br\s*/?>", re.I)
 
 
@@ -130,7 +130,7 @@ class _Walker:
             return
         heading = _HEADING.match(line) if line[0] == "#" else None
         if heading and self.block is not None:
-            self._text(True, heading.group("title"))
+            self._text(True, _title(heading))
         elif self.mode is not None and self.block is None:
             item = _ITEM.match(line)
             self._item(item.group("text").strip() if item else line)
@@ -149,7 +149,7 @@ class _Walker:
         heading = _HEADING.match(line)
         if heading is None:
             return False
-        return self._heading(len(heading.group("hashes")), heading.group("title"))
+        return self._heading(len(heading.group("hashes")), _title(heading))
 
     def _field(self, key: str, value: str) -> None:
         folded = fold(key).strip()
@@ -206,9 +206,7 @@ class _Walker:
         elif mode == "interests":
             fiche.interests.append(Ref(label=text))
         elif mode == "formations":
-            found = _FORMATION.match(text)
-            fiche.formations.append(Ref(label=found.group("label"), id=found.group("id"))
-                                    if found else Ref(label=text))
+            fiche.formations.append(_formation(text))
 
 
 def _walk(lines: list[str]) -> _Fiche:
@@ -216,6 +214,23 @@ def _walk(lines: list[str]) -> _Fiche:
     for raw in lines:
         walker.line(raw)
     return walker.fiche
+
+
+def _title(heading: re.Match) -> str:
+    """A heading's text without the optional closing hashes ("## Titre ##")."""
+    # String operations rather than a regex: a long run of "#" or spaces must stay linear.
+    title = heading.group("title").strip()
+    bare = title.rstrip("#")
+    return bare.rstrip() if bare != title and (not bare or bare[-1].isspace()) else title
+
+
+def _formation(text: str) -> Ref:
+    """ "BTS métiers de la mode (ID: FOR.6038)" → Ref(label, id); a label alone otherwise."""
+    start = text.rfind("(ID")
+    found = _FORMATION_ID.fullmatch(text[start:].rstrip()) if start >= 0 else None
+    if found and text[:start].strip():
+        return Ref(label=text[:start].strip(), id=found.group("id"))
+    return Ref(label=text)
 
 
 def _known_field(key: str) -> bool:

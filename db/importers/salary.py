@@ -11,7 +11,8 @@ Rules (issue 3, "Normalisation"):
 - Daily, hourly and weekly rates, fees per service, and "Variable…" give no figure.
 - A figure with no period stated is monthly (the French convention for salaries) unless it
   is 10 000 € or more, which only makes sense per year.
-The original text is always kept, stripped of surrounding whitespace.
+The original text is always kept, stripped of surrounding whitespace; figures are read in
+its first 1 000 characters.
 """
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ _NO_FIGURE_START = re.compile(r"^(?:salaire\s+|remuneration\s+|tres\s+|le\s+sala
 _PERIODS = (("monthly", _MONTHLY), ("annual", _ANNUAL), ("rate", _RATE))
 _CLAUSE_BREAK = re.compile(r"[.;!?]\s|<br\s*/?>|\n")
 _AFTER_WINDOW = 45
+# Figures are read in the first sentences only: salary statements are short, and a bound
+# keeps the patterns fast on any input (the full text is still kept).
+_MAX_READ = 1000
 _ANNUAL_THRESHOLD = 10_000
 
 
@@ -60,7 +64,7 @@ def parse_salary(text: str, source_date: str | None = None, country: str = "FR",
     original = text.strip()
     salary = Salary(text=original, scope=scope, source_date=source_date, country=country,
                     year=_year(source_date))
-    key = _normalise(original)
+    key = _normalise(original[:_MAX_READ])
     if not key or _NO_FIGURE_START.match(key):
         return salary
     match = _EXPRESSION.search(key)

@@ -10,16 +10,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
+from typing import Iterator
 
 from db.errors import FicheError
+from db.text import slug
 
 # C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # Above this share of control characters, the "text" is binary data that happened to decode.
 _MAX_CONTROL_RATIO = 0.01
 # UTF-8 read as Windows-1252 ("Ã©" for "é"): the signature of a file converted twice.
-_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc\u20ac\u2122]")
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                      "\u2013\u2014\u2018-\u203a\u20ac\u2122]")
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,12 @@ class Decoded:
     """A decoded file: its text (newlines normalised to ``\\n``) and the encoding it was in."""
 
     text: str
-    encoding: str  # "utf-8", "utf-16", "windows-1252", "latin-1"
+    encoding: str  # "utf-8", "utf-16" or "Windows-1252 (Latin-1)"
 
     @property
     def note(self) -> str | None:
         """A French note for the import summary when the file was not plain UTF-8."""
-        if self.encoding in ("utf-8", "utf-8-sig"):
+        if self.encoding == "utf-8":
             return None
         return f"fichier encodé en {self.encoding}, converti en UTF-8"
 
@@ -68,15 +70,14 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Windows-1252 reads every Latin-1 text the same way (0xA0–0xFF) and also the curly quotes
+    # and the euro sign Windows puts at 0x80–0x9F. The five bytes it leaves undefined are
+    # invisible C1 controls in Latin-1, which real text never holds: those files are refused.
     try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        pass
-    # Latin-1 maps 0x80–0x9F to invisible C1 controls: real text never holds them.
-    text = data.decode("latin-1")
-    if any("\x80" <= ch <= "\x9f" for ch in text):
-        raise FicheError("encodage non reconnu (ni UTF-8, ni Windows-1252, ni Latin-1)")
-    return text, "latin-1"
+        return data.decode("cp1252"), "Windows-1252 (Latin-1)"
+    except UnicodeDecodeError as exc:
+        raise FicheError("encodage non reconnu (ni UTF-8, ni Windows-1252, ni Latin-1) : "
+                         f"octet 0x{data[exc.start]:02X} à la position {exc.start}") from exc
 
 
 def _check_controls(text: str) -> None:
@@ -168,58 +169,92 @@ def strip_emoji(text: str) -> str:
 # ----------------------------------------------------------------------------------------
 # HTML to text
 # ----------------------------------------------------------------------------------------
+# A small tokenizer instead of html.parser: the standard parser takes quadratic time on some
+# malformed input ("<p a='" repeated: 30 s for 120 kB), and these blocks come from files.
+# Every alternative below stops at the next "<" or ">", so one pass is linear in the input.
+_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>|<!--|<[!?][^<>]*>|[^<]+|<")
+_HIDDEN_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in ("script", "style", "template", "head")}
 _BLOCK_TAGS = frozenset({
-    "p", "div", "br", "ul", "ol", "li", "table", "tr", "section", "article", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "pre", "hr",
+    "p", "div", "ul", "ol", "table", "tr", "section", "article", "blockquote", "dl", "dt", "dd",
+    "pre", "hr",
 })
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Elements whose content a browser never shows as text.
-_HIDDEN_TAGS = frozenset({"script", "style", "template", "head"})
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
-class _TextExtractor(HTMLParser):
-    """Collects visible text: blocks become paragraphs, headings their own lines, items "- "."""
+def _html_tokens(html: str) -> Iterator[tuple[str, str]]:
+    """("start" | "end", tag name) and ("text", unescaped text) in document order.
+
+    Comments, declarations and processing instructions are skipped; the content of
+    ``<script>``, ``<style>``, ``<template>`` and ``<head>`` is not visible text and is skipped
+    too. A "<" that opens no tag is text ("a < b").
+    """
+    pos, size = 0, len(html)
+    while pos < size:
+        token = _TOKEN.match(html, pos)
+        raw, name = token.group(0), token.group(2)
+        pos = token.end()
+        if name:
+            name = name.lower()
+            if name in _HIDDEN_END and not token.group(1):
+                closing = _HIDDEN_END[name].search(html, pos)
+                pos = closing.end() if closing else size
+                continue
+            yield ("end" if token.group(1) else "start"), name
+            if raw.endswith("/>") and not token.group(1):
+                yield "end", name
+        elif raw == "<!--":
+            closing = html.find("-->", pos)
+            pos = closing + 3 if closing >= 0 else size
+        elif not raw.startswith(("<!", "<?")) or len(raw) == 1:
+            yield "text", unescape(raw)
+
+
+class _TextWriter:
+    """Turns tokens into text: blocks become paragraphs, a heading gets its own line right
+    above the paragraph it titles, list items become "- " lines."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.hidden = 0
+        self.after_heading = False
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden += 1
-        elif tag == "br":
+    def start(self, tag: str) -> None:
+        if tag == "br":
             self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
         elif tag in _HEADINGS:
             self.parts.append("\n\n")
-        elif tag in _BLOCK_TAGS:
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCK_TAGS and not self.after_heading:
             self.parts.append("\n\n")
         elif tag in ("td", "th"):
             self.parts.append(" ")
+        if tag not in _HEADINGS:
+            self.after_heading = False
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _HEADINGS:
+    def end(self, tag: str) -> None:
+        if tag in _HEADINGS:
             self.parts.append("\n")
-        elif tag in _BLOCK_TAGS and tag != "br":
+            self.after_heading = True
+        elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
+            self.after_heading = False
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
-        if tag in ("br", "hr"):
-            self.parts.append("\n")
+    def text(self, data: str) -> None:
+        text = _HTML_SPACE.sub(" ", data)  # HTML collapses source line breaks into spaces
+        if text.strip():
+            self.after_heading = False
+            self.parts.append(text)
+        elif not self.after_heading:
+            self.parts.append(text)
 
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            # HTML collapses source line breaks into spaces.
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data))
+    def result(self) -> str:
+        return tidy("".join(self.parts))
 
 
 def html_to_text(html: str | None) -> str:
     """Visible text of an HTML fragment: paragraphs separated by a blank line, headings and
-    list items on their own lines, entities unescaped, whitespace tidied.
+    list items on their own lines, entities unescaped, whitespace tidied. Linear time.
 
     The content of ``<script>``/``<style>`` is not visible text and is left out. Plain text
     without tags comes back tidied (entities unescaped).
@@ -228,24 +263,85 @@ def html_to_text(html: str | None) -> str:
         return ""
     if "<" not in html:
         return tidy(unescape(html))
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return tidy("".join(parser.parts))
+    writer = _TextWriter()
+    for kind, value in _html_tokens(html):
+        getattr(writer, kind)(value)
+    return writer.result()
 
 
 def html_blocks(html: str | None) -> list[tuple[str, str]]:
-    """The HTML fragment as ``(kind, text)`` blocks in order: kind is "h" for a heading, "p" otherwise.
-
-    Used to find the paragraph that follows a given heading ("Salaire du débutant").
-    """
+    """The HTML fragment as ``(kind, text)`` blocks in order: kind is "h" for a heading, "p"
+    for any other block. Used to find what follows a heading ("Salaire du débutant")."""
     blocks: list[tuple[str, str]] = []
-    if not html:
-        return blocks
-    for match in re.finditer(r"<(h[1-6])\b[^>]*>(.*?)</\1\s*>|<(p|li|div)\b[^>]*>(.*?)</\3\s*>",
-                             html, flags=re.S | re.I):
-        if match.group(1):
-            blocks.append(("h", html_to_text(match.group(2))))
-        else:
-            blocks.append(("p", html_to_text(match.group(4))))
-    return [(kind, text) for kind, text in blocks if text]
+    kind, parts = "p", []
+
+    def flush(next_kind: str) -> None:
+        nonlocal kind, parts
+        text = _HTML_SPACE.sub(" ", "".join(parts)).strip()
+        if text:
+            blocks.append((kind, text))
+        kind, parts = next_kind, []
+
+    for token, value in _html_tokens(html or ""):
+        if token == "text":
+            parts.append(value)
+        elif value in _HEADINGS:
+            flush("h" if token == "start" else "p")
+        elif value in _BLOCK_TAGS or value in ("li", "br"):
+            flush("p" if kind == "p" or token == "end" else kind)
+    flush("p")
+    return blocks
+
+
+# ----------------------------------------------------------------------------------------
+# Paragraphs of plain text (pages copied from a browser or a PDF)
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive non-blank lines; ``gap`` is True when two or more blank lines precede it
+    (pages copied from a browser keep their section breaks that way)."""
+
+    lines: tuple[str, ...]
+    gap: bool
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Split ``text`` on blank lines; each line is cleaned (see :func:`clean_line`)."""
+    found: list[Paragraph] = []
+    current: list[str] = []
+    blanks, start_gap = 0, False
+    for raw in text.split("\n"):
+        line = clean_line(raw)
+        if line:
+            if not current:
+                start_gap = blanks >= 2
+            current.append(line)
+            blanks = 0
+            continue
+        if current:
+            found.append(Paragraph(tuple(current), start_gap))
+            current = []
+        blanks += 1
+    if current:
+        found.append(Paragraph(tuple(current), start_gap))
+    return found
+
+
+# ----------------------------------------------------------------------------------------
+# Ids for fiches that have none
+# ----------------------------------------------------------------------------------------
+_MAX_SLUG = 120
+
+
+def derived_id(prefix: str, title: str) -> str | None:
+    """A stable source-scoped id from a title ("CIDJ." + "planificateur-…"), or None when the
+    title has no letter or digit to build it from. Long titles are cut at a word boundary so
+    the id stays a reasonable key."""
+    base = slug(title)
+    if len(base) > _MAX_SLUG:
+        base = base[:_MAX_SLUG].rsplit("-", 1)[0] or base[:_MAX_SLUG]
+    return prefix + base if base else None
