@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import nomenclature as nom
@@ -37,30 +37,40 @@ class WriteCounts:
 
 
 class _Nomenclatures:
-    """Ids already present per nomenclature table, filled lazily, plus rows to add."""
+    """Nomenclature rows the records mention; :meth:`flush` inserts those the database lacks.
 
-    def __init__(self, session: Session) -> None:
+    Only the ids actually mentioned are looked up (one IN query per table), not whole tables:
+    the formations table alone grows to thousands of rows once ONISEP is imported.
+    """
+
+    def __init__(self, session: Session, known: dict | None = None) -> None:
         self.session = session
-        self.known: dict[type, set[str]] = {}
         self.pending: dict[type, dict[str, dict]] = defaultdict(dict)
+        # ids known to exist, shared by the files of one import transaction (see db.importing)
+        self.known: dict = known if known is not None else {}
 
     def ensure(self, model: type, ident: str, **values: object) -> str:
-        if model not in self.known:
-            self.known[model] = set(self.session.execute(select(model.__table__.c.id)).scalars())
-        if ident not in self.known[model] and ident not in self.pending[model]:
-            self.pending[model][ident] = {"id": ident, **values}
+        if ident not in self.known.get(model, ()):
+            self.pending[model].setdefault(ident, {"id": ident, **values})
         return ident
 
     def flush(self) -> None:
         for model, rows in self.pending.items():
-            if rows:
-                self.session.execute(insert(model.__table__), list(rows.values()))
-                self.known[model].update(rows)
+            table = model.__table__
+            ids = list(rows)
+            present: set[str] = set()
+            for start in range(0, len(ids), 500):
+                present.update(self.session.execute(
+                    select(table.c.id).where(table.c.id.in_(ids[start:start + 500]))).scalars())
+            fresh = [row for ident, row in rows.items() if ident not in present]
+            if fresh:
+                self.session.execute(insert(table), fresh)
+            self.known.setdefault(model, set()).update(ids)
         self.pending.clear()
 
 
 def upsert_records(session: Session, records: Iterable[MetierRecord], source_file: str,
-                   now: datetime | None = None) -> WriteCounts:
+                   now: datetime | None = None, cache: dict | None = None) -> WriteCounts:
     """Insert or update ``records`` in the current transaction (the caller commits).
 
     New métiers get their pk assigned here (max + 1…): the transaction holds SQLite's write
@@ -70,7 +80,7 @@ def upsert_records(session: Session, records: Iterable[MetierRecord], source_fil
     now = now or datetime.now()
     records = list({r.id: r for r in records}.values())  # the last fiche with an id wins
     conn = session.connection()
-    nomenclatures = _Nomenclatures(session)
+    nomenclatures = _Nomenclatures(session, cache)
     appellations = _appellations_by_code(session, records)
     existing = _existing_pks(session, [r.id for r in records])
     next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
@@ -94,7 +104,7 @@ def upsert_records(session: Session, records: Iterable[MetierRecord], source_fil
         if rows:
             conn.execute(insert(model.__table__), rows)
     counts.created, counts.updated = len(fresh), len(changed)
-    link_same_jobs(session)
+    link_same_jobs(session, [r.id for r in records])
     return counts
 
 
@@ -111,17 +121,21 @@ def _write_metiers(conn, fresh: list[dict], changed: list[dict]) -> None:  # typ
         conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(columns), changed)
 
 
-def link_same_jobs(session: Session) -> None:
+def link_same_jobs(session: Session, written: list[str]) -> None:
     """Let a fiche take precedence over the project's own fiche for the same job.
 
     A project fiche names the ONISEP fiche of the same job in ``same_as``; once that fiche is
     in the catalogue the project fiche is marked ``superseded_by`` it (and hidden by search),
     so the counselor never sees two unrelated entries for one job.
     """
-    targets = select(_M.c.id).scalar_subquery()
-    session.execute(update(Metier).where(_M.c.source_kind == "projet", _M.c.same_as.in_(targets),
+    # Only rows touched by this write can change: project fiches pointing at a written id,
+    # and written project fiches whose target already exists (both through indexes).
+    for start in range(0, len(written), 500):
+        chunk = written[start:start + 500]
+        pointing = or_(_M.c.same_as.in_(chunk), and_(_M.c.id.in_(chunk), _M.c.same_as.in_(select(_M.c.id))))
+        session.execute(update(_M).where(_M.c.source_kind == "projet", pointing,
                                          _M.c.superseded_by.is_distinct_from(_M.c.same_as))
-                    .values(superseded_by=_M.c.same_as))
+                        .values(superseded_by=_M.c.same_as))
 
 
 def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:

@@ -57,7 +57,10 @@ def parse_bytes(data: bytes, name: str) -> ParsedFile:
         raise FicheError(
             f"fichier trop volumineux ({len(data) // (1024 * 1024)} Mo ; limite : "
             f"{MAX_FILE_BYTES // (1024 * 1024)} Mo)")
-    return detect_format(data, name).parse(data, name)
+    parsed = detect_format(data, name).parse(data, name)
+    for record in parsed.records:  # a heading with nothing under it is not a section
+        record.sections = [section for section in record.sections if section.text.strip()]
+    return parsed
 
 
 def parse_path(path: Path) -> ParsedFile:
