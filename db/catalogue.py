@@ -71,31 +71,43 @@ class _Nomenclatures:
 
 def upsert_records(session: Session, records: Iterable[MetierRecord], source_file: str,
                    now: datetime | None = None, cache: dict | None = None) -> WriteCounts:
-    """Insert or update ``records`` in the current transaction (the caller commits).
+    """Insert or update ``records`` of one file in the current transaction (the caller commits)."""
+    status = upsert_batch(session, [(record, source_file) for record in records], now, cache)
+    created = sum(1 for value in status.values() if value == "created")
+    return WriteCounts(created=created, updated=len(status) - created)
+
+
+def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: datetime | None = None,
+                 cache: dict | None = None) -> dict[str, str]:
+    """Insert or update records, each with its source file; returns id → "created" | "updated".
 
     New métiers get their pk assigned here (max + 1…): the transaction holds SQLite's write
     lock from its first statement, so no other writer can take the same numbers, and every
-    row can then go in one executemany instead of one statement per fiche.
+    row can then go in one executemany instead of one statement per fiche. When an id occurs
+    twice the last record wins.
     """
     now = now or datetime.now()
-    records = list({r.id: r for r in records}.values())  # the last fiche with an id wins
+    items = list({record.id: (record, source) for record, source in batch}.values())
+    records = [record for record, _ in items]
     conn = session.connection()
     nomenclatures = _Nomenclatures(session, cache)
     appellations = _appellations_by_code(session, records)
     existing = _existing_pks(session, [r.id for r in records])
     next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
-    counts = WriteCounts()
+    status: dict[str, str] = {}
     fresh, changed = [], []
     children: dict[type, list[dict]] = defaultdict(list)
-    for record in records:
+    for record, source_file in items:
         links = _links(record, nomenclatures)
         values = _metier_values(record, links, appellations, source_file, now)
         pk = existing.get(record.id)
         if pk is None:
             pk, next_pk = next_pk, next_pk + 1
             fresh.append({"pk": pk, **values})
+            status[record.id] = "created"
         else:
             changed.append({"b_pk": pk, **values})
+            status[record.id] = "updated"
         for model, rows in links.items():
             children[model].extend({"metier_pk": pk, "position": i, **row} for i, row in enumerate(rows))
     nomenclatures.flush()
@@ -103,9 +115,8 @@ def upsert_records(session: Session, records: Iterable[MetierRecord], source_fil
     for model, rows in children.items():
         if rows:
             conn.execute(insert(model.__table__), rows)
-    counts.created, counts.updated = len(fresh), len(changed)
     link_same_jobs(session, [r.id for r in records])
-    return counts
+    return status
 
 
 def _write_metiers(conn, fresh: list[dict], changed: list[dict]) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.catalogue import upsert_records
+from db.catalogue import upsert_batch, upsert_records
 from db.engine import Database
 from db.errors import FicheError, UserError
 from db.importers import parse_path
@@ -155,26 +155,56 @@ GROUP_SECONDS = 0.25
 def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,
                   progress: Callable[[int, int, str], bool] | None, summary: ImportSummary) -> tuple[int, bool]:
     """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
-    results: list[FileResult] = []
+    results: list[FileResult | tuple[Path, ParsedFile]] = []
     began = time.perf_counter()
-    cache: dict = {}
+    stopped = False
+    for path in files[start:]:
+        if progress is not None and progress(len(summary.files) + len(results), len(files), path.name) is False:
+            stopped = True
+            break
+        parsed = _parse(path)
+        if isinstance(parsed, FileResult):
+            results.append(parsed)
+        elif dry_run:
+            results.append(FileResult(str(path), "vérifié", parsed.format_name, created=len(parsed.records),
+                                      notes=parsed.notes))
+        else:
+            results.append((path, parsed))
+        if time.perf_counter() - began > GROUP_SECONDS:
+            break
+    pending = [item for item in results if isinstance(item, tuple)]
+    written = _write_group(database, pending) if pending else {}
+    summary.files.extend(written[str(item[0])] if isinstance(item, tuple) else item for item in results)
+    return len(results), stopped
+
+
+def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> dict[str, FileResult]:
+    """Write parsed files in one transaction: all together when they are plain fiches (the fast
+    path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
     with database.write() as session:
-        for path in files[start:]:
-            if progress is not None and progress(len(summary.files) + len(results), len(files), path.name) is False:
-                summary.files.extend(results)
-                return len(results), True
-            parsed = _parse(path)
-            if isinstance(parsed, FileResult):
-                results.append(parsed)
-            elif dry_run:
-                results.append(FileResult(str(path), "vérifié", parsed.format_name, created=len(parsed.records),
-                                          notes=parsed.notes))
-            else:
-                results.append(_write_one(session, parsed, str(path), cache))
-            if time.perf_counter() - began > GROUP_SECONDS:
-                break
-    summary.files.extend(results)
-    return len(results), False
+        cache: dict = {}
+        if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
+            try:
+                with session.begin_nested():
+                    return _write_together(session, pending, cache)
+            except (UserError, SQLAlchemyError):
+                cache.clear()  # fall back to one savepoint per file
+        return {str(path): _write_one(session, parsed, str(path), cache) for path, parsed in pending}
+
+
+def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]], cache: dict) -> dict[str, FileResult]:
+    now = datetime.now()
+    status = upsert_batch(session, [(r, str(path)) for path, parsed in pending for r in parsed.records], now, cache)
+    results, logs = {}, []
+    for path, parsed in pending:
+        created = sum(1 for r in parsed.records if status.get(r.id) == "created")
+        updated = len(parsed.records) - created
+        label = "mis à jour" if updated and not created else "importé"
+        results[str(path)] = FileResult(str(path), label, parsed.format_name, created, updated, notes=parsed.notes)
+        logs.append({"source_file": str(path), "format_name": parsed.format_name, "imported_at": now,
+                     "created": created, "updated": updated})
+    session.execute(insert(ImportLog.__table__), logs)
+    return results
 
 
 def _write_one(session: Session, parsed: ParsedFile, name: str, cache: dict) -> FileResult:
