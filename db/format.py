@@ -48,3 +48,25 @@ def source_attribution(kind: str | None) -> str:
     if label == "Fiche du projet":
         return "Fiche du projet Orientation"
     return f"Source : {label}"
+
+
+def salary_sentence(low: int | None, high: int | None) -> str:
+    """A starting salary as read aloud: "à partir de 1 850 € brut par mois", "1 600 – 4 000 € brut
+    par mois", or "non précisé" when the fiche gives no figure."""
+    text = format_salary(low, high)
+    return text if low is None and high is None else f"{text} brut par mois"
+
+
+def salary_origin(kind: str | None, year: int | None, source_date: str | None = None) -> str:
+    """Where and when a salary figure comes from: "Onisep, 2025", "Fiche du projet" (no year known)."""
+    when = year if year is not None else (source_date[:4] if source_date and source_date[:4].isdigit() else None)
+    label = source_label(kind)
+    return f"{label}, {when}" if when is not None else label
+
+
+COUNTRY_LABELS = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg", "CA": "Canada"}
+
+
+def country_label(code: str | None) -> str:
+    """The French name of a country code ("FR" → "France"); unknown codes are shown as they are."""
+    return COUNTRY_LABELS.get((code or "").upper(), code or "inconnu")

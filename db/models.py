@@ -149,6 +149,11 @@ class Metier(Base):
         Index("ix_metiers_salary_min", "salary_min"),
         Index("ix_metiers_sort_key", "sort_key"),
         Index("ix_metiers_country", "country"),
+        # Shown métiers (superseded_by IS NULL) in name, salary and level order, covering the
+        # filter columns so a search page is read from the index alone (see db.search plans).
+        Index("ix_metiers_live_name", "superseded_by", "sort_key", "bac_plus", "salary_min", "country"),
+        Index("ix_metiers_live_salary", "superseded_by", "salary_min", "bac_plus", "country", "sort_key"),
+        Index("ix_metiers_live_level", "superseded_by", "bac_plus", "salary_min", "country", "sort_key"),
     )
 
 

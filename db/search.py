@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import Connection, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Select, operators
+from sqlalchemy.sql.elements import UnaryExpression
 
-from db.models import InterestRow, LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow
+from db.models import (InterestRow, LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow,
+                       StatutRow)
 from db.text import words
 
 SORTS = ("name", "salary", "level", "relevance", "sector", "source")
@@ -134,44 +136,70 @@ def fts_query(user_text: str) -> str | None:
 
 
 # ------------------------------------------------------------------ search
+# Query plans (SQLite). Without guidance SQLite takes "superseded_by IS NULL" for a selective
+# test and sorts every match before keeping one page: 100 ms at 100,000 métiers. So a page of
+# rows is fetched in one of two shapes, chosen from the number of matches:
+#   WALK   – many matches: walk ix_metiers_live_name (superseded_by, sort_key) in name order and
+#            stop after one page; the other tests are made unusable as index keys ("+col").
+#   DRIVEN – few matches: let the most selective test find them, then sort only those.
+# Lists (sectors, statuts, interests) are tested as "pk IN (SELECT metier_pk …)" so SQLite can
+# read them from their (id, metier_pk) index once instead of probing it for every métier.
+PLAIN, WALK, DRIVEN = "plain", "walk", "driven"
+TEXT_WALK_MIN = 50_000  # below this many text matches, always sort them (see _page_plan)
+
+
 def _uses_fts(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _filtered(session: Session, criteria: Criteria, columns: list[Any], *,
-              skip_sectors: bool = False, skip_level: bool = False) -> Select:
-    """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
-    query = select(*columns).select_from(_M)
+def _no_index(column: Any) -> Any:
+    """``column`` written "+column": same value, but SQLite will not drive the query from its index."""
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def _conditions(session: Session, criteria: Criteria, plan: str, *,
+                skip_sectors: bool = False, skip_level: bool = False) -> list[Any]:
+    """The WHERE tests for ``criteria`` (see the plans above)."""
+    keep = (lambda column: column) if plan != WALK else _no_index
+    live = _no_index(_M.c.superseded_by) if plan == DRIVEN else _M.c.superseded_by
     # A fiche another source supersedes (the project's fiche once ONISEP's is imported) is hidden.
-    conditions = [_M.c.superseded_by.is_(None)]
+    conditions = [live.is_(None)]
+    pk = keep(_M.c.pk)
     match = fts_query(criteria.text)
     if match is not None:
         if _uses_fts(session):
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
-            conditions.append(_M.c.pk.in_(fts_pks.bindparams(fts_match=match)))
+            conditions.append(pk.in_(fts_pks.bindparams(fts_match=match)))
         else:
             for token in words(criteria.text)[:16]:
                 pattern = f"%{token}%"
                 conditions.append(or_(_M.c.search_names.like(pattern), _M.c.search_text.like(pattern)))
     if criteria.max_bac_plus is not None and not skip_level:
-        conditions.append(_M.c.bac_plus <= criteria.max_bac_plus)
+        conditions.append(keep(_M.c.bac_plus) <= criteria.max_bac_plus)
     if criteria.min_salary is not None:
-        enough = _M.c.salary_min >= criteria.min_salary
+        enough = keep(_M.c.salary_min) >= criteria.min_salary
         conditions.append(or_(enough, _M.c.salary_min.is_(None)) if criteria.include_no_salary else enough)
     if criteria.sectors and not skip_sectors:
-        conditions.append(exists().where(_MS.c.metier_pk == _M.c.pk, _MS.c.sector_id.in_(criteria.sectors)))
+        conditions.append(pk.in_(select(_MS.c.metier_pk).where(_MS.c.sector_id.in_(criteria.sectors))))
     if criteria.statuts:
-        conditions.append(exists().where(_MST.c.metier_pk == _M.c.pk, _MST.c.statut_id.in_(criteria.statuts)))
+        conditions.append(pk.in_(select(_MST.c.metier_pk).where(_MST.c.statut_id.in_(criteria.statuts))))
     if criteria.countries:
-        conditions.append(_M.c.country.in_(criteria.countries))
+        conditions.append(keep(_M.c.country).in_(criteria.countries))
     if criteria.interests:
-        if criteria.interests_mode == "all":
-            conditions.extend(exists().where(_MI.c.metier_pk == _M.c.pk, _MI.c.interest_id == interest)
-                              for interest in dict.fromkeys(criteria.interests))
-        else:
-            conditions.append(exists().where(_MI.c.metier_pk == _M.c.pk,
-                                             _MI.c.interest_id.in_(criteria.interests)))
-    return query.where(and_(*conditions))
+        wanted = tuple(dict.fromkeys(criteria.interests))
+        having = select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(wanted))
+        if criteria.interests_mode == "all" and len(wanted) > 1:
+            having = having.group_by(_MI.c.metier_pk).having(
+                func.count(func.distinct(_MI.c.interest_id)) == len(wanted))
+        conditions.append(pk.in_(having))
+    return conditions
+
+
+def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan: str = PLAIN,
+              skip_sectors: bool = False, skip_level: bool = False) -> Select:
+    """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
+    conditions = _conditions(session, criteria, plan, skip_sectors=skip_sectors, skip_level=skip_level)
+    return select(*columns).select_from(_M).where(and_(*conditions))
 
 
 def filtered_pks(session: Session, criteria: Criteria) -> Select:
@@ -179,9 +207,13 @@ def filtered_pks(session: Session, criteria: Criteria) -> Select:
     return _filtered(session, criteria, [_M.c.pk])
 
 
+def _sort(criteria: Criteria) -> str:
+    return criteria.sort if criteria.sort in SORTS else "name"
+
+
 def _order(session: Session, criteria: Criteria, query: Select) -> Select:
     desc = criteria.descending
-    sort = criteria.sort if criteria.sort in SORTS else "name"
+    sort = _sort(criteria)
     if sort == "relevance" and fts_query(criteria.text) is not None and _uses_fts(session):
         rank = (select(literal_column("bm25(metier_fts, 10.0, 1.0)"))
                 .select_from(text("metier_fts"))
@@ -198,24 +230,52 @@ def _order(session: Session, criteria: Criteria, query: Select) -> Select:
         keys = [_M.c.source_kind.desc() if desc else _M.c.source_kind]
     else:
         keys = []
-    name_key = _M.c.sort_key.desc() if desc and sort == "name" else _M.c.sort_key
-    return query.order_by(*keys, name_key, _M.c.pk)
+    if desc and sort == "name":
+        return query.order_by(_M.c.sort_key.desc(), _M.c.pk.desc())
+    return query.order_by(*keys, _M.c.sort_key, _M.c.pk)
 
 
 _ROW_COLUMNS = [_M.c.pk, _M.c.id, _M.c.name, _M.c.label_f, _M.c.label_m, _L.c.label, _M.c.bac_plus,
                 _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country]
 
 
+def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, total: int | None) -> str:
+    """WALK when walking the name index meets a page of matches sooner than sorting them all."""
+    if not _uses_fts(session) or _sort(criteria) != "name":
+        return DRIVEN if _uses_fts(session) else PLAIN
+    if total is None:
+        total = count(session, criteria)
+    if fts_query(criteria.text) is not None and total <= TEXT_WALK_MIN:
+        # Text matches cluster in name order ("techn" → every "technicien…"), so walking the
+        # names could read most of the index before a page is full: sort the matches instead.
+        return DRIVEN
+    size = session.execute(select(func.max(_M.c.pk))).scalar() or 0  # rows, cheaply (upper bound)
+    # Walking reads about (offset + limit) × size / total index entries (covering, cheap);
+    # sorting reads total table rows (about 8 times dearer each) and sorts them.
+    return WALK if total and (offset + limit) * size < 8 * total * total else DRIVEN
+
+
 def search(session: Session, criteria: Criteria, *, limit: int | None = None,
-           offset: int = 0) -> list[MetierRow]:
-    """The métiers matching ``criteria`` in the requested order (``limit`` rows from ``offset``)."""
-    query = _filtered(session, criteria, _ROW_COLUMNS)
+           offset: int = 0, total: int | None = None) -> list[MetierRow]:
+    """The métiers matching ``criteria`` in the requested order (``limit`` rows from ``offset``).
+
+    ``total`` is the :func:`count` for ``criteria`` when the caller already has it; with a
+    ``limit`` it is used to choose the fastest query shape (it never changes the result).
+    """
+    query = select(*_ROW_COLUMNS).select_from(_M)
+    if limit is None:
+        query = query.where(and_(*_conditions(session, criteria, PLAIN)))
+    else:
+        # One page: find its pks with a narrow query, then read the full rows of those only.
+        plan = _page_plan(session, criteria, limit, offset, total)
+        page = _filtered(session, criteria, [_M.c.pk], plan=plan)
+        if _sort(criteria) == "sector":
+            page = page.outerjoin(_S, _S.c.id == _M.c.main_sector_id)
+        page = _order(session, criteria, page).limit(limit).offset(offset)
+        query = query.where(_M.c.pk.in_(page))
     query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
     query = _order(session, criteria, query)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    params = _params(criteria)
-    return [MetierRow(*row) for row in session.execute(query, params)]
+    return [MetierRow(*row) for row in session.execute(query, _params(criteria))]
 
 
 def count(session: Session, criteria: Criteria) -> int:
@@ -224,16 +284,30 @@ def count(session: Session, criteria: Criteria) -> int:
     return int(session.execute(query, _params(criteria)).scalar_one())
 
 
-def facets(session: Session, criteria: Criteria) -> Facets:
-    """Per-sector and per-level counts for ``criteria`` (see :class:`Facets`)."""
+def facets(session: Session, criteria: Criteria, *, levels: bool = True) -> Facets:
+    """Per-sector and (unless ``levels`` is false) per-level counts for ``criteria`` (see :class:`Facets`)."""
     params = _params(criteria)
-    base = _filtered(session, criteria, [_M.c.pk], skip_sectors=True).subquery()
+    base = _filtered(session, criteria, [_M.c.pk], skip_sectors=True)
+    metier_pk = _MS.c.metier_pk
+    if _uses_fts(session) and _is_large(session, base, params):
+        # Many matches: read ix_metier_sectors_sector (sector_id, metier_pk) in order, testing each
+        # pk against the matching set, instead of looking every match up in the table.
+        metier_pk = _no_index(metier_pk)
     sector_q = (select(_MS.c.sector_id, func.count(func.distinct(_MS.c.metier_pk)))
-                .where(_MS.c.metier_pk.in_(select(base.c.pk))).group_by(_MS.c.sector_id))
-    level_q = (_filtered(session, criteria, [_M.c.level_code, func.count()], skip_level=True)
-               .where(_M.c.level_code.is_not(None)).group_by(_M.c.level_code))
-    return Facets(sectors={sid: n for sid, n in session.execute(sector_q, params)},
-                  levels={code: n for code, n in session.execute(level_q, params)})
+                .where(metier_pk.in_(base)).group_by(_MS.c.sector_id))
+    result = Facets(sectors={sid: n for sid, n in session.execute(sector_q, params)})
+    if levels:
+        level_q = (_filtered(session, criteria, [_M.c.level_code, func.count()], skip_level=True)
+                   .where(_M.c.level_code.is_not(None)).group_by(_M.c.level_code))
+        result.levels = {code: n for code, n in session.execute(level_q, params)}
+    return result
+
+
+def _is_large(session: Session, pks: Select, params: dict[str, str]) -> bool:
+    """Whether the métiers selected by ``pks`` are more than about a tenth of the catalogue."""
+    matching = session.execute(select(func.count()).select_from(pks.subquery()), params).scalar() or 0
+    size = session.execute(select(func.max(_M.c.pk))).scalar() or 0
+    return matching * 10 > size
 
 
 def _params(criteria: Criteria) -> dict[str, str]:
@@ -259,3 +333,19 @@ def interests_in_use(session: Session) -> list[tuple[str, str, str]]:
 def with_sort(criteria: Criteria, sort: str, descending: bool = False) -> Criteria:
     """A copy of ``criteria`` sorted another way."""
     return replace(criteria, sort=sort, descending=descending)
+
+
+def statuts_in_use(session: Session) -> list[tuple[str, str, int]]:
+    """(id, label, number of métiers) for every statut at least one métier has, by label."""
+    table = StatutRow.__table__
+    query = (select(table.c.id, table.c.label, func.count(_MST.c.metier_pk))
+             .join(_MST, _MST.c.statut_id == table.c.id).group_by(table.c.id, table.c.label)
+             .order_by(table.c.label))
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def countries_in_use(session: Session) -> list[tuple[str, int]]:
+    """(country code, number of métiers) for every country of the catalogue, most métiers first."""
+    query = (select(_M.c.country, func.count()).where(_M.c.superseded_by.is_(None))
+             .group_by(_M.c.country).order_by(func.count().desc(), _M.c.country))
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]

@@ -1,43 +1,285 @@
-"""The counselor's main window (a first version: the catalogue table and a search box)."""
+"""The counselor's main window: filters | métier table | fiche, menus, import, messages.
+
+The window only wires the parts together: the search runs in :mod:`desktop.browse` (and
+``db``), filters live in :mod:`desktop.filter_panel`, the fiche in :mod:`desktop.fiche_view`,
+imports in :mod:`desktop.import_worker`. Messages go through one :class:`MessageService`
+that tests replace; preferences (title form, geometry, splitter) through :class:`Settings`.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from db.engine import Database
-from db.format import format_salary, source_label
-from db.search import Criteria, search
+from db.fiche import get_fiche
+from db.importing import ImportSummary
+from db.search import Criteria
+from desktop.browse import CatalogueBrowser
+from desktop.chips import ResultsBar
+from desktop.fiche_view import FicheView
+from desktop.filter_panel import FilterPanel
+from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
+from desktop.messages import MessageBar, MessageService, WindowMessages
+from desktop.settings import TITLE_FORMS, Settings
+from desktop.table_model import RowRole, MetierTableModel
+from desktop.table_view import MetierTableView
+
+ABOUT_TEXT = (
+    "<h3>Orientation</h3>"
+    "<p>Catalogue des métiers pour les entretiens d'orientation. Fonctionne sans connexion internet.</p>"
+    "<p><b>Sources et licences</b></p><ul>"
+    "<li>Source : Onisep (ODbL) — fiches métiers Onisep, licence ouverte ODbL ; "
+    "toute base dérivée reste sous ODbL.</li>"
+    "<li>Source : France Travail (ROME) — répertoire ROME, Licence Ouverte / Etalab.</li>"
+    "<li>Fiches du projet Orientation — rédigées pour ce projet.</li></ul>"
+)
+SPLITTER_SHARES = (0.18, 0.54, 0.28)  # filters | table | fiche, when no positions were saved
+FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
 
 
 class MainWindow(QMainWindow):
-    """Window titled "Orientation" listing the catalogue."""
+    """Window titled "Orientation" (see the module docstring)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, settings: Settings | None = None,
+                 messages: MessageService | None = None) -> None:
         super().__init__()
         self.database = database
+        self.settings = settings or Settings()
         self.setWindowTitle("Orientation")
-        self.search_box = QLineEdit(placeholderText="Rechercher un métier…")
-        self.search_box.setAccessibleName("Recherche")
-        self.count_label = QLabel()
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Métier", "Niveau d'études", "Salaire de début", "Secteur", "Source"])
-        layout = QVBoxLayout()
-        for widget in (self.search_box, self.count_label, self.table):
-            layout.addWidget(widget)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
-        self.search_box.textChanged.connect(self.refresh)
-        self.resize(1100, 700)
-        self.refresh()
+        self.setAcceptDrops(True)
+        self._build_parts()
+        self.messages: MessageService = messages or WindowMessages(self.message_bar, self)
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._restore()
+        self.summary_dialog: ImportSummaryDialog | None = None
+        self.about_box: QMessageBox | None = None
+        self.reload_choices()
+        self.browser.apply(self.filters.criteria())
+        self.table.setSortingEnabled(True)
 
-    def refresh(self) -> None:
-        """Re-run the search with the current text and fill the table."""
+    # ------------------------------------------------------------------ construction
+    def _build_parts(self) -> None:
+        self.model = MetierTableModel(self)
+        self.browser = CatalogueBrowser(self.database, self.model, self)
+        self.filters = FilterPanel()
+        self.results = ResultsBar()
+        self.table = MetierTableView()
+        self.table.setModel(self.model)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.fiche_view = FicheView()
+        self.message_bar = MessageBar()
+        self.importer = ImportController(self.database, self)
+        self.import_progress = ImportProgress(self.importer)
+
+    def _build_layout(self) -> None:
+        scroll = QScrollArea()
+        scroll.setAccessibleName("Panneau des filtres")
+        scroll.setWidget(self.filters)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(260)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(4, 8, 4, 0)
+        centre_layout.addWidget(self.results)
+        centre_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget, stretch in ((scroll, 1), (centre, 4), (self.fiche_view, 3)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(body)
+        self.statusBar().addPermanentWidget(self.import_progress)
+        self.statusBar().showMessage("Entrée ou double-clic : ouvrir la fiche — Ctrl+F : rechercher")
+        QWidget.setTabOrder(self.filters.clear_button, self.table)
+        QWidget.setTabOrder(self.table, self.fiche_view.browser)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Fichier")
+        self.import_action = self._action(file_menu, "&Importer des fiches…", self.choose_files, "Ctrl+I")
+        self.import_folder_action = self._action(file_menu, "Importer un &dossier de fiches…", self.choose_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
+        view_menu = self.menuBar().addMenu("&Affichage")
+        self.find_action = self._action(view_menu, "&Rechercher un métier", self.focus_search,
+                                        QKeySequence.StandardKey.Find)
+        view_menu.addSection("Forme des titres")
+        self.title_actions = QActionGroup(self)
+        for form, label in TITLE_FORMS.items():
+            action = self._action(view_menu, label, lambda checked=False, form=form: self.set_title_form(form))
+            action.setCheckable(True)
+            action.setData(form)
+            self.title_actions.addAction(action)
+        help_menu = self.menuBar().addMenu("Ai&de")
+        self._action(help_menu, "À &propos d'Orientation", self.show_about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.filters.criteria_changed.connect(self.apply_criteria)
+        self.browser.results_changed.connect(self.results.set_count)
+        self.browser.facets_changed.connect(self.filters.set_facets)
+        self.table.open_requested.connect(self.open_row)
+        self.fiche_view.related_requested.connect(self.open_fiche)
+        self.importer.finished.connect(self._import_finished)
+        self.importer.failed.connect(self._import_failed)
+
+    def _restore(self) -> None:
+        if not self.restoreGeometry(self.settings.geometry):
+            available = self.screen().availableGeometry()  # a small school screen gets a window that fits
+            self.resize(min(1280, available.width()), min(720, available.height()))
+        # No saved positions: share the width once the window has its real size (first show).
+        self._default_splitter = not self.splitter.restoreState(self.settings.splitter_state)
+        self.set_title_form(self.settings.title_form)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._default_splitter:
+            self._default_splitter = False
+            width = self.splitter.width() or self.width()
+            self.splitter.setSizes([int(width * share) for share in SPLITTER_SHARES])
+
+    # ------------------------------------------------------------------ browsing
+    def apply_criteria(self, criteria: Criteria) -> None:
+        """Run the search for ``criteria`` and show the active filters as chips."""
+        self.browser.apply(criteria)
+        self.results.set_filters(self.filters.active_filters())
+
+    def reload_choices(self) -> None:
+        """Refresh the filter lists from the catalogue (after an import)."""
+        self.filters.set_choices(self.browser.choices())
+        self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search_box.selectAll()
+
+    def open_row(self, index: QModelIndex) -> None:
+        """Open the fiche of the table row at ``index``."""
+        if index.isValid():
+            self.open_fiche(index.data(RowRole).id)
+
+    def open_fiche(self, metier_id: str) -> None:
+        """Show the fiche of ``metier_id`` in the fiche panel."""
         with self.database.read() as session:
-            rows = search(session, Criteria(text=self.search_box.text()))
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            values = (row.name, row.level_label or "non précisé", format_salary(row.salary_min, row.salary_max),
-                      row.sector_label or "", source_label(row.source_kind))
-            for j, value in enumerate(values):
-                self.table.setItem(i, j, QTableWidgetItem(value))
-        self.count_label.setText(f"{len(rows)} métiers")
+            fiche = get_fiche(session, metier_id)
+        if fiche is None:
+            self.messages.warning("cette fiche n'est plus dans le catalogue.")
+            return
+        self.fiche_view.set_fiche(fiche)
+
+    def set_title_form(self, form: str) -> None:
+        """Show titles in ``form`` everywhere and remember the choice."""
+        form = form if form in TITLE_FORMS else "inclusif"
+        self.settings.title_form = form
+        self.model.set_title_form(form)
+        self.fiche_view.set_title_form(form)
+        for action in self.title_actions.actions():
+            action.setChecked(action.data() == form)
+
+    def show_about(self) -> None:
+        """The sources and licences (a window that does not block the application)."""
+        self.about_box = QMessageBox(QMessageBox.Icon.Information, "À propos d'Orientation", ABOUT_TEXT,
+                                     QMessageBox.StandardButton.Close, self)
+        self.about_box.button(QMessageBox.StandardButton.Close).setText("Fermer")
+        self.about_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_box.open()
+
+    # ------------------------------------------------------------------ import
+    def choose_files(self) -> None:
+        """Fichier > Importer des fiches…: pick files, then import them in the background."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Importer des fiches", self.settings.import_folder, FILE_FILTER)
+        if paths:
+            self.settings.import_folder = str(Path(paths[0]).parent)
+            self.start_import(paths)
+
+    def choose_folder(self) -> None:
+        """Fichier > Importer un dossier…: every file under the chosen folder."""
+        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de fiches", self.settings.import_folder)
+        if folder:
+            self.settings.import_folder = folder
+            self.start_import([folder])
+
+    def start_import(self, paths: list[str]) -> None:
+        """Import ``paths`` in the background (one import at a time)."""
+        if not self.importer.start(paths):
+            self.messages.warning("une importation est déjà en cours ; attendez qu'elle se termine.")
+
+    def _import_finished(self, summary: ImportSummary) -> None:
+        cancelled = self.importer.cancelled
+        if not summary.files and not cancelled:
+            self.messages.warning("aucun fichier à importer dans ce que vous avez choisi.")
+            return
+        self.summary_dialog = ImportSummaryDialog(summary_lines(summary, cancelled), self)
+        self.summary_dialog.show()
+        refused = [f for f in summary.files if f.refused]
+        if cancelled:
+            self.messages.info(f"Importation annulée : {len(summary.files)} fichier(s) lu(s) avant l'arrêt.")
+        elif refused:
+            reasons = " ; ".join(f"{Path(f.path).name} : {f.reason}" for f in refused[:3])
+            more = f" (et {len(refused) - 3} autre(s))" if len(refused) > 3 else ""
+            self.messages.warning(f"{len(refused)} fichier(s) refusé(s) — {reasons}{more}")
+        else:
+            self.messages.info(f"Importation terminée : {summary.created} fiche(s) ajoutée(s), "
+                               f"{summary.updated} mise(s) à jour.")
+        self._catalogue_changed()
+
+    def _import_failed(self, message: str) -> None:
+        self.messages.error(message)
+        self._catalogue_changed()
+
+    def _catalogue_changed(self) -> None:
+        self.reload_choices()
+        self.browser.refresh()
+        if self.fiche_view.fiche is not None:
+            self.open_fiche(self.fiche_view.fiche.id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # After the drop returns: the drag source must not wait for the import to start.
+            QTimer.singleShot(0, lambda: self.start_import(paths))
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.importer.running:
+            if not self.messages.confirm("Une importation est en cours. L'arrêter après le fichier en cours "
+                                         "et quitter ?", yes="Arrêter et quitter", no="Continuer"):
+                event.ignore()
+                return
+            self.importer.cancel()
+            self.importer.wait()
+        self.browser.shutdown()
+        self.save_state()
+        super().closeEvent(event)
+
+    def save_state(self) -> None:
+        """Remember geometry and splitter positions for the next start."""
+        self.settings.geometry = self.saveGeometry()
+        self.settings.splitter_state = self.splitter.saveState()
+        self.settings.sync()

@@ -1,14 +1,143 @@
-"""The main window opens on the database and shows the catalogue."""
+"""The window as a whole: settings kept between runs, keyboard, accessible names, layout, French,
+the about box, and what happens to an unexpected error."""
 from __future__ import annotations
 
-from desktop.main_window import MainWindow
+import logging
+import sys
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QDialogButtonBox,
+                               QWidget)
+
+from desktop import app as desktop_app
+from desktop.settings import Settings
+from desktop.table_model import Column
 
 
-def test_window_is_titled_orientation_and_lists_fiches(qtbot, mini_db):
-    window = MainWindow(mini_db)
+def test_geometry_splitter_and_title_form_are_restored(qtbot, make_window, mini_db, settings_path):
+    first = make_window(mini_db)
+    first.resize(700, 500)  # within the 800 × 600 offscreen screen: restoring never clamps it
+    first.splitter.setSizes([250, 500, 350])
+    next(a for a in first.title_actions.actions() if a.data() == "masculin").trigger()
+    sizes = first.splitter.sizes()
+    first.close()
+    assert Settings(settings_path).title_form == "masculin"
+    second = make_window(mini_db, size=(800, 600))
+    second.restoreGeometry(Settings(settings_path).geometry)  # make_window resized it after the restore
+    assert (second.width(), second.height()) == (700, 500)
+    assert second.splitter.sizes() == sizes
+    assert second.model.title_form == "masculin"
+    assert next(a for a in second.title_actions.actions() if a.isChecked()).data() == "masculin"
+
+
+def test_settings_fall_back_to_defaults_on_bad_values(settings_path):
+    settings_path.write_text("[affichage]\nforme_des_titres=n'importe quoi\n", encoding="utf-8")
+    settings = Settings(settings_path)
+    assert settings.title_form == "inclusif"
+    assert settings.geometry.isEmpty()
+    with pytest.raises(ValueError):
+        settings.title_form = "autre"
+
+
+def test_ctrl_f_focuses_the_search_box(qtbot, window):
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+
+
+def test_tab_reaches_filters_table_and_fiche(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.filters.search_box.setFocus()
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    reached = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    for widget in (window.filters.level_combo, window.filters.salary_spin, window.filters.sector_list,
+                   window.filters.interest_tree, window.filters.statut_combo, window.filters.country_combo,
+                   window.filters.clear_button, window.table, window.fiche_view.browser):
+        assert widget in reached, widget.accessibleName()
+
+
+def test_every_focusable_control_has_an_accessible_name(window):
+    window.open_fiche("ORI.macon")
+    window.filters.level_combo.setCurrentIndex(1)
+    QCoreApplication.processEvents()
+    nameless = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
+            continue  # the inner parts of a combo or spin box, named by their owner
+        name = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")
+        if not name:
+            nameless.append(f"{type(widget).__name__} {widget.objectName()}")
+    assert nameless == []
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_layout_holds_at_common_screen_sizes(qtbot, make_window, mini_db, size):
+    window = make_window(mini_db, size=size)
+    window.open_fiche("ORI.technicien-de-maintenance-industrielle")
+    QCoreApplication.processEvents()
+    assert (window.width(), window.height()) == size
+    table = window.table
+    header = table.horizontalHeader()
+    right = header.sectionViewportPosition(Column.SOURCE) + header.sectionSize(Column.SOURCE)
+    assert right <= table.viewport().width()  # every column visible, no sideways scrolling
+    assert header.sectionSize(Column.TITLE) >= 100
+    for column in (Column.LEVEL, Column.SALARY):  # the facts read aloud are never cut
+        needed = table.fontMetrics().horizontalAdvance("CAP ou équivalent")
+        assert header.sectionSize(column) >= min(needed, table.fontMetrics().horizontalAdvance("1 802 – 2 000 €"))
+    scroll = window.filters.parentWidget().parentWidget()
+    assert window.filters.width() <= scroll.viewport().width()  # the filters are never cut on the right
+    assert window.fiche_view.width() >= 300
+    assert window.table.height() >= 300
+
+
+def test_about_names_the_sources_and_licences(qtbot, window):
+    window.show_about()
+    box = window.about_box
+    qtbot.waitUntil(box.isVisible)
+    assert "Source : Onisep (ODbL)" in box.text()
+    assert "Source : France Travail (ROME)" in box.text()
+    box.close()
+
+
+def test_qt_speaks_french(qapp):
+    assert desktop_app.install_french(qapp)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Close)
+    texts = {b.text().replace("&", "") for b in buttons.buttons()}
+    assert texts == {"Annuler", "Fermer"}
+
+
+def test_an_unexpected_error_is_logged_and_shown_as_one_french_sentence(qapp, monkeypatch, caplog):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown = []
+    desktop_app.install_excepthook(shown.append)
+    try:
+        raise RuntimeError("détail technique")
+    except RuntimeError:
+        with caplog.at_level(logging.ERROR, logger="orientation"):
+            sys.excepthook(*sys.exc_info())
+    assert shown == [desktop_app.unexpected_error_text()]
+    assert shown[0].startswith("une erreur inattendue s'est produite. Le détail est enregistré dans ")
+    assert "Traceback" not in shown[0] and "détail technique" not in shown[0]
+    assert "RuntimeError: détail technique" in caplog.text
+
+
+def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_path):
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(mini_db, settings=Settings(settings_path))
     qtbot.addWidget(window)
     window.show()
-    assert window.windowTitle() == "Orientation"
-    assert window.table.rowCount() == 8
-    window.search_box.setText("maçon")
-    assert window.table.rowCount() == 1
+    window.messages.error("la base de données est verrouillée.")
+    assert window.message_bar.isVisible()
+    assert window.message_bar.text() == "Erreur : la base de données est verrouillée."
+    qtbot.mouseClick(window.message_bar.close_button, Qt.MouseButton.LeftButton)
+    assert not window.message_bar.isVisible()

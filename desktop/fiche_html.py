@@ -1,0 +1,146 @@
+"""A fiche laid out as rich text for reading aloud: large type, one heading per part.
+
+Every value that comes from data goes through :func:`html.escape` before it is placed in the
+markup, so a fiche containing ``<b>`` or ``<script>`` shows those characters as text.
+Related métiers present in the catalogue become ``metier:<id>`` links.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from db.fiche import FicheDetail
+from db.report import french_date
+
+LINK_SCHEME = "metier"
+ROME_SOURCE = "France Travail (ROME)"
+
+STYLE = """
+h1 {{ font-size: {h1}pt; margin-bottom: 2px; }}
+h2 {{ font-size: {h2}pt; margin-top: 16px; margin-bottom: 4px; color: #1d3f66; }}
+p, li, td {{ font-size: {body}pt; }}
+.forms {{ color: #444444; }}
+.fact {{ margin-top: 2px; margin-bottom: 2px; }}
+.muted {{ color: #555555; }}
+.source {{ font-size: {small}pt; color: #444444; }}
+"""
+
+
+def style_sheet(base_pt: float) -> str:
+    """The document style for a base font of ``base_pt`` points (text scales with the system font)."""
+    return STYLE.format(h1=round(base_pt * 1.7, 1), h2=round(base_pt * 1.3, 1), body=round(base_pt * 1.1, 1),
+                        small=round(base_pt, 1))
+
+
+def _e(text: str | None) -> str:
+    return escape(text or "", quote=True)
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text as paragraphs: blank lines separate them, single newlines stay line breaks."""
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return "".join(f"<p>{_e(b).replace(chr(10), '<br>')}</p>" for b in blocks)
+
+
+def title_in_form(fiche: FicheDetail, form: str) -> str:
+    """The fiche's title in the chosen form, the inclusive name when that form is unknown."""
+    if form == "feminin" and fiche.label_f:
+        return fiche.label_f
+    if form == "masculin" and fiche.label_m:
+        return fiche.label_m
+    return fiche.name
+
+
+def fiche_html(fiche: FicheDetail, form: str = "inclusif") -> str:
+    """The whole fiche as an HTML fragment (see the module docstring)."""
+    parts = [f"<h1>{_e(title_in_form(fiche, form))}</h1>", _forms(fiche), _facts(fiche)]
+    parts += _sections(fiche)
+    parts.append(_list("Formations", fiche.formations))
+    parts.append(_inline("Centres d'intérêt", fiche.interests))
+    parts.append(_rome(fiche))
+    parts.append(_related(fiche))
+    parts.append(_source(fiche))
+    return "".join(p for p in parts if p)
+
+
+def _forms(fiche: FicheDetail) -> str:
+    lines = []
+    if fiche.label_f or fiche.label_m:
+        lines.append(f"Au féminin : <b>{_e(fiche.label_f or fiche.name)}</b> — "
+                     f"au masculin : <b>{_e(fiche.label_m or fiche.name)}</b>")
+    if fiche.synonyms:
+        lines.append("Autres appellations : " + _e(", ".join(fiche.synonyms)))
+    return "".join(f'<p class="forms">{line}</p>' for line in lines)
+
+
+def _facts(fiche: FicheDetail) -> str:
+    salary = _e(fiche.salary_line)
+    if fiche.salary_min is not None or fiche.salary_max is not None:
+        salary += f" ({_e(fiche.salary_origin)})"
+    rows = [("Niveau d'études minimum", _e(fiche.level)), ("Salaire de début", salary)]
+    if fiche.career_line:
+        rows.append(("En cours de carrière", _e(fiche.career_line)))
+    if fiche.salary_text and fiche.source_kind != "projet":
+        rows.append(("D'après la fiche", f"« {_e(fiche.salary_text)} »"))
+    if fiche.sectors:
+        rows.append(("Secteurs", _e(" ; ".join(fiche.sectors))))
+    if fiche.statuts:
+        rows.append(("Statuts", _e(", ".join(fiche.statuts))))
+    return "".join(f'<p class="fact"><b>{label} :</b> {value}</p>' for label, value in rows)
+
+
+def _sections(fiche: FicheDetail) -> list[str]:
+    parts = []
+    texts = {s.text.strip() for s in fiche.sections}
+    if fiche.summary and fiche.summary.strip() not in texts:
+        parts.append("<h2>En résumé</h2>" + _paragraphs(fiche.summary))
+    for section in fiche.sections:
+        if section.text.strip():
+            parts.append(f"<h2>{_e(section.title)}</h2>" + _paragraphs(section.text))
+    return parts
+
+
+def _list(title: str, items: list[str]) -> str:
+    if not items:
+        return ""
+    return f"<h2>{_e(title)}</h2><ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+
+
+def _inline(title: str, items: list[str]) -> str:
+    return f"<h2>{_e(title)}</h2><p>{_e(' ; '.join(items))}</p>" if items else ""
+
+
+def _rome(fiche: FicheDetail) -> str:
+    current = [c for c in fiche.rome_codes if not c.legacy]
+    if not current:
+        return ""
+    items = "".join(f"<li><b>{_e(c.code)}</b>" + (f" — {_e(c.label)}" if c.label else "") + "</li>"
+                    for c in current)
+    note = (f'<p class="source">Libellés des codes : {ROME_SOURCE}</p>'
+            if any(c.label for c in current) else "")
+    return f"<h2>Codes ROME</h2><ul>{items}</ul>{note}"
+
+
+def _related(fiche: FicheDetail) -> str:
+    if not fiche.related:
+        return ""
+    items = []
+    for related in fiche.related:
+        if related.in_catalogue and related.id:
+            items.append(f'<li><a href="{LINK_SCHEME}:{_e(related.id)}">{_e(related.label)}</a></li>')
+        else:
+            items.append(f'<li>{_e(related.label)} <span class="muted">(pas dans le catalogue)</span></li>')
+    return "<h2>Métiers proches</h2><ul>" + "".join(items) + "</ul>"
+
+
+def _date(iso: str) -> str:
+    try:
+        return french_date(iso[:10])
+    except ValueError:  # a source date that is not ISO: show it as the source wrote it
+        return _e(iso)
+
+
+def _source(fiche: FicheDetail) -> str:
+    details = [_e(fiche.attribution), f"fiche importée le {french_date(fiche.imported_at.date())}"]
+    if fiche.source_date:
+        details.append(f"données du {_date(fiche.source_date)}")
+    return f'<hr><p class="source">{" — ".join(details)}</p>'

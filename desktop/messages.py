@@ -1,0 +1,111 @@
+"""One small service for every message the window shows the counselor.
+
+Information, warnings and errors go to a bar at the top of the window: it never blocks,
+so a test or a CI run can never hang on it. Only :meth:`MessageService.confirm` opens a
+dialog, and only after a user action; tests replace the whole service with a recording one.
+Messages are plain text (never interpreted as markup) and in French.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+INFO, WARNING, ERROR = "info", "avertissement", "erreur"
+_COLOURS = {  # background, border, text: readable on a projector, not only by colour (prefix)
+    INFO: ("#e8f1fb", "#7aa7d9", "#10335c"),
+    WARNING: ("#fff4d6", "#d9a520", "#4d3800"),
+    ERROR: ("#fde7e7", "#d46060", "#5c1010"),
+}
+_PREFIX = {INFO: "", WARNING: "Attention : ", ERROR: "Erreur : "}
+INFO_TIMEOUT_MS = 12_000  # information fades away; warnings and errors stay until closed
+
+
+class MessageService:
+    """What the rest of the GUI calls to tell the counselor something (see module docstring)."""
+
+    def info(self, text: str) -> None:
+        raise NotImplementedError
+
+    def warning(self, text: str) -> None:
+        raise NotImplementedError
+
+    def error(self, text: str) -> None:
+        raise NotImplementedError
+
+    def confirm(self, question: str, *, yes: str = "Oui", no: str = "Non") -> bool:
+        """Ask a yes/no question; True when the counselor chose ``yes``."""
+        raise NotImplementedError
+
+
+class MessageBar(QFrame):
+    """A bar showing one message at a time, with a "Fermer" button; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setAccessibleName("Messages")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QPushButton("Fermer")
+        self.close_button.setAccessibleName("Fermer le message")
+        self.close_button.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._timer = QTimer(self, singleShot=True, interval=INFO_TIMEOUT_MS)
+        self._timer.timeout.connect(self.clear)
+        self.level = ""
+        self.hide()
+
+    def show_message(self, level: str, text: str) -> None:
+        """Replace the current message by ``text`` at ``level`` (INFO, WARNING or ERROR)."""
+        background, border, colour = _COLOURS[level]
+        self.setStyleSheet(f"#messageBar {{ background: {background}; border: 1px solid {border}; "
+                           f"border-radius: 4px; }} #messageBar QLabel {{ color: {colour}; }}")
+        self.level = level
+        self.label.setText(_PREFIX[level] + text)
+        self.label.setAccessibleDescription(self.label.text())
+        self.show()
+        if level == INFO:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def text(self) -> str:
+        """The message shown now ("" when none)."""
+        return self.label.text()
+
+    def clear(self) -> None:
+        """Hide the bar and forget its message."""
+        self._timer.stop()
+        self.level = ""
+        self.label.clear()
+        self.hide()
+
+
+class WindowMessages(MessageService):
+    """The real service: messages in a :class:`MessageBar`, questions in a French dialog."""
+
+    def __init__(self, bar: MessageBar, parent: QWidget) -> None:
+        self.bar = bar
+        self.parent = parent
+
+    def info(self, text: str) -> None:
+        self.bar.show_message(INFO, text)
+
+    def warning(self, text: str) -> None:
+        self.bar.show_message(WARNING, text)
+
+    def error(self, text: str) -> None:
+        self.bar.show_message(ERROR, text)
+
+    def confirm(self, question: str, *, yes: str = "Oui", no: str = "Non") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Orientation", question, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+        box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.NoRole))
+        box.exec()
+        return box.clickedButton() is yes_button

@@ -1,0 +1,203 @@
+"""The counselor narrows the catalogue: search box, each filter, chips, clearing, sorting."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from desktop.filter_panel import IdRole, LabelRole
+from tests.desktop.conftest import shown_ids, wait_ids
+
+ALL = {"ORI.aide-soignant", "ORI.oenologue", "ORI.macon", "ORI.technicien-de-maintenance-industrielle",
+       "ORI.comptable", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"}
+
+
+def sector_item(window, label):
+    items = [window.filters.sector_list.item(i) for i in range(window.filters.sector_list.count())]
+    return next(item for item in items if item.data(LabelRole) == label)
+
+
+def interest_item(window, interest_id):
+    return next(item for item in window.filters._interest_items() if item.data(0, IdRole) == interest_id)
+
+
+def test_window_is_titled_orientation_and_lists_every_fiche_with_the_count(window):
+    assert window.windowTitle() == "Orientation"
+    assert set(shown_ids(window)) == ALL
+    assert window.results.count_label.text() == "8 métiers"
+    assert window.results.chip_texts() == []
+
+
+def test_typing_filters_after_the_debounce_and_ignores_accents(qtbot, window):
+    qtbot.keyClicks(window.filters.search_box, "macon")
+    assert len(shown_ids(window)) == 8  # not yet: the query waits for the typing to pause
+    wait_ids(qtbot, window, {"ORI.macon"})
+    assert window.results.count_label.text() == "1 métier"
+    assert window.results.chip_texts() == ["Texte : « macon »"]
+    window.filters.search_box.clear()
+    wait_ids(qtbot, window, ALL)
+
+
+def test_text_matching_nothing_shows_zero(qtbot, window):
+    qtbot.keyClicks(window.filters.search_box, "astronaute")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert window.results.count_label.text() == "0 métier"
+
+
+def test_level_maximum(qtbot, window):
+    window.filters.level_combo.setCurrentIndex(window.filters.level_combo.findText("CAP ou équivalent"))
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.macon"})
+    window.filters.level_combo.setCurrentIndex(window.filters.level_combo.findText("bac + 2"))
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.macon", "ORI.vendeur-sans-salaire", "ORI.comptable",
+                             "ORI.technicien-de-maintenance-industrielle"})
+    assert window.results.chip_texts() == ["Niveau maximum : bac + 2"]
+
+
+def test_salary_minimum_and_fiches_without_salary(qtbot, window):
+    filters = window.filters
+    assert not filters.no_salary_check.isEnabled()
+    filters.salary_spin.setValue(2300)
+    wait_ids(qtbot, window, {"ORI.oenologue", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste"})
+    assert filters.no_salary_check.isEnabled()
+    filters.no_salary_check.setChecked(True)
+    wait_ids(qtbot, window, {"ORI.oenologue", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste",
+                             "ORI.vendeur-sans-salaire"})
+    assert window.results.chip_texts() == ["Salaire ≥ 2\u202f300\u202f€ (ou non précisé)"]
+
+
+def test_salary_spin_steps_by_100_euros_from_the_keyboard(qtbot, window):
+    spin = window.filters.salary_spin
+    assert spin.text() == "pas de minimum"
+    spin.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert spin.value() == 300
+
+
+def test_sectors_show_their_counts_and_filter(qtbot, window):
+    sante = sector_item(window, "Santé")
+    assert sante.text() == "Santé (2)"
+    sante.setCheckState(Qt.CheckState.Checked)
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.medecin-generaliste"})
+    window.filters.level_combo.setCurrentIndex(window.filters.level_combo.findText("CAP ou équivalent"))
+    wait_ids(qtbot, window, {"ORI.aide-soignant"})
+    # The counts follow the other filters (here: level CAP leaves one métier in Santé).
+    qtbot.waitUntil(lambda: sector_item(window, "Santé").text() == "Santé (1)")
+    assert sector_item(window, "Bâtiment et travaux publics (BTP)").text().endswith("(1)")
+
+
+def test_a_sector_can_be_ticked_with_the_keyboard(qtbot, window):
+    sectors = window.filters.sector_list
+    sectors.setFocus()
+    sectors.setCurrentItem(sector_item(window, "Santé"))
+    qtbot.keyClick(sectors, Qt.Key.Key_Space)
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.medecin-generaliste"})
+
+
+def test_interests_any_then_all(qtbot, window):
+    interest_item(window, "T-IDEO2.4807").setCheckState(0, Qt.CheckState.Checked)
+    interest_item(window, "T-IDEO2.4812").setCheckState(0, Qt.CheckState.Checked)
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"})
+    window.filters.all_radio.click()
+    wait_ids(qtbot, window, {"ORI.aide-soignant"})
+    assert set(window.results.chip_texts()) == {"Intérêt : ma vocation est de soigner",
+                                                "Intérêt : je veux être utile aux autres"}
+
+
+def test_ticking_an_interest_group_ticks_its_interests(qtbot, window):
+    group = next(window.filters.interest_tree.topLevelItem(i) for i in range(window.filters.interest_tree.topLevelItemCount())
+                 if window.filters.interest_tree.topLevelItem(i).text(0) == "Aider, soigner")
+    group.setCheckState(0, Qt.CheckState.Checked)
+    wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"})
+
+
+def test_statut_and_country(qtbot, window):
+    statut = window.filters.statut_combo
+    statut.setCurrentIndex(statut.findText("artisan"))
+    wait_ids(qtbot, window, {"ORI.macon"})
+    statut.setCurrentIndex(0)
+    country = window.filters.country_combo
+    assert country.findText("Belgique") > 0
+    country.setCurrentIndex(country.findText("Belgique"))
+    wait_ids(qtbot, window, {"ORI.vendeur-sans-salaire"})
+    assert window.results.chip_texts() == ["Pays : Belgique"]
+
+
+def test_clear_removes_every_filter_in_one_query(qtbot, window):
+    filters = window.filters
+    qtbot.keyClicks(filters.search_box, "aide")
+    filters.level_combo.setCurrentIndex(2)
+    filters.salary_spin.setValue(1800)
+    sector_item(window, "Santé").setCheckState(Qt.CheckState.Checked)
+    interest_item(window, "T-IDEO2.4807").setCheckState(0, Qt.CheckState.Checked)
+    wait_ids(qtbot, window, {"ORI.aide-soignant"})
+    emitted = []
+    filters.criteria_changed.connect(emitted.append)
+    qtbot.mouseClick(filters.clear_button, Qt.MouseButton.LeftButton)
+    wait_ids(qtbot, window, ALL)
+    assert len(emitted) == 1
+    assert filters.criteria() == emitted[0]
+    assert filters.search_box.text() == "" and filters.salary_spin.value() == 0
+    assert filters.selected_sectors() == [] and filters.selected_interests() == []
+    assert window.results.chip_texts() == []
+
+
+def test_a_chip_removes_its_filter_only(qtbot, window):
+    filters = window.filters
+    filters.level_combo.setCurrentIndex(filters.level_combo.findText("bac + 5"))
+    sector_item(window, "Santé").setCheckState(Qt.CheckState.Checked)
+    wait_ids(qtbot, window, {"ORI.aide-soignant"})
+    assert window.results.chip_texts() == ["Niveau maximum : bac + 5", "Secteur : Santé"]
+    chip = window.results.chip_buttons()[1]
+    assert chip.accessibleName() == "Retirer le filtre « Secteur : Santé »"
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    wait_ids(qtbot, window, ALL - {"ORI.medecin-generaliste"})
+    assert filters.selected_sectors() == []
+    assert window.results.chip_texts() == ["Niveau maximum : bac + 5"]
+
+
+def test_text_chip_clears_the_search_at_once(qtbot, window):
+    qtbot.keyClicks(window.filters.search_box, "comptable")
+    wait_ids(qtbot, window, {"ORI.comptable"})
+    qtbot.mouseClick(window.results.chip_buttons()[0], Qt.MouseButton.LeftButton)
+    wait_ids(qtbot, window, ALL)
+    assert window.filters.search_box.text() == ""
+
+
+def header_click(qtbot, window, column):
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_sorting_by_a_column_queries_again_in_that_order(qtbot, window):
+    header_click(qtbot, window, 2)  # Salaire de début
+    wait_ids(qtbot, window, ["ORI.macon", "ORI.aide-soignant", "ORI.comptable",
+                             "ORI.technicien-de-maintenance-industrielle", "ORI.oenologue",
+                             "ORI.ingenieur-informaticien", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"],
+             ordered=True)
+    assert window.browser.criteria.sort == "salary"
+    header_click(qtbot, window, 2)  # again: highest first, fiches without salary still last
+    qtbot.waitUntil(lambda: shown_ids(window)[:2] == ["ORI.medecin-generaliste", "ORI.ingenieur-informaticien"])
+    assert shown_ids(window)[-1] == "ORI.vendeur-sans-salaire"
+    header_click(qtbot, window, 0)  # Métier: French order, "bénévole" between "aide" and "comptable"
+    qtbot.waitUntil(lambda: shown_ids(window)[:3] == ["ORI.aide-soignant", "ORI.vendeur-sans-salaire", "ORI.comptable"])
+
+
+def test_the_sort_order_is_kept_when_filters_change(qtbot, window):
+    header_click(qtbot, window, 1)  # Niveau d'études
+    qtbot.waitUntil(lambda: window.browser.criteria.sort == "level")
+    window.filters.salary_spin.setValue(2000)
+    wait_ids(qtbot, window, ["ORI.technicien-de-maintenance-industrielle", "ORI.ingenieur-informaticien",
+                             "ORI.oenologue", "ORI.medecin-generaliste"], ordered=True)
+
+
+def test_long_results_are_fetched_page_by_page(qtbot, make_window, mini_db):
+    window = make_window(mini_db)
+    window.model.page_size = 3
+    window.browser.refresh()
+    assert window.model.rowCount() == 3 and window.model.total == 8
+    assert window.results.count_label.text() == "8 métiers"
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 8 or not window.model.canFetchMore())
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    assert set(shown_ids(window)) == ALL

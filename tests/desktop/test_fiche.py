@@ -1,0 +1,145 @@
+"""Opening a fiche from the table (Enter, double-click) and reading every field of it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QUrl, Qt
+
+from db.catalogue import upsert_records
+from db.fiche import get_fiche
+from db.records import MetierRecord, Ref, RomeCode, RomeReference, Salary, Section, Synonym
+from db.rome import write_rome_reference
+from tests.desktop.conftest import shown_ids
+
+
+def plain(window) -> str:
+    """The fiche text with French narrow/no-break spaces as plain spaces."""
+    return window.fiche_view.text().replace("\u202f", " ").replace("\xa0", " ")
+
+
+def row_of(window, metier_id):
+    return shown_ids(window).index(metier_id)
+
+
+def test_enter_opens_the_fiche_of_the_current_row(qtbot, window):
+    table = window.table
+    table.setFocus()
+    table.setCurrentIndex(window.model.index(row_of(window, "ORI.comptable"), 0))
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # arrows move…
+    assert table.currentIndex().row() == row_of(window, "ORI.comptable") + 1
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert window.fiche_view.fiche is None  # …without opening anything
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # Enter opens
+    assert window.fiche_view.fiche.id == "ORI.comptable"
+    assert "Niveau d'études minimum : bac + 2" in window.fiche_view.text()
+
+
+def test_click_and_double_click_open_the_fiche(qtbot, window):
+    index = window.model.index(row_of(window, "ORI.oenologue"), 2)
+    point = window.table.visualRect(index).center()
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.fiche_view.fiche.id == "ORI.oenologue"
+    window.fiche_view.set_fiche(None)
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.fiche_view.fiche.id == "ORI.oenologue"
+    text = plain(window)
+    assert "œnologue" in text
+    assert "Salaire de début : 2 300 – 2 800 € brut par mois (Fiche du projet, 2025)" in text
+
+
+def test_the_fiche_shows_every_field_for_reading_aloud(window):
+    window.open_fiche("ORI.aide-soignant")
+    text = plain(window)
+    for expected in (
+        "aide-soignant/e",
+        "Au féminin : aide-soignante — au masculin : aide-soignant",
+        "Autres appellations : auxiliaire de soins",
+        "Niveau d'études minimum : CAP ou équivalent",
+        "Salaire de début : à partir de 1 850 € brut par mois (Fiche du projet, 2025)",
+        "Secteurs : Santé\n",  # the ONISEP sector; the ROME grand domaine J has the same name: once
+        "Statuts : salarié, fonctionnaire",
+        "Présentation", "Test fiche: helps patients with daily care in a hospital.",
+        "Le travail au quotidien", "Comment y accéder",
+        "Formations", "diplôme d'État d'aide-soignant",
+        "Centres d'intérêt", "ma vocation est de soigner ; je veux être utile aux autres",
+        "Codes ROME", "J1501",
+        "Fiche du projet Orientation — fiche importée le",
+    ):
+        assert expected in text, expected
+
+
+def test_title_form_applies_to_table_and_fiche(qtbot, window):
+    window.open_fiche("ORI.macon")
+    feminine = next(a for a in window.title_actions.actions() if a.data() == "feminin")
+    feminine.trigger()
+    assert window.fiche_view.text().startswith("maçonne")
+    titles = [window.model.index(i, 0).data() for i in range(window.model.rowCount())]
+    assert "maçonne" in titles and "aide-soignante" in titles
+    assert window.settings.title_form == "feminin"
+
+
+@pytest.fixture
+def onisep_like_db(mini_db):
+    """The test fiches plus one fiche with markup in its data, related métiers and ROME labels."""
+    record = MetierRecord(
+        id="MET.900", name="<b>testeur</b>/euse", source_kind="onisep-xml", label_f="testeuse", label_m="testeur",
+        synonyms=[Synonym("essayeur <i>pro</i>")],
+        sections=[Section("presentation", "Présentation", "<script>alert('x')</script> Il teste.\n\nDeuxième paragraphe.")],
+        rome_codes=["J1501"], level_text="bac + 2",
+        salary=Salary("Environ 2000 euros brut par mois", 2000, None, year=2024, source_date="2024-06-25"),
+        sectors=[Ref("Santé", "T-IDEO2.4869")], related=[Ref("maçon/ne", "ORI.macon"), Ref("astronaute", "MET.999")],
+        source_date="2024-06-25", licence="ODbL")
+    with mini_db.write() as session:
+        upsert_records(session, [record], "test.xml", datetime(2026, 11, 21, 10, 0))
+        write_rome_reference(session, RomeReference("4.60", codes=[RomeCode("J1501", "Soins d'hygiène, de confort du patient")]))
+    return mini_db
+
+
+def test_markup_in_data_shows_as_text(make_window, onisep_like_db):
+    window = make_window(onisep_like_db)
+    window.open_fiche("MET.900")
+    text = window.fiche_view.text()
+    assert text.startswith("<b>testeur</b>/euse")
+    assert "<script>alert('x')</script> Il teste." in text
+    assert "essayeur <i>pro</i>" in text
+    assert "<script>" not in window.fiche_view.browser.toHtml()
+
+
+def test_onisep_fiche_sources_salary_origin_and_rome_labels(make_window, onisep_like_db):
+    window = make_window(onisep_like_db)
+    window.open_fiche("MET.900")
+    text = plain(window)
+    assert "Salaire de début : à partir de 2 000 € brut par mois (Onisep, 2024)" in text
+    assert "D'après la fiche : « Environ 2000 euros brut par mois »" in text
+    assert "J1501 — Soins d'hygiène, de confort du patient" in text
+    assert "Libellés des codes : France Travail (ROME)" in text
+    assert "Source : Onisep (licence ODbL) — fiche importée le 21 novembre 2026 — données du 25 juin 2024" in text
+    assert "Deuxième paragraphe." in text
+
+
+def test_a_related_link_opens_that_fiche(make_window, onisep_like_db):
+    window = make_window(onisep_like_db)
+    window.open_fiche("MET.900")
+    text = window.fiche_view.text()
+    assert "maçon/ne" in text and "astronaute (pas dans le catalogue)" in text
+    html = window.fiche_view.browser.toHtml()
+    assert 'href="metier:ORI.macon"' in html and "MET.999" not in html
+    window.fiche_view.browser.anchorClicked.emit(QUrl("metier:ORI.macon"))
+    assert window.fiche_view.fiche.id == "ORI.macon"
+    assert window.fiche_view.text().startswith("maçon/ne")
+
+
+def test_get_fiche_returns_plain_values_usable_after_the_session(onisep_like_db):
+    with onisep_like_db.read() as session:
+        fiche = get_fiche(session, "MET.900")
+        assert get_fiche(session, "MET.404") is None
+    assert fiche.level == "bac + 2" and fiche.salary_origin == "Onisep, 2024"
+    assert [(r.id, r.in_catalogue) for r in fiche.related] == [("ORI.macon", True), ("MET.999", False)]
+    assert fiche.rome_codes[0].label == "Soins d'hygiène, de confort du patient"
+    assert fiche.source == "Onisep" and fiche.imported_at == datetime(2026, 11, 21, 10, 0)
+
+
+def test_a_fiche_gone_from_the_catalogue_is_a_french_warning(window):
+    window.open_fiche("MET.404")
+    assert window.messages.texts("warning") == ["cette fiche n'est plus dans le catalogue."]
