@@ -188,7 +188,7 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
     ``backups``, a copy is made before any migration and once a day.
     """
     from db import backup
-    from db.migrate import upgrade_if_behind
+    from db.migrate import is_up_to_date, upgrade_if_behind
     from db.starter import ensure_nomenclatures, load_starter_catalogue
 
     url = resolve_url(db)
@@ -203,7 +203,8 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
     engine = make_engine(url)
     try:
         before = (lambda: backup.automatic_backup(path, "avant-migration")) if path and backups else None
-        upgrade_if_behind(url, before=before)
+        if not is_up_to_date(path):
+            upgrade_if_behind(url, before=before)
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
         ensure_nomenclatures(database)
         load_starter_catalogue(database, skip=not load_starter)

@@ -70,3 +70,9 @@ def test_models_match_the_migrated_schema(db_path):
     engine.dispose()
     relevant = [d for d in diff if "metier_fts" not in repr(d) and "alembic_version" not in repr(d)]
     assert relevant == []
+
+
+def test_the_head_constant_matches_the_migration_files():
+    from db.migrate import HEAD
+
+    assert HEAD == head_revision()
