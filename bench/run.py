@@ -1,0 +1,141 @@
+"""All benchmark figures in one JSON object, each beside the floor it is compared to.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run.py --json
+
+Keys: filter_ms_1k/10k/100k (median time from a criteria change to an updated table model, on
+synthetic catalogues) with floor_ms_* (raw SQL for the same queries); fts_ms_100k and
+fts_floor_ms_100k; import_fiches_per_s (the 893 ONISEP Markdown fiches, ../shared) with
+import_parse_only_s as its floor; report_ms (6-métier bilan, in process) with report_floor_ms
+(a bare reportlab document of the same texts, same embedded font); startup_s and
+startup_floor_s (the app on its starter catalogue vs a bare PySide6 window with a 1,000-row
+table, fresh processes, same run) and startup_ratio; rss_mb_10k (resident memory of the window
+showing a 10,000-métier catalogue) with rss_floor_mb (the bare window); and "goals".
+Synthetic catalogues are cached in $ORIENTATION_BENCH_DIR (default /tmp/orientation-bench).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RSS_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+{body}
+app.processEvents()
+rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]
+print(int(rss) / 1024)
+"""
+RSS_APP = """
+from db.engine import open_database
+from desktop.main_window import MainWindow
+window = MainWindow(open_database({db!r}, backups=False))
+window.resize(1280, 720)
+window.show()
+"""
+RSS_BARE = """
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+table = QTableWidget(1000, 5)
+for row in range(1000):
+    for column in range(5):
+        table.setItem(row, column, QTableWidgetItem(f"cellule {row} {column}"))
+table.show()
+"""
+
+
+def _rss(body: str) -> float:
+    code = RSS_SCRIPT.format(root=str(ROOT), body=body)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return round(float(out.strip().splitlines()[-1]), 1)
+
+
+def filters() -> dict:
+    import filter_bench
+
+    result = filter_bench.run([1_000, 10_000, 100_000])
+    result.pop("detail", None)
+    return result
+
+
+def memory() -> dict:
+    import filter_bench
+
+    filter_bench.catalogue(10_000).close()
+    path = next(filter_bench.CACHE.glob("*10000*.sqlite"))
+    return {"rss_mb_10k": _rss(RSS_APP.format(db=str(path))), "rss_floor_mb": _rss(RSS_BARE)}
+
+
+def imports() -> dict:
+    import import_bench
+
+    folder = ROOT.parent / "shared" / "data" / "onisep-metiers-md"
+    if not folder.exists():
+        return {"import_fiches_per_s": None, "import_note": "../shared absent"}
+    figures = import_bench.measure(folder, runs=3)
+    return {"import_fiches_per_s": figures["import_fiches_per_s"], "import_s": figures["import_s"],
+            "import_parse_only_s": figures["parse_only_s"]}
+
+
+def report() -> dict:
+    import report_bench
+    from reports.pdf import FONT_REGULAR, register_fonts, render_report
+
+    data = report_bench.sample_report()
+    render_report(data)  # fonts loaded once per process, as in the application
+    report_ms, _ = report_bench.median_ms(lambda: render_report(data), 15)
+    register_fonts()
+    floor_ms, _ = report_bench.median_ms(lambda: report_bench.bare_pdf(data, FONT_REGULAR), 15)
+    return {"report_ms": round(report_ms, 1), "report_floor_ms": round(floor_ms, 1)}
+
+
+def startup() -> dict:
+    import gui_bench
+
+    workdir = Path(tempfile.mkdtemp(prefix="orientation-bench-start-"))
+    try:
+        figures = gui_bench.startup(workdir)
+        blocking = gui_bench.import_blocking(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"startup_s": round(figures["startup_app_ms"] / 1000, 3),
+            "startup_floor_s": round(figures["startup_bare_ms"] / 1000, 3),
+            "startup_ratio": figures["startup_ratio"],
+            "import_gui_max_block_ms": blocking["import_gui_max_block_ms"]}
+
+
+GOALS = {"filter_ms_10k": 16, "filter_ms_100k": 50, "report_ms": 500, "startup_ratio": 1.6,
+         "import_gui_max_block_ms": 50}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Orientation : tous les bancs d'essai.")
+    parser.add_argument("--json", action="store_true", help="un seul objet JSON sur la sortie")
+    parser.parse_args()
+    started = time.perf_counter()
+    result: dict = {}
+    for part in (filters, memory, imports, report, startup):
+        result.update(part())
+    result["goals"] = {key: {"goal": goal, "value": result.get(key),
+                             "met": result.get(key) is not None and result[key] <= goal}
+                       for key, goal in GOALS.items()}
+    result["bench_s"] = round(time.perf_counter() - started, 1)
+    result["python"] = sys.version.split()[0]
+    result["cpu_count"] = os.cpu_count()
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
