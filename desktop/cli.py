@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="confirmer le remplacement")
     _add_db(restore)
 
+    selftest = commands.add_parser("selftest", help="vérifier l'installation (base temporaire, bilan, fenêtre)")
+    selftest.add_argument("--dossier", metavar="DOSSIER", help="où écrire la base et le bilan d'essai")
+
     settings = commands.add_parser("settings", help="conseiller·ère imprimé·e sur les bilans, conservation")
     settings.add_argument("--conseiller", help="nom et fonction (ex. « Mme Dubois, PsyEN »)")
     settings.add_argument("--structure", help="ex. « CIO de Lyon Centre »")
@@ -371,6 +374,17 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_selftest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.selftest import run_selftest
+
+    for line in run_selftest(Path(args.dossier) if args.dossier else None):
+        print(line)
+    print("Installation vérifiée.")
+    return 0
+
+
 def _cmd_students(args: argparse.Namespace) -> int:
     from desktop import cli_students
 
@@ -380,7 +394,7 @@ def _cmd_students(args: argparse.Namespace) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import, "search": _cmd_search, "export": _cmd_export, "suggest": _cmd_suggest,
     "students": _cmd_students, "report": _cmd_report, "settings": _cmd_settings,
-    "backup": _cmd_backup, "restore": _cmd_restore,
+    "backup": _cmd_backup, "restore": _cmd_restore, "selftest": _cmd_selftest,
 }
 
 if __name__ == "__main__":  # pragma: no cover

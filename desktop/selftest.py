@@ -1,0 +1,72 @@
+"""``orientation selftest``: a quick end-to-end check of an installed or frozen application.
+
+On a temporary database it loads the starter catalogue, imports a fiche, records a student and
+a session, writes the PDF report, and opens then closes the main window (offscreen when there
+is no screen). Used by the packaging smoke test and by the school's IT person after install.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+FICHE = {"format": "orientation-fiche/1", "id": "ORI.verification-installation",
+         "nom": "métier de vérification", "libelle_feminin": "métier de vérification",
+         "libelle_masculin": "métier de vérification", "description": "Fiche de vérification. Elle est supprimée ensuite.",
+         "codes_rome": ["M1805"], "niveau": "bac + 2", "salaire_min": 2000, "salaire_annee": 2025,
+         "secteurs": ["T-IDEO2.4835"], "centres_interet": ["T-IDEO2.4825"], "statuts": ["T-ITM.9"],
+         "formations": ["BTS SIO", "BUT informatique"], "pays": "FR"}
+
+
+def run_selftest(out_dir: Path | None = None) -> list[str]:
+    """Run every step; returns the French lines it printed. Raises on the first failure."""
+    from db.engine import open_database
+    from db.importing import import_paths
+    from db.search import Criteria, count
+    from db.students import ShortlistItem, create_student, save_session, start_session
+    from desktop.cli_report import make_report
+
+    lines: list[str] = []
+    work = Path(out_dir or tempfile.mkdtemp(prefix="orientation-selftest-"))
+    started = time.perf_counter()
+    database = open_database(str(work / "verification.sqlite"))
+    with database.read() as session:
+        starter = count(session, Criteria())
+    lines.append(f"catalogue de départ : {starter} métiers")
+    fiche = work / "fiche.jsonl"
+    fiche.write_text(json.dumps(FICHE, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = import_paths(database, [fiche])
+    assert summary.refused == 0 and summary.created == 1, summary.total_line()
+    lines.append("import d'une fiche : ok")
+    student = create_student(database, "Vérification", "Élève", "3e")
+    with database.read() as session:
+        state = start_session(session, student)
+    state.interests, state.shortlist = ["T-IDEO2.4825"], [ShortlistItem(FICHE["id"], "essai")]
+    save_session(database, state)
+    pdf = make_report(database, student, None)
+    assert pdf.startswith(b"%PDF")
+    (work / "bilan.pdf").write_bytes(pdf)
+    lines.append(f"bilan PDF : ok ({len(pdf) // 1024} Kio)")
+    lines.append(_window_check(database))
+    database.close()
+    lines.append(f"vérification terminée en {time.perf_counter() - started:.1f} s ({work})")
+    return lines
+
+
+def _window_check(database) -> str:  # type: ignore[no-untyped-def]
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["orientation"])
+    window = MainWindow(database)
+    window.show()
+    app.processEvents()
+    title = window.windowTitle()
+    window.close()
+    assert title == "Orientation", title
+    return "fenêtre principale : ok"

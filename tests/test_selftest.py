@@ -1,0 +1,14 @@
+"""The installation check the school's IT person (and the frozen-bundle smoke test) runs."""
+from __future__ import annotations
+
+from pypdf import PdfReader
+
+from desktop.selftest import run_selftest
+
+
+def test_selftest_runs_every_step(tmp_path, qapp):
+    lines = run_selftest(tmp_path)
+    assert lines[0].startswith("catalogue de départ : ") and int(lines[0].split(": ")[1].split()[0]) >= 400
+    assert lines[1:4] == ["import d'une fiche : ok", lines[2], "fenêtre principale : ok"]
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "bilan.pdf").pages)
+    assert "métier de vérification" in text.lower() and "Élève Vérification" in text
