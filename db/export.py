@@ -5,11 +5,10 @@ of fiches stays fast.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.fiche_facts import grouped_lists
 from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
                        MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow)
 
@@ -19,28 +18,21 @@ EXPORT_FIELDS = ("id", "source", "nom", "libelle_feminin", "libelle_masculin", "
                  "importe_le")
 
 
-def _grouped(session: Session, query) -> dict[int, list]:  # type: ignore[no-untyped-def]
-    result: dict[int, list] = defaultdict(list)
-    for pk, *values in session.execute(query):
-        result[pk].append(values[0] if len(values) == 1 else tuple(values))
-    return result
-
-
 def export_catalogue(session: Session) -> list[dict]:
     """Every métier, sorted by name, with the fields listed in :data:`EXPORT_FIELDS`."""
-    rome = _grouped(session, select(MetierRome.metier_pk, MetierRome.code, MetierRome.is_legacy)
+    rome = grouped_lists(session, select(MetierRome.metier_pk, MetierRome.code, MetierRome.is_legacy)
                     .order_by(MetierRome.metier_pk, MetierRome.position))
-    sectors = _grouped(session, select(MetierSector.metier_pk, SectorRow.label)
+    sectors = grouped_lists(session, select(MetierSector.metier_pk, SectorRow.label)
                        .join(SectorRow, SectorRow.id == MetierSector.sector_id)
                        .where(MetierSector.is_derived.is_(False))
                        .order_by(MetierSector.metier_pk, MetierSector.position))
-    interests = _grouped(session, select(MetierInterest.metier_pk, InterestRow.label)
+    interests = grouped_lists(session, select(MetierInterest.metier_pk, InterestRow.label)
                          .join(InterestRow, InterestRow.id == MetierInterest.interest_id)
                          .order_by(MetierInterest.metier_pk, MetierInterest.position))
-    statuts = _grouped(session, select(MetierStatut.metier_pk, StatutRow.label)
+    statuts = grouped_lists(session, select(MetierStatut.metier_pk, StatutRow.label)
                        .join(StatutRow, StatutRow.id == MetierStatut.statut_id)
                        .order_by(MetierStatut.metier_pk, MetierStatut.position))
-    formations = _grouped(session, select(MetierFormation.metier_pk, FormationRow.label)
+    formations = grouped_lists(session, select(MetierFormation.metier_pk, FormationRow.label)
                           .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
                           .order_by(MetierFormation.metier_pk, MetierFormation.position))
     query = (select(Metier, LevelRow.label).outerjoin(LevelRow, LevelRow.code == Metier.level_code)

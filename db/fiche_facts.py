@@ -45,18 +45,18 @@ def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
     rows = session.execute(select(Metier, LevelRow.label).outerjoin(LevelRow, LevelRow.code == Metier.level_code)
                            .where(Metier.id.in_(ids))).all()
     pks = [m.pk for m, _ in rows]
-    sectors = _grouped(session, select(MetierSector.metier_pk, SectorRow.label)
+    sectors = grouped_lists(session, select(MetierSector.metier_pk, SectorRow.label)
                        .join(SectorRow, SectorRow.id == MetierSector.sector_id)
                        .where(MetierSector.metier_pk.in_(pks), MetierSector.is_derived.is_(False))
                        .order_by(MetierSector.metier_pk, MetierSector.position))
-    interests = _grouped(session, select(MetierInterest.metier_pk, InterestRow.id, InterestRow.label)
+    interests = grouped_lists(session, select(MetierInterest.metier_pk, InterestRow.id, InterestRow.label)
                          .join(InterestRow, InterestRow.id == MetierInterest.interest_id)
                          .where(MetierInterest.metier_pk.in_(pks))
                          .order_by(MetierInterest.metier_pk, MetierInterest.position))
-    statuts = _grouped(session, select(MetierStatut.metier_pk, StatutRow.label)
+    statuts = grouped_lists(session, select(MetierStatut.metier_pk, StatutRow.label)
                        .join(StatutRow, StatutRow.id == MetierStatut.statut_id)
                        .where(MetierStatut.metier_pk.in_(pks)).order_by(MetierStatut.metier_pk, MetierStatut.position))
-    formations = _grouped(session, select(MetierFormation.metier_pk, FormationRow.label)
+    formations = grouped_lists(session, select(MetierFormation.metier_pk, FormationRow.label)
                           .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
                           .where(MetierFormation.metier_pk.in_(pks))
                           .order_by(MetierFormation.metier_pk, MetierFormation.position))
@@ -72,7 +72,8 @@ def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
     return result
 
 
-def _grouped(session: Session, query) -> dict[int, list]:  # type: ignore[no-untyped-def]
+def grouped_lists(session: Session, query) -> dict[int, list]:  # type: ignore[no-untyped-def]
+    """pk → list of values (or tuples) from a query whose first column is the métier pk."""
     found: dict[int, list] = defaultdict(list)
     for pk, *values in session.execute(query):
         found[pk].append(values[0] if len(values) == 1 else tuple(values))

@@ -5,6 +5,8 @@ everywhere.
 """
 from __future__ import annotations
 
+from datetime import date
+
 NBSP = "\u202f"  # narrow no-break space: the French thousands separator and before "€"
 
 SOURCE_LABELS = {
@@ -70,3 +72,23 @@ COUNTRY_LABELS = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxem
 def country_label(code: str | None) -> str:
     """The French name of a country code ("FR" → "France"); unknown codes are shown as they are."""
     return COUNTRY_LABELS.get((code or "").upper(), code or "inconnu")
+
+
+def title_in_form(name: str, label_f: str | None, label_m: str | None, form: str) -> str:
+    """A métier's title in the form chosen in the settings: "feminin", "masculin", or the
+    inclusive name ("inclusif", and whenever the chosen form is not known)."""
+    if form == "feminin" and label_f:
+        return label_f
+    if form == "masculin" and label_m:
+        return label_m
+    return name
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(iso: str | date) -> str:
+    """ "21 novembre 2026" (1er for the first of the month)."""
+    day = date.fromisoformat(iso) if isinstance(iso, str) else iso
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"

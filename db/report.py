@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.compare import compare
 from db.fiche_facts import MetierFacts, load_facts
-from db.format import format_salary, source_label
+from db.format import format_salary, french_date, source_label
 from db.models import InterestRow, RomeCodeRow
 from db.nomenclature import INTEREST_GROUPS, describe_level
 from db.report_data import ReportData, ReportInterest, ReportMetier
@@ -21,15 +21,7 @@ from db.settings import Counselor, get_counselor
 from db.students import SessionState, get_student
 from db.suggest import explain
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 ONISEP_KINDS = {"onisep-md", "onisep-xml", "onisep-json"}
-
-
-def french_date(iso: str | date) -> str:
-    """ "21 novembre 2026" (1er for the first of the month)."""
-    day = date.fromisoformat(iso) if isinstance(iso, str) else iso
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def build_report(session: Session, state: SessionState, *, counselor: Counselor | None = None,

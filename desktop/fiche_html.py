@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from db.fiche import FicheDetail
-from db.report import french_date
+from db.format import french_date
+from db.format import title_in_form as format_title
 
 LINK_SCHEME = "metier"
 ROME_SOURCE = "France Travail (ROME)"
@@ -43,11 +44,7 @@ def _paragraphs(text: str) -> str:
 
 def title_in_form(fiche: FicheDetail, form: str) -> str:
     """The fiche's title in the chosen form, the inclusive name when that form is unknown."""
-    if form == "feminin" and fiche.label_f:
-        return fiche.label_f
-    if form == "masculin" and fiche.label_m:
-        return fiche.label_m
-    return fiche.name
+    return format_title(fiche.name, fiche.label_f, fiche.label_m, form)
 
 
 def fiche_html(fiche: FicheDetail, form: str = "inclusif") -> str:

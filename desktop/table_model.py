@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from db.format import format_salary, source_label
+from db.format import format_salary, source_label, title_in_form
 from db.nomenclature import describe_level
 from db.search import MetierRow
 
@@ -49,11 +49,7 @@ def _level_text(bac_plus: int | None, label: str | None) -> str:
 
 def title_for(row: MetierRow, form: str) -> str:
     """The title of ``row`` in the chosen form ("inclusif", "feminin", "masculin")."""
-    if form == "feminin" and row.label_f:
-        return row.label_f
-    if form == "masculin" and row.label_m:
-        return row.label_m
-    return row.name
+    return title_in_form(row.name, row.label_f, row.label_m, form)
 
 
 class MetierTableModel(QAbstractTableModel):
