@@ -76,3 +76,40 @@ def test_the_head_constant_matches_the_migration_files():
     from db.migrate import HEAD
 
     assert HEAD == head_revision()
+
+
+def test_students_and_sessions_survive_later_migrations(db_path):
+    """A database holding students and sessions at 0003 (the first schema with them) is upgraded
+    to head, rebuilding tables on the way, without losing a row."""
+    from db.engine import Database
+    from db.starter import ensure_nomenclatures
+    from db.students import ShortlistItem, create_student, save_session, start_session
+    from sqlalchemy.orm import sessionmaker
+
+    url = f"sqlite:///{db_path}"
+    upgrade_if_behind(url, "0003")
+    engine = make_engine(url)
+    old = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    ensure_nomenclatures(old)
+    for n in range(3):
+        student = create_student(old, f"Élève{n}", "Test", "3e B")
+        for day in ("2026-10-01", "2026-11-20"):
+            with old.read() as session:
+                state = start_session(session, student, day)
+            state.interests = ["T-IDEO2.4807", "T-IDEO2.4812"]
+            state.sectors_refused = ["T-IDEO2.4863"]
+            state.shortlist = [ShortlistItem("ORI.macon", "stage"), ShortlistItem("ORI.comptable", "")]
+            state.comparison = ["ORI.macon", "ORI.comptable"]
+            save_session(old, state)
+    engine.dispose()
+    tables = ("students", "sessions", "session_interests", "session_sectors", "shortlist", "comparison")
+
+    def student_counts() -> dict[str, int]:
+        with sqlite3.connect(db_path) as conn:
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    before = student_counts()
+    assert before == {"students": 3, "sessions": 6, "session_interests": 12, "session_sectors": 6,
+                      "shortlist": 12, "comparison": 12}
+    assert upgrade_if_behind(url) is True
+    assert student_counts() == before
