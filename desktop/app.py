@@ -17,7 +17,7 @@ from typing import Callable
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
-from db.engine import log_dir, open_database
+from db.engine import Database, log_dir, open_database
 from db.errors import UserError
 
 log = logging.getLogger("orientation")
@@ -97,12 +97,53 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
+                    show_error: Callable[[str], None]) -> Database | None:
+    """Open the database; when it is damaged, offer to restore the newest backup instead of
+    crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
+    from db.backup import restore_from, sqlite_path
+    from db.engine import resolve_url
+    from db.errors import DatabaseDamagedError, UserError
+
+    try:
+        return open_database(db)
+    except DatabaseDamagedError as exc:
+        if exc.backup is None or not ask_restore(exc.message):
+            show_error(exc.message)
+            return None
+        try:
+            restore_from(sqlite_path(resolve_url(db)), exc.backup)
+            return open_database(db)
+        except UserError as again:
+            show_error(again.message)
+            return None
+    except UserError as exc:
+        show_error(exc.message)
+        return None
+
+
+def _ask_restore(message: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(None, "Orientation", f"{message[:1].upper()}{message[1:]}.\n\n"
+                                  "Restaurer maintenant la dernière sauvegarde ? (la base endommagée est conservée)")
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _show_error(message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "Orientation", f"{message[:1].upper()}{message[1:]}.")
+
+
 def run(db: str | None = None) -> int:
     """Open the database, show the main window and run the event loop; returns the exit status."""
     from desktop.main_window import MainWindow
 
     app = setup_application()
-    database = open_database(db)
+    database = open_or_recover(db, _ask_restore, _show_error)
+    if database is None:
+        return 2
     window = MainWindow(database)
     install_excepthook(window.messages.error)
     window.show()

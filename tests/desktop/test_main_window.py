@@ -141,3 +141,35 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
     assert window.message_bar.text() == "Erreur : la base de données est verrouillée."
     qtbot.mouseClick(window.message_bar.close_button, Qt.MouseButton.LeftButton)
     assert not window.message_bar.isVisible()
+
+
+def test_a_damaged_database_offers_the_latest_backup(tmp_path):
+    """At start-up a damaged file is not a crash: the user is asked, and the backup restored."""
+    import sqlite3
+
+    from db.engine import open_database
+    from db.students import create_student, find_students
+    from desktop.app import open_or_recover
+
+    path = tmp_path / "base.sqlite"
+    database = open_database(str(path), load_starter=False)  # the daily backup is taken here
+    create_student(database, "Après", "Sauvegarde")
+    database.close()
+    with sqlite3.connect(path) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[2 * page:6 * page] = b"\xa5" * (4 * page)
+    path.write_bytes(bytes(data))
+
+    asked, errors = [], []
+    restored = open_or_recover(str(path), lambda m: asked.append(m) or True, errors.append)
+    assert asked and "endommagée" in asked[0] and errors == []
+    with restored.read() as session:
+        assert find_students(session) == []  # the backup predates the student
+    restored.close()
+
+    declined = tmp_path / "autre.sqlite"
+    declined.write_bytes(b"ceci n'est pas une base SQLite" * 100)
+    assert open_or_recover(str(declined), lambda m: False, errors.append) is None
+    assert errors and ("illisible" in errors[-1] or "endommagée" in errors[-1])
