@@ -5,10 +5,14 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.engine import Database
 from db.errors import UserError
 from db.text import slug
+
+if TYPE_CHECKING:
+    from db.students import SessionState
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -24,16 +28,25 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def make_report(database: Database, student_id: int, day: str | None) -> bytes:
     """Assemble and render the report of one student's session (the access is logged)."""
+    from db.students import session_on
+
+    with database.read() as session:
+        state = session_on(session, student_id, day)
+    return session_report(database, state)
+
+
+def session_report(database: Database, state: SessionState) -> bytes:
+    """The PDF bytes of the report of ``state`` (saved or not), the access logged. Opens its own
+    sessions, so it may run on a worker thread."""
     from db.privacy import log_access
     from db.report import build_report
-    from db.students import session_on
     from reports.pdf import render_report
 
     with database.read() as session:
-        data = build_report(session, session_on(session, student_id, day))
+        data = build_report(session, state)
     pdf = render_report(data)
     with database.write() as session:
-        log_access(session, "rapport", student_id)
+        log_access(session, "rapport", state.student_id)
     return pdf
 
 

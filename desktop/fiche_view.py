@@ -1,12 +1,13 @@
 """The fiche panel: one métier's fiche in large readable type, scrolling when long.
 
 Links to related métiers ask the window to open them (``related_requested``); nothing is
-ever loaded from the network and no link opens a browser.
+ever loaded from the network and no link opens a browser. While a student's session is open,
+an "Ajouter à la sélection" button above the fiche asks to keep it (``shortlist_requested``).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from db.fiche import FicheDetail
 from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
@@ -19,6 +20,7 @@ class FicheView(QWidget):
     """Shows a :class:`db.fiche.FicheDetail`; see the module docstring."""
 
     related_requested = Signal(str)  # public id of a related métier
+    shortlist_requested = Signal(str, str)  # public id and name of the métier shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,14 +31,25 @@ class FicheView(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         self.browser.anchorClicked.connect(self._link_clicked)
+        self.shortlist_button = QPushButton("Ajouter à la sélection")
+        self.shortlist_button.setAccessibleName("Ajouter ce métier à la sélection de l'élève")
+        self.shortlist_button.clicked.connect(self._shortlist)
+        self.shortlist_button.hide()
+        self._shortlist_wanted = False
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addStretch(1)
+        bar.addWidget(self.shortlist_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
         layout.addWidget(self.browser)
         self._show_placeholder()
 
     def set_fiche(self, fiche: FicheDetail | None) -> None:
         """Show ``fiche`` from its top (or the placeholder for None)."""
         self.fiche = fiche
+        self._update_shortlist_button()
         if fiche is None:
             self._show_placeholder()
             return
@@ -64,6 +77,18 @@ class FicheView(QWidget):
     def _show_placeholder(self) -> None:
         self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF()))
         self.browser.setPlainText(PLACEHOLDER)
+
+    def offer_shortlist(self, offered: bool) -> None:
+        """Show the "Ajouter à la sélection" button (when a student's session can take it)."""
+        self._shortlist_wanted = offered
+        self._update_shortlist_button()
+
+    def _update_shortlist_button(self) -> None:
+        self.shortlist_button.setVisible(self._shortlist_wanted and self.fiche is not None)
+
+    def _shortlist(self) -> None:
+        if self.fiche is not None:
+            self.shortlist_requested.emit(self.fiche.id, self.fiche.name)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == LINK_SCHEME and url.path():

@@ -1,9 +1,11 @@
-"""The counselor's main window: filters | métier table | fiche, menus, import, messages.
+"""The counselor's main window: filters and student panels | métier table | fiche, menus, import, messages.
 
 The window only wires the parts together: the search runs in :mod:`desktop.browse` (and
 ``db``), filters live in :mod:`desktop.filter_panel`, the fiche in :mod:`desktop.fiche_view`,
-imports in :mod:`desktop.import_worker`. Messages go through one :class:`MessageService`
-that tests replace; preferences (title form, geometry, splitter) through :class:`Settings`.
+imports in :mod:`desktop.import_worker`, the student panel and its menu in
+:mod:`desktop.student_actions`. The filters and the student panel are docks (side by side on
+a wide screen, tabs otherwise). Messages go through one :class:`MessageService` that tests
+replace; preferences (title form, geometry, docks, splitter) through :class:`Settings`.
 """
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from db.engine import Database
 from db.fiche import get_fiche
@@ -25,6 +27,7 @@ from desktop.filter_panel import FilterPanel
 from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
 from desktop.messages import MessageBar, MessageService, WindowMessages
 from desktop.settings import TITLE_FORMS, Settings
+from desktop.student_actions import StudentActions
 from desktop.table_model import RowRole, MetierTableModel
 from desktop.table_view import MetierTableView
 
@@ -37,7 +40,7 @@ ABOUT_TEXT = (
     "<li>Source : France Travail (ROME) — répertoire ROME, Licence Ouverte / Etalab.</li>"
     "<li>Fiches du projet Orientation — rédigées pour ce projet.</li></ul>"
 )
-SPLITTER_SHARES = (0.18, 0.54, 0.28)  # filters | table | fiche, when no positions were saved
+SPLITTER_SHARES = (0.62, 0.38)  # table | fiche, when no positions were saved
 FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
 
 
@@ -85,6 +88,13 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(260)
+        self.filter_dock = QDockWidget("Filtres", self)
+        self.filter_dock.setObjectName("filterDock")
+        self.filter_dock.setWidget(scroll)
+        self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                     | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(4, 8, 4, 0)
@@ -93,7 +103,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget, stretch in ((scroll, 1), (centre, 4), (self.fiche_view, 3)):
+        for widget, stretch in ((centre, 4), (self.fiche_view, 3)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
         body = QWidget()
@@ -123,6 +133,11 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setData(form)
             self.title_actions.addAction(action)
+        view_menu.addSeparator()
+        self.filter_dock.toggleViewAction().setText("Panneau &Filtres")
+        view_menu.addAction(self.filter_dock.toggleViewAction())
+        self.students = StudentActions(self)
+        self.students.build_menu(self.menuBar().addMenu("É&lève"), view_menu)
         help_menu = self.menuBar().addMenu("Ai&de")
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
@@ -149,10 +164,14 @@ class MainWindow(QMainWindow):
             self.resize(min(1280, available.width()), min(720, available.height()))
         # No saved positions: share the width once the window has its real size (first show).
         self._default_splitter = not self.splitter.restoreState(self.settings.splitter_state)
+        self._default_docks = not self.restoreState(self.settings.window_state)
         self.set_title_form(self.settings.title_form)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
+        if self._default_docks:
+            self._default_docks = False
+            self.students.arrange(self.filter_dock, self.width())
         if self._default_splitter:
             self._default_splitter = False
             width = self.splitter.width() or self.width()
@@ -171,6 +190,8 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        self.filter_dock.show()
+        self.filter_dock.raise_()
         self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search_box.selectAll()
 
@@ -267,6 +288,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.students.can_close():  # unsaved session kept on screen by choice
+            event.ignore()
+            return
         if self.importer.running:
             if not self.messages.confirm("Une importation est en cours. L'arrêter après le fichier en cours "
                                          "et quitter ?", yes="Arrêter et quitter", no="Continuer"):
@@ -275,6 +299,7 @@ class MainWindow(QMainWindow):
             self.importer.cancel()
             self.importer.wait()
         self.browser.shutdown()
+        self.students.shutdown()
         self.save_state()
         super().closeEvent(event)
 
@@ -282,4 +307,5 @@ class MainWindow(QMainWindow):
         """Remember geometry and splitter positions for the next start."""
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter_state = self.splitter.saveState()
+        self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -7,6 +7,8 @@ Messages are plain text (never interpreted as markup) and in French.
 """
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
@@ -36,6 +38,15 @@ class MessageService:
         """Ask a yes/no question; True when the counselor chose ``yes``."""
         raise NotImplementedError
 
+    def choose(self, question: str, choices: Sequence[str]) -> int | None:
+        """Ask a question with several answers (the last one cancels, Échap too); the index chosen,
+        None when cancelled."""
+        raise NotImplementedError
+
+    def reminder(self, text: str, action: str, callback: Callable[[], None]) -> None:
+        """A warning the counselor can act on with a button labelled ``action`` (never blocks)."""
+        self.warning(text)
+
 
 class MessageBar(QFrame):
     """A bar showing one message at a time, with a "Fermer" button; hidden when empty."""
@@ -48,26 +59,35 @@ class MessageBar(QFrame):
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action_button = QPushButton()
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
+        self._callback: Callable[[], None] | None = None
         self.close_button = QPushButton("Fermer")
         self.close_button.setAccessibleName("Fermer le message")
         self.close_button.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self._timer = QTimer(self, singleShot=True, interval=INFO_TIMEOUT_MS)
         self._timer.timeout.connect(self.clear)
         self.level = ""
         self.hide()
 
-    def show_message(self, level: str, text: str) -> None:
-        """Replace the current message by ``text`` at ``level`` (INFO, WARNING or ERROR)."""
+    def show_message(self, level: str, text: str, action: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Replace the current message by ``text`` at ``level`` (INFO, WARNING or ERROR), with an
+        optional ``(label, callback)`` button; the callback runs once, after the bar is cleared."""
         background, border, colour = _COLOURS[level]
         self.setStyleSheet(f"#messageBar {{ background: {background}; border: 1px solid {border}; "
                            f"border-radius: 4px; }} #messageBar QLabel {{ color: {colour}; }}")
         self.level = level
         self.label.setText(_PREFIX[level] + text)
         self.label.setAccessibleDescription(self.label.text())
+        self._callback = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.show()
         if level == INFO:
             self._timer.start()
@@ -83,7 +103,15 @@ class MessageBar(QFrame):
         self._timer.stop()
         self.level = ""
         self.label.clear()
+        self._callback = None
+        self.action_button.hide()
         self.hide()
+
+    def _act(self) -> None:
+        callback = self._callback
+        self.clear()
+        if callback is not None:
+            callback()
 
 
 class WindowMessages(MessageService):
@@ -109,3 +137,18 @@ class WindowMessages(MessageService):
         box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.NoRole))
         box.exec()
         return box.clickedButton() is yes_button
+
+    def choose(self, question: str, choices: Sequence[str]) -> int | None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Orientation", question, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        roles = [QMessageBox.ButtonRole.AcceptRole] + [QMessageBox.ButtonRole.DestructiveRole] * (len(choices) - 2)
+        buttons = [box.addButton(text, role) for text, role in zip(choices, roles)]
+        buttons.append(box.addButton(choices[-1], QMessageBox.ButtonRole.RejectRole))
+        box.setDefaultButton(buttons[0])
+        box.setEscapeButton(buttons[-1])
+        box.exec()
+        index = buttons.index(box.clickedButton()) if box.clickedButton() in buttons else len(buttons) - 1
+        return None if index == len(buttons) - 1 else index
+
+    def reminder(self, text: str, action: str, callback: Callable[[], None]) -> None:
+        self.bar.show_message(WARNING, text, (action, callback))

@@ -57,7 +57,8 @@ class Settings:
     title_form = _Option("affichage/forme_des_titres", "inclusif", tuple(TITLE_FORMS))
     geometry = _Option("fenetre/geometrie", QByteArray())
     window_state = _Option("fenetre/etat", QByteArray())
-    splitter_state = _Option("fenetre/separateurs", QByteArray())
+    # table | fiche since the filters became a dock (the old three-pane state is not reused)
+    splitter_state = _Option("fenetre/separateurs_catalogue", QByteArray())
     import_folder = _Option("import/dernier_dossier", "")
 
     def __init__(self, path: Path | str | None = None) -> None:

@@ -54,7 +54,8 @@ class MetierTableView(QTableView):
         """Give each column room for its usual content; the title takes the rest.
 
         When the table is narrow the sector, then the source, give way (they are elided),
-        so the title, the level and the salary stay readable.
+        so the title, the level and the salary stay readable; narrower still (the student panel
+        open on a small screen), the source column is hidden: the fiche names it.
         """
         # The vertical scroll bar's room is always kept: it comes and goes with the rows.
         width = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
@@ -68,6 +69,10 @@ class MetierTableView(QTableView):
             room = width - sum(widths.values()) - TITLE_MIN
             if room < 0:
                 widths[column] = max(metrics.horizontalAdvance(narrowest) + CELL_PADDING, widths[column] + room)
+        hide_source = width - sum(widths.values()) < TITLE_MIN
+        self.setColumnHidden(Column.SOURCE, hide_source)
+        if hide_source:
+            del widths[Column.SOURCE]
         header = self.horizontalHeader()
         for column, size in widths.items():
             header.resizeSection(column, size)

@@ -14,6 +14,8 @@ class RecordingMessages(MessageService):
         self.shown: list[tuple[str, str]] = []
         self.questions: list[str] = []
         self.answer = True
+        self.choice: int | None = 0  # what choose() returns
+        self.actions: dict[str, object] = {}  # reminder button label → callback
 
     def info(self, text: str) -> None:
         self.shown.append(("info", text))
@@ -27,6 +29,14 @@ class RecordingMessages(MessageService):
     def confirm(self, question: str, *, yes: str = "Oui", no: str = "Non") -> bool:
         self.questions.append(question)
         return self.answer
+
+    def choose(self, question: str, choices) -> int | None:
+        self.questions.append(question)
+        return self.choice
+
+    def reminder(self, text: str, action: str, callback) -> None:
+        self.shown.append(("reminder", text))
+        self.actions[action] = callback
 
     def texts(self, level: str | None = None) -> list[str]:
         return [text for lvl, text in self.shown if level is None or lvl == level]
@@ -49,6 +59,7 @@ def make_window(qtbot, settings_path):
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
+        window.filter_dock.raise_()  # catalogue tests work in the filters (the Élève panel comes forward by itself)
         qtbot.waitUntil(lambda: not window.browser.busy)
         return window
 

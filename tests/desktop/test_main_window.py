@@ -18,7 +18,8 @@ from desktop.table_model import Column
 def test_geometry_splitter_and_title_form_are_restored(qtbot, make_window, mini_db, settings_path):
     first = make_window(mini_db)
     first.resize(700, 500)  # within the 800 × 600 offscreen screen: restoring never clamps it
-    first.splitter.setSizes([250, 500, 350])
+    first.splitter.setSizes([500, 350])
+    first.students.dock.hide()  # the Élève panel closed: it stays closed next time
     next(a for a in first.title_actions.actions() if a.data() == "masculin").trigger()
     sizes = first.splitter.sizes()
     first.close()
@@ -27,6 +28,7 @@ def test_geometry_splitter_and_title_form_are_restored(qtbot, make_window, mini_
     second.restoreGeometry(Settings(settings_path).geometry)  # make_window resized it after the restore
     assert (second.width(), second.height()) == (700, 500)
     assert second.splitter.sizes() == sizes
+    assert not second.students.dock.isVisible() and second.filter_dock.isVisible()
     assert second.model.title_form == "masculin"
     assert next(a for a in second.title_actions.actions() if a.isChecked()).data() == "masculin"
 

@@ -1,0 +1,92 @@
+"""The student's centres d'intérêt as a checkable tree, grouped so a student finds one fast.
+
+Every interest the database knows is offered (ONISEP's list and the newer labels, see
+:func:`db.search.interests_in_use`), under the groups of :data:`db.nomenclature.INTEREST_GROUPS`,
+in French alphabetical order;
+ticking a group ticks all of it. ``changed`` is emitted on each change made by the counselor
+(a group gives one per interest), never by :meth:`set_ticked`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCollator, QLocale, Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from db.nomenclature import INTEREST_GROUPS
+
+IdRole = Qt.ItemDataRole.UserRole
+CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+
+
+class InterestTree(QTreeWidget):
+    """See the module docstring."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setAccessibleName("Centres d'intérêt de l'élève")
+        self.setAccessibleDescription("Espace pour cocher ou décocher ; les groupes s'ouvrent avec la flèche droite")
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformRowHeights(False)
+        self.read_only = False
+        self._quiet = False
+        self.itemChanged.connect(self._item_changed)
+
+    def set_choices(self, interests: list[tuple[str, str, str]]) -> None:
+        """Offer ``interests`` ((id, label, group) triples); ticked ones stay ticked."""
+        ticked = self.ticked()
+        self._quiet = True
+        self.clear()
+        groups = {name: QTreeWidgetItem([name]) for name in INTEREST_GROUPS}
+        collator = QCollator(QLocale(QLocale.Language.French, QLocale.Country.France))
+        for iid, label, group_name in sorted(interests, key=lambda i: collator.sortKey(i[1])):
+            item = QTreeWidgetItem(groups.get(group_name, groups["Autres"]), [label])
+            item.setToolTip(0, label)  # a long label may be cut on a narrow panel
+            item.setData(0, IdRole, iid)
+            item.setFlags(CHECKABLE)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+        for group in groups.values():
+            if group.childCount():
+                group.setFlags(CHECKABLE | Qt.ItemFlag.ItemIsAutoTristate)
+                self.addTopLevelItem(group)
+        self._quiet = False
+        self.expandAll()  # the student reads the whole list; a group closes with the left arrow
+        self.set_ticked(ticked)
+
+    def _leaves(self) -> list[QTreeWidgetItem]:
+        return [group.child(i) for g in range(self.topLevelItemCount())
+                for group in [self.topLevelItem(g)] for i in range(group.childCount())]
+
+    def ticked(self) -> list[str]:
+        """Ids of the ticked interests, in list order."""
+        return [item.data(0, IdRole) for item in self._leaves() if item.checkState(0) == Qt.CheckState.Checked]
+
+    def set_ticked(self, ids: list[str]) -> None:
+        """Tick exactly ``ids``. Emits nothing."""
+        wanted = set(ids)
+        self._quiet = True
+        for item in self._leaves():
+            item.setCheckState(0, Qt.CheckState.Checked if item.data(0, IdRole) in wanted else Qt.CheckState.Unchecked)
+        self._quiet = False
+
+    def item_for(self, interest_id: str) -> QTreeWidgetItem | None:
+        """The tree item of ``interest_id`` (tests and keyboard helpers)."""
+        return next((item for item in self._leaves() if item.data(0, IdRole) == interest_id), None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the ticks without letting them change (a past session)."""
+        self.read_only = read_only
+        flags = Qt.ItemFlag.ItemIsEnabled if read_only else CHECKABLE
+        self._quiet = True
+        for g in range(self.topLevelItemCount()):
+            group = self.topLevelItem(g)
+            group.setFlags(flags | (Qt.ItemFlag.NoItemFlags if read_only else Qt.ItemFlag.ItemIsAutoTristate))
+            for i in range(group.childCount()):
+                group.child(i).setFlags(flags)
+        self._quiet = False
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if not self._quiet and column == 0:
+            self.changed.emit()  # a group tick gives several: listeners debounce

@@ -1,0 +1,177 @@
+"""The "Générer le bilan PDF" action: the report is assembled and rendered on a worker thread
+(:func:`desktop.cli_report.session_report`, which also logs the access), then a small window
+that does not block offers to open it, save it elsewhere, or print it.
+
+Printing: PySide6-Essentials has no PDF renderer (QtPdf ships in PySide6-Addons), so the
+application cannot draw the PDF's pages onto a ``QPrinter`` itself. "Imprimer…" opens the
+bilan in the system's PDF viewer, which prints it with its own dialog; the window says so.
+Copies opened this way are written to a private temporary folder removed when the window closes.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from db.engine import Database
+from db.errors import UserError
+from db.format import french_date
+from db.students import SessionState, StudentInfo
+from db.text import slug
+from desktop.cli_report import session_report, write_atomically
+from desktop.file_services import FileServices, with_suffix
+from desktop.messages import MessageService
+from desktop.workers import TaskRunner
+
+PRINT_HINT = ("« Imprimer… » ouvre le bilan dans votre lecteur de PDF : lancez l'impression depuis celui-ci "
+              "(Ctrl+P), en A4.")
+
+
+def report_file_name(student: StudentInfo, day: str) -> str:
+    """ "bilan-martin-zoe-2026-11-20.pdf" """
+    return f"bilan-{slug(student.nom)}-{slug(student.prenom)}-{day}.pdf"
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages of a PDF written by reportlab (one "/Type /Page" object each)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+class ReportDialog(QDialog):
+    """The bilan is ready: "Ouvrir", "Enregistrer sous…", "Imprimer…", "Fermer" (never blocks)."""
+
+    def __init__(self, pdf: bytes, file_name: str, title: str, controller: ReportController,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pdf, self.file_name, self.controller = pdf, file_name, controller
+        self.saved_to: Path | None = None
+        self.setWindowTitle("Bilan d'orientation prêt")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        pages = page_count(pdf)
+        self.summary = QLabel(f"{title}\n{pages} page{'s' if pages > 1 else ''}, prêt à remettre à l'élève.")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint = QLabel(PRINT_HINT)
+        self.hint.setWordWrap(True)
+        self.open_button = QPushButton("Ouvrir")
+        self.save_button = QPushButton("Enregistrer sous…")
+        self.print_button = QPushButton("Imprimer…")
+        self.print_button.setToolTip(PRINT_HINT)
+        self.close_button = QPushButton("Fermer")
+        self.open_button.clicked.connect(self.open_pdf)
+        self.save_button.clicked.connect(self.save_as)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.save_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.hint)
+        self.open_button.setDefault(True)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def open_pdf(self) -> bool:
+        """Open a copy in the system's PDF viewer."""
+        return self.controller.open_copy(self.pdf, self.file_name)
+
+    def save_as(self) -> Path | None:
+        """Ask where, then write the PDF there (atomically); the path, or None."""
+        return self.controller.save_copy(self, self.pdf, self.file_name)
+
+    def print_pdf(self) -> bool:
+        """Open the bilan in the PDF viewer, which prints it (see the module docstring)."""
+        opened = self.open_pdf()
+        if opened:
+            self.hint.setText("Le bilan est ouvert dans votre lecteur de PDF : imprimez-le avec sa commande "
+                              "« Imprimer » (Ctrl+P).")
+        return opened
+
+
+class ReportController(QObject):
+    """Builds bilans in the background, one at a time, and shows the result window."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, database: Database, messages: MessageService, files: FileServices,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.database, self.messages, self.files, self.parent_widget = database, messages, files, parent
+        self.runner = TaskRunner(self)
+        self.dialog: ReportDialog | None = None
+        self.last_folder = ""
+        self._temp: Path | None = None
+        self._closing = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether a bilan is being prepared."""
+        return self.runner.busy
+
+    def generate(self, state: SessionState, student: StudentInfo) -> bool:
+        """Start preparing the bilan of ``state``; False if one is already being prepared."""
+        if self.runner.busy:
+            self.messages.warning("un bilan est déjà en préparation ; attendez qu'il soit prêt.")
+            return False
+        database = self.database
+        self.runner.run(lambda: session_report(database, state), lambda pdf: self._ready(pdf, state, student),
+                        self._failed, error="le bilan n'a pas pu être préparé (détail dans le journal).")
+        self.busy_changed.emit(True)
+        return True
+
+    def _ready(self, pdf: bytes, state: SessionState, student: StudentInfo) -> None:
+        self.busy_changed.emit(False)
+        if self._closing:  # the window closed while the bilan was being prepared
+            return
+        title = f"Bilan de {student.full_name} — entretien du {french_date(state.date)}"
+        self.dialog = ReportDialog(pdf, report_file_name(student, state.date), title, self, self.parent_widget)
+        self.dialog.show()
+
+    def _failed(self, message: str) -> None:
+        self.busy_changed.emit(False)
+        self.messages.error(message)
+
+    def open_copy(self, pdf: bytes, file_name: str) -> bool:
+        """Write ``pdf`` to the private temporary folder and open it in the system's viewer."""
+        if self._temp is None:
+            self._temp = Path(tempfile.mkdtemp(prefix="orientation-bilans-"))
+        path = self._temp / file_name
+        try:
+            write_atomically(path, pdf)
+        except UserError as exc:
+            self.messages.error(exc.message)
+            return False
+        if not self.files.open_file(path):
+            self.messages.warning(f"aucun lecteur de PDF n'a pu ouvrir le bilan ; il est enregistré dans {path}.")
+            return False
+        return True
+
+    def save_copy(self, parent: QWidget, pdf: bytes, file_name: str) -> Path | None:
+        """Ask where to save ``pdf`` and write it there; the path written, or None."""
+        chosen = self.files.save_path(parent, "Enregistrer le bilan", str(Path(self.last_folder) / file_name),
+                                      "Bilan PDF (*.pdf)")
+        if not chosen:
+            return None
+        path = with_suffix(chosen, ".pdf")
+        try:
+            write_atomically(path, pdf)
+        except UserError as exc:
+            self.messages.error(exc.message)
+            return None
+        self.last_folder = str(path.parent)
+        self.messages.info(f"Bilan enregistré : {path}")
+        return path
+
+    def shutdown(self) -> None:
+        """Wait for a bilan in preparation, then remove the temporary copies."""
+        self._closing = True
+        self.runner.wait()
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None

@@ -1,0 +1,158 @@
+"""The content of one session (entretien) in tabs: centres d'intérêt, constraints, shortlist,
+notes, and what changed since the previous session.
+
+The editor reads and writes a :class:`db.students.SessionState` (plain values) and says when
+the counselor changed something: ``edited`` on every change, ``criteria_changed`` when the
+suggestions depend on it (interests, constraints). It never touches the database; the student
+panel loads and saves.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+
+from db.students import SessionState
+from desktop.constraints_form import Constraints, ConstraintsForm
+from desktop.interest_tree import InterestTree
+from desktop.shortlist import Shortlist
+
+PRIVATE_TITLE = "Notes privées — jamais imprimées"
+PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; border: 1px solid #c8a23c; }"
+INTERESTS, CONSTRAINTS, SHORTLIST, NOTES, CHANGES = range(5)
+
+
+def _text_box(name: str, lines: int) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    return box
+
+
+class SessionEditor(QTabWidget):
+    """See the module docstring."""
+
+    edited = Signal()
+    criteria_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Entretien")
+        self.tabBar().setAccessibleName("Onglets de l'entretien")
+        self.setDocumentMode(True)
+        self.setUsesScrollButtons(True)
+        self.read_only = False
+        self._quiet = False
+        self.interests = InterestTree()
+        self.constraints = ConstraintsForm()
+        self.shortlist = Shortlist()
+        self.next_steps = _text_box("Prochaines étapes", 2)
+        self.next_steps.setPlaceholderText("Une étape par ligne : un stage, une journée portes ouvertes…")
+        self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 1)
+        self.private_notes = _text_box(PRIVATE_TITLE, 1)
+        self.private_notes.setStyleSheet(PRIVATE_STYLE)
+        self.changes = QPlainTextEdit()
+        self.changes.setReadOnly(True)
+        self.changes.setAccessibleName("Ce qui a changé depuis l'entretien précédent")
+        self.changes.setTabChangesFocus(True)
+        for page in (self.interests, self.constraints, self.shortlist, self._notes_page(), self.changes):
+            self.addTab(page, "")
+        self._connect()
+        self._update_titles()
+        self.set_changes([], None)
+
+    def _notes_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        # Mnemonics chosen not to clash with the menus and the filter panel, which may be visible too.
+        for title, box, stretch in (("Pro&chaines étapes", self.next_steps, 3),
+                                    ("Note pour l'élè&ve (imprimée dans le bilan)", self.student_note, 2),
+                                    (PRIVATE_TITLE.replace("Notes", "N&otes", 1), self.private_notes, 2)):
+            label = QLabel(title)
+            label.setBuddy(box)
+            label.setStyleSheet("font-weight: bold;" + (" color: #6b4e00;" if box is self.private_notes else ""))
+            layout.addWidget(label)
+            layout.addWidget(box, stretch)
+        return page
+
+    def _connect(self) -> None:
+        for signal in (self.interests.changed, self.constraints.changed):
+            signal.connect(self._criteria_edited)
+        self.shortlist.changed.connect(self._edited)
+        for box in (self.next_steps, self.student_note, self.private_notes):
+            box.textChanged.connect(self._edited)
+
+    # ------------------------------------------------------------------ choices and state
+    def set_choices(self, interests: list[tuple[str, str, str]], sectors: list[tuple[str, str, int]],
+                    countries: list[tuple[str, int]]) -> None:
+        """Offer the interests, sectors and countries of the database (values are kept)."""
+        self.interests.set_choices(interests)
+        self.constraints.set_choices(sectors, countries)
+        self.interests.set_read_only(self.read_only)
+
+    def load(self, state: SessionState, names: dict[str, str]) -> None:
+        """Show ``state``; ``names`` gives the names of its shortlisted métiers. Emits nothing."""
+        self._quiet = True
+        self.interests.set_ticked(state.interests)
+        self.constraints.set_values(Constraints(state.max_bac_plus, state.min_salary, state.country,
+                                                list(state.sectors_wished), list(state.sectors_refused)))
+        self.shortlist.set_items([(i.metier_id, names.get(i.metier_id, f"{i.metier_id} (plus dans le catalogue)"),
+                                   i.comment) for i in state.shortlist], state.comparison)
+        for box, text in ((self.next_steps, state.next_steps), (self.student_note, state.student_note),
+                          (self.private_notes, state.private_notes)):
+            box.setPlainText(text)
+        self._quiet = False
+        self._update_titles()
+
+    def state(self, base: SessionState) -> SessionState:
+        """``base`` (id, student, date) with the content shown now."""
+        constraints = self.constraints.values()
+        return replace(base, interests=self.interests.ticked(), max_bac_plus=constraints.max_bac_plus,
+                       min_salary=constraints.min_salary, country=constraints.country,
+                       sectors_wished=constraints.sectors_wished, sectors_refused=constraints.sectors_refused,
+                       shortlist=self.shortlist.entries(), comparison=self.shortlist.compared(),
+                       next_steps=self.next_steps.toPlainText(), student_note=self.student_note.toPlainText(),
+                       private_notes=self.private_notes.toPlainText())
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show a past session without letting it change."""
+        self.read_only = read_only
+        self.interests.set_read_only(read_only)
+        self.constraints.set_read_only(read_only)
+        self.shortlist.set_read_only(read_only)
+        for box in (self.next_steps, self.student_note, self.private_notes):
+            box.setReadOnly(read_only)
+
+    def set_changes(self, lines: list[str], since: str | None) -> None:
+        """Show what changed since the session of ``since`` (a date written out), or that there is none."""
+        if since is None:
+            text = "Premier entretien : rien à comparer."
+        elif lines:
+            text = f"Depuis l'entretien du {since} :\n" + "\n".join(f"• {line}" for line in lines)
+        else:
+            text = f"Rien n'a changé depuis l'entretien du {since}."
+        self.changes.setPlainText(text)
+        self.setTabText(CHANGES, f"Changements ({len(lines)})" if lines else "Changements")
+        self.setTabVisible(CHANGES, since is not None)  # a first session has nothing to compare with
+
+    # ------------------------------------------------------------------ changes
+    def _criteria_edited(self) -> None:
+        if not self._quiet:
+            self._update_titles()
+            self.criteria_changed.emit()
+            self.edited.emit()
+
+    def _edited(self) -> None:
+        if not self._quiet:
+            self._update_titles()
+            self.edited.emit()
+
+    def _update_titles(self) -> None:
+        interests, kept = len(self.interests.ticked()), len(self.shortlist.ids())
+        self.setTabText(INTERESTS, f"Intérêts ({interests})" if interests else "Intérêts")
+        self.setTabText(CONSTRAINTS, "Contraintes")
+        self.setTabText(SHORTLIST, f"Sélection ({kept})" if kept else "Sélection")
+        self.setTabText(NOTES, "Notes")

@@ -1,0 +1,218 @@
+"""The student's shortlist: the métiers kept, each with a short comment edited in place, in an
+order the counselor chooses, and a "Comparer" tick on 2 to 4 of them.
+
+The widget holds plain values (métier id, name, comment); it never reads the database. Métier
+names are given by the caller (from the table, the fiche or the suggestions).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from db.students import MAX_COMPARED, ShortlistItem
+
+NAME, COMMENT, COMPARE = 0, 1, 2
+IdRole = Qt.ItemDataRole.UserRole
+EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                 | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
+
+
+class Shortlist(QWidget):
+    """See the module docstring."""
+
+    changed = Signal()
+    compare_requested = Signal(list)  # métier ids, 2 to 4
+    open_requested = Signal(str)  # métier id (double-click on its name)
+    notice = Signal(str)  # a French warning for the message service
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quiet = False
+        self.read_only = False
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Métier", "Commentaire", "Comparer"])
+        self.table.setAccessibleName("Sélection de métiers")
+        self.table.setAccessibleDescription("F2 ou frappe directe pour écrire un commentaire ; "
+                                            "Espace dans la colonne Comparer pour cocher")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COMPARE, QHeaderView.ResizeMode.ResizeToContents)
+        # Long names wrap on several lines rather than being cut: two "accompagnant/e …" must differ.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.empty_label = QLabel("Aucun métier retenu : « Ajouter à la sélection » depuis la liste des métiers, "
+                                  "la fiche ou les suggestions.")
+        self.empty_label.setWordWrap(True)
+        self.up_button, self.down_button = QPushButton("Monter"), QPushButton("Descendre")
+        self.remove_button, self.compare_button = QPushButton("Retirer"), QPushButton("C&omparer…")
+        for button, name in ((self.up_button, "Monter le métier dans la sélection"),
+                             (self.down_button, "Descendre le métier dans la sélection"),
+                             (self.remove_button, "Retirer le métier de la sélection"),
+                             (self.compare_button, "Comparer les métiers cochés")):
+            button.setAccessibleName(name)
+        self._lay_out()
+        self._connect()
+        self._update_buttons()
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.up_button, self.down_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.compare_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+
+    def _connect(self) -> None:
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
+        self.table.cellDoubleClicked.connect(self._double_clicked)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.remove_button.clicked.connect(self.remove_current)
+        self.compare_button.clicked.connect(self.request_comparison)
+
+    # ------------------------------------------------------------------ contents
+    def set_items(self, entries: list[tuple[str, str, str]], compared: list[str]) -> None:
+        """Show ``entries`` ((métier id, name, comment)) with ``compared`` ticked; emits nothing."""
+        self._quiet = True
+        self.table.setRowCount(0)
+        for metier_id, name, comment in entries:
+            self._append(metier_id, name, comment, metier_id in compared)
+        self._quiet = False
+        self._update_buttons()
+
+    def _append(self, metier_id: str, name: str, comment: str, compared: bool) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        name_item = QTableWidgetItem(name)
+        name_item.setToolTip(name)
+        name_item.setData(IdRole, metier_id)
+        name_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        comment_item = QTableWidgetItem(comment)
+        comment_item.setToolTip("Un mot pour l'élève, imprimé dans le bilan")
+        compare_item = QTableWidgetItem()
+        compare_item.setCheckState(Qt.CheckState.Checked if compared else Qt.CheckState.Unchecked)
+        compare_item.setData(Qt.ItemDataRole.AccessibleTextRole, "comparer")
+        for column, item in ((NAME, name_item), (COMMENT, comment_item), (COMPARE, compare_item)):
+            self.table.setItem(row, column, item)
+        self._apply_flags(row)
+
+    def add(self, metier_id: str, name: str) -> bool:
+        """Append a métier (False, and nothing changes, when it is already there)."""
+        if self.read_only or metier_id in self.ids():
+            return False
+        self._quiet = True
+        self._append(metier_id, name, "", False)
+        self._quiet = False
+        self.table.setCurrentCell(self.table.rowCount() - 1, COMMENT)
+        self._update_buttons()
+        self.changed.emit()
+        return True
+
+    def ids(self) -> list[str]:
+        """Métier ids in shortlist order."""
+        return [self.table.item(row, NAME).data(IdRole) for row in range(self.table.rowCount())]
+
+    def entries(self) -> list[ShortlistItem]:
+        """The shortlist as saved (comments trimmed by ``db``)."""
+        return [ShortlistItem(self.table.item(row, NAME).data(IdRole), self.table.item(row, COMMENT).text())
+                for row in range(self.table.rowCount())]
+
+    def compared(self) -> list[str]:
+        """Ids of the métiers ticked "Comparer", in shortlist order."""
+        return [self.table.item(row, NAME).data(IdRole) for row in range(self.table.rowCount())
+                if self.table.item(row, COMPARE).checkState() == Qt.CheckState.Checked]
+
+    def set_comment(self, metier_id: str, comment: str) -> None:
+        """Set the comment of ``metier_id`` as if typed (emits ``changed``)."""
+        self.table.item(self.ids().index(metier_id), COMMENT).setText(comment)
+
+    def set_compared(self, metier_id: str, compared: bool) -> None:
+        """Tick or untick "Comparer" as if clicked."""
+        state = Qt.CheckState.Checked if compared else Qt.CheckState.Unchecked
+        self.table.item(self.ids().index(metier_id), COMPARE).setCheckState(state)
+
+    # ------------------------------------------------------------------ editing
+    def move(self, step: int) -> None:
+        """Move the current métier up (−1) or down (+1)."""
+        row, column = self.table.currentRow(), max(self.table.currentColumn(), 0)
+        target = row + step
+        if self.read_only or row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        self._quiet = True
+        items = [self.table.takeItem(row, c) for c in range(3)]
+        self.table.removeRow(row)
+        self.table.insertRow(target)
+        for c, item in enumerate(items):
+            self.table.setItem(target, c, item)
+        self._quiet = False
+        self.table.setCurrentCell(target, column)
+        self.changed.emit()
+
+    def remove_current(self) -> None:
+        """Take the current métier out of the shortlist."""
+        row = self.table.currentRow()
+        if self.read_only or row < 0:
+            return
+        self.table.removeRow(row)
+        if self.table.rowCount():
+            self.table.setCurrentCell(min(row, self.table.rowCount() - 1), NAME)
+        self._update_buttons()
+        self.changed.emit()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the shortlist without letting it change (a past session)."""
+        self.read_only = read_only
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else EDIT_TRIGGERS)
+        self._quiet = True
+        for row in range(self.table.rowCount()):
+            self._apply_flags(row)
+        self._quiet = False
+        self._update_buttons()
+
+    def _apply_flags(self, row: int) -> None:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        self.table.item(row, COMMENT).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsEditable)
+        self.table.item(row, COMPARE).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsUserCheckable)
+
+    def _update_buttons(self) -> None:
+        row, rows = self.table.currentRow(), self.table.rowCount()
+        editable = not self.read_only and row >= 0
+        self.up_button.setEnabled(editable and row > 0)
+        self.down_button.setEnabled(editable and row < rows - 1)
+        self.remove_button.setEnabled(editable)
+        self.compare_button.setEnabled(rows >= 2)
+        self.empty_label.setVisible(rows == 0)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._quiet:
+            return
+        if item.column() == COMPARE and item.checkState() == Qt.CheckState.Checked \
+                and len(self.compared()) > MAX_COMPARED:
+            self._quiet = True
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self._quiet = False
+            self.notice.emit(f"on compare au plus {MAX_COMPARED} métiers : décochez-en un d'abord.")
+            return
+        self.changed.emit()
+
+    def _double_clicked(self, row: int, column: int) -> None:
+        if column == NAME:
+            self.open_requested.emit(self.table.item(row, NAME).data(IdRole))
+
+    def request_comparison(self) -> None:
+        """Ask to compare the ticked métiers (``compare_requested``), or say how to tick them."""
+        ids = self.compared()  # the ticks are saved with the session and printed in the bilan
+        if len(ids) < 2:
+            self.notice.emit("cochez « Comparer » sur 2 à 4 métiers de la sélection.")
+            return
+        self.compare_requested.emit(ids)

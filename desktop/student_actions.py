@@ -1,0 +1,246 @@
+"""Puts the student panel into the main window: its dock, the "Élève" menu, "Ajouter à la
+sélection" on the métier table and the fiche, the comparison window, the bilan and the RGPD
+actions. The main window only creates a :class:`StudentActions` and asks it before closing.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QTabBar, QWidget
+
+from db.compare import compare
+from db.errors import UserError
+from db.settings import get_counselor
+from desktop.compare_dialog import CompareDialog
+from desktop.counselor_dialog import CounselorDialog
+from desktop.file_services import FileServices
+from desktop.privacy_actions import PrivacyActions
+from desktop.report_actions import ReportController
+from desktop.student_panel import StudentPanel
+from desktop.suggestions import NameRole
+from desktop.table_model import RowRole
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+WIDE_WINDOW = 1600  # from this width the Filtres and Élève panels sit side by side, else in tabs
+
+
+class StudentActions(QObject):
+    """See the module docstring."""
+
+    def __init__(self, window: MainWindow, files: FileServices | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.files = files or FileServices()
+        self.panel = StudentPanel(window.database, window.messages)
+        self.dock = QDockWidget("Élève", window)
+        self.dock.setObjectName("studentDock")
+        scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setAccessibleName("Panneau de l'élève")
+        self.dock.setWidget(scroll)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setMinimumWidth(410)
+        self.report = ReportController(window.database, window.messages, self.files, window)
+        self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window)
+        self.menu_actions: dict[str, QAction] = {}
+        self.compare_dialog: CompareDialog | None = None
+        self.counselor_dialog: CounselorDialog | None = None
+        self.add_action = QAction("Ajouter le métier à la &sélection", window)
+        self.add_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.table_add_action = QAction("Ajouter à la sélection de l'élève", window.table)
+        window.table.addAction(self.table_add_action)
+        window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._connect()
+        self._update_actions()
+        self.privacy.remind()  # start-up: records kept past the retention period
+
+    def use_files(self, files: FileServices) -> None:
+        """Use ``files`` for every file dialog and viewer (tests give a recording one)."""
+        self.files = self.report.files = self.privacy.files = files
+
+    # ------------------------------------------------------------------ menus and layout
+    def build_menu(self, menu: QMenu, view_menu: QMenu) -> None:
+        """Fill the "Élève" menu; add the panel toggle to "Affichage"."""
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Panneau &Élève")
+        toggle.setShortcut(QKeySequence("F9"))
+        view_menu.addSeparator()
+        view_menu.addAction(toggle)
+        entries = [
+            ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
+            ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
+            ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
+            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, None),
+            ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
+            ("E&xporter le dossier de l'élève…", self.privacy.export, None),
+            ("&Importer un dossier d'élève…", self.privacy.import_file, None),
+            ("E&ffacer le dossier de l'élève…", self.privacy.erase, None),
+            ("Effacer les &dossiers expirés…", self.privacy.purge, None), None,
+            ("C&oordonnées du conseiller…", self.edit_counselor, None)]
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+            elif isinstance(entry, QAction):
+                menu.addAction(entry)
+            else:
+                text, slot, shortcut = entry
+                action = menu.addAction(text)
+                action.triggered.connect(lambda checked=False, slot=slot: slot())
+                if shortcut:
+                    action.setShortcut(QKeySequence(shortcut))
+                self.menu_actions[text.replace("&", "")] = action
+        self._update_actions()
+
+    def arrange(self, filter_dock: QDockWidget, width: int) -> None:
+        """First start: the Élève panel beside the filters on a wide window, in front of them otherwise."""
+        if width >= WIDE_WINDOW:
+            self.window.splitDockWidget(filter_dock, self.dock, Qt.Orientation.Horizontal)
+            self.window.resizeDocks([filter_dock, self.dock], [280, 460], Qt.Orientation.Horizontal)
+        else:
+            self.window.tabifyDockWidget(filter_dock, self.dock)
+            self.dock.raise_()
+            self.window.resizeDocks([self.dock], [420], Qt.Orientation.Horizontal)
+        self.name_dock_tabs()
+
+    def name_dock_tabs(self) -> None:
+        """Give the tab bars Qt makes for tabbed docks an accessible name (they have none)."""
+        for bar in self.window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.setAccessibleName("Onglets des panneaux")
+
+    def _connect(self) -> None:
+        window, panel = self.window, self.panel
+        panel.open_fiche_requested.connect(window.open_fiche)
+        panel.report_requested.connect(self.generate_report)
+        panel.editor.shortlist.compare_requested.connect(self.show_comparison)
+        panel.student_changed.connect(self._update_actions)
+        panel.student_changed.connect(lambda: self.show_panel() if panel.student else None)
+        self.dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
+        for dock in (window.filter_dock, self.dock):
+            # A dock behind another's tab is only moved off screen: disabled, Tab never lands in it.
+            dock.visibilityChanged.connect(lambda visible, dock=dock: dock.widget().setEnabled(visible))
+        panel.session_changed.connect(self._update_actions)
+        window.fiche_view.shortlist_requested.connect(panel.add_to_shortlist)
+        self.add_action.triggered.connect(self.add_focused)
+        self.table_add_action.triggered.connect(self.add_current_row)
+        self.report.busy_changed.connect(self._report_busy)
+        window.importer.finished.connect(lambda _summary: panel.reload_choices())
+        window.importer.failed.connect(lambda _message: panel.reload_choices())
+
+    def _update_actions(self) -> None:
+        editable, student = self.panel.can_edit, self.panel.student is not None
+        self.add_action.setEnabled(editable)
+        self.table_add_action.setEnabled(editable)
+        self.window.fiche_view.offer_shortlist(editable)
+        for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés…",
+                     "Générer le bilan PDF", "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
+            if name in self.menu_actions:
+                self.menu_actions[name].setEnabled(student if name != "Enregistrer l'entretien" else editable)
+        self.panel.page.report_button.setEnabled(student and not self.report.busy)
+
+    # ------------------------------------------------------------------ students
+    def show_panel(self) -> None:
+        """Show the Élève panel in front."""
+        self.dock.show()
+        self.dock.raise_()
+
+    def find_student(self) -> None:
+        """Ctrl+E: the student list, the cursor in its search box."""
+        self.show_panel()
+        self.panel.show_list()
+        self.panel.list.search_box.selectAll()
+
+    def new_student(self) -> None:
+        """Ctrl+N: the "Nouvel élève" form."""
+        self.show_panel()
+        self.panel.new_student()
+
+    def edit_counselor(self) -> None:
+        """The counselor's details printed on bilans."""
+        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window)
+        self.counselor_dialog.open()
+
+    # ------------------------------------------------------------------ shortlist and comparison
+    def add_current_row(self) -> bool:
+        """Add the métier of the table's current row to the shortlist."""
+        index = self.window.table.currentIndex()
+        if not index.isValid():
+            self.window.messages.warning("choisissez d'abord un métier dans la liste.")
+            return False
+        row = index.data(RowRole)
+        return self.panel.add_to_shortlist(row.id, row.name)
+
+    def add_focused(self) -> bool:
+        """Ctrl+D: add the métier the counselor is on — a suggestion, the fiche, or the table's row."""
+        focus = QApplication.focusWidget()
+        suggestions = self.panel.suggestions
+        if focus is suggestions.list and suggestions.current_id() is not None:
+            return self.panel.add_to_shortlist(suggestions.current_id(), suggestions.list.currentItem().data(NameRole))
+        fiche = self.window.fiche_view.fiche
+        in_fiche = isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus)
+        if fiche is not None and (in_fiche or not self.window.table.currentIndex().isValid()):
+            return self.panel.add_to_shortlist(fiche.id, fiche.name)
+        return self.add_current_row()
+
+    def compare_checked(self) -> None:
+        """Compare the métiers ticked in the shortlist."""
+        self.show_panel()
+        self.panel.editor.setCurrentWidget(self.panel.editor.shortlist)
+        self.panel.editor.shortlist.request_comparison()
+
+    def show_comparison(self, metier_ids: list[str]) -> None:
+        """The comparison table of ``metier_ids`` in its own window."""
+        state = self.panel.current_state()
+        try:
+            with self.window.database.read() as session:
+                comparison = compare(session, metier_ids, state.interests if state else [])
+        except UserError as exc:
+            self.window.messages.error(exc.message)
+            return
+        name = self.panel.student.full_name if self.panel.student else ""
+        self.compare_dialog = CompareDialog(comparison, name, self.window)
+        self.compare_dialog.show()
+
+    # ------------------------------------------------------------------ bilan
+    def generate_report(self) -> bool:
+        """Make the bilan of the session shown, in the background (saved first, if the counselor agrees)."""
+        panel = self.panel
+        if panel.student is None or panel.base is None:
+            self.window.messages.warning("ouvrez d'abord un élève et son entretien.")
+            return False
+        if panel.dirty or (panel.base.id is None and not panel.read_only):
+            if not self.window.messages.confirm("L'entretien n'est pas enregistré. L'enregistrer et faire le bilan ?",
+                                                yes="Enregistrer et faire le bilan", no="Annuler"):
+                return False
+            if not panel.save():
+                return False
+        with self.window.database.read() as session:
+            anonymous = not get_counselor(session).name
+        state = panel.current_state()
+        assert state is not None
+        if not self.report.generate(state, panel.student):
+            return False
+        if anonymous:
+            self.window.messages.warning("votre nom ne figure pas sur le bilan : renseignez-le dans "
+                                         "Élève > Coordonnées du conseiller…")
+        return True
+
+    def _report_busy(self, busy: bool) -> None:
+        self.panel.page.report_button.setText("Préparation du bilan…" if busy else "Générer le bilan PDF")
+        self._update_actions()
+
+    # ------------------------------------------------------------------ closing
+    def can_close(self) -> bool:
+        """Whether the window may close (unsaved changes saved or dropped by choice)."""
+        return self.panel.maybe_discard()
+
+    def shutdown(self) -> None:
+        """Wait for the background work and remove temporary bilans (the database closes next)."""
+        self.panel.shutdown()
+        self.report.shutdown()

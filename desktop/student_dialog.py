@@ -1,0 +1,83 @@
+"""The small form that creates or edits a student record (nom, prénom, classe, établissement,
+année scolaire). Only nom and prénom are required; ``db.students`` validates, and its French
+:class:`~db.errors.UserError` message goes to the message service while the form stays open."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from db.engine import Database
+from db.errors import UserError
+from db.students import CLASSES, StudentInfo, create_student, school_year, update_student
+from desktop.messages import MessageService
+
+
+class StudentDialog(QDialog):
+    """Create a student (``student`` None) or edit one; emits ``saved(student id)`` then closes."""
+
+    saved = Signal(int)
+
+    def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None,
+                 student: StudentInfo | None = None) -> None:
+        super().__init__(parent)
+        self.database, self.messages, self.student = database, messages, student
+        self.setWindowTitle("Modifier l'élève" if student else "Nouvel élève")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._build()
+        if student is not None:
+            self._fill(student)
+
+    def _build(self) -> None:
+        self.nom = QLineEdit()
+        self.prenom = QLineEdit()
+        self.classe = QComboBox()
+        self.classe.setEditable(True)  # "3e B" as well as "3e"
+        self.classe.addItems(["", *CLASSES])
+        self.etablissement = QLineEdit()
+        self.annee = QLineEdit(school_year(date.today()))
+        self.annee.setPlaceholderText("2026-2027")
+        form = QFormLayout(self)
+        hint = QLabel("Seuls le nom et le prénom sont obligatoires.")
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        for label, widget, name in (("&Nom *", self.nom, "Nom de l'élève"), ("&Prénom *", self.prenom, "Prénom"),
+                                    ("&Classe", self.classe, "Classe"),
+                                    ("É&tablissement", self.etablissement, "Établissement"),
+                                    ("&Année scolaire", self.annee, "Année scolaire")):
+            widget.setAccessibleName(name)
+            form.addRow(label, widget)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 32)
+
+    def _fill(self, student: StudentInfo) -> None:
+        self.nom.setText(student.nom)
+        self.prenom.setText(student.prenom)
+        self.classe.setCurrentText(student.classe or "")
+        self.etablissement.setText(student.etablissement or "")
+        self.annee.setText(student.annee_scolaire or "")
+
+    def values(self) -> tuple[str, str, str, str, str]:
+        """nom, prénom, classe, établissement, année scolaire as typed."""
+        return (self.nom.text(), self.prenom.text(), self.classe.currentText(), self.etablissement.text(),
+                self.annee.text())
+
+    def submit(self) -> None:
+        """Write the record; on a validation error say why and stay open."""
+        try:
+            if self.student is None:
+                student_id = create_student(self.database, *self.values())
+            else:
+                update_student(self.database, self.student.id, *self.values())
+                student_id = self.student.id
+        except UserError as exc:
+            self.messages.error(exc.message)
+            return
+        self.saved.emit(student_id)
+        self.accept()

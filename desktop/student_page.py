@@ -1,0 +1,94 @@
+"""The page of one student in the student panel: who they are, which session is shown, its
+content in tabs, the suggestions below, and the buttons to save and print. Only widgets and
+their layout: :class:`desktop.student_panel.StudentPanel` fills them and reacts to them."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from desktop.session_editor import SessionEditor
+from desktop.suggestions import SuggestionList
+
+
+class StudentPage(QWidget):
+    """See the module docstring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = SessionEditor()
+        self.suggestions = SuggestionList()
+        self._build()
+        self._lay_out()
+
+    def _build(self) -> None:
+        self.back_button = QPushButton("← Élèves")
+        self.back_button.setAccessibleName("Revenir à la liste des élèves")
+        self.name_label = QLabel()
+        self.name_label.setStyleSheet("font-weight: bold; font-size: 120%;")
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_label = QLabel()
+        self.details_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_label.setWordWrap(True)
+        self.edit_button = QPushButton("Modifier…")
+        self.edit_button.setAccessibleName("Modifier la fiche de l'élève")
+        self.name_label.setWordWrap(True)
+        self.session_combo = QComboBox()
+        self.session_combo.setAccessibleName("Entretien affiché")
+        self.new_session_button = QPushButton("Nouvel entretien")
+        self.session_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.session_combo.setMinimumContentsLength(12)
+        self.new_session_button.setToolTip("Commence l'entretien d'aujourd'hui là où le précédent s'est arrêté")
+        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit.setAccessibleName("Date de l'entretien")
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.status_label = QLabel()
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.read_only_bar = QFrame()
+        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; }")
+        self.read_only_bar.hide()
+        self.unlock_button = QPushButton("Modifier cet entretien")
+        self.save_button = QPushButton("Enregistrer")
+        self.save_button.setToolTip("Enregistrer l'entretien (Ctrl+S)")
+        self.save_button.setAccessibleName("Enregistrer l'entretien")
+        self.report_button = QPushButton("Générer le bilan PDF")
+        self.report_button.setToolTip("Le bilan que l'élève emporte (Ctrl+B)")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.suggestions)
+        self.splitter.setSizes([550, 450])  # proportions: the suggestions stay in sight
+
+    def _lay_out(self) -> None:
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.name_label)
+        names.addWidget(self.details_label)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(names, 1)
+        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        sessions = QHBoxLayout()
+        sessions.addWidget(self.session_combo, 1)
+        sessions.addWidget(self.new_session_button)
+        day = QHBoxLayout()
+        date_label = QLabel("Da&te :")
+        date_label.setBuddy(self.date_edit)
+        day.addWidget(date_label)
+        day.addWidget(self.date_edit)
+        day.addWidget(self.status_label, 1)
+        bar = QHBoxLayout(self.read_only_bar)
+        bar.setContentsMargins(8, 4, 4, 4)
+        bar.addWidget(QLabel("Entretien passé, affiché en lecture seule."), 1)
+        bar.addWidget(self.unlock_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.save_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.report_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        for part in (header, sessions, day):
+            layout.addLayout(part)
+        layout.addWidget(self.read_only_bar)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)

@@ -1,0 +1,339 @@
+"""The student panel: find or create a student, then work on one session of theirs.
+
+Two pages. The list (:class:`~desktop.student_list.StudentList`); then the student's page: who
+they are, which session is shown (the latest opens for editing, older ones read-only until
+"Modifier cet entretien"), the session's content (:class:`~desktop.session_editor.SessionEditor`)
+and the suggestions computed in the background. Every change is kept in the widgets until
+"Enregistrer" (Ctrl+S); nothing unsaved is dropped without asking (:meth:`StudentPanel.maybe_discard`).
+
+The panel calls ``db.students`` with plain values only, in short sessions of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from db.engine import Database
+from db.errors import UserError
+from db.format import french_date
+from db.search import countries_in_use, interests_in_use, sectors_in_use
+from db.students import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
+                         save_session, session_changes, start_session)
+from desktop.messages import MessageService
+from desktop.session_editor import CHANGES
+from desktop.student_dialog import StudentDialog
+from desktop.student_list import StudentList
+from desktop.student_page import StudentPage
+from desktop.suggestions import SuggestionService
+
+LIST_PAGE, STUDENT_PAGE = 0, 1
+
+
+class _FixedLayout(QVBoxLayout):
+    """Reports no height-for-width: in a scroll area the panel then takes the height it is given
+    (down to its minimum) instead of the preferred height of its word-wrapped labels."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
+NOTHING_TICKED = ("cochez des centres d'intérêt (ou des secteurs souhaités) : "
+                  "les métiers qui y répondent s'afficheront ici.")
+
+
+class StudentPanel(QWidget):
+    """See the module docstring."""
+
+    student_changed = Signal()  # another student (or none) is open
+    session_changed = Signal()  # another session is shown, or it became editable / saved
+    open_fiche_requested = Signal(str)
+    report_requested = Signal()
+
+    def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database, self.messages = database, messages
+        self.student: StudentInfo | None = None
+        self.base: SessionState | None = None  # id, student and date of the session shown
+        self.sessions: list[tuple[int, str]] = []
+        self.dirty = False
+        self.read_only = False
+        self.dialog: StudentDialog | None = None
+        self.list = StudentList(database)
+        self.page = StudentPage()
+        self.editor, self.suggestions = self.page.editor, self.page.suggestions
+        self.service = SuggestionService(database, self)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.page)
+        layout = _FixedLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._connect()
+        self.reload_choices()
+
+    def _connect(self) -> None:
+        self.list.open_requested.connect(self.open_student)
+        self.list.new_requested.connect(self.new_student)
+        self.page.back_button.clicked.connect(self.show_list)
+        self.page.edit_button.clicked.connect(self.edit_student)
+        self.page.session_combo.activated.connect(self._session_picked)
+        self.page.new_session_button.clicked.connect(self.new_session)
+        self.page.date_edit.dateChanged.connect(self._edited)
+        self.page.unlock_button.clicked.connect(lambda: self._set_read_only(False))
+        self.page.save_button.clicked.connect(self.save)
+        self.page.report_button.clicked.connect(self.report_requested)
+        self.editor.edited.connect(self._edited)
+        self.editor.criteria_changed.connect(self.request_suggestions)
+        self.editor.shortlist.changed.connect(self._show_suggestions)
+        self.editor.shortlist.open_requested.connect(self.open_fiche_requested)
+        self.editor.shortlist.notice.connect(self.messages.warning)
+        self.service.started.connect(self.suggestions.set_busy)
+        self.service.ready.connect(self._show_suggestions)
+        self.service.failed.connect(self.messages.error)
+        self.suggestions.open_requested.connect(self.open_fiche_requested)
+        self.suggestions.add_requested.connect(self.add_to_shortlist)
+
+    def reload_choices(self) -> None:
+        """Offer the interests, sectors and countries of the database (again after an import)."""
+        with self.database.read() as session:
+            self.editor.set_choices(interests_in_use(session), sectors_in_use(session), countries_in_use(session))
+
+    # ------------------------------------------------------------------ students
+    def show_list(self) -> None:
+        """Back to the list (the open student stays open until another is chosen)."""
+        self.list.refresh(self.student.id if self.student else None)
+        self.stack.setCurrentIndex(LIST_PAGE)
+        self.list.search_box.setFocus()
+
+    def new_student(self) -> None:
+        """Open the "Nouvel élève" form; the student is opened once created."""
+        self._open_dialog(None)
+
+    def edit_student(self) -> None:
+        """Open the form on the open student's record."""
+        if self.student is not None:
+            self._open_dialog(self.student)
+
+    def _open_dialog(self, student: StudentInfo | None) -> None:
+        self.dialog = StudentDialog(self.database, self.messages, self, student)
+        self.dialog.saved.connect(self._student_saved)
+        self.dialog.open()
+
+    def _student_saved(self, student_id: int) -> None:
+        if self.student is not None and self.student.id == student_id:
+            with self.database.read() as session:
+                self.student = get_student(session, student_id)
+            self._show_identity()
+            self.list.refresh(student_id)
+        elif self.open_student(student_id):
+            self.list.refresh(student_id)
+
+    def open_student(self, student_id: int) -> bool:
+        """Show ``student_id`` with their latest session (a new one if they have none). False when the
+        counselor kept the unsaved session on screen instead."""
+        if self.student is not None and self.student.id == student_id:
+            self.stack.setCurrentIndex(STUDENT_PAGE)
+            return True
+        if not self.maybe_discard():
+            return False
+        with self.database.read() as session:
+            self.student = get_student(session, student_id)
+            self.sessions = list_sessions(session, student_id)
+        self._show_identity()
+        if self.sessions:
+            self.open_session(self.sessions[-1][0], ask=False)
+        else:
+            self.new_session(ask=False)
+        self.stack.setCurrentIndex(STUDENT_PAGE)
+        self.student_changed.emit()
+        return True
+
+    def close_student(self) -> None:
+        """Forget the open student without asking (after erasing them)."""
+        self.student, self.base, self.sessions, self.dirty = None, None, [], False
+        self.service.request(None)
+        self.list.refresh()
+        self.stack.setCurrentIndex(LIST_PAGE)
+        self.student_changed.emit()
+        self.session_changed.emit()
+
+    def _show_identity(self) -> None:
+        assert self.student is not None
+        self.page.name_label.setText(self.student.full_name)
+        details = [d for d in (self.student.classe, self.student.etablissement, self.student.annee_scolaire) if d]
+        self.page.details_label.setText(" · ".join(details))
+        self.page.setAccessibleName(f"Élève : {self.student.full_name}")
+
+    # ------------------------------------------------------------------ sessions
+    def new_session(self, *, ask: bool = True) -> None:
+        """Start today's session where the previous one ended (not saved until "Enregistrer")."""
+        if self.student is None or (ask and not self.maybe_discard()):
+            return
+        with self.database.read() as session:
+            state = start_session(session, self.student.id)
+        self._load(state, read_only=False)
+
+    def open_session(self, session_id: int, *, ask: bool = True) -> None:
+        """Show a saved session: the latest for editing, an older one read-only."""
+        if ask and not self.maybe_discard():
+            self._select_combo()
+            return
+        with self.database.read() as session:
+            state = get_session(session, session_id)
+        self._load(state, read_only=session_id != self.sessions[-1][0])
+
+    def _session_picked(self, index: int) -> None:
+        session_id = self.page.session_combo.itemData(index)
+        if session_id is None or self.base is None or session_id == self.base.id:
+            self._select_combo()
+            return
+        self.open_session(session_id)
+
+    def _load(self, state: SessionState, *, read_only: bool) -> None:
+        with self.database.read() as session:
+            names = metier_names(session, [item.metier_id for item in state.shortlist])
+        self.base = replace(state)
+        self.editor.load(state, names)
+        self.page.date_edit.blockSignals(True)
+        self.page.date_edit.setDate(QDate.fromString(state.date, Qt.DateFormat.ISODate))
+        self.page.date_edit.blockSignals(False)
+        self.dirty = False
+        self._fill_combo()
+        self._update_changes()
+        self._set_read_only(read_only)
+        self.request_suggestions()
+
+    def _fill_combo(self) -> None:
+        self.page.session_combo.clear()
+        for session_id, day in reversed(self.sessions):  # the latest first
+            self.page.session_combo.addItem(f"Entretien du {french_date(day)}", session_id)
+        if self.base is not None and self.base.id is None:
+            self.page.session_combo.insertItem(0, "Entretien du jour (nouveau)", None)
+        self._select_combo()
+
+    def _select_combo(self) -> None:
+        current = self.base.id if self.base is not None else None
+        self.page.session_combo.setCurrentIndex(max(0, self.page.session_combo.findData(current)))
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.editor.set_read_only(read_only)
+        self.page.date_edit.setEnabled(not read_only)
+        self.page.read_only_bar.setVisible(read_only)
+        self.suggestions.set_can_add(not read_only)
+        self._update_status()
+        self.session_changed.emit()
+
+    def _update_changes(self) -> None:
+        """What changed since the session before the one shown."""
+        if self.base is None:
+            return
+        ids = [sid for sid, _ in self.sessions]
+        earlier = self.sessions[:ids.index(self.base.id)] if self.base.id in ids else self.sessions
+        if not earlier:
+            self.editor.set_changes([], None)
+            return
+        with self.database.read() as session:
+            before = get_session(session, earlier[-1][0])
+            lines = session_changes(session, before, self.current_state() or self.base)
+        self.editor.set_changes(lines, french_date(earlier[-1][1]))
+
+    # ------------------------------------------------------------------ editing and saving
+    @property
+    def can_edit(self) -> bool:
+        """Whether a session is shown and may be changed (métiers can be added to it)."""
+        return self.base is not None and not self.read_only
+
+    def current_state(self) -> SessionState | None:
+        """The session as shown now (unsaved changes included), or None."""
+        if self.base is None:
+            return None
+        day = self.page.date_edit.date().toString(Qt.DateFormat.ISODate)
+        return self.editor.state(replace(self.base, date=day))
+
+    def add_to_shortlist(self, metier_id: str, name: str) -> bool:
+        """Add a métier to the shortlist of the session shown; says why when it cannot."""
+        if not self.can_edit:
+            self.messages.warning("ouvrez d'abord un élève (et un entretien modifiable) pour garder ce métier.")
+            return False
+        if not self.editor.shortlist.add(metier_id, name):
+            self.messages.info(f"« {name} » est déjà dans la sélection.")
+            return False
+        self.messages.info(f"« {name} » ajouté à la sélection de {self.student.full_name if self.student else ''}.")
+        return True
+
+    def save(self) -> bool:
+        """Save the session shown (Ctrl+S); False, with the reason shown, when it cannot be saved."""
+        state = self.current_state()
+        if state is None or self.read_only:
+            return False
+        was_new = state.id is None
+        try:
+            session_id = save_session(self.database, state)
+        except UserError as exc:
+            self.messages.error(exc.message)
+            return False
+        self.base = replace(state, id=session_id)
+        with self.database.read() as session:
+            self.sessions = list_sessions(session, state.student_id)
+            self.student = get_student(session, state.student_id)
+        self.dirty = False
+        self._fill_combo()
+        self._update_changes()
+        self._update_status()
+        self.list.refresh(state.student_id)
+        if was_new and self.editor.tabText(CHANGES) != "Changements":
+            self.editor.setCurrentIndex(CHANGES)  # a continued session: show what changed
+        self.messages.info(f"Entretien du {french_date(state.date)} enregistré.")
+        self.session_changed.emit()
+        return True
+
+    def maybe_discard(self) -> bool:
+        """True when nothing unsaved would be lost: no changes, or saved, or dropped by choice."""
+        if not self.dirty or self.student is None:
+            return True
+        choice = self.messages.choose(f"L'entretien de {self.student.full_name} a des modifications "
+                                      "qui ne sont pas enregistrées.", UNSAVED_CHOICES)
+        if choice == 0:
+            return self.save()
+        if choice == 1:
+            self.dirty = False
+            return True
+        return False
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.base is None:
+            text = ""
+        elif self.read_only:
+            text = "lecture seule"
+        elif self.dirty or self.base.id is None:
+            text = "modifié — pas encore enregistré" if self.dirty else "pas encore enregistré"
+        else:
+            text = "enregistré"
+        self.page.status_label.setText(text)
+        self.page.save_button.setEnabled(self.can_edit)
+
+    # ------------------------------------------------------------------ suggestions
+    def request_suggestions(self) -> None:
+        """Compute the suggestions for the session shown (debounced, in the background); with
+        nothing ticked yet, say what to do instead of listing the catalogue in name order."""
+        state = self.current_state()
+        self.service.request(state if state is None or state.interests or state.sectors_wished else None)
+
+    def _show_suggestions(self, suggestions: list | None = None) -> None:
+        if suggestions is None:
+            suggestions = self.suggestions.suggestions  # the shortlist changed: only the marks
+        if not suggestions and not (self.editor.interests.ticked() or self.editor.constraints.values().sectors_wished):
+            self.suggestions.clear(NOTHING_TICKED)
+        else:
+            self.suggestions.set_suggestions(suggestions, set(self.editor.shortlist.ids()))
+
+    def shutdown(self) -> None:
+        """Wait for the background suggestions (before the database closes)."""
+        self.service.shutdown()

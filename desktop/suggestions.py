@@ -1,0 +1,212 @@
+"""Métier suggestions for the session on screen, with the reasons the counselor reads aloud.
+
+:class:`SuggestionService` computes :func:`db.suggest.suggest` on a worker thread (the GUI thread
+never waits for it): requests are debounced (a burst of ticks gives one computation), at most
+one computation runs at a time, and only the result for the latest state is shown.
+:class:`SuggestionList` shows them: name, score, and one line per criterion
+("niveau ✔ bac + 2 ≤ bac + 3 visé", "intérêts 2/3 : …").
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from db.engine import Database
+from db.students import SessionState
+from db.suggest import Suggestion, suggest
+from desktop.workers import TaskRunner
+
+DELAY_MS = 300
+IdRole = Qt.ItemDataRole.UserRole
+NameRole = Qt.ItemDataRole.UserRole + 1
+
+
+class SuggestionService(QObject):
+    """See the module docstring; ``ready`` carries the list of :class:`Suggestion` for the latest state."""
+
+    ready = Signal(list)
+    failed = Signal(str)
+    started = Signal()
+
+    def __init__(self, database: Database, parent: QObject | None = None, *, delay_ms: int = DELAY_MS) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.runner = TaskRunner(self)
+        self._timer = QTimer(self, singleShot=True, interval=delay_ms)
+        self._timer.timeout.connect(self._start)
+        self._state: SessionState | None = None
+        self._pending = False
+
+    def request(self, state: SessionState | None) -> None:
+        """Suggest for ``state`` (a copy is taken) once the changes pause; None empties the list."""
+        self._state = deepcopy(state)
+        if state is None:
+            self._timer.stop()
+            self._pending = False
+            self.ready.emit([])
+            return
+        self._timer.start()
+
+    def _start(self) -> None:
+        self._pending = False
+        if self._state is None:
+            return
+        if self.runner.busy:
+            self._pending = True  # started again when the running one ends
+            return
+        state, database = self._state, self.database
+        self.started.emit()
+        self.runner.run(lambda: _compute(database, state), self._done, self._failed,
+                        error="les suggestions n'ont pas pu être calculées (détail dans le journal).")
+
+    def _done(self, result: list[Suggestion]) -> None:
+        if self._pending:
+            self._start()
+        elif self._state is not None:
+            self.ready.emit(result)
+
+    def _failed(self, message: str) -> None:
+        if self._pending:
+            self._start()
+        else:
+            self.failed.emit(message)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a result is still to come."""
+        return self._timer.isActive() or self._pending or self.runner.busy
+
+    def shutdown(self) -> None:
+        """Forget what is pending and wait for the running computation (closing the window)."""
+        self._timer.stop()
+        self._pending = False
+        self._state = None
+        self.runner.wait()
+
+
+def _compute(database: Database, state: SessionState) -> list[Suggestion]:
+    with database.read() as session:
+        return suggest(session, state)
+
+
+def score_text(score: float) -> str:
+    """ "score 15,3" (French decimal comma)."""
+    return "score " + f"{score:.1f}".replace(".", ",")
+
+
+def suggestion_text(rank: int, suggestion: Suggestion, shortlisted: bool = False) -> str:
+    """The item text: rank, name and score (and whether it is in the shortlist), then one line per reason."""
+    kept = " — dans la sélection" if shortlisted else ""
+    lines = [f"{rank}. {suggestion.name} — {score_text(suggestion.score)}{kept}"]
+    lines += [f"    {reason.text}" for reason in suggestion.reasons]
+    return "\n".join(lines)
+
+
+class SuggestionList(QWidget):
+    """The ranked suggestions; double-click or Entrée opens the fiche, a button adds to the shortlist."""
+
+    open_requested = Signal(str)  # métier id
+    add_requested = Signal(str, str)  # métier id, name
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.suggestions: list[Suggestion] = []
+        self.title = QLabel("Suggestions")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Métiers suggérés")
+        self.list.setAccessibleDescription("Les mieux placés d'abord, avec leurs raisons ; Entrée ouvre la fiche")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.title.setBuddy(self.list)
+        self.add_button = QPushButton("A&jouter à la sélection")
+        self.add_button.setAccessibleName("Ajouter le métier suggéré à la sélection")
+        self.open_button = QPushButton("Voir la fiche")
+        self.open_button.setAccessibleName("Voir la fiche du métier suggéré")
+        self._add_action = QAction("Ajouter à la sélection", self.list)
+        self._open_action = QAction("Voir la fiche", self.list)
+        self.list.addActions([self._add_action, self._open_action])
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._lay_out()
+        self.list.itemActivated.connect(lambda item: self.open_requested.emit(item.data(IdRole)))
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        for trigger in (self.add_button.clicked, self._add_action.triggered):
+            trigger.connect(self._add_current)
+        for trigger in (self.open_button.clicked, self._open_action.triggered):
+            trigger.connect(self._open_current)
+        self.can_add = True
+        self._update_buttons()
+
+    def _lay_out(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.status, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(header)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+
+    def set_busy(self) -> None:
+        """Say that new suggestions are on their way (the old ones stay until then)."""
+        self.status.setText("calcul en cours…")
+
+    def set_suggestions(self, suggestions: list[Suggestion], shortlisted: set[str] | None = None) -> None:
+        """Show ``suggestions`` best first; those already shortlisted are marked."""
+        current = self.current_id()
+        self.suggestions = suggestions
+        self.list.clear()
+        for rank, suggestion in enumerate(suggestions, 1):
+            item = QListWidgetItem(suggestion_text(rank, suggestion, suggestion.metier_id in (shortlisted or set())))
+            item.setData(IdRole, suggestion.metier_id)
+            item.setData(NameRole, suggestion.name)
+            self.list.addItem(item)
+            if suggestion.metier_id == current:
+                self.list.setCurrentItem(item)
+        self.status.setText(f"{len(suggestions)} métier(s), les mieux placés d'abord" if suggestions
+                            else "aucun métier ne correspond : élargissez les contraintes")
+        self._update_buttons()
+
+    def clear(self, message: str = "") -> None:
+        """Empty the list, with ``message`` in place of the count."""
+        self.suggestions = []
+        self.list.clear()
+        self.status.setText(message)
+        self._update_buttons()
+
+    def current_id(self) -> str | None:
+        """Id of the highlighted suggestion, if any."""
+        item = self.list.currentItem()
+        return item.data(IdRole) if item is not None else None
+
+    def set_can_add(self, can_add: bool) -> None:
+        """Allow "Ajouter à la sélection" (not for a past session shown read-only)."""
+        self.can_add = can_add
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.list.currentItem() is not None
+        self.add_button.setEnabled(selected and self.can_add)
+        self._add_action.setEnabled(selected and self.can_add)
+        self.open_button.setEnabled(selected)
+        self._open_action.setEnabled(selected)
+
+    def _add_current(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and self.can_add:
+            self.add_requested.emit(item.data(IdRole), item.data(NameRole))
+
+    def _open_current(self) -> None:
+        if (metier_id := self.current_id()) is not None:
+            self.open_requested.emit(metier_id)

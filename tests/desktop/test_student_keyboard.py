@@ -1,0 +1,119 @@
+"""The student panel without a mouse: Tab reaches every control of every tab, each control has
+an accessible name, and the Élève shortcuts work."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+from tests.desktop.students_helpers import (CARE, add_from_table, create_student, panel_of, press, tick,
+                                            wait_suggestions)
+
+
+def tab_through(qtbot, start: QWidget, presses: int = 70) -> list[QWidget]:
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus)
+    reached = []
+    for _ in range(presses):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    return reached
+
+
+def open_session(qtbot, window):  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    create_student(qtbot, window, "Martin", "Zoé")
+    add_from_table(window, "ORI.aide-soignant")
+    add_from_table(window, "ORI.macon")
+    tick(window, CARE)
+    wait_suggestions(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return panel_of(window)
+
+
+def test_tab_reaches_every_control_of_every_tab(qtbot, window):
+    panel = open_session(qtbot, window)
+    editor = panel.editor
+    common = [panel.page.back_button, panel.page.edit_button, panel.page.session_combo, panel.page.new_session_button, panel.page.date_edit,
+              editor.tabBar(), panel.suggestions.list, panel.page.save_button, panel.page.report_button]
+    pages = {
+        0: [editor.interests],
+        1: [editor.constraints.level_combo, editor.constraints.salary_spin, editor.constraints.country_combo,
+            editor.constraints.wished_list, editor.constraints.refused_list],
+        2: [editor.shortlist.table, editor.shortlist.up_button, editor.shortlist.remove_button,
+            editor.shortlist.compare_button],
+        3: [editor.next_steps, editor.student_note, editor.private_notes],
+    }
+    panel.suggestions.list.setCurrentRow(0)  # its buttons are enabled with a current row
+    for page, controls in pages.items():
+        editor.setCurrentIndex(page)
+        editor.shortlist.table.setCurrentCell(1, 0)
+        reached = tab_through(qtbot, panel.page.back_button)
+        for widget in common + controls + [panel.suggestions.add_button]:
+            assert widget in reached, (page, widget.accessibleName() or type(widget).__name__)
+
+
+def test_ctrl_tab_changes_tab_and_space_ticks_an_interest(qtbot, window):
+    panel = open_session(qtbot, window)
+    tree = panel.editor.interests
+    tree.setFocus()
+    qtbot.waitUntil(tree.hasFocus)
+    tree.setCurrentItem(tree.item_for(CARE))
+    qtbot.keyClick(tree, Qt.Key.Key_Up)
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert len(tree.ticked()) == 2
+    qtbot.keyClick(tree, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert panel.editor.currentIndex() == 1
+
+
+def test_every_control_of_the_panel_has_an_accessible_name(qtbot, window):
+    panel = open_session(qtbot, window)
+    panel.suggestions.list.setCurrentRow(0)
+    nameless = set()
+    for page in range(panel.editor.count()):
+        panel.editor.setCurrentIndex(page)
+        QCoreApplication.processEvents()
+        for widget in window.findChildren(QWidget):
+            if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                continue
+            if isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
+                continue
+            name = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")
+            if not name:
+                nameless.add(f"{type(widget).__name__} {widget.objectName()}")
+    assert nameless == set()
+
+
+def test_element_shortcuts(qtbot, window):
+    panel = open_session(qtbot, window)
+    window.table.setFocus()
+    row = next(r for r in range(window.model.rowCount()) if window.model.row_at(r).id == "ORI.comptable")
+    window.table.setCurrentIndex(window.model.index(row, 0))
+    press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D: keep the current row
+    assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: find a student
+    qtbot.waitUntil(panel.list.search_box.hasFocus)
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the filters come forward
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    press(qtbot, window, Qt.Key.Key_F9)
+    assert not window.students.dock.isVisible()
+    press(qtbot, window, Qt.Key.Key_F9)
+    assert window.students.dock.isVisible()
+
+
+def test_panels_share_a_small_window_in_tabs_and_the_hidden_one_takes_no_focus(qtbot, make_window, mini_db):
+    window = make_window(mini_db)  # 1280 × 720
+    assert window.tabifiedDockWidgets(window.filter_dock) == [window.students.dock]
+    window.students.show_panel()
+    assert window.students.panel.isEnabled() and not window.filters.isEnabled()  # Tab skips the hidden one
+    window.focus_search()
+    assert window.filters.isEnabled() and window.filters.search_box.hasFocus()
+    assert not window.students.panel.isEnabled()
+
+
+def test_panels_sit_side_by_side_on_a_wide_window(qtbot, make_window, mini_db):
+    window = make_window(mini_db, size=(1920, 1080))
+    assert window.tabifiedDockWidgets(window.filter_dock) == []
+    assert window.filters.isVisible() and window.students.panel.isVisible()
+    assert window.table.width() >= 500 and window.fiche_view.width() >= 300

@@ -1,0 +1,306 @@
+"""A whole session through the student panel, as a counselor does it: create the student, tick
+interests, set constraints, watch the suggestions and their reasons, keep métiers from the table,
+comment, compare, write notes, save, continue months later, see what changed, print the bilan."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+from db.privacy import access_log
+from db.settings import Counselor, set_counselor
+from db.students import get_session, list_sessions
+from desktop.shortlist import COMMENT
+from tests.desktop.students_helpers import (CARE, MOVE, ORGANISE, USEFUL, RecordingFiles, add_from_table,
+                                            create_student, panel_of, pdf_text, press, suggestion_ids, tick,
+                                            wait_suggestions)
+
+PRIVATE = "NOTE-PRIVEE-JAMAIS-IMPRIMEE-51c2"
+
+
+@pytest.fixture
+def files(window, tmp_path):
+    recording = RecordingFiles(tmp_path)
+    window.students.use_files(recording)
+    return recording
+
+
+def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, mini_db, files, tmp_path):
+    set_counselor(mini_db, Counselor("Mme Claire Dubois", "CIO de Lyon Centre", "04 72 00 00 00"))
+    panel = panel_of(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    # 0:00 — the student's record, created from the menu
+    create_student(qtbot, window, "Martin", "Zoé")
+    assert panel.page.details_label.text().startswith("3e B · Collège Jean Moulin")
+    assert panel.base.id is None and panel.page.session_combo.currentText() == "Entretien du jour (nouveau)"
+
+    # 0:02 — interests: one ticked from the keyboard (Espace), two with the mouse
+    tree = panel.editor.interests
+    tree.setFocus()
+    tree.setCurrentItem(tree.item_for(CARE))
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert tree.ticked() == [CARE]
+    tick(window, USEFUL)
+    tick(window, ORGANISE)
+    assert panel.editor.tabText(0) == "Intérêts (3)"
+    assert "ORI.medecin-generaliste" in suggestion_ids(qtbot, window)  # no level limit yet
+
+    # constraints: bac + 3 at most, 1 840 € at least — the suggestions follow
+    constraints = panel.editor.constraints
+    constraints.level_combo.setCurrentIndex(constraints.level_combo.findData(3))
+    constraints.salary_spin.setValue(1840)
+    assert suggestion_ids(qtbot, window) == ["ORI.aide-soignant", "ORI.comptable", "ORI.vendeur-sans-salaire"]
+    first = panel.suggestions.list.item(0).text().replace("\u202f", " ")
+    assert first.startswith("1. aide-soignant/e — score 10,7")
+    for reason in ("niveau ✔ CAP ou équivalent ≤ bac + 3 visé",
+                   "intérêts 2/3 : je veux être utile aux autres ; ma vocation est de soigner",
+                   "salaire ✔ 1 850 € ≥ 1 840 € souhaités"):
+        assert reason in first
+
+    # 0:25 — three métiers kept from the catalogue table, one commented in place, two compared
+    for metier_id in ("ORI.aide-soignant", "ORI.comptable", "ORI.macon"):
+        add_from_table(window, metier_id)
+    shortlist = panel.editor.shortlist
+    assert shortlist.ids() == ["ORI.aide-soignant", "ORI.comptable", "ORI.macon"]
+    assert "— dans la sélection" in panel.suggestions.list.item(0).text()
+    add_from_table(window, "ORI.macon")
+    assert shortlist.ids().count("ORI.macon") == 1 and "déjà dans la sélection" in window.messages.texts()[-1]
+    shortlist.table.setFocus()
+    shortlist.table.setCurrentCell(0, COMMENT)
+    qtbot.keyClick(shortlist.table, Qt.Key.Key_F2)
+    editor = shortlist.table.viewport().findChild(QLineEdit)
+    assert editor is not None
+    editor.insert("à découvrir en stage")  # QTest types ASCII only
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shortlist.entries()[0].comment == "à découvrir en stage")  # committed queued
+    shortlist.set_compared("ORI.aide-soignant", True)
+    shortlist.set_compared("ORI.macon", True)
+    qtbot.mouseClick(shortlist.compare_button, Qt.MouseButton.LeftButton)
+    comparison = window.students.compare_dialog
+    qtbot.waitUntil(comparison.isVisible)
+    assert comparison.table.columnCount() == 2
+    assert "Niveau d'études minimum : CAP ou équivalent | CAP ou équivalent" in comparison.text()
+    assert "Tes centres d'intérêt en commun : ma vocation est de soigner ; je veux être utile aux autres | aucun" \
+        in comparison.text()
+    comparison.close()
+
+    # 0:35 — next steps, the note for the student, private notes; Ctrl+S saves
+    notes = panel.editor
+    notes.next_steps.setPlainText("Stage d'observation en EHPAD\nJournée portes ouvertes du lycée")
+    notes.student_note.setPlainText("Continue comme ça, Zoé !")
+    notes.private_notes.setPlainText(PRIVATE)
+    assert panel.dirty and panel.page.status_label.text() == "modifié — pas encore enregistré"
+    press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not panel.dirty and panel.page.status_label.text() == "enregistré"
+    with mini_db.read() as session:
+        (first_id, day), = list_sessions(session, panel.student.id)
+        saved = get_session(session, first_id)
+    assert saved.interests == sorted([CARE, USEFUL, ORGANISE]) and (saved.max_bac_plus, saved.min_salary) == (3, 1840)
+    assert [(i.metier_id, i.comment) for i in saved.shortlist][0] == ("ORI.aide-soignant", "à découvrir en stage")
+    assert saved.comparison == ["ORI.aide-soignant", "ORI.macon"] and saved.private_notes == PRIVATE
+
+    # months later — a new session continues the last one; after saving, what changed is shown
+    panel.page.date_edit.setDate(panel.page.date_edit.date())  # nothing changed: no question asked
+    qtbot.mouseClick(panel.page.new_session_button, Qt.MouseButton.LeftButton)
+    assert panel.base.id is None and set(notes.interests.ticked()) == {CARE, USEFUL, ORGANISE}
+    assert notes.private_notes.toPlainText() == "" and shortlist.ids()[0] == "ORI.aide-soignant"
+    panel.page.date_edit.setDate(panel.page.date_edit.date().addDays(90))
+    tick(window, ORGANISE, False)
+    tick(window, MOVE)
+    shortlist.table.setCurrentCell(shortlist.ids().index("ORI.comptable"), 0)
+    qtbot.mouseClick(shortlist.remove_button, Qt.MouseButton.LeftButton)
+    notes.student_note.setPlainText("Bravo pour ton stage, Zoé !")
+    notes.private_notes.setPlainText(PRIVATE)
+    press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert notes.currentWidget() is notes.changes
+    changes = notes.changes.toPlainText()
+    assert changes.startswith("Depuis l'entretien du ")
+    for line in ("Centre d'intérêt ajouté : j'aime bouger", "Centre d'intérêt retiré : j'aime organiser, gérer",
+                 "Métier retiré de la sélection : comptable"):
+        assert f"• {line}" in changes
+    assert panel.page.session_combo.count() == 2
+
+    # 0:40 — the bilan, built on a worker thread, saved where the counselor says
+    qtbot.mouseClick(panel.page.report_button, Qt.MouseButton.LeftButton)
+    assert panel.page.report_button.text() == "Préparation du bilan…"  # the click returned at once
+    assert not panel.page.report_button.isEnabled()
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
+    dialog = window.students.report.dialog
+    assert dialog.isVisible() and not dialog.isModal()
+    assert panel.page.report_button.text() == "Générer le bilan PDF"
+    files.save_answer = str(tmp_path / "bilan-zoe")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved_pdf = (tmp_path / "bilan-zoe.pdf").read_bytes()
+    assert saved_pdf == dialog.pdf and saved_pdf.startswith(b"%PDF")
+    text = pdf_text(saved_pdf)
+    for expected in ("Bilan d'orientation", "Zoé Martin", "3e B", "Collège Jean Moulin", "Mme Claire Dubois",
+                     "CIO de Lyon Centre", "Aide-soignant/e", "Maçon/ne", "à découvrir en stage",
+                     "Stage d'observation en EHPAD", "Bravo pour ton stage, Zoé !", "Comparaison",
+                     "j'aime bouger"):
+        assert expected in text, expected
+    assert PRIVATE not in text and "comptable" not in text and "Continue comme ça" not in text
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert files.opened[-1].name == "bilan-martin-zoe-" + panel.base.date + ".pdf"
+    assert files.opened[-1].read_bytes() == saved_pdf
+    with mini_db.read() as session:
+        assert [e["action"] for e in access_log(session)] == ["rapport"]
+    dialog.close()
+
+
+def test_the_bilan_asks_to_save_an_unsaved_session_first(qtbot, window, mini_db, files):
+    panel = panel_of(window)
+    create_student(qtbot, window, "Kowalski", "Łukasz")
+    tick(window, CARE)
+    window.messages.answer = False
+    assert not window.students.generate_report()
+    assert window.messages.questions[-1].startswith("L'entretien n'est pas enregistré.")
+    assert panel.dirty and window.students.report.dialog is None
+    window.messages.answer = True
+    assert window.students.generate_report()
+    assert not panel.dirty and panel.base.id is not None
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
+    assert "votre nom ne figure pas sur le bilan" in window.messages.texts("warning")[-1]
+    window.students.report.dialog.close()
+
+
+def test_a_fiche_and_a_suggestion_can_be_kept_too(qtbot, window):
+    panel = panel_of(window)
+    assert not window.fiche_view.shortlist_button.isVisible()  # no student yet
+    create_student(qtbot, window, "Martin", "Zoé")
+    window.open_fiche("ORI.oenologue")
+    assert window.fiche_view.shortlist_button.isVisible()
+    qtbot.mouseClick(window.fiche_view.shortlist_button, Qt.MouseButton.LeftButton)
+    tick(window, CARE)
+    wait_suggestions(qtbot, window)
+    panel.suggestions.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.suggestions.add_button, Qt.MouseButton.LeftButton)
+    assert panel.editor.shortlist.ids() == ["ORI.oenologue", panel.suggestions.suggestions[0].metier_id]
+    panel.suggestions.list.itemActivated.emit(panel.suggestions.list.item(1))  # double-click / Entrée
+    assert window.fiche_view.fiche.id == panel.suggestions.suggestions[1].metier_id
+    shortlist = panel.editor.shortlist
+    shortlist.table.setCurrentCell(1, 0)
+    qtbot.mouseClick(shortlist.up_button, Qt.MouseButton.LeftButton)
+    assert shortlist.ids()[0] == panel.suggestions.suggestions[0].metier_id
+    for metier_id in shortlist.ids():
+        shortlist.set_compared(metier_id, True)
+    assert len(shortlist.compared()) == 2
+
+
+def test_comparison_is_limited_to_four(qtbot, window):
+    create_student(qtbot, window, "Martin", "Zoé")
+    for metier_id in ("ORI.aide-soignant", "ORI.comptable", "ORI.macon", "ORI.oenologue", "ORI.medecin-generaliste"):
+        add_from_table(window, metier_id)
+    shortlist = panel_of(window).editor.shortlist
+    for metier_id in shortlist.ids():
+        shortlist.set_compared(metier_id, True)
+    assert len(shortlist.compared()) == 4
+    assert window.messages.texts("warning")[-1].startswith("on compare au plus 4 métiers")
+
+
+def test_unsaved_changes_are_never_lost_without_asking(qtbot, window, mini_db):
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    first = panel.student.id
+    tick(window, CARE)
+    create_student(qtbot, window, "Kowalski", "Łukasz")  # the question is answered "Enregistrer" (choice 0)
+    assert window.messages.questions[-1].startswith("L'entretien de Zoé Martin a des modifications")
+    with mini_db.read() as session:
+        assert len(list_sessions(session, first)) == 1
+    tick(window, USEFUL)
+    window.messages.choice = None  # "Annuler": Łukasz stays on screen, unsaved
+    assert not panel.open_student(first)
+    assert panel.student.prenom == "Łukasz" and panel.dirty
+    window.messages.choice = 1  # "Ne pas enregistrer"
+    assert panel.open_student(first)
+    assert panel.student.prenom == "Zoé" and panel.editor.interests.ticked() == [CARE]
+    tick(window, USEFUL)
+    window.messages.choice = None
+    window.close()
+    assert window.isVisible()  # closing was cancelled
+    window.messages.choice = 1
+    window.close()
+    assert not window.isVisible()
+
+
+def test_a_past_session_opens_read_only_until_asked(qtbot, window):
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    tick(window, CARE)
+    assert panel.save()
+    panel.new_session()
+    panel.page.date_edit.setDate(panel.page.date_edit.date().addDays(30))
+    assert panel.save()
+    older = panel.page.session_combo.itemData(1)
+    panel.page.session_combo.setCurrentIndex(1)
+    panel.page.session_combo.activated.emit(1)
+    assert panel.base.id == older and panel.read_only and panel.page.read_only_bar.isVisible()
+    assert not panel.editor.constraints.level_combo.isEnabled() and not panel.page.save_button.isEnabled()
+    assert not window.students.add_action.isEnabled()
+    assert not panel.add_to_shortlist("ORI.macon", "maçon/ne")
+    qtbot.mouseClick(panel.page.unlock_button, Qt.MouseButton.LeftButton)
+    assert not panel.read_only and window.students.add_action.isEnabled()
+
+
+def test_student_form_errors_are_shown_in_french_and_the_form_stays_open(qtbot, window):
+    window.students.menu_actions["Nouvel élève…"].trigger()
+    dialog = panel_of(window).dialog
+    dialog.prenom.setText("Zoé")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert window.messages.texts("error") == ["le champ « nom » est obligatoire"]
+    assert dialog.isVisible()
+    dialog.nom.setText("Martin")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel_of(window).student is not None)
+    panel_of(window).edit_student()
+    edit = panel_of(window).dialog
+    edit.classe.setCurrentText("2de 3")
+    qtbot.mouseClick(edit.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert panel_of(window).student.classe == "2de 3" and "2de 3" in panel_of(window).page.details_label.text()
+
+
+def test_students_are_found_by_name_without_accents_most_recent_first(qtbot, window):
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    panel.save()
+    create_student(qtbot, window, "Kowalski", "Łukasz")
+    window.students.find_student()
+    assert panel.stack.currentIndex() == 0 and panel.list.search_box.hasFocus()
+    assert [s.prenom for s in panel.list.students] == ["Zoé", "Łukasz"]  # seen first, never-seen after
+    qtbot.keyClicks(panel.list.search_box, "zoe")
+    qtbot.waitUntil(lambda: [s.prenom for s in panel.list.students] == ["Zoé"])
+    qtbot.keyClick(panel.list.search_box, Qt.Key.Key_Return)
+    assert panel.stack.currentIndex() == 1 and panel.student.prenom == "Zoé"
+
+
+def test_counselor_details_are_saved_for_the_bilan(qtbot, window, mini_db):
+    from db.settings import get_counselor
+
+    window.students.menu_actions["Coordonnées du conseiller…"].trigger()
+    dialog = window.students.counselor_dialog
+    dialog.name.setText("M. Paul Lefèvre")
+    dialog.structure.setText("CIO de Namur")
+    dialog.submit()
+    with mini_db.read() as session:
+        assert get_counselor(session) == Counselor("M. Paul Lefèvre", "CIO de Namur", "")
+
+
+@pytest.mark.parametrize("clicked, expected", [("Enregistrer", 0), ("Ne pas enregistrer", 1), ("Annuler", None)])
+def test_the_real_three_way_question(qtbot, clicked, expected):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from desktop.messages import MessageBar, WindowMessages
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    messages = WindowMessages(MessageBar(parent), parent)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and box.text() == "Enregistrer l'entretien ?"
+        next(b for b in box.buttons() if b.text() == clicked).click()
+
+    QTimer.singleShot(0, answer)
+    assert messages.choose("Enregistrer l'entretien ?", ("Enregistrer", "Ne pas enregistrer", "Annuler")) == expected
