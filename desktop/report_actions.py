@@ -2,10 +2,9 @@
 (:func:`desktop.cli_report.session_report`, which also logs the access), then a small window
 that does not block offers to open it, save it elsewhere, or print it.
 
-Printing: PySide6-Essentials has no PDF renderer (QtPdf ships in PySide6-Addons), so the
-application cannot draw the PDF's pages onto a ``QPrinter`` itself. "Imprimer…" opens the
-bilan in the system's PDF viewer, which prints it with its own dialog; the window says so.
-Copies opened this way are written to a private temporary folder removed when the window closes.
+Printing goes through Qt's print dialog (:mod:`desktop.printing` draws the PDF's pages).
+Copies opened in the system viewer are written to a private temporary folder removed when the
+window closes.
 """
 from __future__ import annotations
 
@@ -27,8 +26,7 @@ from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
 from desktop.workers import TaskRunner
 
-PRINT_HINT = ("« Imprimer… » ouvre le bilan dans votre lecteur de PDF : lancez l'impression depuis celui-ci "
-              "(Ctrl+P), en A4.")
+PRINT_HINT = "« Imprimer… » ouvre la fenêtre d'impression (A4)."
 
 
 def report_file_name(student: StudentInfo, day: str) -> str:
@@ -86,12 +84,17 @@ class ReportDialog(QDialog):
         return self.controller.save_copy(self, self.pdf, self.file_name)
 
     def print_pdf(self) -> bool:
-        """Open the bilan in the PDF viewer, which prints it (see the module docstring)."""
-        opened = self.open_pdf()
-        if opened:
-            self.hint.setText("Le bilan est ouvert dans votre lecteur de PDF : imprimez-le avec sa commande "
-                              "« Imprimer » (Ctrl+P).")
-        return opened
+        """Show the print dialog and print the bilan; False when cancelled or impossible."""
+        from desktop.printing import print_with_dialog
+
+        try:
+            printed = print_with_dialog(self.pdf, self, self.controller.print_choice)
+        except OSError as exc:
+            self.controller.messages.error(str(exc))
+            return False
+        if printed:
+            self.hint.setText("Le bilan a été envoyé à l'imprimante.")
+        return printed
 
 
 class ReportController(QObject):
@@ -108,6 +111,8 @@ class ReportController(QObject):
         self.last_folder = ""
         self._temp: Path | None = None
         self._closing = False
+        # Tests replace this with a function standing for the user's choice in the print dialog.
+        self.print_choice = None
 
     @property
     def busy(self) -> bool:

@@ -50,6 +50,9 @@ def run_selftest(out_dir: Path | None = None) -> list[str]:
     (work / "bilan.pdf").write_bytes(pdf)
     lines.append(f"bilan PDF : ok ({len(pdf) // 1024} Kio)")
     lines.append(_window_check(database))
+    from desktop.printing import page_images
+
+    lines.append(f"impression : ok ({len(page_images(pdf, 30))} page(s) prêtes pour l'imprimante)")
     database.close()
     lines.append(f"vérification terminée en {time.perf_counter() - started:.1f} s ({work})")
     return lines

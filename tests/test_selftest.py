@@ -10,5 +10,6 @@ def test_selftest_runs_every_step(tmp_path, qapp):
     lines = run_selftest(tmp_path)
     assert lines[0].startswith("catalogue de départ : ") and int(lines[0].split(": ")[1].split()[0]) >= 400
     assert lines[1:4] == ["import d'une fiche : ok", lines[2], "fenêtre principale : ok"]
+    assert lines[4].startswith("impression : ok (")
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "bilan.pdf").pages)
     assert "métier de vérification" in text.lower() and "Élève Vérification" in text

@@ -146,6 +146,17 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     assert files.opened[-1].read_bytes() == saved_pdf
     with mini_db.read() as session:
         assert [e["action"] for e in access_log(session)] == ["rapport"]
+    printed = tmp_path / "imprime.pdf"
+
+    def print_to_file(printer) -> bool:  # the counselor picks "Imprimer dans un fichier"
+        printer.setOutputFormat(printer.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(72)
+        return True
+
+    window.students.report.print_choice = print_to_file
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert printed.read_bytes().startswith(b"%PDF") and dialog.hint.text() == "Le bilan a été envoyé à l'imprimante."
     dialog.close()
 
 
