@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QListWidget, QListWidgetItem,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from db.format import country_label
-from db.nomenclature import LEVEL_CHOICES, ROME_SECTOR_PREFIX
+from db.nomenclature import ROME_SECTOR_PREFIX
+from desktop.common_widgets import level_combo, salary_spin
 
 IdRole = Qt.ItemDataRole.UserRole
 CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
@@ -38,14 +39,8 @@ class ConstraintsForm(QWidget):
         self._quiet = False
         self.read_only = False
         self._unknown = Constraints()  # sector ids of the session that are no longer offered
-        self.level_combo = QComboBox()
-        self.level_combo.addItem("pas de limite", None)
-        for level in LEVEL_CHOICES:
-            self.level_combo.addItem(level.label, level.bac_plus)
-        self.salary_spin = QSpinBox(minimum=0, maximum=10_000, singleStep=100, suffix=" €")
-        self.salary_spin.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
-        self.salary_spin.setGroupSeparatorShown(True)
-        self.salary_spin.setSpecialValueText("pas de minimum")
+        self.level_combo = level_combo("pas de limite")
+        self.salary_spin = salary_spin()
         self.country_combo = QComboBox()
         self.wished_list, self.refused_list = QListWidget(), QListWidget()
         for widget, name in ((self.level_combo, "Niveau d'études visé maximum"),

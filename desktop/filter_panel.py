@@ -7,15 +7,16 @@ one emission. The panel decides nothing about métiers: it only reads its contro
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QRadioButton, QSpinBox, QTreeWidget, QTreeWidgetItem,
+                               QListWidgetItem, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from db.format import country_label, format_euros
-from db.nomenclature import INTEREST_GROUPS, LEVEL_CHOICES, ROME_SECTOR_PREFIX
+from db.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
 from db.search import Criteria, Facets
+from desktop.common_widgets import level_combo, salary_spin
 from desktop.browse import Choices
 from desktop.chips import ActiveFilter
 
@@ -47,14 +48,8 @@ class FilterPanel(QWidget):
     def _build(self) -> None:
         self.search_box = QLineEdit(placeholderText="Métier, mot-clé… (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
-        self.level_combo = QComboBox()
-        self.level_combo.addItem("Tous niveaux", None)
-        for level in LEVEL_CHOICES:
-            self.level_combo.addItem(level.label, level.bac_plus)
-        self.salary_spin = QSpinBox(minimum=0, maximum=10_000, singleStep=100, suffix=" €")
-        self.salary_spin.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
-        self.salary_spin.setGroupSeparatorShown(True)
-        self.salary_spin.setSpecialValueText("pas de minimum")
+        self.level_combo = level_combo("Tous niveaux")
+        self.salary_spin = salary_spin()
         self.no_salary_check = QCheckBox("inclure les fiches sans salaire")
         self.no_salary_check.setEnabled(False)
         self.sector_list = QListWidget()

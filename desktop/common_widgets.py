@@ -1,0 +1,25 @@
+"""Small widgets built the same way in several panels (filters, session constraints)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QComboBox, QSpinBox
+
+from db.nomenclature import LEVEL_CHOICES
+
+
+def level_combo(no_limit_label: str) -> QComboBox:
+    """A choice of maximum level of study; item data is ``bac_plus`` (None for no limit)."""
+    combo = QComboBox()
+    combo.addItem(no_limit_label, None)
+    for level in LEVEL_CHOICES:
+        combo.addItem(level.label, level.bac_plus)
+    return combo
+
+
+def salary_spin() -> QSpinBox:
+    """A gross monthly salary in euros, French digit grouping, 0 shown as "pas de minimum"."""
+    spin = QSpinBox(minimum=0, maximum=10_000, singleStep=100, suffix=" €")
+    spin.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
+    spin.setGroupSeparatorShown(True)
+    spin.setSpecialValueText("pas de minimum")
+    return spin
