@@ -400,3 +400,13 @@ def test_reports_imports_no_qt_and_no_orm() -> None:
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy', 'shiboken6')]; "
             "sys.exit(1 if bad else 0)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_sample_text_matches_the_golden_file(sample_pdf: bytes) -> None:
+    """Golden test: the text of the fixed sample, page by page, as checked by hand
+    (tests/reports/golden/sample.txt). Regenerate it only after looking at the new pages."""
+    from pathlib import Path
+
+    golden = (Path(__file__).with_name("golden") / "sample.txt").read_text(encoding="utf-8")
+    pages = PdfReader(BytesIO(sample_pdf)).pages
+    assert "\n\f\n".join(page.extract_text() for page in pages) + "\n" == golden
