@@ -492,7 +492,12 @@ class ReportRenderer:
 
     # -- métiers -----------------------------------------------------------------------------
     def metiers_section(self) -> list[Flowable]:
-        """One block per shortlisted métier; each block stays on one page when it can."""
+        """One block per shortlisted métier; each block stays on one page when it can.
+
+        The first métier is the exception: its facts (title, description, level, salary) stay
+        together with the section heading, and its details may follow on the next page, so
+        page 1 is not left half empty when the whole block does not fit below the chart.
+        """
         heading = self.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
             return [heading, self.p("Aucun métier n'a encore été retenu.")]
@@ -500,18 +505,28 @@ class ReportRenderer:
         for index, metier in enumerate(self.data.metiers, start=1):
             # The gap ends the block so it never lands alone at the top of the next page, and
             # keepWithNext does not reach into a KeepTogether: the heading joins the first block.
-            block = [*self.metier_block(index, metier), Spacer(1, 8)]
-            out.append(KeepTogether([heading, *block] if index == 1 else block))
+            intro, details = self.metier_intro(index, metier), [*self.metier_details(metier), Spacer(1, 8)]
+            if index == 1:
+                out += [KeepTogether([heading, *intro]), KeepTogether(details)]
+            else:
+                out.append(KeepTogether([*intro, *details]))
         return out
 
     def metier_block(self, index: int, m: ReportMetier) -> list[Flowable]:
         """Titles, description, key facts, formations, reasons, comment and source of one métier."""
+        return [*self.metier_intro(index, m), *self.metier_details(m)]
+
+    def metier_intro(self, index: int, m: ReportMetier) -> list[Flowable]:
+        """Title, both job titles, description, level, salary and sectors."""
         out: list[Flowable] = [self.p(f"{index}.\u00a0{markup(_capitalize(m.title))}", "H2")]
         out += self._titles(m)
         if plain(m.description).strip():
             out.append(self.p(markup(m.description)))
-        out += self._facts(m)
-        out += self._list_block("Formations pour y arriver", m.formations[:self.max_formations])
+        return out + self._facts(m)
+
+    def metier_details(self, m: ReportMetier) -> list[Flowable]:
+        """Formations, reasons, points to check, the counselor's comment and the source."""
+        out = self._list_block("Formations pour y arriver", m.formations[:self.max_formations])
         out += self._list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔")
         out += self._list_block("Points à vérifier", m.cautions, bullet="!")
         if plain(m.comment).strip():
