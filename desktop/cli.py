@@ -179,6 +179,13 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    import os
+
+    # Without a screen Qt aborts with an English message; say it in French instead.
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        raise UserError("aucun écran n'est disponible pour ouvrir la fenêtre (variable DISPLAY absente) ; "
+                        "les commandes comme « orientation search » fonctionnent sans écran")
     from desktop.app import run
 
     return run(getattr(args, "db", None))

@@ -149,3 +149,11 @@ def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
     assert status == 0 and "effacé" in out
     status, out, _ = run(capsys, "students", "log", "--format", "json", "--db", filled)
     assert [e["action"] for e in json.loads(out)] == ["effacement", "import", "export"]
+
+
+def test_no_screen_gives_a_french_message(monkeypatch, capsys):
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    status, _, err = run(capsys)
+    assert status == 2 and "aucun écran" in err
