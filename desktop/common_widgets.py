@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QComboBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QWidget
 
 from db.nomenclature import LEVEL_CHOICES
 
@@ -23,3 +23,12 @@ def salary_spin() -> QSpinBox:
     spin.setGroupSeparatorShown(True)
     spin.setSpecialValueText("pas de minimum")
     return spin
+
+
+def close_buttons(window: QWidget) -> QDialogButtonBox:
+    """A "Fermer" button box that closes ``window`` (the label is set here so it is French
+    even when Qt's own translation is missing)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+    buttons.rejected.connect(window.close)
+    return buttons

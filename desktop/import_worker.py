@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Iterable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from db.engine import Database
 from db.errors import UserError
 from db.importing import ImportSummary, import_paths
+from desktop.common_widgets import close_buttons
 
 log = logging.getLogger(__name__)
 
@@ -174,9 +175,7 @@ class ImportSummaryDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Résultat de chaque fichier")
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
-        buttons.rejected.connect(self.close)
+        buttons = close_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
