@@ -7,14 +7,12 @@ instead of failing half-way with "database is locked".
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from platformdirs import user_data_dir, user_log_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -22,27 +20,10 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import DatabaseDamagedError, DatabaseLocationError
+from db.paths import (APP_NAME, ENV_VAR, check_local_path, data_dir, default_db_path,  # noqa: F401 (re-exported)
+                      log_dir, requested_db)
 
-APP_NAME = "orientation"
-ENV_VAR = "ORIENTATION_DB"
 BUSY_TIMEOUT_MS = 15_000
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "davfs",
-              "fuse.davfs2", "ncpfs", "glusterfs", "ceph"}
-
-
-def data_dir() -> Path:
-    """The per-user folder holding the database and backups (created on demand)."""
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def log_dir() -> Path:
-    """The per-user folder holding the error log."""
-    return Path(user_log_dir(APP_NAME, appauthor=False))
-
-
-def default_db_path() -> Path:
-    """The database used when neither ``--db`` nor ``ORIENTATION_DB`` is given."""
-    return data_dir() / "orientation.sqlite"
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -52,7 +33,7 @@ def resolve_url(db: str | None = None) -> str:
     :class:`DatabaseLocationError` for a SQLite file on a network share or in a folder that
     cannot be created.
     """
-    value = db or os.environ.get(ENV_VAR) or str(default_db_path())
+    value = requested_db(db)
     if "://" in value:
         try:
             url = make_url(value)
@@ -69,43 +50,6 @@ def resolve_url(db: str | None = None) -> str:
         raise DatabaseLocationError(
             f"impossible de créer le dossier de la base de données « {path.parent} » : {exc.strerror}") from exc
     return f"sqlite:///{path.resolve()}"
-
-
-def check_local_path(path: Path) -> None:
-    """Refuse a SQLite file on a network share: SQLite locking is unreliable there.
-
-    Detects UNC paths (``\\\\server\\share``, ``//server/share``) and, on Linux, folders
-    mounted from a network filesystem (NFS, SMB/CIFS, sshfs…).
-    """
-    text = str(path)
-    if text.startswith("\\\\") or text.startswith("//"):
-        raise DatabaseLocationError(_network_message(text))
-    fs_type = _mount_fs_type(path)
-    if fs_type in NETWORK_FS:
-        raise DatabaseLocationError(_network_message(text))
-
-
-def _network_message(path: str) -> str:
-    return (f"la base de données « {path} » est sur un partage réseau : SQLite peut y perdre des "
-            "données. Choisissez un dossier local de ce poste (option --db ou variable ORIENTATION_DB).")
-
-
-def _mount_fs_type(path: Path) -> str | None:
-    """The filesystem type of the mount holding ``path`` (Linux /proc/mounts), or None."""
-    try:
-        lines = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    target = str(path.expanduser().absolute())
-    best, best_type = "", None
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1].replace("\\040", " ")
-        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
-            best, best_type = mount, parts[2]
-    return best_type
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:

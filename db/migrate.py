@@ -6,35 +6,18 @@ otherwise cascade-delete child rows), inside one transaction, and are followed b
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import Connection, text
 
 from db.errors import UserError
+from db.schema_version import HEAD, is_up_to_date  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# The newest revision in db/migrations/versions (a test checks it). Knowing it without loading
-# Alembic lets a start-up on an up-to-date database skip Alembic's import (~0.1 s).
-HEAD = "0004"
-
-
-def is_up_to_date(sqlite_file: Path | None) -> bool:
-    """True when ``sqlite_file`` already exists at :data:`HEAD` (checked with plain sqlite3)."""
-    if sqlite_file is None or not sqlite_file.exists():
-        return False
-    try:
-        with sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] == HEAD
-
-
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` without any .ini file."""
     from alembic.config import Config

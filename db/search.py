@@ -11,19 +11,17 @@ and quoted, so ``"``, ``*``, ``NEAR`` or ``-`` are just text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select, operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from db.models import (InterestRow, LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow,
-                       StatutRow)
+from db.models import LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow
+from db.search_types import SORTS, Choices, Criteria, Facets, MetierRow, with_sort  # noqa: F401 (re-exported)
+from db.startup_view import CHOICE_QUERIES
 from db.text import words
-
-SORTS = ("name", "salary", "level", "relevance", "sector", "source")
 
 _M = Metier.__table__
 _MS = MetierSector.__table__
@@ -31,59 +29,6 @@ _MI = MetierInterest.__table__
 _MST = MetierStatut.__table__
 _L = LevelRow.__table__
 _S = SectorRow.__table__
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What the counselor asks for. Empty/None fields do not filter.
-
-    - ``max_bac_plus``: keep fiches whose minimum level is at most this (CAP = −2, bac = 0,
-      bac + 2 = 2…); fiches whose level is unknown are left out.
-    - ``min_salary``: keep fiches whose starting salary (its lower figure) is at least this many
-      euros gross per month; fiches without a figure are left out unless ``include_no_salary``.
-    - ``sectors`` / ``statuts`` / ``countries``: any of the given ids.
-    - ``interests`` with ``interests_mode`` "any" (at least one) or "all" (every one).
-    - ``text``: free text, see the module docstring.
-    - ``sort``: one of :data:`SORTS`; "relevance" falls back to "name" without text.
-    """
-
-    text: str = ""
-    max_bac_plus: int | None = None
-    min_salary: int | None = None
-    include_no_salary: bool = False
-    sectors: tuple[str, ...] = ()
-    interests: tuple[str, ...] = ()
-    interests_mode: str = "any"
-    statuts: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    sort: str = "name"
-    descending: bool = False
-
-
-class MetierRow(NamedTuple):
-    """One line of the result table: plain values only."""
-
-    pk: int
-    id: str
-    name: str
-    label_f: str | None
-    label_m: str | None
-    level_label: str | None
-    bac_plus: int | None
-    salary_min: int | None
-    salary_max: int | None
-    sector_label: str | None
-    source_kind: str
-    country: str
-
-
-@dataclass
-class Facets:
-    """Counts for the current criteria: per sector id (ignoring the sector filter) and per
-    level code (ignoring the level filter), so the counselor sees what each choice would give."""
-
-    sectors: dict[str, int] = field(default_factory=dict)
-    levels: dict[str, int] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------ full-text index (SQLite)
@@ -315,37 +260,31 @@ def _params(criteria: Criteria) -> dict[str, str]:
     return {"fts_match": match} if match is not None else {}
 
 
+def _choice_rows(session: Session, kind: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in session.execute(text(CHOICE_QUERIES[kind]))]
+
+
 def sectors_in_use(session: Session) -> list[tuple[str, str, int]]:
     """(id, label, number of métiers) for every sector at least one métier has, by label."""
-    query = (select(_S.c.id, _S.c.label, func.count(_MS.c.metier_pk))
-             .join(_MS, _MS.c.sector_id == _S.c.id).group_by(_S.c.id, _S.c.label).order_by(_S.c.label))
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return _choice_rows(session, "sectors")  # type: ignore[return-value]
 
 
 def interests_in_use(session: Session) -> list[tuple[str, str, str]]:
     """(id, label, group) of every interest known to the database, ONISEP ones first."""
-    table = InterestRow.__table__
-    query = select(table.c.id, table.c.label, table.c.group_label).order_by(
-        table.c.is_onisep.desc(), table.c.label)
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
-
-
-def with_sort(criteria: Criteria, sort: str, descending: bool = False) -> Criteria:
-    """A copy of ``criteria`` sorted another way."""
-    return replace(criteria, sort=sort, descending=descending)
+    return _choice_rows(session, "interests")  # type: ignore[return-value]
 
 
 def statuts_in_use(session: Session) -> list[tuple[str, str, int]]:
     """(id, label, number of métiers) for every statut at least one métier has, by label."""
-    table = StatutRow.__table__
-    query = (select(table.c.id, table.c.label, func.count(_MST.c.metier_pk))
-             .join(_MST, _MST.c.statut_id == table.c.id).group_by(table.c.id, table.c.label)
-             .order_by(table.c.label))
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return _choice_rows(session, "statuts")  # type: ignore[return-value]
 
 
 def countries_in_use(session: Session) -> list[tuple[str, int]]:
     """(country code, number of métiers) for every country of the catalogue, most métiers first."""
-    query = (select(_M.c.country, func.count()).where(_M.c.superseded_by.is_(None))
-             .group_by(_M.c.country).order_by(func.count().desc(), _M.c.country))
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return _choice_rows(session, "countries")  # type: ignore[return-value]
+
+
+def choices(session: Session) -> Choices:
+    """Everything the filter lists offer (the same queries as :func:`db.startup_view.read_choices`)."""
+    return Choices(sectors_in_use(session), interests_in_use(session), statuts_in_use(session),
+                   countries_in_use(session))

@@ -12,13 +12,18 @@ import logging
 import sys
 import traceback
 from types import TracebackType
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
-from db.engine import Database, log_dir, open_database
 from db.errors import UserError
+from db.paths import log_dir
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from desktop.backend_loader import BackendLoader
+    from desktop.main_window import MainWindow
 
 log = logging.getLogger("orientation")
 FONT_SCALE = 1.1  # a little larger than the system font: the student reads from beside the counselor
@@ -102,7 +107,7 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
     """Open the database; when it is damaged, offer to restore the newest backup instead of
     crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
     from db.backup import restore_from, sqlite_path
-    from db.engine import resolve_url
+    from db.engine import open_database, resolve_url
     from db.errors import DatabaseDamagedError, UserError
 
     try:
@@ -137,18 +142,66 @@ def _show_error(message: str) -> None:
 
 
 def run(db: str | None = None) -> int:
-    """Open the database, show the main window and run the event loop; returns the exit status."""
+    """Open the database, show the main window and run the event loop; returns the exit status.
+
+    On an ordinary start the window opens on the plain startup view of the catalogue and the
+    database layer loads behind it (:mod:`desktop.backend_loader`); a missing, older or
+    damaged database is opened (created, migrated, or restored) before the window instead.
+    """
+    from db.startup_view import open_startup_view
     from desktop.main_window import MainWindow
 
     app = setup_application()
-    database = open_or_recover(db, _ask_restore, _show_error)
-    if database is None:
-        return 2
-    window = MainWindow(database)
+    startup = open_startup_view(db)
+    if startup is None:
+        database = open_or_recover(db, _ask_restore, _show_error)
+        if database is None:
+            return 2
+        return _show_and_run(app, MainWindow(database), None)
+    window = MainWindow(startup=startup)
+    loader = _start_loader(db, window)
+    return _show_and_run(app, window, loader)
+
+
+def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
+    """Load the database layer behind ``window``; a failure is handled as at an ordinary start."""
+    from desktop.backend_loader import BackendLoader
+
+    loader = BackendLoader(db, window)
+
+    def failed(_exc: BaseException) -> None:
+        # Again in the GUI thread, where the restore question and the messages can be shown.
+        try:
+            database = open_or_recover(db, _ask_restore, _show_error)
+        except Exception:  # a bug: logged, one French sentence, and the application stops
+            log.exception("opening the database failed")
+            _show_error(unexpected_error_text())
+            QApplication.exit(1)
+            return
+        if database is None:
+            QApplication.exit(2)
+            return
+        loader.database = database
+        window.attach_database(database)
+
+    loader.loaded.connect(window.attach_database)
+    loader.loaded.connect(lambda _database: freeze_startup_objects())
+    loader.failed.connect(failed)
+    # Once the window is drawn: started earlier, the thread would slow the drawing down (GIL).
+    QTimer.singleShot(0, loader.start)
+    return loader
+
+
+def _show_and_run(app: QApplication, window: MainWindow, loader: BackendLoader | None) -> int:
     install_excepthook(window.messages.error)
     window.show()
-    freeze_startup_objects()
+    if loader is None:
+        freeze_startup_objects()
     try:
         return app.exec()
     finally:
-        database.close()
+        if loader is not None:
+            loader.wait()
+        database = window.database or (loader.database if loader is not None else None)
+        if database is not None:
+            database.close()

@@ -6,30 +6,27 @@ costs one count and one page of rows, in the GUI thread (a few milliseconds even
 100,000 métiers). The per-sector counts of the filter panel take longer on a large
 catalogue, so they are computed on a worker thread with its own session; only the counts
 for the latest criteria are shown, and at most one such query runs at a time.
+
+At start the browser may work from a :class:`db.startup_view.StartupView` while the
+database layer loads (see :mod:`desktop.backend_loader`): it shows the unfiltered catalogue
+from it, and a criteria or sort change made meanwhile is kept and run by :meth:`attach`.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from db.engine import Database
-from db.search import (Criteria, Facets, count, countries_in_use, facets, interests_in_use, search,
-                       sectors_in_use, statuts_in_use)
+from db.search_types import Choices, Criteria, Facets, MetierRow
 from desktop.table_model import MetierTableModel
 
+if TYPE_CHECKING:
+    from db.engine import Database
+    from db.startup_view import StartupView
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Choices:
-    """What the filter lists offer: every sector, interest, statut and country in use."""
-
-    sectors: list[tuple[str, str, int]] = field(default_factory=list)  # id, label, métiers
-    interests: list[tuple[str, str, str]] = field(default_factory=list)  # id, label, group
-    statuts: list[tuple[str, str, int]] = field(default_factory=list)  # id, label, métiers
-    countries: list[tuple[str, int]] = field(default_factory=list)  # code, métiers
 
 
 class _FacetsSignals(QObject):
@@ -44,6 +41,8 @@ class _FacetsTask(QRunnable):
         self.database, self.criteria, self.generation, self.signals = database, criteria, generation, signals
 
     def run(self) -> None:
+        from db.search import facets
+
         try:
             with self.database.read() as session:
                 result: Facets | None = facets(session, self.criteria, levels=False)
@@ -59,9 +58,14 @@ class CatalogueBrowser(QObject):
     results_changed = Signal(int)  # number of matching métiers
     facets_changed = Signal(object)  # db.search.Facets for the current criteria
 
-    def __init__(self, database: Database, model: MetierTableModel, parent: QObject | None = None) -> None:
+    def __init__(self, database: Database | None, model: MetierTableModel, parent: QObject | None = None, *,
+                 startup: StartupView | None = None) -> None:
+        """Query ``database``, or until :meth:`attach` the ``startup`` view (one of them is needed)."""
         super().__init__(parent)
+        if database is None and startup is None:
+            raise ValueError("CatalogueBrowser needs a database or a startup view")
         self.database = database
+        self.startup = startup if database is None else None
         self.model = model
         self.criteria = Criteria()
         self.pool = QThreadPool(self)
@@ -71,13 +75,49 @@ class CatalogueBrowser(QObject):
         self._generation = 0
         self._facets_running = False
         self._facets_pending = False
+        self._stale = False  # criteria changed before the database was attached
         model.sort_requested.connect(self.set_sort)
+
+    def attach(self, database: Database) -> None:
+        """Query ``database`` from now on (the startup view is closed).
+
+        The rows shown are checked against ``database``: they stay (scroll position and
+        selection too) when they match, and are replaced otherwise; a criteria change made
+        meanwhile is run now.
+        """
+        from db.search import count, search
+
+        self.database = database
+        startup, self.startup = self.startup, None
+        criteria = self.criteria
+        if self._stale:
+            self.refresh()
+        else:
+            with database.read() as session:
+                total = count(session, criteria)
+                rows = search(session, criteria, limit=self.model.page_size, total=total) if total else []
+            if total == self.model.total and rows == self.model.rows_fetched()[:len(rows)]:
+                self.model.set_fetch(lambda offset, limit: self._page(criteria, offset, limit))
+                self.request_facets()
+            else:
+                self.refresh()
+        if startup is not None:
+            startup.close()
+
+    @property
+    def attached(self) -> bool:
+        """Whether the full database layer answers the queries (not the startup view)."""
+        return self.database is not None
 
     def choices(self) -> Choices:
         """The values the filter lists offer now (call again after an import)."""
+        if self.database is None:
+            assert self.startup is not None
+            return self.startup.choices
+        from db.search import choices
+
         with self.database.read() as session:
-            return Choices(sectors_in_use(session), interests_in_use(session), statuts_in_use(session),
-                           countries_in_use(session))
+            return choices(session)
 
     def apply(self, criteria: Criteria) -> None:
         """Show the métiers matching ``criteria`` (the current sort order is kept)."""
@@ -94,6 +134,11 @@ class CatalogueBrowser(QObject):
     def refresh(self, *, facets_too: bool = True) -> None:
         """Run the current query again: the count, then the first page of rows."""
         criteria = self.criteria
+        if self.database is None:
+            self._show_startup(criteria)
+            return
+        from db.search import count, search
+
         with self.database.read() as session:
             total = count(session, criteria)
             rows = search(session, criteria, limit=self.model.page_size, total=total) if total else []
@@ -102,12 +147,30 @@ class CatalogueBrowser(QObject):
         if facets_too:
             self.request_facets()
 
-    def _page(self, criteria: Criteria, offset: int, limit: int) -> list:
+    def _show_startup(self, criteria: Criteria) -> None:
+        """Before :meth:`attach`: the startup view answers the unfiltered catalogue in name
+        order; any other query waits for the database (the rows shown stay meanwhile)."""
+        assert self.startup is not None
+        if criteria != Criteria():
+            self._stale = True
+            return
+        self._stale = False
+        startup = self.startup
+        self.model.set_rows(startup.page(0, self.model.page_size), startup.total, startup.page)
+        self.results_changed.emit(startup.total)
+
+    def _page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
+        from db.search import search
+
+        assert self.database is not None
         with self.database.read() as session:
             return search(session, criteria, limit=limit, offset=offset)
 
     def request_facets(self) -> None:
-        """Count the métiers per sector for the current criteria, in the background."""
+        """Count the métiers per sector for the current criteria, in the background
+        (after :meth:`attach`: the startup view has no counts per criteria)."""
+        if self.database is None:
+            return
         self._generation += 1
         if self._facets_running:
             self._facets_pending = True  # started when the running count ends

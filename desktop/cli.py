@@ -274,13 +274,13 @@ def _table(records: list[dict]) -> str:
 
 
 def _log_file() -> str:
-    from db.engine import log_dir
+    from db.paths import log_dir
 
     return str(log_dir() / "orientation.log")
 
 
 def _setup_logging() -> None:
-    from db.engine import log_dir
+    from db.paths import log_dir
 
     try:
         log_dir().mkdir(parents=True, exist_ok=True)

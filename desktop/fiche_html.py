@@ -7,10 +7,13 @@ Related métiers present in the catalogue become ``metier:<id>`` links.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from db.fiche import FicheDetail
 from db.format import french_date
 from db.format import title_in_form as format_title
+
+if TYPE_CHECKING:
+    from db.fiche import FicheDetail
 
 LINK_SCHEME = "metier"
 ROME_SOURCE = "France Travail (ROME)"

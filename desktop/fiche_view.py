@@ -6,11 +6,15 @@ an "Ajouter à la sélection" button above the fiche asks to keep it (``shortlis
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from db.fiche import FicheDetail
 from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
+
+if TYPE_CHECKING:
+    from db.fiche import FicheDetail
 
 PLACEHOLDER = ("Choisissez un métier dans la liste (flèches puis Entrée, ou double-clic) "
                "pour lire sa fiche ici.")

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
 
 from db.format import country_label, format_euros
 from db.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
-from db.search import Criteria, Facets
+from db.search_types import Choices, Criteria, Facets
 from desktop.common_widgets import level_combo, salary_spin
-from desktop.browse import Choices
 from desktop.chips import ActiveFilter
 
 TEXT_DELAY_MS = 200

@@ -12,16 +12,18 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
-from db.engine import Database
 from db.errors import UserError
-from db.importing import ImportSummary, import_paths
 from desktop.common_widgets import close_buttons
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from db.importing import ImportSummary
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ class _ImportTask(QRunnable):
         self.cancel = cancel
 
     def run(self) -> None:
+        from db.importing import import_paths  # loaded with the database layer, not at start
+
         try:
             summary = import_paths(self.database, self.paths, progress=self._progress)
         except UserError as exc:
@@ -68,7 +72,8 @@ class ImportController(QObject):
     finished = Signal(object)  # ImportSummary (possibly partial after a cancel)
     failed = Signal(str)
 
-    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+    def __init__(self, database: Database | None, parent: QObject | None = None) -> None:
+        """``database`` may be given later (set :attr:`database`), but before :meth:`start`."""
         super().__init__(parent)
         self.database = database
         self.pool = QThreadPool(self)
@@ -85,6 +90,7 @@ class ImportController(QObject):
         """Import ``paths`` (files or folders) in the background; False if one already runs."""
         if self.running:
             return False
+        assert self.database is not None, "ImportController.start() before the database is open"
         self.running, self.cancelled = True, False
         self._cancel = threading.Event()
         self.started.emit()

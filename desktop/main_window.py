@@ -6,20 +6,24 @@ imports in :mod:`desktop.import_worker`, the student panel and its menu in
 :mod:`desktop.student_actions`. The filters and the student panel are docks (side by side on
 a wide screen, tabs otherwise). Messages go through one :class:`MessageService` that tests
 replace; preferences (title form, geometry, docks, splitter) through :class:`Settings`.
+
+The window can open before the database layer is loaded: built on a
+:class:`db.startup_view.StartupView`, it shows the catalogue at once and gets the
+:class:`~db.engine.Database` later through :meth:`MainWindow.attach_database`. What needs the
+database meanwhile (opening a fiche, importing) is kept and done on attaching; the student
+panel and its menu are built then. Given a database, the window attaches it at once.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea,
+                               QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget)
 
-from db.engine import Database
-from db.fiche import get_fiche
-from db.importing import ImportSummary
-from db.search import Criteria
+from db.search_types import Criteria
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
 from desktop.fiche_view import FicheView
@@ -27,9 +31,14 @@ from desktop.filter_panel import FilterPanel
 from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
 from desktop.messages import MessageBar, MessageService, WindowMessages
 from desktop.settings import TITLE_FORMS, Settings
-from desktop.student_actions import StudentActions
 from desktop.table_model import RowRole, MetierTableModel
 from desktop.table_view import MetierTableView
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from db.importing import ImportSummary
+    from db.startup_view import StartupView
+    from desktop.student_actions import StudentActions
 
 ABOUT_TEXT = (
     "<h3>Orientation</h3>"
@@ -42,19 +51,25 @@ ABOUT_TEXT = (
 )
 SPLITTER_SHARES = (0.62, 0.38)  # table | fiche, when no positions were saved
 FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
+WIDE_WINDOW = 1600  # from this width the Filtres and Élève panels sit side by side, else in tabs
 
 
 class MainWindow(QMainWindow):
     """Window titled "Orientation" (see the module docstring)."""
 
-    def __init__(self, database: Database, *, settings: Settings | None = None,
-                 messages: MessageService | None = None) -> None:
+    ready = Signal()  # the database is attached: every action works
+
+    def __init__(self, database: Database | None = None, *, startup: StartupView | None = None,
+                 settings: Settings | None = None, messages: MessageService | None = None) -> None:
+        """Open on ``database``, or on ``startup`` until :meth:`attach_database` is called."""
         super().__init__()
-        self.database = database
+        self.database: Database | None = None
+        self.students: StudentActions | None = None
+        self._on_ready: list[Callable[[], None]] = []
         self.settings = settings or Settings()
         self.setWindowTitle("Orientation")
         self.setAcceptDrops(True)
-        self._build_parts()
+        self._build_parts(database, startup)
         self.messages: MessageService = messages or WindowMessages(self.message_bar, self)
         self._build_layout()
         self._build_menus()
@@ -65,11 +80,40 @@ class MainWindow(QMainWindow):
         self.reload_choices()
         self.browser.apply(self.filters.criteria())
         self.table.setSortingEnabled(True)
+        if database is not None:
+            self.attach_database(database)
+
+    def attach_database(self, database: Database) -> None:
+        """Work on ``database`` from now on: build what needs it and do what was asked meanwhile."""
+        from desktop.student_actions import StudentActions  # with the database layer, not before
+
+        self.database = database
+        self.importer.database = database
+        shown_choices = self.browser.choices()
+        self.browser.attach(database)
+        if self.browser.choices() != shown_choices:
+            self.reload_choices()
+        self.students = StudentActions(self, self.student_dock)
+        self.students.build_menu(self.student_menu, self.view_menu)
+        self.student_menu.setEnabled(True)
+        self.name_dock_tabs()
+        waiting, self._on_ready = self._on_ready, []
+        for action in waiting:
+            action()
+        self.ready.emit()
+
+    def when_ready(self, action: Callable[[], None]) -> None:
+        """Do ``action`` now if the database is attached, else as soon as it is."""
+        if self.database is not None:
+            action()
+        else:
+            self._on_ready.append(action)
 
     # ------------------------------------------------------------------ construction
-    def _build_parts(self) -> None:
+    def _build_parts(self, database: Database | None, startup: StartupView | None) -> None:
         self.model = MetierTableModel(self)
-        self.browser = CatalogueBrowser(self.database, self.model, self)
+        self.browser = CatalogueBrowser(None, self.model, self, startup=startup) if database is None \
+            else CatalogueBrowser(database, self.model, self)
         self.filters = FilterPanel()
         self.results = ResultsBar()
         self.table = MetierTableView()
@@ -77,7 +121,7 @@ class MainWindow(QMainWindow):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.fiche_view = FicheView()
         self.message_bar = MessageBar()
-        self.importer = ImportController(self.database, self)
+        self.importer = ImportController(None, self)  # given the database on attaching
         self.import_progress = ImportProgress(self.importer)
 
     def _build_layout(self) -> None:
@@ -94,6 +138,18 @@ class MainWindow(QMainWindow):
         self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                      | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+        self.student_dock = QDockWidget("Élève", self)  # filled by StudentActions on attaching
+        self.student_dock.setObjectName("studentDock")
+        waiting = QLabel("Chargement du panneau élève…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.student_dock.setWidget(waiting)
+        self.student_dock.setFeatures(self.filter_dock.features())
+        self.student_dock.setMinimumWidth(410)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.student_dock)
+        for dock in (self.filter_dock, self.student_dock):
+            # A dock behind another's tab is only moved off screen: disabled, Tab never lands in it.
+            dock.visibilityChanged.connect(lambda visible, dock=dock: dock.widget().setEnabled(visible))
+            dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -123,7 +179,7 @@ class MainWindow(QMainWindow):
         self.import_folder_action = self._action(file_menu, "Importer un &dossier de fiches…", self.choose_folder)
         file_menu.addSeparator()
         self._action(file_menu, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
-        view_menu = self.menuBar().addMenu("&Affichage")
+        view_menu = self.view_menu = self.menuBar().addMenu("&Affichage")
         self.find_action = self._action(view_menu, "&Rechercher un métier", self.focus_search,
                                         QKeySequence.StandardKey.Find)
         view_menu.addSection("Forme des titres")
@@ -136,8 +192,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.filter_dock.toggleViewAction().setText("Panneau &Filtres")
         view_menu.addAction(self.filter_dock.toggleViewAction())
-        self.students = StudentActions(self)
-        self.students.build_menu(self.menuBar().addMenu("É&lève"), view_menu)
+        self.student_menu = self.menuBar().addMenu("É&lève")  # filled on attaching the database
+        self.student_menu.setEnabled(False)
         help_menu = self.menuBar().addMenu("Ai&de")
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
@@ -171,11 +227,27 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_docks:
             self._default_docks = False
-            self.students.arrange(self.filter_dock, self.width())
+            self.arrange_docks()
         if self._default_splitter:
             self._default_splitter = False
             width = self.splitter.width() or self.width()
             self.splitter.setSizes([int(width * share) for share in SPLITTER_SHARES])
+
+    def arrange_docks(self) -> None:
+        """First start: the Élève panel beside the filters on a wide window, in front of them otherwise."""
+        if self.width() >= WIDE_WINDOW:
+            self.splitDockWidget(self.filter_dock, self.student_dock, Qt.Orientation.Horizontal)
+            self.resizeDocks([self.filter_dock, self.student_dock], [280, 460], Qt.Orientation.Horizontal)
+        else:
+            self.tabifyDockWidget(self.filter_dock, self.student_dock)
+            self.student_dock.raise_()
+            self.resizeDocks([self.student_dock], [420], Qt.Orientation.Horizontal)
+        self.name_dock_tabs()
+
+    def name_dock_tabs(self) -> None:
+        """Give the tab bars Qt makes for tabbed docks an accessible name (they have none)."""
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.setAccessibleName("Onglets des panneaux")
 
     # ------------------------------------------------------------------ browsing
     def apply_criteria(self, criteria: Criteria) -> None:
@@ -201,7 +273,13 @@ class MainWindow(QMainWindow):
             self.open_fiche(index.data(RowRole).id)
 
     def open_fiche(self, metier_id: str) -> None:
-        """Show the fiche of ``metier_id`` in the fiche panel."""
+        """Show the fiche of ``metier_id`` in the fiche panel (once the database is attached)."""
+        self.when_ready(lambda: self._show_fiche(metier_id))
+
+    def _show_fiche(self, metier_id: str) -> None:
+        from db.fiche import get_fiche
+
+        assert self.database is not None
         with self.database.read() as session:
             fiche = get_fiche(session, metier_id)
         if fiche is None:
@@ -242,7 +320,10 @@ class MainWindow(QMainWindow):
             self.start_import([folder])
 
     def start_import(self, paths: list[str]) -> None:
-        """Import ``paths`` in the background (one import at a time)."""
+        """Import ``paths`` in the background (one import at a time, once the database is attached)."""
+        self.when_ready(lambda: self._start_import(paths))
+
+    def _start_import(self, paths: list[str]) -> None:
         if not self.importer.start(paths):
             self.messages.warning("une importation est déjà en cours ; attendez qu'elle se termine.")
 
@@ -288,7 +369,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.students.can_close():  # unsaved session kept on screen by choice
+        if self.students is not None and not self.students.can_close():  # unsaved session kept by choice
             event.ignore()
             return
         if self.importer.running:
@@ -299,7 +380,8 @@ class MainWindow(QMainWindow):
             self.importer.cancel()
             self.importer.wait()
         self.browser.shutdown()
-        self.students.shutdown()
+        if self.students is not None:
+            self.students.shutdown()
         self.save_state()
         super().closeEvent(event)
 

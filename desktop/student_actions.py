@@ -1,4 +1,4 @@
-"""Puts the student panel into the main window: its dock, the "Élève" menu, "Ajouter à la
+"""Puts the student panel into the main window: into its dock, the "Élève" menu, "Ajouter à la
 sélection" on the métier table and the fiche, the comparison window, the bilan and the RGPD
 actions. The main window only creates a :class:`StudentActions` and asks it before closing.
 """
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QTabBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
 
 from db.compare import compare
 from db.errors import UserError
@@ -25,28 +25,28 @@ from desktop.table_model import RowRole
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
-WIDE_WINDOW = 1600  # from this width the Filtres and Élève panels sit side by side, else in tabs
-
 
 class StudentActions(QObject):
     """See the module docstring."""
 
-    def __init__(self, window: MainWindow, files: FileServices | None = None) -> None:
+    def __init__(self, window: MainWindow, dock: QDockWidget, files: FileServices | None = None) -> None:
+        """Put the panel into ``dock`` (the window's Élève dock); the window's database must be open."""
         super().__init__(window)
+        assert window.database is not None
         self.window = window
         self.files = files or FileServices()
         self.panel = StudentPanel(window.database, window.messages)
-        self.dock = QDockWidget("Élève", window)
-        self.dock.setObjectName("studentDock")
+        self.dock = dock
         scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setAccessibleName("Panneau de l'élève")
-        self.dock.setWidget(scroll)
-        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.dock.setMinimumWidth(410)
+        waiting = dock.widget()
+        scroll.setEnabled(waiting is None or waiting.isEnabled())  # the dock may be behind a tab
+        dock.setWidget(scroll)
+        if waiting is not None:
+            waiting.deleteLater()
         self.report = ReportController(window.database, window.messages, self.files, window)
         self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window)
         self.menu_actions: dict[str, QAction] = {}
@@ -98,22 +98,6 @@ class StudentActions(QObject):
                 self.menu_actions[text.replace("&", "")] = action
         self._update_actions()
 
-    def arrange(self, filter_dock: QDockWidget, width: int) -> None:
-        """First start: the Élève panel beside the filters on a wide window, in front of them otherwise."""
-        if width >= WIDE_WINDOW:
-            self.window.splitDockWidget(filter_dock, self.dock, Qt.Orientation.Horizontal)
-            self.window.resizeDocks([filter_dock, self.dock], [280, 460], Qt.Orientation.Horizontal)
-        else:
-            self.window.tabifyDockWidget(filter_dock, self.dock)
-            self.dock.raise_()
-            self.window.resizeDocks([self.dock], [420], Qt.Orientation.Horizontal)
-        self.name_dock_tabs()
-
-    def name_dock_tabs(self) -> None:
-        """Give the tab bars Qt makes for tabbed docks an accessible name (they have none)."""
-        for bar in self.window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            bar.setAccessibleName("Onglets des panneaux")
-
     def _connect(self) -> None:
         window, panel = self.window, self.panel
         panel.open_fiche_requested.connect(window.open_fiche)
@@ -121,10 +105,6 @@ class StudentActions(QObject):
         panel.editor.shortlist.compare_requested.connect(self.show_comparison)
         panel.student_changed.connect(self._update_actions)
         panel.student_changed.connect(lambda: self.show_panel() if panel.student else None)
-        self.dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
-        for dock in (window.filter_dock, self.dock):
-            # A dock behind another's tab is only moved off screen: disabled, Tab never lands in it.
-            dock.visibilityChanged.connect(lambda visible, dock=dock: dock.widget().setEnabled(visible))
         panel.session_changed.connect(self._update_actions)
         window.fiche_view.shortlist_requested.connect(panel.add_to_shortlist)
         self.add_action.triggered.connect(self.add_focused)

@@ -1,4 +1,4 @@
-"""The métier table: a Qt model over plain :class:`db.search.MetierRow` values.
+"""The métier table: a Qt model over plain :class:`db.search_types.MetierRow` values.
 
 The model holds only the rows already fetched. The controller gives it the first page, the
 full count and a ``fetch_page(offset, limit)`` callback; the view asks for more pages as the
@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from db.format import format_salary, source_label, title_in_form
 from db.nomenclature import describe_level
-from db.search import MetierRow
+from db.search_types import MetierRow
 
 FetchPage = Callable[[int, int], list[MetierRow]]
 Index = QModelIndex | QPersistentModelIndex
@@ -77,6 +77,14 @@ class MetierTableModel(QAbstractTableModel):
         self._total = len(self._rows) if total is None or fetch_page is None else max(total, len(self._rows))
         self._fetch = fetch_page
         self.endResetModel()
+
+    def set_fetch(self, fetch_page: FetchPage) -> None:
+        """Fetch the following pages with ``fetch_page`` from now on (same rows, another source)."""
+        self._fetch = fetch_page
+
+    def rows_fetched(self) -> list[MetierRow]:
+        """A copy of the rows fetched so far, in display order."""
+        return list(self._rows)
 
     @property
     def total(self) -> int:

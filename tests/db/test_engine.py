@@ -31,7 +31,9 @@ def test_network_share_path_is_refused_in_french(path):
 
 
 def test_network_filesystem_mount_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(engine_mod, "_mount_fs_type", lambda p: "cifs")
+    import db.paths
+
+    monkeypatch.setattr(db.paths, "_mount_fs_type", lambda p: "cifs")
     with pytest.raises(DatabaseLocationError, match="partage réseau"):
         resolve_url(str(tmp_path / "base.sqlite"))
 

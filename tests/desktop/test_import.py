@@ -86,7 +86,9 @@ def test_a_folder_can_be_imported(qtbot, make_window, empty_db, monkeypatch, tmp
 def gated_import(monkeypatch):
     """Make the worker wait, before its first file, until the test lets it go."""
     go = threading.Event()
-    real = import_worker.import_paths
+    import db.importing
+
+    real = db.importing.import_paths
 
     def gated(database, paths, *, progress):
         def gate(done, total, name):
@@ -95,7 +97,7 @@ def gated_import(monkeypatch):
 
         return real(database, paths, progress=gate)
 
-    monkeypatch.setattr(import_worker, "import_paths", gated)
+    monkeypatch.setattr(db.importing, "import_paths", gated)  # the worker looks it up when it runs
     return go
 
 

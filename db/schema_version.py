@@ -1,0 +1,36 @@
+"""Which schema revision a database file is at, read with the standard sqlite3 module alone.
+
+Knowing the newest revision without loading Alembic (or SQLAlchemy) lets a start-up on an
+up-to-date database skip both (see :mod:`db.migrate` and :mod:`db.startup_view`).
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+# The newest revision in db/migrations/versions (a test checks it).
+HEAD = "0004"
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the existing SQLite file ``path`` (never creates it).
+
+    The path goes into a ``file:`` URI percent-encoded, so names holding ``?``, ``#`` or
+    ``%`` open the right file.
+    """
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def is_up_to_date(sqlite_file: Path | None) -> bool:
+    """True when ``sqlite_file`` already exists at :data:`HEAD`."""
+    if sqlite_file is None or not sqlite_file.exists():
+        return False
+    try:
+        conn = connect_read_only(sqlite_file)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == HEAD
