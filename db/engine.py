@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,7 +49,8 @@ def resolve_url(db: str | None = None) -> str:
     except OSError as exc:
         raise DatabaseLocationError(
             f"impossible de créer le dossier de la base de données « {path.parent} » : {exc.strerror}") from exc
-    return f"sqlite:///{path.resolve()}"
+    # Built, not pasted: a "?", "#" or "%" in a folder or file name must not read as URL syntax.
+    return URL.create("sqlite", database=str(path.resolve())).render_as_string(hide_password=False)
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:

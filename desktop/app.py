@@ -97,9 +97,11 @@ def freeze_startup_objects() -> None:
     A full collection walks every object the process holds (Qt wrappers, SQLAlchemy, the
     catalogue…) while holding the GIL: during an import it stalled the window for 60-80 ms.
     Frozen objects are never scanned again; they were going to live as long as the process.
+    Collection is (re-)enabled here: the GUI start-up turns it off while it builds the window.
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],

@@ -126,7 +126,7 @@ class CatalogueBrowser(QObject):
 
     def set_sort(self, sort: str, descending: bool) -> None:
         """Order the rows by ``sort`` (a db.search sort key) and query again."""
-        if (sort, descending) == (self.criteria.sort, self.criteria.descending) and self.model.rowCount():
+        if (sort, descending) == (self.criteria.sort, self.criteria.descending):
             return
         self.criteria = replace(self.criteria, sort=sort, descending=descending)
         self.refresh(facets_too=False)

@@ -8,9 +8,7 @@ is logged with its traceback to the log file and shown as a short French message
 from __future__ import annotations
 
 import argparse
-import csv
 import io
-import json
 import logging
 import sys
 from typing import Callable, Sequence
@@ -179,7 +177,12 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    import gc
     import os
+
+    # No garbage collection while the window is built: start-up makes many objects and frees
+    # few, so collections there only cost time. desktop.app re-enables it once all is loaded.
+    gc.disable()
 
     # Without a screen Qt aborts with an English message; say it in French instead.
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -242,6 +245,9 @@ def _row_dict(row) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _print_records(records: list[dict], fmt: str, columns: list[str]) -> None:
+    import csv
+    import json
+
     out = sys.stdout
     if fmt == "json":
         json.dump(records, out, ensure_ascii=False, indent=2)
@@ -303,6 +309,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         state = session_on(session, args.student_id, args.seance)
         results = suggest(session, state, limit=args.limite)
     if args.format == "json":
+        import json
+
         json.dump([{"id": r.metier_id, "nom": r.name, "score": r.score,
                     "raisons": [{"critere": x.criterion, "ok": x.ok, "texte": x.text} for x in r.reasons]}
                    for r in results], sys.stdout, ensure_ascii=False, indent=2)

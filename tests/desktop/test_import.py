@@ -8,7 +8,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-import desktop.import_worker as import_worker
 from db.search import Criteria, count
 from tests.conftest import DATA
 from tests.desktop.conftest import shown_ids

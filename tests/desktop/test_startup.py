@@ -1,0 +1,191 @@
+"""The window opens on the startup view, before the database layer is loaded, and everything the
+counselor does in that moment (typing, sorting, opening a fiche, importing) happens once the
+database is attached."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from db.errors import DatabaseLocationError
+from db.startup_view import open_startup_view
+from desktop import app as desktop_app
+from desktop.main_window import MainWindow
+from desktop.settings import Settings
+from tests.desktop.conftest import RecordingMessages, shown_ids, wait_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+ALL = {"ORI.aide-soignant", "ORI.oenologue", "ORI.macon", "ORI.technicien-de-maintenance-industrielle",
+       "ORI.comptable", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"}
+
+
+@pytest.fixture
+def early_window(qtbot, mini_db, db_path, settings_path):
+    """A shown window on the startup view of the eight test fiches; the database is not attached."""
+    view = open_startup_view(str(db_path))
+    assert view is not None
+    window = MainWindow(startup=view, settings=Settings(settings_path), messages=RecordingMessages())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.filter_dock.raise_()  # in front of the Élève tab, as in the other window tests
+    yield window
+    window.browser.shutdown()
+
+
+def attach(qtbot, window, database) -> None:
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        window.attach_database(database)
+    qtbot.waitUntil(lambda: not window.browser.busy)
+
+
+def test_the_catalogue_is_shown_before_the_database_is_attached(early_window):
+    window = early_window
+    assert window.database is None
+    assert set(shown_ids(window)) == ALL
+    assert window.results.count_label.text() == "8 métiers"
+    assert window.filters.sector_list.count() > 0  # the filter lists are there too
+    assert not window.student_menu.isEnabled()
+    assert isinstance(window.student_dock.widget(), QLabel)  # "Chargement du panneau élève…"
+
+
+def test_on_attaching_the_student_panel_and_menu_arrive(qtbot, early_window, mini_db):
+    window = early_window
+    attach(qtbot, window, mini_db)
+    assert window.student_menu.isEnabled()
+    assert "Nouvel élève…" in [a.text().replace("&", "") for a in window.student_menu.actions()]
+    assert window.students is not None and window.students.dock is window.student_dock
+    assert window.student_dock.widget().accessibleName() == "Panneau de l'élève"
+    assert window.browser.startup is None  # the startup view is closed
+    assert set(shown_ids(window)) == ALL
+
+
+def test_typing_before_attaching_filters_once_attached(qtbot, early_window, mini_db):
+    window = early_window
+    qtbot.keyClicks(window.filters.search_box, "macon")
+    qtbot.wait(400)  # past the debounce: the query waits for the database
+    assert set(shown_ids(window)) == ALL
+    attach(qtbot, window, mini_db)
+    wait_ids(qtbot, window, {"ORI.macon"})
+    assert window.results.count_label.text() == "1 métier"
+    window.filters.search_box.clear()  # and from now on, the ordinary search
+    wait_ids(qtbot, window, ALL)
+
+
+def test_sorting_before_attaching_sorts_once_attached(qtbot, early_window, mini_db):
+    window = early_window
+    window.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # Salaire de début
+    attach(qtbot, window, mini_db)
+    assert shown_ids(window)[:2] == ["ORI.macon", "ORI.aide-soignant"]
+    assert shown_ids(window)[-1] == "ORI.vendeur-sans-salaire"
+
+
+def test_a_fiche_asked_before_attaching_opens_once_attached(qtbot, early_window, mini_db):
+    window = early_window
+    table = window.table
+    table.setFocus()
+    table.setCurrentIndex(window.model.index(shown_ids(window).index("ORI.comptable"), 0))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.fiche_view.fiche is None
+    attach(qtbot, window, mini_db)
+    assert window.fiche_view.fiche.id == "ORI.comptable"
+
+
+def test_an_import_asked_before_attaching_runs_once_attached(qtbot, early_window, mini_db, tmp_path):
+    window = early_window
+    extra = tmp_path / "une-fiche.jsonl"
+    extra.write_text((DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()[0]
+                     .replace("ORI.aide-soignant", "ORI.aide-soignant-bis"), encoding="utf-8")
+    window.start_import([str(extra)])
+    assert not window.importer.running
+    with qtbot.waitSignal(window.importer.finished, timeout=10000):
+        attach(qtbot, window, mini_db)
+    qtbot.waitUntil(lambda: window.model.total == 9)
+
+
+def test_rows_that_changed_meanwhile_are_replaced_on_attaching(qtbot, early_window, mini_db, tmp_path):
+    from db.importing import import_paths
+
+    window = early_window
+    line = (DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()[2].replace("ORI.macon", "ORI.macon-bis")
+    path = tmp_path / "autre-poste.jsonl"
+    path.write_text(line, encoding="utf-8")
+    import_paths(mini_db, [path])  # another window imported a fiche while this one was opening
+    assert window.model.total == 8
+    attach(qtbot, window, mini_db)
+    assert window.model.total == 9 and "ORI.macon-bis" in shown_ids(window)
+    assert window.results.count_label.text() == "9 métiers"
+
+
+def test_a_failed_background_opening_is_handled_in_the_window(qtbot, early_window, mini_db, monkeypatch):
+    """The background opening fails; the GUI thread opens again the ordinary way and attaches."""
+    window = early_window
+    calls = []
+
+    def flaky_open(db=None, **kwargs):
+        calls.append(db)
+        if len(calls) == 1:
+            raise DatabaseLocationError("la base de données est occupée")
+        return mini_db
+
+    import db.engine
+
+    monkeypatch.setattr(db.engine, "open_database", flaky_open)
+    loader = desktop_app._start_loader("quelque-part.sqlite", window)
+    with qtbot.waitSignal(window.ready, timeout=10000):
+        pass
+    assert loader.wait(5)
+    assert calls == ["quelque-part.sqlite", "quelque-part.sqlite"]
+    assert window.database is mini_db
+
+
+def test_a_background_opening_that_cannot_be_repaired_ends_the_application(qtbot, early_window, monkeypatch):
+    window = early_window
+    shown, exits = [], []
+
+    def refused(db=None, **kwargs):
+        raise DatabaseLocationError("la base de données « x » est sur un partage réseau")
+
+    import db.engine
+
+    monkeypatch.setattr(db.engine, "open_database", refused)
+    monkeypatch.setattr(desktop_app, "_show_error", shown.append)
+    monkeypatch.setattr(QApplication, "exit", lambda status=0: exits.append(status))
+    loader = desktop_app._start_loader(None, window)
+    qtbot.waitUntil(lambda: exits == [2], timeout=10000)
+    assert shown == ["la base de données « x » est sur un partage réseau"]
+    assert loader.wait(5) and window.database is None
+
+
+def test_the_real_start_shows_the_window_before_sqlalchemy_then_attaches(mini_db, db_path, tmp_path):
+    """``orientation --db …``: when the window is shown it holds the catalogue and SQLAlchemy is
+    not loaded yet; then the database is attached."""
+    mini_db.close()
+    probe = """
+import sys
+from desktop.main_window import MainWindow
+show = MainWindow.show
+def probed_show(window):
+    show(window)
+    print("shown", window.isVisible(), window.model.total, window.database is None, "sqlalchemy" in sys.modules)
+    def ready():
+        print("ready", window.model.total, window.student_menu.isEnabled())
+        window.close()
+    window.ready.connect(ready)
+MainWindow.show = probed_show
+from desktop.cli import main
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("shown", "ready"))]
+    assert lines == ["shown True 8 True False", "ready 8 True"]
