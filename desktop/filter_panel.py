@@ -187,14 +187,15 @@ class FilterPanel(QWidget):
     def set_facets(self, facets: Facets) -> None:
         """Show beside each sector how many métiers the other filters leave in it."""
         self.sector_list.blockSignals(True)
-        palette = self.sector_list.palette()
+        # The active colours, whatever the panel's state now: counts that arrive while the panel is
+        # behind the Élève tab (disabled) must not stay grey once it is shown again.
+        grey = self.sector_list.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
         for row in range(self.sector_list.count()):
             item = self.sector_list.item(row)
             number = facets.sectors.get(item.data(IdRole), 0)
             item.setText(f"{item.data(LabelRole)} ({number})")
             # A sector the other filters leave empty is greyed, not hidden: it can still be unticked.
-            role = QPalette.ColorRole.PlaceholderText if number == 0 else QPalette.ColorRole.Text
-            item.setForeground(palette.color(role))
+            item.setData(Qt.ItemDataRole.ForegroundRole, grey if number == 0 else None)
         self.sector_list.blockSignals(False)
 
     # ------------------------------------------------------------------ reading the controls

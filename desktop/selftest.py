@@ -65,11 +65,22 @@ def _window_check(database) -> str:  # type: ignore[no-untyped-def]
 
     from desktop.main_window import MainWindow
 
+    from db.backup import sqlite_path
+    from db.startup_view import open_startup_view
+
     app = QApplication.instance() or QApplication(["orientation"])
-    window = MainWindow(database)
+    # As an ordinary start does: the window first shows the plain view, then gets the database.
+    path = sqlite_path(database.url)
+    view = open_startup_view(str(path)) if path is not None else None
+    window = MainWindow(startup=view) if view is not None else MainWindow(database)
     window.show()
     app.processEvents()
-    title = window.windowTitle()
+    shown = window.model.total
+    if window.database is None:
+        window.attach_database(database)
+    app.processEvents()
+    title, attached = window.windowTitle(), window.model.total
     window.close()
     assert title == "Orientation", title
-    return "fenêtre principale : ok"
+    assert shown == attached > 0, (shown, attached)
+    return f"fenêtre principale : ok ({attached} métiers affichés{' dès l’ouverture' if view else ''})"

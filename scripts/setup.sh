@@ -52,3 +52,6 @@ if ! .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}"
   echo "L'installation des modules Python a échoué (détail : $log)."
   exit 1
 fi
+# Bytecode now, as an installed copy has it: otherwise (PYTHONDONTWRITEBYTECODE) every start
+# would compile the sources again.
+.venv/bin/python -m compileall -q db desktop reports >/dev/null

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPalette
 
 from desktop.filter_panel import IdRole, LabelRole
 from tests.desktop.conftest import shown_ids, wait_ids
@@ -82,6 +83,21 @@ def test_sectors_show_their_counts_and_filter(qtbot, window):
     # The counts follow the other filters (here: level CAP leaves one métier in Santé).
     qtbot.waitUntil(lambda: sector_item(window, "Santé").text() == "Santé (1)")
     assert sector_item(window, "Bâtiment et travaux publics (BTP)").text().endswith("(1)")
+
+
+def test_counts_that_arrive_behind_the_student_tab_are_not_left_grey(qtbot, window):
+    """Sectors with métiers read in the ordinary colour, empty ones in grey, even when the counts
+    came while the filters were behind the Élève tab (their panel disabled)."""
+    window.students.show_panel()
+    qtbot.waitUntil(lambda: not window.filters.isEnabled())
+    window.filters.search_box.setText("macon")  # typed earlier; the counts come while hidden
+    qtbot.waitUntil(lambda: sector_item(window, "Santé").text() == "Santé (0)")
+    window.filter_dock.raise_()
+    qtbot.waitUntil(window.filters.isEnabled)
+    btp = sector_item(window, "Bâtiment et travaux publics (BTP)")
+    assert btp.text().endswith("(1)") and btp.data(Qt.ItemDataRole.ForegroundRole) is None
+    grey = window.filters.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+    assert sector_item(window, "Santé").foreground().color() == grey
 
 
 def test_a_sector_can_be_ticked_with_the_keyboard(qtbot, window):
