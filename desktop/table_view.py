@@ -9,13 +9,13 @@ from desktop.table_model import Column
 
 
 # Typical content of each column but the title (which takes the rest, at least TITLE_MIN px).
-COLUMN_SAMPLES = {Column.LEVEL: "CAP ou équivalent", Column.SALARY: "1 802 – 2 000 €",
+# The salary is read aloud: its longest usual form always fits.
+COLUMN_SAMPLES = {Column.LEVEL: "CAP ou équivalent", Column.SALARY: "à partir de 1 802 €",
                   Column.SECTOR: "Commerce et distribution", Column.SOURCE: "Fiche du projet"}
 # The longest usual values, given when the title still gets TITLE_COMFORT px beside them.
-WIDE_SAMPLES = {Column.LEVEL: "diplôme national du brevet", Column.SALARY: "à partir de 1 802 €",
-                Column.SECTOR: "Comptabilité, gestion, ressources"}
+WIDE_SAMPLES = {Column.LEVEL: "diplôme national du brevet", Column.SECTOR: "Comptabilité, gestion, ressources"}
 TITLE_COMFORT = 300
-TITLE_MIN = 180
+TITLE_MIN = 220  # "administrateur/trice de réseaux" and most titles read whole
 CELL_PADDING = 20  # text margins and the sort arrow
 
 
@@ -53,15 +53,16 @@ class MetierTableView(QTableView):
     def fit_columns(self) -> None:
         """Give each column room for its usual content; the title takes the rest.
 
-        When the table is narrow the sector, then the source, give way (they are elided),
-        so the title, the level and the salary stay readable; narrower still (the student panel
-        open on a small screen), the source column is hidden: the fiche names it.
+        When the table is narrow the sector, then the source, give way (they are elided), so
+        the title, the level and the salary stay readable; narrower still (the student panel
+        open on a small screen), the source column, then the sector column, are hidden: the
+        fiche names both, and the title must stay readable.
         """
         # The vertical scroll bar's room is always kept: it comes and goes with the rows.
         width = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
         metrics = self.fontMetrics()
         widths = {column: metrics.horizontalAdvance(text) + CELL_PADDING for column, text in COLUMN_SAMPLES.items()}
-        for column in (Column.SALARY, Column.LEVEL, Column.SECTOR):  # room to spare: the longest values fit too
+        for column in (Column.LEVEL, Column.SECTOR):  # room to spare: the longest values fit too
             wide = metrics.horizontalAdvance(WIDE_SAMPLES[column]) + CELL_PADDING
             if width - sum(widths.values()) - (wide - widths[column]) >= TITLE_COMFORT:
                 widths[column] = wide
@@ -69,10 +70,11 @@ class MetierTableView(QTableView):
             room = width - sum(widths.values()) - TITLE_MIN
             if room < 0:
                 widths[column] = max(metrics.horizontalAdvance(narrowest) + CELL_PADDING, widths[column] + room)
-        hide_source = width - sum(widths.values()) < TITLE_MIN
-        self.setColumnHidden(Column.SOURCE, hide_source)
-        if hide_source:
-            del widths[Column.SOURCE]
+        for column in (Column.SOURCE, Column.SECTOR):
+            hide = width - sum(widths.values()) < TITLE_MIN
+            self.setColumnHidden(column, hide)
+            if hide:
+                del widths[column]
         header = self.horizontalHeader()
         for column, size in widths.items():
             header.resizeSection(column, size)
