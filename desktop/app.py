@@ -185,6 +185,7 @@ def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
             return
         loader.database = database
         window.attach_database(database)
+        freeze_startup_objects()
 
     loader.loaded.connect(window.attach_database)
     loader.loaded.connect(lambda _database: freeze_startup_objects())
