@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QLabel, QPlainTextEdit, QProxyStyle, QStyle, QStyleFactory,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from db.students import SessionState
 from desktop.constraints_form import Constraints, ConstraintsForm
@@ -21,6 +22,19 @@ from desktop.shortlist import Shortlist
 PRIVATE_TITLE = "Notes privées — jamais imprimées"
 PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; border: 1px solid #c8a23c; }"
 INTERESTS, CONSTRAINTS, SHORTLIST, NOTES, CHANGES = range(5)
+TAB_SPACE = 10  # px around each tab's text: the five tabs fit the Élève panel on a 1280 px screen
+
+
+class _TightTabs(QProxyStyle):
+    """The application's style with less room around tab labels (nothing else changes)."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create(QApplication.style().name()))
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option=None, widget=None) -> int:  # type: ignore[no-untyped-def]
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return min(TAB_SPACE, super().pixelMetric(metric, option, widget))
+        return super().pixelMetric(metric, option, widget)
 
 
 def _text_box(name: str, lines: int) -> QPlainTextEdit:
@@ -42,7 +56,10 @@ class SessionEditor(QTabWidget):
         self.setAccessibleName("Entretien")
         self.tabBar().setAccessibleName("Onglets de l'entretien")
         self.setDocumentMode(True)
-        self.setUsesScrollButtons(True)
+        self._tab_style = _TightTabs()
+        self._tab_style.setParent(self)
+        self.tabBar().setStyle(self._tab_style)
+        self.setUsesScrollButtons(True)  # only with a very large system font
         self.read_only = False
         self._quiet = False
         self.interests = InterestTree()
@@ -153,6 +170,6 @@ class SessionEditor(QTabWidget):
     def _update_titles(self) -> None:
         interests, kept = len(self.interests.ticked()), len(self.shortlist.ids())
         self.setTabText(INTERESTS, f"Intérêts ({interests})" if interests else "Intérêts")
-        self.setTabText(CONSTRAINTS, "Contraintes")
+        self.setTabText(CONSTRAINTS, "Critères")
         self.setTabText(SHORTLIST, f"Sélection ({kept})" if kept else "Sélection")
         self.setTabText(NOTES, "Notes")

@@ -315,3 +315,29 @@ def test_the_real_three_way_question(qtbot, clicked, expected):
 
     QTimer.singleShot(0, answer)
     assert messages.choose("Enregistrer l'entretien ?", ("Enregistrer", "Ne pas enregistrer", "Annuler")) == expected
+
+
+def test_every_session_tab_shows_at_1280_pixels_with_what_changed(qtbot, window, mini_db):
+    """A follow-up session on a 1280 × 720 screen: the five tabs, counts included, fit the Élève
+    panel (no scroll arrows hiding "Changements"), and that tab says what changed."""
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    for interest in (CARE, USEFUL, ORGANISE):
+        tick(window, interest)
+    for metier_id in ("ORI.aide-soignant", "ORI.comptable", "ORI.macon"):
+        add_from_table(window, metier_id)
+    assert panel.save()
+    panel.new_session(ask=False)
+    tick(window, MOVE)
+    add_from_table(window, "ORI.oenologue")
+    assert panel.save()  # what changed is listed once the follow-up session is saved
+    editor = panel.editor
+    assert editor.tabText(4).startswith("Changements (") and editor.currentIndex() == 4
+    assert [editor.tabText(i) for i in range(5)] == ["Intérêts (4)", "Critères", "Sélection (4)", "Notes",
+                                                     editor.tabText(4)]
+    window.students.show_panel()
+    qtbot.waitUntil(editor.isVisible)
+    bar = editor.tabBar()
+    assert bar.sizeHint().width() <= editor.width()
+    assert all(bar.tabRect(i).right() <= bar.width() for i in range(5))
+    assert "bouger" in editor.changes.toPlainText()
