@@ -194,6 +194,24 @@ class RuledHeading(Paragraph):
         canv.restoreState()
 
 
+class MetierMark(Flowable):
+    """An invisible mark where a métier's block opens (``title``) or closes (None).
+
+    The renderer follows the marks as they are laid out, so a page that begins inside a
+    métier's block starts with a line naming the métier that continues there.
+    """
+
+    def __init__(self, title: str | None) -> None:
+        super().__init__()
+        self.title = title
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class NumberedCanvas(Canvas):
     """A canvas that holds pages back until the end so each can show "Page n / N".
 
@@ -253,6 +271,7 @@ class ReportRenderer:
         self.data = data
         self.styles: StyleSheet1 = StyleSheet1()
         self._header: tuple[str, str] = ("", "")
+        self._doc: BaseDocTemplate | None = None
 
     # -- driver ------------------------------------------------------------------------------
     def render(self) -> bytes:
@@ -262,6 +281,8 @@ class ReportRenderer:
         self._header = self.running_header()
         buffer = BytesIO()
         doc = self.make_doc(buffer)
+        doc.afterFlowable = self.after_flowable
+        self._doc = doc
         doc.addPageTemplates(self.page_templates(doc))
         doc.build(self.story(), canvasmaker=partial(NumberedCanvas,
                                                     draw_page_number=self.draw_page_number))
@@ -313,6 +334,7 @@ class ReportRenderer:
         yield ParagraphStyle("Box", base, borderWidth=0.7, borderColor=RULE, borderPadding=6,
                              leftIndent=6, rightIndent=6, spaceBefore=12, spaceAfter=10)
         yield ParagraphStyle("Small", base, fontSize=10, leading=13, textColor=MUTED)
+        yield ParagraphStyle("Continued", base, fontName=bold, textColor=MUTED, spaceAfter=6)
         yield ParagraphStyle("Signature", base, alignment=2, spaceBefore=2)
         yield ParagraphStyle("Cell", base, fontSize=10, leading=13, spaceAfter=0)
         yield ParagraphStyle("CellHead", base, fontName=bold, fontSize=10, leading=13, spaceAfter=0)
@@ -359,6 +381,13 @@ class ReportRenderer:
         who = ", ".join(part for part in (_one_line(d.student_name), _one_line(d.student_class)) if part)
         room = lay.pagesize[0] - lay.left - lay.right - right_w - 12
         return _fit(f"Bilan d'orientation · {who}", self.font_regular, 9, room), right
+
+    def after_flowable(self, flowable: Flowable) -> None:
+        """Called by reportlab after each flowable is laid out: while a métier's block is open,
+        every new page starts with "<title> (suite)" (reportlab's page-top flowables)."""
+        if isinstance(flowable, MetierMark) and self._doc is not None:
+            self._doc._pageTopFlowables = (  # noqa: SLF001 (reportlab's own hook, set as SetPageTopFlowables does)
+                [self.p(f"{markup(flowable.title)} (suite)", "Continued")] if flowable.title else [])
 
     def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Running header: whose report, and the date of the session."""
@@ -492,29 +521,34 @@ class ReportRenderer:
 
     # -- métiers -----------------------------------------------------------------------------
     def metiers_section(self) -> list[Flowable]:
-        """One block per shortlisted métier; each block stays on one page when it can.
+        """One block per shortlisted métier, flowing from page to page without half-empty pages.
 
-        The first métier is the exception: its facts (title, description, level, salary) stay
-        together with the section heading, and its details may follow on the next page, so
-        page 1 is not left half empty when the whole block does not fit below the chart.
+        A block breaks only between its parts, each kept whole: the facts (title, description,
+        level, salary, sectors), then the formations, the reasons, the points to check, the
+        comment. A page that begins inside a block names the métier in its running header.
         """
         heading = self.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
             return [heading, self.p("Aucun métier n'a encore été retenu.")]
         out: list[Flowable] = []
         for index, metier in enumerate(self.data.metiers, start=1):
-            # The gap ends the block so it never lands alone at the top of the next page, and
-            # keepWithNext does not reach into a KeepTogether: the heading joins the first block.
-            intro, details = self.metier_intro(index, metier), [*self.metier_details(metier), Spacer(1, 8)]
-            if index == 1:
-                out += [KeepTogether([heading, *intro]), KeepTogether(details)]
-            else:
-                out.append(KeepTogether([*intro, *details]))
+            # The marks travel inside the kept-together parts, so they land on the page their
+            # part lands on; keepWithNext does not reach into a KeepTogether: the section
+            # heading joins the first part.
+            # Clipped: the "(suite)" line must fit at the top of a page whatever the title.
+            opening = MetierMark(_clip(_one_line(f"{index}. {_capitalize(plain(metier.title))}"),
+                                       self.max_column_title))
+            intro = [opening, *self.metier_intro(index, metier)]
+            out.append(KeepTogether([heading, *intro] if index == 1 else intro))
+            parts = self.metier_detail_parts(metier)
+            # The gap ends the block so it never lands alone at the top of the next page.
+            parts[-1] = [*parts[-1], MetierMark(None), Spacer(1, 8)]
+            out += [KeepTogether(part) for part in parts]
         return out
 
     def metier_block(self, index: int, m: ReportMetier) -> list[Flowable]:
         """Titles, description, key facts, formations, reasons, comment and source of one métier."""
-        return [*self.metier_intro(index, m), *self.metier_details(m)]
+        return [*self.metier_intro(index, m), *(f for part in self.metier_detail_parts(m) for f in part)]
 
     def metier_intro(self, index: int, m: ReportMetier) -> list[Flowable]:
         """Title, both job titles, description, level, salary and sectors."""
@@ -524,17 +558,18 @@ class ReportRenderer:
             out.append(self.p(markup(m.description)))
         return out + self._facts(m)
 
-    def metier_details(self, m: ReportMetier) -> list[Flowable]:
-        """Formations, reasons, points to check, the counselor's comment and the source."""
-        out = self._list_block("Formations pour y arriver", m.formations[:self.max_formations])
-        out += self._list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔")
-        out += self._list_block("Points à vérifier", m.cautions, bullet="!")
+    def metier_detail_parts(self, m: ReportMetier) -> list[list[Flowable]]:
+        """Formations, reasons, points to check and the counselor's comment, one part each (the
+        empty ones left out), the source closing the last part; always at least one part."""
+        parts = [self._list_block("Formations pour y arriver", m.formations[:self.max_formations]),
+                 self._list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔"),
+                 self._list_block("Points à vérifier", m.cautions, bullet="!")]
         if plain(m.comment).strip():
-            comment = f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}"
-            out.append(self.p(comment, "Box"))
+            parts.append([self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "Box")])
+        parts = [part for part in parts if part] or [[]]
         if plain(m.source).strip():
-            out.append(self.p(markup(m.source), "Small"))
-        return out
+            parts[-1].append(self.p(markup(m.source), "Small"))
+        return parts
 
     def _titles(self, m: ReportMetier) -> list[Flowable]:
         """Both job titles, or one line when they are the same word."""

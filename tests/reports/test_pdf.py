@@ -301,6 +301,8 @@ def body_text(pdf: bytes, data: ReportData) -> list[str]:
         page = page.replace(f"Page {number} / {len(pages)}", "")
         if number > 1:
             page = page.replace(header, "", 1).replace(data.session_date, "", 1)
+            # A page that continues a métier starts with "<n>. <title> (suite)".
+            page = re.sub(r"^\s*\d+\. .*?\(suite\)\s*", "", page, count=1, flags=re.S)
         out.append(page)
     return out
 
@@ -410,3 +412,17 @@ def test_sample_text_matches_the_golden_file(sample_pdf: bytes) -> None:
     golden = (Path(__file__).with_name("golden") / "sample.txt").read_text(encoding="utf-8")
     pages = PdfReader(BytesIO(sample_pdf)).pages
     assert "\n\f\n".join(page.extract_text() for page in pages) + "\n" == golden
+
+
+def test_a_page_that_continues_a_metier_names_it_first(sample_pdf: bytes, hostile_pdf: bytes) -> None:
+    """Métier blocks flow from page to page (no half-empty pages); a page that begins inside a
+    block starts with "<n>. <title> (suite)", the title printed as text."""
+    pages = pages_text(sample_pdf)
+    assert len(pages) == 4
+    header = "Bilan d'orientation · Zoé Martin, 3e B 21 novembre 2026"
+    starts = [" ".join(page.split())[len(header):].strip()[:40] for page in pages[1:]]
+    assert starts[0].startswith("1. Infirmier/ère (suite) Commentaire")
+    assert starts[1].startswith("4. Éducateur/trice spécialisé/e Au")  # a new block: no "(suite)"
+    assert starts[2].startswith("6. Technicien/ne de laboratoire (suite)")
+    hostile = " ".join(" ".join(pages_text(hostile_pdf)).split())
+    assert "1. <b>gras</b> & cie (suite)" in hostile
