@@ -89,10 +89,11 @@ class MainWindow(QMainWindow):
 
         self.database = database
         self.importer.database = database
-        shown_choices = self.browser.choices()
-        self.browser.attach(database)
-        if self.browser.choices() != shown_choices:
-            self.reload_choices()
+        if not self.browser.attached:  # opened on the startup view: take over from it
+            shown_choices = self.browser.choices()
+            self.browser.attach(database)
+            if self.browser.choices() != shown_choices:
+                self.reload_choices()
         self.students = StudentActions(self, self.student_dock)
         self.students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
