@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseDamagedError, DatabaseLocationError
+from db.errors import DatabaseLocationError
+from db.files import os_error_sentence, private_dir
 from db.paths import (APP_NAME, ENV_VAR, check_local_path, data_dir, default_db_path,  # noqa: F401 (re-exported)
                       log_dir, requested_db)
 
@@ -44,13 +45,27 @@ def resolve_url(db: str | None = None) -> str:
         return value
     path = Path(value).expanduser()
     check_local_path(path)
+    _check_kind(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent == data_dir():
+            private_dir(path.parent)  # the user's own data folder: owner only, whatever the umask
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseLocationError(
-            f"impossible de créer le dossier de la base de données « {path.parent} » : {exc.strerror}") from exc
+            f"impossible de créer le dossier de la base de données : {os_error_sentence(exc, path.parent)}") from exc
     # Built, not pasted: a "?", "#" or "%" in a folder or file name must not read as URL syntax.
     return URL.create("sqlite", database=str(path.resolve())).render_as_string(hide_password=False)
+
+
+def _check_kind(path: Path) -> None:
+    """A database path must be a regular file (or not exist yet): a folder or a FIFO is refused."""
+    if path.is_dir():
+        raise DatabaseLocationError(f"« {path} » est un dossier : indiquez un fichier de base de données "
+                                    "(par exemple « {0} »)".format(path / "orientation.sqlite"))
+    if path.exists() and not path.is_file():
+        raise DatabaseLocationError(f"« {path} » n'est pas un fichier ordinaire (tube ou périphérique) : "
+                                    "indiquez un fichier de base de données")
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -91,7 +106,13 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
 
     ``foreign_keys=False`` is only for running migrations (see :mod:`db.migrate`).
     """
-    engine = create_engine(url)
+    # Parameters stay out of every error message and log line: they hold pupils' names and notes.
+    try:
+        engine = create_engine(url, hide_parameters=True)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise DatabaseLocationError(
+            f"cette adresse de base de données n'est pas prise en charge par cette installation ({make_url(url).drivername}) : "
+            "utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
@@ -105,6 +126,7 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    warnings: list[str] = field(default_factory=list)  # French, shown once (e.g. no daily backup)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -128,52 +150,32 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
     """Open (creating if needed) and migrate the database; a new database gets the starter
     catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
 
-    A SQLite file is checked first (``quick_check``): a damaged one raises
-    :class:`DatabaseDamagedError` naming the newest backup instead of failing later. With
-    ``backups``, a copy is made before any migration and once a day.
+    A SQLite file is checked first — a folder, a read-only file or folder, another program's
+    file, a newer version's database or a damaged one (``quick_check``; the message names the
+    newest backup) each raise their own French :class:`UserError`. A new file is built under a
+    temporary name and appears whole (catalogue included) or not at all. Files are made 0600.
+    With ``backups``, a copy is made before any migration and once a day; a daily backup that
+    fails (disk full) is a warning in :attr:`Database.warnings`, never a reason not to open.
     """
-    from db import backup
-    from db.migrate import is_up_to_date, upgrade_if_behind
-    from db.starter import ensure_nomenclatures, load_starter_catalogue
+    from db import opening
 
     url = resolve_url(db)
-    path = backup.sqlite_path(url)
+    path = _sqlite_file(url)
     if path is not None:
-        problem = backup.quick_check(path)
-        if problem:
-            latest = backup.latest_backup(path)
-            hint = (f" ; restaurez la dernière sauvegarde : orientation restore \"{latest}\" --yes" if latest
-                    else " ; aucune sauvegarde n'est disponible")
-            raise DatabaseDamagedError(f"la base de données « {path} » est endommagée ({problem}){hint}", latest)
-    engine = make_engine(url)
+        opening.check_before_opening(path, requested_db(db) != str(default_db_path()))
+        if not path.exists() or path.stat().st_size == 0:
+            opening.create_atomically(path, load_starter=load_starter)
+        opening.make_private(path)
     try:
-        before = (lambda: backup.automatic_backup(path, "avant-migration")) if path and backups else None
-        if not is_up_to_date(path):
-            upgrade_if_behind(url, before=before)
-        database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
-        ensure_nomenclatures(database)
-        load_starter_catalogue(database, skip=not load_starter)
-        if path is not None and backups:
-            daily_backup(database, path)
+        database = opening.open_and_prepare(url, path, load_starter=load_starter, backups=backups)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
-        engine.dispose()
-        raise DatabaseLocationError(f"la base de données est illisible ou endommagée : {exc}") from exc
+        raise opening.diagnose(exc, path) from exc
+    if path is not None:
+        opening.make_private(path)
     return database
 
 
-def daily_backup(database: Database, path: Path) -> Path | None:
-    """The first start of each day copies the database into its rotated backups."""
-    from datetime import date
+def _sqlite_file(url: str) -> Path | None:
+    from db.backup import sqlite_path
 
-    from db import backup
-    from db.catalogue import get_meta, set_meta
-
-    today = date.today().isoformat()
-    with database.read() as session:
-        if get_meta(session, backup.LAST_DAILY_KEY) == today:
-            return None
-        keep = int(get_meta(session, backup.KEEP_KEY) or backup.KEEP_DEFAULT)
-    made = backup.automatic_backup(path, "quotidienne", keep)
-    with database.write() as session:
-        set_meta(session, backup.LAST_DAILY_KEY, today)
-    return made
+    return sqlite_path(url)

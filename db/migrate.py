@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from sqlalchemy import Connection, text
 
 from db.errors import UserError
-from db.schema_version import HEAD, is_up_to_date  # noqa: F401 (re-exported)
+from db.schema_version import HEAD, KNOWN_REVISIONS, is_up_to_date, unknown_revision_sentence  # noqa: F401
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -63,9 +63,8 @@ def upgrade_if_behind(url: str, revision: str = "head", before: Callable[[], obj
         target = script.get_current_head() if revision == "head" else revision
         if current == target:
             return False
-        if current is not None and script.get_revision(current) is None:
-            raise UserError("cette base de données a été créée par une version plus récente "
-                            "d'Orientation : mettez l'application à jour.")
+        if current is not None and current not in KNOWN_REVISIONS:
+            raise UserError(unknown_revision_sentence(current))
         if current is not None and before is not None:
             before()
         with engine.begin() as conn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -322,3 +322,14 @@ class AccessLog(Base):
     user: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(20))  # export | import | rapport | effacement | purge
     student_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Erasure(Base):
+    """An erased student record: its number and creation moment (never its content), and when."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (UniqueConstraint("student_id", "student_created", name="uq_erasures_student"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[int] = mapped_column(Integer)
+    student_created: Mapped[str] = mapped_column(String(40))  # as stored in students.created_at
+    erased_at: Mapped[datetime] = mapped_column(DateTime)

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import getpass
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.catalogue import get_meta, set_meta
 from db.engine import Database
+from db.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
-from db.models import AccessLog, CounselingSession, InterestRow, Student
+from db.models import AccessLog, CounselingSession, Erasure, InterestRow, Student
+from db.viewer_copies import remove_viewer_copies
 from db.nomenclature import describe_level, match_interest
 from db.students import (SessionState, ShortlistItem, StudentInfo, create_student, find_students, get_student,
                          list_sessions, get_session, save_session)
@@ -96,93 +98,71 @@ def _session_doc(state: SessionState, labels: dict[str, str], include_private: b
     }
 
 
-def import_student(database: Database, document: Any) -> int:
-    """Create a new student from an ``orientation-eleve/1`` document; returns the new id.
-
-    The document is checked whole before anything is written; interests unknown here are
-    recreated from their labels. Métier ids are kept even if this catalogue lacks them.
-    """
-    eleve, seances = _check_document(document)
-    student_id = create_student(database, eleve.get("nom", ""), eleve.get("prenom", ""), eleve.get("classe"),
-                                eleve.get("etablissement"), eleve.get("annee_scolaire"))
-    try:
-        _ensure_interests(database, seances)
-        for doc in sorted(seances, key=lambda d: str(d.get("date"))):
-            save_session(database, _state_from_doc(student_id, doc))
-        with database.write() as session:
-            log_access(session, "import", student_id)
-    except Exception:
-        erase_student(database, student_id, log=False)  # nothing half-imported stays behind
-        raise
-    return student_id
-
-
-def _check_document(document: Any) -> tuple[dict, list[dict]]:
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise UserError(f"ce fichier n'est pas un dossier d'élève « {FORMAT} »")
-    eleve, seances = document.get("eleve"), document.get("seances", [])
-    if not isinstance(eleve, dict) or not isinstance(seances, list) or not all(isinstance(s, dict) for s in seances):
-        raise UserError("dossier d'élève incomplet : « eleve » et « seances » sont attendus")
-    return eleve, seances
-
-
-def _ensure_interests(database: Database, seances: list[dict]) -> None:
-    with database.write() as session:
-        known = set(session.execute(select(InterestRow.id)).scalars())
-        for doc in seances:
-            ids = doc.get("centres_interet") or []
-            names = doc.get("centres_interet_libelles") or ids
-            for ident, label in zip(ids, names):
-                if ident not in known:
-                    new_id, new_label = match_interest(str(label))
-                    session.execute(insert(InterestRow.__table__).values(id=ident, label=new_label, group_label="Autres",
-                                                               is_onisep=False))
-                    known.add(ident)
-
-
-def _state_from_doc(student_id: int, doc: dict) -> SessionState:
-    constraints = doc.get("contraintes") or {}
-    return SessionState(
-        student_id=student_id, date=str(doc.get("date", "")),
-        interests=[str(i) for i in doc.get("centres_interet") or []],
-        max_bac_plus=constraints.get("niveau_max_bac_plus"), min_salary=constraints.get("salaire_min"),
-        country=constraints.get("pays"),
-        sectors_wished=list(constraints.get("secteurs_souhaites") or []),
-        sectors_refused=list(constraints.get("secteurs_refuses") or []),
-        shortlist=[ShortlistItem(str(e.get("metier")), str(e.get("commentaire") or ""))
-                   for e in doc.get("selection") or []],
-        comparison=[str(m) for m in doc.get("comparaison") or []],
-        next_steps=str(doc.get("prochaines_etapes") or ""), student_note=str(doc.get("note_eleve") or ""),
-        private_notes=str(doc.get("notes_privees") or ""))
-
-
-def read_document(path: str) -> Any:
-    """Read an export file; UserError (French) when it is not readable JSON."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"lecture impossible de « {path} » : {exc}") from exc
+from db.student_file import import_student, read_document  # noqa: F401
 
 
 # ------------------------------------------------------------------ erasure
 @dataclass
 class ErasureResult:
-    """Whether the write-ahead log could be emptied right away (another window may hold it)."""
+    """What an erasure reached: the write-ahead log emptied right away (another window may hold
+    it until it closes), and what happened to the automatic backups."""
 
     wal_truncated: bool
+    backups: ScrubReport = field(default_factory=ScrubReport)
+
+    def sentences(self) -> list[str]:
+        """French lines for the counselor, beyond "effacé définitivement"."""
+        lines = [self.backups.sentence()]
+        if not self.wal_truncated:
+            lines.append("Une autre fenêtre utilise la base : son journal sera vidé à sa fermeture.")
+        lines.append("Les copies que vous avez faites vous-même (exports, bilans PDF enregistrés, "
+                     "sauvegardes « backup --out ») ne sont pas touchées : supprimez-les si besoin.")
+        return lines
 
 
 def erase_student(database: Database, student_id: int, *, log: bool = True) -> ErasureResult:
-    """Delete a student and every session, then empty the WAL so no byte of it remains."""
+    """Delete a student and every session for good: the rows (freed bytes zeroed), the
+    write-ahead log, every automatic backup, and the bilans opened for viewing; the erasure is
+    recorded (number and creation moment only) so that a restored backup re-applies it."""
+    return erase_students(database, [student_id], action="effacement" if log else None)
+
+
+def erase_students(database: Database, student_ids: list[int], *, action: str | None = "effacement") -> ErasureResult:
+    """Erase several students in one transaction (see :func:`erase_student`); ``action`` is the
+    access-log word, None for no log line."""
+    erased: list[Erased] = []
+    names: list[tuple[str, str]] = []
     with database.write() as session:
-        if session.get(Student, student_id) is None:
-            raise UserError(f"aucun élève n'a le numéro {student_id}")
-        session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
-        session.execute(delete(Student).where(Student.id == student_id))
-        if log:
-            log_access(session, "effacement", student_id)
-    return ErasureResult(wal_truncated=checkpoint(database))
+        for student_id in student_ids:
+            item, name = _erase_rows(session, student_id)
+            erased.append(item)
+            names.append(name)
+            if action:
+                log_access(session, action, student_id)
+    wal_truncated = checkpoint(database)
+    for nom, prenom in names:
+        remove_viewer_copies(nom, prenom)
+    return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
+
+
+def _erase_rows(session: Session, student_id: int) -> tuple[Erased, tuple[str, str]]:
+    # The creation moment exactly as stored: backups are matched on it, byte for byte.
+    created = session.execute(text("SELECT created_at FROM students WHERE id = :id"), {"id": student_id}).scalar()
+    if created is None:
+        raise UserError(f"aucun élève n'a le numéro {student_id}")
+    nom, prenom = session.execute(select(Student.nom, Student.prenom).where(Student.id == student_id)).one()
+    at = datetime.now()
+    session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
+    session.execute(delete(Student).where(Student.id == student_id))
+    session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
+    return Erased(student_id, str(created), at.isoformat(timespec="seconds")), (nom, prenom)
+
+
+def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:
+    from db.backup import erase_from_backups, sqlite_path
+
+    path = sqlite_path(database.url)
+    return erase_from_backups(path, erased) if path is not None else ScrubReport()
 
 
 def checkpoint(database: Database) -> bool:
@@ -238,13 +218,15 @@ def _created_on(session: Session, student_id: int) -> str:
 
 
 def purge(database: Database, today: date | None = None) -> list[int]:
-    """Erase every student past the retention deadline; returns their ids."""
+    """Erase every student past the retention deadline (one transaction, backups included);
+    returns their ids."""
+    return purge_with_result(database, today)[0]
+
+
+def purge_with_result(database: Database, today: date | None = None) -> tuple[list[int], ErasureResult | None]:
+    """:func:`purge`, with what the erasure reached (None when nobody was past the deadline)."""
     with database.read() as session:
         ids = [info.id for info in past_retention(session, today)]
-    for student_id in ids:
-        erase_student(database, student_id, log=False)
-    if ids:
-        with database.write() as session:
-            for student_id in ids:
-                log_access(session, "purge", student_id)
-    return ids
+    if not ids:
+        return [], None
+    return ids, erase_students(database, ids, action="purge")

@@ -9,7 +9,16 @@ import sqlite3
 from pathlib import Path
 
 # The newest revision in db/migrations/versions (a test checks it).
-HEAD = "0004"
+HEAD = "0005"
+KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD) + 1))
+
+
+def unknown_revision_sentence(revision: str) -> str:
+    """French: a database at a revision this version does not know (newer, or not ours)."""
+    if revision.isdigit() and int(revision) > int(HEAD):
+        return ("cette base de données a été créée par une version plus récente d'Orientation : "
+                "mettez l'application à jour (la base n'a pas été modifiée)")
+    return f"cette base de données a une version de schéma inconnue (« {revision[:20]} ») : ce n'est pas une base d'Orientation"
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

@@ -65,8 +65,20 @@ def ensure_nomenclatures(database: Database) -> None:
 STARTER_KEY = "catalogue_de_depart"
 
 
+def _holds_other_fiches(session) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the catalogue holds a fiche that did not come from the starter catalogue."""
+    query = (select(func.count()).select_from(Metier)
+             .where(func.coalesce(Metier.source_file, "").not_like(f"{STARTER_SOURCE}/%")))
+    return bool(session.execute(query).scalar_one())
+
+
+STARTER_SOURCE = "catalogue de départ"
+
+
 def load_starter_catalogue(database: Database, *, skip: bool = False) -> int:
-    """Load the bundled catalogue into a new database (no métier, never offered before).
+    """Load the bundled catalogue into a new database (never offered before, and holding no
+    fiche but the starter's own: a load interrupted by an older version is resumed — each
+    file is written whole, and writing it again updates rather than duplicates).
 
     Returns the number of fiches written. With ``skip`` the database is only marked as having
     declined it (tests and tools that want an empty catalogue), so it is not loaded later.
@@ -74,7 +86,7 @@ def load_starter_catalogue(database: Database, *, skip: bool = False) -> int:
     from db.importing import write_parsed
 
     with database.read() as session:
-        if get_meta(session, STARTER_KEY) or session.execute(select(func.count()).select_from(Metier)).scalar_one():
+        if get_meta(session, STARTER_KEY) or _holds_other_fiches(session):
             return 0
     if skip:
         with database.write() as session:
@@ -87,7 +99,7 @@ def load_starter_catalogue(database: Database, *, skip: bool = False) -> int:
         except FicheError as exc:  # a broken bundled file is a bug: keep the others usable
             log.error("starter catalogue file %s refused: %s", path.name, exc.message)
             continue
-        result = write_parsed(database, parsed, f"catalogue de départ/{path.name}")
+        result = write_parsed(database, parsed, f"{STARTER_SOURCE}/{path.name}")
         written += result.created + result.updated
     with database.write() as session:
         set_meta(session, STARTER_KEY, f"{written} fiches")

@@ -43,6 +43,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Erreur : {message}\n(orientation --help pour l'aide)\n")
 
 
+def record_id(text: str) -> int:
+    """An argparse type: a record number SQLite can hold (1 … 2⁶³ − 1), refused in French."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"numéro invalide : « {text[:40]} » (un nombre entier est attendu)") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"numéro hors limites : {text[:40]}")
+    return value
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL|CHEMIN", default=argparse.SUPPRESS,
                         help="base de données à utiliser (adresse SQLAlchemy ou chemin de fichier ; "
@@ -86,14 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_student_commands(commands)
 
     suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
-    suggest.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    suggest.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     suggest.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
     suggest.add_argument("--limite", type=int, default=20)
     suggest.add_argument("--format", choices=["table", "json"], default="table")
     _add_db(suggest)
 
     report = commands.add_parser("report", help="bilan PDF d'un élève (ou de toute une classe)")
-    report.add_argument("student_id", type=int, nargs="?", metavar="ID_ELEVE")
+    report.add_argument("student_id", type=record_id, nargs="?", metavar="ID_ELEVE")
     report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
@@ -134,14 +145,14 @@ def _add_student_commands(commands) -> None:  # type: ignore[no-untyped-def]
     add.add_argument("--etablissement")
     add.add_argument("--annee-scolaire")
     export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/1)")
-    export.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    export.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     export.add_argument("--out", required=True, metavar="FICHIER.json")
     export.add_argument("--avec-notes-privees", action="store_true",
                         help="inclure les notes privées (choix explicite ; par défaut elles sont exclues)")
     imp = sub.add_parser("import", help="importer un dossier d'élève exporté")
     imp.add_argument("path", metavar="FICHIER.json")
     erase = sub.add_parser("erase", help="effacer définitivement un élève et ses entretiens")
-    erase.add_argument("student_id", type=int, metavar="ID_ELEVE")
+    erase.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")
     purge = sub.add_parser("purge", help="effacer les dossiers dont la durée de conservation est dépassée")
     purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
@@ -157,23 +168,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging()
     handler = _COMMANDS.get(args.command or "", _run_gui)
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()
+        return status
     except UserError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (``orientation export | head -1``): not an error of ours.
+        _silence_stdout()
+        return 0
+    except Exception as exc:
+        message = _known_error(exc)
+        if message is None:
+            raise
+        print(f"Erreur : {message}", file=sys.stderr)
+        return 2
     except Exception:  # a bug: keep the traceback for us, show the user one French line
         log.exception("unexpected error in command %s", args.command)
         print(f"Erreur inattendue : le détail est dans le journal {_log_file()}", file=sys.stderr)
         return 1
 
 
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _known_error(exc: Exception) -> str | None:
+    """French words for an environment problem that is not a bug (full disk, busy database…)."""
+    from db.files import os_error_sentence
+
+    if isinstance(exc, OSError):
+        return os_error_sentence(exc, exc.filename)
+    text = str(exc).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return ("la base est occupée par une autre opération (un import ?) depuis plus de 15 secondes : "
+                "rien n'a été enregistré, réessayez dans un instant")
+    if "disk is full" in text:
+        return "le disque est plein : rien n'a été enregistré. Libérez de la place puis recommencez"
+    if "readonly database" in text:
+        return "la base de données est en lecture seule : rien n'a été enregistré"
+    return None
+
+
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from db.engine import open_database
 
-    return open_database(getattr(args, "db", None))
+    database = open_database(getattr(args, "db", None))
+    for warning in database.warnings:
+        print(f"Attention : {warning}", file=sys.stderr)
+    return database
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -285,19 +338,32 @@ def _log_file() -> str:
     return str(log_dir() / "orientation.log")
 
 
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
 def _setup_logging() -> None:
+    """The error log: owner-only folder and files, rotated at 1 Mo (4 files at most). It never
+    holds student content: SQL parameters are hidden by the engine and no record is logged."""
+    from logging.handlers import RotatingFileHandler
+
+    from db.files import private_dir, private_file
     from db.paths import log_dir
 
+    root = logging.getLogger()
+    if any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        return
     try:
-        log_dir().mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_dir() / "orientation.log", encoding="utf-8")
+        private_dir(log_dir())
+        path = log_dir() / "orientation.log"
+        handler: logging.Handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                                       encoding="utf-8", delay=False)
+        private_file(path)
     except OSError:
         handler = logging.StreamHandler(io.StringIO())  # no writable log folder: drop the log
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
@@ -372,7 +438,9 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UserError(f"aucune base de données à sauvegarder en « {path} »")
     target = backup_to(path, Path(args.out))
-    print(f"Sauvegarde écrite : {target}")
+    print(f"Sauvegarde écrite : {target}. Cette copie est la vôtre : un élève effacé plus tard y reste "
+          "(gardez-la en lieu sûr, supprimez-la quand elle ne sert plus ; une restauration ré-applique "
+          "toutefois les effacements).")
     return 0
 
 
@@ -385,7 +453,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     if not args.yes:
         raise UserError("la base actuelle sera remplacée : ajoutez --yes pour confirmer")
     kept = restore_from(_sqlite_file(args), Path(args.path))
-    print(f"Base restaurée depuis {args.path}. L'ancienne base est conservée dans {kept}.")
+    print(f"Base restaurée depuis {args.path} ; les effacements d'élèves enregistrés y ont été appliqués. "
+          f"L'ancienne base est conservée dans {kept}.")
     return 0
 
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db import files
 from db.engine import Database
 from db.errors import UserError
 from db.text import slug
@@ -16,14 +15,8 @@ if TYPE_CHECKING:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` next to ``path`` then rename, so a crash never leaves half a PDF."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"écriture impossible de « {path} » : {exc.strerror or exc}") from exc
+    """Write ``data`` next to ``path`` then rename (see :func:`db.files.write_atomically`)."""
+    files.write_atomically(path, data)
 
 
 def make_report(database: Database, student_id: int, day: str | None) -> bytes:
@@ -67,9 +60,13 @@ def _class_batch(args: argparse.Namespace, database: Database) -> int:
 
     folder = Path(args.out)
     try:
+        # The bilans name the pupils: the folder is the counselor's own (0700) when we make it.
+        existed = folder.is_dir()
         folder.mkdir(parents=True, exist_ok=True)
+        if not existed:
+            files.tighten(folder, files.PRIVATE_DIR)
     except OSError as exc:
-        raise UserError(f"dossier inutilisable « {folder} » : {exc.strerror or exc}") from exc
+        raise UserError(f"dossier inutilisable : {files.os_error_sentence(exc, folder)}") from exc
     with database.read() as session:
         students = find_students(session, classe=args.classe)
     if not students:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from db.engine import Database
@@ -53,26 +51,25 @@ def _export(args: argparse.Namespace, database: Database) -> int:
     document = export_student(database, args.student_id, include_private=args.avec_notes_privees)
     _write_json_atomically(Path(args.out), document)
     private = "avec" if args.avec_notes_privees else "sans"
-    print(f"Dossier exporté dans {args.out} ({private} les notes privées).")
+    print(f"Dossier exporté dans {args.out} ({private} les notes privées). Cette copie est la vôtre : "
+          "l'effacement de l'élève ne l'atteindra pas.")
     return 0
 
 
 def _write_json_atomically(path: Path, document: object) -> None:
-    """Write to a temporary file then rename: a crash never leaves half a file."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"écriture impossible de « {path} » : {exc.strerror or exc}") from exc
+    """Write the JSON document through a temporary file (see :func:`db.files.write_atomically`)."""
+    from db.files import write_atomically
+
+    write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _import(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import import_student, read_document
+    from db.student_file import import_student_file, read_document
 
-    student_id = import_student(database, read_document(args.path))
-    print(f"Dossier importé : élève numéro {student_id}")
+    imported = import_student_file(database, read_document(args.path))
+    print(f"Dossier importé : élève numéro {imported.id} ({imported.sessions} entretien(s)).")
+    for note in imported.notes:  # what this catalogue could not take as it was
+        print(f"Remarque : {note}.")
     return 0
 
 
@@ -83,13 +80,13 @@ def _erase(args: argparse.Namespace, database: Database) -> int:
         raise UserError("l'effacement est définitif : ajoutez --yes pour confirmer")
     result = erase_student(database, args.student_id)
     print(f"Élève {args.student_id} effacé définitivement.")
-    if not result.wal_truncated:
-        print("Attention : une autre fenêtre utilise la base ; le journal sera vidé à sa fermeture.", file=sys.stderr)
+    for line in result.sentences():
+        print(line)
     return 0
 
 
 def _purge(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import past_retention, purge
+    from db.privacy import past_retention, purge_with_result
 
     if not args.yes:
         with database.read() as session:
@@ -98,8 +95,10 @@ def _purge(args: argparse.Namespace, database: Database) -> int:
             print(f"{s.id:>5}  {s.nom} {s.prenom}  dernier entretien : {s.last_session_on or '—'}")
         print(f"{len(overdue)} dossier(s) à effacer ; relancez avec --yes pour les effacer.")
         return 0
-    erased = purge(database)
+    erased, result = purge_with_result(database)
     print(f"{len(erased)} dossier(s) effacé(s).")
+    for line in result.sentences() if result else []:
+        print(line)
     return 0
 
 

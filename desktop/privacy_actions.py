@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from db.engine import Database
 from db.errors import UserError
-from db.privacy import erase_student, export_student, import_student, past_retention, purge, read_document
+from db.files import write_atomically
+from db.privacy import erase_student, export_student, import_student, past_retention, purge_with_result, read_document
 from db.students import StudentInfo, list_sessions
 from db.text import slug
-from desktop.cli_report import write_atomically
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
 from desktop.student_panel import StudentPanel
@@ -86,7 +86,8 @@ class PrivacyActions(QObject):
             self.messages.error(exc.message)
             return None
         private = "avec" if include_private else "sans"
-        self.messages.info(f"Dossier de {student.full_name} exporté dans {path} ({private} les notes privées).")
+        self.messages.info(f"Dossier de {student.full_name} exporté dans {path} ({private} les notes privées). "
+                           "Cette copie est la vôtre : l'effacement de l'élève ne l'atteindra pas.")
         return path
 
     def import_file(self) -> int | None:
@@ -94,15 +95,21 @@ class PrivacyActions(QObject):
         chosen = self.files.open_path(self.parent_widget, "Importer un dossier d'élève", "", JSON_FILTER)
         if not chosen:
             return None
+        from db.student_file import import_student_file
+
         try:
-            student_id = import_student(self.database, read_document(chosen))
+            imported = import_student_file(self.database, read_document(chosen))
         except UserError as exc:
             self.messages.error(exc.message)
             return None
-        self.panel.list.refresh(student_id)
-        self.panel.open_student(student_id)
-        self.messages.info(f"Dossier importé depuis {Path(chosen).name}.")
-        return student_id
+        self.panel.list.refresh(imported.id)
+        self.panel.open_student(imported.id)
+        if imported.notes:  # interests or sectors this catalogue lacks: the counselor must know
+            self.messages.warning(f"Dossier importé depuis {Path(chosen).name}, avec des changements : "
+                                  + " ; ".join(imported.notes) + ".")
+        else:
+            self.messages.info(f"Dossier importé depuis {Path(chosen).name}.")
+        return imported.id
 
     # ------------------------------------------------------------------ erasure
     def erase(self) -> bool:
@@ -123,8 +130,8 @@ class PrivacyActions(QObject):
             self.messages.error(exc.message)
             return False
         self.panel.close_student()
-        note = "" if result.wal_truncated else " Le journal de la base sera vidé à la fermeture de l'autre fenêtre."
-        self.messages.info(f"Le dossier de {student.full_name} a été effacé définitivement.{note}")
+        self.messages.info(f"Le dossier de {student.full_name} a été effacé définitivement. "
+                           + " ".join(result.sentences()[:-1]))
         return True
 
     # ------------------------------------------------------------------ retention
@@ -155,10 +162,11 @@ class PrivacyActions(QObject):
                     f"prévue ?\n{names}{more}")
         if not self.messages.confirm(question, yes="Effacer définitivement", no="Annuler"):
             return []
-        erased = purge(self.database)
+        erased, result = purge_with_result(self.database)
         if self.panel.student is not None and self.panel.student.id in erased:
             self.panel.close_student()
         else:
             self.panel.list.refresh()
-        self.messages.info(f"{len(erased)} dossier(s) effacé(s) définitivement.")
+        self.messages.info(f"{len(erased)} dossier(s) effacé(s) définitivement. "
+                           + (result.backups.sentence() if result else ""))
         return erased

@@ -9,18 +9,17 @@ window closes.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from db import viewer_copies
 from db.engine import Database
 from db.errors import UserError
+from db.files import os_error_sentence
 from db.format import french_date
 from db.students import SessionState, StudentInfo
-from db.text import slug
 from desktop.cli_report import session_report, write_atomically
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
@@ -30,8 +29,8 @@ PRINT_HINT = "« Imprimer… » ouvre la fenêtre d'impression (A4)."
 
 
 def report_file_name(student: StudentInfo, day: str) -> str:
-    """ "bilan-martin-zoe-2026-11-20.pdf" """
-    return f"bilan-{slug(student.nom)}-{slug(student.prenom)}-{day}.pdf"
+    """ "bilan-martin-zoe-2026-11-20.pdf" (see :func:`db.viewer_copies.report_file_name`)."""
+    return viewer_copies.report_file_name(student.nom, student.prenom, day)
 
 
 def page_count(pdf: bytes) -> int:
@@ -111,6 +110,7 @@ class ReportController(QObject):
         self.last_folder = ""
         self._temp: Path | None = None
         self._closing = False
+        viewer_copies.clear_viewer_copies()  # left behind by a window that was killed
         # Tests replace this with a function standing for the user's choice in the print dialog.
         self.print_choice = None
 
@@ -144,11 +144,13 @@ class ReportController(QObject):
 
     def open_copy(self, pdf: bytes, file_name: str) -> bool:
         """Write ``pdf`` to the private temporary folder and open it in the system's viewer."""
-        if self._temp is None:
-            self._temp = Path(tempfile.mkdtemp(prefix="orientation-bilans-"))
-        path = self._temp / file_name
         try:
+            self._temp = viewer_copies.viewer_copies_dir(create=True)
+            path = self._temp / file_name
             write_atomically(path, pdf)
+        except OSError as exc:
+            self.messages.error(os_error_sentence(exc, exc.filename))
+            return False
         except UserError as exc:
             self.messages.error(exc.message)
             return False
@@ -178,5 +180,5 @@ class ReportController(QObject):
         self._closing = True
         self.runner.wait()
         if self._temp is not None:
-            shutil.rmtree(self._temp, ignore_errors=True)
+            viewer_copies.clear_viewer_copies()
             self._temp = None

@@ -65,15 +65,14 @@ def parse_bytes(data: bytes, name: str) -> ParsedFile:
 
 def parse_path(path: Path) -> ParsedFile:
     """Read and parse one file from disk (size checked before reading it whole)."""
+    from db.errors import UserError
+    from db.files import read_bounded
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FicheError(
-                f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; limite : "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} Mo)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FicheError(f"lecture impossible ({exc.strerror or exc})") from exc
+        # Only a regular file, never more than the limit: a FIFO, /dev/zero or a folder is refused.
+        data = read_bounded(path, MAX_FILE_BYTES, "le fichier")
+    except UserError as exc:
+        raise FicheError(exc.message) from exc
     return parse_bytes(data, path.name)
 
 

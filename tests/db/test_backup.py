@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -34,7 +35,7 @@ def test_backup_and_restore_round_trip_keeps_what_it_replaces(mini_db, db_path, 
     replaced.close()
 
 
-@pytest.mark.parametrize("content, message", [(b"pas une base", "lisible"), (b"", "pas une sauvegarde")])
+@pytest.mark.parametrize("content, message", [(b"pas une base", "lisible"), (b"", "pas une base de données d.Orientation")])
 def test_restore_refuses_a_bad_file_and_changes_nothing(mini_db, db_path, tmp_path, content, message):
     create_student(mini_db, "Reste", "Là")
     bad = tmp_path / "mauvais.sqlite"
@@ -44,11 +45,35 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(mini_db, db_path, tmp_pa
     assert names(mini_db) == ["Là Reste"]
 
 
-def test_rotation_keeps_the_newest(tmp_path, mini_db, db_path):
-    for _ in range(5):
-        backup.automatic_backup(db_path, "test", keep=3)
-    kept = sorted(backup.backup_dir(db_path).glob("orientation-*.sqlite"))
-    assert len(kept) == 3 and all("test" in p.name for p in kept)
+def test_rotation_keeps_a_week_of_backups_and_always_the_newest(tmp_path, mini_db, db_path, monkeypatch):
+    """A counselor who opens the app once a week still has backups no older than 7 days (and the
+    newest one, even when it is older than that)."""
+    for made in backup.automatic_backups(db_path):  # the one made today by the fixture
+        made.unlink()
+    start = datetime(2026, 9, 1, 9, 0)
+    for week in range(6):  # six weekly starts: only the newest survives each time
+        monkeypatch.setattr(backup, "now", lambda week=week: start + timedelta(days=7 * week, hours=1))
+        backup.automatic_backup(db_path, "quotidienne")
+    assert [p.name[:8] for p in backup.automatic_backups(db_path)] == ["20261006"]
+    for day in range(10):  # ten daily starts: the last seven days are kept
+        monkeypatch.setattr(backup, "now", lambda day=day: datetime(2026, 11, 1, 9) + timedelta(days=day))
+        backup.automatic_backup(db_path, "quotidienne")
+    assert [p.name[:8] for p in backup.automatic_backups(db_path)] == [f"202611{d:02d}" for d in range(4, 11)]
+
+
+def test_rotation_caps_the_number_of_backups(mini_db, db_path, monkeypatch):
+    for minute in range(backup.KEEP_MAX + 5):
+        monkeypatch.setattr(backup, "now", lambda minute=minute: datetime(2026, 12, 6, 1, minute))
+        backup.automatic_backup(db_path, "avant-migration")
+    assert len(backup.automatic_backups(db_path)) == backup.KEEP_MAX
+
+
+def test_each_database_has_its_own_backups(tmp_path):
+    first, second = tmp_path / "cio.sqlite", tmp_path / "essai.sqlite"
+    for path in (first, second):
+        open_database(str(path), load_starter=False).close()
+    assert backup.latest_backup(first).parent != backup.latest_backup(second).parent
+    assert backup.latest_backup(first).parent.name == "cio"
 
 
 def test_daily_backup_once_a_day(db_path):

@@ -177,4 +177,4 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     declined = tmp_path / "autre.sqlite"
     declined.write_bytes(b"ceci n'est pas une base SQLite" * 100)
     assert open_or_recover(str(declined), lambda m: False, errors.append) is None
-    assert errors and ("illisible" in errors[-1] or "endommagée" in errors[-1])
+    assert errors and "n'est pas une base de données d'Orientation" in errors[-1]

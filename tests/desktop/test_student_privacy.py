@@ -47,11 +47,12 @@ def test_erasing_through_the_window_leaves_no_byte_behind(qtbot, make_window, mi
     erase.trigger()
     assert panel.student is None and panel.stack.currentIndex() == 0 and panel.list.students == []
     assert not erase.isEnabled() and not panel.editor.isVisible()
-    assert window.messages.texts("info")[-1] == "Le dossier de Łukasz Kowalski a été effacé définitivement."
+    assert window.messages.texts("info")[-1] == ("Le dossier de Łukasz Kowalski a été effacé définitivement. "
+                                                 "Aucune sauvegarde automatique ne contenait ce dossier.")
     with mini_db.read() as session:
         assert find_students(session) == []
         assert [e["action"] for e in access_log(session)] == ["effacement"]
-    for path in db_path.parent.glob("orientation.sqlite*"):
+    for path in (p for p in db_path.parent.rglob("*") if p.is_file()):  # backups included
         assert SECRET.encode() not in path.read_bytes(), path.name
 
 

@@ -78,7 +78,8 @@ def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(seeded, db_pa
     path.write_bytes(seed_bytes("onisep_meca") + b"x" * (2 * 1024 * 1024))
     before = content(db_path)
     result = import_file(seeded, path)
-    assert result.refused and result.reason == "fichier trop volumineux (2 Mo ; limite : 1 Mo)"
+    assert result.refused and result.reason == (f"le fichier « {path} » est trop gros (2 Mo ; maximum 1 Mo) : "
+                                                "vérifiez qu'il s'agit du bon fichier")
     assert content(db_path) == before
 
 

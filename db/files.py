@@ -1,0 +1,149 @@
+"""Files the application reads and writes, handled safely: one place for every file operation
+that touches user data.
+
+- :func:`check_regular_file` / :func:`read_bounded`: only regular files are read (a FIFO, a
+  device or a folder would hang or never end), and never more than a stated number of bytes.
+- :func:`write_atomically`: a temporary file beside the target, then a rename; the temporary
+  file is removed on every failure path (Ctrl+C included), and the result is private (0600).
+- :func:`private_dir` / :func:`private_file`: folders 0700 and files 0600 whatever the umask,
+  because they hold personal data of minors.
+- :func:`os_error_sentence`: one French sentence, naming what to do, for an ``OSError``.
+
+Only the standard library: the window uses these before SQLAlchemy is loaded.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+MB = 1024 * 1024
+
+
+def check_regular_file(path: Path, what: str = "le fichier", *, max_bytes: int | None = None) -> int:
+    """Refuse, with a French :class:`~db.errors.UserError`, anything but an existing regular file
+    of at most ``max_bytes``; returns its size. Never opens the file (a FIFO would block)."""
+    from db.errors import UserError
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UserError(f"{what} « {path} » est introuvable") from None
+    except OSError as exc:
+        raise UserError(os_error_sentence(exc, path)) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise UserError(f"« {path} » est un dossier : indiquez {what[3:] if what.startswith('le ') else what} "
+                        "lui-même (un fichier)")
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"« {path} » n'est pas un fichier ordinaire (tube, périphérique ou prise) : "
+                        "choisissez un vrai fichier")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise UserError(f"{what} « {path} » est trop gros ({info.st_size // MB} Mo ; maximum "
+                        f"{max_bytes // MB} Mo) : vérifiez qu'il s'agit du bon fichier")
+    return info.st_size
+
+
+def read_bounded(path: Path, max_bytes: int, what: str = "le fichier") -> bytes:
+    """The bytes of the regular file ``path`` (at most ``max_bytes``, else a French UserError)."""
+    from db.errors import UserError
+
+    check_regular_file(path, what, max_bytes=max_bytes)
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO after the check, open() does not hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise UserError(f"« {path} » n'est pas un fichier ordinaire : choisissez un vrai fichier")
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise UserError(os_error_sentence(exc, path)) from exc
+    if len(data) > max_bytes:
+        raise UserError(f"{what} « {path} » est trop gros (maximum {max_bytes // MB} Mo)")
+    return data
+
+
+def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A crash never leaves half a file; on any failure (disk full, no permission, Ctrl+C) the
+    temporary file is removed and the target is untouched. The file is 0600 when ``private``.
+    Raises a French UserError for an ``OSError``.
+    """
+    from db.errors import UserError
+
+    path = Path(path).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and path.is_dir():
+        raise UserError(f"« {path} » est un dossier : donnez un nom de fichier")
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, PRIVATE_FILE if private else 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise UserError(os_error_sentence(exc, path)) from exc
+    finally:
+        if tmp is not None:
+            _remove_quietly(Path(tmp))
+    return path
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` if needed and make it 0700 (owner only); an existing folder we do not own
+    is left alone. Raises OSError when it cannot be created."""
+    path.mkdir(parents=True, exist_ok=True)
+    tighten(path, PRIVATE_DIR)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Make the existing file ``path`` 0600 (owner only), if we own it."""
+    tighten(path, PRIVATE_FILE)
+
+
+def tighten(path: Path, mode: int) -> None:
+    """chmod ``path`` to ``mode`` when it exists, we own it and it is looser; never raises."""
+    try:
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & ~mode:
+            os.chmod(path, mode)
+    except (OSError, AttributeError):  # AttributeError: no getuid (Windows), ACLs apply there
+        pass
+
+
+def os_error_sentence(exc: OSError, path: Path | str | None = None) -> str:
+    """One French sentence for an OS error, saying what to do about it."""
+    where = f" « {path} »" if path is not None else ""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"le disque est plein : impossible d'écrire{where}. Libérez de la place puis recommencez"
+    if code in (errno.EACCES, errno.EPERM):
+        return (f"accès refusé{where} : vous n'avez pas le droit d'y écrire ou de le lire. Choisissez un autre "
+                "dossier ou demandez les droits à l'administrateur du poste")
+    if code == errno.EROFS:
+        return f"le support est en lecture seule{where} : choisissez un dossier où l'on peut écrire"
+    if code == errno.ENOENT:
+        return f"introuvable{where} : vérifiez le chemin (le dossier existe-t-il ?)"
+    if code == errno.EISDIR:
+        return f"« {path} » est un dossier : donnez un nom de fichier"
+    if code == errno.ENOTDIR:
+        return f"chemin invalide{where} : une partie du chemin n'est pas un dossier"
+    if code == errno.ENAMETOOLONG:
+        return f"nom de fichier trop long{where} : choisissez un nom plus court"
+    return f"opération impossible{where} : {exc.strerror or exc}"
