@@ -121,6 +121,13 @@ def _copy_into_live(source: Path, db_file: Path) -> None:
     dst.close()
 
 
+def _replace_file(staging: Path, db_file: Path) -> None:
+    """Put the self-contained file ``staging`` in place of ``db_file`` (and its stale journals)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    os.replace(staging, db_file)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=15, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 15000")
@@ -252,11 +259,17 @@ def restore_from(db_file: Path, backup: Path) -> Path:
     try:
         kept = _keep_current(db_file)
         try:
-            _copy_into_live(staging, db_file)
+            if db_file.exists() and quick_check(db_file) is None:
+                _copy_into_live(staging, db_file)
+            else:  # missing or unreadable: SQLite cannot write into it, the file itself is replaced
+                _replace_file(staging, db_file)
             private_file(db_file)
         except sqlite3.Error as exc:
             raise UserError(f"restauration impossible : {sqlite_error_sentence(exc)} (la base actuelle est "
                             f"inchangée ; copie : {kept})") from exc
+        except OSError as exc:
+            raise UserError(f"restauration impossible : {os_error_sentence(exc, db_file)} (copie de la base "
+                            f"d'avant : {kept})") from exc
     finally:
         _remove_with_companions(staging)
     return kept

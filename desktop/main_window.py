@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         waiting, self._on_ready = self._on_ready, []
         for action in waiting:
             action()
+        for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
+            self.messages.warning(warning)
         self.ready.emit()
 
     def when_ready(self, action: Callable[[], None]) -> None:
