@@ -179,6 +179,7 @@ def check_document(document: Any) -> CheckedDocument:
 
 def _check_session(value: Any, path: str) -> CheckedSession:
     doc = _object(value, path)
+    day = _day(doc.get("date"), f"{path}.date")
     constraints = _object(doc.get("contraintes"), f"{path}.contraintes", nullable=True)
     where = f"{path}.contraintes"
     wished = _ids(constraints.get("secteurs_souhaites"), f"{where}.secteurs_souhaites", "sector")
@@ -187,11 +188,12 @@ def _check_session(value: Any, path: str) -> CheckedSession:
         _refuse(f"{where}.secteurs_refuses", "reprend un secteur souhaité : un secteur ne peut pas être à la fois "
                                              "souhaité et refusé")
     _text(constraints.get("niveau_max"), f"{where}.niveau_max", MAX_LABEL)  # derived, for readers; not stored
+    years = f"un nombre entier d'années après le bac, de {MIN_LEVEL} à {MAX_LEVEL}"
     checked = CheckedSession(
-        date=_day(doc.get("date"), f"{path}.date"),
+        date=day,
         interests=_interests(doc, path),
         max_bac_plus=_integer(constraints.get("niveau_max_bac_plus"), f"{where}.niveau_max_bac_plus",
-                              MIN_LEVEL, MAX_LEVEL, f"un nombre entier d'années après le bac, de {MIN_LEVEL} à {MAX_LEVEL}"),
+                              MIN_LEVEL, MAX_LEVEL, years),
         min_salary=_integer(constraints.get("salaire_min"), f"{where}.salaire_min", 0, MAX_SALARY,
                             f"un nombre entier d'euros, de 0 à {MAX_SALARY}"),
         country=_country(constraints.get("pays"), f"{where}.pays"),

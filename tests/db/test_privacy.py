@@ -112,14 +112,18 @@ def test_access_log_records_actions_never_contents(mini_db):
     assert SECRET not in json.dumps(entries) and "Kowalski" not in json.dumps(entries)
 
 
-def test_import_recreates_interests_unknown_to_this_office(mini_db):
+def test_import_never_adds_interests_to_this_catalogue(mini_db):
+    """An interest unknown here is dropped (with a note), not recreated: a student file never
+    changes the catalogue (see tests/db/test_student_file.py for matching by label)."""
     from db.models import InterestRow
+    from db.student_file import import_student_file
 
     document = {"format": "orientation-eleve/1", "eleve": {"nom": "Roux", "prenom": "Inès"},
                 "seances": [{"date": "2026-10-02", "centres_interet": ["CI.la-cuisine-me-passionne"],
                              "centres_interet_libelles": ["la cuisine me passionne"]}]}
-    sid = import_student(mini_db, document)
+    imported = import_student_file(mini_db, document)
     with mini_db.read() as session:
-        row = session.get(InterestRow, "CI.la-cuisine-me-passionne")
-        assert (row.label, row.group) == ("la cuisine me passionne", "Autres")
-    assert export_student(mini_db, sid)["seances"][0]["centres_interet_libelles"] == ["la cuisine me passionne"]
+        assert session.get(InterestRow, "CI.la-cuisine-me-passionne") is None
+    assert imported.notes == ["centre d'intérêt inconnu de ce catalogue, retiré des entretiens : "
+                              "« la cuisine me passionne »"]
+    assert export_student(mini_db, imported.id)["seances"][0]["centres_interet"] == []
