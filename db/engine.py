@@ -169,10 +169,18 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
     try:
         database = opening.open_and_prepare(url, path, load_starter=load_starter, backups=backups)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        if path is None:  # a server: unreachable, refused, wrong name or password
+            raise DatabaseLocationError(
+                f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
+                "joignable et les paramètres de connexion") from exc
         raise opening.diagnose(exc, path) from exc
     if path is not None:
         opening.make_private(path)
     return database
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _sqlite_file(url: str) -> Path | None:

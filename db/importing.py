@@ -61,6 +61,8 @@ class ImportSummary:
     """Per-file results and totals of one import run."""
 
     files: list[FileResult] = field(default_factory=list)
+    interrupted: str | None = None  # French: why the import stopped before the end (files above are committed)
+    not_done: int = 0  # files never reached because of the interruption
 
     @property
     def refused(self) -> int:
@@ -76,8 +78,12 @@ class ImportSummary:
 
     def total_line(self) -> str:
         ok = len(self.files) - self.refused
-        return (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
-                f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
+        total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
+                 f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
+        if self.interrupted:
+            total += (f"\nImport interrompu : {self.interrupted}. Les fichiers ci-dessus sont enregistrés ; "
+                      f"{self.not_done} fichier(s) n'ont pas été importés : relancez l'import pour eux.")
+        return total
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -140,7 +146,13 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     summary = ImportSummary()
     position = 0
     while position < len(files):
-        done, stopped = _import_group(database, files, position, dry_run, progress, summary)
+        try:
+            done, stopped = _import_group(database, files, position, dry_run, progress, summary)
+        except SQLAlchemyError as exc:  # full disk, a lock held too long: what was committed stays
+            summary.interrupted = _interruption(exc)
+            summary.not_done = len(files) - position
+            log.warning("import interrupted after %d files", position)
+            break
         position += done
         if stopped:
             break
@@ -150,6 +162,18 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
 
 
 GROUP_SECONDS = 0.25
+GROUP_MAX_FILES = 64  # and at most this many files: a failure (full disk) loses one small group
+
+
+def _interruption(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "disk is full" in text or "disk full" in text:
+        return "le disque est plein (libérez de la place)"
+    if "locked" in text or "busy" in text:
+        return "la base est restée occupée par une autre opération"
+    if "readonly" in text:
+        return "la base est en lecture seule"
+    return "écriture impossible dans la base (détail dans le journal)"
 
 
 def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,
@@ -170,7 +194,7 @@ def _import_group(database: Database, files: list[Path], start: int, dry_run: bo
                                       notes=parsed.notes))
         else:
             results.append((path, parsed))
-        if time.perf_counter() - began > GROUP_SECONDS:
+        if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
             break
     pending = [item for item in results if isinstance(item, tuple)]
     written = _write_group(database, pending) if pending else {}

@@ -245,3 +245,27 @@ def test_the_log_is_rotated_and_capped(tmp_path):
             handler.close()
         for handler in handlers:
             root_logger.addHandler(handler)
+
+
+def test_an_import_that_fills_the_disk_says_what_was_committed(tmp_path):
+    import json
+
+    made = tmp_path / "base.sqlite"
+    open_database(str(made), load_starter=False, backups=False).close()
+    fiches = tmp_path / "fiches"
+    fiches.mkdir()
+    template = json.loads((ROOT / "tests" / "data" / "mini.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    for number in range(400):
+        fiche = {**template, "id": f"ORI.essai-{number}", "nom": f"métier d'essai {number}",
+                 "description": f"fiche {number} " + "texte de remplissage " * 400}
+        (fiches / f"essai-{number:03d}.jsonl").write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
+    folder = tmp_path / "presque-plein"
+    with small_filesystem(folder, made.stat().st_size // 1024 + 4000):
+        shutil.copy(made, folder / "base.sqlite")
+        done = cli("import", str(fiches), "--db", str(folder / "base.sqlite"))
+        assert done.returncode == 1 and "Import interrompu : le disque est plein" in done.stdout, done.stderr
+        assert "inattendue" not in done.stdout + done.stderr
+        acknowledged = done.stdout.count(" : importé (")
+        with sqlite3.connect(folder / "base.sqlite") as conn:
+            stored = conn.execute("SELECT count(*) FROM metiers").fetchone()[0]
+        assert 0 < acknowledged == stored < 400, done.stdout[-600:]
