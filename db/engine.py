@@ -15,11 +15,11 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseLocationError
+from db.errors import DatabaseBusyError, DatabaseLocationError, environment_sentence
 from db.files import os_error_sentence, private_dir
 from db.paths import (APP_NAME, ENV_VAR, check_local_path, data_dir, default_db_path,  # noqa: F401 (re-exported)
                       log_dir, requested_db)
@@ -130,9 +130,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one write transaction: committed on success, rolled back on error."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        A lock held too long by another writer (after the busy timeout), a full disk or a
+        read-only file raise :class:`DatabaseBusyError` with a French sentence; nothing is written.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            message = environment_sentence(exc)
+            if message is None:
+                raise
+            raise DatabaseBusyError(message) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:

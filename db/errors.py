@@ -32,3 +32,21 @@ class DatabaseDamagedError(UserError):
     def __init__(self, message: str, backup: object = None) -> None:
         super().__init__(message)
         self.backup = backup
+
+
+class DatabaseBusyError(UserError):
+    """A write could not be done for a reason of the environment (lock held too long, full disk,
+    read-only file); nothing was written. The message says what to do."""
+
+
+def environment_sentence(exc: BaseException) -> str | None:
+    """French words for a database error caused by the environment, not by a bug; else None."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return ("la base est occupée par une autre opération (un import ?) : rien n'a été enregistré, "
+                "réessayez dans un instant")
+    if "disk is full" in text or "disk full" in text:
+        return "le disque est plein : rien n'a été enregistré. Libérez de la place puis recommencez"
+    if "readonly database" in text or "read-only" in text:
+        return "la base de données est en lecture seule : rien n'a été enregistré"
+    return None

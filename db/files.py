@@ -36,8 +36,7 @@ def check_regular_file(path: Path, what: str = "le fichier", *, max_bytes: int |
     except OSError as exc:
         raise UserError(os_error_sentence(exc, path)) from exc
     if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"« {path} » est un dossier : indiquez {what[3:] if what.startswith('le ') else what} "
-                        "lui-même (un fichier)")
+        raise UserError(f"« {path} » est un dossier : indiquez un fichier")
     if not stat.S_ISREG(info.st_mode):
         raise UserError(f"« {path} » n'est pas un fichier ordinaire (tube, périphérique ou prise) : "
                         "choisissez un vrai fichier")

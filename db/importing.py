@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.catalogue import upsert_batch, upsert_records
 from db.engine import Database
-from db.errors import FicheError, UserError
+from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
 from db.importers import parse_path
 from db.models import ImportLog
 from db.records import ParsedFile
@@ -148,7 +148,7 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     while position < len(files):
         try:
             done, stopped = _import_group(database, files, position, dry_run, progress, summary)
-        except SQLAlchemyError as exc:  # full disk, a lock held too long: what was committed stays
+        except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: what was committed stays
             summary.interrupted = _interruption(exc)
             summary.not_done = len(files) - position
             log.warning("import interrupted after %d files", position)
@@ -165,15 +165,10 @@ GROUP_SECONDS = 0.25
 GROUP_MAX_FILES = 64  # and at most this many files: a failure (full disk) loses one small group
 
 
-def _interruption(exc: SQLAlchemyError) -> str:
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in text or "disk full" in text:
-        return "le disque est plein (libérez de la place)"
-    if "locked" in text or "busy" in text:
-        return "la base est restée occupée par une autre opération"
-    if "readonly" in text:
-        return "la base est en lecture seule"
-    return "écriture impossible dans la base (détail dans le journal)"
+def _interruption(exc: Exception) -> str:
+    if isinstance(exc, DatabaseBusyError):
+        return exc.message.split(" : ")[0]
+    return environment_sentence(exc) or "écriture impossible dans la base (détail dans le journal)"
 
 
 def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,

@@ -20,7 +20,6 @@ truncates the write-ahead log, so no byte of the student's data stays readable i
 from __future__ import annotations
 
 import getpass
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,12 +32,11 @@ from db.engine import Database
 from db.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
 from db.models import AccessLog, CounselingSession, Erasure, InterestRow, Student
+from db.student_file import FORMAT, import_student, read_document  # noqa: F401 (import lives there)
 from db.viewer_copies import remove_viewer_copies
-from db.nomenclature import describe_level, match_interest
-from db.students import (SessionState, ShortlistItem, StudentInfo, create_student, find_students, get_student,
-                         list_sessions, get_session, save_session)
+from db.nomenclature import describe_level
+from db.students import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
 
-FORMAT = "orientation-eleve/1"
 RETENTION_KEY = "retention_annees_supplementaires"
 
 
@@ -98,7 +96,6 @@ def _session_doc(state: SessionState, labels: dict[str, str], include_private: b
     }
 
 
-from db.student_file import import_student, read_document  # noqa: F401
 
 
 # ------------------------------------------------------------------ erasure

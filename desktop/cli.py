@@ -205,19 +205,12 @@ def _silence_stdout() -> None:
 
 def _known_error(exc: Exception) -> str | None:
     """French words for an environment problem that is not a bug (full disk, busy database…)."""
+    from db.errors import environment_sentence
     from db.files import os_error_sentence
 
     if isinstance(exc, OSError):
         return os_error_sentence(exc, exc.filename)
-    text = str(exc).lower()
-    if "database is locked" in text or "database is busy" in text:
-        return ("la base est occupée par une autre opération (un import ?) depuis plus de 15 secondes : "
-                "rien n'a été enregistré, réessayez dans un instant")
-    if "disk is full" in text:
-        return "le disque est plein : rien n'a été enregistré. Libérez de la place puis recommencez"
-    if "readonly database" in text:
-        return "la base de données est en lecture seule : rien n'a été enregistré"
-    return None
+    return environment_sentence(exc)
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -252,14 +245,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     database = _open(args)
     summary = import_paths(database, args.paths, dry_run=args.dry_run)
-    if not summary.files:
+    if not summary.files and not summary.interrupted:
         raise UserError("aucun fichier à importer dans les chemins donnés")
     for result in summary.files:
         print(result.line())
         for note in result.notes:
             print(f"    – {note}")
     print(summary.total_line())
-    return 1 if summary.refused else 0
+    return 1 if summary.refused or summary.interrupted else 0
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

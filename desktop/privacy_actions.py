@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBo
 from db.engine import Database
 from db.errors import UserError
 from db.files import write_atomically
-from db.privacy import erase_student, export_student, import_student, past_retention, purge_with_result, read_document
+from db.privacy import erase_student, export_student, past_retention, purge_with_result, read_document
 from db.students import StudentInfo, list_sessions
 from db.text import slug
 from desktop.file_services import FileServices, with_suffix
