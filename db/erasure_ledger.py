@@ -52,7 +52,9 @@ class ScrubReport:
             return (f"Attention : {len(self.failed)} sauvegarde(s) automatique(s) n'ont pas pu être nettoyées "
                     f"({names}) ; supprimez-les à la main.")
         if self.removed:
-            return f"Le dossier a aussi été effacé des sauvegardes automatiques ({self.files} fichier(s))."
+            plural = "s" if self.files > 1 else ""
+            return (f"Il a aussi été effacé de {self.files} sauvegarde{plural} automatique{plural} "
+                    "qui le contenai" + ("en" if self.files > 1 else "") + "t.")
         return "Aucune sauvegarde automatique ne contenait ce dossier."
 
 

@@ -243,7 +243,8 @@ def daily_backup_warning(database, path: Path) -> str | None:  # type: ignore[no
         daily_backup(database, path)
     except UserError as exc:
         log.warning("daily backup not made")
-        return f"la sauvegarde du jour n'a pas pu être faite ({exc.message})"
+        reason = exc.message.removeprefix("sauvegarde impossible : ")
+        return f"la sauvegarde du jour n'a pas pu être faite ({reason}). L'application reste utilisable"
     return None
 
 

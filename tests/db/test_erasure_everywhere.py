@@ -94,7 +94,7 @@ def test_erasure_reaches_every_copy_and_no_restore_brings_the_student_back(monke
     capsys.readouterr()
     assert main(["students", "erase", str(student_id), "--yes"]) == 0
     said = capsys.readouterr().out
-    assert "effacé des sauvegardes automatiques" in said and "ne sont pas touchées" in said
+    assert "aussi été effacé de" in said and "sauvegardes automatiques" in said and "ne sont pas touchées" in said
 
     assert _files_holding_markers(data_dir(), log_dir(), temp_dir) == {}
     db_file = data_dir() / "orientation.sqlite"
