@@ -28,7 +28,7 @@ from pathlib import Path
 from db.erasure_ledger import (Erased, ScrubReport, read_database_ledger, read_ledger, scrub_file,
                                scrub_files)
 from db.errors import UserError
-from db.files import check_regular_file, os_error_sentence, private_dir, private_file
+from db.files import check_regular_file, os_error_sentence, private_dir, private_file, remove_with_companions
 
 KEEP_DAYS_DEFAULT = 7
 KEEP_MAX = 30
@@ -99,26 +99,28 @@ def backup_to(db_file: Path, target: Path) -> Path:
         raise UserError(f"sauvegarde impossible vers « {target} » : {sqlite_error_sentence(exc)}") from exc
     finally:
         if tmp is not None:
-            _remove_with_companions(tmp)
+            remove_with_companions(tmp)
     return target
 
 
 def _copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup of ``source`` into ``target``, left as one self-contained file."""
-    with _connect(source) as src, _connect(target) as dst:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE")
-    src.close()
-    dst.close()
+    _backup_api(source, target, "PRAGMA journal_mode = DELETE")
 
 
 def _copy_into_live(source: Path, db_file: Path) -> None:
     """Replace the content of the database ``db_file`` (WAL mode kept) by that of ``source``."""
-    with _connect(source) as src, _connect(db_file) as dst:
+    _backup_api(source, db_file, "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _backup_api(source: Path, target: Path, then: str) -> None:
+    src, dst = _connect(source), _connect(target)
+    try:
         src.backup(dst)
-        dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    src.close()
-    dst.close()
+        dst.execute(then)
+    finally:
+        src.close()
+        dst.close()
 
 
 def _replace_file(staging: Path, db_file: Path) -> None:
@@ -132,14 +134,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=15, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 15000")
     return conn
-
-
-def _remove_with_companions(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        try:
-            Path(f"{path}{suffix}").unlink()
-        except OSError:
-            pass
 
 
 def sqlite_error_sentence(exc: sqlite3.Error) -> str:
@@ -188,7 +182,7 @@ def rotate(db_file: Path, keep_days: int = KEEP_DAYS_DEFAULT) -> list[Path]:
     survivors = [p for p in backups if p not in doomed]
     doomed += survivors[:-KEEP_MAX] if len(survivors) > KEEP_MAX else []
     for path in doomed:
-        _remove_with_companions(path)
+        remove_with_companions(path)
     return doomed
 
 
@@ -271,7 +265,7 @@ def restore_from(db_file: Path, backup: Path) -> Path:
             raise UserError(f"restauration impossible : {os_error_sentence(exc, db_file)} (copie de la base "
                             f"d'avant : {kept})") from exc
     finally:
-        _remove_with_companions(staging)
+        remove_with_companions(staging)
     return kept
 
 
@@ -285,10 +279,10 @@ def _staged_copy(db_file: Path, backup: Path, erased: list[Erased]) -> Path:
         private_file(staging)
         scrub_file(staging, erased)
     except sqlite3.Error as exc:
-        _remove_with_companions(staging)
+        remove_with_companions(staging)
         raise UserError(f"restauration impossible : {sqlite_error_sentence(exc)} (la base actuelle est inchangée)") from exc
     except BaseException:
-        _remove_with_companions(staging)
+        remove_with_companions(staging)
         raise
     return staging
 

@@ -103,6 +103,12 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
+def remove_with_companions(path: Path) -> None:
+    """Delete the SQLite file ``path`` and its journals (-journal, -wal, -shm); never raises."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        _remove_quietly(Path(f"{path}{suffix}"))
+
+
 def private_dir(path: Path) -> Path:
     """Create ``path`` if needed and make it 0700 (owner only); an existing folder we do not own
     is left alone. Raises OSError when it cannot be created."""

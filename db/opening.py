@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
-from db.files import os_error_sentence, tighten
+from db.files import os_error_sentence, remove_with_companions, tighten
 from db.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def create_atomically(path: Path, *, load_starter: bool) -> None:
             raise diagnose(exc, path) from exc
         raise
     finally:
-        _remove_with_companions(tmp)
+        remove_with_companions(tmp)
 
 
 def _url(path: Path) -> str:
@@ -181,7 +181,7 @@ def _remove_stale_creations(path: Path) -> None:
     for stale in path.parent.glob(f".{path.name}.creation-*.tmp"):
         pid = stale.name.rsplit("-", 1)[-1].removesuffix(".tmp")
         if pid.isdigit() and not _alive(int(pid)):
-            _remove_with_companions(stale)
+            remove_with_companions(stale)
 
 
 def _alive(pid: int) -> bool:
@@ -194,14 +194,6 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
-
-
-def _remove_with_companions(path: Path) -> None:
-    for suffix in COMPANIONS:
-        try:
-            Path(f"{path}{suffix}").unlink()
-        except OSError:
-            pass
 
 
 def make_private(path: Path) -> None:
