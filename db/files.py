@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -72,6 +71,8 @@ def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
     temporary file is removed and the target is untouched. The file is 0600 when ``private``.
     Raises a French UserError for an ``OSError``.
     """
+    import tempfile
+
     from db.errors import UserError
 
     path = Path(path).expanduser()

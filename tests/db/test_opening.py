@@ -195,8 +195,9 @@ def test_every_file_and_folder_is_private_under_umask_022(monkeypatch):
             root_logger.removeHandler(handler)
         assert main(["students", "add", "--nom", "Privé", "--prenom", "Noé"]) == 0
         assert main(["report", "--classe", "3e", "--out", str(data_dir().parent / "bilans")]) == 2
+        logging.getLogger("orientation").warning("un message")  # the log file is made on the first one
         folders = [data_dir(), data_dir() / "sauvegardes", backup.backup_dir(data_dir() / "orientation.sqlite"),
-                   log_dir()]
+                   log_dir(), data_dir().parent / "bilans"]
         assert {str(f): oct(mode(f)) for f in folders} == {str(f): "0o700" for f in folders}
         files = [p for p in list(data_dir().rglob("*")) + list(log_dir().rglob("*")) if p.is_file()]
         assert any(p.name == "orientation.log" for p in files) and any(p.suffix == ".sqlite" for p in files)
