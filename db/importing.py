@@ -191,10 +191,50 @@ def _import_group(database: Database, files: list[Path], start: int, dry_run: bo
             results.append((path, parsed))
         if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
             break
-    pending = [item for item in results if isinstance(item, tuple)]
+    pending = [item for item in results if isinstance(item, tuple) and not _big_reference(item[1])]
     written = _write_group(database, pending) if pending else {}
+    for item in results:
+        if isinstance(item, tuple) and _big_reference(item[1]):
+            written[str(item[0])] = _write_reference_in_chunks(database, item[1], str(item[0]))
     summary.files.extend(written[str(item[0])] if isinstance(item, tuple) else item for item in results)
     return len(results), stopped
+
+
+REFERENCE_CHUNK_ROWS = 5_000  # ROME rows per transaction: a save waiting meanwhile waits well under 2 s
+REFRESH_CHUNK = 200  # métiers refreshed per transaction
+
+
+def _big_reference(parsed: ParsedFile) -> bool:
+    rome = parsed.rome
+    return rome is not None and len(rome.codes) + len(rome.appellations) > REFERENCE_CHUNK_ROWS
+
+
+def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str) -> FileResult:
+    """Write a large ROME table in short transactions, so that a counselor's window saving
+    meanwhile never waits long for the write lock; the métiers citing it are refreshed at the
+    end, also in short transactions. Reference data is merged by code, so an import cut short
+    is completed by importing the file again (the summary then says what was not done)."""
+    from db.records import RomeReference
+    from db.rome import metiers_citing, refresh_metiers
+
+    rome = parsed.rome
+    assert rome is not None
+    rows = rome.appellations
+    pieces = [RomeReference(rome.version, rome.codes, [])] + [
+        RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS]) for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
+    touched: set[str] = set()
+    for piece in pieces:
+        with database.write() as session:
+            touched |= write_rome_reference(session, piece, refresh=False)
+    with database.read() as session:
+        pks = metiers_citing(session, touched)
+    for start in range(0, len(pks), REFRESH_CHUNK):
+        with database.write() as session:
+            refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
+    with database.write() as session:
+        session.execute(insert(ImportLog.__table__).values(
+            source_file=name, format_name=parsed.format_name, imported_at=datetime.now(), created=0, updated=0))
+    return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
 
 
 def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> dict[str, FileResult]:

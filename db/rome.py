@@ -18,8 +18,9 @@ _A = RomeAppellationRow.__table__
 _MR = MetierRome.__table__
 
 
-def write_rome_reference(session: Session, reference: RomeReference) -> None:
-    """Merge ``reference`` into the ROME tables (by code) and refresh the métiers citing it."""
+def write_rome_reference(session: Session, reference: RomeReference, *, refresh: bool = True) -> set[str]:
+    """Merge ``reference`` into the ROME tables (by code) and, with ``refresh``, refresh the
+    métiers citing it; returns the ROME codes it touched."""
     _merge_codes(session, reference)
     if reference.appellations:
         ids = [a.code_ogr for a in reference.appellations]
@@ -28,7 +29,9 @@ def write_rome_reference(session: Session, reference: RomeReference) -> None:
         session.execute(insert(_A), [{"code_ogr": a.code_ogr, "label": a.label, "rome_code": a.rome_code}
                                      for a in reference.appellations])
     touched = {c.code for c in reference.codes} | {a.rome_code for a in reference.appellations}
-    refresh_metiers_for_codes(session, touched)
+    if refresh:
+        refresh_metiers_for_codes(session, touched)
+    return touched
 
 
 def _merge_codes(session: Session, reference: RomeReference) -> None:
@@ -52,16 +55,25 @@ def _merge_codes(session: Session, reference: RomeReference) -> None:
 
 def refresh_metiers_for_codes(session: Session, codes: set[str]) -> int:
     """Recompute the searchable names (and missing RIASEC) of métiers citing ``codes``."""
-    if not codes:
-        return 0
+    pks = metiers_citing(session, codes)
+    refresh_metiers(session, pks)
+    return len(pks)
+
+
+def metiers_citing(session: Session, codes: set[str]) -> list[int]:
+    """The métiers (primary keys, sorted) that cite one of ``codes`` as a current ROME code."""
     pks: set[int] = set()
     code_list = sorted(codes)
     for start in range(0, len(code_list), 500):
         query = select(_MR.c.metier_pk).where(_MR.c.code.in_(code_list[start:start + 500]), _MR.c.is_legacy.is_(False))
         pks.update(session.execute(query).scalars())
+    return sorted(pks)
+
+
+def refresh_metiers(session: Session, pks: list[int]) -> None:
+    """Recompute the searchable names (and missing RIASEC) of the métiers ``pks``."""
     for pk in pks:
         _refresh_one(session, pk)
-    return len(pks)
 
 
 def _refresh_one(session: Session, pk: int) -> None:

@@ -87,3 +87,35 @@ def test_a_bad_row_refuses_the_file_with_its_line(row: bytes, message: str) -> N
 def test_header_only_is_refused() -> None:
     with pytest.raises(FicheError, match="aucune ligne de données"):
         parse_bytes(HEADER, "unix_referentiel_code_rome_v460_utf8.csv")
+
+
+def _rome_state(database) -> tuple:
+    from sqlalchemy import text
+
+    with database.read() as session:
+        return tuple(tuple(session.execute(text(q)).all()) for q in (
+            "SELECT * FROM rome_appellations ORDER BY code_ogr",
+            "SELECT code, label, riasec_major, riasec_minor FROM rome_codes ORDER BY code",
+            "SELECT id, search_names, riasec FROM metiers ORDER BY id"))
+
+
+def test_a_large_rome_table_written_in_short_transactions_gives_the_same_catalogue(tmp_path, monkeypatch):
+    """The real appellation table (13,120 rows) goes in chunks of a few thousand rows, each its
+    own transaction; the result is exactly that of one big transaction."""
+    from db import importing
+    from db.engine import open_database
+    from tests.conftest import DATA, shared_path
+
+    folder = shared_path("data", "rome-v460")
+    files = [DATA / "mini.jsonl", folder / "unix_referentiel_code_rome_v460_utf8.csv",
+             folder / "unix_referentiel_appellation_v460_utf8.csv"]
+    states = []
+    for chunk in (10**9, 3_000):
+        monkeypatch.setattr(importing, "REFERENCE_CHUNK_ROWS", chunk)
+        database = open_database(str(tmp_path / f"base-{chunk}.sqlite"), load_starter=False)
+        summary = importing.import_paths(database, files)
+        assert summary.refused == 0 and not summary.interrupted
+        states.append(_rome_state(database))
+        database.close()
+    assert states[0] == states[1] and len(states[0][0]) > 13_000
+    assert any("aide" in names for _, names, _ in states[0][2])
