@@ -29,11 +29,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import event  # noqa: E402
 
-from db import nomenclature as nom  # noqa: E402
-from db.catalogue import upsert_records  # noqa: E402
-from db.engine import Database, open_database  # noqa: E402
-from db.records import MetierRecord, Ref, Salary, Section  # noqa: E402
-from db.search import Criteria  # noqa: E402
+from db.catalogue import nomenclature as nom  # noqa: E402
+from db.catalogue.store import upsert_records  # noqa: E402
+from db.storage.engine import Database, open_database  # noqa: E402
+from db.catalogue.records import MetierRecord, Ref, Salary, Section  # noqa: E402
+from db.catalogue.search import Criteria  # noqa: E402
 
 CACHE = Path(os.environ.get("ORIENTATION_BENCH_DIR", "/tmp/orientation-bench"))
 SCHEMA_TAG = "v2"  # bump when the generated content changes
@@ -124,7 +124,7 @@ def time_model(database: Database, criteria: Criteria) -> float:
 
 def _statements(database: Database, criteria: Criteria) -> list[tuple[str, Any]]:
     """The SQL (with parameters) that the browser runs for ``criteria``, captured as it runs."""
-    from db.search import count, search
+    from db.catalogue.search import count, search
 
     captured: list[tuple[str, Any]] = []
 
@@ -158,7 +158,7 @@ def time_floor(database: Database, criteria: Criteria) -> float:
 
 def time_facets(database: Database, criteria: Criteria) -> float:
     """Median ms of the per-sector counts (computed on a worker thread by the window)."""
-    from db.search import facets
+    from db.catalogue.search import facets
 
     samples = []
     for _ in range(5):

@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
-from db.report_data import ReportData  # noqa: E402
+from db.students.report_data import ReportData  # noqa: E402
 from reports.pdf import FONT_REGULAR, register_fonts, render_report  # noqa: E402
 from tests.reports.test_pdf import sample_report  # noqa: E402
 

@@ -19,7 +19,7 @@ class Base(DeclarativeBase):
 
 # ---------------------------------------------------------------- nomenclatures
 class LevelRow(Base):
-    """A level of study (see :data:`db.nomenclature.LEVELS`)."""
+    """A level of study (see :data:`db.catalogue.nomenclature.LEVELS`)."""
 
     __tablename__ = "levels"
     code: Mapped[str] = mapped_column(String(20), primary_key=True)

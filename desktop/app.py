@@ -18,10 +18,10 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtWidgets import QApplication
 
 from db.errors import UserError
-from db.paths import log_dir
+from db.storage.paths import log_dir
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from db.storage.engine import Database
     from desktop.backend_loader import BackendLoader
     from desktop.main_window import MainWindow
 
@@ -108,8 +108,8 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
                     show_error: Callable[[str], None]) -> Database | None:
     """Open the database; when it is damaged, offer to restore the newest backup instead of
     crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
-    from db.backup import restore_from, sqlite_path
-    from db.engine import open_database, resolve_url
+    from db.storage.backup import restore_from, sqlite_path
+    from db.storage.engine import open_database, resolve_url
     from db.errors import DatabaseDamagedError, UserError
 
     try:
@@ -150,7 +150,7 @@ def run(db: str | None = None) -> int:
     database layer loads behind it (:mod:`desktop.backend_loader`); a missing, older or
     damaged database is opened (created, migrated, or restored) before the window instead.
     """
-    from db.startup_view import open_startup_view
+    from db.catalogue.startup_view import open_startup_view
     from desktop.main_window import MainWindow
 
     app = setup_application()

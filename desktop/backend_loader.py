@@ -1,9 +1,9 @@
 """Loads the database layer on a background thread while the window is already on screen.
 
 Importing SQLAlchemy and the ORM mappings, checking the file and making the daily backup
-take several times longer than drawing the window (see :mod:`db.startup_view`). The thread
-does all of it through :func:`db.engine.open_database` and hands the open
-:class:`~db.engine.Database` to the GUI thread (``loaded``), or the exception (``failed``),
+take several times longer than drawing the window (see :mod:`db.catalogue.startup_view`). The thread
+does all of it through :func:`db.storage.engine.open_database` and hands the open
+:class:`~db.storage.engine.Database` to the GUI thread (``loaded``), or the exception (``failed``),
 whose handling — restore offer, French message — then happens in the GUI thread.
 """
 from __future__ import annotations
@@ -42,12 +42,12 @@ class BackendLoader(QObject):
 
     def _run(self) -> None:
         try:
-            from db.engine import open_database
+            from db.storage.engine import open_database
 
             self.database = open_database(self.db)
             # The modules the first queries, the fiche view and the student panel need, so
             # that the GUI thread finds them loaded.
-            for module in ("db.fiche", "db.search", "db.students", "db.suggest"):
+            for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest"):
                 importlib.import_module(module)
         except Exception as exc:  # handled in the GUI thread (UserError: its message; bug: the log)
             log.info("background database opening failed: %r", exc)

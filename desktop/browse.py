@@ -1,13 +1,13 @@
 """Runs the catalogue search for the window: criteria in, table model and counts out.
 
 Each query opens its own short read session (reads never wait for an import, see
-:meth:`db.engine.Database.read`) and gives the model plain rows only. A criteria change
+:meth:`db.storage.engine.Database.read`) and gives the model plain rows only. A criteria change
 costs one count and one page of rows, in the GUI thread (a few milliseconds even with
 100,000 métiers). The per-sector counts of the filter panel take longer on a large
 catalogue, so they are computed on a worker thread with its own session; only the counts
 for the latest criteria are shown, and at most one such query runs at a time.
 
-At start the browser may work from a :class:`db.startup_view.StartupView` while the
+At start the browser may work from a :class:`db.catalogue.startup_view.StartupView` while the
 database layer loads (see :mod:`desktop.backend_loader`): it shows the unfiltered catalogue
 from it, and a criteria or sort change made meanwhile is kept and run by :meth:`attach`.
 """
@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from db.search_types import Choices, Criteria, Facets, MetierRow
+from db.catalogue.search_types import Choices, Criteria, Facets, MetierRow
 from desktop.table_model import MetierTableModel
 
 if TYPE_CHECKING:
-    from db.engine import Database
-    from db.startup_view import StartupView
+    from db.storage.engine import Database
+    from db.catalogue.startup_view import StartupView
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class _FacetsTask(QRunnable):
         self.database, self.criteria, self.generation, self.signals = database, criteria, generation, signals
 
     def run(self) -> None:
-        from db.search import facets
+        from db.catalogue.search import facets
 
         try:
             with self.database.read() as session:
@@ -85,7 +85,7 @@ class CatalogueBrowser(QObject):
         selection too) when they match, and are replaced otherwise; a criteria change made
         meanwhile is run now.
         """
-        from db.search import count, search
+        from db.catalogue.search import count, search
 
         self.database = database
         startup, self.startup = self.startup, None
@@ -114,7 +114,7 @@ class CatalogueBrowser(QObject):
         if self.database is None:
             assert self.startup is not None
             return self.startup.choices
-        from db.search import choices
+        from db.catalogue.search import choices
 
         with self.database.read() as session:
             return choices(session)
@@ -137,7 +137,7 @@ class CatalogueBrowser(QObject):
         if self.database is None:
             self._show_startup(criteria)
             return
-        from db.search import count, search
+        from db.catalogue.search import count, search
 
         with self.database.read() as session:
             total = count(session, criteria)
@@ -160,7 +160,7 @@ class CatalogueBrowser(QObject):
         self.results_changed.emit(startup.total)
 
     def _page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
-        from db.search import search
+        from db.catalogue.search import search
 
         assert self.database is not None
         with self.database.read() as session:

@@ -6,7 +6,7 @@ from typing import Callable
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QToolButton, QVBoxLayout, QWidget
 
-from db.format import NBSP
+from db.catalogue.format import NBSP
 
 ActiveFilter = tuple[str, Callable[[], None]]  # chip text, what removes that filter
 

@@ -206,7 +206,7 @@ def _silence_stdout() -> None:
 def _known_error(exc: Exception) -> str | None:
     """French words for an environment problem that is not a bug (full disk, busy database…)."""
     from db.errors import environment_sentence
-    from db.files import os_error_sentence
+    from db.storage.files import os_error_sentence
 
     if isinstance(exc, OSError):
         return os_error_sentence(exc, exc.filename)
@@ -214,7 +214,7 @@ def _known_error(exc: Exception) -> str | None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from db.engine import open_database
+    from db.storage.engine import open_database
 
     database = open_database(getattr(args, "db", None))
     for warning in database.warnings:
@@ -241,7 +241,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from db.importing import import_paths
+    from db.catalogue.importing import import_paths
 
     database = _open(args)
     summary = import_paths(database, args.paths, dry_run=args.dry_run)
@@ -256,8 +256,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from db.criteria import criteria_from_args
-    from db.search import search
+    from db.catalogue.criteria import criteria_from_args
+    from db.catalogue.search import search
 
     database = _open(args)
     with database.read() as session:
@@ -269,7 +269,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from db.export import EXPORT_FIELDS, export_catalogue
+    from db.catalogue.export import EXPORT_FIELDS, export_catalogue
 
     database = _open(args)
     with database.read() as session:
@@ -282,7 +282,7 @@ _SEARCH_COLUMNS = ["id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_ma
 
 
 def _row_dict(row) -> dict:  # type: ignore[no-untyped-def]
-    from db.format import source_label
+    from db.catalogue.format import source_label
 
     return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
             "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
@@ -312,7 +312,7 @@ def _csv_value(value: object) -> object:
 
 
 def _table(records: list[dict]) -> str:
-    from db.format import format_salary
+    from db.catalogue.format import format_salary
 
     lines = [(r["nom"], r["niveau"] or "non précisé", format_salary(r["salaire_min"], r["salaire_max"]),
               r["secteur"] or "", r["source"]) for r in records]
@@ -326,7 +326,7 @@ def _table(records: list[dict]) -> str:
 
 
 def _log_file() -> str:
-    from db.paths import log_dir
+    from db.storage.paths import log_dir
 
     return str(log_dir() / "orientation.log")
 
@@ -368,8 +368,8 @@ def rotate_log(path: str) -> None:
 def _setup_logging() -> None:
     """The error log: owner-only folder and files, at most 1 Mo each and 4 files in all. It never
     holds student content: SQL parameters are hidden by the engine and no record is logged."""
-    from db.files import private_dir, private_file
-    from db.paths import log_dir
+    from db.storage.files import private_dir, private_file
+    from db.storage.paths import log_dir
 
     root = logging.getLogger()
     if any(isinstance(h, logging.FileHandler) for h in root.handlers):
@@ -391,8 +391,8 @@ def _setup_logging() -> None:
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
-    from db.students import session_on
-    from db.suggest import suggest
+    from db.students.store import session_on
+    from db.students.suggest import suggest
 
     database = _open(args)
     with database.read() as session:
@@ -422,8 +422,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
-    from db.privacy import retention_extra_years, set_retention_extra_years
-    from db.settings import Counselor, get_counselor, set_counselor
+    from db.students.privacy import retention_extra_years, set_retention_extra_years
+    from db.students.settings import Counselor, get_counselor, set_counselor
 
     database = _open(args)
     with database.read() as session:
@@ -444,8 +444,8 @@ def _cmd_settings(args: argparse.Namespace) -> int:
 
 
 def _sqlite_file(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from db.backup import sqlite_path
-    from db.engine import resolve_url
+    from db.storage.backup import sqlite_path
+    from db.storage.engine import resolve_url
 
     path = sqlite_path(resolve_url(getattr(args, "db", None)))
     if path is None:
@@ -456,7 +456,7 @@ def _sqlite_file(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.backup import backup_to
+    from db.storage.backup import backup_to
 
     path = _sqlite_file(args)
     if not path.exists():
@@ -471,7 +471,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.backup import check_backup, restore_from
+    from db.storage.backup import check_backup, restore_from
 
     check_backup(Path(args.path))
     if not args.yes:

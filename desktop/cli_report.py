@@ -5,23 +5,23 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import files
-from db.engine import Database
+from db.storage import files
+from db.storage.engine import Database
 from db.errors import UserError
 from db.text import slug
 
 if TYPE_CHECKING:
-    from db.students import SessionState
+    from db.students.store import SessionState
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` next to ``path`` then rename (see :func:`db.files.write_atomically`)."""
+    """Write ``data`` next to ``path`` then rename (see :func:`db.storage.files.write_atomically`)."""
     files.write_atomically(path, data)
 
 
 def make_report(database: Database, student_id: int, day: str | None) -> bytes:
     """Assemble and render the report of one student's session (the access is logged)."""
-    from db.students import session_on
+    from db.students.store import session_on
 
     with database.read() as session:
         state = session_on(session, student_id, day)
@@ -31,8 +31,8 @@ def make_report(database: Database, student_id: int, day: str | None) -> bytes:
 def session_report(database: Database, state: SessionState) -> bytes:
     """The PDF bytes of the report of ``state`` (saved or not), the access logged. Opens its own
     sessions, so it may run on a worker thread."""
-    from db.privacy import log_access
-    from db.report import build_report
+    from db.students.privacy import log_access
+    from db.students.report import build_report
     from reports.pdf import render_report
 
     with database.read() as session:
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, database: Database) -> int:
 
 
 def _class_batch(args: argparse.Namespace, database: Database) -> int:
-    from db.students import find_students
+    from db.students.store import find_students
 
     folder = Path(args.out)
     try:

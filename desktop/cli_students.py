@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from db.engine import Database
+from db.storage.engine import Database
 from db.errors import UserError
 
 
@@ -16,8 +16,8 @@ def run(args: argparse.Namespace, database: Database) -> int:
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import past_retention
-    from db.students import find_students
+    from db.students.privacy import past_retention
+    from db.students.store import find_students
 
     with database.read() as session:
         students = find_students(session, args.texte, args.classe)
@@ -37,7 +37,7 @@ def _list(args: argparse.Namespace, database: Database) -> int:
 
 
 def _add(args: argparse.Namespace, database: Database) -> int:
-    from db.students import create_student
+    from db.students.store import create_student
 
     student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
                                 args.annee_scolaire)
@@ -46,7 +46,7 @@ def _add(args: argparse.Namespace, database: Database) -> int:
 
 
 def _export(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import export_student
+    from db.students.privacy import export_student
 
     document = export_student(database, args.student_id, include_private=args.avec_notes_privees)
     _write_json_atomically(Path(args.out), document)
@@ -57,14 +57,14 @@ def _export(args: argparse.Namespace, database: Database) -> int:
 
 
 def _write_json_atomically(path: Path, document: object) -> None:
-    """Write the JSON document through a temporary file (see :func:`db.files.write_atomically`)."""
-    from db.files import write_atomically
+    """Write the JSON document through a temporary file (see :func:`db.storage.files.write_atomically`)."""
+    from db.storage.files import write_atomically
 
     write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _import(args: argparse.Namespace, database: Database) -> int:
-    from db.student_file import import_student_file, read_document
+    from db.students.student_file import import_student_file, read_document
 
     imported = import_student_file(database, read_document(args.path))
     print(f"Dossier importé : élève numéro {imported.id} ({imported.sessions} entretien(s)).")
@@ -74,7 +74,7 @@ def _import(args: argparse.Namespace, database: Database) -> int:
 
 
 def _erase(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import erase_student
+    from db.students.privacy import erase_student
 
     if not args.yes:
         raise UserError("l'effacement est définitif : ajoutez --yes pour confirmer")
@@ -86,7 +86,7 @@ def _erase(args: argparse.Namespace, database: Database) -> int:
 
 
 def _purge(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import past_retention, purge_with_result
+    from db.students.privacy import past_retention, purge_with_result
 
     if not args.yes:
         with database.read() as session:
@@ -103,7 +103,7 @@ def _purge(args: argparse.Namespace, database: Database) -> int:
 
 
 def _log(args: argparse.Namespace, database: Database) -> int:
-    from db.privacy import access_log
+    from db.students.privacy import access_log
 
     with database.read() as session:
         entries = access_log(session)

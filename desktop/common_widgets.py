@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QWidget
 
-from db.nomenclature import LEVEL_CHOICES
+from db.catalogue.nomenclature import LEVEL_CHOICES
 
 
 def level_combo(no_limit_label: str) -> QComboBox:

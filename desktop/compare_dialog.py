@@ -1,4 +1,4 @@
-"""The comparison of 2–4 métiers side by side (:func:`db.compare.compare`), in a window that does
+"""The comparison of 2–4 métiers side by side (:func:`db.catalogue.compare.compare`), in a window that does
 not block the rest of the application: one column per métier, one row per criterion."""
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHeaderView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from db.report_data import Comparison
+from db.students.report_data import Comparison
 from desktop.common_widgets import close_buttons
 
 
 class CompareDialog(QDialog):
-    """Shows one :class:`~db.report_data.Comparison`."""
+    """Shows one :class:`~db.students.report_data.Comparison`."""
 
     def __init__(self, comparison: Comparison, student_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,6 +1,6 @@
 """The student's constraints: niveau d'études visé maximum, salaire de début minimum, country,
 sectors wished and sectors refused (a sector is never both: ticking it on one side unticks it
-on the other). The form only reads and writes its controls; ``db.suggest`` decides what they mean.
+on the other). The form only reads and writes its controls; ``db.students.suggest`` decides what they mean.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
-from db.format import country_label
-from db.nomenclature import ROME_SECTOR_PREFIX
+from db.catalogue.format import country_label
+from db.catalogue.nomenclature import ROME_SECTOR_PREFIX
 from desktop.common_widgets import level_combo, salary_spin
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -20,7 +20,7 @@ CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
 
 @dataclass
 class Constraints:
-    """The values of the form (the matching fields of :class:`db.students.SessionState`)."""
+    """The values of the form (the matching fields of :class:`db.students.store.SessionState`)."""
 
     max_bac_plus: int | None = None
     min_salary: int | None = None

@@ -1,13 +1,13 @@
 """The counselor's details printed on every bilan (name, structure, how to reach them), stored
-in the database by :mod:`db.settings` so the command line prints the same header."""
+in the database by :mod:`db.students.settings` so the command line prints the same header."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from db.engine import Database
+from db.storage.engine import Database
 from db.errors import UserError
-from db.settings import Counselor, get_counselor, set_counselor
+from db.students.settings import Counselor, get_counselor, set_counselor
 from desktop.messages import MessageService
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from db.format import french_date
-from db.format import title_in_form as format_title
+from db.catalogue.format import french_date
+from db.catalogue.format import title_in_form as format_title
 
 if TYPE_CHECKING:
-    from db.fiche import FicheDetail
+    from db.catalogue.fiche import FicheDetail
 
 LINK_SCHEME = "metier"
 ROME_SOURCE = "France Travail (ROME)"

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
 
 if TYPE_CHECKING:
-    from db.fiche import FicheDetail
+    from db.catalogue.fiche import FicheDetail
 
 PLACEHOLDER = ("Choisissez un métier dans la liste (flèches puis Entrée, ou double-clic) "
                "pour lire sa fiche ici.")
 
 
 class FicheView(QWidget):
-    """Shows a :class:`db.fiche.FicheDetail`; see the module docstring."""
+    """Shows a :class:`db.catalogue.fiche.FicheDetail`; see the module docstring."""
 
     related_requested = Signal(str)  # public id of a related métier
     shortlist_requested = Signal(str, str)  # public id and name of the métier shown

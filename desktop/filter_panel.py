@@ -1,7 +1,7 @@
 """The filter panel: every control the counselor narrows the catalogue with.
 
 Each change (typing is debounced ~200 ms, the other controls answer on the next turn of the
-event loop) builds ONE :class:`db.search.Criteria` from the state of every control and emits
+event loop) builds ONE :class:`db.catalogue.search.Criteria` from the state of every control and emits
 it with ``criteria_changed``; changes made together (clearing, a whole interest group) give
 one emission. The panel decides nothing about métiers: it only reads its controls.
 """
@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
                                QListWidgetItem, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from db.format import country_label, format_euros
-from db.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
-from db.search_types import Choices, Criteria, Facets
+from db.catalogue.format import country_label, format_euros
+from db.catalogue.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
+from db.catalogue.search_types import Choices, Criteria, Facets
 from desktop.common_widgets import level_combo, salary_spin
 from desktop.chips import ActiveFilter
 

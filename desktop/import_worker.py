@@ -1,8 +1,8 @@
 """Importing fiche files without freezing the window.
 
-:class:`ImportController` runs :func:`db.importing.import_paths` on its own thread pool; the
+:class:`ImportController` runs :func:`db.catalogue.importing.import_paths` on its own thread pool; the
 worker opens its own database sessions (``import_paths`` does) and sends back only plain
-values through queued signals: progress, then the :class:`~db.importing.ImportSummary` or a
+values through queued signals: progress, then the :class:`~db.catalogue.importing.ImportSummary` or a
 French error. Cancelling takes effect between two files (the progress callback returns
 False), so a file is always imported whole or not at all. :class:`ImportProgress` is the
 progress bar with its "Annuler" button; :class:`ImportSummaryDialog` lists each file's result.
@@ -22,8 +22,8 @@ from db.errors import UserError
 from desktop.common_widgets import close_buttons
 
 if TYPE_CHECKING:
-    from db.engine import Database
-    from db.importing import ImportSummary
+    from db.storage.engine import Database
+    from db.catalogue.importing import ImportSummary
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class _ImportTask(QRunnable):
         self.cancel = cancel
 
     def run(self) -> None:
-        from db.importing import import_paths  # loaded with the database layer, not at start
+        from db.catalogue.importing import import_paths  # loaded with the database layer, not at start
 
         try:
             summary = import_paths(self.database, self.paths, progress=self._progress)

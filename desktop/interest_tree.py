@@ -1,7 +1,7 @@
 """The student's centres d'intérêt as a checkable tree, grouped so a student finds one fast.
 
 Every interest the database knows is offered (ONISEP's list and the newer labels, see
-:func:`db.search.interests_in_use`), under the groups of :data:`db.nomenclature.INTEREST_GROUPS`,
+:func:`db.catalogue.search.interests_in_use`), under the groups of :data:`db.catalogue.nomenclature.INTEREST_GROUPS`,
 in French alphabetical order;
 ticking a group ticks all of it. ``changed`` is emitted on each change made by the counselor
 (a group gives one per interest), never by :meth:`set_ticked`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCollator, QLocale, Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from db.nomenclature import INTEREST_GROUPS
+from db.catalogue.nomenclature import INTEREST_GROUPS
 
 IdRole = Qt.ItemDataRole.UserRole
 CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable

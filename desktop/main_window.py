@@ -8,8 +8,8 @@ a wide screen, tabs otherwise). Messages go through one :class:`MessageService` 
 replace; preferences (title form, geometry, docks, splitter) through :class:`Settings`.
 
 The window can open before the database layer is loaded: built on a
-:class:`db.startup_view.StartupView`, it shows the catalogue at once and gets the
-:class:`~db.engine.Database` later through :meth:`MainWindow.attach_database`. What needs the
+:class:`db.catalogue.startup_view.StartupView`, it shows the catalogue at once and gets the
+:class:`~db.storage.engine.Database` later through :meth:`MainWindow.attach_database`. What needs the
 database meanwhile (opening a fiche, importing) is kept and done on attaching; the student
 panel and its menu are built then. Given a database, the window attaches it at once.
 """
@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, Q
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea,
                                QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget)
 
-from db.search_types import Criteria
+from db.catalogue.search_types import Criteria
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
 from desktop.fiche_view import FicheView
@@ -35,9 +35,9 @@ from desktop.table_model import RowRole, MetierTableModel
 from desktop.table_view import MetierTableView
 
 if TYPE_CHECKING:
-    from db.engine import Database
-    from db.importing import ImportSummary
-    from db.startup_view import StartupView
+    from db.storage.engine import Database
+    from db.catalogue.importing import ImportSummary
+    from db.catalogue.startup_view import StartupView
     from desktop.student_actions import StudentActions
 
 ABOUT_TEXT = (
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         self.when_ready(lambda: self._show_fiche(metier_id))
 
     def _show_fiche(self, metier_id: str) -> None:
-        from db.fiche import get_fiche
+        from db.catalogue.fiche import get_fiche
 
         assert self.database is not None
         with self.database.read() as session:

@@ -1,7 +1,7 @@
 """Data protection (RGPD) in the window: export a student's file, import one, erase a student
 for good, and the reminder of records kept past the retention period (with their purge).
 
-Every action goes through :mod:`db.privacy` (which logs exports and erasures); the window only
+Every action goes through :mod:`db.students.privacy` (which logs exports and erasures); the window only
 asks, through the message service, before anything irreversible.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from db.engine import Database
+from db.storage.engine import Database
 from db.errors import UserError
-from db.files import write_atomically
-from db.privacy import erase_student, export_student, past_retention, purge_with_result, read_document
-from db.students import StudentInfo, list_sessions
+from db.storage.files import write_atomically
+from db.students.privacy import erase_student, export_student, past_retention, purge_with_result, read_document
+from db.students.store import StudentInfo, list_sessions
 from db.text import slug
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
@@ -95,7 +95,7 @@ class PrivacyActions(QObject):
         chosen = self.files.open_path(self.parent_widget, "Importer un dossier d'élève", "", JSON_FILTER)
         if not chosen:
             return None
-        from db.student_file import import_student_file
+        from db.students.student_file import import_student_file
 
         try:
             imported = import_student_file(self.database, read_document(chosen))

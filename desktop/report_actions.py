@@ -14,12 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from db import viewer_copies
-from db.engine import Database
+from db.students import viewer_copies
+from db.storage.engine import Database
 from db.errors import UserError
-from db.files import os_error_sentence
-from db.format import french_date
-from db.students import SessionState, StudentInfo
+from db.storage.files import os_error_sentence
+from db.catalogue.format import french_date
+from db.students.store import SessionState, StudentInfo
 from desktop.cli_report import session_report, write_atomically
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
@@ -29,7 +29,7 @@ PRINT_HINT = "« Imprimer… » ouvre la fenêtre d'impression (A4)."
 
 
 def report_file_name(student: StudentInfo, day: str) -> str:
-    """ "bilan-martin-zoe-2026-11-20.pdf" (see :func:`db.viewer_copies.report_file_name`)."""
+    """ "bilan-martin-zoe-2026-11-20.pdf" (see :func:`db.students.viewer_copies.report_file_name`)."""
     return viewer_copies.report_file_name(student.nom, student.prenom, day)
 
 

@@ -22,10 +22,10 @@ FICHE = {"format": "orientation-fiche/1", "id": "ORI.verification-installation",
 
 def run_selftest(out_dir: Path | None = None) -> list[str]:
     """Run every step; returns the French lines it printed. Raises on the first failure."""
-    from db.engine import open_database
-    from db.importing import import_paths
-    from db.search import Criteria, count
-    from db.students import ShortlistItem, create_student, save_session, start_session
+    from db.storage.engine import open_database
+    from db.catalogue.importing import import_paths
+    from db.catalogue.search import Criteria, count
+    from db.students.store import ShortlistItem, create_student, save_session, start_session
     from desktop.cli_report import make_report
 
     lines: list[str] = []
@@ -65,8 +65,8 @@ def _window_check(database) -> str:  # type: ignore[no-untyped-def]
 
     from desktop.main_window import MainWindow
 
-    from db.backup import sqlite_path
-    from db.startup_view import open_startup_view
+    from db.storage.backup import sqlite_path
+    from db.catalogue.startup_view import open_startup_view
 
     app = QApplication.instance() or QApplication(["orientation"])
     # As an ordinary start does: the window first shows the plain view, then gets the database.

@@ -1,7 +1,7 @@
 """The content of one session (entretien) in tabs: centres d'intérêt, constraints, shortlist,
 notes, and what changed since the previous session.
 
-The editor reads and writes a :class:`db.students.SessionState` (plain values) and says when
+The editor reads and writes a :class:`db.students.store.SessionState` (plain values) and says when
 the counselor changed something: ``edited`` on every change, ``criteria_changed`` when the
 suggestions depend on it (interests, constraints). It never touches the database; the student
 panel loads and saves.
@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QApplication, QLabel, QPlainTextEdit, QProxyStyle, QStyle, QStyleFactory,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from db.students import SessionState
+from db.students.store import SessionState
 from desktop.constraints_form import Constraints, ConstraintsForm
 from desktop.interest_tree import InterestTree
 from desktop.shortlist import Shortlist

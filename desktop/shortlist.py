@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from db.students import MAX_COMPARED, ShortlistItem
+from db.students.store import MAX_COMPARED, ShortlistItem
 
 NAME, COMMENT, COMPARE = 0, 1, 2
 IdRole = Qt.ItemDataRole.UserRole

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
 
-from db.compare import compare
+from db.catalogue.compare import compare
 from db.errors import UserError
-from db.settings import get_counselor
+from db.students.settings import get_counselor
 from desktop.compare_dialog import CompareDialog
 from desktop.counselor_dialog import CounselorDialog
 from desktop.file_services import FileServices

@@ -1,5 +1,5 @@
 """The small form that creates or edits a student record (nom, prénom, classe, établissement,
-année scolaire). Only nom and prénom are required; ``db.students`` validates, and its French
+année scolaire). Only nom and prénom are required; ``db.students.store`` validates, and its French
 :class:`~db.errors.UserError` message goes to the message service while the form stays open."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from db.engine import Database
+from db.storage.engine import Database
 from db.errors import UserError
-from db.students import CLASSES, StudentInfo, create_student, school_year, update_student
+from db.students.store import CLASSES, StudentInfo, create_student, school_year, update_student
 from desktop.messages import MessageService
 
 

@@ -1,5 +1,5 @@
 """The list of students: search by name (accents and case ignored, in SQL through
-:func:`db.students.find_students`), most recently seen first; Entrée or a double-click opens one."""
+:func:`db.students.store.find_students`), most recently seen first; Entrée or a double-click opens one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -7,9 +7,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
-from db.engine import Database
-from db.format import french_date
-from db.students import StudentInfo, find_students
+from db.storage.engine import Database
+from db.catalogue.format import french_date
+from db.students.store import StudentInfo, find_students
 
 SEARCH_DELAY_MS = 150
 StudentRole = Qt.ItemDataRole.UserRole

@@ -6,7 +6,7 @@ they are, which session is shown (the latest opens for editing, older ones read-
 and the suggestions computed in the background. Every change is kept in the widgets until
 "Enregistrer" (Ctrl+S); nothing unsaved is dropped without asking (:meth:`StudentPanel.maybe_discard`).
 
-The panel calls ``db.students`` with plain values only, in short sessions of its own.
+The panel calls ``db.students.store`` with plain values only, in short sessions of its own.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from dataclasses import replace
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from db.engine import Database
+from db.storage.engine import Database
 from db.errors import UserError
-from db.format import french_date
-from db.search import countries_in_use, interests_in_use, sectors_in_use
-from db.students import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
+from db.catalogue.format import french_date
+from db.catalogue.search import countries_in_use, interests_in_use, sectors_in_use
+from db.students.store import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
                          save_session, session_changes, start_session)
 from desktop.messages import MessageService
 from desktop.session_editor import CHANGES

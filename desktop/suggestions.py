@@ -1,6 +1,6 @@
 """Métier suggestions for the session on screen, with the reasons the counselor reads aloud.
 
-:class:`SuggestionService` computes :func:`db.suggest.suggest` on a worker thread (the GUI thread
+:class:`SuggestionService` computes :func:`db.students.suggest.suggest` on a worker thread (the GUI thread
 never waits for it): requests are debounced (a burst of ticks gives one computation), at most
 one computation runs at a time, and only the result for the latest state is shown.
 :class:`SuggestionList` shows them: name, score, and one line per criterion
@@ -15,9 +15,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
 
-from db.engine import Database
-from db.students import SessionState
-from db.suggest import Suggestion, suggest
+from db.storage.engine import Database
+from db.students.store import SessionState
+from db.students.suggest import Suggestion, suggest
 from desktop.workers import TaskRunner
 
 DELAY_MS = 300

@@ -1,4 +1,4 @@
-"""The métier table: a Qt model over plain :class:`db.search_types.MetierRow` values.
+"""The métier table: a Qt model over plain :class:`db.catalogue.search_types.MetierRow` values.
 
 The model holds only the rows already fetched. The controller gives it the first page, the
 full count and a ``fetch_page(offset, limit)`` callback; the view asks for more pages as the
@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from db.format import format_salary, source_label, title_in_form
-from db.nomenclature import describe_level
-from db.search_types import MetierRow
+from db.catalogue.format import format_salary, source_label, title_in_form
+from db.catalogue.nomenclature import describe_level
+from db.catalogue.search_types import MetierRow
 
 FetchPage = Callable[[int, int], list[MetierRow]]
 Index = QModelIndex | QPersistentModelIndex

@@ -1,6 +1,6 @@
 """The student's PDF report (bilan d'orientation), rendered with reportlab Platypus.
 
-Contract: :func:`render_report` takes a :class:`db.report_data.ReportData` and returns the bytes
+Contract: :func:`render_report` takes a :class:`db.students.report_data.ReportData` and returns the bytes
 of an A4 PDF in French. The same input always gives the same bytes (reportlab invariant mode),
 so tests can compare renders. Every piece of text from the data goes through :func:`markup` (for
 ``Paragraph``) or :func:`plain` (for the canvas and charts): it is escaped, so ``<b>``, ``&`` or
@@ -36,7 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from db.report_data import Comparison, ReportData, ReportInterest, ReportMetier
+from db.students.report_data import Comparison, ReportData, ReportInterest, ReportMetier
 
 __all__ = ["ReportRenderer", "render_report", "markup", "plain", "FONT_REGULAR", "FONT_BOLD"]
 

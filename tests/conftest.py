@@ -29,7 +29,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def empty_db(db_path: Path):
     """A migrated database with the nomenclatures but no métier."""
-    from db.engine import open_database
+    from db.storage.engine import open_database
 
     database = open_database(str(db_path), load_starter=False)
     yield database
@@ -39,7 +39,7 @@ def empty_db(db_path: Path):
 @pytest.fixture
 def mini_db(empty_db):
     """The database holding the eight test fiches of tests/data/mini.jsonl."""
-    from db.importing import import_paths
+    from db.catalogue.importing import import_paths
 
     summary = import_paths(empty_db, [DATA / "mini.jsonl"])
     assert summary.refused == 0

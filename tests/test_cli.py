@@ -99,7 +99,7 @@ def test_export_json_has_every_design_field(filled, capsys):
 
 def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
     """The real command in a real process, on a database file that does not exist yet."""
-    from db.starter import catalogue_dir
+    from db.catalogue.starter import catalogue_dir
 
     expected = {json.loads(line)["id"] for p in catalogue_dir().glob("*.jsonl")
                 for line in p.open(encoding="utf-8") if line.strip()}
@@ -117,8 +117,8 @@ def test_network_share_database_is_refused(capsys):
 
 
 def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
-    from db.engine import open_database
-    from db.students import save_session, start_session
+    from db.storage.engine import open_database
+    from db.students.store import save_session, start_session
 
     status, out, _ = run(capsys, "students", "add", "--nom", "Dupont", "--prenom", "Léa", "--classe", "3e B",
                          "--db", filled)

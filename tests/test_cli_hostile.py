@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from db import backup
-from db.engine import open_database
-from db.students import create_student
+from db.storage import backup
+from db.storage.engine import open_database
+from db.students.store import create_student
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,7 +101,7 @@ def test_restore_refuses_a_newer_schema_and_a_planted_trigger(base, tmp_path):
 
 
 def test_an_older_known_schema_is_restored_and_brought_up_to_date(base, tmp_path):
-    from db.migrate import upgrade_if_behind
+    from db.storage.migrate import upgrade_if_behind
     from sqlalchemy.engine import URL
 
     old = tmp_path / "ancienne.sqlite"

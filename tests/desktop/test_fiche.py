@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QUrl, Qt
 
-from db.catalogue import upsert_records
-from db.fiche import get_fiche
-from db.records import MetierRecord, Ref, RomeCode, RomeReference, Salary, Section, Synonym
-from db.rome import write_rome_reference
+from db.catalogue.store import upsert_records
+from db.catalogue.fiche import get_fiche
+from db.catalogue.records import MetierRecord, Ref, RomeCode, RomeReference, Salary, Section, Synonym
+from db.catalogue.rome import write_rome_reference
 from tests.desktop.conftest import shown_ids
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-from db.search import Criteria, count
+from db.catalogue.search import Criteria, count
 from tests.conftest import DATA
 from tests.desktop.conftest import shown_ids
 
@@ -85,9 +85,9 @@ def test_a_folder_can_be_imported(qtbot, make_window, empty_db, monkeypatch, tmp
 def gated_import(monkeypatch):
     """Make the worker wait, before its first file, until the test lets it go."""
     go = threading.Event()
-    import db.importing
+    import db.catalogue.importing
 
-    real = db.importing.import_paths
+    real = db.catalogue.importing.import_paths
 
     def gated(database, paths, *, progress):
         def gate(done, total, name):
@@ -96,7 +96,7 @@ def gated_import(monkeypatch):
 
         return real(database, paths, progress=gate)
 
-    monkeypatch.setattr(db.importing, "import_paths", gated)  # the worker looks it up when it runs
+    monkeypatch.setattr(db.catalogue.importing, "import_paths", gated)  # the worker looks it up when it runs
     return go
 
 

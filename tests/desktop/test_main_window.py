@@ -152,8 +152,8 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     """At start-up a damaged file is not a crash: the user is asked, and the backup restored."""
     import sqlite3
 
-    from db.engine import open_database
-    from db.students import create_student, find_students
+    from db.storage.engine import open_database
+    from db.students.store import create_student, find_students
     from desktop.app import open_or_recover
 
     path = tmp_path / "base.sqlite"

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from db.errors import DatabaseLocationError
-from db.startup_view import open_startup_view
+from db.catalogue.startup_view import open_startup_view
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
@@ -112,7 +112,7 @@ def test_an_import_asked_before_attaching_runs_once_attached(qtbot, early_window
 
 
 def test_rows_that_changed_meanwhile_are_replaced_on_attaching(qtbot, early_window, mini_db, tmp_path):
-    from db.importing import import_paths
+    from db.catalogue.importing import import_paths
 
     window = early_window
     line = (DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()[2].replace("ORI.macon", "ORI.macon-bis")
@@ -136,9 +136,9 @@ def test_a_failed_background_opening_is_handled_in_the_window(qtbot, early_windo
             raise DatabaseLocationError("la base de données est occupée")
         return mini_db
 
-    import db.engine
+    import db.storage.engine
 
-    monkeypatch.setattr(db.engine, "open_database", flaky_open)
+    monkeypatch.setattr(db.storage.engine, "open_database", flaky_open)
     gc.disable()  # as the GUI start-up does; attaching must turn collection back on
     try:
         loader = desktop_app._start_loader("quelque-part.sqlite", window)
@@ -167,9 +167,9 @@ def test_a_background_opening_that_cannot_be_repaired_ends_the_application(qtbot
     def refused(db=None, **kwargs):
         raise DatabaseLocationError("la base de données « x » est sur un partage réseau")
 
-    import db.engine
+    import db.storage.engine
 
-    monkeypatch.setattr(db.engine, "open_database", refused)
+    monkeypatch.setattr(db.storage.engine, "open_database", refused)
     monkeypatch.setattr(desktop_app, "_show_error", shown.append)
     monkeypatch.setattr(QApplication, "exit", lambda status=0: exits.append(status))
     loader = desktop_app._start_loader(None, window)

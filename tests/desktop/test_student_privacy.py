@@ -7,8 +7,8 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from db.privacy import access_log
-from db.students import ShortlistItem, create_student, find_students, save_session, start_session
+from db.students.privacy import access_log
+from db.students.store import ShortlistItem, create_student, find_students, save_session, start_session
 from desktop.messages import MessageBar
 from tests.desktop.students_helpers import CARE, RecordingFiles, panel_of
 

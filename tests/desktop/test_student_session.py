@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
-from db.privacy import access_log
-from db.settings import Counselor, set_counselor
-from db.students import get_session, list_sessions
+from db.students.privacy import access_log
+from db.students.settings import Counselor, set_counselor
+from db.students.store import get_session, list_sessions
 from desktop.shortlist import COMMENT
 from tests.desktop.students_helpers import (CARE, MOVE, ORGANISE, USEFUL, RecordingFiles, add_from_table,
                                             create_student, panel_of, pdf_text, press, suggestion_ids, tick,
@@ -286,7 +286,7 @@ def test_students_are_found_by_name_without_accents_most_recent_first(qtbot, win
 
 
 def test_counselor_details_are_saved_for_the_bilan(qtbot, window, mini_db):
-    from db.settings import get_counselor
+    from db.students.settings import get_counselor
 
     window.students.menu_actions["Coordonnées du conseiller…"].trigger()
     dialog = window.students.counselor_dialog

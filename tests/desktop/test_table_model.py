@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from db.search import Criteria, search
+from db.catalogue.search import Criteria, search
 from desktop.table_model import Column, MetierTableModel, RowRole, SortRole
 
 

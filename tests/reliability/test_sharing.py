@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from db import engine as engine_module
-from db.engine import open_database
+from db.storage import engine as engine_module
+from db.storage.engine import open_database
 from db.errors import DatabaseBusyError
-from db.students import create_student, find_students
+from db.students.store import create_student, find_students
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from db.engine import open_database
-from db.importing import import_paths
-from db.students import ShortlistItem, create_student, save_session, start_session
+from db.storage.engine import open_database
+from db.catalogue.importing import import_paths
+from db.students.store import ShortlistItem, create_student, save_session, start_session
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "mini.jsonl"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from db.report_data import Comparison, ComparisonRow, ReportData, ReportInterest, ReportMetier
+from db.students.report_data import Comparison, ComparisonRow, ReportData, ReportInterest, ReportMetier
 from reports.pdf import ReportRenderer, markup, plain, render_report
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,189 @@
+"""One métier fiche with every field, as plain values, for reading it aloud (GUI fiche view).
+
+:func:`get_fiche` loads everything a fiche states in a handful of queries and returns a
+:class:`FicheDetail` that holds no ORM object, so it can be built in one thread and shown in
+another, and stays valid after its session is closed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.catalogue.format import salary_origin, salary_sentence, source_attribution, source_label
+from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
+                       MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut, MetierSynonym,
+                       SectorRow, StatutRow)
+from db.catalogue.nomenclature import describe_level
+from db.catalogue.rome import rome_labels
+
+_M = Metier.__table__
+
+
+@dataclass(frozen=True)
+class FicheSection:
+    """A block of description text ("Présentation", "Nature du travail"…)."""
+
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RomeCodeInfo:
+    """A ROME code the fiche cites, with France Travail's official label when it is known."""
+
+    code: str
+    label: str | None
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
+class RelatedMetier:
+    """A métier the fiche points to. ``in_catalogue`` says whether ``id`` can be opened here."""
+
+    id: str | None
+    label: str
+    in_catalogue: bool
+
+
+@dataclass
+class FicheDetail:
+    """Every field of one fiche, written out where a counselor reads it.
+
+    ``level`` is the level written out ("bac + 2", "non précisé"); ``level_text`` is how the
+    source wrote it. ``salary_line`` is "à partir de 1 850 € brut par mois" (or "non précisé")
+    and ``salary_origin`` says where and when the figure comes from ("Onisep, 2025").
+    ``source`` is the producer ("Onisep", "Fiche du projet"…), ``attribution`` the line the
+    licence asks for where the content is shown.
+    """
+
+    pk: int
+    id: str
+    name: str
+    label_f: str | None
+    label_m: str | None
+    synonyms: list[str]
+    summary: str | None
+    sections: list[FicheSection]
+    level: str
+    level_text: str | None
+    bac_plus: int | None
+    formations: list[str]
+    salary_line: str
+    salary_origin: str
+    salary_min: int | None
+    salary_max: int | None
+    salary_text: str | None
+    salary_scope: str | None
+    salary_career_min: int | None
+    salary_career_max: int | None
+    salary_year: int | None
+    salary_source_date: str | None
+    salary_country: str | None
+    sectors: list[str]
+    interests: list[str]
+    statuts: list[str]
+    rome_codes: list[RomeCodeInfo]
+    related: list[RelatedMetier]
+    riasec: str | None
+    country: str
+    source_kind: str
+    source: str
+    attribution: str
+    source_file: str | None
+    source_date: str | None
+    licence: str | None
+    imported_at: datetime
+    same_as: str | None
+    superseded_by: str | None
+    career_line: str | None = field(default=None)
+
+
+def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
+    """The fiche whose public id is ``metier_id`` ("MET.12", "ORI.macon"), or None if absent."""
+    query = (select(Metier, LevelRow.label).outerjoin(LevelRow, LevelRow.code == Metier.level_code)
+             .where(Metier.id == metier_id))
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    metier, level_label = found
+    pk = metier.pk
+    codes = _rome_codes(session, pk)
+    career = None
+    if metier.salary_career_min is not None or metier.salary_career_max is not None:
+        career = salary_sentence(metier.salary_career_min, metier.salary_career_max)
+    return FicheDetail(
+        pk=pk, id=metier.id, name=metier.name, label_f=metier.label_f, label_m=metier.label_m,
+        synonyms=_synonyms(session, pk), summary=metier.summary, sections=_sections(session, pk),
+        level=describe_level(metier.bac_plus, level_label or metier.level_text),
+        level_text=metier.level_text, bac_plus=metier.bac_plus, formations=_formations(session, pk),
+        salary_line=salary_sentence(metier.salary_min, metier.salary_max),
+        salary_origin=salary_origin(metier.source_kind, metier.salary_year, metier.salary_source_date),
+        salary_min=metier.salary_min, salary_max=metier.salary_max, salary_text=metier.salary_text,
+        salary_scope=metier.salary_scope, salary_career_min=metier.salary_career_min,
+        salary_career_max=metier.salary_career_max, salary_year=metier.salary_year,
+        salary_source_date=metier.salary_source_date, salary_country=metier.salary_country,
+        sectors=_sector_labels(session, pk), interests=_interest_labels(session, pk),
+        statuts=_statut_labels(session, pk), rome_codes=codes, related=_related(session, pk),
+        riasec=metier.riasec, country=metier.country, source_kind=metier.source_kind,
+        source=source_label(metier.source_kind), attribution=source_attribution(metier.source_kind),
+        source_file=metier.source_file, source_date=metier.source_date, licence=metier.licence,
+        imported_at=metier.imported_at, same_as=metier.same_as, superseded_by=metier.superseded_by,
+        career_line=career,
+    )
+
+
+def _synonyms(session: Session, pk: int) -> list[str]:
+    query = select(MetierSynonym.name).where(MetierSynonym.metier_pk == pk).order_by(MetierSynonym.position)
+    return list(session.execute(query).scalars())
+
+
+def _sections(session: Session, pk: int) -> list[FicheSection]:
+    query = (select(MetierSection.key, MetierSection.title, MetierSection.text)
+             .where(MetierSection.metier_pk == pk).order_by(MetierSection.position))
+    return [FicheSection(*row) for row in session.execute(query)]
+
+
+def _formations(session: Session, pk: int) -> list[str]:
+    query = (select(FormationRow.label).join(MetierFormation, MetierFormation.formation_id == FormationRow.id)
+             .where(MetierFormation.metier_pk == pk).order_by(MetierFormation.position))
+    return list(session.execute(query).scalars())
+
+
+def _sector_labels(session: Session, pk: int) -> list[str]:
+    # Stated sectors first, then the ROME grand domaine derived from the codes.
+    query = (select(SectorRow.label).join(MetierSector, MetierSector.sector_id == SectorRow.id)
+             .where(MetierSector.metier_pk == pk).order_by(MetierSector.is_derived, MetierSector.position))
+    return list(dict.fromkeys(session.execute(query).scalars()))
+
+
+def _interest_labels(session: Session, pk: int) -> list[str]:
+    query = (select(InterestRow.label).join(MetierInterest, MetierInterest.interest_id == InterestRow.id)
+             .where(MetierInterest.metier_pk == pk).order_by(MetierInterest.position))
+    return list(session.execute(query).scalars())
+
+
+def _statut_labels(session: Session, pk: int) -> list[str]:
+    query = (select(StatutRow.label).join(MetierStatut, MetierStatut.statut_id == StatutRow.id)
+             .where(MetierStatut.metier_pk == pk).order_by(MetierStatut.position))
+    return list(session.execute(query).scalars())
+
+
+def _rome_codes(session: Session, pk: int) -> list[RomeCodeInfo]:
+    query = (select(MetierRome.code, MetierRome.is_legacy).where(MetierRome.metier_pk == pk)
+             .order_by(MetierRome.is_legacy, MetierRome.position))
+    rows = session.execute(query).all()
+    labels = rome_labels(session, [code for code, legacy in rows if not legacy])
+    return [RomeCodeInfo(code, None if legacy else labels.get(code), bool(legacy)) for code, legacy in rows]
+
+
+def _related(session: Session, pk: int) -> list[RelatedMetier]:
+    query = (select(MetierRelated.related_id, MetierRelated.label).where(MetierRelated.metier_pk == pk)
+             .order_by(MetierRelated.position))
+    rows = session.execute(query).all()
+    ids = [rid for rid, _ in rows if rid]
+    present = set(session.execute(select(_M.c.id).where(_M.c.id.in_(ids))).scalars()) if ids else set()
+    return [RelatedMetier(rid, label, rid in present) for rid, label in rows]

@@ -1,0 +1,279 @@
+"""Import files and folders of fiches: parse, then write each file in one transaction.
+
+A file is imported whole or not at all: its records are written in a single transaction that
+is rolled back on any error, so a refused file leaves the database exactly as it was.
+Parsing happens before the transaction opens (parsers never touch the database), which keeps
+the write lock short when a counselor's window is using the same file.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from db.catalogue.store import upsert_batch, upsert_records
+from db.storage.engine import Database
+from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
+from db.catalogue.importers import parse_path
+from db.models import ImportLog
+from db.catalogue.records import ParsedFile
+from db.catalogue.rome import write_rome_reference
+
+log = logging.getLogger(__name__)
+
+# Files a folder import skips silently (not fiches).
+_SKIPPED_NAMES = {"readme.md", "source.md", "licence", "license", ".ds_store", "thumbs.db"}
+
+
+@dataclass
+class FileResult:
+    """What happened to one file. ``status`` is "importé", "mis à jour", "vérifié" (dry run) or "refusé"."""
+
+    path: str
+    status: str
+    format_name: str | None = None
+    created: int = 0
+    updated: int = 0
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refusé"
+
+    def line(self) -> str:
+        """One French line for the summary."""
+        if self.refused:
+            return f"{self.path} : refusé — {self.reason}"
+        detail = f"{self.created} nouvelle(s) fiche(s), {self.updated} mise(s) à jour"
+        return f"{self.path} : {self.status} ({self.format_name} ; {detail})"
+
+
+@dataclass
+class ImportSummary:
+    """Per-file results and totals of one import run."""
+
+    files: list[FileResult] = field(default_factory=list)
+    interrupted: str | None = None  # French: why the import stopped before the end (files above are committed)
+    not_done: int = 0  # files never reached because of the interruption
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for f in self.files if f.refused)
+
+    @property
+    def created(self) -> int:
+        return sum(f.created for f in self.files)
+
+    @property
+    def updated(self) -> int:
+        return sum(f.updated for f in self.files)
+
+    def total_line(self) -> str:
+        ok = len(self.files) - self.refused
+        total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
+                 f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
+        if self.interrupted:
+            total += (f"\nImport interrompu : {self.interrupted}. Les fichiers ci-dessus sont enregistrés ; "
+                      f"{self.not_done} fichier(s) n'ont pas été importés : relancez l'import pour eux.")
+        return total
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every file under the folders named (recursively, sorted)."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            result.extend(p for p in sorted(path.rglob("*"))
+                          if p.is_file() and p.name.lower() not in _SKIPPED_NAMES and not p.name.startswith("."))
+        else:
+            result.append(path)
+    return result
+
+
+def _parse(path: Path) -> ParsedFile | FileResult:
+    """The parsed file, or the FileResult saying why it is refused (never raises)."""
+    try:
+        return parse_path(path)
+    except FicheError as exc:
+        return FileResult(str(path), "refusé", reason=exc.message)
+    except Exception:  # a parser bug must not abort a whole folder import
+        log.exception("parser failure on %s", path)
+        return FileResult(str(path), "refusé", reason="erreur interne en lisant ce fichier (voir le journal)")
+
+
+def import_file(database: Database, path: Path, *, dry_run: bool = False) -> FileResult:
+    """Parse and write one file in one transaction; never raises for a bad file."""
+    return import_paths(database, [path], dry_run=dry_run).files[0]
+
+
+def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datetime,
+              cache: dict | None = None) -> FileResult:
+    counts = upsert_records(session, parsed.records, source_file, now, cache=cache)
+    if parsed.rome is not None:
+        write_rome_reference(session, parsed.rome)
+    session.execute(insert(ImportLog.__table__).values(
+        source_file=source_file, format_name=parsed.format_name, imported_at=now,
+        created=counts.created, updated=counts.updated))
+    status = "mis à jour" if counts.updated and not counts.created else "importé"
+    return FileResult(source_file, status, parsed.format_name, counts.created, counts.updated, notes=parsed.notes)
+
+
+def write_parsed(database: Database, parsed: ParsedFile, source_file: str) -> FileResult:
+    """Write one parsed file in a single transaction (rolled back whole on error)."""
+    with database.write() as session:
+        return _write_in(session, parsed, source_file, datetime.now())
+
+
+def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bool = False,
+                 progress: Callable[[int, int, str], bool] | None = None) -> ImportSummary:
+    """Import every file under ``paths``. ``progress(done, total, name)`` may return False to stop.
+
+    Each file is written under its own SAVEPOINT, so a file is imported whole or not at all;
+    files are committed in groups (at most :data:`GROUP_SECONDS` of work) so that a folder of
+    893 fiches does not pay 893 commits, while a counselor's window waiting to save never
+    waits longer than one group. A file's result is reported only once its group committed.
+    """
+    files = expand_paths(paths)
+    summary = ImportSummary()
+    position = 0
+    while position < len(files):
+        try:
+            done, stopped = _import_group(database, files, position, dry_run, progress, summary)
+        except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: what was committed stays
+            summary.interrupted = _interruption(exc)
+            summary.not_done = len(files) - position
+            log.warning("import interrupted after %d files", position)
+            break
+        position += done
+        if stopped:
+            break
+    if progress is not None:
+        progress(len(summary.files), len(files), "")
+    return summary
+
+
+GROUP_SECONDS = 0.25
+GROUP_MAX_FILES = 64  # and at most this many files: a failure (full disk) loses one small group
+
+
+def _interruption(exc: Exception) -> str:
+    if isinstance(exc, DatabaseBusyError):
+        return exc.message.split(" : ")[0]
+    return environment_sentence(exc) or "écriture impossible dans la base (détail dans le journal)"
+
+
+def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,
+                  progress: Callable[[int, int, str], bool] | None, summary: ImportSummary) -> tuple[int, bool]:
+    """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
+    results: list[FileResult | tuple[Path, ParsedFile]] = []
+    began = time.perf_counter()
+    stopped = False
+    for path in files[start:]:
+        if progress is not None and progress(len(summary.files) + len(results), len(files), path.name) is False:
+            stopped = True
+            break
+        parsed = _parse(path)
+        if isinstance(parsed, FileResult):
+            results.append(parsed)
+        elif dry_run:
+            results.append(FileResult(str(path), "vérifié", parsed.format_name, created=len(parsed.records),
+                                      notes=parsed.notes))
+        else:
+            results.append((path, parsed))
+        if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
+            break
+    pending = [item for item in results if isinstance(item, tuple) and not _big_reference(item[1])]
+    written = _write_group(database, pending) if pending else {}
+    for item in results:
+        if isinstance(item, tuple) and _big_reference(item[1]):
+            written[str(item[0])] = _write_reference_in_chunks(database, item[1], str(item[0]))
+    summary.files.extend(written[str(item[0])] if isinstance(item, tuple) else item for item in results)
+    return len(results), stopped
+
+
+REFERENCE_CHUNK_ROWS = 5_000  # ROME rows per transaction: a save waiting meanwhile waits well under 2 s
+REFRESH_CHUNK = 200  # métiers refreshed per transaction
+
+
+def _big_reference(parsed: ParsedFile) -> bool:
+    rome = parsed.rome
+    return rome is not None and len(rome.codes) + len(rome.appellations) > REFERENCE_CHUNK_ROWS
+
+
+def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str) -> FileResult:
+    """Write a large ROME table in short transactions, so that a counselor's window saving
+    meanwhile never waits long for the write lock; the métiers citing it are refreshed at the
+    end, also in short transactions. Reference data is merged by code, so an import cut short
+    is completed by importing the file again (the summary then says what was not done)."""
+    from db.catalogue.records import RomeReference
+    from db.catalogue.rome import metiers_citing, refresh_metiers
+
+    rome = parsed.rome
+    assert rome is not None
+    rows = rome.appellations
+    pieces = [RomeReference(rome.version, rome.codes, [])] + [
+        RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS]) for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
+    touched: set[str] = set()
+    for piece in pieces:
+        with database.write() as session:
+            touched |= write_rome_reference(session, piece, refresh=False)
+    with database.read() as session:
+        pks = metiers_citing(session, touched)
+    for start in range(0, len(pks), REFRESH_CHUNK):
+        with database.write() as session:
+            refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
+    with database.write() as session:
+        session.execute(insert(ImportLog.__table__).values(
+            source_file=name, format_name=parsed.format_name, imported_at=datetime.now(), created=0, updated=0))
+    return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
+
+
+def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> dict[str, FileResult]:
+    """Write parsed files in one transaction: all together when they are plain fiches (the fast
+    path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
+    with database.write() as session:
+        cache: dict = {}
+        if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
+            try:
+                with session.begin_nested():
+                    return _write_together(session, pending, cache)
+            except (UserError, SQLAlchemyError):
+                cache.clear()  # fall back to one savepoint per file
+        return {str(path): _write_one(session, parsed, str(path), cache) for path, parsed in pending}
+
+
+def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]], cache: dict) -> dict[str, FileResult]:
+    now = datetime.now()
+    status = upsert_batch(session, [(r, str(path)) for path, parsed in pending for r in parsed.records], now, cache)
+    results, logs = {}, []
+    for path, parsed in pending:
+        created = sum(1 for r in parsed.records if status.get(r.id) == "created")
+        updated = len(parsed.records) - created
+        label = "mis à jour" if updated and not created else "importé"
+        results[str(path)] = FileResult(str(path), label, parsed.format_name, created, updated, notes=parsed.notes)
+        logs.append({"source_file": str(path), "format_name": parsed.format_name, "imported_at": now,
+                     "created": created, "updated": updated})
+    session.execute(insert(ImportLog.__table__), logs)
+    return results
+
+
+def _write_one(session: Session, parsed: ParsedFile, name: str, cache: dict) -> FileResult:
+    try:
+        with session.begin_nested():
+            return _write_in(session, parsed, name, datetime.now(), cache)
+    except UserError as exc:
+        cache.clear()  # rows the rolled-back file added are gone again
+        return FileResult(name, "refusé", parsed.format_name, reason=exc.message)
+    except SQLAlchemyError:
+        log.exception("database error while importing %s", name)
+        cache.clear()
+        return FileResult(name, "refusé", parsed.format_name, reason="écriture impossible dans la base (voir le journal)")

@@ -1,0 +1,80 @@
+"""The plain values of a catalogue search: what is asked (:class:`Criteria`) and what comes back.
+
+Kept apart from :mod:`db.catalogue.search` (which builds the SQL with SQLAlchemy) so that the window
+can hold criteria and rows before SQLAlchemy is even loaded (see :mod:`db.catalogue.startup_view`).
+Only the standard library here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+SORTS = ("name", "salary", "level", "relevance", "sector", "source")
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the counselor asks for. Empty/None fields do not filter.
+
+    - ``max_bac_plus``: keep fiches whose minimum level is at most this (CAP = −2, bac = 0,
+      bac + 2 = 2…); fiches whose level is unknown are left out.
+    - ``min_salary``: keep fiches whose starting salary (its lower figure) is at least this many
+      euros gross per month; fiches without a figure are left out unless ``include_no_salary``.
+    - ``sectors`` / ``statuts`` / ``countries``: any of the given ids.
+    - ``interests`` with ``interests_mode`` "any" (at least one) or "all" (every one).
+    - ``text``: free text, see the module docstring.
+    - ``sort``: one of :data:`SORTS`; "relevance" falls back to "name" without text.
+    """
+
+    text: str = ""
+    max_bac_plus: int | None = None
+    min_salary: int | None = None
+    include_no_salary: bool = False
+    sectors: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    interests_mode: str = "any"
+    statuts: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sort: str = "name"
+    descending: bool = False
+
+
+class MetierRow(NamedTuple):
+    """One line of the result table: plain values only."""
+
+    pk: int
+    id: str
+    name: str
+    label_f: str | None
+    label_m: str | None
+    level_label: str | None
+    bac_plus: int | None
+    salary_min: int | None
+    salary_max: int | None
+    sector_label: str | None
+    source_kind: str
+    country: str
+
+
+@dataclass
+class Facets:
+    """Counts for the current criteria: per sector id (ignoring the sector filter) and per
+    level code (ignoring the level filter), so the counselor sees what each choice would give."""
+
+    sectors: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Choices:
+    """What the filter lists offer: every sector, interest, statut and country in use."""
+
+    sectors: list[tuple[str, str, int]] = field(default_factory=list)  # id, label, métiers
+    interests: list[tuple[str, str, str]] = field(default_factory=list)  # id, label, group
+    statuts: list[tuple[str, str, int]] = field(default_factory=list)  # id, label, métiers
+    countries: list[tuple[str, int]] = field(default_factory=list)  # code, métiers
+
+
+def with_sort(criteria: Criteria, sort: str, descending: bool = False) -> Criteria:
+    """A copy of ``criteria`` sorted another way."""
+    return replace(criteria, sort=sort, descending=descending)

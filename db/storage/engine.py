@@ -1,0 +1,199 @@
+"""Where the database lives and how every connection to it is set up.
+
+Resolution order for the database: ``--db`` (URL or path) > ``ORIENTATION_DB`` > a SQLite
+file in the user data folder (platformdirs). SQLite connections get WAL, ``foreign_keys=ON``
+and a busy timeout; every transaction starts with ``BEGIN IMMEDIATE`` so two writers queue
+instead of failing half-way with "database is locked".
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import DatabaseBusyError, DatabaseLocationError, environment_sentence
+from db.storage.files import os_error_sentence, private_dir
+from db.storage.paths import (APP_NAME, ENV_VAR, check_local_path, data_dir, default_db_path,  # noqa: F401 (re-exported)
+                      log_dir, requested_db)
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def resolve_url(db: str | None = None) -> str:
+    """Turn ``--db`` / ``ORIENTATION_DB`` / the default into a SQLAlchemy URL.
+
+    A value containing "://" is taken as a URL; anything else is a file path. Raises
+    :class:`DatabaseLocationError` for a SQLite file on a network share or in a folder that
+    cannot be created.
+    """
+    value = requested_db(db)
+    if "://" in value:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise DatabaseLocationError(f"adresse de base de données invalide : {value}") from exc
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            check_local_path(Path(url.database))
+        return value
+    path = Path(value).expanduser()
+    check_local_path(path)
+    _check_kind(path)
+    try:
+        if path.parent == data_dir():
+            private_dir(path.parent)  # the user's own data folder: owner only, whatever the umask
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseLocationError(
+            f"impossible de créer le dossier de la base de données : {os_error_sentence(exc, path.parent)}") from exc
+    # Built, not pasted: a "?", "#" or "%" in a folder or file name must not read as URL syntax.
+    return URL.create("sqlite", database=str(path.resolve())).render_as_string(hide_password=False)
+
+
+def _check_kind(path: Path) -> None:
+    """A database path must be a regular file (or not exist yet): a folder or a FIFO is refused."""
+    if path.is_dir():
+        raise DatabaseLocationError(f"« {path} » est un dossier : indiquez un fichier de base de données "
+                                    "(par exemple « {0} »)".format(path / "orientation.sqlite"))
+    if path.exists() and not path.is_file():
+        raise DatabaseLocationError(f"« {path} » n'est pas un fichier ordinaire (tube ou périphérique) : "
+                                    "indiquez un fichier de base de données")
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" hook below issues the BEGIN itself.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    # Deleted content is overwritten with zeros: an erased student leaves no readable byte.
+    cur.execute("PRAGMA secure_delete = ON")
+    cur.close()
+
+
+READ_ONLY = "orientation_read_only"  # execution option set by Database.read()
+
+
+def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    if conn.get_execution_options().get(READ_ONLY):
+        # A read takes no lock up front: in WAL mode a deferred BEGIN still reads one consistent
+        # snapshot, and the window never waits for an import that holds the write lock.
+        conn.exec_driver_sql("BEGIN")
+    else:
+        # IMMEDIATE takes the write lock up front, so a write never fails mid-transaction.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _on_connect_no_fk(dbapi_conn: sqlite3.Connection, record: object) -> None:
+    _on_connect(dbapi_conn, record)
+    # Migrations rebuild tables (copy, drop, rename): with foreign keys on, dropping the old
+    # table would cascade-delete child rows. They are checked again after the migration.
+    dbapi_conn.execute("PRAGMA foreign_keys = OFF")
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """Create an engine for ``url`` with the SQLite connection settings described above.
+
+    ``foreign_keys=False`` is only for running migrations (see :mod:`db.storage.migrate`).
+    """
+    # Parameters stay out of every error message and log line: they hold pupils' names and notes.
+    try:
+        engine = create_engine(url, hide_parameters=True)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise DatabaseLocationError(
+            f"cette adresse de base de données n'est pas prise en charge par cette installation ({make_url(url).drivername}) : "
+            "utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
+        event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open, migrated database: the engine and a session factory bound to it."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    warnings: list[str] = field(default_factory=list)  # French, shown once (e.g. no daily backup)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        A lock held too long by another writer (after the busy timeout), a full disk or a
+        read-only file raise :class:`DatabaseBusyError` with a French sentence; nothing is written.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            message = environment_sentence(exc)
+            if message is None:
+                raise
+            raise DatabaseBusyError(message) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed. It never waits for a writer."""
+        with self.sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session
+
+    def close(self) -> None:
+        """Release every connection (and the WAL) held by this process."""
+        self.engine.dispose()
+
+
+def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database; a new database gets the starter
+    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
+
+    A SQLite file is checked first — a folder, a read-only file or folder, another program's
+    file, a newer version's database or a damaged one (``quick_check``; the message names the
+    newest backup) each raise their own French :class:`UserError`. A new file is built under a
+    temporary name and appears whole (catalogue included) or not at all. Files are made 0600.
+    With ``backups``, a copy is made before any migration and once a day; a daily backup that
+    fails (disk full) is a warning in :attr:`Database.warnings`, never a reason not to open.
+    """
+    from db.storage import opening
+
+    url = resolve_url(db)
+    path = _sqlite_file(url)
+    if path is not None:
+        opening.check_before_opening(path, requested_db(db) != str(default_db_path()))
+        if not path.exists() or path.stat().st_size == 0:
+            opening.create_atomically(path, load_starter=load_starter)
+        opening.make_private(path)
+    try:
+        database = opening.open_and_prepare(url, path, load_starter=load_starter, backups=backups)
+    except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        if path is None:  # a server: unreachable, refused, wrong name or password
+            raise DatabaseLocationError(
+                f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
+                "joignable et les paramètres de connexion") from exc
+        raise opening.diagnose(exc, path) from exc
+    if path is not None:
+        opening.make_private(path)
+    return database
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from db.storage.backup import sqlite_path
+
+    return sqlite_path(url)

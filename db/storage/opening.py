@@ -1,0 +1,256 @@
+"""Opening a SQLite database file: the right diagnosis before anything is touched, a new file
+that appears whole or not at all, private modes, and the daily backup that never blocks.
+
+Called by :func:`db.storage.engine.open_database`; each check raises a :class:`UserError` whose French
+sentence names the problem and the action that fixes it, so that a counselor is never told
+"la base est endommagée" about an intact file in a read-only folder.
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
+from db.storage.files import os_error_sentence, remove_with_companions, tighten
+from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
+
+log = logging.getLogger(__name__)
+SQLITE_HEADER = b"SQLite format 3\x00"
+COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+# ------------------------------------------------------------------ before opening
+def check_before_opening(path: Path, explicit: bool) -> None:
+    """Refuse, in French, a database file that cannot be used as it is; nothing is written."""
+    if not path.exists():
+        _check_writable_folder(path.parent)
+        return
+    _check_permissions(path)
+    if path.stat().st_size == 0:
+        return
+    _check_header(path)
+    _check_revision(path)
+    _check_integrity(path, explicit)
+
+
+def _check_writable_folder(folder: Path) -> None:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise DatabaseLocationError(_folder_sentence(exc, folder)) from exc
+
+
+def _folder_sentence(exc: OSError, folder: Path) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"le dossier « {folder} » est en lecture seule : la base de données a besoin d'y écrire "
+                "(journal à côté du fichier). Copiez la base dans un dossier où vous pouvez écrire "
+                "(option --db) ou demandez les droits d'écriture")
+    return f"dossier de la base de données inutilisable : {os_error_sentence(exc, folder)}"
+
+
+def _check_permissions(path: Path) -> None:
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            readable = os.access(path, os.R_OK)
+            raise DatabaseLocationError(
+                (f"la base de données « {path} » est en lecture seule (elle est intacte) : "
+                 "demandez les droits d'écriture ou copiez-la dans un dossier à vous (option --db)")
+                if readable else
+                (f"accès refusé à la base de données « {path} » : ce compte n'a pas le droit de la lire. "
+                 "Ouvrez la session de son propriétaire ou demandez les droits")) from exc
+        raise DatabaseLocationError(f"base de données inutilisable : {os_error_sentence(exc, path)}") from exc
+    _check_writable_folder(path.parent)
+
+
+def _check_header(path: Path) -> None:
+    with open(path, "rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseLocationError(
+            f"« {path} » n'est pas une base de données d'Orientation (c'est un fichier d'un autre type) : "
+            "vérifiez le chemin donné à --db ou à ORIENTATION_DB")
+
+
+def _check_revision(path: Path) -> None:
+    from db.storage.schema_version import connect_read_only
+
+    try:
+        conn = connect_read_only(path)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = (conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                   if "alembic_version" in tables else None)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise diagnose(exc, path) from exc
+    if "alembic_version" not in tables and tables:
+        raise DatabaseLocationError(
+            f"« {path} » est une base de données d'un autre programme, pas d'Orientation : elle n'a pas été "
+            "modifiée. Vérifiez le chemin donné à --db ou à ORIENTATION_DB")
+    if row is not None and row[0] not in KNOWN_REVISIONS:
+        raise DatabaseLocationError(unknown_revision_sentence(str(row[0])))
+
+
+def _check_integrity(path: Path, explicit: bool) -> None:
+    from db.storage import backup
+
+    problem = backup.quick_check(path)
+    if not problem:
+        return
+    latest = backup.latest_backup(path)
+    target = f' --db "{path}"' if explicit else ""
+    hint = (f" ; restaurez la dernière sauvegarde : orientation restore \"{latest}\"{target} --yes" if latest
+            else " ; aucune sauvegarde n'est disponible")
+    raise DatabaseDamagedError(f"la base de données « {path} » est endommagée ({problem}){hint}", latest)
+
+
+def diagnose(exc: BaseException, path: Path | None) -> UserError:
+    """The French error for a SQLite error met while opening ``path``."""
+    text = str(exc).lower()
+    where = f" « {path} »" if path is not None else ""
+    if "disk is full" in text or "disk full" in text:
+        return DatabaseLocationError(f"le disque est plein : la base de données{where} ne peut pas être écrite. "
+                                     "Libérez de la place puis relancez Orientation")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseLocationError(f"la base de données{where} ou son dossier est en lecture seule (la base "
+                                     "est intacte) : demandez les droits d'écriture ou utilisez --db")
+    if "locked" in text or "busy" in text:
+        return DatabaseLocationError("la base de données est occupée par une autre opération (un import ?) : "
+                                     "réessayez dans un instant")
+    if "unable to open" in text:
+        return DatabaseLocationError(f"impossible d'ouvrir la base de données{where} : vérifiez le chemin et "
+                                     "les droits sur le dossier")
+    return DatabaseLocationError(f"la base de données{where} est illisible ou endommagée : {exc}")
+
+
+# ------------------------------------------------------------------ a new file, whole or not at all
+def create_atomically(path: Path, *, load_starter: bool) -> None:
+    """Build a new database (schema, nomenclatures, starter catalogue) under a temporary name,
+    then give it its real name in one step: an interrupted first start (kill, power cut, full
+    disk) leaves no half-made database, and the next start simply begins again."""
+    _remove_stale_creations(path)
+    tmp = path.with_name(f".{path.name}.creation-{os.getpid()}.tmp")
+    try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # SQLite keeps this mode
+        database = open_and_prepare(_url(tmp), tmp, load_starter=load_starter, backups=False)
+        database.close()  # the last connection merges and removes the write-ahead log
+        _publish(tmp, path)
+    except OSError as exc:
+        raise DatabaseLocationError(f"création de la base impossible : {os_error_sentence(exc, path)}") from exc
+    except sqlite3.Error as exc:
+        raise diagnose(exc, path) from exc
+    except Exception as exc:
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise diagnose(exc, path) from exc
+        raise
+    finally:
+        remove_with_companions(tmp)
+
+
+def _url(path: Path) -> str:
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` unless another start got there first (then keep theirs)."""
+    try:
+        os.link(tmp, path)  # fails if the name exists: never replaces a database someone opened
+    except FileExistsError:
+        if path.stat().st_size == 0:  # an empty placeholder file: nothing to lose
+            os.replace(tmp, path)
+    except OSError:
+        if not path.exists():  # a filesystem without hard links (FAT USB stick)
+            os.replace(tmp, path)
+
+
+def _remove_stale_creations(path: Path) -> None:
+    for stale in path.parent.glob(f".{path.name}.creation-*.tmp"):
+        pid = stale.name.rsplit("-", 1)[-1].removesuffix(".tmp")
+        if pid.isdigit() and not _alive(int(pid)):
+            remove_with_companions(stale)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def make_private(path: Path) -> None:
+    """The database and its companions readable by their owner only (0600), whatever the umask."""
+    for suffix in COMPANIONS:
+        tighten(Path(f"{path}{suffix}"), 0o600)
+
+
+# ------------------------------------------------------------------ open, migrate, fill
+def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups: bool):  # type: ignore[no-untyped-def]
+    """The :class:`db.storage.engine.Database` at ``url``: migrated, nomenclatures current, starter
+    catalogue loaded (or resumed), and the daily backup made when ``backups``."""
+    from db.storage import backup
+    from db.storage.engine import Database, make_engine
+    from db.storage.migrate import is_up_to_date, upgrade_if_behind
+    from db.catalogue.starter import ensure_nomenclatures, load_starter_catalogue
+
+    engine = make_engine(url)
+    try:
+        before = (lambda: backup.automatic_backup(path, "avant-migration")) if path and backups else None
+        if not is_up_to_date(path):
+            upgrade_if_behind(url, before=before)
+        database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+        ensure_nomenclatures(database)
+        load_starter_catalogue(database, skip=not load_starter)
+        if path is not None and backups:
+            warning = daily_backup_warning(database, path)
+            if warning:
+                database.warnings.append(warning)
+    except BaseException:
+        engine.dispose()
+        raise
+    return database
+
+
+def daily_backup_warning(database, path: Path) -> str | None:  # type: ignore[no-untyped-def]
+    """Make the day's backup; a French warning instead of an error when it cannot be made."""
+    try:
+        daily_backup(database, path)
+    except UserError as exc:
+        log.warning("daily backup not made")
+        reason = exc.message.removeprefix("sauvegarde impossible : ")
+        return f"la sauvegarde du jour n'a pas pu être faite ({reason}). L'application reste utilisable"
+    return None
+
+
+def daily_backup(database, path: Path) -> Path | None:  # type: ignore[no-untyped-def]
+    """The first start of each day copies the database into its backups (then the rotation)."""
+    from db.storage import backup
+    from db.catalogue.store import get_meta, set_meta
+
+    today = backup.now().date().isoformat()
+    with database.read() as session:
+        if get_meta(session, backup.LAST_DAILY_KEY) == today:
+            return None
+        keep = get_meta(session, backup.KEEP_DAYS_KEY)
+    made = backup.automatic_backup(path, "quotidienne", int(keep) if keep and keep.isdigit() else backup.KEEP_DAYS_DEFAULT)
+    with database.write() as session:
+        set_meta(session, backup.LAST_DAILY_KEY, today)
+    return made

@@ -1,0 +1,229 @@
+"""Data protection (RGPD) for student records: export, import, real erasure, retention, access log.
+
+Export format ``orientation-eleve/1`` (JSON, UTF-8)::
+
+    {"format": "orientation-eleve/1", "exporte_le": "2026-11-21T10:00:00",
+     "notes_privees_incluses": false,
+     "eleve": {"nom", "prenom", "classe", "etablissement", "annee_scolaire"},
+     "seances": [{"date": "2026-11-20",
+                  "centres_interet": ["T-IDEO2.4814", …], "centres_interet_libelles": ["j'aime organiser, gérer", …],
+                  "contraintes": {"niveau_max_bac_plus": 3, "niveau_max": "bac + 3", "salaire_min": 1800,
+                                  "pays": "FR", "secteurs_souhaites": [ids], "secteurs_refuses": [ids]},
+                  "selection": [{"metier": "MET.38", "commentaire": "à découvrir en stage"}],
+                  "comparaison": ["MET.38", "ORI.aide-soignant"],
+                  "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}]}
+
+``notes_privees`` is null unless the counselor explicitly chose to include private notes.
+Erasure deletes the rows with SQLite ``secure_delete`` on (freed pages are zeroed) and then
+truncates the write-ahead log, so no byte of the student's data stays readable in the files.
+"""
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from db.catalogue.store import get_meta, set_meta
+from db.storage.engine import Database
+from db.storage.erasure_ledger import Erased, ScrubReport
+from db.errors import UserError
+from db.models import AccessLog, CounselingSession, Erasure, InterestRow, Student
+from db.students.student_file import FORMAT, import_student, read_document  # noqa: F401 (import lives there)
+from db.students.viewer_copies import remove_viewer_copies
+from db.catalogue.nomenclature import describe_level
+from db.students.store import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
+
+RETENTION_KEY = "retention_annees_supplementaires"
+
+
+# ------------------------------------------------------------------ access log
+def _user() -> str:
+    try:
+        return getpass.getuser()[:120]
+    except Exception:  # no login name (service account, container): still log the access
+        return "inconnu"
+
+
+def log_access(session: Session, action: str, student_id: int | None) -> None:
+    """Record who did ``action`` on which student, and when (never any content)."""
+    session.execute(insert(AccessLog).values(at=datetime.now(), user=_user(), action=action, student_id=student_id))
+
+
+def access_log(session: Session) -> list[dict]:
+    """The access log, most recent first."""
+    rows = session.execute(select(AccessLog).order_by(AccessLog.at.desc(), AccessLog.id.desc())).scalars()
+    return [{"quand": r.at.isoformat(timespec="seconds"), "qui": r.user, "action": r.action, "eleve": r.student_id}
+            for r in rows]
+
+
+# ------------------------------------------------------------------ export / import
+def export_student(database: Database, student_id: int, *, include_private: bool = False) -> dict[str, Any]:
+    """The student's whole file as a ``orientation-eleve/1`` document (access logged)."""
+    with database.write() as session:
+        info = get_student(session, student_id)
+        sessions = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]
+        labels = dict(session.execute(select(InterestRow.id, InterestRow.label)).all())
+        log_access(session, "export", student_id)
+    return {
+        "format": FORMAT,
+        "exporte_le": datetime.now().isoformat(timespec="seconds"),
+        "notes_privees_incluses": include_private,
+        "eleve": {"nom": info.nom, "prenom": info.prenom, "classe": info.classe,
+                  "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire},
+        "seances": [_session_doc(s, labels, include_private) for s in sessions],
+    }
+
+
+def _session_doc(state: SessionState, labels: dict[str, str], include_private: bool) -> dict[str, Any]:
+    return {
+        "date": state.date,
+        "centres_interet": list(state.interests),
+        "centres_interet_libelles": [labels.get(i, i) for i in state.interests],
+        "contraintes": {"niveau_max_bac_plus": state.max_bac_plus,
+                        "niveau_max": describe_level(state.max_bac_plus) if state.max_bac_plus is not None else None,
+                        "salaire_min": state.min_salary, "pays": state.country,
+                        "secteurs_souhaites": list(state.sectors_wished),
+                        "secteurs_refuses": list(state.sectors_refused)},
+        "selection": [{"metier": i.metier_id, "commentaire": i.comment} for i in state.shortlist],
+        "comparaison": list(state.comparison),
+        "prochaines_etapes": state.next_steps,
+        "note_eleve": state.student_note,
+        "notes_privees": state.private_notes if include_private else None,
+    }
+
+
+
+
+# ------------------------------------------------------------------ erasure
+@dataclass
+class ErasureResult:
+    """What an erasure reached: the write-ahead log emptied right away (another window may hold
+    it until it closes), and what happened to the automatic backups."""
+
+    wal_truncated: bool
+    backups: ScrubReport = field(default_factory=ScrubReport)
+
+    def sentences(self) -> list[str]:
+        """French lines for the counselor, beyond "effacé définitivement"."""
+        lines = [self.backups.sentence()]
+        if not self.wal_truncated:
+            lines.append("Une autre fenêtre utilise la base : son journal sera vidé à sa fermeture.")
+        lines.append("Les copies que vous avez faites vous-même (exports, bilans PDF enregistrés, "
+                     "sauvegardes « backup --out ») ne sont pas touchées : supprimez-les si besoin.")
+        return lines
+
+
+def erase_student(database: Database, student_id: int, *, log: bool = True) -> ErasureResult:
+    """Delete a student and every session for good: the rows (freed bytes zeroed), the
+    write-ahead log, every automatic backup, and the bilans opened for viewing; the erasure is
+    recorded (number and creation moment only) so that a restored backup re-applies it."""
+    return erase_students(database, [student_id], action="effacement" if log else None)
+
+
+def erase_students(database: Database, student_ids: list[int], *, action: str | None = "effacement") -> ErasureResult:
+    """Erase several students in one transaction (see :func:`erase_student`); ``action`` is the
+    access-log word, None for no log line."""
+    erased: list[Erased] = []
+    names: list[tuple[str, str]] = []
+    with database.write() as session:
+        for student_id in student_ids:
+            item, name = _erase_rows(session, student_id)
+            erased.append(item)
+            names.append(name)
+            if action:
+                log_access(session, action, student_id)
+    wal_truncated = checkpoint(database)
+    for nom, prenom in names:
+        remove_viewer_copies(nom, prenom)
+    return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
+
+
+def _erase_rows(session: Session, student_id: int) -> tuple[Erased, tuple[str, str]]:
+    # The creation moment exactly as stored: backups are matched on it, byte for byte.
+    created = session.execute(text("SELECT created_at FROM students WHERE id = :id"), {"id": student_id}).scalar()
+    if created is None:
+        raise UserError(f"aucun élève n'a le numéro {student_id}")
+    nom, prenom = session.execute(select(Student.nom, Student.prenom).where(Student.id == student_id)).one()
+    at = datetime.now()
+    session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
+    session.execute(delete(Student).where(Student.id == student_id))
+    session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
+    return Erased(student_id, str(created), at.isoformat(timespec="seconds")), (nom, prenom)
+
+
+def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:
+    from db.storage.backup import erase_from_backups, sqlite_path
+
+    path = sqlite_path(database.url)
+    return erase_from_backups(path, erased) if path is not None else ScrubReport()
+
+
+def checkpoint(database: Database) -> bool:
+    """Copy the WAL into the database file and truncate it. False if another connection blocked it."""
+    if database.engine.dialect.name != "sqlite":
+        return True
+    raw = database.engine.raw_connection()
+    try:
+        busy, _, _ = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+    finally:
+        raw.close()
+
+
+# ------------------------------------------------------------------ retention
+def retention_extra_years(session: Session) -> int:
+    """Extra school years a record is kept after the one of its last session (default 0)."""
+    value = get_meta(session, RETENTION_KEY)
+    return int(value) if value and value.isdigit() else 0
+
+
+def set_retention_extra_years(database: Database, years: int) -> None:
+    """Change the retention rule (0 = end of the school year of the last session)."""
+    if not 0 <= years <= 10:
+        raise UserError("la durée de conservation doit être comprise entre 0 et 10 années scolaires")
+    with database.write() as session:
+        set_meta(session, RETENTION_KEY, str(years))
+
+
+def retention_deadline(last_day: str, extra_years: int = 0) -> date:
+    """The day after which a record seen last on ``last_day`` should be erased: 31 August ending
+    the school year of that session, plus ``extra_years``."""
+    day = date.fromisoformat(last_day)
+    end_year = day.year + 1 if day.month >= 9 else day.year
+    return date(end_year + extra_years, 8, 31)
+
+
+def past_retention(session: Session, today: date | None = None) -> list[StudentInfo]:
+    """Students whose retention deadline has passed (records never seen count from creation)."""
+    today = today or date.today()
+    extra = retention_extra_years(session)
+    result = []
+    for info in find_students(session):
+        last = info.last_session_on or _created_on(session, info.id)
+        if retention_deadline(last, extra) < today:
+            result.append(info)
+    return result
+
+
+def _created_on(session: Session, student_id: int) -> str:
+    created = session.execute(select(Student.created_at).where(Student.id == student_id)).scalar_one()
+    return created.date().isoformat()
+
+
+def purge(database: Database, today: date | None = None) -> list[int]:
+    """Erase every student past the retention deadline (one transaction, backups included);
+    returns their ids."""
+    return purge_with_result(database, today)[0]
+
+
+def purge_with_result(database: Database, today: date | None = None) -> tuple[list[int], ErasureResult | None]:
+    """:func:`purge`, with what the erasure reached (None when nobody was past the deadline)."""
+    with database.read() as session:
+        ids = [info.id for info in past_retention(session, today)]
+    if not ids:
+        return [], None
+    return ids, erase_students(database, ids, action="purge")

@@ -1,0 +1,101 @@
+"""Assemble the plain data of a student's report (bilan) from one session.
+
+Everything is decided and written out here (levels, salaries, reasons in plain words, sources)
+so the renderer only lays it out. Private notes are never read into :class:`ReportData`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.catalogue.compare import compare
+from db.catalogue.fiche_facts import MetierFacts, load_facts
+from db.catalogue.format import format_salary, french_date, source_label
+from db.models import InterestRow, RomeCodeRow
+from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
+from db.students.report_data import ReportData, ReportInterest, ReportMetier
+from db.students.settings import Counselor, get_counselor
+from db.students.store import SessionState, get_student
+from db.students.suggest import explain
+
+ONISEP_KINDS = {"onisep-md", "onisep-xml", "onisep-json"}
+
+
+def build_report(session: Session, state: SessionState, *, counselor: Counselor | None = None,
+                 today: date | None = None) -> ReportData:
+    """The report of ``state`` (a saved or unsaved session of an existing student)."""
+    student = get_student(session, state.student_id)
+    counselor = counselor or get_counselor(session)
+    ids = [item.metier_id for item in state.shortlist]
+    facts = load_facts(session, ids)
+    reasons = explain(session, state, ids)
+    interests = _interests(session, state.interests)
+    return ReportData(
+        student_name=student.full_name, student_class=student.classe or "", school=student.etablissement or "",
+        session_date=french_date(state.date), counselor_name=counselor.name,
+        counselor_structure=counselor.structure, counselor_contact=counselor.contact,
+        interests=interests, interest_profile=_profile(interests),
+        metiers=[_metier(facts[item.metier_id], reasons.get(item.metier_id), item.comment)
+                 for item in state.shortlist if item.metier_id in facts],
+        comparison=compare(session, state.comparison, state.interests) if len(state.comparison) >= 2 else None,
+        next_steps=[line.strip(" -•\t") for line in state.next_steps.splitlines() if line.strip(" -•\t")],
+        student_note=state.student_note, sources=_sources(session, facts.values()),
+        generated_on=french_date(today or date.today()))
+
+
+def _interests(session: Session, ids: list[str]) -> list[ReportInterest]:
+    rows = dict((i, (label, group)) for i, label, group in session.execute(
+        select(InterestRow.id, InterestRow.label, InterestRow.group).where(InterestRow.id.in_(ids))))
+    return [ReportInterest(rows[i][0], rows[i][1]) for i in ids if i in rows]
+
+
+def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
+    """Share of the ticked interests in each group (the largest group is 1.0)."""
+    counts = Counter(i.group for i in interests)
+    top = max(counts.values(), default=0)
+    return [(group, counts[group] / top) for group in INTEREST_GROUPS if counts[group]] if top else []
+
+
+def _metier(facts: MetierFacts, suggestion, comment: str) -> ReportMetier:  # type: ignore[no-untyped-def]
+    year = facts.salary_year or (facts.salary_source_date or "")[:4]
+    salary = format_salary(facts.salary_min, facts.salary_max)
+    if salary != "non précisé":
+        salary += " brut par mois"
+    producer = "Onisep" if facts.source_kind in ONISEP_KINDS else source_label(facts.source_kind).lower() \
+        if facts.source_kind == "projet" else source_label(facts.source_kind)
+    return ReportMetier(
+        title=facts.name, label_f=facts.label_f, label_m=facts.label_m, description=facts.summary,
+        level=describe_level(facts.bac_plus, facts.level_label), salary=salary,
+        salary_source=f"Source : {producer}{f', {year}' if year else ''}", sectors=facts.sectors,
+        formations=facts.formations[:4],
+        reasons=[r.plain for r in suggestion.reasons if r.ok] if suggestion else [],
+        # An unknown level is already written in the facts; an unknown salary is worth checking.
+        cautions=[r.plain for r in suggestion.reasons if r.ok is False or (r.ok is None and r.criterion != "niveau")]
+        if suggestion else [],
+        comment=comment, source=_attribution(facts.source_kind))
+
+
+def _attribution(kind: str) -> str:
+    if kind in ONISEP_KINDS:
+        return "Source : Onisep (licence ODbL)"
+    if kind == "projet":
+        return "Fiche du projet Orientation"
+    return f"Source : {source_label(kind)}"
+
+
+def _sources(session: Session, facts) -> list[str]:  # type: ignore[no-untyped-def]
+    lines: list[str] = []
+    kinds = {}
+    for f in facts:
+        kinds.setdefault(f.source_kind, set()).add(f.source_date or (str(f.salary_year) if f.salary_year else ""))
+    for kind, dates in sorted(kinds.items()):
+        known = sorted(d for d in dates if d)
+        when = f", données du {french_date(known[-1])}" if known and len(known[-1]) == 10 else (
+            f", données {known[-1]}" if known else "")
+        lines.append(_attribution(kind) + when)
+    if session.execute(select(func.count()).select_from(RomeCodeRow)).scalar():
+        lines.append("Source : France Travail (ROME), Licence Ouverte")
+    return lines

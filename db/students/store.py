@@ -1,0 +1,326 @@
+"""Student records and their sessions (entretiens). Plain values in and out; no ORM object leaves.
+
+A student record holds only what is needed to find it again: nom, prénom, classe,
+établissement, année scolaire. Each session stores the student's state that day; a new
+session starts as a copy of the previous one (interests, constraints, shortlist, comparison,
+next steps) so the counselor picks up where they stopped, and :func:`session_changes` says
+what changed since.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.storage.engine import Database
+from db.errors import UserError
+from db.models import (ComparisonEntry, CounselingSession, InterestRow, Metier, SectorRow, SessionInterest,
+                       SessionSector, ShortlistEntry, Student)
+from db.catalogue.nomenclature import describe_level
+from db.text import fold
+
+CLASSES = ("6e", "5e", "4e", "3e", "2de", "1re", "terminale", "CAP", "bac pro", "post-bac", "adulte")
+MAX_TEXT = 100
+MAX_NOTE = 20_000
+MAX_COMPARED = 4
+
+
+@dataclass
+class StudentInfo:
+    """A student as listed: identity and the date of the last session (ISO) if any."""
+
+    id: int
+    nom: str
+    prenom: str
+    classe: str | None = None
+    etablissement: str | None = None
+    annee_scolaire: str | None = None
+    last_session_on: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prenom} {self.nom}".strip()
+
+
+@dataclass
+class ShortlistItem:
+    """A kept métier (stable id) with the counselor's short comment."""
+
+    metier_id: str
+    comment: str = ""
+
+
+@dataclass
+class SessionState:
+    """Everything recorded in one session. ``id`` is None until saved."""
+
+    student_id: int
+    date: str  # ISO date
+    id: int | None = None
+    interests: list[str] = field(default_factory=list)  # interest ids
+    max_bac_plus: int | None = None
+    min_salary: int | None = None
+    country: str | None = None
+    sectors_wished: list[str] = field(default_factory=list)
+    sectors_refused: list[str] = field(default_factory=list)
+    shortlist: list[ShortlistItem] = field(default_factory=list)
+    comparison: list[str] = field(default_factory=list)  # 2–4 métier ids
+    next_steps: str = ""
+    student_note: str = ""
+    private_notes: str = ""
+
+
+def school_year(day: date) -> str:
+    """The French school year a day belongs to ("2026-2027" from 1 September 2026)."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+# ------------------------------------------------------------------ students
+def _clean(value: str | None, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
+    text = (value or "").strip()
+    if required and not text:
+        raise UserError(f"le champ « {label} » est obligatoire")
+    if len(text) > limit:
+        raise UserError(f"le champ « {label} » est trop long ({len(text)} caractères ; maximum {limit})")
+    return text or None
+
+
+def create_student(database: Database, nom: str, prenom: str, classe: str | None = None,
+                   etablissement: str | None = None, annee_scolaire: str | None = None) -> int:
+    """Create a student record and return its id. Only nom and prénom are required."""
+    values = _student_values(nom, prenom, classe, etablissement, annee_scolaire)
+    with database.write() as session:
+        student = Student(created_at=datetime.now(), **values)
+        session.add(student)
+        session.flush()
+        return student.id
+
+
+def update_student(database: Database, student_id: int, nom: str, prenom: str, classe: str | None = None,
+                   etablissement: str | None = None, annee_scolaire: str | None = None) -> None:
+    """Replace the identity fields of a student."""
+    values = _student_values(nom, prenom, classe, etablissement, annee_scolaire)
+    with database.write() as session:
+        student = _student(session, student_id)
+        for key, value in values.items():
+            setattr(student, key, value)
+
+
+def _student_values(nom: str, prenom: str, classe: str | None, etablissement: str | None,
+                    annee_scolaire: str | None) -> dict:
+    values = {"nom": _clean(nom, "nom", required=True), "prenom": _clean(prenom, "prénom", required=True),
+              "classe": _clean(classe, "classe", limit=40), "etablissement": _clean(etablissement, "établissement"),
+              "annee_scolaire": _clean(annee_scolaire, "année scolaire", limit=9) or school_year(date.today())}
+    values["search_key"] = fold(f"{values['nom']} {values['prenom']}")
+    return values
+
+
+def _student(session: Session, student_id: int) -> Student:
+    student = session.get(Student, student_id)
+    if student is None:
+        raise UserError(f"aucun élève n'a le numéro {student_id}")
+    return student
+
+
+def _info(student: Student) -> StudentInfo:
+    return StudentInfo(student.id, student.nom, student.prenom, student.classe, student.etablissement,
+                       student.annee_scolaire, student.last_session_on)
+
+
+def get_student(session: Session, student_id: int) -> StudentInfo:
+    """One student, or UserError when the id is unknown."""
+    return _info(_student(session, student_id))
+
+
+def find_students(session: Session, text: str = "", classe: str | None = None) -> list[StudentInfo]:
+    """Students whose name contains every word of ``text`` (accents and case ignored), most
+    recently seen first, then never-seen ones by name."""
+    query = select(Student)
+    for word in fold(text).split():
+        query = query.where(Student.search_key.contains(word, autoescape=True))
+    if classe:
+        query = query.where(func.lower(Student.classe) == classe.strip().lower())
+    query = query.order_by(Student.last_session_on.is_(None), Student.last_session_on.desc(),
+                           Student.search_key, Student.id)
+    return [_info(s) for s in session.execute(query).scalars()]
+
+
+# ------------------------------------------------------------------ sessions
+def list_sessions(session: Session, student_id: int) -> list[tuple[int, str]]:
+    """(session id, ISO date) of a student's sessions, oldest first."""
+    query = (select(CounselingSession.id, CounselingSession.date)
+             .where(CounselingSession.student_id == student_id)
+             .order_by(CounselingSession.date, CounselingSession.id))
+    return [(sid, day) for sid, day in session.execute(query)]
+
+
+def get_session(session: Session, session_id: int) -> SessionState:
+    """The full state of one session."""
+    row = session.get(CounselingSession, session_id)
+    if row is None:
+        raise UserError(f"aucun entretien n'a le numéro {session_id}")
+    return SessionState(
+        id=row.id, student_id=row.student_id, date=row.date,
+        interests=sorted(i.interest_id for i in row.interests),
+        max_bac_plus=row.max_bac_plus, min_salary=row.min_salary, country=row.country,
+        sectors_wished=sorted(s.sector_id for s in row.sectors if s.wished),
+        sectors_refused=sorted(s.sector_id for s in row.sectors if not s.wished),
+        shortlist=[ShortlistItem(e.metier_id, e.comment) for e in row.shortlist],
+        comparison=[e.metier_id for e in row.comparison],
+        next_steps=row.next_steps, student_note=row.student_note, private_notes=row.private_notes)
+
+
+def latest_session(session: Session, student_id: int) -> SessionState | None:
+    """The most recent session of a student, or None."""
+    sessions = list_sessions(session, student_id)
+    return get_session(session, sessions[-1][0]) if sessions else None
+
+
+def session_on(session: Session, student_id: int, day: str | None) -> SessionState:
+    """The session of ``day`` (ISO date; the latest when None), or UserError."""
+    sessions = list_sessions(session, student_id)
+    if not sessions:
+        raise UserError("cet élève n'a encore aucun entretien")
+    if day is None:
+        return get_session(session, sessions[-1][0])
+    matching = [sid for sid, d in sessions if d == day]
+    if not matching:
+        raise UserError(f"aucun entretien le {day} pour cet élève")
+    return get_session(session, matching[-1])
+
+
+def start_session(session: Session, student_id: int, day: str | None = None) -> SessionState:
+    """A new, unsaved session continuing the previous one (notes start empty)."""
+    _student(session, student_id)
+    day = day or date.today().isoformat()
+    previous = latest_session(session, student_id)
+    if previous is None:
+        return SessionState(student_id=student_id, date=day)
+    return SessionState(
+        student_id=student_id, date=day, interests=list(previous.interests),
+        max_bac_plus=previous.max_bac_plus, min_salary=previous.min_salary, country=previous.country,
+        sectors_wished=list(previous.sectors_wished), sectors_refused=list(previous.sectors_refused),
+        shortlist=[ShortlistItem(i.metier_id, i.comment) for i in previous.shortlist],
+        comparison=list(previous.comparison), next_steps=previous.next_steps)
+
+
+def save_session(database: Database, state: SessionState) -> int:
+    """Insert or replace a session (one transaction) and return its id. Validates first."""
+    _validate(state)
+    with database.write() as session:
+        _check_references(session, state)
+        student = _student(session, state.student_id)
+        row = session.get(CounselingSession, state.id) if state.id else None
+        if row is None:
+            row = CounselingSession(student_id=state.student_id)
+            session.add(row)
+        _fill(row, state)
+        session.flush()
+        student.last_session_on = session.execute(
+            select(func.max(CounselingSession.date)).where(CounselingSession.student_id == student.id)).scalar()
+        return row.id
+
+
+def _validate(state: SessionState) -> None:
+    try:
+        date.fromisoformat(state.date)
+    except ValueError as exc:
+        raise UserError(f"date d'entretien invalide : « {state.date} » (attendu : AAAA-MM-JJ)") from exc
+    if state.min_salary is not None and state.min_salary < 0:
+        raise UserError("le salaire minimum doit être positif")
+    if len(state.comparison) > MAX_COMPARED:
+        raise UserError(f"on compare au plus {MAX_COMPARED} métiers")
+    if set(state.sectors_wished) & set(state.sectors_refused):
+        raise UserError("un secteur ne peut pas être à la fois souhaité et refusé")
+    for label, text in (("prochaines étapes", state.next_steps), ("note pour l'élève", state.student_note),
+                        ("notes privées", state.private_notes)):
+        _clean(text, label, limit=MAX_NOTE)
+    for item in state.shortlist:
+        _clean(item.comment, "commentaire", limit=2_000)
+
+
+def _check_references(session: Session, state: SessionState) -> None:
+    known = set(session.execute(select(InterestRow.id).where(InterestRow.id.in_(state.interests))).scalars())
+    if set(state.interests) - known:
+        raise UserError(f"centre d'intérêt inconnu : {', '.join(sorted(set(state.interests) - known))}")
+    sectors = state.sectors_wished + state.sectors_refused
+    known = set(session.execute(select(SectorRow.id).where(SectorRow.id.in_(sectors))).scalars())
+    if set(sectors) - known:
+        raise UserError(f"secteur inconnu : {', '.join(sorted(set(sectors) - known))}")
+
+
+def _fill(row: CounselingSession, state: SessionState) -> None:
+    row.date = state.date
+    row.max_bac_plus, row.min_salary = state.max_bac_plus, state.min_salary
+    row.country = state.country
+    row.next_steps, row.student_note = state.next_steps.strip(), state.student_note.strip()
+    row.private_notes = state.private_notes.strip()
+    row.updated_at = datetime.now()
+    row.interests = [SessionInterest(interest_id=i) for i in dict.fromkeys(state.interests)]
+    row.sectors = ([SessionSector(sector_id=s, wished=True) for s in dict.fromkeys(state.sectors_wished)]
+                   + [SessionSector(sector_id=s, wished=False) for s in dict.fromkeys(state.sectors_refused)])
+    unique = {item.metier_id: item for item in state.shortlist}
+    row.shortlist = [ShortlistEntry(position=i, metier_id=item.metier_id, comment=item.comment.strip())
+                     for i, item in enumerate(unique.values())]
+    row.comparison = [ComparisonEntry(position=i, metier_id=m) for i, m in enumerate(dict.fromkeys(state.comparison))]
+
+
+def delete_session(database: Database, session_id: int) -> None:
+    """Delete one session (its notes included)."""
+    with database.write() as session:
+        row = session.get(CounselingSession, session_id)
+        if row is None:
+            raise UserError(f"aucun entretien n'a le numéro {session_id}")
+        student = row.student
+        session.delete(row)
+        session.flush()
+        student.last_session_on = session.execute(
+            select(func.max(CounselingSession.date)).where(CounselingSession.student_id == student.id)).scalar()
+
+
+# ------------------------------------------------------------------ what changed
+def session_changes(session: Session, before: SessionState | None, after: SessionState) -> list[str]:
+    """French lines describing what changed from ``before`` to ``after`` (empty when nothing)."""
+    if before is None:
+        return []
+    labels = _labels(session, before, after)
+    lines: list[str] = []
+    lines += [f"Centre d'intérêt ajouté : {labels[i]}" for i in after.interests if i not in before.interests]
+    lines += [f"Centre d'intérêt retiré : {labels[i]}" for i in before.interests if i not in after.interests]
+    if before.max_bac_plus != after.max_bac_plus:
+        lines.append(f"Niveau d'études visé : {describe_level(before.max_bac_plus)} → {describe_level(after.max_bac_plus)}")
+    if before.min_salary != after.min_salary:
+        lines.append(f"Salaire minimum souhaité : {before.min_salary or 'aucun'} → {after.min_salary or 'aucun'}")
+    for kind, old, new in (("souhaité", before.sectors_wished, after.sectors_wished),
+                           ("refusé", before.sectors_refused, after.sectors_refused)):
+        lines += [f"Secteur {kind} ajouté : {labels[s]}" for s in new if s not in old]
+        lines += [f"Secteur {kind} retiré : {labels[s]}" for s in old if s not in new]
+    old_ids = [i.metier_id for i in before.shortlist]
+    new_ids = [i.metier_id for i in after.shortlist]
+    lines += [f"Métier ajouté à la sélection : {labels[m]}" for m in new_ids if m not in old_ids]
+    lines += [f"Métier retiré de la sélection : {labels[m]}" for m in old_ids if m not in new_ids]
+    return lines
+
+
+def _labels(session: Session, *states: SessionState) -> dict[str, str]:
+    interest_ids = {i for s in states for i in s.interests}
+    sector_ids = {x for s in states for x in s.sectors_wished + s.sectors_refused}
+    metier_ids = {i.metier_id for s in states for i in s.shortlist}
+    labels: dict[str, str] = {}
+    labels.update(session.execute(select(InterestRow.id, InterestRow.label).where(InterestRow.id.in_(interest_ids))).all())
+    labels.update(session.execute(select(SectorRow.id, SectorRow.label).where(SectorRow.id.in_(sector_ids))).all())
+    labels.update(session.execute(select(Metier.id, Metier.name).where(Metier.id.in_(metier_ids))).all())
+    for ident in interest_ids | sector_ids | metier_ids:
+        labels.setdefault(ident, ident)
+    return labels
+
+
+def metier_names(session: Session, ids: list[str]) -> dict[str, str]:
+    """Names of métiers by stable id (ids no longer in the catalogue are absent)."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(Metier.id, Metier.name).where(Metier.id.in_(ids))).all())
+

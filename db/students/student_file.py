@@ -1,0 +1,400 @@
+"""Student files (format ``orientation-eleve/1``, see :mod:`db.students.privacy`): read, check, import.
+
+Contracts:
+
+- :func:`read_document` reads only a regular file of at most :data:`MAX_FILE_BYTES` holding
+  UTF-8 JSON; anything else (FIFO, device, folder, too big, not JSON) is a French
+  :class:`~db.errors.UserError` naming the file. It never blocks.
+- :func:`check_document` checks the whole document before anything is written. Every wrong
+  type, length or range is ONE French sentence naming the field, e.g.
+  « seances[2].contraintes.pays » doit être un code pays de 2 lettres (ou null). Values are
+  never quoted back (they may be private notes), except a bad date.
+- :func:`import_student_file` writes the student, every session and the access-log line in
+  ONE write transaction, with bulk inserts: after a crash or Ctrl+C the student is either
+  absent or complete. A student file never creates catalogue rows: an interest unknown here
+  is matched by its label to one of this catalogue, or dropped; an unknown sector is
+  dropped; both are reported in the result's French notes. Métier ids are kept as they are
+  (a later catalogue import may bring them).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from db.storage.engine import Database
+from db.errors import UserError
+from db.storage.files import MB, read_bounded
+from db.models import (ComparisonEntry, CounselingSession, InterestRow, SectorRow, SessionInterest, SessionSector,
+                       ShortlistEntry, Student)
+from db.catalogue.nomenclature import LEVELS, match_interest
+from db.students.store import MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values, _validate
+
+FORMAT = "orientation-eleve/1"
+MAX_FILE_BYTES = 50 * MB
+MAX_SESSIONS = 100_000
+MAX_ITEMS = 500  # any list of one session (interests, sectors, shortlist)
+MAX_SALARY = 100_000  # euros a month: far above any real wish, below any overflow
+MIN_LEVEL = min(level.bac_plus for level in LEVELS)
+MAX_LEVEL = max(level.bac_plus for level in LEVELS)
+MAX_COMMENT = 2_000  # as db.students._validate
+ID_LIMITS = {"interest": 120, "sector": 120, "metier": 200}  # column widths of db.models
+MAX_LABEL = 200
+LISTED = 5  # names quoted in one note before "et N autres"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+# ------------------------------------------------------------------ reading
+def read_document(path: str | Path) -> Any:
+    """The JSON value of the student file ``path``; French UserError naming the file when it is not
+    a regular file of at most :data:`MAX_FILE_BYTES` holding UTF-8 JSON. Never hangs (FIFO, device)."""
+    data = read_bounded(Path(path), MAX_FILE_BYTES, "le fichier")
+    not_ours = "ce n'est pas un dossier d'élève exporté par Orientation"
+    try:
+        text = data.decode("utf-8-sig")  # a BOM written by a Windows editor is harmless
+    except UnicodeDecodeError as exc:
+        raise UserError(f"« {path} » n'est pas un texte UTF-8 : {not_ours}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"« {path} » n'est pas du JSON valide (ligne {exc.lineno}, colonne {exc.colno}) : "
+                        f"{not_ours}") from exc
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested 100,000 deep
+        raise UserError(f"« {path} » contient du JSON démesuré (nombre trop long ou imbrication trop profonde) : "
+                        f"{not_ours}") from exc
+
+
+# ------------------------------------------------------------------ checked document
+@dataclass(frozen=True)
+class CheckedSession:
+    """One session of a checked document: types and lengths are right, texts are stripped."""
+
+    date: str
+    interests: list[tuple[str, str]]  # (id as in the file, its label)
+    max_bac_plus: int | None
+    min_salary: int | None
+    country: str | None
+    sectors_wished: list[str]
+    sectors_refused: list[str]
+    shortlist: list[tuple[str, str]]  # (métier id, comment)
+    comparison: list[str]
+    next_steps: str
+    student_note: str
+    private_notes: str
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """A whole student file that passed :func:`check_document`."""
+
+    nom: str
+    prenom: str
+    classe: str | None
+    etablissement: str | None
+    annee_scolaire: str | None
+    sessions: list[CheckedSession]
+
+
+def _refuse(path: str, problem: str) -> NoReturn:
+    raise UserError(f"dossier d'élève refusé : « {path} » {problem}")
+
+
+def _object(value: Any, path: str, *, nullable: bool = False) -> dict:
+    if value is None and nullable:
+        return {}
+    if not isinstance(value, dict):
+        _refuse(path, "doit être un objet JSON" + (" (ou null)" if nullable else ""))
+    return value
+
+
+def _list(value: Any, path: str, limit: int, what: str = "éléments") -> list:
+    """A list (absent or null: empty) of at most ``limit`` items."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        _refuse(path, "doit être une liste (ou null)")
+    if len(value) > limit:
+        _refuse(path, f"contient trop d'{what} ({len(value)} ; maximum {limit})")
+    return value
+
+
+def _text(value: Any, path: str, limit: int, *, required: bool = False) -> str | None:
+    """A stripped text of at most ``limit`` characters; None for null (refused when ``required``)."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        _refuse(path, "doit être un texte non vide" if required else "doit être un texte (ou null)")
+    text = value.strip()
+    if len(text) > limit:
+        _refuse(path, f"est trop long ({len(text)} caractères ; maximum {limit})")
+    return text
+
+
+def _identifier(value: Any, path: str, kind: str) -> str:
+    """A non-empty identifier, kept as it is (ids are not stripped)."""
+    width = ID_LIMITS[kind]
+    if not isinstance(value, str) or not value.strip() or len(value) > width:
+        _refuse(path, f"doit être un identifiant (texte non vide de {width} caractères au plus)")
+    return value
+
+
+def _ids(value: Any, path: str, kind: str, limit: int = MAX_ITEMS) -> list[str]:
+    """A list (absent or null: empty) of identifiers."""
+    return [_identifier(item, f"{path}[{index}]", kind) for index, item in enumerate(_list(value, path, limit))]
+
+
+def _integer(value: Any, path: str, low: int, high: int, meaning: str) -> int | None:
+    # bool is an int in Python: true would be stored as 1.
+    if value is not None and (type(value) is not int or not low <= value <= high):
+        _refuse(path, f"doit être {meaning} (ou null)")
+    return value
+
+
+def check_document(document: Any) -> CheckedDocument:
+    """The document, checked whole; a French UserError naming the first wrong field otherwise.
+
+    Nothing is read from or written to a database: the same answer on any computer.
+    """
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise UserError(f"ce fichier n'est pas un dossier d'élève « {FORMAT} »")
+    eleve = document.get("eleve")
+    if not isinstance(eleve, dict):
+        _refuse("eleve", "doit être un objet JSON avec au moins « nom » et « prenom »")
+    sessions = _list(document.get("seances"), "seances", MAX_SESSIONS, "entretiens")
+    return CheckedDocument(
+        nom=_text(eleve.get("nom"), "eleve.nom", MAX_TEXT, required=True),
+        prenom=_text(eleve.get("prenom"), "eleve.prenom", MAX_TEXT, required=True),
+        classe=_text(eleve.get("classe"), "eleve.classe", 40),
+        etablissement=_text(eleve.get("etablissement"), "eleve.etablissement", MAX_TEXT),
+        annee_scolaire=_text(eleve.get("annee_scolaire"), "eleve.annee_scolaire", 9),
+        sessions=[_check_session(doc, f"seances[{index}]") for index, doc in enumerate(sessions)])
+
+
+def _check_session(value: Any, path: str) -> CheckedSession:
+    doc = _object(value, path)
+    day = _day(doc.get("date"), f"{path}.date")
+    constraints = _object(doc.get("contraintes"), f"{path}.contraintes", nullable=True)
+    where = f"{path}.contraintes"
+    wished = _ids(constraints.get("secteurs_souhaites"), f"{where}.secteurs_souhaites", "sector")
+    refused = _ids(constraints.get("secteurs_refuses"), f"{where}.secteurs_refuses", "sector")
+    if set(wished) & set(refused):
+        _refuse(f"{where}.secteurs_refuses", "reprend un secteur souhaité : un secteur ne peut pas être à la fois "
+                                             "souhaité et refusé")
+    _text(constraints.get("niveau_max"), f"{where}.niveau_max", MAX_LABEL)  # derived, for readers; not stored
+    years = f"un nombre entier d'années après le bac, de {MIN_LEVEL} à {MAX_LEVEL}"
+    checked = CheckedSession(
+        date=day,
+        interests=_interests(doc, path),
+        max_bac_plus=_integer(constraints.get("niveau_max_bac_plus"), f"{where}.niveau_max_bac_plus",
+                              MIN_LEVEL, MAX_LEVEL, years),
+        min_salary=_integer(constraints.get("salaire_min"), f"{where}.salaire_min", 0, MAX_SALARY,
+                            f"un nombre entier d'euros, de 0 à {MAX_SALARY}"),
+        country=_country(constraints.get("pays"), f"{where}.pays"),
+        sectors_wished=wished, sectors_refused=refused,
+        shortlist=_shortlist(doc.get("selection"), f"{path}.selection"),
+        comparison=_ids(doc.get("comparaison"), f"{path}.comparaison", "metier", MAX_COMPARED),
+        next_steps=_text(doc.get("prochaines_etapes"), f"{path}.prochaines_etapes", MAX_NOTE) or "",
+        student_note=_text(doc.get("note_eleve"), f"{path}.note_eleve", MAX_NOTE) or "",
+        private_notes=_text(doc.get("notes_privees"), f"{path}.notes_privees", MAX_NOTE) or "")
+    _validate_like_the_editor(checked, path)
+    return checked
+
+
+def _day(value: Any, path: str) -> str:
+    # date.fromisoformat alone would also take "20261120" or "2026-W47-5".
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        _refuse(path, "doit être une date AAAA-MM-JJ (date d'entretien invalide)")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        _refuse(path, f"doit être une date AAAA-MM-JJ (date d'entretien invalide : « {value} »)")
+    return value
+
+
+def _country(value: Any, path: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _COUNTRY.fullmatch(value):
+        _refuse(path, "doit être un code pays de 2 lettres (ou null)")
+    return value.upper()
+
+
+def _interests(doc: dict, path: str) -> list[tuple[str, str]]:
+    """(id, label) pairs; without labels, the id stands for its label (as the old importer did)."""
+    ids = _ids(doc.get("centres_interet"), f"{path}.centres_interet", "interest")
+    if doc.get("centres_interet_libelles") is None:
+        return [(ident, ident) for ident in ids]
+    where = f"{path}.centres_interet_libelles"
+    labels = _list(doc["centres_interet_libelles"], where, MAX_ITEMS)
+    if len(labels) != len(ids):
+        _refuse(where, f"doit avoir autant d'éléments que « {path}.centres_interet » ({len(labels)} au lieu de "
+                       f"{len(ids)})")
+    return [(ident, _text(label, f"{where}[{index}]", MAX_LABEL, required=True))
+            for index, (ident, label) in enumerate(zip(ids, labels))]
+
+
+def _shortlist(value: Any, path: str) -> list[tuple[str, str]]:
+    items = []
+    for index, entry in enumerate(_list(value, path, MAX_ITEMS)):
+        entry = _object(entry, f"{path}[{index}]")
+        metier = _identifier(entry.get("metier"), f"{path}[{index}].metier", "metier")
+        items.append((metier, _text(entry.get("commentaire"), f"{path}[{index}].commentaire", MAX_COMMENT) or ""))
+    return items
+
+
+def _validate_like_the_editor(checked: CheckedSession, path: str) -> None:
+    """Safety net: what the session editor would refuse is refused here too, even if
+    db.students gains a rule this module does not know yet."""
+    state = SessionState(student_id=0, date=checked.date, min_salary=checked.min_salary,
+                         sectors_wished=checked.sectors_wished, sectors_refused=checked.sectors_refused,
+                         shortlist=[ShortlistItem(m, c) for m, c in checked.shortlist],
+                         comparison=checked.comparison, next_steps=checked.next_steps,
+                         student_note=checked.student_note, private_notes=checked.private_notes)
+    try:
+        _validate(state)
+    except UserError as exc:
+        raise UserError(f"dossier d'élève refusé : « {path} » : {exc.message}") from exc
+
+
+# ------------------------------------------------------------------ import
+@dataclass
+class ImportedStudent:
+    """The new student's id, how many sessions came with it, and French notes on what this
+    catalogue could not take as it was (interests matched by label or dropped, sectors dropped)."""
+
+    id: int
+    sessions: int
+    notes: list[str] = field(default_factory=list)
+
+
+def import_student(database: Database, document: Any) -> int:
+    """Create a new student from an ``orientation-eleve/1`` document; returns the new id.
+    See :func:`import_student_file` (same contract, with the notes)."""
+    return import_student_file(database, document).id
+
+
+def import_student_file(database: Database, document: Any) -> ImportedStudent:
+    """Check ``document`` whole, then create the student with all its sessions and the access-log
+    line in one write transaction. Raises a French UserError (nothing written) when the document
+    is wrong. Never creates catalogue rows; see the module docstring for unknown ids."""
+    from db.students.privacy import log_access  # db.privacy re-exports this module: imported late, no cycle
+
+    checked = check_document(document)
+    with database.write() as session:
+        resolver = _Resolver(session)
+        sessions = sorted(checked.sessions, key=lambda s: s.date)  # stable: same-day order kept
+        student_id = _insert_student(session, checked, max((s.date for s in sessions), default=None))
+        _insert_sessions(session, student_id, sessions, resolver)
+        log_access(session, "import", student_id)
+    return ImportedStudent(student_id, len(sessions), resolver.notes())
+
+
+def _insert_student(session: Session, checked: CheckedDocument, last_day: str | None) -> int:
+    # The same normalisation as db.students.create_student (school year by default, search key).
+    values = _student_values(checked.nom, checked.prenom, checked.classe, checked.etablissement,
+                             checked.annee_scolaire)
+    result = session.execute(insert(Student.__table__).values(created_at=datetime.now(), last_session_on=last_day,
+                                                                **values))
+    return result.inserted_primary_key[0]
+
+
+def _insert_sessions(session: Session, student_id: int, sessions: list[CheckedSession], resolver: _Resolver) -> None:
+    """Bulk inserts (a few statements, not one per session): 20,000 sessions take seconds."""
+    if not sessions:
+        return
+    now = datetime.now()
+    table = CounselingSession.__table__
+    rows = [{"student_id": student_id, "date": s.date, "max_bac_plus": s.max_bac_plus, "min_salary": s.min_salary,
+             "country": s.country, "next_steps": s.next_steps, "student_note": s.student_note,
+             "private_notes": s.private_notes, "updated_at": now} for s in sessions]
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    ids = list(result.scalars())
+    children: dict[Any, list[dict]] = {SessionInterest.__table__: [], SessionSector.__table__: [],
+                                       ShortlistEntry.__table__: [], ComparisonEntry.__table__: []}
+    for session_id, checked in zip(ids, sessions):
+        for table_, row in _child_rows(session_id, checked, resolver):
+            children[table_].append(row)
+    for table_, child_rows in children.items():
+        if child_rows:
+            session.execute(insert(table_), child_rows)
+
+
+def _child_rows(session_id: int, s: CheckedSession, resolver: _Resolver) -> list[tuple[Any, dict]]:
+    """The rows under one session, deduplicated as db.students._fill does."""
+    interests = dict.fromkeys(i for i in (resolver.interest(ident, label) for ident, label in s.interests) if i)
+    wished = dict.fromkeys(x for x in s.sectors_wished if resolver.sector(x))
+    refused = dict.fromkeys(x for x in s.sectors_refused if resolver.sector(x))
+    shortlist = dict(s.shortlist)  # one entry per métier: first position, last comment (as _fill)
+    rows: list[tuple[Any, dict]] = []
+    rows += [(SessionInterest.__table__, {"session_id": session_id, "interest_id": i}) for i in interests]
+    rows += [(SessionSector.__table__, {"session_id": session_id, "sector_id": x, "wished": True}) for x in wished]
+    rows += [(SessionSector.__table__, {"session_id": session_id, "sector_id": x, "wished": False}) for x in refused]
+    rows += [(ShortlistEntry.__table__, {"session_id": session_id, "position": n, "metier_id": m, "comment": c})
+             for n, (m, c) in enumerate(shortlist.items())]
+    rows += [(ComparisonEntry.__table__, {"session_id": session_id, "position": n, "metier_id": m})
+             for n, m in enumerate(dict.fromkeys(s.comparison))]
+    return rows
+
+
+class _Resolver:
+    """Maps the file's interest and sector ids to this catalogue's, remembering what it changed."""
+
+    def __init__(self, session: Session) -> None:
+        self.interest_labels: dict[str, str] = dict(session.execute(select(InterestRow.id, InterestRow.label)).all())
+        self.sectors: set[str] = set(session.execute(select(SectorRow.id)).scalars())
+        self.interest_cache: dict[str, str | None] = {}
+        self.mapped: dict[str, str] = {}  # file label -> label here
+        self.dropped_interests: dict[str, None] = {}  # file labels, in order met
+        self.dropped_sectors: dict[str, None] = {}
+
+    def interest(self, ident: str, label: str) -> str | None:
+        """This catalogue's id for the file's interest, or None when it has no equivalent here."""
+        if ident in self.interest_labels:
+            return ident
+        key = f"{ident}\0{label}"
+        if key not in self.interest_cache:
+            found, _ = match_interest(label, ident)
+            if found in self.interest_labels:
+                self.mapped[label] = self.interest_labels[found]
+                self.interest_cache[key] = found
+            else:
+                self.dropped_interests[label] = None
+                self.interest_cache[key] = None
+        return self.interest_cache[key]
+
+    def sector(self, ident: str) -> bool:
+        """Whether this catalogue knows the sector (an unknown one is remembered for the notes)."""
+        if ident in self.sectors:
+            return True
+        self.dropped_sectors[ident] = None
+        return False
+
+    def notes(self) -> list[str]:
+        """At most three French sentences, one per kind of change."""
+        notes = []
+        if self.mapped:
+            pairs = [f"« {old} » → « {new} »" for old, new in self.mapped.items()]
+            notes.append(_note(len(pairs), "centre d'intérêt remplacé par son équivalent de ce catalogue",
+                               "centres d'intérêt remplacés par leur équivalent de ce catalogue", pairs))
+        if self.dropped_interests:
+            notes.append(_note(len(self.dropped_interests), "centre d'intérêt inconnu de ce catalogue, retiré des "
+                               "entretiens", "centres d'intérêt inconnus de ce catalogue, retirés des entretiens",
+                               [f"« {label} »" for label in self.dropped_interests]))
+        if self.dropped_sectors:
+            notes.append(_note(len(self.dropped_sectors), "secteur inconnu de ce catalogue, retiré des entretiens",
+                               "secteurs inconnus de ce catalogue, retirés des entretiens",
+                               list(self.dropped_sectors)))
+        return notes
+
+
+def _note(count: int, singular: str, plural: str, items: list[str]) -> str:
+    listed = ", ".join(item[:80] for item in items[:LISTED])
+    more = f" et {count - LISTED} autre(s)" if count > LISTED else ""
+    return f"{singular} : {listed}" if count == 1 else f"{count} {plural} : {listed}{more}"

@@ -1,0 +1,84 @@
+"""The report assembled from a real session, rendered, and read back as a family would read it."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from db.students.report import build_report, french_date
+from db.students.settings import Counselor, set_counselor
+from db.students.store import ShortlistItem, create_student, latest_session, save_session, start_session
+from desktop.cli import main
+from reports.pdf import render_report
+
+PRIVATE = "NOTE-PRIVEE-QUI-NE-DOIT-PAS-SORTIR"
+
+
+@pytest.fixture
+def student(mini_db) -> int:
+    set_counselor(mini_db, Counselor("Mme Claire Dubois", "CIO de Lyon Centre", "04 72 00 00 00"))
+    sid = create_student(mini_db, "Martin", "Zoé", "3e B", "Collège Jean Moulin")
+    with mini_db.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.interests = ["T-IDEO2.4807", "T-IDEO2.4812", "T-IDEO2.4814"]
+    state.max_bac_plus, state.min_salary = 3, 1840
+    state.shortlist = [ShortlistItem("ORI.aide-soignant", "à découvrir en stage"), ShortlistItem("ORI.macon", "")]
+    state.comparison = ["ORI.aide-soignant", "ORI.macon"]
+    state.next_steps = "Stage d'observation en EHPAD\n- Journée portes ouvertes du lycée"
+    state.student_note, state.private_notes = "Continue comme ça, Zoé !", PRIVATE
+    save_session(mini_db, state)
+    return sid
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_report_data_says_the_right_things(mini_db, student):
+    with mini_db.read() as session:
+        data = build_report(session, latest_session(session, student), today=date(2026, 11, 21))
+    assert (data.student_name, data.student_class, data.school) == ("Zoé Martin", "3e B", "Collège Jean Moulin")
+    assert data.session_date == "20 novembre 2026" and data.generated_on == "21 novembre 2026"
+    first, second = data.metiers
+    assert (first.title, first.level, first.comment) == ("aide-soignant/e", "CAP ou équivalent", "à découvrir en stage")
+    assert first.salary == "à partir de 1\u202f850\u202f€ brut par mois"
+    assert first.salary_source == "Source : fiche du projet, 2025"
+    assert "Il correspond à 2 de tes 3 centres d'intérêt : ma vocation est de soigner ; je veux être utile aux autres." in first.reasons
+    assert second.cautions == ["Il ne correspond à aucun de tes centres d'intérêt.",
+                               "Le salaire de début (1\u202f810\u202f€ brut par mois) est sous les 1\u202f840\u202f€ que tu souhaites."]
+    assert data.comparison.titles == ["aide-soignant/e", "maçon/ne"]
+    assert data.comparison.rows[1].values == ["2 à 3 ans après la 3e", "2 à 3 ans après la 3e"]
+    assert data.next_steps == ["Stage d'observation en EHPAD", "Journée portes ouvertes du lycée"]
+    assert data.interest_profile == [("Aider, soigner", 1.0), ("Organiser, vendre", 0.5)]
+    assert data.sources == ["Fiche du projet Orientation, données 2025"]
+
+
+def test_rendered_report_has_every_section_and_no_private_note(mini_db, student):
+    with mini_db.read() as session:
+        pdf = render_report(build_report(session, latest_session(session, student)))
+    text = pdf_text(pdf)
+    for expected in ("Bilan d'orientation", "Zoé Martin", "Collège Jean Moulin", "20 novembre 2026",
+                     "Mme Claire Dubois", "CIO de Lyon Centre", "Tes centres d'intérêt", "ma vocation est de soigner",
+                     "Les métiers que tu as retenus", "Aide-soignant/e", "CAP ou équivalent", "1 850 €",
+                     "à découvrir en stage", "Comparaison", "Tes prochaines étapes", "Stage d'observation en EHPAD",
+                     "Continue comme ça, Zoé !", "Fiche du projet Orientation", "04 72 00 00 00"):
+        assert expected in text.replace("\u202f", " ").replace("\u00a0", " "), expected
+    assert PRIVATE not in text and PRIVATE.encode() not in pdf
+
+
+def test_report_command_and_class_batch(mini_db, student, db_path, tmp_path, capsys):
+    mini_db.close()
+    out = tmp_path / "bilan.pdf"
+    assert main(["report", str(student), "--out", str(out), "--db", str(db_path)]) == 0
+    assert "Zoé Martin" in pdf_text(out.read_bytes())
+    assert main(["report", "--classe", "3E B", "--out", str(tmp_path / "classe"), "--db", str(db_path)]) == 0
+    assert [p.name for p in (tmp_path / "classe").iterdir()] == [f"bilan-martin-zoe-{student}.pdf"]
+    assert main(["report", str(student), "--seance", "2020-01-01", "--out", str(out), "--db", str(db_path)]) == 2
+    assert "aucun entretien le 2020-01-01" in capsys.readouterr().err
+
+
+def test_french_dates():
+    assert french_date("2026-11-01") == "1er novembre 2026" and french_date(date(2027, 2, 3)) == "3 février 2027"
