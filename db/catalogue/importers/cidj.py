@@ -188,7 +188,7 @@ def _is_salary(key: str, text: str) -> bool:
     return bool(_SALARY_START.match(key)) and ("€" in text or "euro" in key or "smic" in key)
 
 
-def _date(found: re.Match | None) -> str | None:
+def _date(found: re.Match[str] | None) -> str | None:
     if not found:
         return None
     day, month, year = (int(g) for g in found.groups())

@@ -17,7 +17,7 @@ from db.catalogue.importers import Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import decode, head_text, tidy
 from db.catalogue.nomenclature import split_rome_codes
-from db.catalogue.records import MetierRecord, ParsedFile, Ref, Section, Synonym
+from db.catalogue.records import MetierRecord, ParsedFile, Ref, Salary, Section, Synonym
 from db.text import fold as _fold
 
 FORMAT_NAME = "onisep-md"
@@ -216,10 +216,10 @@ def _walk(lines: list[str]) -> _Fiche:
     return walker.fiche
 
 
-def _title(heading: re.Match) -> str:
+def _title(heading: re.Match[str]) -> str:
     """A heading's text without the optional closing hashes ("## Titre ##")."""
     # String operations rather than a regex: a long run of "#" or spaces must stay linear.
-    title = heading.group("title").strip()
+    title: str = heading.group("title").strip()
     bare = title.rstrip("#")
     return bare.rstrip() if bare != title and (not bare or bare[-1].isspace()) else title
 
@@ -284,7 +284,7 @@ def _sections(blocks: list[_Block]) -> list[Section]:
     return sections
 
 
-def _salary(blocks: list[_Block]):
+def _salary(blocks: list[_Block]) -> Salary | None:
     """The line(s) under the "Salaire du débutant" sub-heading, read by :func:`parse_salary`."""
     for block in blocks:
         lines = block.lines

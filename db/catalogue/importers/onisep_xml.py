@@ -19,7 +19,8 @@ import lzma
 import re
 import zipfile
 import zlib
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -30,8 +31,11 @@ from db.catalogue.importers import MAX_FILE_BYTES, Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import decode, head_text, html_blocks, html_to_text
 from db.catalogue.nomenclature import split_rome_codes
-from db.catalogue.records import MetierRecord, ParsedFile, Ref, Section, Synonym
+from db.catalogue.records import MetierRecord, ParsedFile, Ref, Salary, Section, Synonym
 from db.text import fold, slug
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 XML_FORMAT = "onisep-xml"
 JSON_FORMAT = "onisep-json"
@@ -146,7 +150,7 @@ class _LimitedReader(io.RawIOBase):
     The size in a ZIP header can lie (zip bombs); this bounds what is actually inflated.
     """
 
-    def __init__(self, raw: BinaryIO, limit: int, name: str) -> None:
+    def __init__(self, raw: IO[bytes], limit: int, name: str) -> None:
         super().__init__()
         self._raw, self._left, self._name = raw, limit, name
 
@@ -180,7 +184,7 @@ def _export_date(name: str) -> str | None:
 # ----------------------------------------------------------------------------------------
 # XML, streamed
 # ----------------------------------------------------------------------------------------
-def _parse_xml_stream(stream: BinaryIO, source_date: str | None) -> ParsedFile:
+def _parse_xml_stream(stream: SupportsRead[bytes], source_date: str | None) -> ParsedFile:
     builder = _Builder(XML_FORMAT, "onisep-xml", source_date)
     for element in _metier_elements(stream):
         try:
@@ -191,7 +195,7 @@ def _parse_xml_stream(stream: BinaryIO, source_date: str | None) -> ParsedFile:
     return builder.result()
 
 
-def _metier_elements(stream: BinaryIO) -> Iterator[Element]:
+def _metier_elements(stream: SupportsRead[bytes]) -> Iterator[Element]:
     """Each complete ``<metier>`` element, removed from its parent once yielded (bounded memory).
 
     Parser errors become FicheError here; errors in the caller's code never pass through this
@@ -311,7 +315,7 @@ class _Builder:
         return self.parsed
 
 
-def _record(m: dict, number: int, source_kind: str, source_date: str | None,
+def _record(m: dict[str, Plain], number: int, source_kind: str, source_date: str | None,
             notes: list[str]) -> MetierRecord:
     ident = _text(m.get("identifiant")) or ""
     if not _ID.match(ident):
@@ -321,11 +325,12 @@ def _record(m: dict, number: int, source_kind: str, source_date: str | None,
     if not name:
         raise FicheError(f"métier n° {number} ({ident}) : nom du métier absent")
     sections = _sections(m)
+    rome_codes, legacy_rome_codes = _rome(m, ident, notes)
     return MetierRecord(
         id=ident, name=name, source_kind=source_kind,
         label_f=_text(m.get("libelle_feminin")), label_m=_text(m.get("libelle_masculin")),
         synonyms=_synonyms(m), summary=next((s.text for s in sections if s.key == "presentation"), None),
-        sections=sections, **_rome(m, ident, notes), level_text=_level(m.get("niveau_acces_min")),
+        sections=sections, rome_codes=rome_codes, legacy_rome_codes=legacy_rome_codes, level_text=_level(m.get("niveau_acces_min")),
         salary=_salary(_text(m.get("vie_professionnelle")), source_date),
         sectors=_refs(m.get("secteurs_activite"), "secteur_activite"),
         interests=_refs(m.get("centres_interet"), "centre_interet"),
@@ -360,12 +365,12 @@ def _refs(container: Plain, child: str) -> list[Ref]:
             label, ident = _text(item.get("libelle")), _text(item.get("id"))
             if label or ident:
                 refs.append(Ref(label=label or "", id=ident))
-        elif _text(item):
-            refs.append(Ref(label=_text(item)))
+        elif label := _text(item):
+            refs.append(Ref(label=label))
     return refs
 
 
-def _synonyms(m: dict) -> list[Synonym]:
+def _synonyms(m: dict[str, Plain]) -> list[Synonym]:
     synonyms: list[Synonym] = []
     for item in _items(m.get("synonymes"), "synonyme"):
         if isinstance(item, dict):
@@ -374,18 +379,19 @@ def _synonyms(m: dict) -> list[Synonym]:
             if name:
                 synonyms.append(Synonym(name, _text(item.get("libelle_feminin")),
                                         _text(item.get("libelle_masculin"))))
-        elif _text(item):
-            synonyms.append(Synonym(_text(item)))
+        elif name := _text(item):
+            synonyms.append(Synonym(name))
     return synonyms
 
 
-def _rome(m: dict, ident: str, notes: list[str]) -> dict[str, list[str]]:
+def _rome(m: dict[str, Plain], ident: str, notes: list[str]) -> tuple[list[str], list[str]]:
+    """The valid and the legacy (5-digit) ROME codes; invalid ones are dropped with a note."""
     codes = [t for t in (_text(v) for v in _items(m.get("romesV3"), "romeV3")) if t]
     valid, legacy = split_rome_codes(codes)
     dropped = [c for c in codes if c.strip().upper() not in valid + legacy]
     if dropped:
         notes.append(f"{ident} : code(s) ROME invalide(s) ignoré(s) : {', '.join(dropped)}")
-    return {"rome_codes": valid, "legacy_rome_codes": legacy}
+    return valid, legacy
 
 
 def _level(value: Plain) -> str | None:
@@ -395,7 +401,7 @@ def _level(value: Plain) -> str | None:
     return _text(value)
 
 
-def _sections(m: dict) -> list[Section]:
+def _sections(m: dict[str, Plain]) -> list[Section]:
     sections: list[Section] = []
     for element, key, title in _HTML_SECTIONS:
         text = html_to_text(_text(m.get(element)))
@@ -423,7 +429,7 @@ def _short_formats(container: Plain) -> list[Section]:
     return sections
 
 
-def _publications(m: dict) -> Section | None:
+def _publications(m: dict[str, Plain]) -> Section | None:
     lines = []
     for item in _items(m.get("publications"), "publication"):
         if isinstance(item, dict) and _text(item.get("titre_publication")):
@@ -434,7 +440,7 @@ def _publications(m: dict) -> Section | None:
     return Section("publications", "Publications", "\n".join(lines)) if lines else None
 
 
-def _web_sources(m: dict) -> Section | None:
+def _web_sources(m: dict[str, Plain]) -> Section | None:
     lines = []
     for item in _items(m.get("sources_numeriques"), "source"):
         if isinstance(item, dict) and _text(item.get("valeur")):
@@ -443,7 +449,7 @@ def _web_sources(m: dict) -> Section | None:
     return Section("sources_numeriques", "Sites utiles", "\n".join(lines)) if lines else None
 
 
-def _salary(vie_professionnelle: str | None, source_date: str | None):
+def _salary(vie_professionnelle: str | None, source_date: str | None) -> Salary | None:
     """The paragraphs under the "Salaire du débutant" heading of ``vie_professionnelle``."""
     if not vie_professionnelle or "alaire" not in vie_professionnelle:
         return None

@@ -54,14 +54,14 @@ def parse(data: bytes, name: str) -> ParsedFile:
 def _record(obj: Any, line: int) -> MetierRecord:
     if not isinstance(obj, dict) or obj.get("format") != FORMAT_TAG:
         raise FicheError(f"ligne {line} : ce n'est pas une fiche {FORMAT_TAG}")
-    ident = _text(obj, "id", line, required=True)
+    ident = _required_text(obj, "id", line)
     if not _ID.match(ident):
         raise FicheError(f"ligne {line} : identifiant invalide « {ident} » (attendu : ORI.nom-du-metier)")
     sections = [Section(key, title, obj[key].strip()) for key, title in _SECTIONS
                 if isinstance(obj.get(key), str) and obj[key].strip()]
     return MetierRecord(
         id=ident,
-        name=_text(obj, "nom", line, required=True),
+        name=_required_text(obj, "nom", line),
         source_kind=SOURCE_KIND,
         label_f=_text(obj, "libelle_feminin", line),
         label_m=_text(obj, "libelle_masculin", line),
@@ -82,18 +82,23 @@ def _record(obj: Any, line: int) -> MetierRecord:
     )
 
 
-def _text(obj: dict, key: str, line: int, required: bool = False) -> str | None:
+def _required_text(obj: dict[str, Any], key: str, line: int) -> str:
+    value = _text(obj, key, line)
+    if value is None:
+        raise FicheError(f"ligne {line} : champ « {key} » manquant")
+    return value
+
+
+def _text(obj: dict[str, Any], key: str, line: int) -> str | None:
     value = obj.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise FicheError(f"ligne {line} : champ « {key} » manquant")
         return None
     if not isinstance(value, str):
         raise FicheError(f"ligne {line} : le champ « {key} » doit être un texte")
     return value.strip()
 
 
-def _list(obj: dict, key: str, line: int) -> list:
+def _list(obj: dict[str, Any], key: str, line: int) -> list[Any]:
     value = obj.get(key) or []
     if not isinstance(value, list):
         raise FicheError(f"ligne {line} : le champ « {key} » doit être une liste")
@@ -108,7 +113,7 @@ def _synonym(value: Any, line: int) -> Synonym:
     raise FicheError(f"ligne {line} : synonyme invalide")
 
 
-def _salary(obj: dict, line: int) -> Salary | None:
+def _salary(obj: dict[str, Any], line: int) -> Salary | None:
     low, high, year = obj.get("salaire_min"), obj.get("salaire_max"), obj.get("salaire_annee")
     note = obj.get("salaire_note")
     for key, value in (("salaire_min", low), ("salaire_max", high), ("salaire_annee", year)):

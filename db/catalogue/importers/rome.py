@@ -24,13 +24,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from db.errors import FicheError
 from db.catalogue.importers import Format, register
 from db.catalogue.importers.textio import decode, head_text
 from db.catalogue.nomenclature import ROME_CODE
 from db.catalogue.records import ParsedFile, RomeAppellation, RomeCode, RomeReference
+
+if TYPE_CHECKING:
+    from _csv import Reader as _CsvReader  # what csv.reader() returns
 
 FORMAT_NAME = "rome-csv"
 _VERSION = re.compile(r"_v(\d)(\d{2})(?:_|\.|$)")  # "…_v460_utf8.csv" → "4.60"
@@ -78,17 +82,25 @@ def _appellation_row(row: dict[str, str], line: int) -> RomeAppellation:
                            rome_code=_rome_code(row, "code_rome", line))
 
 
-# Header columns that identify a table → (what it is, in French; row reader; target list,
-# or "" for a table whose rows are only checked).
-_TABLES: tuple[tuple[frozenset[str], str, Callable, str], ...] = (
-    (frozenset({"code_rome", "riasec_majeur", "riasec_mineur"}), "lettres RIASEC", _riasec_row, "codes"),
-    (frozenset({"code_ogr", "libelle_appellation_long", "code_rome"}), "appellations", _appellation_row,
-     "appellations"),
-    (frozenset({"code_rome", "code_grand_domaine", "libelle_rome"}), "codes et domaines", _domain_row, "codes"),
-    (frozenset({"code_rome", "libelle_rome", "code_rome_parent"}), "codes ROME", _code_row, "codes"),
-    (frozenset({"code_domaine_professionnel", "libelle_domaine_professionnel"}), "domaines professionnels",
-     _domaine_row, ""),
-    (frozenset({"code_grand_domaine", "libelle_grand_domaine"}), "grands domaines", _grand_domaine_row, ""),
+class _Table(NamedTuple):
+    """A ROME table recognised by its header columns."""
+
+    columns: frozenset[str]
+    what: str  # in French, for the import summary
+    read_row: Callable[[dict[str, str], int], RomeCode | RomeAppellation | None]
+    target: str  # the RomeReference list the rows go to, or "" for a table whose rows are only checked
+
+
+_TABLES: tuple[_Table, ...] = (
+    _Table(frozenset({"code_rome", "riasec_majeur", "riasec_mineur"}), "lettres RIASEC", _riasec_row, "codes"),
+    _Table(frozenset({"code_ogr", "libelle_appellation_long", "code_rome"}), "appellations", _appellation_row,
+           "appellations"),
+    _Table(frozenset({"code_rome", "code_grand_domaine", "libelle_rome"}), "codes et domaines", _domain_row,
+           "codes"),
+    _Table(frozenset({"code_rome", "libelle_rome", "code_rome_parent"}), "codes ROME", _code_row, "codes"),
+    _Table(frozenset({"code_domaine_professionnel", "libelle_domaine_professionnel"}), "domaines professionnels",
+           _domaine_row, ""),
+    _Table(frozenset({"code_grand_domaine", "libelle_grand_domaine"}), "grands domaines", _grand_domaine_row, ""),
 )
 
 
@@ -117,14 +129,14 @@ def parse(data: bytes, name: str) -> ParsedFile:
         table = _table(header)
         if table is None:
             return _ignored_table(decoded.text, header, name)
-        what, version = table[1], _version(name)
+        what, version = table.what, _version(name)
         reference, count = _read_rows(rows, header, table, version or "")
     except csv.Error as exc:
         raise FicheError(f"ligne {rows.line_num} : CSV invalide ({exc})") from exc
     if not count:
         raise FicheError("fichier CSV du ROME sans aucune ligne de données")
     notes = [f"référentiel ROME : {count} ligne(s) lue(s) ({what})"]
-    if not table[3]:
+    if not table.target:
         notes.append("ce tableau n'a pas de code ROME : rien à enregistrer (les domaines arrivent avec "
                      "« unix_cr_gd_dp », les grands domaines sont déjà connus de l'application)")
     if decoded.note:
@@ -143,9 +155,9 @@ def _ignored_table(text: str, header: list[str], name: str) -> ParsedFile:
                              "rien à importer"])
 
 
-def _read_rows(rows, header: list[str], table, version: str) -> tuple[RomeReference, int]:
+def _read_rows(rows: _CsvReader, header: list[str], table: _Table, version: str) -> tuple[RomeReference, int]:
     """Every data row read into ``table``'s target list; also the number of rows read."""
-    _, _, read_row, target = table
+    read_row, target = table.read_row, table.target
     reference = RomeReference(version=version)
     count = 0
     for values in rows:
@@ -169,9 +181,9 @@ def _header(head: str) -> list[str]:
         return []
 
 
-def _table(header: list[str]):
+def _table(header: list[str]) -> _Table | None:
     columns = set(header)
-    return next((table for table in _TABLES if table[0] <= columns), None)
+    return next((table for table in _TABLES if table.columns <= columns), None)
 
 
 def _version(name: str) -> str | None:
@@ -195,7 +207,7 @@ def _optional_code(value: str | None, line: int) -> str | None:
     return _checked(value, ROME_CODE, "code ROME parent", line) if value else None
 
 
-def _checked(value: str, pattern: re.Pattern, what: str, line: int) -> str:
+def _checked(value: str, pattern: re.Pattern[str], what: str, line: int) -> str:
     value = value.strip()
     if not pattern.match(value):
         raise FicheError(f"ligne {line} : {what} invalide « {value[:20]} »")

@@ -106,7 +106,7 @@ def _number(raw: str | None, thousands: bool = False) -> float | None:
     return value * 1000 if thousands else value
 
 
-def _figures(match: re.Match, source_date: str | None) -> tuple[float | None, float | None]:
+def _figures(match: re.Match[str], source_date: str | None) -> tuple[float | None, float | None]:
     g = match.group
     if g("smic_range"):
         return smic_at(source_date), _number(g("smic_high"), bool(g("smic_k")))
@@ -123,7 +123,7 @@ def _figures(match: re.Match, source_date: str | None) -> tuple[float | None, fl
     return value, value
 
 
-def _period(key: str, match: re.Match) -> str:
+def _period(key: str, match: re.Match[str]) -> str:
     """"monthly", "annual", "rate" (daily/hourly/weekly/fee: no figure) or "unstated".
 
     The words right after the figures decide first ("2000 euros brut par mois, ou 12 euros de
@@ -150,7 +150,7 @@ def _clause_end(text: str) -> int:
     return found.start() if found else len(text)
 
 
-def _clause(key: str, match: re.Match) -> str:
+def _clause(key: str, match: re.Match[str]) -> str:
     """The sentence (up to ". ", ";", a line break) that holds the matched figures."""
     start = max((m.end() for m in _CLAUSE_BREAK.finditer(key, 0, match.start())), default=0)
     end = match.end() + _clause_end(key[match.end():])
@@ -158,7 +158,7 @@ def _clause(key: str, match: re.Match) -> str:
 
 
 def _to_monthly(low: float | None, high: float | None, period: str,
-                match: re.Match) -> tuple[int | None, int | None]:
+                match: re.Match[str]) -> tuple[int | None, int | None]:
     if match.group("smic") or match.group("smic_range"):
         if period == "annual" and high is not None:
             high = high / 12

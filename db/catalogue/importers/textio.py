@@ -192,6 +192,7 @@ def _html_tokens(html: str) -> Iterator[tuple[str, str]]:
     pos, size = 0, len(html)
     while pos < size:
         token = _TOKEN.match(html, pos)
+        assert token is not None  # "[^<]+" or a lone "<" matches at any position
         raw, name = token.group(0), token.group(2)
         pos = token.end()
         if name:
@@ -204,8 +205,8 @@ def _html_tokens(html: str) -> Iterator[tuple[str, str]]:
             if raw.endswith("/>") and not token.group(1):
                 yield "end", name
         elif raw == "<!--":
-            closing = html.find("-->", pos)
-            pos = closing + 3 if closing >= 0 else size
+            comment_end = html.find("-->", pos)
+            pos = comment_end + 3 if comment_end >= 0 else size
         elif not raw.startswith(("<!", "<?")) or len(raw) == 1:
             yield "text", unescape(raw)
 
@@ -273,7 +274,8 @@ def html_blocks(html: str | None) -> list[tuple[str, str]]:
     """The HTML fragment as ``(kind, text)`` blocks in order: kind is "h" for a heading, "p"
     for any other block. Used to find what follows a heading ("Salaire du débutant")."""
     blocks: list[tuple[str, str]] = []
-    kind, parts = "p", []
+    kind = "p"
+    parts: list[str] = []
 
     def flush(next_kind: str) -> None:
         nonlocal kind, parts

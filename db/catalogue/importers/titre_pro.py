@@ -214,8 +214,9 @@ def _gendered(title: str) -> tuple[str | None, str | None]:
     return masculine, feminine
 
 
-def _feminine(found: re.Match) -> str:
-    stem, ending = found.group(1), found.group(2)
+def _feminine(found: re.Match[str]) -> str:
+    stem: str = found.group(1)
+    ending: str = found.group(2)
     if ending == "euse" and stem.endswith("eur"):
         return stem[:-3] + "euse"
     if ending in ("trice", "rice") and stem.endswith("teur"):
