@@ -6,7 +6,6 @@ asks, through the message service, before anything irreversible.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -14,10 +13,10 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from db.storage.engine import Database
 from db.errors import UserError
-from db.storage.files import write_atomically
-from db.students.privacy import erase_student, export_student, past_retention, purge_with_result, read_document
+from db.students.privacy import erase_student, past_retention, purge_with_result, read_document
 from db.students.store import StudentInfo, list_sessions
 from db.text import slug
+from desktop.operations.student_file import USERS_COPY, write_student_export
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
 from desktop.student_panel import StudentPanel
@@ -80,14 +79,13 @@ class PrivacyActions(QObject):
             return None
         path = with_suffix(chosen, ".json")
         try:
-            document = export_student(self.database, student.id, include_private=include_private)
-            write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+            write_student_export(self.database, student.id, path, include_private=include_private)
         except UserError as exc:
             self.messages.error(exc.message)
             return None
         private = "avec" if include_private else "sans"
         self.messages.info(f"Dossier de {student.full_name} exporté dans {path} ({private} les notes privées). "
-                           "Cette copie est la vôtre : l'effacement de l'élève ne l'atteindra pas.")
+                           f"{USERS_COPY}")
         return path
 
     def import_file(self) -> int | None:

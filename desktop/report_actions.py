@@ -1,5 +1,5 @@
 """The "Générer le bilan PDF" action: the report is assembled and rendered on a worker thread
-(:func:`desktop.cli_report.session_report`, which also logs the access), then a small window
+(:func:`desktop.operations.bilan.session_report`, which also logs the access), then a small window
 that does not block offers to open it, save it elsewhere, or print it.
 
 Printing goes through Qt's print dialog (:mod:`desktop.printing` draws the PDF's pages).
@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from db.students import viewer_copies
 from db.storage.engine import Database
 from db.errors import UserError
-from db.storage.files import os_error_sentence
+from db.storage.files import os_error_sentence, write_atomically
 from db.catalogue.format import french_date
 from db.students.store import SessionState, StudentInfo
-from desktop.cli_report import session_report, write_atomically
+from desktop.operations.bilan import session_report
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
 from desktop.workers import TaskRunner

@@ -26,7 +26,7 @@ def run_selftest(out_dir: Path | None = None) -> list[str]:
     from db.catalogue.importing import import_paths
     from db.catalogue.search import Criteria, count
     from db.students.store import ShortlistItem, create_student, save_session, start_session
-    from desktop.cli_report import make_report
+    from desktop.operations.bilan import student_report
 
     lines: list[str] = []
     work = Path(out_dir or tempfile.mkdtemp(prefix="orientation-selftest-"))
@@ -45,7 +45,7 @@ def run_selftest(out_dir: Path | None = None) -> list[str]:
         state = start_session(session, student)
     state.interests, state.shortlist = ["T-IDEO2.4825"], [ShortlistItem(FICHE["id"], "essai")]
     save_session(database, state)
-    pdf = make_report(database, student, None)
+    _, pdf = student_report(database, student)
     assert pdf.startswith(b"%PDF")
     (work / "bilan.pdf").write_bytes(pdf)
     lines.append(f"bilan PDF : ok ({len(pdf) // 1024} Kio)")

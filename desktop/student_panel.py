@@ -26,6 +26,7 @@ from desktop.session_editor import CHANGES
 from desktop.student_dialog import StudentDialog
 from desktop.student_list import StudentList
 from desktop.student_page import StudentPage
+from db.students.suggest import NOTHING_TICKED
 from desktop.suggestions import SuggestionService
 
 LIST_PAGE, STUDENT_PAGE = 0, 1
@@ -39,8 +40,6 @@ class _FixedLayout(QVBoxLayout):
         return False
 
 UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
-NOTHING_TICKED = ("cochez des centres d'intérêt (ou des secteurs souhaités) : "
-                  "les métiers qui y répondent s'afficheront ici.")
 
 
 class StudentPanel(QWidget):

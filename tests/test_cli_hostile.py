@@ -110,3 +110,21 @@ def test_an_older_known_schema_is_restored_and_brought_up_to_date(base, tmp_path
     assert done.returncode == 0, done.stderr
     done = cli("students", "list", "--db", str(base))
     assert done.returncode == 0 and "0 élève(s)" in done.stdout, done.stderr
+
+
+def test_undecodable_characters_in_a_name_are_refused_in_french(base):
+    done = subprocess.run([sys.executable.encode(), b"-m", b"desktop.cli", b"students", b"add", b"--nom", b"Zq\xff",
+                           b"--prenom", b"P", b"--db", str(base).encode()], cwd=ROOT, capture_output=True, timeout=60)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and "caractères illisibles" in err and "Traceback" not in err, err
+
+
+def test_a_real_bug_is_logged_and_said_in_one_french_line(base, monkeypatch, capsys, caplog):
+    from desktop import cli
+
+    def broken(_args):
+        raise RuntimeError("bogue de test")
+    monkeypatch.setitem(cli._COMMANDS, "search", broken)
+    assert cli.main(["search", "--db", str(base)]) == 1
+    assert capsys.readouterr().err.startswith("Erreur inattendue : le détail est dans le journal")
+    assert "bogue de test" in caplog.text  # the traceback goes to the log

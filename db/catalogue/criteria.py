@@ -1,10 +1,11 @@
 """Turn what a person types (labels, level names) into search :class:`~db.catalogue.search.Criteria`.
 
-Used by the command line; the GUI picks ids from lists and builds Criteria directly.
+Used by the command line (:class:`SearchRequest` holds what was typed; no argparse here); the
+GUI picks ids from lists and builds Criteria directly.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +28,8 @@ def resolve_level(text: str) -> int:
     return level.bac_plus
 
 
-def resolve_ids(session: Session, model: type, values: list[str], what: str) -> tuple[str, ...]:
+def resolve_ids(session: Session, model: type[InterestRow] | type[SectorRow] | type[StatutRow], values: list[str],
+                what: str) -> tuple[str, ...]:
     """Ids for ``values`` given as ids or labels (accents and case ignored; a unique partial
     label match is accepted). Raises UserError naming the value that matches nothing or too much."""
     table = model.__table__
@@ -47,20 +49,40 @@ def resolve_ids(session: Session, model: type, values: list[str], what: str) -> 
     return tuple(result)
 
 
-def criteria_from_args(session: Session, args: Any) -> Criteria:
-    """Criteria from the ``orientation search`` options."""
-    if args.salaire_min is not None and args.salaire_min < 0:
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as a person types it: words, a level name, labels or ids (French names as in
+    ``orientation search``). :func:`criteria_from_request` resolves it into :class:`Criteria`."""
+
+    texte: str = ""
+    niveau_max: str | None = None
+    salaire_min: int | None = None
+    avec_salaire_inconnu: bool = False
+    secteurs: tuple[str, ...] = ()
+    interets: tuple[str, ...] = ()
+    tous_les_interets: bool = False
+    statuts: tuple[str, ...] = ()
+    pays: tuple[str, ...] = ()
+    tri: str = "nom"  # nom | salaire | niveau | pertinence
+    decroissant: bool = False
+
+
+def criteria_from_request(session: Session, request: SearchRequest) -> Criteria:
+    """Criteria for ``request``; UserError (French) naming any value that matches nothing."""
+    if request.salaire_min is not None and request.salaire_min < 0:
         raise UserError("le salaire minimum doit être un nombre positif")
+    if request.tri not in _SORTS:
+        raise UserError(f"tri inconnu « {request.tri} » (au choix : {', '.join(_SORTS)})")
     return Criteria(
-        text=args.texte or "",
-        max_bac_plus=resolve_level(args.niveau_max) if args.niveau_max else None,
-        min_salary=args.salaire_min,
-        include_no_salary=args.avec_salaire_inconnu,
-        sectors=resolve_ids(session, SectorRow, args.secteur, "secteur"),
-        interests=resolve_ids(session, InterestRow, args.interet, "centre d'intérêt"),
-        interests_mode="all" if args.tous_les_interets else "any",
-        statuts=resolve_ids(session, StatutRow, args.statut, "statut"),
-        countries=tuple(p.strip().upper() for p in args.pays),
-        sort=_SORTS[args.tri],
-        descending=args.decroissant,
+        text=request.texte or "",
+        max_bac_plus=resolve_level(request.niveau_max) if request.niveau_max else None,
+        min_salary=request.salaire_min,
+        include_no_salary=request.avec_salaire_inconnu,
+        sectors=resolve_ids(session, SectorRow, list(request.secteurs), "secteur"),
+        interests=resolve_ids(session, InterestRow, list(request.interets), "centre d'intérêt"),
+        interests_mode="all" if request.tous_les_interets else "any",
+        statuts=resolve_ids(session, StatutRow, list(request.statuts), "statut"),
+        countries=tuple(p.strip().upper() for p in request.pays),
+        sort=_SORTS[request.tri],
+        descending=request.decroissant,
     )

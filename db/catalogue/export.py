@@ -1,4 +1,7 @@
-"""The whole catalogue as plain dictionaries, one per métier (``orientation export``).
+"""The catalogue as plain dictionaries: the whole of it (``orientation export``) and the rows
+of a search (``orientation search --format json|csv``). Both name the same things the same way:
+``source`` is the kind of source (``onisep``, ``projet``, ``rome``…, what an import reads back)
+and ``source_libelle`` the words shown to people ("Onisep", "Fiche du projet").
 
 Lists are loaded with one query per list table, not one per métier, so exporting thousands
 of fiches stays fast.
@@ -9,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.catalogue.fiche_facts import grouped_lists
+from db.catalogue.format import source_label
+from db.catalogue.search_types import MetierRow
 from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
                        MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow)
 
-EXPORT_FIELDS = ("id", "source", "nom", "libelle_feminin", "libelle_masculin", "codes_rome",
+EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "libelle_masculin", "codes_rome",
                  "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_texte",
                  "secteurs", "centres_interet", "statuts", "formations", "riasec", "pays", "source_fichier",
                  "importe_le")
@@ -41,7 +46,8 @@ def export_catalogue(session: Session) -> list[dict]:
     for metier, level_label in session.execute(query):
         codes = rome.get(metier.pk, [])
         rows.append({
-            "id": metier.id, "source": metier.source_kind, "nom": metier.name,
+            "id": metier.id, "source": metier.source_kind, "source_libelle": source_label(metier.source_kind),
+            "nom": metier.name,
             "libelle_feminin": metier.label_f, "libelle_masculin": metier.label_m,
             "codes_rome": [c for c, legacy in codes if not legacy],
             "codes_rome_anciens": [c for c, legacy in codes if legacy],
@@ -54,3 +60,15 @@ def export_catalogue(session: Session) -> list[dict]:
             "importe_le": metier.imported_at.isoformat(timespec="seconds"),
         })
     return rows
+
+
+SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "secteur", "source",
+                 "source_libelle", "pays")
+
+
+def search_record(row: MetierRow) -> dict[str, object]:
+    """One search result as a plain dictionary (JSON and CSV of ``orientation search``)."""
+    return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
+            "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
+            "salaire_max": row.salary_max, "secteur": row.sector_label, "source": row.source_kind,
+            "source_libelle": source_label(row.source_kind), "pays": row.country}

@@ -85,6 +85,9 @@ def _clean(value: str | None, label: str, *, required: bool = False, limit: int 
         raise UserError(f"le champ « {label} » est obligatoire")
     if len(text) > limit:
         raise UserError(f"le champ « {label} » est trop long ({len(text)} caractères ; maximum {limit})")
+    if not text.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        # Undecodable bytes (a terminal in another encoding, a damaged file) cannot be stored.
+        raise UserError(f"le champ « {label} » contient des caractères illisibles : retapez-le")
     return text or None
 
 

@@ -6,8 +6,9 @@ Scoring (also explained in the README):
    the student aims for (or unknown while a level is set), when one of its sectors is a sector
    the student refuses, or when its country differs from the one asked for. Fiches another
    source supersedes are never suggested.
-2. **Candidates.** If the student ticked interests or wished sectors, a métier must share at
-   least one of them; with neither, every métier passing step 1 is a candidate.
+2. **Candidates.** A métier must share at least one of the student's interests or wished
+   sectors; with neither ticked there is no suggestion at all (the window and the command line
+   say so: :data:`NOTHING_TICKED`).
 3. **Soft criteria rank.** score = 10 × (shared interests ÷ ticked interests) + 1 × shared
    interests + 4 if a wished sector matches + 2 if the starting salary reaches the wished
    minimum, − 3 if it is below it (0 when the fiche gives no figure).
@@ -58,17 +59,27 @@ class Suggestion:
     salary_max: int | None = None
 
 
+NOTHING_TICKED = ("cochez des centres d'intérêt (ou des secteurs souhaités) : "
+                  "les métiers qui y répondent s'afficheront ici.")
+
+
+def has_something_to_go_on(state: SessionState) -> bool:
+    """Whether ``state`` has interests or wished sectors: without either there is no suggestion
+    (ranking the whole catalogue by salary alone would look like advice and is not)."""
+    return bool(state.interests or state.sectors_wished)
+
+
 def suggest(session: Session, state: SessionState, limit: int = 50) -> list[Suggestion]:
-    """The best ``limit`` métiers for ``state``, best first (see the module docstring)."""
+    """The best ``limit`` métiers for ``state``, best first (see the module docstring); none
+    when nothing is ticked (:func:`has_something_to_go_on`)."""
+    if not has_something_to_go_on(state):
+        return []
     base = filtered_pks(session, Criteria(max_bac_plus=state.max_bac_plus,
                                           countries=(state.country,) if state.country else ()))
     interests = _links(session, MetierInterest.interest_id, MetierInterest.metier_pk, state.interests, base)
     wished = _links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_wished, base)
     refused = set(_links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_refused, base))
-    if state.interests or state.sectors_wished:
-        candidates = (set(interests) | set(wished)) - refused
-    else:
-        candidates = set(session.execute(base).scalars()) - refused
+    candidates = (set(interests) | set(wished)) - refused
     labels = _interest_labels(session, state.interests)
     sector_labels = _sector_labels(session, state.sectors_wished)
     results = [_score(row, state, interests.get(row.pk, []), wished.get(row.pk, []), labels, sector_labels)

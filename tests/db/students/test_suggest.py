@@ -46,10 +46,17 @@ def test_wished_sector_adds_candidates_and_points(mini_db):
 
 
 def test_ties_are_broken_by_name_then_id_deterministically(mini_db):
-    results = run(mini_db)  # no preference at all: every métier, all scores 0, French name order
-    assert {r.score for r in results} == {0.0}
-    assert [r.metier_id for r in results][:3] == ["ORI.aide-soignant", "ORI.vendeur-sans-salaire", "ORI.comptable"]
-    assert [r.metier_id for r in run(mini_db)] == [r.metier_id for r in results]
+    results = run(mini_db, interests=[CARE])  # both share it: 10 × 1/1 + 1 = 11 each, French name order
+    assert [(r.metier_id, r.score) for r in results] == [("ORI.aide-soignant", 11.0),
+                                                         ("ORI.medecin-generaliste", 11.0)]
+    assert [r.metier_id for r in run(mini_db, interests=[CARE])] == [r.metier_id for r in results]
+
+
+def test_nothing_ticked_gives_no_suggestion(mini_db):
+    """Without an interest or a wished sector there is nothing to go on: ranking the whole
+    catalogue would only sort it by salary and look like advice."""
+    assert run(mini_db) == [] and run(mini_db, max_bac_plus=3, min_salary=1800) == []
+    assert [r.metier_id for r in run(mini_db, sectors_wished=["T-IDEO2.4842"])] == ["ORI.comptable"]
 
 
 def test_plain_reasons_for_the_report(mini_db):

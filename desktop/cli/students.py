@@ -6,13 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from db.storage.engine import Database
 from db.errors import UserError
+from db.storage.engine import Database
+from desktop.cli.common import open_database_for
 
 
-def run(args: argparse.Namespace, database: Database) -> int:
-    """Dispatch one ``students`` action; returns the exit status."""
-    return _ACTIONS[args.student_command](args, database)
+def run(args: argparse.Namespace) -> int:
+    """Dispatch one ``students`` action on the database the arguments name; the exit status."""
+    return _ACTIONS[args.student_command](args, open_database_for(args))
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
@@ -46,21 +47,12 @@ def _add(args: argparse.Namespace, database: Database) -> int:
 
 
 def _export(args: argparse.Namespace, database: Database) -> int:
-    from db.students.privacy import export_student
+    from desktop.operations.student_file import USERS_COPY, write_student_export
 
-    document = export_student(database, args.student_id, include_private=args.avec_notes_privees)
-    _write_json_atomically(Path(args.out), document)
+    write_student_export(database, args.student_id, Path(args.out), include_private=args.avec_notes_privees)
     private = "avec" if args.avec_notes_privees else "sans"
-    print(f"Dossier exporté dans {args.out} ({private} les notes privées). Cette copie est la vôtre : "
-          "l'effacement de l'élève ne l'atteindra pas.")
+    print(f"Dossier exporté dans {args.out} ({private} les notes privées). {USERS_COPY}")
     return 0
-
-
-def _write_json_atomically(path: Path, document: object) -> None:
-    """Write the JSON document through a temporary file (see :func:`db.storage.files.write_atomically`)."""
-    from db.storage.files import write_atomically
-
-    write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _import(args: argparse.Namespace, database: Database) -> int:
@@ -118,3 +110,28 @@ def _log(args: argparse.Namespace, database: Database) -> int:
 
 _ACTIONS = {"list": _list, "add": _add, "export": _export, "import": _import, "erase": _erase,
             "purge": _purge, "log": _log}
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from db.students.store import session_on
+    from db.students.suggest import NOTHING_TICKED, has_something_to_go_on, suggest
+
+    database = open_database_for(args)
+    with database.read() as session:
+        state = session_on(session, args.student_id, args.seance)
+        results = suggest(session, state, limit=args.limite)
+    if args.format == "json":
+        json.dump([{"id": r.metier_id, "nom": r.name, "score": r.score,
+                    "raisons": [{"critere": x.criterion, "ok": x.ok, "texte": x.text} for x in r.reasons]}
+                   for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for rank, result in enumerate(results, start=1):
+        print(f"{rank:>2}. {result.name}  (score {result.score:g})")
+        for reason in result.reasons:
+            print(f"      {reason.text}")
+    if not has_something_to_go_on(state):
+        print(NOTHING_TICKED[:1].upper() + NOTHING_TICKED[1:])
+    elif not results:
+        print("Aucun métier ne correspond aux critères de cet entretien.")
+    return 0

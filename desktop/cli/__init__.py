@@ -1,0 +1,110 @@
+"""The ``orientation`` command: the GUI by default, headless sub-commands for everything else.
+
+This is the composition root: a thin parser (:mod:`desktop.cli.parser`) over the Qt-free
+operations of ``db``, ``reports`` and :mod:`desktop.operations`, one module per group of
+commands. It holds no business rule. Qt is imported only when the GUI is asked for, so every
+sub-command works on a machine without a screen. Errors print one French line on stderr and
+exit non-zero; a bug is logged with its traceback to the log file and shown as a short French
+message.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from db.errors import UserError
+from desktop.cli.logs import log_file, setup_logging
+from desktop.cli.parser import build_parser
+
+log = logging.getLogger("orientation")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``orientation`` command. Returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    setup_logging()
+    handler = _COMMANDS.get(args.command or "", _run_gui)
+    try:
+        status = handler(args)
+        sys.stdout.flush()
+        return status
+    except UserError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader stopped early (``orientation export | head -1``): not an error of ours.
+        _silence_stdout()
+        return 0
+    except Exception as exc:
+        message = _known_error(exc)
+        if message is not None:  # the environment (full disk, busy database), not a bug
+            print(f"Erreur : {message}", file=sys.stderr)
+            return 2
+        # A bug: keep the traceback for us, show the user one French line.
+        log.exception("unexpected error in command %s", args.command)
+        print(f"Erreur inattendue : le détail est dans le journal {log_file()}", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _known_error(exc: Exception) -> str | None:
+    """French words for an environment problem that is not a bug (full disk, busy database…)."""
+    from db.errors import environment_sentence
+    from db.storage.files import os_error_sentence
+
+    if isinstance(exc, OSError):
+        return os_error_sentence(exc, exc.filename)
+    return environment_sentence(exc)
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    import gc
+    import os
+
+    # No garbage collection while the window is built: start-up makes many objects and frees
+    # few, so collections there only cost time. desktop.app re-enables it once all is loaded.
+    gc.disable()
+
+    # Without a screen Qt aborts with an English message; say it in French instead.
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        raise UserError("aucun écran n'est disponible pour ouvrir la fenêtre (variable DISPLAY absente) ; "
+                        "les commandes comme « orientation search » fonctionnent sans écran")
+    from desktop.app import run
+
+    return run(getattr(args, "db", None))
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command handler imported only when that command runs (start-up stays light)."""
+    def handler(args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        return int(getattr(import_module(f"desktop.cli.{module}"), name)(args))
+    return handler
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": _lazy("catalogue", "cmd_import"), "search": _lazy("catalogue", "cmd_search"),
+    "export": _lazy("catalogue", "cmd_export"), "suggest": _lazy("students", "cmd_suggest"),
+    "students": _lazy("students", "run"), "report": _lazy("bilans", "run"),
+    "settings": _lazy("maintenance", "cmd_settings"), "backup": _lazy("maintenance", "cmd_backup"),
+    "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

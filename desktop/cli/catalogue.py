@@ -1,0 +1,87 @@
+"""``orientation import``, ``search`` and ``export``: the catalogue from the command line."""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+
+from db.errors import UserError
+from desktop.cli.common import open_database_for
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from db.catalogue.importing import import_paths
+
+    database = open_database_for(args)
+    summary = import_paths(database, args.paths, dry_run=args.dry_run)
+    if not summary.files and not summary.interrupted:
+        raise UserError("aucun fichier à importer dans les chemins donnés")
+    for result in summary.files:
+        print(result.line())
+        for note in result.notes:
+            print(f"    – {note}")
+    print(summary.total_line())
+    return 1 if summary.refused or summary.interrupted else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from db.catalogue.criteria import SearchRequest, criteria_from_request
+    from db.catalogue.export import SEARCH_FIELDS, search_record
+    from db.catalogue.search import search
+
+    database = open_database_for(args)
+    with database.read() as session:
+        criteria = criteria_from_request(session, SearchRequest(
+            texte=args.texte, niveau_max=args.niveau_max, salaire_min=args.salaire_min,
+            avec_salaire_inconnu=args.avec_salaire_inconnu, secteurs=tuple(args.secteur),
+            interets=tuple(args.interet), tous_les_interets=args.tous_les_interets, statuts=tuple(args.statut),
+            pays=tuple(args.pays), tri=args.tri, decroissant=args.decroissant))
+        rows = search(session, criteria, limit=args.limite)
+        records = [search_record(row) for row in rows]
+    _print_records(records, args.format, list(SEARCH_FIELDS))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from db.catalogue.export import EXPORT_FIELDS, export_catalogue
+
+    database = open_database_for(args)
+    with database.read() as session:
+        records = export_catalogue(session)
+    _print_records(records, args.format, list(EXPORT_FIELDS))
+    return 0
+
+
+def _print_records(records: list[dict], fmt: str, columns: list[str]) -> None:
+    import csv
+    import json
+
+    out = sys.stdout
+    if fmt == "json":
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: _csv_value(record.get(k)) for k in columns})
+    else:
+        out.write(_table(records))
+
+
+def _csv_value(value: object) -> object:
+    return " | ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def _table(records: list[dict]) -> str:
+    from db.catalogue.format import format_salary
+
+    lines = [(r["nom"], r["niveau"] or "non précisé", format_salary(r["salaire_min"], r["salaire_max"]),
+              r["secteur"] or "", r["source_libelle"]) for r in records]
+    header = ("Métier", "Niveau d'études minimum", "Salaire de début", "Secteur", "Source")
+    widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]
+    buffer = io.StringIO()
+    for line in [header, tuple("-" * w for w in widths), *lines]:
+        buffer.write("  ".join(str(cell)[:w].ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+    buffer.write(f"{len(records)} métier(s)\n")
+    return buffer.getvalue()

@@ -1,0 +1,183 @@
+"""The grammar of the ``orientation`` command, with argparse's own messages in French.
+
+argparse looks its messages up through its module-level ``_`` at call time; the French table is
+put in place only while this parser parses or prints its help, so nothing else in the process
+sees argparse changed.
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+# argparse's own messages ("usage:", "error:", …) in French: argparse looks up its module-level
+# ``_`` at call time, so replacing it translates every message without forking argparse.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (au choix : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+}
+
+
+@contextmanager
+def _french() -> Iterator[None]:
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_FR.get(text, english(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in French that exits with status 2 and one French line, never a traceback."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+        with _french():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: Any = None) -> argparse.Namespace:
+        with _french():
+            return super().parse_args(args, namespace)
+
+    def format_help(self) -> str:
+        with _french():
+            return super().format_help()
+
+    def format_usage(self) -> str:
+        with _french():
+            return super().format_usage()
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"Erreur : {message}\n(orientation --help pour l'aide)\n")
+
+
+def record_id(text: str) -> int:
+    """An argparse type: a record number SQLite can hold (1 … 2⁶³ − 1), refused in French."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"numéro invalide : « {text[:40]} » (un nombre entier est attendu)") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"numéro hors limites : {text[:40]}")
+    return value
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL|CHEMIN", default=argparse.SUPPRESS,
+                        help="base de données à utiliser (adresse SQLAlchemy ou chemin de fichier ; "
+                             "par défaut ORIENTATION_DB ou le dossier de données de l'utilisateur)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar (French help)."""
+    parser = _Parser(prog="orientation", description="Orientation — catalogue des métiers, entretiens "
+                     "et bilans. Sans commande : ouvre l'application.")
+    _add_db(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    imp = commands.add_parser("import", help="importer des fiches (fichiers ou dossiers)")
+    imp.add_argument("paths", nargs="+", metavar="CHEMIN", help="fichier ou dossier de fiches")
+    imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien enregistrer")
+    _add_db(imp)
+
+    search = commands.add_parser("search", help="chercher des métiers (mêmes critères que l'application)")
+    search.add_argument("--texte", default="", help="texte libre (sans tenir compte des accents)")
+    search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "bac + 2", "CAP", "bac"')
+    search.add_argument("--salaire-min", type=int, metavar="EUROS", help="salaire de début minimum (brut/mois)")
+    search.add_argument("--avec-salaire-inconnu", action="store_true",
+                        help="garder les fiches sans salaire chiffré")
+    search.add_argument("--secteur", action="append", default=[], help="secteur (identifiant ou nom ; répétable)")
+    search.add_argument("--interet", action="append", default=[],
+                        help="centre d'intérêt (identifiant ou libellé ; répétable)")
+    search.add_argument("--tous-les-interets", action="store_true",
+                        help="exiger tous les centres d'intérêt (par défaut : au moins un)")
+    search.add_argument("--statut", action="append", default=[], help="statut (ex. salarié ; répétable)")
+    search.add_argument("--pays", action="append", default=[], help="pays (FR, BE… ; répétable)")
+    search.add_argument("--tri", choices=["nom", "salaire", "niveau", "pertinence"], default="nom")
+    search.add_argument("--decroissant", action="store_true", help="ordre décroissant")
+    search.add_argument("--limite", type=int, help="nombre maximum de résultats")
+    search.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    _add_db(search)
+
+    export = commands.add_parser("export", help="exporter tout le catalogue")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    _add_db(export)
+    _add_student_commands(commands)
+
+    suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
+    suggest.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    suggest.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    suggest.add_argument("--limite", type=int, default=20)
+    suggest.add_argument("--format", choices=["table", "json"], default="table")
+    _add_db(suggest)
+
+    report = commands.add_parser("report", help="bilan PDF d'un élève (ou de toute une classe)")
+    report.add_argument("student_id", type=record_id, nargs="?", metavar="ID_ELEVE")
+    report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
+    report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
+    _add_db(report)
+
+    backup = commands.add_parser("backup", help="sauvegarder la base (cohérente, même en cours d'utilisation)")
+    backup.add_argument("--out", required=True, metavar="FICHIER.sqlite")
+    _add_db(backup)
+    restore = commands.add_parser("restore", help="remplacer la base par une sauvegarde (vérifiée d'abord)")
+    restore.add_argument("path", metavar="FICHIER.sqlite")
+    restore.add_argument("--yes", action="store_true", help="confirmer le remplacement")
+    _add_db(restore)
+
+    selftest = commands.add_parser("selftest", help="vérifier l'installation (base temporaire, bilan, fenêtre)")
+    selftest.add_argument("--dossier", metavar="DOSSIER", help="où écrire la base et le bilan d'essai")
+
+    settings = commands.add_parser("settings", help="conseiller·ère imprimé·e sur les bilans, conservation")
+    settings.add_argument("--conseiller", help="nom et fonction (ex. « Mme Dubois, PsyEN »)")
+    settings.add_argument("--structure", help="ex. « CIO de Lyon Centre »")
+    settings.add_argument("--contact", help="comment joindre le ou la conseillère ou le CIO")
+    settings.add_argument("--conservation", type=int, metavar="ANNEES",
+                          help="années scolaires de conservation après le dernier entretien (0 par défaut)")
+    _add_db(settings)
+    return parser
+
+
+def _add_student_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    students = commands.add_parser("students", help="dossiers des élèves (liste, export, import, effacement)")
+    sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
+    listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
+    listing.add_argument("--texte", default="", help="nom ou prénom (sans tenir compte des accents)")
+    listing.add_argument("--classe")
+    listing.add_argument("--format", choices=["table", "json"], default="table")
+    add = sub.add_parser("add", help="créer un dossier d'élève")
+    add.add_argument("--nom", required=True)
+    add.add_argument("--prenom", required=True)
+    add.add_argument("--classe")
+    add.add_argument("--etablissement")
+    add.add_argument("--annee-scolaire")
+    export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/1)")
+    export.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    export.add_argument("--out", required=True, metavar="FICHIER.json")
+    export.add_argument("--avec-notes-privees", action="store_true",
+                        help="inclure les notes privées (choix explicite ; par défaut elles sont exclues)")
+    imp = sub.add_parser("import", help="importer un dossier d'élève exporté")
+    imp.add_argument("path", metavar="FICHIER.json")
+    erase = sub.add_parser("erase", help="effacer définitivement un élève et ses entretiens")
+    erase.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")
+    purge = sub.add_parser("purge", help="effacer les dossiers dont la durée de conservation est dépassée")
+    purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
+    log_cmd = sub.add_parser("log", help="journal des exports, bilans et effacements")
+    log_cmd.add_argument("--format", choices=["table", "json"], default="table")
+    for parser in (listing, add, export, imp, erase, purge, log_cmd):
+        _add_db(parser)

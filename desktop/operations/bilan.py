@@ -1,0 +1,90 @@
+"""The bilan (PDF report) of a student's session, for one student or a whole class.
+
+The file name is :func:`db.students.viewer_copies.report_file_name` everywhere (window, one
+student, class batch); in a class batch two pupils with the same name and day get their record
+number appended rather than overwrite each other.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.errors import UserError
+from db.storage import files
+from db.storage.engine import Database
+from db.students.store import SessionState, StudentInfo
+from db.students.viewer_copies import report_file_name
+
+
+def session_report(database: Database, state: SessionState) -> bytes:
+    """The PDF bytes of the bilan of ``state`` (saved or not); the access is logged. Opens its
+    own sessions, so it may run on a worker thread."""
+    from db.students.privacy import log_access
+    from db.students.report import build_report
+    from reports.pdf import render_report
+
+    with database.read() as session:
+        data = build_report(session, state)
+    pdf = render_report(data)
+    with database.write() as session:
+        log_access(session, "rapport", state.student_id)
+    return pdf
+
+
+def student_report(database: Database, student_id: int, day: str | None = None) -> tuple[SessionState, bytes]:
+    """The session of ``day`` (the latest when None) of a student and its bilan."""
+    from db.students.store import session_on
+
+    with database.read() as session:
+        state = session_on(session, student_id, day)
+    return state, session_report(database, state)
+
+
+def write_student_report(database: Database, student_id: int, day: str | None, out: Path) -> Path:
+    """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path."""
+    _, pdf = student_report(database, student_id, day)
+    return files.write_atomically(out, pdf)
+
+
+@dataclass
+class ClassBilan:
+    """One pupil of a class batch: where their bilan went, or None when they have no session."""
+
+    student: StudentInfo
+    path: Path | None
+
+
+def write_class_reports(database: Database, classe: str, folder: Path) -> Iterator[ClassBilan]:
+    """Write one bilan per pupil of ``classe`` into ``folder`` (made owner-only when created),
+    yielding each pupil as it is done. UserError when the class has no pupil or the folder
+    cannot be used."""
+    from db.students.store import find_students
+
+    with database.read() as session:
+        students = find_students(session, classe=classe)
+    if not students:
+        raise UserError(f"aucun élève dans la classe « {classe} »")
+    _prepare_private_folder(folder)
+    used: set[str] = set()
+    for student in students:
+        if student.last_session_on is None:
+            yield ClassBilan(student, None)
+            continue
+        state, pdf = student_report(database, student.id)
+        name = report_file_name(student.nom, student.prenom, state.date)
+        if name in used:
+            name = name.removesuffix(".pdf") + f"-{student.id}.pdf"
+        used.add(name)
+        yield ClassBilan(student, files.write_atomically(folder / name, pdf))
+
+
+def _prepare_private_folder(folder: Path) -> None:
+    try:
+        # The bilans name the pupils: a folder we make is the counselor's own (0700).
+        existed = folder.is_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not existed:
+            files.tighten(folder, files.PRIVATE_DIR)
+    except OSError as exc:
+        raise UserError(f"dossier inutilisable : {files.os_error_sentence(exc, folder)}") from exc
