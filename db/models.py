@@ -8,13 +8,26 @@ Métiers use an integer surrogate key ``pk`` for fast joins and keep their stabl
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Select, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for bulk Core statements (insert, update, delete).
+
+    SQLAlchemy types ``__table__`` as any ``FromClause``; every class here maps one plain table.
+    """
+    return cast(Table, model.__table__)
+
+
+AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns, for functions that take or build one
+Values = dict[str, Any]  # column name → value: one row of a Core insert or update
 
 
 # ---------------------------------------------------------------- nomenclatures

@@ -1,6 +1,8 @@
 """Side-by-side comparison of 2–4 métiers for a student (GUI, report)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from db.errors import UserError
@@ -36,7 +38,7 @@ def compare(session: Session, metier_ids: list[str], student_interests: list[str
     facts = load_facts(session, metier_ids)
     items = [facts[i] for i in metier_ids if i in facts]
     wanted = set(student_interests or [])
-    rows = [
+    rows: list[tuple[str, Callable[[MetierFacts], str]]] = [
         ("Niveau d'études minimum", lambda f: describe_level(f.bac_plus, f.level_label)),
         ("Durée des études", lambda f: study_length(f.bac_plus)),
         ("Salaire de début (brut par mois)", lambda f: format_salary(f.salary_min, f.salary_max)),
@@ -50,5 +52,5 @@ def compare(session: Session, metier_ids: list[str], student_interests: list[str
 
 
 def _shared(facts: MetierFacts, wanted: set[str]) -> str:
-    shared = [label for ident, label in zip(facts.interest_ids, facts.interests) if ident in wanted]
+    shared = [label for ident, label in zip(facts.interest_ids, facts.interests, strict=True) if ident in wanted]
     return " ; ".join(shared) if shared else "aucun"

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from db.catalogue.format import salary_origin, salary_sentence, source_attribution, source_label
 from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut, MetierSynonym,
-                       SectorRow, StatutRow)
+                       SectorRow, StatutRow, table_of)
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.rome import rome_labels
 
-_M = Metier.__table__
+_M = table_of(Metier)
 
 
 @dataclass(frozen=True)

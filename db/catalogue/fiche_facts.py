@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest, MetierSector,
-                       MetierStatut, SectorRow, StatutRow)
+from db.models import (AnySelect, FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
+                       MetierSector, MetierStatut, SectorRow, StatutRow)
 
 
 @dataclass
@@ -60,7 +61,7 @@ def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
                           .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
                           .where(MetierFormation.metier_pk.in_(pks))
                           .order_by(MetierFormation.metier_pk, MetierFormation.position))
-    result = {}
+    result: dict[str, MetierFacts] = {}
     for metier, level in rows:
         result[metier.id] = MetierFacts(
             metier.id, metier.name, metier.label_f or metier.name, metier.label_m or metier.name,
@@ -72,9 +73,9 @@ def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
     return result
 
 
-def grouped_lists(session: Session, query) -> dict[int, list]:  # type: ignore[no-untyped-def]
+def grouped_lists(session: Session, query: AnySelect) -> dict[int, list[Any]]:
     """pk → list of values (or tuples) from a query whose first column is the métier pk."""
-    found: dict[int, list] = defaultdict(list)
+    found: dict[int, list[Any]] = defaultdict(list)
     for pk, *values in session.execute(query):
         found[pk].append(values[0] if len(values) == 1 else tuple(values))
     return found

@@ -18,11 +18,11 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.catalogue.store import upsert_batch, upsert_records
+from db.catalogue.store import KnownIds, upsert_batch, upsert_records
 from db.storage.engine import Database
 from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
 from db.catalogue.importers import parse_path
-from db.models import ImportLog
+from db.models import ImportLog, Values, table_of
 from db.catalogue.records import ParsedFile
 from db.catalogue.rome import write_rome_reference
 
@@ -116,11 +116,11 @@ def import_file(database: Database, path: Path, *, dry_run: bool = False) -> Fil
 
 
 def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datetime,
-              cache: dict | None = None) -> FileResult:
+              cache: KnownIds | None = None) -> FileResult:
     counts = upsert_records(session, parsed.records, source_file, now, cache=cache)
     if parsed.rome is not None:
         write_rome_reference(session, parsed.rome)
-    session.execute(insert(ImportLog.__table__).values(
+    session.execute(insert(table_of(ImportLog)).values(
         source_file=source_file, format_name=parsed.format_name, imported_at=now,
         created=counts.created, updated=counts.updated))
     status = "mis à jour" if counts.updated and not counts.created else "importé"
@@ -232,7 +232,7 @@ def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str
         with database.write() as session:
             refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
     with database.write() as session:
-        session.execute(insert(ImportLog.__table__).values(
+        session.execute(insert(table_of(ImportLog)).values(
             source_file=name, format_name=parsed.format_name, imported_at=datetime.now(), created=0, updated=0))
     return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
 
@@ -241,7 +241,7 @@ def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> 
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
     with database.write() as session:
-        cache: dict = {}
+        cache: KnownIds = {}
         if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
             try:
                 with session.begin_nested():
@@ -251,10 +251,12 @@ def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> 
         return {str(path): _write_one(session, parsed, str(path), cache) for path, parsed in pending}
 
 
-def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]], cache: dict) -> dict[str, FileResult]:
+def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]],
+                    cache: KnownIds) -> dict[str, FileResult]:
     now = datetime.now()
     status = upsert_batch(session, [(r, str(path)) for path, parsed in pending for r in parsed.records], now, cache)
-    results, logs = {}, []
+    results: dict[str, FileResult] = {}
+    logs: list[Values] = []
     for path, parsed in pending:
         created = sum(1 for r in parsed.records if status.get(r.id) == "created")
         updated = len(parsed.records) - created
@@ -262,11 +264,11 @@ def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]], ca
         results[str(path)] = FileResult(str(path), label, parsed.format_name, created, updated, notes=parsed.notes)
         logs.append({"source_file": str(path), "format_name": parsed.format_name, "imported_at": now,
                      "created": created, "updated": updated})
-    session.execute(insert(ImportLog.__table__), logs)
+    session.execute(insert(table_of(ImportLog)), logs)
     return results
 
 
-def _write_one(session: Session, parsed: ParsedFile, name: str, cache: dict) -> FileResult:
+def _write_one(session: Session, parsed: ParsedFile, name: str, cache: KnownIds) -> FileResult:
     try:
         with session.begin_nested():
             return _write_in(session, parsed, name, datetime.now(), cache)

@@ -8,14 +8,14 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Metier, MetierRome, MetierSynonym, RomeAppellationRow, RomeCodeRow
+from db.models import Metier, MetierRome, MetierSynonym, RomeAppellationRow, RomeCodeRow, table_of
 from db.catalogue.records import RomeReference
 from db.text import fold
 
-_M = Metier.__table__
-_R = RomeCodeRow.__table__
-_A = RomeAppellationRow.__table__
-_MR = MetierRome.__table__
+_M = table_of(Metier)
+_R = table_of(RomeCodeRow)
+_A = table_of(RomeAppellationRow)
+_MR = table_of(MetierRome)
 
 
 def write_rome_reference(session: Session, reference: RomeReference, *, refresh: bool = True) -> set[str]:
@@ -84,7 +84,7 @@ def _refresh_one(session: Session, pk: int) -> None:
                                .where(MetierSynonym.metier_pk == pk)).all()
     titles = session.execute(select(_A.c.label).where(_A.c.rome_code.in_(codes))).scalars().all() if codes else []
     names = [row.name, row.label_f, row.label_m] + [p for s in synonyms for p in s] + list(titles)
-    values: dict = {"search_names": fold(" ".join(n for n in names if n))}
+    values: dict[str, str] = {"search_names": fold(" ".join(n for n in names if n))}
     if not row.riasec and codes:
         letters = session.execute(select(_R.c.riasec_major, _R.c.riasec_minor).where(_R.c.code == codes[0])).first()
         if letters and letters.riasec_major:

@@ -11,24 +11,32 @@ and quoted, so ``"``, ``*``, ``NEAR`` or ``-`` are just text.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select, operators
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from db.models import LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow
-from db.catalogue.search_types import SORTS, Choices, Criteria, Facets, MetierRow, with_sort  # noqa: F401 (re-exported)
+from db.models import (AnySelect, LevelRow, Metier, MetierInterest, MetierSector, MetierStatut, SectorRow,
+                       table_of)
+# Re-exported: callers import the criteria and row types from here with the search functions.
+from db.catalogue.search_types import SORTS as SORTS
+from db.catalogue.search_types import Choices as Choices
+from db.catalogue.search_types import Criteria as Criteria
+from db.catalogue.search_types import Facets as Facets
+from db.catalogue.search_types import MetierRow as MetierRow
+from db.catalogue.search_types import with_sort as with_sort
 from db.catalogue.startup_view import CHOICE_QUERIES
 from db.text import words
 
-_M = Metier.__table__
-_MS = MetierSector.__table__
-_MI = MetierInterest.__table__
-_MST = MetierStatut.__table__
-_L = LevelRow.__table__
-_S = SectorRow.__table__
+_M = table_of(Metier)
+_MS = table_of(MetierSector)
+_MI = table_of(MetierInterest)
+_MST = table_of(MetierStatut)
+_L = table_of(LevelRow)
+_S = table_of(SectorRow)
+_T = TypeVar("_T")
 
 
 # ------------------------------------------------------------------ full-text index (SQLite)
@@ -97,18 +105,22 @@ def _uses_fts(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _no_index(column: Any) -> Any:
+def _no_index(column: ColumnElement[_T]) -> ColumnElement[_T]:
     """``column`` written "+column": same value, but SQLite will not drive the query from its index."""
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
+def _indexed(column: ColumnElement[_T]) -> ColumnElement[_T]:
+    return column
+
+
 def _conditions(session: Session, criteria: Criteria, plan: str, *,
-                skip_sectors: bool = False, skip_level: bool = False) -> list[Any]:
+                skip_sectors: bool = False, skip_level: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE tests for ``criteria`` (see the plans above)."""
-    keep = (lambda column: column) if plan != WALK else _no_index
+    keep = _indexed if plan != WALK else _no_index
     live = _no_index(_M.c.superseded_by) if plan == DRIVEN else _M.c.superseded_by
     # A fiche another source supersedes (the project's fiche once ONISEP's is imported) is hidden.
-    conditions = [live.is_(None)]
+    conditions: list[ColumnElement[bool]] = [live.is_(None)]
     pk = keep(_M.c.pk)
     match = fts_query(criteria.text)
     if match is not None:
@@ -141,13 +153,13 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *,
 
 
 def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan: str = PLAIN,
-              skip_sectors: bool = False, skip_level: bool = False) -> Select:
+              skip_sectors: bool = False, skip_level: bool = False) -> AnySelect:
     """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
     conditions = _conditions(session, criteria, plan, skip_sectors=skip_sectors, skip_level=skip_level)
     return select(*columns).select_from(_M).where(and_(*conditions))
 
 
-def filtered_pks(session: Session, criteria: Criteria) -> Select:
+def filtered_pks(session: Session, criteria: Criteria) -> AnySelect:
     """A SELECT of the pks of métiers matching ``criteria`` (to be used as a subquery)."""
     return _filtered(session, criteria, [_M.c.pk])
 
@@ -156,7 +168,7 @@ def _sort(criteria: Criteria) -> str:
     return criteria.sort if criteria.sort in SORTS else "name"
 
 
-def _order(session: Session, criteria: Criteria, query: Select) -> Select:
+def _order(session: Session, criteria: Criteria, query: AnySelect) -> AnySelect:
     desc = criteria.descending
     sort = _sort(criteria)
     if sort == "relevance" and fts_query(criteria.text) is not None and _uses_fts(session):
@@ -164,7 +176,7 @@ def _order(session: Session, criteria: Criteria, query: Select) -> Select:
                 .select_from(text("metier_fts"))
                 .where(text("metier_fts.rowid = metiers.pk"), text("metier_fts MATCH :fts_match"))
                 .scalar_subquery())
-        keys = [rank.desc() if desc else rank]
+        keys: list[ColumnElement[Any]] = [rank.desc() if desc else rank]
     elif sort == "salary":
         keys = [_M.c.salary_min.is_(None), _M.c.salary_min.desc() if desc else _M.c.salary_min]
     elif sort == "level":
@@ -233,7 +245,7 @@ def facets(session: Session, criteria: Criteria, *, levels: bool = True) -> Face
     """Per-sector and (unless ``levels`` is false) per-level counts for ``criteria`` (see :class:`Facets`)."""
     params = _params(criteria)
     base = _filtered(session, criteria, [_M.c.pk], skip_sectors=True)
-    metier_pk = _MS.c.metier_pk
+    metier_pk: ColumnElement[Any] = _MS.c.metier_pk
     if _uses_fts(session) and _is_large(session, base, params):
         # Many matches: read ix_metier_sectors_sector (sector_id, metier_pk) in order, testing each
         # pk against the matching set, instead of looking every match up in the table.
@@ -248,7 +260,7 @@ def facets(session: Session, criteria: Criteria, *, levels: bool = True) -> Face
     return result
 
 
-def _is_large(session: Session, pks: Select, params: dict[str, str]) -> bool:
+def _is_large(session: Session, pks: AnySelect, params: dict[str, str]) -> bool:
     """Whether the métiers selected by ``pks`` are more than about a tenth of the catalogue."""
     matching = session.execute(select(func.count()).select_from(pks.subquery()), params).scalar() or 0
     size = session.execute(select(func.max(_M.c.pk))).scalar() or 0
@@ -266,22 +278,22 @@ def _choice_rows(session: Session, kind: str) -> list[tuple[Any, ...]]:
 
 def sectors_in_use(session: Session) -> list[tuple[str, str, int]]:
     """(id, label, number of métiers) for every sector at least one métier has, by label."""
-    return _choice_rows(session, "sectors")  # type: ignore[return-value]
+    return _choice_rows(session, "sectors")
 
 
 def interests_in_use(session: Session) -> list[tuple[str, str, str]]:
     """(id, label, group) of every interest known to the database, ONISEP ones first."""
-    return _choice_rows(session, "interests")  # type: ignore[return-value]
+    return _choice_rows(session, "interests")
 
 
 def statuts_in_use(session: Session) -> list[tuple[str, str, int]]:
     """(id, label, number of métiers) for every statut at least one métier has, by label."""
-    return _choice_rows(session, "statuts")  # type: ignore[return-value]
+    return _choice_rows(session, "statuts")
 
 
 def countries_in_use(session: Session) -> list[tuple[str, int]]:
     """(country code, number of métiers) for every country of the catalogue, most métiers first."""
-    return _choice_rows(session, "countries")  # type: ignore[return-value]
+    return _choice_rows(session, "countries")
 
 
 def choices(session: Session) -> Choices:

@@ -11,13 +11,14 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from db.catalogue import nomenclature as nom
 from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.errors import FicheError
 from db.catalogue.importers import parse_bytes
-from db.models import InterestRow, LevelRow, Metier, SectorRow, StatutRow
+from db.models import Base, InterestRow, LevelRow, Metier, SectorRow, StatutRow, Values, table_of
 
 log = logging.getLogger(__name__)
 _NOMENCLATURE_KEY = "nomenclature_version"
@@ -28,12 +29,12 @@ def catalogue_dir() -> Path:
     return Path(str(resources.files("resources") / "catalogue"))
 
 
-def _nomenclature_rows() -> dict[type, list[dict]]:
+def _nomenclature_rows() -> dict[type[Base], list[Values]]:
     return {
         LevelRow: [{"code": lv.code, "label": lv.label, "bac_plus": lv.bac_plus, "level_2019": lv.level_2019,
                     "level_1969": lv.level_1969, "be_equivalent": lv.be} for lv in nom.LEVELS],
-        InterestRow: [{"id": i.id, "label": i.label, "group_label": i.group, "is_onisep": i.id in nom.ONISEP_INTEREST_IDS}
-                      for i in nom.ALL_INTERESTS],
+        InterestRow: [{"id": i.id, "label": i.label, "group_label": i.group,
+                       "is_onisep": i.id in nom.ONISEP_INTEREST_IDS} for i in nom.ALL_INTERESTS],
         SectorRow: [{"id": sid, "label": label, "kind": "onisep"} for sid, label in nom.ONISEP_SECTORS]
         + [{"id": nom.ROME_SECTOR_PREFIX + code, "label": label, "kind": "rome"}
            for code, label in nom.ROME_GRANDS_DOMAINES],
@@ -50,7 +51,7 @@ def ensure_nomenclatures(database: Database) -> None:
             return
     with database.write() as session:
         for model, entries in rows.items():
-            table = model.__table__  # Core table: the dict keys are column names
+            table = table_of(model)  # Core table: the dict keys are column names
             key = next(iter(table.primary_key.columns))
             present = set(session.execute(select(key)).scalars())
             fresh = [e for e in entries if e[key.name] not in present]
@@ -65,7 +66,7 @@ def ensure_nomenclatures(database: Database) -> None:
 STARTER_KEY = "catalogue_de_depart"
 
 
-def _holds_other_fiches(session) -> bool:  # type: ignore[no-untyped-def]
+def _holds_other_fiches(session: Session) -> bool:
     """Whether the catalogue holds a fiche that did not come from the starter catalogue."""
     query = (select(func.count()).select_from(Metier)
              .where(func.coalesce(Metier.source_file, "").not_like(f"{STARTER_SOURCE}/%")))

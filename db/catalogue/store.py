@@ -11,21 +11,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import BindParameter, Connection
 from sqlalchemy.orm import Session
 
 from db.catalogue import nomenclature as nom
-from db.models import (AppMeta, FormationRow, InterestRow, Metier, MetierFormation, MetierInterest,
+from db.models import (AppMeta, Base, FormationRow, InterestRow, Metier, MetierFormation, MetierInterest,
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut,
-                       MetierSynonym, RomeAppellationRow, SectorRow, StatutRow)
+                       MetierSynonym, RomeAppellationRow, SectorRow, StatutRow, Values, table_of)
 from db.catalogue.records import MetierRecord, Ref
 from db.text import fold, slug, sort_key
 
-_M = Metier.__table__
-_CHILD_TABLES = (MetierSynonym, MetierSection, MetierRome, MetierSector, MetierInterest,
+_M = table_of(Metier)
+_CHILD_TABLES: tuple[type[Base], ...] = (MetierSynonym, MetierSection, MetierRome, MetierSector, MetierInterest,
                  MetierStatut, MetierFormation, MetierRelated)
+KnownIds = dict[type[Base], set[str]]  # nomenclature ids known to exist, per table
 
 
 @dataclass
@@ -43,20 +46,20 @@ class _Nomenclatures:
     the formations table alone grows to thousands of rows once ONISEP is imported.
     """
 
-    def __init__(self, session: Session, known: dict | None = None) -> None:
+    def __init__(self, session: Session, known: KnownIds | None = None) -> None:
         self.session = session
-        self.pending: dict[type, dict[str, dict]] = defaultdict(dict)
+        self.pending: dict[type[Base], dict[str, Values]] = defaultdict(dict)
         # ids known to exist, shared by the files of one import transaction (see db.importing)
-        self.known: dict = known if known is not None else {}
+        self.known: KnownIds = known if known is not None else {}
 
-    def ensure(self, model: type, ident: str, **values: object) -> str:
+    def ensure(self, model: type[Base], ident: str, **values: object) -> str:
         if ident not in self.known.get(model, ()):
             self.pending[model].setdefault(ident, {"id": ident, **values})
         return ident
 
     def flush(self) -> None:
         for model, rows in self.pending.items():
-            table = model.__table__
+            table = table_of(model)
             ids = list(rows)
             present: set[str] = set()
             for start in range(0, len(ids), 500):
@@ -70,7 +73,7 @@ class _Nomenclatures:
 
 
 def upsert_records(session: Session, records: Iterable[MetierRecord], source_file: str,
-                   now: datetime | None = None, cache: dict | None = None) -> WriteCounts:
+                   now: datetime | None = None, cache: KnownIds | None = None) -> WriteCounts:
     """Insert or update ``records`` of one file in the current transaction (the caller commits)."""
     status = upsert_batch(session, [(record, source_file) for record in records], now, cache)
     created = sum(1 for value in status.values() if value == "created")
@@ -78,7 +81,7 @@ def upsert_records(session: Session, records: Iterable[MetierRecord], source_fil
 
 
 def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: datetime | None = None,
-                 cache: dict | None = None) -> dict[str, str]:
+                 cache: KnownIds | None = None) -> dict[str, str]:
     """Insert or update records, each with its source file; returns id → "created" | "updated".
 
     New métiers get their pk assigned here (max + 1…): the transaction holds SQLite's write
@@ -95,8 +98,9 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     existing = _existing_pks(session, [r.id for r in records])
     next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
     status: dict[str, str] = {}
-    fresh, changed = [], []
-    children: dict[type, list[dict]] = defaultdict(list)
+    fresh: list[Values] = []
+    changed: list[Values] = []
+    children: dict[type[Base], list[Values]] = defaultdict(list)
     for record, source_file in items:
         links = _links(record, nomenclatures)
         values = _metier_values(record, links, appellations, source_file, now)
@@ -114,21 +118,21 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     _write_metiers(conn, fresh, changed)
     for model, rows in children.items():
         if rows:
-            conn.execute(insert(model.__table__), rows)
+            conn.execute(insert(table_of(model)), rows)
     link_same_jobs(session, [r.id for r in records])
     return status
 
 
-def _write_metiers(conn, fresh: list[dict], changed: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def _write_metiers(conn: Connection, fresh: list[Values], changed: list[Values]) -> None:
     if fresh:
         conn.execute(insert(_M), fresh)
     if changed:
         pks = [row["b_pk"] for row in changed]
         for model in _CHILD_TABLES:
-            table = model.__table__
+            table = table_of(model)
             for start in range(0, len(pks), 500):
                 conn.execute(delete(table).where(table.c.metier_pk.in_(pks[start:start + 500])))
-        columns = {key: bindparam(key) for key in changed[0] if key != "b_pk"}
+        columns: dict[str, BindParameter[Any]] = {key: bindparam(key) for key in changed[0] if key != "b_pk"}
         conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(columns), changed)
 
 
@@ -160,7 +164,7 @@ def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:
 def _appellations_by_code(session: Session, records: list[MetierRecord]) -> dict[str, list[str]]:
     """ROME job titles for the codes these records cite (empty until ROME is imported)."""
     codes = sorted({code for r in records for code in r.rome_codes})
-    table = RomeAppellationRow.__table__
+    table = table_of(RomeAppellationRow)
     result: dict[str, list[str]] = defaultdict(list)
     for start in range(0, len(codes), 500):
         query = select(table.c.rome_code, table.c.label).where(table.c.rome_code.in_(codes[start:start + 500]))
@@ -169,9 +173,9 @@ def _appellations_by_code(session: Session, records: list[MetierRecord]) -> dict
     return result
 
 
-def _links(record: MetierRecord, nomenclatures: _Nomenclatures) -> dict[type, list[dict]]:
+def _links(record: MetierRecord, nomenclatures: _Nomenclatures) -> dict[type[Base], list[Values]]:
     """The child rows of one record, with every referenced nomenclature entry ensured."""
-    links: dict[type, list[dict]] = {
+    links: dict[type[Base], list[Values]] = {
         MetierSynonym: [{"name": s.name, "label_f": s.label_f, "label_m": s.label_m} for s in record.synonyms],
         MetierSection: [{"key": s.key, "title": s.title, "text": s.text} for s in record.sections],
         MetierRome: [{"code": c, "is_legacy": False} for c in record.rome_codes]
@@ -185,8 +189,8 @@ def _links(record: MetierRecord, nomenclatures: _Nomenclatures) -> dict[type, li
     return links
 
 
-def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[dict]:
-    rows: list[dict] = []
+def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[Values]:
+    rows: list[Values] = []
     seen: set[str] = set()
     for ref in record.sectors:
         sid, label = nom.match_sector(ref.label, ref.id)
@@ -206,8 +210,8 @@ def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[di
     return rows
 
 
-def _interest_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
-    rows: list[dict] = []
+def _interest_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[Values]:
+    rows: list[Values] = []
     for ref in refs:
         iid, label = nom.match_interest(ref.label, ref.id)
         if not label:
@@ -218,8 +222,8 @@ def _interest_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]
     return rows
 
 
-def _statut_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
-    rows: list[dict] = []
+def _statut_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[Values]:
+    rows: list[Values] = []
     for ref in refs:
         sid, label = nom.match_statut(ref.label, ref.id)
         if label and sid not in {r["statut_id"] for r in rows}:
@@ -228,8 +232,8 @@ def _statut_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
     return rows
 
 
-def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict]:
-    rows: list[dict] = []
+def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[Values]:
+    rows: list[Values] = []
     for ref in refs:
         label = ref.label.strip()
         fid = ref.id or ("F." + slug(label))[:200]
@@ -239,8 +243,8 @@ def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[dict
     return rows
 
 
-def _metier_values(record: MetierRecord, links: dict[type, list[dict]], appellations: dict[str, list[str]],
-                   source_file: str, now: datetime) -> dict:
+def _metier_values(record: MetierRecord, links: dict[type[Base], list[Values]],
+                   appellations: dict[str, list[str]], source_file: str, now: datetime) -> Values:
     level = nom.parse_level(record.level_text)
     salary = record.salary
     sectors = links[MetierSector]
