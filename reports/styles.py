@@ -1,0 +1,188 @@
+"""Fonts, colours, paragraph styles and page furniture (frames, running header, page numbers).
+
+Everything here is reportlab set-up that holds no text from the report data, except the
+running header's two strings, which arrive already cleaned (see :mod:`reports.text`).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+# --------------------------------------------------------------------------------------------
+# Fonts
+# --------------------------------------------------------------------------------------------
+FONT_REGULAR = "OrientationSans"
+FONT_BOLD = "OrientationSans-Bold"
+_FONT_FILES = {FONT_REGULAR: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+_font_lock = threading.Lock()
+_covered: frozenset[int] = frozenset()
+
+
+def register_fonts() -> frozenset[int]:
+    """Register the bundled DejaVu Sans family with reportlab, once per process.
+
+    Returns the code points that both the regular and the bold face can draw. Safe to call
+    from several threads; later calls cost nothing.
+    """
+    global _covered
+    with _font_lock:
+        if _covered:
+            return _covered
+        faces = [_load_font(name, file) for name, file in _FONT_FILES.items()]
+        pdfmetrics.registerFontFamily(FONT_REGULAR, normal=FONT_REGULAR, bold=FONT_BOLD,
+                                      italic=FONT_REGULAR, boldItalic=FONT_BOLD)
+        cmaps = [{cp for cp, glyph in f.face.charToGlyph.items() if glyph} for f in faces]
+        _covered = frozenset(set.intersection(*cmaps))
+        return _covered
+
+
+def _load_font(name: str, file_name: str) -> TTFont:
+    """Load one TrueType file from ``resources/fonts`` and register it under ``name``."""
+    path = files("resources").joinpath("fonts", file_name)
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return font
+
+
+# --------------------------------------------------------------------------------------------
+# Colours, geometry, paragraph styles
+# --------------------------------------------------------------------------------------------
+INK = colors.black
+ACCENT = colors.HexColor("#1B3A5C")  # dark blue: prints as near-black in grey scale
+MUTED = colors.HexColor("#404040")
+BAND = colors.HexColor("#E4E8EE")
+RULE = colors.HexColor("#8A8A8A")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry in points."""
+
+    pagesize: tuple[float, float] = A4
+    left: float = 20 * mm
+    right: float = 20 * mm
+    top: float = 20 * mm
+    bottom: float = 20 * mm
+    header: float = 8 * mm  # extra room for the running header on later pages
+
+    @property
+    def frame_width(self) -> float:
+        """The width between the side margins."""
+        return self.pagesize[0] - self.left - self.right
+
+
+def build_styles(regular: str, bold: str, body_size: float) -> StyleSheet1:
+    """All paragraph styles, in the fonts ``regular`` and ``bold``; body text is never below 10 pt."""
+    sheet = StyleSheet1()
+    base = ParagraphStyle("Body", fontName=regular, fontSize=body_size, leading=body_size * 1.4,
+                          bulletFontName=regular, textColor=INK, alignment=TA_LEFT, spaceAfter=3)
+    sheet.add(base)
+    for style in _derived_styles(base, regular, bold):
+        sheet.add(style)
+    return sheet
+
+
+def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[ParagraphStyle]:
+    """The styles built on the body style (titles, headings, lists, boxes, fine print)."""
+    yield ParagraphStyle("Title", base, fontName=bold, fontSize=24, leading=29,
+                         textColor=ACCENT, spaceAfter=4)
+    yield ParagraphStyle("Student", base, fontName=bold, fontSize=16, leading=21, spaceAfter=8)
+    yield ParagraphStyle("H1", base, fontName=bold, fontSize=16, leading=20, textColor=ACCENT,
+                         spaceBefore=16, spaceAfter=12, keepWithNext=1)
+    yield ParagraphStyle("H2", base, fontName=bold, fontSize=13, leading=17, textColor=INK,
+                         backColor=BAND, borderPadding=(4, 5, 4, 5), spaceBefore=6,
+                         spaceAfter=8, keepWithNext=1)
+    yield ParagraphStyle("H3", base, fontName=bold, spaceBefore=5, spaceAfter=2, keepWithNext=1)
+    yield ParagraphStyle("Titles", base, textColor=MUTED, spaceAfter=5)
+    yield ParagraphStyle("Bullet", base, leftIndent=15, bulletIndent=4, spaceAfter=1.5,
+                         bulletFontName=regular)
+    yield ParagraphStyle("Check", base, leftIndent=18, bulletIndent=2, spaceAfter=3,
+                         bulletFontName=regular, bulletFontSize=12)
+    yield ParagraphStyle("Box", base, borderWidth=0.7, borderColor=RULE, borderPadding=6,
+                         leftIndent=6, rightIndent=6, spaceBefore=12, spaceAfter=10)
+    yield ParagraphStyle("Small", base, fontSize=10, leading=13, textColor=MUTED)
+    yield ParagraphStyle("Continued", base, fontName=bold, textColor=MUTED, spaceAfter=6)
+    yield ParagraphStyle("Signature", base, alignment=2, spaceBefore=2)
+    yield ParagraphStyle("Cell", base, fontSize=10, leading=13, spaceAfter=0)
+    yield ParagraphStyle("CellHead", base, fontName=bold, fontSize=10, leading=13, spaceAfter=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+PageHook = Callable[[Canvas, BaseDocTemplate], None]
+
+
+def page_templates(doc: BaseDocTemplate, layout: Layout, on_first_page: PageHook,
+                   on_later_pages: PageHook) -> list[PageTemplate]:
+    """A first page without running header, then later pages with room for it."""
+    first = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="first",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    later = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height - layout.header,
+                  id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return [
+        PageTemplate("first", [first], onPage=on_first_page, autoNextPageTemplate="later"),
+        PageTemplate("later", [later], onPage=on_later_pages),
+    ]
+
+
+def draw_running_header(canvas: Canvas, layout: Layout, font: str, left: str, right: str) -> None:
+    """``left`` and ``right`` (already fitted) above a thin rule at the top of the frame."""
+    width, height = layout.pagesize
+    y = height - layout.top
+    canvas.saveState()
+    canvas.setFont(font, 9)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(layout.left, y, left)
+    canvas.drawRightString(width - layout.right, y, right)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(layout.left, y - 4, width - layout.right, y - 4)
+    canvas.restoreState()
+
+
+def draw_page_number(canvas: Canvas, layout: Layout, font: str, page: int, total: int) -> None:
+    """"Page n / N", centred under the frame."""
+    canvas.saveState()
+    canvas.setFont(font, 9)
+    canvas.setFillColor(MUTED)
+    canvas.drawCentredString(layout.pagesize[0] / 2, layout.bottom / 2, f"Page {page} / {total}")
+    canvas.restoreState()
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints: Canvas is Any
+    """A canvas that holds pages back until the end so each can show "Page n / N".
+
+    ``draw_page_number(canvas, page, total)`` is called once per page, just before it is written.
+    """
+
+    def __init__(self, *args: Any, draw_page_number: Callable[[Canvas, int, int], None],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._draw_page_number = draw_page_number
+        self._saved_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # reportlab's name
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._draw_page_number(self, self._pageNumber, total)
+            super().showPage()
+        super().save()

@@ -1,0 +1,117 @@
+"""Text from the report data made safe to print.
+
+Every piece of text from the data goes through :func:`markup` (for ``Paragraph``) or
+:func:`plain` (for the canvas and charts): it is escaped, so ``<b>``, ``&`` or ``<img src=...>``
+print as typed and never change the layout or embed a file, and characters the embedded font
+cannot draw are dropped instead of showing as boxes.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+
+from reports.styles import register_fonts
+
+# Spaces reportlab would break on or collapse; U+202F (the French thousands separator) is one
+# of them, so "1 850 €" could wrap between its digits. Map them to the no-break space.
+_SPACE_MAP = str.maketrans({
+    "\t": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n",
+    "\u202f": "\u00a0", "\u2007": "\u00a0", "\u2060": "",
+})
+# French typography: no line break before : ; ! ? » € % and after «.
+_NBSP_BEFORE = re.compile(r" +(?=[:;!?»€%])")
+_NBSP_AFTER = re.compile(r"(?<=«) +")
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+
+
+def _is_emoji(cp: int) -> bool:
+    """Pictographs of the emoji planes and their modifiers.
+
+    DejaVu draws a few of them (😀) in black and white but not most (🎉, 👍🏽): they are all
+    dropped so that a report never shows half of an emoji sequence.
+    """
+    return 0x1F000 <= cp <= 0x1FAFF or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+
+
+class _DropTable(dict[int, int | None]):
+    """A ``str.translate`` table that keeps what the fonts can draw and drops the rest.
+
+    Filled lazily, one entry per distinct code point, so cleaning long text stays a C loop.
+    """
+
+    def __init__(self, covered: frozenset[int]) -> None:
+        super().__init__()
+        self.covered = covered
+
+    def __missing__(self, cp: int) -> int | None:
+        keep = cp == 10 or (not _is_emoji(cp) and cp in self.covered
+                            and unicodedata.category(chr(cp)) not in _DROPPED_CATEGORIES)
+        self[cp] = cp if keep else None
+        return self[cp]
+
+
+_drop_table: _DropTable | None = None
+
+
+def _drop_uncovered(text: str) -> str:
+    """``text`` without the characters the embedded fonts cannot draw (and invisible controls)."""
+    global _drop_table
+    if _drop_table is None:
+        _drop_table = _DropTable(register_fonts())
+    return text.translate(_drop_table)
+
+
+def plain(text: str | None) -> str:
+    """``text`` ready for the canvas or a chart: NFC, printable by the font, no markup meaning.
+
+    Characters the embedded fonts do not cover (emoji, unknown scripts) and invisible controls
+    are removed; line breaks are kept as ``\\n``; no escaping is done (the canvas draws text
+    literally). Returns "" for None.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
+    text = _drop_uncovered(text)
+    text = _NBSP_BEFORE.sub("\u00a0", text)
+    return _NBSP_AFTER.sub("\u00a0", text)
+
+
+def markup(text: str | None) -> str:
+    """``text`` as safe ``Paragraph`` markup: :func:`plain`, then XML-escaped, newlines as <br/>.
+
+    Whatever the input, the result contains no tag other than ``<br/>``, so user text can
+    neither change the layout nor make reportlab read a file (``<img src=...>``).
+    """
+    return escape(plain(text).strip()).replace("\n", "<br/>")
+
+
+def one_line(text: str) -> str:
+    """:func:`plain` on one line with single spaces, for PDF metadata and running headers."""
+    return " ".join(plain(text).replace("\u00a0", " ").split())
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis so that it fits in ``width`` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)  # bisect the longest prefix that fits with its ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def capitalize(text: str) -> str:
+    """First letter upper-case ("infirmier/ère" → "Infirmier/ère"); the rest as typed."""
+    return text[:1].upper() + text[1:] if text else text
