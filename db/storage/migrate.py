@@ -7,12 +7,17 @@ otherwise cascade-delete child rows), inside one transaction, and are followed b
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
 from db.errors import UserError
-from db.storage.schema_version import HEAD, KNOWN_REVISIONS, is_up_to_date, unknown_revision_sentence  # noqa: F401
+from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
+
+# Re-exported: callers ask this module for the newest revision and whether a file is at it.
+from db.storage.schema_version import HEAD as HEAD
+from db.storage.schema_version import is_up_to_date as is_up_to_date
 
 if TYPE_CHECKING:
     from alembic.config import Config

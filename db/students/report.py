@@ -6,6 +6,7 @@ so the renderer only lays it out. Private notes are never read into :class:`Repo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
 from db.students.store import SessionState, get_student
-from db.students.suggest import explain
+from db.students.suggest import Suggestion, explain
 
 ONISEP_KINDS = {"onisep-md", "onisep-xml", "onisep-json"}
 
@@ -59,7 +60,7 @@ def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
     return [(group, counts[group] / top) for group in INTEREST_GROUPS if counts[group]] if top else []
 
 
-def _metier(facts: MetierFacts, suggestion, comment: str) -> ReportMetier:  # type: ignore[no-untyped-def]
+def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> ReportMetier:
     year = facts.salary_year or (facts.salary_source_date or "")[:4]
     salary = format_salary(facts.salary_min, facts.salary_max)
     if salary != "non précisé":
@@ -86,9 +87,9 @@ def _attribution(kind: str) -> str:
     return f"Source : {source_label(kind)}"
 
 
-def _sources(session: Session, facts) -> list[str]:  # type: ignore[no-untyped-def]
+def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
     lines: list[str] = []
-    kinds = {}
+    kinds: dict[str, set[str]] = {}
     for f in facts:
         kinds.setdefault(f.source_kind, set()).add(f.source_date or (str(f.salary_year) if f.salary_year else ""))
     for kind, dates in sorted(kinds.items()):

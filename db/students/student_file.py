@@ -25,14 +25,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from db.storage.engine import Database
 from db.errors import UserError
 from db.storage.files import MB, read_bounded
 from db.models import (ComparisonEntry, CounselingSession, InterestRow, SectorRow, SessionInterest, SessionSector,
-                       ShortlistEntry, Student)
+                       ShortlistEntry, Student, Values, table_of)
 from db.catalogue.nomenclature import LEVELS, match_interest
 from db.students.store import MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values, _validate
 
@@ -106,7 +106,7 @@ def _refuse(path: str, problem: str) -> NoReturn:
     raise UserError(f"dossier d'élève refusé : « {path} » {problem}")
 
 
-def _object(value: Any, path: str, *, nullable: bool = False) -> dict:
+def _object(value: Any, path: str, *, nullable: bool = False) -> dict[str, Any]:
     if value is None and nullable:
         return {}
     if not isinstance(value, dict):
@@ -114,7 +114,7 @@ def _object(value: Any, path: str, *, nullable: bool = False) -> dict:
     return value
 
 
-def _list(value: Any, path: str, limit: int, what: str = "éléments") -> list:
+def _list(value: Any, path: str, limit: int, what: str = "éléments") -> list[Any]:
     """A list (absent or null: empty) of at most ``limit`` items."""
     if value is None:
         return []
@@ -125,13 +125,23 @@ def _list(value: Any, path: str, limit: int, what: str = "éléments") -> list:
     return value
 
 
-def _text(value: Any, path: str, limit: int, *, required: bool = False) -> str | None:
-    """A stripped text of at most ``limit`` characters; None for null (refused when ``required``)."""
-    if value is None and not required:
+def _required_text(value: Any, path: str, limit: int) -> str:
+    """A stripped, non-empty text of at most ``limit`` characters."""
+    if not isinstance(value, str) or not value.strip():
+        _refuse(path, "doit être un texte non vide")
+    return _within(value.strip(), path, limit)
+
+
+def _text(value: Any, path: str, limit: int) -> str | None:
+    """A stripped text of at most ``limit`` characters; None for null."""
+    if value is None:
         return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        _refuse(path, "doit être un texte non vide" if required else "doit être un texte (ou null)")
-    text = value.strip()
+    if not isinstance(value, str):
+        _refuse(path, "doit être un texte (ou null)")
+    return _within(value.strip(), path, limit)
+
+
+def _within(text: str, path: str, limit: int) -> str:
     if len(text) > limit:
         _refuse(path, f"est trop long ({len(text)} caractères ; maximum {limit})")
     return text
@@ -169,8 +179,8 @@ def check_document(document: Any) -> CheckedDocument:
         _refuse("eleve", "doit être un objet JSON avec au moins « nom » et « prenom »")
     sessions = _list(document.get("seances"), "seances", MAX_SESSIONS, "entretiens")
     return CheckedDocument(
-        nom=_text(eleve.get("nom"), "eleve.nom", MAX_TEXT, required=True),
-        prenom=_text(eleve.get("prenom"), "eleve.prenom", MAX_TEXT, required=True),
+        nom=_required_text(eleve.get("nom"), "eleve.nom", MAX_TEXT),
+        prenom=_required_text(eleve.get("prenom"), "eleve.prenom", MAX_TEXT),
         classe=_text(eleve.get("classe"), "eleve.classe", 40),
         etablissement=_text(eleve.get("etablissement"), "eleve.etablissement", MAX_TEXT),
         annee_scolaire=_text(eleve.get("annee_scolaire"), "eleve.annee_scolaire", 9),
@@ -226,7 +236,7 @@ def _country(value: Any, path: str) -> str | None:
     return value.upper()
 
 
-def _interests(doc: dict, path: str) -> list[tuple[str, str]]:
+def _interests(doc: dict[str, Any], path: str) -> list[tuple[str, str]]:
     """(id, label) pairs; without labels, the id stands for its label (as the old importer did)."""
     ids = _ids(doc.get("centres_interet"), f"{path}.centres_interet", "interest")
     if doc.get("centres_interet_libelles") is None:
@@ -236,8 +246,8 @@ def _interests(doc: dict, path: str) -> list[tuple[str, str]]:
     if len(labels) != len(ids):
         _refuse(where, f"doit avoir autant d'éléments que « {path}.centres_interet » ({len(labels)} au lieu de "
                        f"{len(ids)})")
-    return [(ident, _text(label, f"{where}[{index}]", MAX_LABEL, required=True))
-            for index, (ident, label) in enumerate(zip(ids, labels))]
+    return [(ident, _required_text(label, f"{where}[{index}]", MAX_LABEL))
+            for index, (ident, label) in enumerate(zip(ids, labels, strict=True))]
 
 
 def _shortlist(value: Any, path: str) -> list[tuple[str, str]]:
@@ -300,9 +310,10 @@ def _insert_student(session: Session, checked: CheckedDocument, last_day: str | 
     # The same normalisation as db.students.create_student (school year by default, search key).
     values = _student_values(checked.nom, checked.prenom, checked.classe, checked.etablissement,
                              checked.annee_scolaire)
-    result = session.execute(insert(Student.__table__).values(created_at=datetime.now(), last_session_on=last_day,
-                                                                **values))
-    return result.inserted_primary_key[0]
+    table = table_of(Student)
+    student_id: int = session.execute(insert(table).values(created_at=datetime.now(), last_session_on=last_day,
+                                                           **values).returning(table.c.id)).scalar_one()
+    return student_id
 
 
 def _insert_sessions(session: Session, student_id: int, sessions: list[CheckedSession], resolver: _Resolver) -> None:
@@ -310,15 +321,15 @@ def _insert_sessions(session: Session, student_id: int, sessions: list[CheckedSe
     if not sessions:
         return
     now = datetime.now()
-    table = CounselingSession.__table__
+    table = table_of(CounselingSession)
     rows = [{"student_id": student_id, "date": s.date, "max_bac_plus": s.max_bac_plus, "min_salary": s.min_salary,
              "country": s.country, "next_steps": s.next_steps, "student_note": s.student_note,
              "private_notes": s.private_notes, "updated_at": now} for s in sessions]
     result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     ids = list(result.scalars())
-    children: dict[Any, list[dict]] = {SessionInterest.__table__: [], SessionSector.__table__: [],
-                                       ShortlistEntry.__table__: [], ComparisonEntry.__table__: []}
-    for session_id, checked in zip(ids, sessions):
+    children: dict[Table, list[Values]] = {table_of(model): [] for model in (SessionInterest, SessionSector,
+                                                                            ShortlistEntry, ComparisonEntry)}
+    for session_id, checked in zip(ids, sessions, strict=True):
         for table_, row in _child_rows(session_id, checked, resolver):
             children[table_].append(row)
     for table_, child_rows in children.items():
@@ -326,19 +337,19 @@ def _insert_sessions(session: Session, student_id: int, sessions: list[CheckedSe
             session.execute(insert(table_), child_rows)
 
 
-def _child_rows(session_id: int, s: CheckedSession, resolver: _Resolver) -> list[tuple[Any, dict]]:
+def _child_rows(session_id: int, s: CheckedSession, resolver: _Resolver) -> list[tuple[Table, Values]]:
     """The rows under one session, deduplicated as db.students._fill does."""
     interests = dict.fromkeys(i for i in (resolver.interest(ident, label) for ident, label in s.interests) if i)
     wished = dict.fromkeys(x for x in s.sectors_wished if resolver.sector(x))
     refused = dict.fromkeys(x for x in s.sectors_refused if resolver.sector(x))
     shortlist = dict(s.shortlist)  # one entry per métier: first position, last comment (as _fill)
-    rows: list[tuple[Any, dict]] = []
-    rows += [(SessionInterest.__table__, {"session_id": session_id, "interest_id": i}) for i in interests]
-    rows += [(SessionSector.__table__, {"session_id": session_id, "sector_id": x, "wished": True}) for x in wished]
-    rows += [(SessionSector.__table__, {"session_id": session_id, "sector_id": x, "wished": False}) for x in refused]
-    rows += [(ShortlistEntry.__table__, {"session_id": session_id, "position": n, "metier_id": m, "comment": c})
+    rows: list[tuple[Table, Values]] = []
+    rows += [(table_of(SessionInterest), {"session_id": session_id, "interest_id": i}) for i in interests]
+    rows += [(table_of(SessionSector), {"session_id": session_id, "sector_id": x, "wished": True}) for x in wished]
+    rows += [(table_of(SessionSector), {"session_id": session_id, "sector_id": x, "wished": False}) for x in refused]
+    rows += [(table_of(ShortlistEntry), {"session_id": session_id, "position": n, "metier_id": m, "comment": c})
              for n, (m, c) in enumerate(shortlist.items())]
-    rows += [(ComparisonEntry.__table__, {"session_id": session_id, "position": n, "metier_id": m})
+    rows += [(table_of(ComparisonEntry), {"session_id": session_id, "position": n, "metier_id": m})
              for n, m in enumerate(dict.fromkeys(s.comparison))]
     return rows
 

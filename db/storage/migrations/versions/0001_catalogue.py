@@ -4,6 +4,8 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-21
 """
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 
-def _child(name: str, *columns: sa.Column, indexes: tuple = ()) -> None:
+def _child(name: str, *columns: sa.Column[Any], indexes: tuple[tuple[str, list[str]], ...] = ()) -> None:
     op.create_table(
         name,
         sa.Column("metier_pk", sa.Integer, sa.ForeignKey("metiers.pk", ondelete="CASCADE"), primary_key=True),
