@@ -41,10 +41,11 @@ def page_count(pdf: bytes) -> int:
 class ReportDialog(QDialog):
     """The bilan is ready: "Ouvrir", "Enregistrer sous…", "Imprimer…", "Fermer" (never blocks)."""
 
-    def __init__(self, pdf: bytes, file_name: str, title: str, controller: ReportController,
+    def __init__(self, pdf: bytes, file_name: str, student_id: int, title: str, controller: ReportController,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pdf, self.file_name, self.controller = pdf, file_name, controller
+        self.student_id = student_id
         self.saved_to: Path | None = None
         self.setWindowTitle("Bilan d'orientation prêt")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -76,7 +77,7 @@ class ReportDialog(QDialog):
 
     def open_pdf(self) -> bool:
         """Open a copy in the system's PDF viewer."""
-        return self.controller.open_copy(self.pdf, self.file_name)
+        return self.controller.open_copy(self.pdf, self.file_name, self.student_id)
 
     def save_as(self) -> Path | None:
         """Ask where, then write the PDF there (atomically); the path, or None."""
@@ -135,17 +136,18 @@ class ReportController(QObject):
         if self._closing:  # the window closed while the bilan was being prepared
             return
         title = f"Bilan de {student.full_name} — entretien du {french_date(state.date)}"
-        self.dialog = ReportDialog(pdf, report_file_name(student, state.date), title, self, self.parent_widget)
+        self.dialog = ReportDialog(pdf, report_file_name(student, state.date), student.id, title, self,
+                                   self.parent_widget)
         self.dialog.show()
 
     def _failed(self, message: str) -> None:
         self.busy_changed.emit(False)
         self.messages.error(message)
 
-    def open_copy(self, pdf: bytes, file_name: str) -> bool:
+    def open_copy(self, pdf: bytes, file_name: str, student_id: int) -> bool:
         """Write ``pdf`` to the private temporary folder and open it in the system's viewer."""
         try:
-            self._temp = viewer_copies.viewer_copies_dir(create=True)
+            self._temp = viewer_copies.student_copies_dir(student_id, create=True)
             path = self._temp / file_name
             write_atomically(path, pdf)
         except OSError as exc:

@@ -128,3 +128,25 @@ def test_a_real_bug_is_logged_and_said_in_one_french_line(base, monkeypatch, cap
     assert cli.main(["search", "--db", str(base)]) == 1
     assert capsys.readouterr().err.startswith("Erreur inattendue : le détail est dans le journal")
     assert "bogue de test" in caplog.text  # the traceback goes to the log
+
+
+def test_outputs_never_replace_a_fifo_or_a_device(base, fifo, tmp_path):
+    for args in (["students", "export", "1", "--out", str(fifo)], ["report", "1", "--out", str(fifo)]):
+        done = cli(*args, "--db", str(base))
+        assert_french_refusal(done)
+        assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("url", ["sqlite:///{fifo}", "sqlite://", "sqlite:///:memory:"])
+def test_sqlite_addresses_get_the_same_checks_as_paths(fifo, url):
+    done = cli("students", "list", "--db", url.format(fifo=fifo))
+    assert_french_refusal(done)
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("args, words", [(["report", "99", "--out", "x.pdf"], "aucun élève n'a le numéro 99"),
+                                         (["report", "1", "--seance", "2020-13-01", "--out", "x.pdf"],
+                                          "date invalide")])
+def test_a_bilan_asked_for_the_wrong_student_or_date_says_which(base, args, words):
+    done = cli(*args, "--db", str(base))
+    assert done.returncode == 2 and words in done.stderr, done.stderr

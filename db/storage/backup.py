@@ -17,6 +17,7 @@ rotated by age, and reached by every erasure.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -28,8 +29,10 @@ from pathlib import Path
 from db.storage.erasure_ledger import (Erased, ScrubReport, read_database_ledger, read_ledger, scrub_file,
                                scrub_files)
 from db.errors import UserError
-from db.storage.files import check_regular_file, os_error_sentence, private_dir, private_file, remove_with_companions
+from db.storage.files import (check_regular_file, os_error_sentence, private_dir, private_file,
+                              remove_with_companions, write_atomically)
 
+log = logging.getLogger(__name__)
 KEEP_DAYS_DEFAULT = 7
 KEEP_MAX = 30
 KEEP_DAYS_KEY = "sauvegardes_jours"
@@ -37,6 +40,8 @@ LAST_DAILY_KEY = "sauvegarde_quotidienne"
 FOLDER = "sauvegardes"
 LEGACY_PREFIX = "orientation-"  # backups made before each database had its own folder
 _STAMP = re.compile(r"(\d{8}-\d{6})")
+_OWN_NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z-]+\.sqlite$")
+APPLIED_MARK = ".effacements-appliques"
 
 
 def now() -> datetime:
@@ -55,13 +60,16 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def backup_dir(db_file: Path) -> Path:
-    """Where the automatic backups of ``db_file`` (and its erasure ledger) are kept."""
-    return db_file.parent / FOLDER / db_file.stem
+    """Where the automatic backups of ``db_file`` (and its erasure ledger) are kept: a folder
+    named after the whole file name, so that ``cio.sqlite`` and ``cio.db`` never share one."""
+    return db_file.parent / FOLDER / db_file.name
 
 
 def automatic_backups(db_file: Path) -> list[Path]:
-    """Every automatic backup of ``db_file``, oldest first (older shared-folder ones included)."""
-    own = list(backup_dir(db_file).glob("*.sqlite"))
+    """Every automatic backup of ``db_file``, oldest first (older shared-folder ones included).
+    Only files named by the application (a date first) count: a file a person put there is
+    neither rotated away nor taken for a backup."""
+    own = [p for p in backup_dir(db_file).glob("*.sqlite") if _OWN_NAME.match(p.name)]
     legacy = list((db_file.parent / FOLDER).glob(f"{LEGACY_PREFIX}*.sqlite"))
     return sorted(own + legacy, key=lambda p: (_taken_at(p) or datetime.min, p.name))
 
@@ -81,8 +89,12 @@ def backup_to(db_file: Path, target: Path) -> Path:
     """Write a consistent copy of ``db_file`` to ``target`` (0600, via a temporary file that no
     failure leaves behind). Raises a French UserError."""
     target = Path(target).expanduser()
+    if target.is_symlink():
+        target = target.resolve()  # write where the link points, keep the link
     if target.exists() and not target.is_file():
         raise UserError(f"« {target} » n'est pas un fichier ordinaire : choisissez un nom de fichier")
+    if target.exists() and db_file.exists() and os.path.samefile(target, db_file):
+        raise UserError(f"« {target} » est la base elle-même : choisissez un autre nom pour la copie")
     tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,9 +157,16 @@ def sqlite_error_sentence(exc: sqlite3.Error) -> str:
         return "le fichier ou son dossier est en lecture seule"
     if "locked" in text or "busy" in text:
         return "la base est occupée par une autre opération : réessayez dans un instant"
-    if "not a database" in text or "malformed" in text:
-        return "le fichier n'est pas une base de données lisible"
-    return str(exc)
+    if "not a database" in text:
+        return "ce n'est pas une base de données"
+    if "malformed" in text or "corrupt" in text:
+        return "le fichier est endommagé"
+    if "unable to open" in text:
+        return "un des fichiers ne peut pas être ouvert : vérifiez les droits sur la base, la copie et leurs dossiers"
+    if "i/o error" in text:
+        return "erreur de lecture ou d'écriture du disque (support retiré ou plein ?)"
+    log.warning("sqlite error while copying: %s", text[:500])
+    return "erreur de la base de données (détail dans le journal)"
 
 
 def automatic_backup(db_file: Path, reason: str, keep_days: int = KEEP_DAYS_DEFAULT) -> Path | None:
@@ -206,15 +225,74 @@ def quick_check(db_file: Path) -> str | None:
 
 # ------------------------------------------------------------------ erasure
 def erase_from_backups(db_file: Path, erased: list[Erased]) -> ScrubReport:
-    """Record ``erased`` in the ledger file, then remove them from every automatic backup."""
+    """Record ``erased`` in the ledger file, remove every unfinished copy (a backup or a restore
+    cut short leaves one), then remove the erased records from every automatic backup. When
+    all of it succeeded the erasures are marked applied; otherwise the next opening of the
+    database finishes the work (:func:`apply_pending_erasures`)."""
     from db.storage.erasure_ledger import append_ledger
 
-    folder = backup_dir(db_file)
     try:
-        append_ledger(folder, erased)
+        append_ledger(backup_dir(db_file), erased)
     except OSError:
-        pass  # the database's own ledger table still has them; the scrub below matters more
-    return scrub_files(automatic_backups(db_file), erased)
+        pass  # the database's own ledger table has them: the next opening writes them here
+    remove_unfinished_copies(db_file)
+    report = scrub_files(automatic_backups(db_file), erased)
+    if not report.failed:
+        _mark_applied(db_file)
+    return report
+
+
+def apply_pending_erasures(db_file: Path) -> ScrubReport | None:
+    """Finish erasures an interruption left half done (the database erased, a backup not yet):
+    re-applies every recorded erasure to every backup. None when nothing was pending; cheap
+    then (two small reads)."""
+    from db.storage.erasure_ledger import append_ledger, read_ledger
+
+    erased = known_erasures(db_file)
+    if len(erased) <= _applied_count(db_file):
+        return None
+    in_file = {e.key for e in read_ledger(backup_dir(db_file))}
+    try:
+        append_ledger(backup_dir(db_file), [e for e in erased if e.key not in in_file])
+    except OSError:
+        pass
+    remove_unfinished_copies(db_file)
+    report = scrub_files(automatic_backups(db_file), erased)
+    if not report.failed:
+        _mark_applied(db_file)
+    return report
+
+
+def _applied_count(db_file: Path) -> int:
+    try:
+        return int((backup_dir(db_file) / APPLIED_MARK).read_text().strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _mark_applied(db_file: Path) -> None:
+    count = len(known_erasures(db_file))
+    try:
+        write_atomically(backup_dir(db_file) / APPLIED_MARK, str(count).encode())
+    except UserError:
+        pass  # then the next opening scrubs once more: harmless
+
+
+def unfinished_copies(db_file: Path) -> list[Path]:
+    """Temporary copies a killed backup or restore left behind (they may hold anyone's data)."""
+    folder = backup_dir(db_file)
+    return ([p for p in folder.glob(".*.tmp*")]
+            + list(db_file.parent.glob(f".{db_file.name}.restauration.*.tmp*")))
+
+
+def remove_unfinished_copies(db_file: Path) -> None:
+    """Delete :func:`unfinished_copies` (a backup being made at this very moment by another
+    window then fails and says so; it is made again the next day)."""
+    for path in unfinished_copies(db_file):
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def known_erasures(db_file: Path) -> list[Erased]:
@@ -235,9 +313,11 @@ def check_backup(path: Path) -> str:
             status = conn.execute("PRAGMA integrity_check").fetchone()[0]
             revision, problem = schema_problem(conn)
     except sqlite3.Error as exc:
-        raise UserError(f"« {path.name} » n'est pas une base de données lisible ({exc})") from exc
+        raise UserError(f"« {path.name} » n'est pas une base de données lisible "
+                        f"({sqlite_error_sentence(exc)}) : choisissez une autre sauvegarde") from exc
     if status != "ok":
-        raise UserError(f"« {path.name} » est endommagé ({status})")
+        raise UserError(f"« {path.name} » est endommagé (le contrôle d'intégrité y trouve des pages abîmées) : "
+                        "choisissez une autre sauvegarde")
     if problem:
         raise UserError(f"« {path.name} » ne peut pas être restauré : {problem}")
     assert revision is not None

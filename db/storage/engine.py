@@ -40,8 +40,12 @@ def resolve_url(db: str | None = None) -> str:
             url = make_url(value)
         except ArgumentError as exc:
             raise DatabaseLocationError(f"adresse de base de données invalide : {value}") from exc
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if url.get_backend_name() == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                raise DatabaseLocationError("une base en mémoire ne garde rien : indiquez un fichier "
+                                            "(--db /chemin/orientation.sqlite)")
             check_local_path(Path(url.database))
+            _check_kind(Path(url.database))
         return value
     path = Path(value).expanduser()
     check_local_path(path)

@@ -76,9 +76,14 @@ def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
     from db.errors import UserError
 
     path = Path(path).expanduser()
+    if path.is_symlink():
+        path = path.resolve()  # write where the link points, keep the link
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and path.is_dir():
         raise UserError(f"« {path} » est un dossier : donnez un nom de fichier")
+    if path.exists() and not path.is_file():
+        raise UserError(f"« {path} » n'est pas un fichier ordinaire (tube ou périphérique) : "
+                        "donnez un nom de fichier")
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
@@ -152,4 +157,14 @@ def os_error_sentence(exc: OSError, path: Path | str | None = None) -> str:
         return f"chemin invalide{where} : une partie du chemin n'est pas un dossier"
     if code == errno.ENAMETOOLONG:
         return f"nom de fichier trop long{where} : choisissez un nom plus court"
-    return f"opération impossible{where} : {exc.strerror or exc}"
+    if code == errno.EEXIST:
+        return f"« {path} » existe déjà et n'est pas un dossier : choisissez un autre nom"
+    if code == errno.EIO:
+        return f"erreur de lecture ou d'écriture du disque{where} : vérifiez le support (clé USB retirée ?)"
+    if code == errno.EBUSY:
+        return f"fichier occupé{where} : fermez le programme qui l'utilise puis recommencez"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "trop de fichiers ouverts sur ce poste : fermez des programmes puis recommencez"
+    if code == errno.ELOOP:
+        return f"chemin invalide{where} : trop de liens symboliques"
+    return f"opération impossible{where} (erreur système {code})"

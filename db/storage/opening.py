@@ -35,7 +35,10 @@ def check_before_opening(path: Path, explicit: bool) -> None:
     if path.stat().st_size == 0:
         return
     _check_header(path)
-    _check_revision(path)
+    try:
+        _check_revision(path)
+    except sqlite3.DatabaseError as exc:  # the header is SQLite's but the pages are not readable
+        raise _damaged(path, explicit, str(exc)) from exc
     _check_integrity(path, explicit)
 
 
@@ -83,16 +86,13 @@ def _check_header(path: Path) -> None:
 def _check_revision(path: Path) -> None:
     from db.storage.schema_version import connect_read_only
 
+    conn = connect_read_only(path)
     try:
-        conn = connect_read_only(path)
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            row = (conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                   if "alembic_version" in tables else None)
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise diagnose(exc, path) from exc
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        row = (conn.execute("SELECT version_num FROM alembic_version").fetchone()
+               if "alembic_version" in tables else None)
+    finally:
+        conn.close()
     if "alembic_version" not in tables and tables:
         raise DatabaseLocationError(
             f"« {path} » est une base de données d'un autre programme, pas d'Orientation : elle n'a pas été "
@@ -105,13 +105,22 @@ def _check_integrity(path: Path, explicit: bool) -> None:
     from db.storage import backup
 
     problem = backup.quick_check(path)
-    if not problem:
-        return
+    if problem:
+        raise _damaged(path, explicit, problem)
+
+
+def _damaged(path: Path, explicit: bool, problem: str) -> DatabaseDamagedError:
+    """The French error for a damaged file, naming the command that restores its newest backup
+    (with ``--db`` when the database is not the default one). SQLite's own words go to the log."""
+    from db.storage import backup
+
+    log.warning("integrity problem in %s: %s", path.name, problem[:500])
     latest = backup.latest_backup(path)
     target = f' --db "{path}"' if explicit else ""
     hint = (f" ; restaurez la dernière sauvegarde : orientation restore \"{latest}\"{target} --yes" if latest
             else " ; aucune sauvegarde n'est disponible")
-    raise DatabaseDamagedError(f"la base de données « {path} » est endommagée ({problem}){hint}", latest)
+    return DatabaseDamagedError(f"la base de données « {path} » est endommagée (le contrôle d'intégrité y "
+                                f"trouve des pages abîmées){hint}", latest)
 
 
 def diagnose(exc: BaseException, path: Path | None) -> UserError:
@@ -127,10 +136,27 @@ def diagnose(exc: BaseException, path: Path | None) -> UserError:
     if "locked" in text or "busy" in text:
         return DatabaseLocationError("la base de données est occupée par une autre opération (un import ?) : "
                                      "réessayez dans un instant")
+    if "disk i/o error" in text:
+        folder = path.parent if path is not None else Path(".")
+        if _free_bytes(folder) < 1_000_000:
+            return DatabaseLocationError(f"le disque est plein : la base de données{where} ne peut pas être écrite. "
+                                         "Libérez de la place puis relancez Orientation")
+        return DatabaseLocationError(f"erreur de lecture ou d'écriture du disque pour la base de données{where} : "
+                                     "vérifiez le support (clé USB retirée ?) puis relancez Orientation")
     if "unable to open" in text:
         return DatabaseLocationError(f"impossible d'ouvrir la base de données{where} : vérifiez le chemin et "
                                      "les droits sur le dossier")
-    return DatabaseLocationError(f"la base de données{where} est illisible ou endommagée : {exc}")
+    log.warning("database error on opening: %s", text[:500])
+    return DatabaseLocationError(f"la base de données{where} est illisible ou endommagée (détail dans le journal)")
+
+
+def _free_bytes(folder: Path) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 40
 
 
 # ------------------------------------------------------------------ a new file, whole or not at all
@@ -220,6 +246,9 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
         ensure_nomenclatures(database)
         load_starter_catalogue(database, skip=not load_starter)
         if path is not None and backups:
+            pending = backup.apply_pending_erasures(path)  # an erasure cut short is finished here
+            if pending is not None and pending.failed:
+                database.warnings.append(pending.sentence())
             warning = daily_backup_warning(database, path)
             if warning:
                 database.warnings.append(warning)

@@ -20,6 +20,7 @@ truncates the write-ahead log, so no byte of the student's data stays readable i
 from __future__ import annotations
 
 import getpass
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -128,31 +129,27 @@ def erase_students(database: Database, student_ids: list[int], *, action: str | 
     """Erase several students in one transaction (see :func:`erase_student`); ``action`` is the
     access-log word, None for no log line."""
     erased: list[Erased] = []
-    names: list[tuple[str, str]] = []
     with database.write() as session:
         for student_id in student_ids:
-            item, name = _erase_rows(session, student_id)
-            erased.append(item)
-            names.append(name)
+            erased.append(_erase_rows(session, student_id))
             if action:
                 log_access(session, action, student_id)
     wal_truncated = checkpoint(database)
-    for nom, prenom in names:
-        remove_viewer_copies(nom, prenom)
+    for student_id in student_ids:
+        remove_viewer_copies(student_id)
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
 
 
-def _erase_rows(session: Session, student_id: int) -> tuple[Erased, tuple[str, str]]:
+def _erase_rows(session: Session, student_id: int) -> Erased:
     # The creation moment exactly as stored: backups are matched on it, byte for byte.
     created = session.execute(text("SELECT created_at FROM students WHERE id = :id"), {"id": student_id}).scalar()
     if created is None:
         raise UserError(f"aucun élève n'a le numéro {student_id}")
-    nom, prenom = session.execute(select(Student.nom, Student.prenom).where(Student.id == student_id)).one()
     at = datetime.now()
     session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
     session.execute(delete(Student).where(Student.id == student_id))
     session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
-    return Erased(student_id, str(created), at.isoformat(timespec="seconds")), (nom, prenom)
+    return Erased(student_id, str(created), at.isoformat(timespec="seconds"))
 
 
 def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:
@@ -169,7 +166,9 @@ def checkpoint(database: Database) -> bool:
     raw = database.engine.raw_connection()
     try:
         busy, _, _ = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+        return bool(busy == 0)
+    except sqlite3.Error:  # a full disk: the erasure is committed; the log is emptied later
+        return False
     finally:
         raw.close()
 

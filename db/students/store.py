@@ -183,7 +183,14 @@ def latest_session(session: Session, student_id: int) -> SessionState | None:
 
 
 def session_on(session: Session, student_id: int, day: str | None) -> SessionState:
-    """The session of ``day`` (ISO date; the latest when None), or UserError."""
+    """The session of ``day`` (ISO date; the latest when None), or UserError (unknown student,
+    invalid date, no such session)."""
+    _student(session, student_id)
+    if day is not None:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise UserError(f"date invalide : « {day[:20]} » (attendu : AAAA-MM-JJ)") from None
     sessions = list_sessions(session, student_id)
     if not sessions:
         raise UserError("cet élève n'a encore aucun entretien")

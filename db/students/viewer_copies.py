@@ -1,8 +1,9 @@
 """Bilans written only so that the system's PDF viewer can show them, and their file names.
 
-They live in one private folder of the temporary directory (0700, one per user account), are
-removed when the window closes, at the next start if the application was killed, and — the
-ones of that student — as soon as a student is erased (:func:`db.students.privacy.erase_student`).
+They live in one private folder of the temporary directory (0700, one per user account), in a
+sub-folder per student record, and are removed when the window closes, at the next start if
+the application was killed, and — the ones of that student — as soon as a student is erased
+(:func:`db.students.privacy.erase_student`).
 """
 from __future__ import annotations
 
@@ -33,16 +34,18 @@ def viewer_copies_dir(create: bool = False) -> Path:
     return folder
 
 
-def remove_viewer_copies(nom: str, prenom: str) -> int:
-    """Delete the viewing copies of this student's bilans; how many were removed."""
-    removed = 0
-    for path in viewer_copies_dir().glob(f"{_stem(nom, prenom)}-*.pdf"):
-        try:
-            path.unlink()
-            removed += 1
-        except OSError:
-            pass
-    return removed
+def student_copies_dir(student_id: int, create: bool = False) -> Path:
+    """The folder of one student's viewing copies: found by record number, so a copy made
+    before the student was renamed is still erased with them."""
+    folder = viewer_copies_dir(create) / str(student_id)
+    if create:
+        private_dir(folder)
+    return folder
+
+
+def remove_viewer_copies(student_id: int) -> None:
+    """Delete the viewing copies of this student's bilans."""
+    shutil.rmtree(student_copies_dir(student_id), ignore_errors=True)
 
 
 def clear_viewer_copies() -> None:

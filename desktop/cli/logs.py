@@ -36,6 +36,10 @@ def rotate_log(path: str) -> None:
             os.replace(f"{path}.{number}", f"{path}.{number + 1}")
     if os.path.exists(path):
         os.replace(path, f"{path}.1")
+    from db.storage.files import tighten
+
+    for number in range(1, LOG_BACKUPS + 1):  # older copies made before the log was private
+        tighten(__import__("pathlib").Path(f"{path}.{number}"), 0o600)
 
 
 def setup_logging() -> None:

@@ -69,11 +69,25 @@ def test_rotation_caps_the_number_of_backups(mini_db, db_path, monkeypatch):
 
 
 def test_each_database_has_its_own_backups(tmp_path):
-    first, second = tmp_path / "cio.sqlite", tmp_path / "essai.sqlite"
+    """Even two databases whose names differ only by their extension."""
+    first, second = tmp_path / "cio.sqlite", tmp_path / "cio.db"
     for path in (first, second):
         open_database(str(path), load_starter=False).close()
     assert backup.latest_backup(first).parent != backup.latest_backup(second).parent
-    assert backup.latest_backup(first).parent.name == "cio"
+    assert backup.latest_backup(first).parent.name == "cio.sqlite"
+
+
+def test_a_file_a_person_put_among_the_backups_is_left_alone(mini_db, db_path, monkeypatch):
+    mine = backup.backup_dir(db_path) / "mon-exemplaire-a-garder.sqlite"
+    mine.write_bytes(b"a moi")
+    monkeypatch.setattr(backup, "now", lambda: datetime(2030, 1, 1))
+    backup.automatic_backup(db_path, "quotidienne")
+    assert mine.exists() and mine not in backup.automatic_backups(db_path)
+
+
+def test_a_backup_onto_the_database_itself_is_refused(mini_db, db_path):
+    with pytest.raises(UserError, match="la base elle-même"):
+        backup.backup_to(db_path, db_path)
 
 
 def test_daily_backup_once_a_day(db_path):

@@ -16,7 +16,8 @@ from db.storage.paths import data_dir, log_dir
 from db.students.privacy import access_log, erase_student, export_student
 from db.students.store import SessionState, ShortlistItem, create_student, find_students, get_session, list_sessions, \
     save_session
-from db.students.viewer_copies import report_file_name, viewer_copies_dir
+from db.students.store import update_student
+from db.students.viewer_copies import report_file_name, student_copies_dir
 from desktop.cli import main
 
 MARKERS = {"nom": "Zqnomxw", "prenom": "Zqprenomxw", "classe": "Zqclassexw", "etablissement": "Zqetabxw",
@@ -86,7 +87,8 @@ def test_erasure_reaches_every_copy_and_no_restore_brings_the_student_back(monke
         database.close()
     assert len(backup.automatic_backups(backup.sqlite_path(database.url))) >= 5
     # A bilan was opened in the PDF viewer and the application was then killed (copy left behind).
-    viewer = viewer_copies_dir(create=True) / report_file_name(MARKERS["nom"], MARKERS["prenom"], "2026-11-02")
+    viewer = student_copies_dir(student_id, create=True) / report_file_name(MARKERS["nom"], MARKERS["prenom"],
+                                                                              "2026-11-02")
     viewer.write_bytes(f"%PDF bilan de {MARKERS['nom']}".encode())
     before = _files_holding_markers(data_dir(), temp_dir)
     assert len(before) >= 6, before  # the database and the backups hold the student before
@@ -159,3 +161,64 @@ def test_an_export_is_the_users_copy_and_says_so(mini_db, db_path, tmp_path, cap
     assert "l'effacement de l'élève ne l'atteindra pas" in capsys.readouterr().out
     assert json.loads(out.read_text())["eleve"]["nom"] == MARKERS["nom"]
     assert export_student  # the same function serves the window
+
+
+def test_a_bilan_opened_before_the_student_was_renamed_goes_with_them(mini_db):
+    student_id = _make_student(mini_db)
+    copy = student_copies_dir(student_id, create=True) / report_file_name(MARKERS["nom"], "X", "2026-11-02")
+    copy.write_bytes(MARKERS["nom"].encode())
+    update_student(mini_db, student_id, "Autrenom", MARKERS["prenom"])
+    erase_student(mini_db, student_id)
+    assert not copy.exists()
+
+
+def test_an_erasure_cut_short_is_finished_at_the_next_opening(mini_db, db_path, monkeypatch):
+    """Killed after the database was erased but before the backups were: the next opening
+    finishes it (the ledger says what is pending)."""
+    student_id = _make_student(mini_db)
+    backup.automatic_backup(db_path, "quotidienne")
+
+    def killed(*_args, **_kwargs):
+        raise KeyboardInterrupt  # stands for kill -9 at that point
+    monkeypatch.setattr(backup, "erase_from_backups", killed)
+    with pytest.raises(KeyboardInterrupt):
+        erase_student(mini_db, student_id)
+    mini_db.close()
+    monkeypatch.undo()
+    assert _files_holding_markers(db_path.parent)  # a backup still holds them
+    open_database(str(db_path)).close()
+    assert _files_holding_markers(db_path.parent) == {}
+
+
+def test_unfinished_copies_left_by_a_killed_backup_or_restore_go_with_an_erasure(mini_db, db_path):
+    student_id = _make_student(mini_db)
+    partial = backup.backup_dir(db_path) / ".20261206-040306-161047-quotidienne.sqlit.08enu2t4.tmp"
+    staging = db_path.parent / f".{db_path.name}.restauration.ggywyh0i.tmp"
+    for path in (partial, staging, Path(f"{partial}-journal")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"copie partielle {MARKERS['nom']}".encode())
+    erase_student(mini_db, student_id)
+    assert _files_holding_markers(db_path.parent) == {}
+
+
+def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_path):
+    """Emptying the write-ahead log meets a full disk after the erasure was committed: that is
+    reported as "the log will be emptied later", never as "nothing was saved"."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    from db.students import privacy
+
+    class FullDisk:
+        driver_connection = property(lambda self: self)
+
+        def execute(self, sql):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            pass
+    database = SimpleNamespace(engine=SimpleNamespace(dialect=SimpleNamespace(name="sqlite"),
+                                                      raw_connection=FullDisk))
+    assert privacy.checkpoint(database) is False
+    result = privacy.ErasureResult(wal_truncated=False)
+    assert any("journal sera vidé" in line for line in result.sentences())

@@ -270,3 +270,14 @@ def test_an_import_that_fills_the_disk_says_what_was_committed(tmp_path):
         with sqlite3.connect(folder / "base.sqlite") as conn:
             stored = conn.execute("SELECT count(*) FROM metiers").fetchone()[0]
         assert 0 < acknowledged == stored < 400, done.stdout[-600:]
+
+
+def test_a_truncated_database_is_called_damaged_with_the_restore_command(db_path):
+    database = open_database(str(db_path), load_starter=False)
+    create_student(database, "Coupé", "Léa")
+    database.close()
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])  # a copy cut short, a USB stick pulled out
+    done = cli("students", "list", "--db", str(db_path))
+    assert done.returncode == 2 and "endommagée" in done.stderr and "orientation restore" in done.stderr, done.stderr
+    assert "malformed" not in done.stderr and "tree page" not in done.stderr
