@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -153,6 +153,10 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
             summary.not_done = len(files) - position
             log.warning("import interrupted after %d files", position)
             break
+        except KeyboardInterrupt:  # Ctrl+C: the group being written is rolled back, the rest stays
+            summary.interrupted = "arrêté à votre demande (Ctrl+C)"
+            summary.not_done = len(files) - position
+            break
         position += done
         if stopped:
             break
@@ -221,7 +225,8 @@ def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str
     assert rome is not None
     rows = rome.appellations
     pieces = [RomeReference(rome.version, rome.codes, [])] + [
-        RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS]) for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
+        RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS])
+        for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
     touched: set[str] = set()
     for piece in pieces:
         with database.write() as session:
@@ -278,4 +283,5 @@ def _write_one(session: Session, parsed: ParsedFile, name: str, cache: KnownIds)
     except SQLAlchemyError:
         log.exception("database error while importing %s", name)
         cache.clear()
-        return FileResult(name, "refusé", parsed.format_name, reason="écriture impossible dans la base (voir le journal)")
+        return FileResult(name, "refusé", parsed.format_name,
+                          reason="écriture impossible dans la base (voir le journal)")

@@ -58,3 +58,30 @@ def test_progress_can_stop_an_import(empty_db, tmp_path):
     with empty_db.read() as session:
         assert count(session, Criteria()) == 4
     assert json.loads((DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"] == "ORI.aide-soignant"
+
+
+def test_ctrl_c_during_an_import_keeps_and_reports_what_was_committed(empty_db, tmp_path, monkeypatch):
+    import json
+
+    from db.catalogue import importing
+    from tests.conftest import DATA
+
+    template = json.loads((DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    folder = tmp_path / "fiches"
+    folder.mkdir()
+    for number in range(200):
+        fiche = {**template, "id": f"ORI.ctrlc-{number}", "nom": f"métier {number}"}
+        (folder / f"f-{number:03d}.jsonl").write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(importing, "GROUP_MAX_FILES", 50)
+    seen = []
+
+    def progress(done, total, name):
+        seen.append(done)
+        if done == 120:
+            raise KeyboardInterrupt
+        return True
+    summary = importing.import_paths(empty_db, [folder], progress=progress)
+    assert summary.interrupted and "Ctrl+C" in summary.total_line()
+    with empty_db.read() as session:
+        stored = session.execute(__import__("sqlalchemy").text("SELECT count(*) FROM metiers")).scalar_one()
+    assert stored == len(summary.files) == 100 and summary.not_done == 100
