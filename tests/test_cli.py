@@ -71,7 +71,7 @@ def test_search_csv(filled, capsys):
     (["search", "--salaire-min", "-5"], "positif"),
 ])
 def test_user_errors_are_one_french_line(filled, capsys, argv, message):
-    status, out, err = run(capsys, *argv, "--db", filled)
+    status, _out, err = run(capsys, *argv, "--db", filled)
     assert status != 0 and message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 

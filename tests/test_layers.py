@@ -14,7 +14,9 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_db_imports_no_qt_and_no_reportlab():
-    loaded = _modules_after("import db, db.catalogue.search, db.catalogue.importing, db.catalogue.export, db.catalogue.criteria, db.storage.engine, db.catalogue.starter, db.students.privacy, db.students.suggest")
+    loaded = _modules_after("import db, db.catalogue.search, db.catalogue.importing, db.catalogue.export, "
+                            "db.catalogue.criteria, db.storage.engine, db.catalogue.starter, db.students.privacy, "
+                            "db.students.suggest")
     assert not {m for m in loaded if m.startswith(("PySide6", "shiboken6", "reportlab", "desktop"))}
 
 

@@ -22,7 +22,7 @@ SOURCE_LABELS = {
 
 def format_euros(amount: int | float) -> str:
     """ "1 850 €" with a narrow no-break space as thousands separator."""
-    whole = int(round(amount))
+    whole = round(amount)
     return f"{whole:,}".replace(",", NBSP) + NBSP + "€"
 
 

@@ -14,8 +14,9 @@ explains. Tests check that these rows and choices are exactly those :mod:`db.cat
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from db.errors import DatabaseLocationError
 from db.storage.paths import check_local_path, requested_db

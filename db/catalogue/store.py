@@ -194,7 +194,8 @@ def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[Va
     seen: set[str] = set()
     for ref in record.sectors:
         sid, label = nom.match_sector(ref.label, ref.id)
-        kind = "onisep" if sid in nom.ONISEP_SECTOR_IDS else "rome" if sid.startswith(nom.ROME_SECTOR_PREFIX) else "autre"
+        kind = ("onisep" if sid in nom.ONISEP_SECTOR_IDS
+                else "rome" if sid.startswith(nom.ROME_SECTOR_PREFIX) else "autre")
         if sid not in seen:
             seen.add(sid)
             nomenclatures.ensure(SectorRow, sid, label=label or sid, kind=kind)

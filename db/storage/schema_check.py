@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
@@ -61,7 +61,7 @@ def revision_of(conn: sqlite3.Connection) -> str | None:
     return str(row[0]) if row else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_schema(revision: str) -> Schema:
     """The schema the migrations create at ``revision`` (built in a temporary database)."""
     from sqlalchemy.engine import URL

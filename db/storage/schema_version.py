@@ -18,7 +18,8 @@ def unknown_revision_sentence(revision: str) -> str:
     if revision.isdigit() and int(revision) > int(HEAD):
         return ("cette base de données a été créée par une version plus récente d'Orientation : "
                 "mettez l'application à jour (la base n'a pas été modifiée)")
-    return f"cette base de données a une version de schéma inconnue (« {revision[:20]} ») : ce n'est pas une base d'Orientation"
+    return (f"cette base de données a une version de schéma inconnue (« {revision[:20]} ») : "
+            "ce n'est pas une base d'Orientation")
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

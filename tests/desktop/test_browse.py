@@ -119,8 +119,9 @@ def test_interests_any_then_all(qtbot, window):
 
 
 def test_ticking_an_interest_group_ticks_its_interests(qtbot, window):
-    group = next(window.filters.interest_tree.topLevelItem(i) for i in range(window.filters.interest_tree.topLevelItemCount())
-                 if window.filters.interest_tree.topLevelItem(i).text(0) == "Aider, soigner")
+    tree = window.filters.interest_tree
+    group = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                 if tree.topLevelItem(i).text(0) == "Aider, soigner")
     group.setCheckState(0, Qt.CheckState.Checked)
     wait_ids(qtbot, window, {"ORI.aide-soignant", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"})
 

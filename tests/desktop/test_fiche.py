@@ -62,7 +62,7 @@ def test_the_fiche_shows_every_field_for_reading_aloud(window):
         "Présentation", "Test fiche: helps patients with daily care in a hospital.",
         "Le travail au quotidien", "Comment y accéder",
         "Formations", "diplôme d'État d'aide-soignant",
-        "Centres d'intérêt", "ma vocation est de soigner ; je veux être utile aux autres",
+        "Centres d'intérêt", "je veux être utile aux autres ; ma vocation est de soigner",
         "Codes ROME", "J1501",
         "Fiche du projet Orientation — fiche importée le",
     ):
@@ -85,14 +85,16 @@ def onisep_like_db(mini_db):
     record = MetierRecord(
         id="MET.900", name="<b>testeur</b>/euse", source_kind="onisep-xml", label_f="testeuse", label_m="testeur",
         synonyms=[Synonym("essayeur <i>pro</i>")],
-        sections=[Section("presentation", "Présentation", "<script>alert('x')</script> Il teste.\n\nDeuxième paragraphe.")],
+        sections=[Section("presentation", "Présentation",
+                          "<script>alert('x')</script> Il teste.\n\nDeuxième paragraphe.")],
         rome_codes=["J1501"], level_text="bac + 2",
         salary=Salary("Environ 2000 euros brut par mois", 2000, None, year=2024, source_date="2024-06-25"),
         sectors=[Ref("Santé", "T-IDEO2.4869")], related=[Ref("maçon/ne", "ORI.macon"), Ref("astronaute", "MET.999")],
         source_date="2024-06-25", licence="ODbL")
     with mini_db.write() as session:
         upsert_records(session, [record], "test.xml", datetime(2026, 11, 21, 10, 0))
-        write_rome_reference(session, RomeReference("4.60", codes=[RomeCode("J1501", "Soins d'hygiène, de confort du patient")]))
+        write_rome_reference(session, RomeReference(
+            "4.60", codes=[RomeCode("J1501", "Soins d'hygiène, de confort du patient")]))
     return mini_db
 
 

@@ -54,7 +54,8 @@ def test_a_bad_file_is_refused_with_its_french_reason_and_changes_nothing(qtbot,
     window.import_action.trigger()
     wait_import(qtbot, window)
     [warning] = window.messages.texts("warning")
-    assert warning.startswith("2 fichier(s) refusé(s) — vide.txt : fichier vide ; casse.jsonl : ligne 2 : JSON invalide")
+    assert warning.startswith("2 fichier(s) refusé(s) — vide.txt : fichier vide ; "
+                              "casse.jsonl : ligne 2 : JSON invalide")
     with mini_db.read() as session:
         assert count(session, Criteria()) == 8
     assert "refusé" in window.summary_dialog.text.toPlainText()

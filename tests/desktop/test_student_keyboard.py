@@ -35,8 +35,9 @@ def open_session(qtbot, window):  # type: ignore[no-untyped-def]
 def test_tab_reaches_every_control_of_every_tab(qtbot, window):
     panel = open_session(qtbot, window)
     editor = panel.editor
-    common = [panel.page.back_button, panel.page.edit_button, panel.page.session_combo, panel.page.new_session_button, panel.page.date_edit,
-              editor.tabBar(), panel.suggestions.list, panel.page.save_button, panel.page.report_button]
+    top = panel.page
+    common = [top.back_button, top.edit_button, top.session_combo, top.new_session_button, top.date_edit,
+              editor.tabBar(), panel.suggestions.list, top.save_button, top.report_button]
     pages = {
         0: [editor.interests],
         1: [editor.constraints.level_combo, editor.constraints.salary_spin, editor.constraints.country_combo,

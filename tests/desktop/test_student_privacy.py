@@ -41,7 +41,8 @@ def test_erasing_through_the_window_leaves_no_byte_behind(qtbot, make_window, mi
     erase = window.students.menu_actions["Effacer le dossier de l'élève…"]
     window.messages.answer = False
     erase.trigger()
-    assert "Effacer définitivement le dossier de Łukasz Kowalski et ses 1 entretien(s) ?" in window.messages.questions[-1]
+    question = window.messages.questions[-1]
+    assert "Effacer définitivement le dossier de Łukasz Kowalski et ses 1 entretien(s) ?" in question
     assert panel.student is not None
     window.messages.answer = True
     erase.trigger()

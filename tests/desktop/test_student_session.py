@@ -82,7 +82,7 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     qtbot.waitUntil(comparison.isVisible)
     assert comparison.table.columnCount() == 2
     assert "Niveau d'études minimum : CAP ou équivalent | CAP ou équivalent" in comparison.text()
-    assert "Tes centres d'intérêt en commun : ma vocation est de soigner ; je veux être utile aux autres | aucun" \
+    assert "Tes centres d'intérêt en commun : je veux être utile aux autres ; ma vocation est de soigner | aucun" \
         in comparison.text()
     comparison.close()
 
@@ -95,10 +95,10 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not panel.dirty and panel.page.status_label.text() == "enregistré"
     with mini_db.read() as session:
-        (first_id, day), = list_sessions(session, panel.student.id)
+        (first_id, _day), = list_sessions(session, panel.student.id)
         saved = get_session(session, first_id)
     assert saved.interests == sorted([CARE, USEFUL, ORGANISE]) and (saved.max_bac_plus, saved.min_salary) == (3, 1840)
-    assert [(i.metier_id, i.comment) for i in saved.shortlist][0] == ("ORI.aide-soignant", "à découvrir en stage")
+    assert (saved.shortlist[0].metier_id, saved.shortlist[0].comment) == ("ORI.aide-soignant", "à découvrir en stage")
     assert saved.comparison == ["ORI.aide-soignant", "ORI.macon"] and saved.private_notes == PRIVATE
 
     # months later — a new session continues the last one; after saving, what changed is shown

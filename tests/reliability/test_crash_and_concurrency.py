@@ -54,7 +54,7 @@ def test_concurrent_writers_all_succeed(db_path):
     open_database(str(db_path), load_starter=False, backups=False).close()
     children = [spawn(db_path, f"w{i}", 25) for i in range(3)]
     results = [child.communicate(timeout=180) for child in children]
-    for child, (out, err) in zip(children, results):
+    for child, (_out, err) in zip(children, results, strict=True):
         assert child.returncode == 0, err
         assert "locked" not in err
     expected = set().union(*(committed_students(out) for out, _ in results))

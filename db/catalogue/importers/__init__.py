@@ -7,9 +7,9 @@ the file cannot be read.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from db.errors import FicheError
 from db.catalogue.records import ParsedFile

@@ -80,7 +80,7 @@ def _zip_member_head(data: bytes) -> bytes | None:
                 return None
             with archive.open(members[0]) as stream:
                 head = stream.read(4096)
-    except Exception:  # noqa: BLE001 — sniffing must never fail; parse() reports the reason
+    except Exception:  # sniffing must never fail; parse() reports the reason
         return None
     return head if (b"<metier" in head or b'"identifiant"' in head) else None
 
@@ -330,7 +330,8 @@ def _record(m: dict[str, Plain], number: int, source_kind: str, source_date: str
         id=ident, name=name, source_kind=source_kind,
         label_f=_text(m.get("libelle_feminin")), label_m=_text(m.get("libelle_masculin")),
         synonyms=_synonyms(m), summary=next((s.text for s in sections if s.key == "presentation"), None),
-        sections=sections, rome_codes=rome_codes, legacy_rome_codes=legacy_rome_codes, level_text=_level(m.get("niveau_acces_min")),
+        sections=sections, rome_codes=rome_codes, legacy_rome_codes=legacy_rome_codes,
+        level_text=_level(m.get("niveau_acces_min")),
         salary=_salary(_text(m.get("vie_professionnelle")), source_date),
         sectors=_refs(m.get("secteurs_activite"), "secteur_activite"),
         interests=_refs(m.get("centres_interet"), "centre_interet"),

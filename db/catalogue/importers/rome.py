@@ -166,7 +166,7 @@ def _read_rows(rows: _CsvReader, header: list[str], table: _Table, version: str)
             continue
         if len(values) != len(header):
             raise FicheError(f"ligne {line} : {len(values)} colonnes au lieu de {len(header)}")
-        item = read_row(dict(zip(header, (v.strip() for v in values))), line)
+        item = read_row(dict(zip(header, (v.strip() for v in values), strict=True)), line)
         if target:
             getattr(reference, target).append(item)
         count += 1

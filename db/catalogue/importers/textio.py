@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from typing import Iterator
 
 from db.errors import FicheError
 from db.text import slug

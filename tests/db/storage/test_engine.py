@@ -60,10 +60,9 @@ def test_failed_write_rolls_back_everything(mini_db):
     from db.models import Metier
     from sqlalchemy import func, select, update
 
-    with pytest.raises(RuntimeError):
-        with mini_db.write() as session:
-            session.execute(update(Metier).values(name="changé"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), mini_db.write() as session:
+        session.execute(update(Metier).values(name="changé"))
+        raise RuntimeError("boom")
     with mini_db.read() as session:
         assert session.execute(select(func.count()).where(Metier.name == "changé")).scalar() == 0
 

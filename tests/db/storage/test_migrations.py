@@ -75,7 +75,7 @@ def test_models_match_the_migrated_schema(db_path):
 def test_the_head_constant_matches_the_migration_files():
     from db.storage.migrate import HEAD
 
-    assert HEAD == head_revision()
+    assert head_revision() == HEAD
 
 
 def test_students_and_sessions_survive_later_migrations(db_path):

@@ -229,7 +229,7 @@ def refused_within(path: Path, seconds: float = 2.0) -> str:
     def target() -> None:
         try:
             read_document(path)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+        except BaseException as exc:  # reported to the test thread
             outcome["error"] = exc
 
     thread = threading.Thread(target=target, daemon=True)

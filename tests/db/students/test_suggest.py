@@ -20,7 +20,7 @@ def test_hand_checked_ranking_and_reasons(mini_db):
         ("ORI.aide-soignant", 10.67), ("ORI.comptable", 6.33), ("ORI.vendeur-sans-salaire", 4.33)]
     assert [r.text for r in results[0].reasons] == [
         "niveau ✔ CAP ou équivalent ≤ bac + 3 visé",
-        "intérêts 2/3 : ma vocation est de soigner ; je veux être utile aux autres",
+        "intérêts 2/3 : je veux être utile aux autres ; ma vocation est de soigner",
         "salaire ✔ 1\u202f850\u202f€ ≥ 1\u202f840\u202f€ souhaités"]
     assert results[2].reasons[-1].text == "salaire ? non précisé" and results[2].reasons[-1].ok is None
 
@@ -61,5 +61,6 @@ def test_nothing_ticked_gives_no_suggestion(mini_db):
 
 def test_plain_reasons_for_the_report(mini_db):
     (first, *_) = run(mini_db, interests=[CARE], max_bac_plus=0)
-    assert first.reasons[0].plain == "Le niveau d'études demandé (CAP ou équivalent) correspond à ce que tu vises (bac ou équivalent)."
+    assert first.reasons[0].plain == ("Le niveau d'études demandé (CAP ou équivalent) correspond à ce que tu vises "
+                                      "(bac ou équivalent).")
     assert first.reasons[1].plain == "Il correspond à ton centre d'intérêt : ma vocation est de soigner."

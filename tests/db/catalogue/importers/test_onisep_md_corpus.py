@@ -22,7 +22,7 @@ def corpus() -> list[tuple[Path, str, ParsedFile]]:
     parsed = [parse_bytes(data, path.name) for path, data in raw]
     elapsed = time.perf_counter() - start
     print(f"\n{len(parsed)} fiches ONISEP Markdown lues en {elapsed:.2f} s")
-    return [(path, data.decode("utf-8"), result) for (path, data), result in zip(raw, parsed)]
+    return [(path, data.decode("utf-8"), result) for (path, data), result in zip(raw, parsed, strict=True)]
 
 
 def test_all_893_fiches_parse_without_refusal(corpus) -> None:

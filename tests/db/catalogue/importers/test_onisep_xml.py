@@ -79,8 +79,10 @@ def test_a_sample_of_metiers_agrees_with_a_plain_tree_parse(xml_parsed, xml_byte
         assert record.level_text == metier.findtext("niveau_acces_min/libelle").strip()
         codes = [c.text for c in metier.iter("romeV3") if re.fullmatch(r"[A-N]\d{4}", c.text or "")]
         assert record.rome_codes == codes
-        assert [s.id for s in record.sectors] == [s.text for s in metier.iterfind("secteurs_activite/secteur_activite/id")]
-        assert [i.id for i in record.interests] == [i.text for i in metier.iterfind("centres_interet/centre_interet/id")]
+        assert [s.id for s in record.sectors] == [
+            s.text for s in metier.iterfind("secteurs_activite/secteur_activite/id")]
+        assert [i.id for i in record.interests] == [
+            i.text for i in metier.iterfind("centres_interet/centre_interet/id")]
         assert [s.id for s in record.statuts] == [s.text for s in metier.iterfind("statuts/statut/id")]
         assert [f.id for f in record.formations] == [
             f.text for f in metier.iterfind("formations_min_requise/formation_min_requise/id")]
@@ -187,7 +189,7 @@ def test_metier_without_id_refuses_the_whole_file() -> None:
 
 def test_duplicate_ids_refuse_the_file() -> None:
     one = b"<metier><identifiant>MET.7</identifiant><nom_metier>a</nom_metier></metier>"
-    with pytest.raises(FicheError, match="identifiant en double « MET.7 »"):
+    with pytest.raises(FicheError, match=r"identifiant en double « MET\.7 »"):
         parse_bytes(b"<metiers>" + one + one + b"</metiers>", "export.xml")
 
 
@@ -238,7 +240,7 @@ def test_damaged_zip_is_refused_in_french(xml_bytes: bytes) -> None:
     data = bytearray(_zip({"export.xml": small_xml(xml_bytes, 5)}))
     middle = len(data) // 2
     data[middle:middle + 40] = bytes(40)
-    with pytest.raises(FicheError, match="ZIP|XML"):
+    with pytest.raises(FicheError, match=r"ZIP|XML"):
         parse_bytes(bytes(data), "export.zip")
 
 
@@ -249,14 +251,16 @@ JSON_METIERS = [
     {
         "identifiant": "MET.9101", "nom_metier": "apiculteur/trice",
         "libelle_feminin": "apicultrice", "libelle_masculin": "apiculteur",
-        "synonymes": {"synonyme": {"nom_metier": "éleveur/euse d'abeilles",
-                                   "libelle_feminin": "éleveuse d'abeilles", "libelle_masculin": "éleveur d'abeilles"}},
+        "synonymes": {"synonyme": {"nom_metier": "éleveur/euse d'abeilles", "libelle_feminin": "éleveuse d'abeilles",
+                                   "libelle_masculin": "éleveur d'abeilles"}},
         "romesV3": {"romeV3": "A1407"},
         "accroche_metier": "<p>Il ou elle élève des abeilles &amp; récolte le miel.</p>",
-        "vie_professionnelle": "<h3>Salaire</h3><h5>Salaire du débutant</h5><p>A partir de 1900 euros brut par mois</p>",
+        "vie_professionnelle": "<h3>Salaire</h3><h5>Salaire du débutant</h5>"
+                               "<p>A partir de 1900 euros brut par mois</p>",
         "statuts": {"statut": [{"id": "T-ITM.2", "libelle": "artisan"}, {"id": "T-ITM.9", "libelle": "salarié"}]},
         "niveau_acces_min": {"id": "REF.413", "libelle": "CAP ou équivalent"},
-        "secteurs_activite": {"metier_transverse": None, "secteur_activite": {"id": "T-IDEO2.4852", "libelle": "Agriculture"}},
+        "secteurs_activite": {"metier_transverse": None,
+                              "secteur_activite": {"id": "T-IDEO2.4852", "libelle": "Agriculture"}},
         "centres_interet": {"centre_interet": {"id": "T-IDEO2.4824", "libelle": "j'aime la nature"}},
         "metiers_associes": None, "formations_min_requise": None, "publications": None,
     },

@@ -123,7 +123,7 @@ HEADS = ("# titre\n**ID:** MET.1\n\n", "<?xml version='1.0'?><metiers><metier><i
 
 
 @PROPERTY_SETTINGS
-@given(head=st.sampled_from(HEADS), body=st.text(max_size=600), encoding=st.sampled_from(("utf-8",) + ENCODINGS))
+@given(head=st.sampled_from(HEADS), body=st.text(max_size=600), encoding=st.sampled_from(("utf-8", *ENCODINGS)))
 def test_random_text_behind_a_real_format_header_is_parsed_or_refused(head: str, body: str, encoding: str) -> None:
     _check((head + body).encode(encoding, "replace"), "fichier")
 
@@ -151,13 +151,15 @@ def test_markup_in_a_title_is_stored_as_text(samples, markup: str, rest: str) ->
 PATHOLOGICAL = {
     "closing hashes": b"# t\n**ID:** MET.1\n## Pr\xc3\xa9sentation\n### x" + b"#" * 200_000 + b"y\n",
     "spaces in a heading": b"# t\n**ID:** MET.1\n## Pr\xc3\xa9sentation\n### x" + b" " * 200_000 + b"y\n",
-    "spaces in a formation": b"# t\n**ID:** MET.1\n## Formations recommand\xc3\xa9es\n- a" + b" " * 200_000 + b"(ID x\n",
+    "spaces in a formation": b"# t\n**ID:** MET.1\n## Formations recommand\xc3\xa9es\n- a"
+                             + b" " * 200_000 + b"(ID x\n",
     "digits in a salary": b"# t\n**ID:** MET.1\n## Vie professionnelle\n### Salaire du d\xc3\xa9butant\nDe "
                           + b"1" * 300_000 + b"\n",
     "dots in a sector list": "Titre professionnel : x.\n\nNiveau : III.\n\nSecteurs d'activités\n\nTous (a, b".encode()
                              + b"." * 200_000 + b"x)\n",
     "unclosed attributes in XML text": b"<metiers><metier><identifiant>MET.1</identifiant><nom_metier>x</nom_metier>"
-                                       b"<competences><![CDATA[" + b"<p a='" * 40_000 + b"]]></competences></metier></metiers>",
+                                       b"<competences><![CDATA[" + b"<p a='" * 40_000
+                                       + b"]]></competences></metier></metiers>",
     "unclosed comments in XML text": b"<metiers><metier><identifiant>MET.1</identifiant><nom_metier>x</nom_metier>"
                                      b"<vie_professionnelle><![CDATA[<h5>Salaire du d\xc3\xa9butant</h5>"
                                      + b"<p><!--" * 40_000 + b"]]></vie_professionnelle></metier></metiers>",

@@ -94,7 +94,7 @@ def test_seed_002_belgian_guide_page() -> None:
 
 
 def test_seed_003_onisep_markdown_ingenieur_production_mecanique() -> None:
-    parsed, record = _parse("onisep_meca")
+    _, record = _parse("onisep_meca")
     assert (record.id, record.name) == ("MET.242", "ingénieur/e production en mécanique")
     assert (record.label_f, record.label_m) == ("ingénieure production en mécanique",
                                                 "ingénieur production en mécanique")
