@@ -360,7 +360,8 @@ def _staged_copy(db_file: Path, backup: Path, erased: list[Erased]) -> Path:
         scrub_file(staging, erased)
     except sqlite3.Error as exc:
         remove_with_companions(staging)
-        raise UserError(f"restauration impossible : {sqlite_error_sentence(exc)} (la base actuelle est inchangée)") from exc
+        raise UserError(f"restauration impossible : {sqlite_error_sentence(exc)} "
+                        "(la base actuelle est inchangée)") from exc
     except BaseException:
         remove_with_companions(staging)
         raise

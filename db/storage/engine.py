@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import DatabaseBusyError, DatabaseLocationError, environment_sentence
 from db.storage.files import os_error_sentence, private_dir
-from db.storage.paths import (APP_NAME, ENV_VAR, check_local_path, data_dir, default_db_path,  # noqa: F401 (re-exported)
-                      log_dir, requested_db)
+from db.storage.paths import check_local_path, data_dir, default_db_path, requested_db
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -88,7 +87,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 READ_ONLY = "orientation_read_only"  # execution option set by Database.read()
 
 
-def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_begin(conn: Connection) -> None:
     if conn.get_execution_options().get(READ_ONLY):
         # A read takes no lock up front: in WAL mode a deferred BEGIN still reads one consistent
         # snapshot, and the window never waits for an import that holds the write lock.
@@ -115,8 +114,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         engine = create_engine(url, hide_parameters=True)
     except (ImportError, NoSuchModuleError) as exc:
         raise DatabaseLocationError(
-            f"cette adresse de base de données n'est pas prise en charge par cette installation ({make_url(url).drivername}) : "
-            "utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
+            "cette adresse de base de données n'est pas prise en charge par cette installation "
+            f"({make_url(url).drivername}) : utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)

@@ -13,12 +13,16 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import sessionmaker
 
 from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
 from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
+
+if TYPE_CHECKING:
+    from db.storage.engine import Database  # engine imports this module
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -229,7 +233,7 @@ def make_private(path: Path) -> None:
 
 
 # ------------------------------------------------------------------ open, migrate, fill
-def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups: bool):  # type: ignore[no-untyped-def]
+def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups: bool) -> Database:
     """The :class:`db.storage.engine.Database` at ``url``: migrated, nomenclatures current, starter
     catalogue loaded (or resumed), and the daily backup made when ``backups``."""
     from db.storage import backup
@@ -258,7 +262,7 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
     return database
 
 
-def daily_backup_warning(database, path: Path) -> str | None:  # type: ignore[no-untyped-def]
+def daily_backup_warning(database: Database, path: Path) -> str | None:
     """Make the day's backup; a French warning instead of an error when it cannot be made."""
     try:
         daily_backup(database, path)
@@ -269,7 +273,7 @@ def daily_backup_warning(database, path: Path) -> str | None:  # type: ignore[no
     return None
 
 
-def daily_backup(database, path: Path) -> Path | None:  # type: ignore[no-untyped-def]
+def daily_backup(database: Database, path: Path) -> Path | None:
     """The first start of each day copies the database into its backups (then the rotation)."""
     from db.storage import backup
     from db.catalogue.store import get_meta, set_meta
@@ -279,7 +283,8 @@ def daily_backup(database, path: Path) -> Path | None:  # type: ignore[no-untype
         if get_meta(session, backup.LAST_DAILY_KEY) == today:
             return None
         keep = get_meta(session, backup.KEEP_DAYS_KEY)
-    made = backup.automatic_backup(path, "quotidienne", int(keep) if keep and keep.isdigit() else backup.KEEP_DAYS_DEFAULT)
+    days = int(keep) if keep and keep.isdigit() else backup.KEEP_DAYS_DEFAULT
+    made = backup.automatic_backup(path, "quotidienne", days)
     with database.write() as session:
         set_meta(session, backup.LAST_DAILY_KEY, today)
     return made

@@ -23,7 +23,7 @@ import getpass
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
@@ -33,7 +33,10 @@ from db.storage.engine import Database
 from db.storage.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
 from db.models import AccessLog, CounselingSession, Erasure, InterestRow, Student
-from db.students.student_file import FORMAT, import_student, read_document  # noqa: F401 (import lives there)
+# Re-exported: the student file's import lives in db.students.student_file.
+from db.students.student_file import FORMAT as FORMAT
+from db.students.student_file import import_student as import_student
+from db.students.student_file import read_document as read_document
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_level
 from db.students.store import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
@@ -54,7 +57,16 @@ def log_access(session: Session, action: str, student_id: int | None) -> None:
     session.execute(insert(AccessLog).values(at=datetime.now(), user=_user(), action=action, student_id=student_id))
 
 
-def access_log(session: Session) -> list[dict]:
+class AccessEntry(TypedDict):
+    """One line of the access log, keyed in French as the command line prints it."""
+
+    quand: str
+    qui: str
+    action: str
+    eleve: int | None
+
+
+def access_log(session: Session) -> list[AccessEntry]:
     """The access log, most recent first."""
     rows = session.execute(select(AccessLog).order_by(AccessLog.at.desc(), AccessLog.id.desc())).scalars()
     return [{"quand": r.at.isoformat(timespec="seconds"), "qui": r.user, "action": r.action, "eleve": r.student_id}
@@ -165,7 +177,10 @@ def checkpoint(database: Database) -> bool:
         return True
     raw = database.engine.raw_connection()
     try:
-        busy, _, _ = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        driver = raw.driver_connection
+        if driver is None:  # the pooled connection was invalidated: nothing was copied
+            return False
+        busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return bool(busy == 0)
     except sqlite3.Error:  # a full disk: the erasure is committed; the log is emptied later
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -79,10 +80,15 @@ def school_year(day: date) -> str:
 
 
 # ------------------------------------------------------------------ students
-def _clean(value: str | None, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
-    text = (value or "").strip()
-    if required and not text:
+def _required(value: str | None, label: str) -> str:
+    text = _clean(value, label)
+    if text is None:
         raise UserError(f"le champ « {label} » est obligatoire")
+    return text
+
+
+def _clean(value: str | None, label: str, *, limit: int = MAX_TEXT) -> str | None:
+    text = (value or "").strip()
     if len(text) > limit:
         raise UserError(f"le champ « {label} » est trop long ({len(text)} caractères ; maximum {limit})")
     if not text.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
@@ -112,13 +118,24 @@ def update_student(database: Database, student_id: int, nom: str, prenom: str, c
             setattr(student, key, value)
 
 
+class StudentValues(TypedDict):
+    """The identity columns of a ``students`` row, checked and normalised."""
+
+    nom: str
+    prenom: str
+    classe: str | None
+    etablissement: str | None
+    annee_scolaire: str
+    search_key: str
+
+
 def _student_values(nom: str, prenom: str, classe: str | None, etablissement: str | None,
-                    annee_scolaire: str | None) -> dict:
-    values = {"nom": _clean(nom, "nom", required=True), "prenom": _clean(prenom, "prénom", required=True),
-              "classe": _clean(classe, "classe", limit=40), "etablissement": _clean(etablissement, "établissement"),
-              "annee_scolaire": _clean(annee_scolaire, "année scolaire", limit=9) or school_year(date.today())}
-    values["search_key"] = fold(f"{values['nom']} {values['prenom']}")
-    return values
+                    annee_scolaire: str | None) -> StudentValues:
+    nom, prenom = _required(nom, "nom"), _required(prenom, "prénom")
+    return StudentValues(nom=nom, prenom=prenom, classe=_clean(classe, "classe", limit=40),
+                         etablissement=_clean(etablissement, "établissement"),
+                         annee_scolaire=_clean(annee_scolaire, "année scolaire", limit=9) or school_year(date.today()),
+                         search_key=fold(f"{nom} {prenom}"))
 
 
 def _student(session: Session, student_id: int) -> Student:
@@ -301,7 +318,8 @@ def session_changes(session: Session, before: SessionState | None, after: Sessio
     lines += [f"Centre d'intérêt ajouté : {labels[i]}" for i in after.interests if i not in before.interests]
     lines += [f"Centre d'intérêt retiré : {labels[i]}" for i in before.interests if i not in after.interests]
     if before.max_bac_plus != after.max_bac_plus:
-        lines.append(f"Niveau d'études visé : {describe_level(before.max_bac_plus)} → {describe_level(after.max_bac_plus)}")
+        lines.append(f"Niveau d'études visé : {describe_level(before.max_bac_plus)} → "
+                     f"{describe_level(after.max_bac_plus)}")
     if before.min_salary != after.min_salary:
         lines.append(f"Salaire minimum souhaité : {before.min_salary or 'aucun'} → {after.min_salary or 'aucun'}")
     for kind, old, new in (("souhaité", before.sectors_wished, after.sectors_wished),
@@ -320,7 +338,8 @@ def _labels(session: Session, *states: SessionState) -> dict[str, str]:
     sector_ids = {x for s in states for x in s.sectors_wished + s.sectors_refused}
     metier_ids = {i.metier_id for s in states for i in s.shortlist}
     labels: dict[str, str] = {}
-    labels.update(session.execute(select(InterestRow.id, InterestRow.label).where(InterestRow.id.in_(interest_ids))).all())
+    labels.update(session.execute(select(InterestRow.id, InterestRow.label)
+                                  .where(InterestRow.id.in_(interest_ids))).all())
     labels.update(session.execute(select(SectorRow.id, SectorRow.label).where(SectorRow.id.in_(sector_ids))).all())
     labels.update(session.execute(select(Metier.id, Metier.name).where(Metier.id.in_(metier_ids))).all())
     for ident in interest_ids | sector_ids | metier_ids:

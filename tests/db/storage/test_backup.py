@@ -35,7 +35,8 @@ def test_backup_and_restore_round_trip_keeps_what_it_replaces(mini_db, db_path, 
     replaced.close()
 
 
-@pytest.mark.parametrize("content, message", [(b"pas une base", "lisible"), (b"", "pas une base de données d.Orientation")])
+@pytest.mark.parametrize("content, message", [(b"pas une base", "lisible"),
+                                              (b"", "pas une base de données d.Orientation")])
 def test_restore_refuses_a_bad_file_and_changes_nothing(mini_db, db_path, tmp_path, content, message):
     create_student(mini_db, "Reste", "Là")
     bad = tmp_path / "mauvais.sqlite"

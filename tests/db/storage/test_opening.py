@@ -10,9 +10,9 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -219,10 +219,9 @@ def test_sql_errors_never_carry_student_content(mini_db):
     from db.models import Student
 
     student = create_student(mini_db, "Connu", "Zoé")
-    with pytest.raises(IntegrityError) as raised:
-        with mini_db.write() as session:
-            session.execute(insert(Student).values(id=student, nom="Secretzq", prenom="Notezq", created_at=None,
-                                                   search_key="secretzq"))
+    with pytest.raises(IntegrityError) as raised, mini_db.write() as session:
+        session.execute(insert(Student).values(id=student, nom="Secretzq", prenom="Notezq", created_at=None,
+                                               search_key="secretzq"))
     assert "Secretzq" not in str(raised.value) and "parameters hidden" in str(raised.value)
 
 
