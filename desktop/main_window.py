@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
 
     def attach_database(self, database: Database) -> None:
         """Work on ``database`` from now on: build what needs it and do what was asked meanwhile."""
-        from desktop.student_actions import StudentActions  # with the database layer, not before
+        from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
 
         self.database = database
         self.importer.database = database
@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
             self.browser.attach(database)
             if self.browser.choices() != shown_choices:
                 self.reload_choices()
-        self.students = StudentActions(self, self.student_dock)
+        self.students = StudentActions(WindowParts(database, self.messages, self.table, self.fiche_view, self.importer,
+                                                   self.open_fiche, self), self.student_dock)
         self.students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
         self.name_dock_tabs()

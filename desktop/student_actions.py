@@ -1,10 +1,12 @@
 """Puts the student panel into the main window: into its dock, the "Élève" menu, "Ajouter à la
 sélection" on the métier table and the fiche, the comparison window, the bilan and the RGPD
-actions. The main window only creates a :class:`StudentActions` and asks it before closing.
+actions. The main window only creates a :class:`StudentActions` with the few parts it needs
+(:class:`WindowParts`: no reference to the window itself) and asks it before closing.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,26 +15,40 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollA
 from db.catalogue.compare import compare
 from db.errors import UserError
 from db.students.settings import get_counselor
+from db.storage.engine import Database
 from desktop.compare_dialog import CompareDialog
 from desktop.counselor_dialog import CounselorDialog
+from desktop.fiche_view import FicheView
 from desktop.file_services import FileServices
+from desktop.import_worker import ImportController
+from desktop.messages import MessageService
 from desktop.privacy_actions import PrivacyActions
 from desktop.report_actions import ReportController
 from desktop.student_panel import StudentPanel
 from desktop.suggestions import NameRole
 from desktop.table_model import RowRole
+from desktop.table_view import MetierTableView
 
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+
+@dataclass
+class WindowParts:
+    """What the student actions use of the main window, and nothing more."""
+
+    database: Database
+    messages: MessageService
+    table: MetierTableView  # "Ajouter à la sélection" on its rows
+    fiche_view: FicheView  # the fiche shown, and its "Ajouter à la sélection" button
+    importer: ImportController  # after an import the panel's lists are reloaded
+    open_fiche: Callable[[str], None]  # shows a métier's fiche
+    parent: QWidget  # owner of the dialogs and actions
 
 
 class StudentActions(QObject):
     """See the module docstring."""
 
-    def __init__(self, window: MainWindow, dock: QDockWidget, files: FileServices | None = None) -> None:
-        """Put the panel into ``dock`` (the window's Élève dock); the window's database must be open."""
-        super().__init__(window)
-        assert window.database is not None
+    def __init__(self, window: WindowParts, dock: QDockWidget, files: FileServices | None = None) -> None:
+        """Put the panel into ``dock`` (the window's Élève dock)."""
+        super().__init__(window.parent)
         self.window = window
         self.files = files or FileServices()
         self.panel = StudentPanel(window.database, window.messages)
@@ -47,12 +63,12 @@ class StudentActions(QObject):
         dock.setWidget(scroll)
         if waiting is not None:
             waiting.deleteLater()
-        self.report = ReportController(window.database, window.messages, self.files, window)
-        self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window)
+        self.report = ReportController(window.database, window.messages, self.files, window.parent)
+        self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window.parent)
         self.menu_actions: dict[str, QAction] = {}
         self.compare_dialog: CompareDialog | None = None
         self.counselor_dialog: CounselorDialog | None = None
-        self.add_action = QAction("Ajouter le métier à la &sélection", window)
+        self.add_action = QAction("Ajouter le métier à la &sélection", window.parent)
         self.add_action.setShortcut(QKeySequence("Ctrl+D"))
         self.table_add_action = QAction("Ajouter à la sélection de l'élève", window.table)
         window.table.addAction(self.table_add_action)
@@ -143,7 +159,7 @@ class StudentActions(QObject):
 
     def edit_counselor(self) -> None:
         """The counselor's details printed on bilans."""
-        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window)
+        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window.parent)
         self.counselor_dialog.open()
 
     # ------------------------------------------------------------------ shortlist and comparison
@@ -184,7 +200,7 @@ class StudentActions(QObject):
             self.window.messages.error(exc.message)
             return
         name = self.panel.student.full_name if self.panel.student else ""
-        self.compare_dialog = CompareDialog(comparison, name, self.window)
+        self.compare_dialog = CompareDialog(comparison, name, self.window.parent)
         self.compare_dialog.show()
 
     # ------------------------------------------------------------------ bilan

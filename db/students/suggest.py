@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.catalogue.format import format_euros
+from db.text import fold
 from db.models import InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.search import Criteria, filtered_pks
@@ -131,7 +132,9 @@ def _sector_labels(session: Session, ids: list[str]) -> dict[str, str]:
 
 def _score(row, state: SessionState, shared: list[str], wished: list[str], labels: dict[str, str],  # type: ignore[no-untyped-def]
            sector_labels: dict[str, str]) -> tuple[Suggestion, str]:
-    shared = [i for i in state.interests if i in shared]  # the student's order
+    # In label order, whatever order they were ticked or stored in: the window, the command line
+    # and the bilan word a reason the same way for the same session.
+    shared = sorted((i for i in state.interests if i in shared), key=lambda i: fold(labels.get(i, i)))
     reasons = [_level_reason(row.label, row.bac_plus, state.max_bac_plus)]
     score = 0.0
     if state.interests:

@@ -62,7 +62,7 @@ def test_the_fiche_shows_every_field_for_reading_aloud(window):
         "Présentation", "Test fiche: helps patients with daily care in a hospital.",
         "Le travail au quotidien", "Comment y accéder",
         "Formations", "diplôme d'État d'aide-soignant",
-        "Centres d'intérêt", "je veux être utile aux autres ; ma vocation est de soigner",
+        "Centres d'intérêt", "ma vocation est de soigner ; je veux être utile aux autres",
         "Codes ROME", "J1501",
         "Fiche du projet Orientation — fiche importée le",
     ):

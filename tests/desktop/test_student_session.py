@@ -82,7 +82,7 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     qtbot.waitUntil(comparison.isVisible)
     assert comparison.table.columnCount() == 2
     assert "Niveau d'études minimum : CAP ou équivalent | CAP ou équivalent" in comparison.text()
-    assert "Tes centres d'intérêt en commun : je veux être utile aux autres ; ma vocation est de soigner | aucun" \
+    assert "Tes centres d'intérêt en commun : ma vocation est de soigner ; je veux être utile aux autres | aucun" \
         in comparison.text()
     comparison.close()
 

@@ -211,9 +211,13 @@ def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_path):
 
     class FullDisk:
         driver_connection = property(lambda self: self)
+        invalidated = False
 
         def execute(self, sql):
             raise sqlite3.OperationalError("database or disk is full")
+
+        def cursor(self):
+            return self
 
         def close(self):
             pass

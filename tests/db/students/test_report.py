@@ -46,8 +46,8 @@ def test_report_data_says_the_right_things(mini_db, student):
     assert (first.title, first.level, first.comment) == ("aide-soignant/e", "CAP ou équivalent", "à découvrir en stage")
     assert first.salary == "à partir de 1\u202f850\u202f€ brut par mois"
     assert first.salary_source == "Source : fiche du projet, 2025"
-    assert ("Il correspond à 2 de tes 3 centres d'intérêt : ma vocation est de soigner ; "
-            "je veux être utile aux autres.") in first.reasons
+    assert ("Il correspond à 2 de tes 3 centres d'intérêt : je veux être utile aux autres ; "
+            "ma vocation est de soigner.") in first.reasons  # interests in label order
     assert second.cautions == ["Il ne correspond à aucun de tes centres d'intérêt.",
                                "Le salaire de début (1\u202f810\u202f€ brut par mois) est sous les 1\u202f840\u202f€ "
                                "que tu souhaites."]
