@@ -31,7 +31,8 @@ from sqlalchemy import event  # noqa: E402
 
 from db.catalogue import nomenclature as nom  # noqa: E402
 from db.catalogue.store import upsert_records  # noqa: E402
-from db.storage.engine import Database, open_database  # noqa: E402
+from db.storage.engine import Database  # noqa: E402
+from db.storage.opening import open_database  # noqa: E402
 from db.catalogue.records import MetierRecord, Ref, Salary, Section  # noqa: E402
 from db.catalogue.search import Criteria  # noqa: E402
 

@@ -91,7 +91,7 @@ def _launch_ms(code: str, workdir: Path) -> list[float]:
 
 def startup(workdir: Path) -> dict:
     """Median launch times of the bare window and of the application on the starter catalogue."""
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
 
     # Bytecode as an installed copy has it (pip and PyInstaller compile ahead of time); without it
     # (PYTHONDONTWRITEBYTECODE, a fresh clone) every start would compile our modules again.
@@ -130,7 +130,7 @@ def import_blocking(workdir: Path, fiches: int = 3000) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from desktop.app import freeze_startup_objects
     from desktop.import_worker import ImportController
 

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from db.storage.engine import open_database  # noqa: E402
+from db.storage.opening import open_database  # noqa: E402
 from db.catalogue.importers import parse_path  # noqa: E402
 from db.catalogue.importing import expand_paths, import_paths  # noqa: E402
 

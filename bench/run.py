@@ -42,7 +42,7 @@ rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()
 print(int(rss) / 1024)
 """
 RSS_APP = """
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from desktop.main_window import MainWindow
 window = MainWindow(open_database({db!r}, backups=False))
 window.resize(1280, 720)

@@ -109,7 +109,7 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
     """Open the database; when it is damaged, offer to restore the newest backup instead of
     crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
     from db.storage.backup import restore_from, sqlite_path
-    from db.storage.engine import open_database, resolve_url
+    from db.storage.opening import open_database, resolve_url
     from db.errors import DatabaseDamagedError, UserError
 
     try:

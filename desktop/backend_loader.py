@@ -42,7 +42,7 @@ class BackendLoader(QObject):
 
     def _run(self) -> None:
         try:
-            from db.storage.engine import open_database
+            from db.storage.opening import open_database
 
             self.database = open_database(self.db)
             # The modules the first queries, the fiche view and the student panel need, so

@@ -22,7 +22,7 @@ FICHE = {"format": "orientation-fiche/1", "id": "ORI.verification-installation",
 
 def run_selftest(out_dir: Path | None = None) -> list[str]:
     """Run every step; returns the French lines it printed. Raises on the first failure."""
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from db.catalogue.importing import import_paths
     from db.catalogue.search import Criteria, count
     from db.students.store import ShortlistItem, create_student, save_session, start_session

@@ -29,7 +29,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def empty_db(db_path: Path):
     """A migrated database with the nomenclatures but no métier."""
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
 
     database = open_database(str(db_path), load_starter=False)
     yield database

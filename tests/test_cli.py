@@ -117,7 +117,7 @@ def test_network_share_database_is_refused(capsys):
 
 
 def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from db.students.store import save_session, start_session
 
     status, out, _ = run(capsys, "students", "add", "--nom", "Dupont", "--prenom", "Léa", "--classe", "3e B",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.storage import backup
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.students.store import create_student
 
 ROOT = Path(__file__).resolve().parents[1]

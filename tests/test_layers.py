@@ -50,3 +50,51 @@ def test_no_source_file_imports_upwards():
             source = path.read_text(encoding="utf-8")
             for forbidden in ("import PySide6", "from PySide6", "from desktop", "import desktop"):
                 assert forbidden not in source, f"{path} : {forbidden}"
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every import between the project's modules, lazy ones inside functions included (only
+    imports under ``if TYPE_CHECKING:`` are left out: they never run)."""
+    import ast
+
+    modules = {}
+    for package in ("db", "reports", "desktop"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        targets = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def test_no_import_circle_anywhere():
+    graph = _import_graph()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import circle : " + " → ".join(path[path.index(module):] + [module]))
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, path + [module])
+        done.add(module)
+    for module in sorted(graph):
+        visit(module, [])
+    assert len(graph) > 80  # the whole project was read

@@ -16,12 +16,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import DatabaseBusyError, DatabaseLocationError, environment_sentence
 from db.storage.files import os_error_sentence, private_dir
-from db.storage.paths import check_local_path, data_dir, default_db_path, requested_db
+from db.storage.paths import check_local_path, data_dir, requested_db
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -157,46 +156,3 @@ class Database:
     def close(self) -> None:
         """Release every connection (and the WAL) held by this process."""
         self.engine.dispose()
-
-
-def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True) -> Database:
-    """Open (creating if needed) and migrate the database; a new database gets the starter
-    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
-
-    A SQLite file is checked first — a folder, a read-only file or folder, another program's
-    file, a newer version's database or a damaged one (``quick_check``; the message names the
-    newest backup) each raise their own French :class:`UserError`. A new file is built under a
-    temporary name and appears whole (catalogue included) or not at all. Files are made 0600.
-    With ``backups``, a copy is made before any migration and once a day; a daily backup that
-    fails (disk full) is a warning in :attr:`Database.warnings`, never a reason not to open.
-    """
-    from db.storage import opening
-
-    url = resolve_url(db)
-    path = _sqlite_file(url)
-    if path is not None:
-        opening.check_before_opening(path, requested_db(db) != str(default_db_path()))
-        if not path.exists() or path.stat().st_size == 0:
-            opening.create_atomically(path, load_starter=load_starter)
-        opening.make_private(path)
-    try:
-        database = opening.open_and_prepare(url, path, load_starter=load_starter, backups=backups)
-    except (sqlite3.DatabaseError, SADatabaseError) as exc:
-        if path is None:  # a server: unreachable, refused, wrong name or password
-            raise DatabaseLocationError(
-                f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
-                "joignable et les paramètres de connexion") from exc
-        raise opening.diagnose(exc, path) from exc
-    if path is not None:
-        opening.make_private(path)
-    return database
-
-
-def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def _sqlite_file(url: str) -> Path | None:
-    from db.storage.backup import sqlite_path
-
-    return sqlite_path(url)

@@ -1,9 +1,11 @@
 """Opening a SQLite database file: the right diagnosis before anything is touched, a new file
 that appears whole or not at all, private modes, and the daily backup that never blocks.
 
-Called by :func:`db.storage.engine.open_database`; each check raises a :class:`UserError` whose French
-sentence names the problem and the action that fixes it, so that a counselor is never told
-"la base est endommagée" about an intact file in a read-only folder.
+:func:`open_database` is the one way into a database for the window, the command line and the
+tests; each check raises a :class:`UserError` whose French sentence names the problem and the
+action that fixes it, so that a counselor is never told "la base est endommagée" about an
+intact file in a read-only folder. The low-level engine and session settings are
+:mod:`db.storage.engine`.
 """
 from __future__ import annotations
 
@@ -13,20 +15,62 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import sessionmaker
 
 from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
+from db.storage.engine import Database, make_engine, resolve_url
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
+from db.storage.paths import default_db_path, requested_db
 from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
-
-if TYPE_CHECKING:
-    from db.storage.engine import Database  # engine imports this module
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+# ------------------------------------------------------------------ the entry point
+def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database; a new database gets the starter
+    catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
+
+    A SQLite file is checked first — a folder, a read-only file or folder, another program's
+    file, a newer version's database or a damaged one (``quick_check``; the message names the
+    newest backup) each raise their own French :class:`UserError`. A new file is built under a
+    temporary name and appears whole (catalogue included) or not at all. Files are made 0600.
+    With ``backups``, a copy is made before any migration and once a day; a daily backup that
+    fails (disk full) is a warning in :attr:`Database.warnings`, never a reason not to open.
+    """
+    url = resolve_url(db)
+    path = _sqlite_file(url)
+    if path is not None:
+        check_before_opening(path, requested_db(db) != str(default_db_path()))
+        if not path.exists() or path.stat().st_size == 0:
+            create_atomically(path, load_starter=load_starter)
+        make_private(path)
+    try:
+        database = open_and_prepare(url, path, load_starter=load_starter, backups=backups)
+    except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        if path is None:  # a server: unreachable, refused, wrong name or password
+            raise DatabaseLocationError(
+                f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
+                "joignable et les paramètres de connexion") from exc
+        raise diagnose(exc, path) from exc
+    if path is not None:
+        make_private(path)
+    return database
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from db.storage.backup import sqlite_path
+
+    return sqlite_path(url)
 
 
 # ------------------------------------------------------------------ before opening
@@ -237,7 +281,6 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
     """The :class:`db.storage.engine.Database` at ``url``: migrated, nomenclatures current, starter
     catalogue loaded (or resumed), and the daily backup made when ``backups``."""
     from db.storage import backup
-    from db.storage.engine import Database, make_engine
     from db.storage.migrate import is_up_to_date, upgrade_if_behind
     from db.catalogue.starter import ensure_nomenclatures, load_starter_catalogue
 

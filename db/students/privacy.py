@@ -19,11 +19,10 @@ truncates the write-ahead log, so no byte of the student's data stays readable i
 """
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
@@ -32,45 +31,19 @@ from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.storage.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
-from db.models import AccessLog, CounselingSession, Erasure, InterestRow, Student
+from db.models import CounselingSession, Erasure, InterestRow, Student
 # Re-exported: the student file's import lives in db.students.student_file.
 from db.students.student_file import FORMAT as FORMAT
 from db.students.student_file import import_student as import_student
 from db.students.student_file import read_document as read_document
+from db.students.access_log import AccessEntry as AccessEntry
+from db.students.access_log import access_log as access_log
+from db.students.access_log import log_access as log_access
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_level
 from db.students.store import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
 
 RETENTION_KEY = "retention_annees_supplementaires"
-
-
-# ------------------------------------------------------------------ access log
-def _user() -> str:
-    try:
-        return getpass.getuser()[:120]
-    except Exception:  # no login name (service account, container): still log the access
-        return "inconnu"
-
-
-def log_access(session: Session, action: str, student_id: int | None) -> None:
-    """Record who did ``action`` on which student, and when (never any content)."""
-    session.execute(insert(AccessLog).values(at=datetime.now(), user=_user(), action=action, student_id=student_id))
-
-
-class AccessEntry(TypedDict):
-    """One line of the access log, keyed in French as the command line prints it."""
-
-    quand: str
-    qui: str
-    action: str
-    eleve: int | None
-
-
-def access_log(session: Session) -> list[AccessEntry]:
-    """The access log, most recent first."""
-    rows = session.execute(select(AccessLog).order_by(AccessLog.at.desc(), AccessLog.id.desc())).scalars()
-    return [{"quand": r.at.isoformat(timespec="seconds"), "qui": r.user, "action": r.action, "eleve": r.student_id}
-            for r in rows]
 
 
 # ------------------------------------------------------------------ export / import

@@ -294,7 +294,7 @@ def import_student_file(database: Database, document: Any) -> ImportedStudent:
     """Check ``document`` whole, then create the student with all its sessions and the access-log
     line in one write transaction. Raises a French UserError (nothing written) when the document
     is wrong. Never creates catalogue rows; see the module docstring for unknown ids."""
-    from db.students.privacy import log_access  # db.privacy re-exports this module: imported late, no cycle
+    from db.students.access_log import log_access
 
     checked = check_document(document)
     with database.write() as session:

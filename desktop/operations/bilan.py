@@ -20,7 +20,7 @@ from db.students.viewer_copies import report_file_name
 def session_report(database: Database, state: SessionState) -> bytes:
     """The PDF bytes of the bilan of ``state`` (saved or not); the access is logged. Opens its
     own sessions, so it may run on a worker thread."""
-    from db.students.privacy import log_access
+    from db.students.access_log import log_access
     from db.students.report import build_report
     from reports.pdf import render_report
 

@@ -152,7 +152,7 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     """At start-up a damaged file is not a crash: the user is asked, and the backup restored."""
     import sqlite3
 
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from db.students.store import create_student, find_students
     from desktop.app import open_or_recover
 

@@ -136,9 +136,9 @@ def test_a_failed_background_opening_is_handled_in_the_window(qtbot, early_windo
             raise DatabaseLocationError("la base de données est occupée")
         return mini_db
 
-    import db.storage.engine
+    import db.storage.opening
 
-    monkeypatch.setattr(db.storage.engine, "open_database", flaky_open)
+    monkeypatch.setattr(db.storage.opening, "open_database", flaky_open)
     gc.disable()  # as the GUI start-up does; attaching must turn collection back on
     try:
         loader = desktop_app._start_loader("quelque-part.sqlite", window)
@@ -167,9 +167,9 @@ def test_a_background_opening_that_cannot_be_repaired_ends_the_application(qtbot
     def refused(db=None, **kwargs):
         raise DatabaseLocationError("la base de données « x » est sur un partage réseau")
 
-    import db.storage.engine
+    import db.storage.opening
 
-    monkeypatch.setattr(db.storage.engine, "open_database", refused)
+    monkeypatch.setattr(db.storage.opening, "open_database", refused)
     monkeypatch.setattr(desktop_app, "_show_error", shown.append)
     monkeypatch.setattr(QApplication, "exit", lambda status=0: exits.append(status))
     loader = desktop_app._start_loader(None, window)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from tests.conftest import ROOT
 
 

@@ -31,7 +31,7 @@ def test_full_session_offline(no_network, db_path, tmp_path, capsys):
     assert main(["search", "--texte", "soins", "--format", "json", "--db", db]) == 0
     assert main(["students", "add", "--nom", "Hors", "--prenom", "Ligne", "--db", db]) == 0
 
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from db.students.store import ShortlistItem, save_session, start_session
 
     database = open_database(db)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from db.storage import engine as engine_module
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.errors import DatabaseBusyError
 from db.students.store import create_student, find_students
 

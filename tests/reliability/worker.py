@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.catalogue.importing import import_paths
 from db.students.store import ShortlistItem, create_student, save_session, start_session
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import decode, derived_id, head_text, is_emoji, strip_emoji
 from db.catalogue.records import MetierRecord, ParsedFile, Salary, Section

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import Paragraph, decode, derived_id, head_text, paragraphs
 from db.catalogue.records import MetierRecord, ParsedFile, Ref, Salary, Section, Synonym

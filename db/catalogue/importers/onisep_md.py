@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import decode, head_text, tidy
 from db.catalogue.nomenclature import split_rome_codes

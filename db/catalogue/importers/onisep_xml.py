@@ -27,7 +27,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import iterparse
 
 from db.errors import FicheError
-from db.catalogue.importers import MAX_FILE_BYTES, Format, register
+from db.catalogue.importers.registry import MAX_FILE_BYTES, Format, register
 from db.catalogue.importers.salary import parse_salary
 from db.catalogue.importers.textio import decode, head_text, html_blocks, html_to_text
 from db.catalogue.nomenclature import split_rome_codes

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.records import MetierRecord, ParsedFile, Ref, Salary, Section, Synonym
 
 FORMAT_TAG = "orientation-fiche/1"

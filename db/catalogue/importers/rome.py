@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.importers.textio import decode, head_text
 from db.catalogue.nomenclature import ROME_CODE
 from db.catalogue.records import ParsedFile, RomeAppellation, RomeCode, RomeReference

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from db.errors import FicheError
-from db.catalogue.importers import Format, register
+from db.catalogue.importers.registry import Format, register
 from db.catalogue.importers.textio import Paragraph, decode, derived_id, head_text, paragraphs
 from db.catalogue.nomenclature import split_rome_codes
 from db.catalogue.records import MetierRecord, ParsedFile, Ref, Section

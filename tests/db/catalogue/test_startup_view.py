@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture(scope="module")
 def starter_file(tmp_path_factory) -> Path:
     """A database holding the 574-métier starter catalogue, closed."""
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
 
     path = tmp_path_factory.mktemp("depart") / "orientation.sqlite"
     open_database(str(path), backups=False).close()
@@ -26,7 +26,7 @@ def starter_file(tmp_path_factory) -> Path:
 
 
 def _search_pages(path: Path, size: int) -> tuple[int, list]:
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
 
     database = open_database(str(path), backups=False)
     try:
@@ -67,7 +67,7 @@ def test_superseded_fiches_are_hidden_as_in_the_search(mini_db, db_path):
 
 
 def test_choices_are_those_of_the_search_on_the_starter_catalogue(starter_file):
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
 
     database = open_database(str(starter_file), backups=False)
     with database.read() as session:
@@ -106,7 +106,7 @@ def test_the_default_database_and_the_environment_variable_are_used(monkeypatch,
 
 
 def test_a_file_name_with_uri_characters_opens(tmp_path):
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from db.catalogue.importing import import_paths
 
     path = tmp_path / "base #1 ?100%.sqlite"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from db.storage import backup
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.errors import DatabaseDamagedError, UserError
 from db.storage.migrate import upgrade_if_behind
 from db.students.store import create_student, find_students

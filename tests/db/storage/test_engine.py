@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import text
 
 from db.storage import engine as engine_mod
-from db.storage.engine import default_db_path, open_database, resolve_url
+from db.storage.engine import resolve_url
+from db.storage.paths import default_db_path
+from db.storage.opening import open_database
 from db.errors import DatabaseLocationError
 
 

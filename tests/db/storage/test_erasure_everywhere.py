@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.storage import backup
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.storage.paths import data_dir, log_dir
 from db.students.privacy import access_log, erase_student, export_student
 from db.students.store import SessionState, ShortlistItem, create_student, find_students, get_session, list_sessions, \

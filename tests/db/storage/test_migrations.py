@@ -6,7 +6,8 @@ import sqlite3
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from db.storage.engine import make_engine, open_database
+from db.storage.engine import make_engine
+from db.storage.opening import open_database
 from db.catalogue.importing import import_paths
 from db.storage.migrate import head_revision, upgrade_if_behind
 from db.models import Base

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from db.storage import backup
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 from db.errors import UserError
 from db.storage.paths import data_dir, log_dir
 from db.students.store import create_student
@@ -145,7 +145,7 @@ def test_a_full_disk_for_the_daily_backup_warns_but_opens_and_erasing_still_work
 def test_a_first_start_killed_at_any_moment_ends_with_the_whole_catalogue(tmp_path):
     path = tmp_path / "base.sqlite"
     for attempt in range(4):
-        child = subprocess.Popen([sys.executable, "-c", f"from db.storage.engine import open_database; "
+        child = subprocess.Popen([sys.executable, "-c", f"from db.storage.opening import open_database; "
                                   f"open_database({str(path)!r})"], cwd=ROOT)
         deadline = time.monotonic() + 120
         # Kill it once the new database is being written (its temporary file exists), a little later each time.

@@ -307,7 +307,7 @@ def test_twenty_thousand_sessions_import_in_one_go(empty_db):
 CHILD = """
 import json, sys
 import db.students.student_file as student_file
-from db.storage.engine import open_database
+from db.storage.opening import open_database
 
 insert_student = student_file._insert_student
 

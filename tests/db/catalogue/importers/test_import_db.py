@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import db.catalogue.importers as importers
+import db.catalogue.importers.registry  # noqa: F401 (patched below)
 from db.errors import UserError
 from db.catalogue.importing import import_file, import_paths
 from db.catalogue.records import ParsedFile, RomeCode, RomeReference
@@ -73,7 +74,7 @@ def test_every_kind_of_refused_file_leaves_the_base_unchanged(seeded, db_path: P
 
 def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(seeded, db_path: Path, tmp_path: Path,
                                                                     monkeypatch) -> None:
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(importers.registry, "MAX_FILE_BYTES", 1024 * 1024)
     path = tmp_path / "gros.md"
     path.write_bytes(seed_bytes("onisep_meca") + b"x" * (2 * 1024 * 1024))
     before = content(db_path)

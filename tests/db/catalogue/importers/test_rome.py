@@ -103,7 +103,7 @@ def test_a_large_rome_table_written_in_short_transactions_gives_the_same_catalog
     """The real appellation table (13,120 rows) goes in chunks of a few thousand rows, each its
     own transaction; the result is exactly that of one big transaction."""
     from db.catalogue import importing
-    from db.storage.engine import open_database
+    from db.storage.opening import open_database
     from tests.conftest import DATA, shared_path
 
     folder = shared_path("data", "rome-v460")

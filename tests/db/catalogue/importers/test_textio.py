@@ -78,7 +78,7 @@ def test_unknown_format_lists_the_supported_ones() -> None:
 def test_too_large_file_is_refused_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     import db.catalogue.importers as importers
 
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(importers.registry, "MAX_FILE_BYTES", 2 * 1024 * 1024)
     with pytest.raises(FicheError, match=r"trop volumineux .*limite : 2 Mo"):
         parse_bytes(b"x" * (3 * 1024 * 1024), "gros.md")
 
