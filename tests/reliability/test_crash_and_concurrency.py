@@ -42,12 +42,15 @@ def test_sigkill_at_random_moments_loses_no_committed_write(db_path):
     expected: set[int] = set()
     for round_number in range(12):
         child = spawn(db_path, f"r{round_number}", 400)
-        time.sleep(rng.uniform(0.4, 1.6))  # start-up takes ~0.3 s: kills land mid-write
+        # Wait for the first acknowledged write, however slow the machine is, then kill a little
+        # later: the kill lands mid-write without the test depending on how fast writes go.
+        first = child.stdout.readline()
+        assert first.startswith(("student ", "import ")), child.stderr.read() if child.poll() is not None else first
+        time.sleep(rng.uniform(0.0, 0.3))
         child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate(timeout=30)
-        expected |= committed_students(out)
+        out, _ = child.communicate(timeout=60)
+        expected |= committed_students(first + out)
         check(db_path, expected)
-    assert len(expected) > 20  # the children did commit work before being killed
 
 
 def test_concurrent_writers_all_succeed(db_path):
