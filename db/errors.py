@@ -6,6 +6,9 @@ generic French message.
 """
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class UserError(Exception):
     """An expected problem (bad file, unreachable database, wrong argument) with a French message."""
@@ -50,3 +53,47 @@ def environment_sentence(exc: BaseException) -> str | None:
     if "readonly database" in text or "read-only" in text:
         return "la base de données est en lecture seule : rien n'a été enregistré"
     return None
+
+
+def os_error_sentence(exc: OSError, path: Path | str | None = None) -> str:
+    """One French sentence for an OS error, saying what to do about it."""
+    where = f" « {path} »" if path is not None else ""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"le disque est plein : impossible d'écrire{where}. Libérez de la place puis recommencez"
+    if code in (errno.EACCES, errno.EPERM):
+        return (f"accès refusé{where} : vous n'avez pas le droit d'y écrire ou de le lire. Choisissez un autre "
+                "dossier ou demandez les droits à l'administrateur du poste")
+    if code == errno.EROFS:
+        return f"le support est en lecture seule{where} : choisissez un dossier où l'on peut écrire"
+    if code == errno.ENOENT:
+        return f"introuvable{where} : vérifiez le chemin (le dossier existe-t-il ?)"
+    if code == errno.EISDIR:
+        return f"« {path} » est un dossier : donnez un nom de fichier"
+    if code == errno.ENOTDIR:
+        return f"chemin invalide{where} : une partie du chemin n'est pas un dossier"
+    if code == errno.ENAMETOOLONG:
+        return f"nom de fichier trop long{where} : choisissez un nom plus court"
+    if code == errno.EEXIST:
+        return f"« {path} » existe déjà et n'est pas un dossier : choisissez un autre nom"
+    if code == errno.EIO:
+        return f"erreur de lecture ou d'écriture du disque{where} : vérifiez le support (clé USB retirée ?)"
+    if code == errno.EBUSY:
+        return f"fichier occupé{where} : fermez le programme qui l'utilise puis recommencez"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "trop de fichiers ouverts sur ce poste : fermez des programmes puis recommencez"
+    if code == errno.ELOOP:
+        return f"chemin invalide{where} : trop de liens symboliques"
+    return f"opération impossible{where} (erreur système {code})"
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The French sentence to show for ``exc`` when it is expected — a :class:`UserError`, a
+    database error caused by the environment (busy, full, read-only), an OS error — or None
+    when it is a bug (then: log it, and say "erreur inattendue"). The one mapping used by the
+    command line, the background tasks and the window."""
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return os_error_sentence(exc, exc.filename)
+    return environment_sentence(exc)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
-from db.errors import UserError
+from db.errors import UserError, user_message
 from db.storage.paths import log_dir
 
 if TYPE_CHECKING:
@@ -81,8 +81,9 @@ def install_excepthook(show: Callable[[str], None]) -> Callable[..., None]:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
-        if isinstance(value, UserError):  # expected problem: its own sentence says it all
-            relay.message.emit(value.message)
+        message = user_message(value)
+        if message is not None:  # expected problem: its own sentence says it all
+            relay.message.emit(message)
             return
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         relay.message.emit(unexpected_error_text())
@@ -110,7 +111,7 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
     crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
     from db.storage.backup import restore_from, sqlite_path
     from db.storage.opening import open_database, resolve_url
-    from db.errors import DatabaseDamagedError, UserError
+    from db.errors import DatabaseDamagedError
 
     try:
         return open_database(db)
@@ -171,7 +172,7 @@ def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
 
     loader = BackendLoader(db, window)
 
-    def failed(_exc: BaseException) -> None:
+    def failed(_message: str) -> None:
         # Again in the GUI thread, where the restore question and the messages can be shown.
         try:
             database = open_or_recover(db, _ask_restore, _show_error)

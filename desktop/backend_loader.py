@@ -2,55 +2,55 @@
 
 Importing SQLAlchemy and the ORM mappings, checking the file and making the daily backup
 take several times longer than drawing the window (see :mod:`db.catalogue.startup_view`). The thread
-does all of it through :func:`db.storage.engine.open_database` and hands the open
-:class:`~db.storage.engine.Database` to the GUI thread (``loaded``), or the exception (``failed``),
-whose handling — restore offer, French message — then happens in the GUI thread.
+does all of it through :func:`db.storage.opening.open_database` and hands the open
+:class:`~db.storage.engine.Database` to the GUI thread (``loaded``), or says it failed
+(``failed``); the window then opens the database the ordinary way in the GUI thread, where the
+restore offer and the French message can be shown.
 """
 from __future__ import annotations
 
 import importlib
 import logging
-import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+
+from desktop.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
 
 class BackendLoader(QObject):
-    """Opens the database on its own thread; see the module docstring."""
+    """Opens the database on a :class:`~desktop.workers.TaskRunner`; see the module docstring."""
 
-    loaded = Signal(object)  # db.engine.Database
-    failed = Signal(object)  # the exception open_database raised
+    loaded = Signal(object)  # db.storage.engine.Database
+    failed = Signal(str)  # French sentence; the window opens the database again to offer a repair
 
     def __init__(self, db: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.database: Any = None  # the Database once opened, even if ``loaded`` was never delivered
-        self._thread = threading.Thread(target=self._run, name="orientation-backend", daemon=True)
+        self.runner = TaskRunner(self)
 
     def start(self) -> None:
         """Start loading; ``loaded`` or ``failed`` is emitted once, in the GUI thread."""
-        self._thread.start()
+        self.runner.run(self._open, self.loaded.emit, self._failed,
+                        error="l'ouverture de la base s'est arrêtée sur une erreur inattendue (détail dans le journal).")
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the loading thread is done (before the process exits); True if it is."""
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+        """Block until the loading is done (before the process exits); True if it is."""
+        return self.runner.wait(-1 if timeout is None else int(timeout * 1000))
 
-    def _run(self) -> None:
-        try:
-            from db.storage.opening import open_database
+    def _open(self) -> Any:
+        from db.storage.opening import open_database
 
-            self.database = open_database(self.db)
-            # The modules the first queries, the fiche view and the student panel need, so
-            # that the GUI thread finds them loaded.
-            for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest"):
-                importlib.import_module(module)
-        except Exception as exc:  # handled in the GUI thread (UserError: its message; bug: the log)
-            log.info("background database opening failed: %r", exc)
-            self.failed.emit(exc)
-            return
-        self.loaded.emit(self.database)
+        self.database = open_database(self.db)
+        # The modules the first queries, the fiche view and the student panel need, so that
+        # the GUI thread finds them loaded.
+        for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest"):
+            importlib.import_module(module)
+        return self.database
+
+    def _failed(self, message: str) -> None:
+        log.info("background database opening failed")
+        self.failed.emit(message)

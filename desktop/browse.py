@@ -4,7 +4,7 @@ Each query opens its own short read session (reads never wait for an import, see
 :meth:`db.storage.engine.Database.read`) and gives the model plain rows only. A criteria change
 costs one count and one page of rows, in the GUI thread (a few milliseconds even with
 100,000 métiers). The per-sector counts of the filter panel take longer on a large
-catalogue, so they are computed on a worker thread with its own session; only the counts
+catalogue, so they are computed on a :class:`~desktop.workers.LatestRunner`: only the counts
 for the latest criteria are shown, and at most one such query runs at a time.
 
 At start the browser may work from a :class:`db.catalogue.startup_view.StartupView` while the
@@ -17,10 +17,11 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from db.catalogue.search_types import Choices, Criteria, Facets, MetierRow
 from desktop.table_model import MetierTableModel
+from desktop.workers import LatestRunner
 
 if TYPE_CHECKING:
     from db.storage.engine import Database
@@ -29,27 +30,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _FacetsSignals(QObject):
-    done = Signal(int, object)  # generation, Facets or None after a failure
+def _count_facets(database: Database, criteria: Criteria) -> Facets:
+    """The per-sector counts of ``criteria`` (on a worker thread, in its own read session)."""
+    from db.catalogue.search import facets
 
-
-class _FacetsTask(QRunnable):
-    """Counts the facets of ``criteria`` on a pool thread, in its own read session."""
-
-    def __init__(self, database: Database, criteria: Criteria, generation: int, signals: _FacetsSignals) -> None:
-        super().__init__()
-        self.database, self.criteria, self.generation, self.signals = database, criteria, generation, signals
-
-    def run(self) -> None:
-        from db.catalogue.search import facets
-
-        try:
-            with self.database.read() as session:
-                result: Facets | None = facets(session, self.criteria, levels=False)
-        except Exception:  # counts are a help, not a must: log it, keep the last counts shown
-            log.exception("facets failed")
-            result = None
-        self.signals.done.emit(self.generation, result)
+    with database.read() as session:
+        return facets(session, criteria, levels=False)
 
 
 class CatalogueBrowser(QObject):
@@ -68,13 +54,7 @@ class CatalogueBrowser(QObject):
         self.startup = startup if database is None else None
         self.model = model
         self.criteria = Criteria()
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._facets_signals = _FacetsSignals(self)
-        self._facets_signals.done.connect(self._facets_done)
-        self._generation = 0
-        self._facets_running = False
-        self._facets_pending = False
+        self.facets_runner = LatestRunner(self)
         self._stale = False  # criteria changed before the database was attached
         model.sort_requested.connect(self.set_sort)
 
@@ -168,32 +148,19 @@ class CatalogueBrowser(QObject):
 
     def request_facets(self) -> None:
         """Count the métiers per sector for the current criteria, in the background
-        (after :meth:`attach`: the startup view has no counts per criteria)."""
+        (after :meth:`attach`: the startup view has no counts per criteria). Only the counts
+        of the newest criteria are shown; a failure keeps the last counts (they are a help)."""
         if self.database is None:
             return
-        self._generation += 1
-        if self._facets_running:
-            self._facets_pending = True  # started when the running count ends
-            return
-        self._start_facets()
-
-    def _start_facets(self) -> None:
-        self._facets_running, self._facets_pending = True, False
-        self.pool.start(_FacetsTask(self.database, self.criteria, self._generation, self._facets_signals))
-
-    def _facets_done(self, generation: int, result: Facets | None) -> None:
-        self._facets_running = False
-        if self._facets_pending:
-            self._start_facets()
-        elif result is not None and generation == self._generation:
-            self.facets_changed.emit(result)
+        database, criteria = self.database, self.criteria
+        self.facets_runner.request(lambda: _count_facets(database, criteria), self.facets_changed.emit,
+                                   lambda _message: None)
 
     @property
     def busy(self) -> bool:
         """Whether sector counts are still being computed."""
-        return self._facets_running or self._facets_pending
+        return self.facets_runner.busy
 
     def shutdown(self) -> None:
         """Wait for the background count (before the database closes)."""
-        self._facets_pending = False
-        self.pool.waitForDone()
+        self.facets_runner.wait()

@@ -1,25 +1,25 @@
 """Importing fiche files without freezing the window.
 
-:class:`ImportController` runs :func:`db.catalogue.importing.import_paths` on its own thread pool; the
-worker opens its own database sessions (``import_paths`` does) and sends back only plain
-values through queued signals: progress, then the :class:`~db.catalogue.importing.ImportSummary` or a
-French error. Cancelling takes effect between two files (the progress callback returns
+:class:`ImportController` runs :func:`db.catalogue.importing.import_paths` on a
+:class:`~desktop.workers.TaskRunner`; the worker opens its own database sessions
+(``import_paths`` does) and sends back only plain values: progress, then the
+:class:`~db.catalogue.importing.ImportSummary` or a French error. Cancelling takes effect between two files (the progress callback returns
 False), so a file is always imported whole or not at all. :class:`ImportProgress` is the
 progress bar with its "Annuler" button; :class:`ImportSummaryDialog` lists each file's result.
 """
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
-from db.errors import UserError
 from desktop.common_widgets import close_buttons
+from desktop.workers import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
     from db.storage.engine import Database
@@ -28,44 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
-    """Lives in the GUI thread; the worker's emits reach it queued."""
-
-    progress = Signal(int, int, str)  # files done, files in all, name of the file being read
-    finished = Signal(object)  # ImportSummary
-    failed = Signal(str)  # French message
-
-
-class _ImportTask(QRunnable):
-    """Imports ``paths`` on a pool thread; see the module docstring."""
-
-    def __init__(self, database: Database, paths: list[str], signals: _Signals, cancel: threading.Event) -> None:
-        super().__init__()
-        self.database = database
-        self.paths = paths
-        self.signals = signals
-        self.cancel = cancel
-
-    def run(self) -> None:
-        from db.catalogue.importing import import_paths  # loaded with the database layer, not at start
-
-        try:
-            summary = import_paths(self.database, self.paths, progress=self._progress)
-        except UserError as exc:
-            self.signals.failed.emit(exc.message)
-        except Exception:  # a bug: logged with its traceback, the counselor gets one sentence
-            log.exception("import failed")
-            self.signals.failed.emit("l'importation s'est arrêtée sur une erreur inattendue (détail dans le journal).")
-        else:
-            self.signals.finished.emit(summary)
-
-    def _progress(self, done: int, total: int, name: str) -> bool:
-        self.signals.progress.emit(done, total, name)
-        return not self.cancel.is_set()
-
-
 class ImportController(QObject):
-    """Starts at most one import at a time and relays its progress and result."""
+    """Starts at most one import at a time (on a :class:`~desktop.workers.TaskRunner`) and
+    relays its progress and result."""
 
     started = Signal()
     progress = Signal(int, int, str)
@@ -76,13 +41,8 @@ class ImportController(QObject):
         """``database`` may be given later (set :attr:`database`), but before :meth:`start`."""
         super().__init__(parent)
         self.database = database
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self.progress)
-        self._signals.finished.connect(self._done)
-        self._signals.failed.connect(self._failed)
-        self._cancel = threading.Event()
+        self.runner = TaskRunner(self)
+        self._context: TaskContext | None = None
         self.running = False
         self.cancelled = False
 
@@ -92,20 +52,22 @@ class ImportController(QObject):
             return False
         assert self.database is not None, "ImportController.start() before the database is open"
         self.running, self.cancelled = True, False
-        self._cancel = threading.Event()
         self.started.emit()
-        self.pool.start(_ImportTask(self.database, [str(p) for p in paths], self._signals, self._cancel))
+        database, names = self.database, [str(p) for p in paths]
+        self._context = self.runner.run_with_progress(
+            lambda context: _import(database, names, context), self._done, self._failed, self.progress.emit,
+            error="l'importation s'est arrêtée sur une erreur inattendue (détail dans le journal).")
         return True
 
     def cancel(self) -> None:
         """Stop after the file being imported (it is kept whole)."""
-        if self.running:
+        if self.running and self._context is not None:
             self.cancelled = True
-            self._cancel.set()
+            self._context.cancel()
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is done (closing the window); True if it is."""
-        return self.pool.waitForDone(msecs)
+        return self.runner.wait(msecs)
 
     def _done(self, summary: ImportSummary) -> None:
         self.running = False
@@ -114,6 +76,12 @@ class ImportController(QObject):
     def _failed(self, message: str) -> None:
         self.running = False
         self.failed.emit(message)
+
+
+def _import(database: Database, paths: list[str], context: TaskContext) -> ImportSummary:
+    from db.catalogue.importing import import_paths  # loaded with the database layer, not at start
+
+    return import_paths(database, paths, progress=context.progress)
 
 
 class ImportProgress(QWidget):

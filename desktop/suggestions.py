@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from db.storage.engine import Database
 from db.students.store import SessionState
 from db.students.suggest import Suggestion, suggest
-from desktop.workers import TaskRunner
+from desktop.workers import LatestRunner
 
 DELAY_MS = 300
 IdRole = Qt.ItemDataRole.UserRole
@@ -35,56 +35,43 @@ class SuggestionService(QObject):
     def __init__(self, database: Database, parent: QObject | None = None, *, delay_ms: int = DELAY_MS) -> None:
         super().__init__(parent)
         self.database = database
-        self.runner = TaskRunner(self)
+        self.runner = LatestRunner(self)
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self._start)
         self._state: SessionState | None = None
-        self._pending = False
 
     def request(self, state: SessionState | None) -> None:
         """Suggest for ``state`` (a copy is taken) once the changes pause; None empties the list."""
         self._state = deepcopy(state)
         if state is None:
             self._timer.stop()
-            self._pending = False
+            self.runner.forget()
             self.ready.emit([])
             return
         self._timer.start()
 
     def _start(self) -> None:
-        self._pending = False
         if self._state is None:
-            return
-        if self.runner.busy:
-            self._pending = True  # started again when the running one ends
             return
         state, database = self._state, self.database
         self.started.emit()
-        self.runner.run(lambda: _compute(database, state), self._done, self._failed,
-                        error="les suggestions n'ont pas pu être calculées (détail dans le journal).")
+        self.runner.request(lambda: _compute(database, state), self._done, self.failed.emit,
+                            error="les suggestions n'ont pas pu être calculées (détail dans le journal).")
 
     def _done(self, result: list[Suggestion]) -> None:
-        if self._pending:
-            self._start()
-        elif self._state is not None:
+        if self._state is not None:
             self.ready.emit(result)
-
-    def _failed(self, message: str) -> None:
-        if self._pending:
-            self._start()
-        else:
-            self.failed.emit(message)
 
     @property
     def busy(self) -> bool:
         """Whether a result is still to come."""
-        return self._timer.isActive() or self._pending or self.runner.busy
+        return self._timer.isActive() or self.runner.busy
 
     def shutdown(self) -> None:
         """Forget what is pending and wait for the running computation (closing the window)."""
         self._timer.stop()
-        self._pending = False
         self._state = None
+        self.runner.forget()
         self.runner.wait()
 
 

@@ -102,7 +102,7 @@ def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
     from db.catalogue.starter import catalogue_dir
 
     expected = {json.loads(line)["id"] for p in catalogue_dir().glob("*.jsonl")
-                for line in p.open(encoding="utf-8") if line.strip()}
+                for line in p.read_text(encoding="utf-8").splitlines() if line.strip()}
     result = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "--format", "json",
                              "--db", str(tmp_path / "new.sqlite")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

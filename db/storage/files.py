@@ -13,10 +13,11 @@ Only the standard library: the window uses these before SQLAlchemy is loaded.
 """
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from pathlib import Path
+
+from db.errors import os_error_sentence as os_error_sentence  # the one French wording of OS errors
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -136,35 +137,3 @@ def tighten(path: Path, mode: int) -> None:
             os.chmod(path, mode)
     except (OSError, AttributeError):  # AttributeError: no getuid (Windows), ACLs apply there
         pass
-
-
-def os_error_sentence(exc: OSError, path: Path | str | None = None) -> str:
-    """One French sentence for an OS error, saying what to do about it."""
-    where = f" « {path} »" if path is not None else ""
-    code = exc.errno
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return f"le disque est plein : impossible d'écrire{where}. Libérez de la place puis recommencez"
-    if code in (errno.EACCES, errno.EPERM):
-        return (f"accès refusé{where} : vous n'avez pas le droit d'y écrire ou de le lire. Choisissez un autre "
-                "dossier ou demandez les droits à l'administrateur du poste")
-    if code == errno.EROFS:
-        return f"le support est en lecture seule{where} : choisissez un dossier où l'on peut écrire"
-    if code == errno.ENOENT:
-        return f"introuvable{where} : vérifiez le chemin (le dossier existe-t-il ?)"
-    if code == errno.EISDIR:
-        return f"« {path} » est un dossier : donnez un nom de fichier"
-    if code == errno.ENOTDIR:
-        return f"chemin invalide{where} : une partie du chemin n'est pas un dossier"
-    if code == errno.ENAMETOOLONG:
-        return f"nom de fichier trop long{where} : choisissez un nom plus court"
-    if code == errno.EEXIST:
-        return f"« {path} » existe déjà et n'est pas un dossier : choisissez un autre nom"
-    if code == errno.EIO:
-        return f"erreur de lecture ou d'écriture du disque{where} : vérifiez le support (clé USB retirée ?)"
-    if code == errno.EBUSY:
-        return f"fichier occupé{where} : fermez le programme qui l'utilise puis recommencez"
-    if code in (errno.EMFILE, errno.ENFILE):
-        return "trop de fichiers ouverts sur ce poste : fermez des programmes puis recommencez"
-    if code == errno.ELOOP:
-        return f"chemin invalide{where} : trop de liens symboliques"
-    return f"opération impossible{where} (erreur système {code})"

@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from db.errors import UserError
+from db.errors import UserError, user_message
 from desktop.cli.logs import log_file, setup_logging
 from desktop.cli.parser import build_parser
 
@@ -30,9 +30,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = handler(args)
         sys.stdout.flush()
         return status
-    except UserError as exc:
-        print(f"Erreur : {exc.message}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
@@ -41,8 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except Exception as exc:
-        message = _known_error(exc)
-        if message is not None:  # the environment (full disk, busy database), not a bug
+        message = user_message(exc)
+        if message is not None:  # expected: a bad input, the environment (full disk, busy database)
             print(f"Erreur : {message}", file=sys.stderr)
             return 2
         # A bug: keep the traceback for us, show the user one French line.
@@ -59,16 +56,6 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _known_error(exc: Exception) -> str | None:
-    """French words for an environment problem that is not a bug (full disk, busy database…)."""
-    from db.errors import environment_sentence
-    from db.storage.files import os_error_sentence
-
-    if isinstance(exc, OSError):
-        return os_error_sentence(exc, exc.filename)
-    return environment_sentence(exc)
 
 
 def _run_gui(args: argparse.Namespace) -> int:

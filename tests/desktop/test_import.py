@@ -128,7 +128,7 @@ def test_closing_during_an_import_asks_first(qtbot, make_window, empty_db, monke
     gated_import.set()
     window.close()
     assert not window.isVisible()
-    assert window.importer.pool.activeThreadCount() == 0  # the worker was waited for
+    assert window.importer.runner.pool.activeThreadCount() == 0  # the worker was waited for
 
 
 def test_a_second_import_while_one_runs_is_refused_in_french(qtbot, make_window, empty_db, monkeypatch, gated_import):
