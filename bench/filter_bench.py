@@ -109,7 +109,9 @@ def time_model(database: Database, criteria: Criteria) -> float:
     from desktop.table_model import MetierTableModel
 
     model = MetierTableModel()
-    browser = CatalogueBrowser(database, model)
+    from db.catalogue.source import DatabaseSource
+
+    browser = CatalogueBrowser(DatabaseSource(database), model)
     browser.request_facets = lambda: None  # type: ignore[method-assign]  # timed apart: background work
     browser.set_sort(criteria.sort, criteria.descending)
     samples = []

@@ -20,10 +20,23 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea,
-                               QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.catalogue.search_types import Criteria
+from db.catalogue.source import CatalogueSource, DatabaseSource, StartupSource
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
 from desktop.fiche_view import FicheView
@@ -31,13 +44,13 @@ from desktop.filter_panel import FilterPanel
 from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
 from desktop.messages import MessageBar, MessageService, WindowMessages
 from desktop.settings import TITLE_FORMS, Settings
-from desktop.table_model import RowRole, MetierTableModel
+from desktop.table_model import MetierTableModel, RowRole
 from desktop.table_view import MetierTableView
 
 if TYPE_CHECKING:
-    from db.storage.engine import Database
     from db.catalogue.importing import ImportSummary
     from db.catalogue.startup_view import StartupView
+    from db.storage.engine import Database
     from desktop.student_actions import StudentActions
 
 ABOUT_TEXT = (
@@ -89,9 +102,9 @@ class MainWindow(QMainWindow):
 
         self.database = database
         self.importer.database = database
-        if not self.browser.attached:  # opened on the startup view: take over from it
+        if not isinstance(self.browser.source, DatabaseSource):  # opened on the startup view: take over
             shown_choices = self.browser.choices()
-            self.browser.attach(database)
+            self.browser.use(DatabaseSource(database))
             if self.browser.choices() != shown_choices:
                 self.reload_choices()
         self.students = StudentActions(WindowParts(database, self.messages, self.table, self.fiche_view, self.importer,
@@ -116,8 +129,13 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ construction
     def _build_parts(self, database: Database | None, startup: StartupView | None) -> None:
         self.model = MetierTableModel(self)
-        self.browser = CatalogueBrowser(None, self.model, self, startup=startup) if database is None \
-            else CatalogueBrowser(database, self.model, self)
+        if database is not None:
+            source: CatalogueSource = DatabaseSource(database)
+        elif startup is not None:
+            source = StartupSource(startup)
+        else:
+            raise ValueError("MainWindow needs a database or a startup view")
+        self.browser = CatalogueBrowser(source, self.model, self)
         self.filters = FilterPanel()
         self.results = ResultsBar()
         self.table = MetierTableView()

@@ -13,8 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from db.errors import DatabaseLocationError
+from db.catalogue.source import DatabaseSource
 from db.catalogue.startup_view import open_startup_view
+from db.errors import DatabaseLocationError
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
@@ -64,7 +65,7 @@ def test_on_attaching_the_student_panel_and_menu_arrive(qtbot, early_window, min
     assert "Nouvel élève…" in [a.text().replace("&", "") for a in window.student_menu.actions()]
     assert window.students is not None and window.students.dock is window.student_dock
     assert window.student_dock.widget().accessibleName() == "Panneau de l'élève"
-    assert window.browser.startup is None  # the startup view is closed
+    assert isinstance(window.browser.source, DatabaseSource)  # the startup view gave way (and is closed)
     assert set(shown_ids(window)) == ALL
 
 

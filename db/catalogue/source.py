@@ -1,0 +1,101 @@
+"""One small interface for what the catalogue window asks, whoever answers it.
+
+At start the window is drawn from the plain :class:`~db.catalogue.startup_view.StartupView`
+(no SQLAlchemy yet); a moment later the real database takes over. Both answer through
+:class:`CatalogueSource`, so the browser has a single way of working: it asks its source, and
+a source that cannot answer yet (the startup view, for anything but the unfiltered catalogue)
+says so with ``None``; the browser then asks again when the database arrives.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from db.catalogue.search_types import Choices, Criteria, Facets, MetierRow
+
+if TYPE_CHECKING:
+    from db.catalogue.startup_view import StartupView
+    from db.storage.engine import Database
+
+
+class CatalogueSource(Protocol):
+    """What the browser asks of the catalogue."""
+
+    answers_facets: bool  # whether :meth:`facets` can give counts (worth a background query)
+
+    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
+        """(number of matching métiers, their first ``limit`` rows), or None: not answerable yet."""
+
+    def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
+        """``limit`` rows from ``offset`` for criteria :meth:`first_page` answered."""
+
+    def choices(self) -> Choices:
+        """The values the filter lists offer."""
+
+    def facets(self, criteria: Criteria) -> Facets | None:
+        """The per-sector counts (may be slow: called off the GUI thread), or None."""
+
+    def close(self) -> None:
+        """Release what the source holds once another one takes over."""
+
+
+class StartupSource:
+    """The startup view: the unfiltered catalogue in name order, its filter lists, no counts."""
+
+    answers_facets = False
+
+    def __init__(self, view: StartupView) -> None:
+        self.view = view
+
+    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
+        if criteria != Criteria():
+            return None
+        return self.view.total, self.view.page(0, limit)
+
+    def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
+        return self.view.page(offset, limit)
+
+    def choices(self) -> Choices:
+        return self.view.choices
+
+    def facets(self, criteria: Criteria) -> Facets | None:
+        return None
+
+    def close(self) -> None:
+        self.view.close()
+
+
+class DatabaseSource:
+    """The database: every query, each in its own short read session."""
+
+    answers_facets = True
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
+        from db.catalogue.search import count, search
+
+        with self.database.read() as session:
+            total = count(session, criteria)
+            return total, (search(session, criteria, limit=limit, total=total) if total else [])
+
+    def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
+        from db.catalogue.search import search
+
+        with self.database.read() as session:
+            return search(session, criteria, limit=limit, offset=offset)
+
+    def choices(self) -> Choices:
+        from db.catalogue.search import choices
+
+        with self.database.read() as session:
+            return choices(session)
+
+    def facets(self, criteria: Criteria) -> Facets | None:
+        from db.catalogue.search import facets
+
+        with self.database.read() as session:
+            return facets(session, criteria, levels=False)
+
+    def close(self) -> None:
+        """The database belongs to the window, which closes it."""
