@@ -125,3 +125,25 @@ def test_reading_the_view_loads_neither_sqlalchemy_nor_qt(starter_file):
             "print(len(rows), v.total, sorted(m for m in ('sqlalchemy', 'PySide6', 'alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["50", "574", "[]"]
+
+
+def test_both_sources_answer_alike_and_the_startup_one_says_when_it_cannot(starter_file):
+    """The window's one seam: what the startup view answers is what the database answers."""
+    from db.catalogue.source import DatabaseSource, StartupSource
+    from db.storage.opening import open_database
+
+    view = open_startup_view(str(starter_file))
+    assert view is not None
+    early, database = StartupSource(view), open_database(str(starter_file))
+    late = DatabaseSource(database)
+    try:
+        assert early.first_page(Criteria(), 50) == late.first_page(Criteria(), 50)
+        assert early.page(Criteria(), 100, 50) == late.page(Criteria(), 100, 50)
+        assert early.choices() == late.choices()
+        assert early.first_page(Criteria(text="soin"), 50) is None  # asked again of the database
+        assert early.first_page(Criteria(sort="salary"), 50) is None
+        assert late.first_page(Criteria(text="soin"), 50)[0] > 0
+        assert early.facets(Criteria()) is None and late.facets(Criteria()) is not None
+    finally:
+        early.close()
+        database.close()
