@@ -98,3 +98,11 @@ def test_no_import_circle_anywhere():
     for module in sorted(graph):
         visit(module, [])
     assert len(graph) > 80  # the whole project was read
+
+
+def test_no_source_file_over_600_lines():
+    """Past ~600 lines a module holds more than one idea: split it by concern."""
+    for package in ("db", "reports", "desktop", "bench", "tests"):
+        for path in (ROOT / package).rglob("*.py"):
+            lines = path.read_text(encoding="utf-8").count("\n")
+            assert lines <= 600, f"{path.relative_to(ROOT)} : {lines} lignes"
