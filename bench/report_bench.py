@@ -15,20 +15,20 @@ import sys
 import time
 from io import BytesIO
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pypdf import PdfReader  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import ParagraphStyle  # noqa: E402
-from reportlab.lib.units import mm  # noqa: E402
-from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from db.students.report_data import ReportData  # noqa: E402
-from reports.pdf import FONT_REGULAR, register_fonts, render_report  # noqa: E402
-from tests.reports.test_pdf import sample_report  # noqa: E402
+from db.students.report_data import ReportData
+from reports.pdf import FONT_REGULAR, register_fonts, render_report
+from tests.reports.test_pdf import sample_report
 
 GOAL_MS = 500.0
 

@@ -35,7 +35,8 @@ class BackendLoader(QObject):
     def start(self) -> None:
         """Start loading; ``loaded`` or ``failed`` is emitted once, in the GUI thread."""
         self.runner.run(self._open, self.loaded.emit, self._failed,
-                        error="l'ouverture de la base s'est arrêtée sur une erreur inattendue (détail dans le journal).")
+                        error="l'ouverture de la base s'est arrêtée sur une erreur inattendue "
+                              "(détail dans le journal).")
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the loading is done (before the process exits); True if it is."""

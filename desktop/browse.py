@@ -53,7 +53,9 @@ class CatalogueBrowser(QObject):
         previous, self.source = self.source, source
         criteria = self.criteria
         answer = None if self._unanswered else source.first_page(criteria, self.model.page_size)
-        if answer is not None and answer[0] == self.model.total and answer[1] == self.model.rows_fetched()[:len(answer[1])]:
+        same = answer is not None and answer[0] == self.model.total \
+            and answer[1] == self.model.rows_fetched()[:len(answer[1])]
+        if same:
             self.model.set_fetch(lambda offset, limit: source.page(criteria, offset, limit))
             self.request_facets()
         else:

@@ -134,7 +134,8 @@ class FilterPanel(QWidget):
         self._set_sectors(choices.sectors)
         self._set_interests(choices.interests)
         self._fill_combo(self.statut_combo, "Tous statuts", [(sid, label) for sid, label, _ in choices.statuts])
-        self._fill_combo(self.country_combo, "Tous pays", [(code, country_label(code)) for code, _ in choices.countries])
+        countries = [(code, country_label(code)) for code, _ in choices.countries]
+        self._fill_combo(self.country_combo, "Tous pays", countries)
 
     def _set_sectors(self, sectors: list[tuple[str, str, int]]) -> None:
         ticked = set(self.selected_sectors())

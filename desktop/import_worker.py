@@ -3,8 +3,9 @@
 :class:`ImportController` runs :func:`db.catalogue.importing.import_paths` on a
 :class:`~desktop.workers.TaskRunner`; the worker opens its own database sessions
 (``import_paths`` does) and sends back only plain values: progress, then the
-:class:`~db.catalogue.importing.ImportSummary` or a French error. Cancelling takes effect between two files (the progress callback returns
-False), so a file is always imported whole or not at all. :class:`ImportProgress` is the
+:class:`~db.catalogue.importing.ImportSummary` or a French error. Cancelling takes effect
+between two files (the progress callback returns False), so a file is always imported whole
+or not at all. :class:`ImportProgress` is the
 progress bar with its "Annuler" button; :class:`ImportSummaryDialog` lists each file's result.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ Messages are plain text (never interpreted as markup) and in French.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
@@ -142,7 +142,7 @@ class WindowMessages(MessageService):
         box = QMessageBox(QMessageBox.Icon.Question, "Orientation", question, parent=self.parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         roles = [QMessageBox.ButtonRole.AcceptRole] + [QMessageBox.ButtonRole.DestructiveRole] * (len(choices) - 2)
-        buttons = [box.addButton(text, role) for text, role in zip(choices, roles)]
+        buttons = [box.addButton(text, role) for text, role in zip(choices, roles, strict=False)]
         buttons.append(box.addButton(choices[-1], QMessageBox.ButtonRole.RejectRole))
         box.setDefaultButton(buttons[0])
         box.setEscapeButton(buttons[-1])

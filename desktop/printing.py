@@ -6,7 +6,7 @@ and painted one per sheet, scaled to the printable area with the aspect ratio ke
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter

@@ -14,7 +14,8 @@ from pathlib import Path
 
 FICHE = {"format": "orientation-fiche/1", "id": "ORI.verification-installation",
          "nom": "métier de vérification", "libelle_feminin": "métier de vérification",
-         "libelle_masculin": "métier de vérification", "description": "Fiche de vérification. Elle est supprimée ensuite.",
+         "libelle_masculin": "métier de vérification",
+         "description": "Fiche de vérification. Elle est supprimée ensuite.",
          "codes_rome": ["M1805"], "niveau": "bac + 2", "salaire_min": 2000, "salaire_annee": 2025,
          "secteurs": ["T-IDEO2.4835"], "centres_interet": ["T-IDEO2.4825"], "statuts": ["T-ITM.9"],
          "formations": ["BTS SIO", "BUT informatique"], "pays": "FR"}

@@ -89,11 +89,11 @@ def test_no_import_circle_anywhere():
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            raise AssertionError("import circle : " + " → ".join(path[path.index(module):] + [module]))
+            raise AssertionError("import circle : " + " → ".join([*path[path.index(module):], module]))
         if module in done:
             return
         for target in sorted(graph[module]):
-            visit(target, path + [module])
+            visit(target, [*path, module])
         done.add(module)
     for module in sorted(graph):
         visit(module, [])

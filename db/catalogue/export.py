@@ -23,7 +23,7 @@ EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "li
                  "importe_le")
 
 
-def export_catalogue(session: Session) -> list[dict]:
+def export_catalogue(session: Session) -> list[dict[str, object]]:
     """Every métier, sorted by name, with the fields listed in :data:`EXPORT_FIELDS`."""
     rome = grouped_lists(session, select(MetierRome.metier_pk, MetierRome.code, MetierRome.is_legacy)
                     .order_by(MetierRome.metier_pk, MetierRome.position))
@@ -42,7 +42,7 @@ def export_catalogue(session: Session) -> list[dict]:
                           .order_by(MetierFormation.metier_pk, MetierFormation.position))
     query = (select(Metier, LevelRow.label).outerjoin(LevelRow, LevelRow.code == Metier.level_code)
              .order_by(Metier.sort_key, Metier.pk))
-    rows = []
+    rows: list[dict[str, object]] = []
     for metier, level_label in session.execute(query):
         codes = rome.get(metier.pk, [])
         rows.append({

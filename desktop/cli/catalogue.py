@@ -82,6 +82,6 @@ def _table(records: list[dict]) -> str:
     widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]
     buffer = io.StringIO()
     for line in [header, tuple("-" * w for w in widths), *lines]:
-        buffer.write("  ".join(str(cell)[:w].ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+        buffer.write("  ".join(str(cell)[:w].ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n")
     buffer.write(f"{len(records)} métier(s)\n")
     return buffer.getvalue()
