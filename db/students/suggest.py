@@ -21,14 +21,16 @@ Each suggestion carries per-criterion :class:`Reason` objects: a short line for 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from db.catalogue.format import format_euros
 from db.text import fold
-from db.models import InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
+from db.models import AnySelect, InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.search import Criteria, filtered_pks
 from db.students.store import SessionState
@@ -102,7 +104,8 @@ def explain(session: Session, state: SessionState, metier_ids: list[str]) -> dic
             for row in _rows(session, pks)}
 
 
-def _links(session: Session, key_col, pk_col, ids: list[str], base) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+def _links(session: Session, key_col: InstrumentedAttribute[str], pk_col: InstrumentedAttribute[int], ids: list[str],
+           base: AnySelect) -> dict[int, list[str]]:
     """pk → the given ids it is linked to, for métiers in ``base``."""
     found: dict[int, list[str]] = defaultdict(list)
     if ids:
@@ -112,7 +115,7 @@ def _links(session: Session, key_col, pk_col, ids: list[str], base) -> dict[int,
     return found
 
 
-def _rows(session: Session, pks: set[int]):  # type: ignore[no-untyped-def]
+def _rows(session: Session, pks: set[int]) -> Iterator[Row[*tuple[Any, ...]]]:
     ordered = sorted(pks)
     for start in range(0, len(ordered), 900):
         query = (select(Metier.pk, Metier.id, Metier.name, Metier.sort_key, Metier.bac_plus, LevelRow.label,
@@ -130,8 +133,8 @@ def _sector_labels(session: Session, ids: list[str]) -> dict[str, str]:
     return dict(session.execute(select(SectorRow.id, SectorRow.label).where(SectorRow.id.in_(ids))).all())
 
 
-def _score(row, state: SessionState, shared: list[str], wished: list[str], labels: dict[str, str],  # type: ignore[no-untyped-def]
-           sector_labels: dict[str, str]) -> tuple[Suggestion, str]:
+def _score(row: Row[*tuple[Any, ...]], state: SessionState, shared: list[str], wished: list[str],
+           labels: dict[str, str], sector_labels: dict[str, str]) -> tuple[Suggestion, str]:
     # In label order, whatever order they were ticked or stored in: the window, the command line
     # and the bilan word a reason the same way for the same session.
     shared = sorted((i for i in state.interests if i in shared), key=lambda i: fold(labels.get(i, i)))
