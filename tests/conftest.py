@@ -56,3 +56,19 @@ def shared_path(*parts: str) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def damage(db_file: Path) -> None:
+    """Scribble over a few b-tree pages of a closed SQLite file (its journal merged first), as a
+    failing disk would: SQLite's integrity check then reports it."""
+    import sqlite3
+
+    with sqlite3.connect(db_file) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db_file.read_bytes())
+    end = min(len(data), 6 * page)
+    data[2 * page:end] = b"\xa5" * max(0, end - 2 * page)
+    db_file.write_bytes(bytes(data))
+

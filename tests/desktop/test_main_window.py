@@ -2,6 +2,8 @@
 the about box, and what happens to an unexpected error."""
 from __future__ import annotations
 
+from tests.conftest import damage
+
 import logging
 import sys
 
@@ -150,8 +152,6 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
 
 def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     """At start-up a damaged file is not a crash: the user is asked, and the backup restored."""
-    import sqlite3
-
     from db.storage.opening import open_database
     from db.students.store import create_student, find_students
     from desktop.app import open_or_recover
@@ -160,12 +160,7 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     database = open_database(str(path), load_starter=False)  # the daily backup is taken here
     create_student(database, "Après", "Sauvegarde")
     database.close()
-    with sqlite3.connect(path) as conn:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(path.read_bytes())
-    data[2 * page:6 * page] = b"\xa5" * (4 * page)
-    path.write_bytes(bytes(data))
+    damage(path)
 
     asked, errors = [], []
     restored = open_or_recover(str(path), lambda m: asked.append(m) or True, errors.append)

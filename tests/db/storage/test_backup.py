@@ -1,7 +1,6 @@
 """Backups: consistent copies, checked restores, rotation, damaged databases detected at start."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from db.errors import DatabaseDamagedError, UserError
 from db.storage.migrate import upgrade_if_behind
 from db.students.store import create_student, find_students
 from desktop.cli import main
+from tests.conftest import damage
 
 
 def names(db) -> list[str]:
@@ -105,13 +105,7 @@ def test_backup_before_migration(db_path):
 
 def test_damaged_database_is_detected_and_names_the_backup(db_path):
     open_database(str(db_path), load_starter=False).close()
-    with sqlite3.connect(db_path) as conn:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(db_path.read_bytes())
-    for offset in range(2 * page_size, min(len(data), 6 * page_size)):
-        data[offset] = 0xA5  # scribble over a few b-tree pages
-    db_path.write_bytes(bytes(data))
+    damage(db_path)
     with pytest.raises(DatabaseDamagedError) as raised:
         open_database(str(db_path))
     assert "endommagée" in raised.value.message and "orientation restore" in raised.value.message

@@ -22,6 +22,7 @@ from db.errors import UserError
 from db.storage.paths import data_dir, log_dir
 from db.students.store import create_student
 from desktop.cli import main
+from tests.conftest import damage
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,12 +95,7 @@ def test_a_newer_versions_database_is_refused_and_left_as_it_is(db_path):
 
 def test_the_restore_hint_of_a_damaged_database_names_that_database(db_path):
     open_database(str(db_path), load_starter=False).close()
-    with sqlite3.connect(db_path) as conn:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(db_path.read_bytes())
-    data[2 * page:6 * page] = b"\xa5" * (4 * page)
-    db_path.write_bytes(bytes(data))
+    damage(db_path)
     done = cli("students", "list", "--db", str(db_path))
     assert done.returncode == 2 and f'--db "{db_path}" --yes' in done.stderr, done.stderr
 
