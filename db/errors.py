@@ -32,7 +32,7 @@ class DatabaseLocationError(UserError):
 class DatabaseDamagedError(UserError):
     """The database file fails SQLite's integrity check; ``backup`` is the newest backup, if any."""
 
-    def __init__(self, message: str, backup: object = None) -> None:
+    def __init__(self, message: str, backup: Path | None = None) -> None:
         super().__init__(message)
         self.backup = backup
 

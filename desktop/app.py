@@ -111,7 +111,8 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
     """Open the database; when it is damaged, offer to restore the newest backup instead of
     crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
     from db.storage.backup import restore_from, sqlite_path
-    from db.storage.opening import open_database, resolve_url
+    from db.storage.engine import resolve_url
+    from db.storage.opening import open_database
     from db.errors import DatabaseDamagedError
 
     try:
@@ -121,7 +122,9 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
             show_error(exc.message)
             return None
         try:
-            restore_from(sqlite_path(resolve_url(db)), exc.backup)
+            path = sqlite_path(resolve_url(db))
+            assert path is not None  # only a SQLite file is found damaged
+            restore_from(path, exc.backup)
             return open_database(db)
         except UserError as again:
             show_error(again.message)

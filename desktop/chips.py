@@ -32,10 +32,10 @@ class FlowLayout(QLayout):
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -116,11 +116,17 @@ class ResultsBar(QWidget):
 
     def chip_texts(self) -> list[str]:
         """The text of every chip shown (without the ✕)."""
-        return [self.chips.itemAt(i).widget().property("filterText") for i in range(self.chips.count())]
+        return [chip.property("filterText") for chip in self.chip_buttons()]
 
     def chip_buttons(self) -> list[QToolButton]:
         """The chip buttons, in order."""
-        return [self.chips.itemAt(i).widget() for i in range(self.chips.count())]
+        buttons = []
+        for i in range(self.chips.count()):
+            item = self.chips.itemAt(i)
+            chip = item.widget() if item is not None else None
+            assert isinstance(chip, QToolButton)  # the flow holds only the chips set_filters adds
+            buttons.append(chip)
+        return buttons
 
     def _chip(self, text: str, remove: Callable[[], None]) -> QToolButton:
         chip = QToolButton(self.chips_area)

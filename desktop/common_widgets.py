@@ -1,8 +1,9 @@
-"""Small widgets built the same way in several panels (filters, session constraints)."""
+"""Small widgets built the same way in several panels (filters, session constraints), and the
+walks over a tree widget's items they share."""
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.catalogue.nomenclature import LEVEL_CHOICES
 
@@ -32,3 +33,14 @@ def close_buttons(window: QWidget) -> QDialogButtonBox:
     buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
     buttons.rejected.connect(window.close)
     return buttons
+
+
+# Qt types topLevelItem() and child() as possibly None: only for an index out of range, never here.
+def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The top-level items of ``tree``, in order."""
+    return [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
+
+
+def child_items(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    """The children of ``item``, in order."""
+    return [child for i in range(item.childCount()) if (child := item.child(i)) is not None]

@@ -46,7 +46,7 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(260 + 220 * len(comparison.titles), 520)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         # As tall as the table once its rows have wrapped to the real width (within the screen).
         rows = self.table.verticalHeader().length() + 2 * self.table.frameWidth()

@@ -7,6 +7,8 @@ one emission. The panel decides nothing about métiers: it only reads its contro
 """
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
 from db.catalogue.format import country_label, format_euros
 from db.catalogue.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
 from db.catalogue.search_types import Choices, Criteria, Facets
-from desktop.common_widgets import level_combo, salary_spin
+from desktop.common_widgets import child_items, level_combo, salary_spin, top_level_items
 from desktop.chips import ActiveFilter
 
 TEXT_DELAY_MS = 200
@@ -171,7 +173,7 @@ class FilterPanel(QWidget):
         for group in groups.values():
             if group.childCount():
                 self.interest_tree.addTopLevelItem(group)
-                group.setExpanded(any(_checked(group.child(i)) for i in range(group.childCount())))
+                group.setExpanded(any(_checked(item) for item in child_items(group)))
         self.interest_tree.blockSignals(False)
 
     @staticmethod
@@ -204,8 +206,7 @@ class FilterPanel(QWidget):
         return [self.sector_list.item(row) for row in range(self.sector_list.count())]
 
     def _interest_items(self) -> list[QTreeWidgetItem]:
-        return [group.child(i) for g in range(self.interest_tree.topLevelItemCount())
-                for group in [self.interest_tree.topLevelItem(g)] for i in range(group.childCount())]
+        return [item for group in top_level_items(self.interest_tree) for item in child_items(group)]
 
     def selected_sectors(self) -> list[str]:
         """Ids of the ticked sectors."""
@@ -265,8 +266,8 @@ class FilterPanel(QWidget):
         self.no_salary_check.setEnabled(False)
         for item in self._sector_items():
             item.setCheckState(Qt.CheckState.Unchecked)
-        for group in range(self.interest_tree.topLevelItemCount()):
-            self.interest_tree.topLevelItem(group).setCheckState(0, Qt.CheckState.Unchecked)
+        for group in top_level_items(self.interest_tree):
+            group.setCheckState(0, Qt.CheckState.Unchecked)
         self.statut_combo.setCurrentIndex(0)
         self.country_combo.setCurrentIndex(0)
         for widget in widgets:
@@ -285,15 +286,15 @@ class FilterPanel(QWidget):
         if salary := self.salary_spin.value():
             extra = " (ou non précisé)" if self.no_salary_check.isChecked() else ""
             result.append((f"Salaire ≥ {format_euros(salary)}{extra}", lambda: self.salary_spin.setValue(0)))
-        for item in self._sector_items():
-            if _checked(item):
-                result.append((f"Secteur : {item.data(LabelRole)}",
-                               lambda item=item: item.setCheckState(Qt.CheckState.Unchecked)))
-        for item in self._interest_items():
-            if _checked(item):
-                result.append((f"Intérêt : {item.data(0, LabelRole)}",
-                               lambda item=item: item.setCheckState(0, Qt.CheckState.Unchecked)))
+        for sector in self._sector_items():
+            if _checked(sector):
+                result.append((f"Secteur : {sector.data(LabelRole)}",
+                               partial(sector.setCheckState, Qt.CheckState.Unchecked)))
+        for interest in self._interest_items():
+            if _checked(interest):
+                result.append((f"Intérêt : {interest.data(0, LabelRole)}",
+                               partial(interest.setCheckState, 0, Qt.CheckState.Unchecked)))
         for combo, what in ((self.statut_combo, "Statut"), (self.country_combo, "Pays")):
             if combo.currentIndex() > 0:
-                result.append((f"{what} : {combo.currentText()}", lambda combo=combo: combo.setCurrentIndex(0)))
+                result.append((f"{what} : {combo.currentText()}", partial(combo.setCurrentIndex, 0)))
         return result

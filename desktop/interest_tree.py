@@ -12,6 +12,7 @@ from PySide6.QtCore import QCollator, QLocale, Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.catalogue.nomenclature import INTEREST_GROUPS
+from desktop.common_widgets import child_items, top_level_items
 
 IdRole = Qt.ItemDataRole.UserRole
 CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
@@ -56,8 +57,7 @@ class InterestTree(QTreeWidget):
         self.set_ticked(ticked)
 
     def _leaves(self) -> list[QTreeWidgetItem]:
-        return [group.child(i) for g in range(self.topLevelItemCount())
-                for group in [self.topLevelItem(g)] for i in range(group.childCount())]
+        return [item for group in top_level_items(self) for item in child_items(group)]
 
     def ticked(self) -> list[str]:
         """Ids of the ticked interests, in list order."""
@@ -80,11 +80,10 @@ class InterestTree(QTreeWidget):
         self.read_only = read_only
         flags = Qt.ItemFlag.ItemIsEnabled if read_only else CHECKABLE
         self._quiet = True
-        for g in range(self.topLevelItemCount()):
-            group = self.topLevelItem(g)
+        for group in top_level_items(self):
             group.setFlags(flags | (Qt.ItemFlag.NoItemFlags if read_only else Qt.ItemFlag.ItemIsAutoTristate))
-            for i in range(group.childCount()):
-                group.child(i).setFlags(flags)
+            for item in child_items(group):
+                item.setFlags(flags)
         self._quiet = False
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:

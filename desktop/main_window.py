@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("Ai&de")
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         self._default_docks = not self.restoreState(self.settings.window_state)
         self.set_title_form(self.settings.title_form)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._default_docks:
             self._default_docks = False

@@ -43,8 +43,9 @@ class MessageService:
         None when cancelled."""
         raise NotImplementedError
 
-    def reminder(self, text: str, action: str, callback: Callable[[], None]) -> None:
-        """A warning the counselor can act on with a button labelled ``action`` (never blocks)."""
+    def reminder(self, text: str, action: str, callback: Callable[[], object]) -> None:
+        """A warning the counselor can act on with a button labelled ``action`` (never blocks); what
+        ``callback`` returns is ignored."""
         self.warning(text)
 
 
@@ -62,7 +63,7 @@ class MessageBar(QFrame):
         self.action_button = QPushButton()
         self.action_button.clicked.connect(self._act)
         self.action_button.hide()
-        self._callback: Callable[[], None] | None = None
+        self._callback: Callable[[], object] | None = None
         self.close_button = QPushButton("Fermer")
         self.close_button.setAccessibleName("Fermer le message")
         self.close_button.clicked.connect(self.clear)
@@ -76,7 +77,7 @@ class MessageBar(QFrame):
         self.level = ""
         self.hide()
 
-    def show_message(self, level: str, text: str, action: tuple[str, Callable[[], None]] | None = None) -> None:
+    def show_message(self, level: str, text: str, action: tuple[str, Callable[[], object]] | None = None) -> None:
         """Replace the current message by ``text`` at ``level`` (INFO, WARNING or ERROR), with an
         optional ``(label, callback)`` button; the callback runs once, after the bar is cleared."""
         background, border, colour = _COLOURS[level]
@@ -147,8 +148,9 @@ class WindowMessages(MessageService):
         box.setDefaultButton(buttons[0])
         box.setEscapeButton(buttons[-1])
         box.exec()
-        index = buttons.index(box.clickedButton()) if box.clickedButton() in buttons else len(buttons) - 1
+        clicked = box.clickedButton()
+        index = next((i for i, button in enumerate(buttons) if button == clicked), len(buttons) - 1)
         return None if index == len(buttons) - 1 else index
 
-    def reminder(self, text: str, action: str, callback: Callable[[], None]) -> None:
+    def reminder(self, text: str, action: str, callback: Callable[[], object]) -> None:
         self.bar.show_message(WARNING, text, (action, callback))

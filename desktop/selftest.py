@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-FICHE = {"format": "orientation-fiche/1", "id": "ORI.verification-installation",
+FICHE_ID = "ORI.verification-installation"
+FICHE = {"format": "orientation-fiche/1", "id": FICHE_ID,
          "nom": "métier de vérification", "libelle_feminin": "métier de vérification",
          "libelle_masculin": "métier de vérification",
          "description": "Fiche de vérification. Elle est supprimée ensuite.",
@@ -44,7 +45,7 @@ def run_selftest(out_dir: Path | None = None) -> list[str]:
     student = create_student(database, "Vérification", "Élève", "3e")
     with database.read() as session:
         state = start_session(session, student)
-    state.interests, state.shortlist = ["T-IDEO2.4825"], [ShortlistItem(FICHE["id"], "essai")]
+    state.interests, state.shortlist = ["T-IDEO2.4825"], [ShortlistItem(FICHE_ID, "essai")]
     save_session(database, state)
     _, pdf = student_report(database, student)
     assert pdf.startswith(b"%PDF")
@@ -59,7 +60,7 @@ def run_selftest(out_dir: Path | None = None) -> list[str]:
     return lines
 
 
-def _window_check(database) -> str:  # type: ignore[no-untyped-def]
+def _window_check(database) -> str:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication

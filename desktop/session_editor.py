@@ -31,7 +31,7 @@ class _TightTabs(QProxyStyle):
     def __init__(self) -> None:
         super().__init__(QStyleFactory.create(QApplication.style().name()))
 
-    def pixelMetric(self, metric: QStyle.PixelMetric, option=None, widget=None) -> int:  # type: ignore[no-untyped-def]
+    def pixelMetric(self, metric: QStyle.PixelMetric, option=None, widget=None) -> int:
         if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
             return min(TAB_SPACE, super().pixelMetric(metric, option, widget))
         return super().pixelMetric(metric, option, widget)

@@ -75,12 +75,18 @@ class Shortlist(QWidget):
         self.table.itemChanged.connect(self._item_changed)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.cellDoubleClicked.connect(self._double_clicked)
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(1))
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button.clicked.connect(lambda: self.move_current(1))
         self.remove_button.clicked.connect(self.remove_current)
         self.compare_button.clicked.connect(self.request_comparison)
 
     # ------------------------------------------------------------------ contents
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        """The item at (``row``, ``column``): every row has its three (``_append``, ``move_current``)."""
+        item = self.table.item(row, column)
+        assert item is not None
+        return item
+
     def set_items(self, entries: list[tuple[str, str, str]], compared: list[str]) -> None:
         """Show ``entries`` ((métier id, name, comment)) with ``compared`` ticked; emits nothing."""
         self._quiet = True
@@ -120,29 +126,29 @@ class Shortlist(QWidget):
 
     def ids(self) -> list[str]:
         """Métier ids in shortlist order."""
-        return [self.table.item(row, NAME).data(IdRole) for row in range(self.table.rowCount())]
+        return [self._cell(row, NAME).data(IdRole) for row in range(self.table.rowCount())]
 
     def entries(self) -> list[ShortlistItem]:
         """The shortlist as saved (comments trimmed by ``db``)."""
-        return [ShortlistItem(self.table.item(row, NAME).data(IdRole), self.table.item(row, COMMENT).text())
+        return [ShortlistItem(self._cell(row, NAME).data(IdRole), self._cell(row, COMMENT).text())
                 for row in range(self.table.rowCount())]
 
     def compared(self) -> list[str]:
         """Ids of the métiers ticked "Comparer", in shortlist order."""
-        return [self.table.item(row, NAME).data(IdRole) for row in range(self.table.rowCount())
-                if self.table.item(row, COMPARE).checkState() == Qt.CheckState.Checked]
+        return [self._cell(row, NAME).data(IdRole) for row in range(self.table.rowCount())
+                if self._cell(row, COMPARE).checkState() == Qt.CheckState.Checked]
 
     def set_comment(self, metier_id: str, comment: str) -> None:
         """Set the comment of ``metier_id`` as if typed (emits ``changed``)."""
-        self.table.item(self.ids().index(metier_id), COMMENT).setText(comment)
+        self._cell(self.ids().index(metier_id), COMMENT).setText(comment)
 
     def set_compared(self, metier_id: str, compared: bool) -> None:
         """Tick or untick "Comparer" as if clicked."""
         state = Qt.CheckState.Checked if compared else Qt.CheckState.Unchecked
-        self.table.item(self.ids().index(metier_id), COMPARE).setCheckState(state)
+        self._cell(self.ids().index(metier_id), COMPARE).setCheckState(state)
 
     # ------------------------------------------------------------------ editing
-    def move(self, step: int) -> None:
+    def move_current(self, step: int) -> None:
         """Move the current métier up (−1) or down (+1)."""
         row, column = self.table.currentRow(), max(self.table.currentColumn(), 0)
         target = row + step
@@ -181,8 +187,8 @@ class Shortlist(QWidget):
 
     def _apply_flags(self, row: int) -> None:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        self.table.item(row, COMMENT).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsEditable)
-        self.table.item(row, COMPARE).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsUserCheckable)
+        self._cell(row, COMMENT).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsEditable)
+        self._cell(row, COMPARE).setFlags(base if self.read_only else base | Qt.ItemFlag.ItemIsUserCheckable)
 
     def _update_buttons(self) -> None:
         row, rows = self.table.currentRow(), self.table.rowCount()
@@ -207,7 +213,7 @@ class Shortlist(QWidget):
 
     def _double_clicked(self, row: int, column: int) -> None:
         if column == NAME:
-            self.open_requested.emit(self.table.item(row, NAME).data(IdRole))
+            self.open_requested.emit(self._cell(row, NAME).data(IdRole))
 
     def request_comparison(self) -> None:
         """Ask to compare the ticked métiers (``compare_requested``), or say how to tick them."""

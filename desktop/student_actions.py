@@ -176,8 +176,8 @@ class StudentActions(QObject):
         """Ctrl+D: add the métier the counselor is on — a suggestion, the fiche, or the table's row."""
         focus = QApplication.focusWidget()
         suggestions = self.panel.suggestions
-        if focus is suggestions.list and suggestions.current_id() is not None:
-            return self.panel.add_to_shortlist(suggestions.current_id(), suggestions.list.currentItem().data(NameRole))
+        if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
+            return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
         fiche = self.window.fiche_view.fiche
         in_fiche = isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus)
         if fiche is not None and (in_fiche or not self.window.table.currentIndex().isValid()):

@@ -39,7 +39,7 @@ class MetierTableView(QTableView):
         self.doubleClicked.connect(self.open_requested)
         self.clicked.connect(self.open_requested)
 
-    def setModel(self, model) -> None:  # type: ignore[no-untyped-def]
+    def setModel(self, model) -> None:
         super().setModel(model)
         header = self.horizontalHeader()
         header.setSectionsClickable(True)
@@ -80,7 +80,7 @@ class MetierTableView(QTableView):
             header.resizeSection(column, size)
         header.resizeSection(Column.TITLE, max(TITLE_MIN // 2, width - sum(widths.values())))
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 

@@ -13,7 +13,7 @@ class _CappedLog(logging.FileHandler):
     keeping :data:`LOG_BACKUPS` old ones. (logging.handlers would do the same but costs the
     window ~8 ms of imports at every start.)"""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         import os
 
         # Created owner-only whatever the umask (the log names no pupil, but it is ours alone).

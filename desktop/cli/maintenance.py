@@ -29,7 +29,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sqlite_file(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _sqlite_file(args: argparse.Namespace):
     from db.storage.backup import sqlite_path
     from db.storage.engine import resolve_url
 

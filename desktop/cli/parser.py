@@ -31,23 +31,25 @@ _ARGPARSE_FR = {
 
 @contextmanager
 def _french() -> Iterator[None]:
-    english = argparse._  # type: ignore[attr-defined]
-    argparse._ = lambda text: _ARGPARSE_FR.get(text, english(text))  # type: ignore[attr-defined]
+    # argparse's gettext alias ``_`` is private: typeshed does not declare it, hence the ignores.
+    english = argparse._  # type: ignore[attr-defined]  # private, see above
+    argparse._ = lambda text: _ARGPARSE_FR.get(text, english(text))  # type: ignore[attr-defined]  # idem
     try:
         yield
     finally:
-        argparse._ = english  # type: ignore[attr-defined]
+        argparse._ = english  # type: ignore[attr-defined]  # idem
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse in French that exits with status 2 and one French line, never a traceback."""
 
-    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+    # typeshed splits these two into overloads on ``namespace``; one wrapper serves them all.
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # see above
                          namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
         with _french():
             return super().parse_known_args(args, namespace)
 
-    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # see above
                    namespace: Any = None) -> argparse.Namespace:
         with _french():
             return super().parse_args(args, namespace)
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_student_commands(commands) -> None:  # type: ignore[no-untyped-def]
+def _add_student_commands(commands) -> None:
     students = commands.add_parser("students", help="dossiers des élèves (liste, export, import, effacement)")
     sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
     listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
