@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
                                QVBoxLayout, QWidget)
 
 from db.catalogue.format import country_label, format_euros
-from db.catalogue.nomenclature import INTEREST_GROUPS, ROME_SECTOR_PREFIX
+from db.catalogue.nomenclature import ROME_SECTOR_PREFIX
 from db.catalogue.search_types import Choices, Criteria, Facets
+from desktop.interest_tree import interest_groups
 from desktop.common_widgets import child_items, level_combo, salary_spin, top_level_items
 from desktop.chips import ActiveFilter
 
@@ -159,21 +160,13 @@ class FilterPanel(QWidget):
         ticked = set(self.selected_interests())
         self.interest_tree.blockSignals(True)
         self.interest_tree.clear()
-        groups: dict[str, QTreeWidgetItem] = {}
-        for name in INTEREST_GROUPS:
-            group = QTreeWidgetItem([name])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
-            groups[name] = group
-        for iid, label, group_name in interests:
-            item = QTreeWidgetItem(groups.get(group_name, groups["Autres"]), [label])
-            item.setData(0, IdRole, iid)
-            item.setData(0, LabelRole, label)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked if iid in ticked else Qt.CheckState.Unchecked)
-        for group in groups.values():
-            if group.childCount():
-                self.interest_tree.addTopLevelItem(group)
-                group.setExpanded(any(_checked(item) for item in child_items(group)))
+        for group in interest_groups(interests):  # the order of the student's tree
+            for item in child_items(group):
+                item.setData(0, LabelRole, item.text(0))
+                if item.data(0, IdRole) in ticked:
+                    item.setCheckState(0, Qt.CheckState.Checked)
+            self.interest_tree.addTopLevelItem(group)
+            group.setExpanded(any(_checked(item) for item in child_items(group)))
         self.interest_tree.blockSignals(False)
 
     @staticmethod

@@ -18,6 +18,24 @@ IdRole = Qt.ItemDataRole.UserRole
 CHECKABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
 
 
+def interest_groups(interests: list[tuple[str, str, str]]) -> list[QTreeWidgetItem]:
+    """The group items (in :data:`INTEREST_GROUPS` order, empty ones left out) holding one
+    checkable, unchecked item per interest in French alphabetical order, its id under
+    :data:`IdRole`. The student's tree and the filter panel both show interests this way."""
+    groups = {name: QTreeWidgetItem([name]) for name in INTEREST_GROUPS}
+    collator = QCollator(QLocale(QLocale.Language.French, QLocale.Country.France))
+    for iid, label, group_name in sorted(interests, key=lambda i: collator.sortKey(i[1])):
+        item = QTreeWidgetItem(groups.get(group_name, groups["Autres"]), [label])
+        item.setToolTip(0, label)  # a long label may be cut on a narrow panel
+        item.setData(0, IdRole, iid)
+        item.setFlags(CHECKABLE)
+        item.setCheckState(0, Qt.CheckState.Unchecked)
+    filled = [group for group in groups.values() if group.childCount()]
+    for group in filled:
+        group.setFlags(CHECKABLE | Qt.ItemFlag.ItemIsAutoTristate)
+    return filled
+
+
 class InterestTree(QTreeWidget):
     """See the module docstring."""
 
@@ -40,18 +58,7 @@ class InterestTree(QTreeWidget):
         ticked = self.ticked()
         self._quiet = True
         self.clear()
-        groups = {name: QTreeWidgetItem([name]) for name in INTEREST_GROUPS}
-        collator = QCollator(QLocale(QLocale.Language.French, QLocale.Country.France))
-        for iid, label, group_name in sorted(interests, key=lambda i: collator.sortKey(i[1])):
-            item = QTreeWidgetItem(groups.get(group_name, groups["Autres"]), [label])
-            item.setToolTip(0, label)  # a long label may be cut on a narrow panel
-            item.setData(0, IdRole, iid)
-            item.setFlags(CHECKABLE)
-            item.setCheckState(0, Qt.CheckState.Unchecked)
-        for group in groups.values():
-            if group.childCount():
-                group.setFlags(CHECKABLE | Qt.ItemFlag.ItemIsAutoTristate)
-                self.addTopLevelItem(group)
+        self.addTopLevelItems(interest_groups(interests))
         self._quiet = False
         self.expandAll()  # the student reads the whole list; a group closes with the left arrow
         self.set_ticked(ticked)

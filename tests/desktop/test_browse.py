@@ -218,3 +218,23 @@ def test_long_results_are_fetched_page_by_page(qtbot, make_window, mini_db):
     while window.model.canFetchMore():
         window.model.fetchMore()
     assert set(shown_ids(window)) == ALL
+
+
+def test_the_filters_and_the_student_show_interests_in_the_same_order(qtbot, mini_db):
+    """One list, one order: a counselor looking for an interest finds it in the same place."""
+    from db.catalogue.search import choices
+    from desktop.common_widgets import child_items, top_level_items
+    from desktop.filter_panel import FilterPanel
+    from desktop.interest_tree import InterestTree
+
+    with mini_db.read() as session:
+        offered = choices(session)
+    panel, tree = FilterPanel(), InterestTree()
+    qtbot.addWidget(panel)
+    qtbot.addWidget(tree)
+    panel.set_choices(offered)
+    tree.set_choices(offered.interests)
+
+    def layout(widget):
+        return [(group.text(0), [item.text(0) for item in child_items(group)]) for group in top_level_items(widget)]
+    assert layout(panel.interest_tree) == layout(tree) and len(layout(tree)) > 3
