@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from db.catalogue.compare import compare
 from db.catalogue.fiche_facts import MetierFacts, load_facts
 from db.catalogue.format import format_salary, french_date, source_label
+from db.text import fold
 from db.models import InterestRow, RomeCodeRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
@@ -50,7 +51,9 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
 def _interests(session: Session, ids: list[str]) -> list[ReportInterest]:
     rows = dict((i, (label, group)) for i, label, group in session.execute(
         select(InterestRow.id, InterestRow.label, InterestRow.group).where(InterestRow.id.in_(ids))))
-    return [ReportInterest(rows[i][0], rows[i][1]) for i in ids if i in rows]
+    # Alphabetical, as in the reasons of each métier: the page says them in one order.
+    chosen = [ReportInterest(rows[i][0], rows[i][1]) for i in ids if i in rows]
+    return sorted(chosen, key=lambda interest: fold(interest.label))
 
 
 def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
