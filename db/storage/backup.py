@@ -41,6 +41,7 @@ FOLDER = "sauvegardes"
 LEGACY_PREFIX = "orientation-"  # backups made before each database had its own folder
 _STAMP = re.compile(r"(\d{8}-\d{6})")
 _OWN_NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z-]+\.sqlite$")
+_LEGACY_NAME = re.compile(r"^orientation-(\d{8}-\d{6}-\d{6}-[a-z-]+|avant-restauration-\d{8}-\d{6})\.sqlite$")
 APPLIED_MARK = ".effacements-appliques"
 
 
@@ -70,8 +71,15 @@ def automatic_backups(db_file: Path) -> list[Path]:
     Only files named by the application (a date first) count: a file a person put there is
     neither rotated away nor taken for a backup."""
     own = [p for p in backup_dir(db_file).glob("*.sqlite") if _OWN_NAME.match(p.name)]
-    legacy = list((db_file.parent / FOLDER).glob(f"{LEGACY_PREFIX}*.sqlite"))
+    # The shared folder of older versions held the default database's backups.
+    legacy = legacy_backups(db_file.parent) if db_file.name == "orientation.sqlite" else []
     return sorted(own + legacy, key=lambda p: (_taken_at(p) or datetime.min, p.name))
+
+
+def legacy_backups(folder: Path) -> list[Path]:
+    """Backups an older version wrote straight into ``folder/sauvegardes`` (recognised by their
+    exact names, so a person's own ``orientation-….sqlite`` there is never taken for one)."""
+    return [p for p in (folder / FOLDER).glob(f"{LEGACY_PREFIX}*.sqlite") if _LEGACY_NAME.match(p.name)]
 
 
 def _taken_at(path: Path) -> datetime | None:
@@ -93,8 +101,9 @@ def backup_to(db_file: Path, target: Path) -> Path:
         target = target.resolve()  # write where the link points, keep the link
     if target.exists() and not target.is_file():
         raise UserError(f"« {target} » n'est pas un fichier ordinaire : choisissez un nom de fichier")
-    if target.exists() and db_file.exists() and os.path.samefile(target, db_file):
-        raise UserError(f"« {target} » est la base elle-même : choisissez un autre nom pour la copie")
+    if (target.exists() and db_file.exists() and os.path.samefile(target, db_file)) \
+            or target.resolve() in {Path(f"{db_file.resolve()}{s}") for s in ("-wal", "-shm", "-journal")}:
+        raise UserError(f"« {target} » est la base elle-même ou son journal : choisissez un autre nom pour la copie")
     tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -236,10 +245,16 @@ def erase_from_backups(db_file: Path, erased: list[Erased]) -> ScrubReport:
     except OSError:
         pass  # the database's own ledger table has them: the next opening writes them here
     remove_unfinished_copies(db_file)
-    report = scrub_files(automatic_backups(db_file), erased)
+    report = scrub_files(_every_copy(db_file), erased)
     if not report.failed:
         _mark_applied(db_file)
     return report
+
+
+def _every_copy(db_file: Path) -> list[Path]:
+    """The automatic backups of ``db_file`` and any older-version backup beside it (scrubbing
+    one that does not hold the erased record changes nothing in it)."""
+    return sorted(set(automatic_backups(db_file)) | set(legacy_backups(db_file.parent)))
 
 
 def apply_pending_erasures(db_file: Path) -> ScrubReport | None:
@@ -257,7 +272,7 @@ def apply_pending_erasures(db_file: Path) -> ScrubReport | None:
     except OSError:
         pass
     remove_unfinished_copies(db_file)
-    report = scrub_files(automatic_backups(db_file), erased)
+    report = scrub_files(_every_copy(db_file), erased)
     if not report.failed:
         _mark_applied(db_file)
     return report

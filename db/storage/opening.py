@@ -86,8 +86,16 @@ def check_before_opening(path: Path, explicit: bool) -> None:
     try:
         _check_revision(path)
     except sqlite3.DatabaseError as exc:  # the header is SQLite's but the pages are not readable
+        if _not_damage(str(exc)):
+            raise diagnose(exc, path) from exc
         raise _damaged(path, explicit, str(exc)) from exc
     _check_integrity(path, explicit)
+
+
+def _not_damage(problem: str) -> bool:
+    """Whether SQLite could not read the file for a reason of the machine (full disk, removed
+    stick, busy, no access) rather than because the file is damaged."""
+    return any(word in problem.lower() for word in ("i/o error", "disk is full", "locked", "unable to open"))
 
 
 def _check_writable_folder(folder: Path) -> None:
@@ -153,6 +161,9 @@ def _check_integrity(path: Path, explicit: bool) -> None:
     from db.storage import backup
 
     problem = backup.quick_check(path)
+    if problem and _not_damage(problem):
+        # The check could not read the file (full disk, removed stick, busy): not damage.
+        raise diagnose(sqlite3.OperationalError(problem), path)
     if problem:
         raise _damaged(path, explicit, problem)
 

@@ -42,11 +42,12 @@ def _sqlite_file(args: argparse.Namespace):
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.storage.backup import backup_to
+    from db.storage.backup import apply_pending_erasures, backup_to
 
     path = _sqlite_file(args)
     if not path.exists():
         raise UserError(f"aucune base de données à sauvegarder en « {path} »")
+    apply_pending_erasures(path)  # an erasure cut short is finished before anything else
     target = backup_to(path, Path(args.out))
     print(f"Sauvegarde écrite : {target}. Cette copie est la vôtre : un élève effacé plus tard y reste "
           "(gardez-la en lieu sûr, supprimez-la quand elle ne sert plus ; une restauration ré-applique "
@@ -57,12 +58,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.storage.backup import check_backup, restore_from
+    from db.storage.backup import apply_pending_erasures, check_backup, restore_from
 
+    db_file = _sqlite_file(args)
+    if db_file.exists():
+        apply_pending_erasures(db_file)  # an erasure cut short is finished before anything else
     check_backup(Path(args.path))
     if not args.yes:
         raise UserError("la base actuelle sera remplacée : ajoutez --yes pour confirmer")
-    kept = restore_from(_sqlite_file(args), Path(args.path))
+    kept = restore_from(db_file, Path(args.path))
     print(f"Base restaurée depuis {args.path} ; les effacements d'élèves enregistrés y ont été appliqués. "
           f"L'ancienne base est conservée dans {kept}.")
     return 0

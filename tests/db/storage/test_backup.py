@@ -110,3 +110,20 @@ def test_damaged_database_is_detected_and_names_the_backup(db_path):
         open_database(str(db_path))
     assert "endommagée" in raised.value.message and "orientation restore" in raised.value.message
     assert raised.value.backup is not None
+
+
+def test_a_backup_onto_the_database_journal_is_refused(mini_db, db_path):
+    for suffix in ("-wal", "-shm", "-journal"):
+        with pytest.raises(UserError, match="son journal"):
+            backup.backup_to(db_path, db_path.with_name(db_path.name + suffix))
+
+
+def test_a_persons_file_in_the_old_shared_folder_is_not_taken_for_a_backup(mini_db, db_path, monkeypatch):
+    shared = db_path.parent / backup.FOLDER
+    mine = shared / "orientation-perso.sqlite"
+    old = shared / "orientation-20261101-090000-000000-quotidienne.sqlite"
+    for path in (mine, old):
+        path.write_bytes(b"x")
+    monkeypatch.setattr(backup, "now", lambda: datetime(2030, 1, 1))
+    backup.automatic_backup(db_path, "quotidienne")
+    assert mine.exists() and not old.exists()  # the older version's backup aged out, the person's file stays

@@ -276,3 +276,31 @@ def test_a_truncated_database_is_called_damaged_with_the_restore_command(db_path
     done = cli("students", "list", "--db", str(db_path))
     assert done.returncode == 2 and "endommagée" in done.stderr and "orientation restore" in done.stderr, done.stderr
     assert "malformed" not in done.stderr and "tree page" not in done.stderr
+
+
+def test_a_full_disk_is_not_called_damage(tmp_path):
+    """With no byte left, even the integrity check cannot read: that is a full disk, not a
+    damaged file to restore."""
+    made = tmp_path / "base.sqlite"
+    database = open_database(str(made), load_starter=False, backups=False)
+    create_student(database, "Plein", "Disque")
+    database.close()
+    folder = tmp_path / "plein"
+    with small_filesystem(folder, made.stat().st_size // 1024 + 64):
+        shutil.copy(made, folder / "base.sqlite")
+        filler = folder / "remplissage"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass  # the disk is full now
+        finally:
+            os.close(fd)
+        done = cli("students", "list", "--db", str(folder / "base.sqlite"))
+        filler.unlink()
+        assert "endommagée" not in done.stderr, done.stderr
+        if done.returncode:
+            assert "disque est plein" in done.stderr, done.stderr
+        done = cli("students", "list", "--db", str(folder / "base.sqlite"))
+        assert done.returncode == 0 and "Disque" in done.stdout, done.stderr
