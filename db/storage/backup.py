@@ -28,8 +28,8 @@ from pathlib import Path
 
 from db.storage.erasure_ledger import (Erased, ScrubReport, read_database_ledger, read_ledger, scrub_file,
                                scrub_files)
-from db.errors import UserError
-from db.storage.files import (check_regular_file, os_error_sentence, private_dir, private_file,
+from db.errors import UserError, environment_sentence
+from db.storage.files import (check_regular_file, os_error_sentence, output_target, private_dir, private_file,
                               remove_with_companions, write_atomically)
 
 log = logging.getLogger(__name__)
@@ -96,11 +96,7 @@ def _taken_at(path: Path) -> datetime | None:
 def backup_to(db_file: Path, target: Path) -> Path:
     """Write a consistent copy of ``db_file`` to ``target`` (0600, via a temporary file that no
     failure leaves behind). Raises a French UserError."""
-    target = Path(target).expanduser()
-    if target.is_symlink():
-        target = target.resolve()  # write where the link points, keep the link
-    if target.exists() and not target.is_file():
-        raise UserError(f"« {target} » n'est pas un fichier ordinaire : choisissez un nom de fichier")
+    target = output_target(target)
     if (target.exists() and db_file.exists() and os.path.samefile(target, db_file)) \
             or target.resolve() in {Path(f"{db_file.resolve()}{s}") for s in ("-wal", "-shm", "-journal")}:
         raise UserError(f"« {target} » est la base elle-même ou son journal : choisissez un autre nom pour la copie")
@@ -159,13 +155,10 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def sqlite_error_sentence(exc: sqlite3.Error) -> str:
     """French words for a SQLite error met while copying a file."""
+    common = environment_sentence(exc)  # full disk, busy, read-only: worded once, in db.errors
+    if common is not None:
+        return common
     text = str(exc).lower()
-    if "disk is full" in text or "disk full" in text:
-        return "le disque est plein : libérez de la place puis recommencez"
-    if "readonly" in text or "read-only" in text:
-        return "le fichier ou son dossier est en lecture seule"
-    if "locked" in text or "busy" in text:
-        return "la base est occupée par une autre opération : réessayez dans un instant"
     if "not a database" in text:
         return "ce n'est pas une base de données"
     if "malformed" in text or "corrupt" in text:

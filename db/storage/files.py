@@ -65,6 +65,23 @@ def read_bounded(path: Path, max_bytes: int, what: str = "le fichier") -> bytes:
     return data
 
 
+def output_target(path: Path) -> Path:
+    """The file an output named ``path`` really goes to (a symbolic link is written through,
+    not replaced); a French UserError when it is a folder, a FIFO or a device, which a rename
+    would silently replace."""
+    from db.errors import UserError
+
+    path = Path(path).expanduser()
+    if path.is_symlink():
+        path = path.resolve()
+    if path.is_dir():
+        raise UserError(f"« {path} » est un dossier : donnez un nom de fichier")
+    if path.exists() and not path.is_file():
+        raise UserError(f"« {path} » n'est pas un fichier ordinaire (tube ou périphérique) : "
+                        "donnez un nom de fichier")
+    return path
+
+
 def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
@@ -76,15 +93,8 @@ def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
 
     from db.errors import UserError
 
-    path = Path(path).expanduser()
-    if path.is_symlink():
-        path = path.resolve()  # write where the link points, keep the link
+    path = output_target(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and path.is_dir():
-        raise UserError(f"« {path} » est un dossier : donnez un nom de fichier")
-    if path.exists() and not path.is_file():
-        raise UserError(f"« {path} » n'est pas un fichier ordinaire (tube ou périphérique) : "
-                        "donnez un nom de fichier")
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
