@@ -137,8 +137,14 @@ class Metier(Base):
     licence: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     sort_key: Mapped[str] = mapped_column(Text)
-    search_names: Mapped[str] = mapped_column(Text, default="")  # folded names, synonyms, ROME titles
-    search_text: Mapped[str] = mapped_column(Text, default="")  # folded description text
+    # Indexed text (see db.catalogue.search_text.index_text), one column per weight of the ranking:
+    search_title: Mapped[str] = mapped_column(Text, default="")  # the job's own name and labels
+    search_synonyms: Mapped[str] = mapped_column(Text, default="")  # the source's other names
+    search_rome: Mapped[str] = mapped_column(Text, default="")  # ROME job titles of its codes
+    search_tags: Mapped[str] = mapped_column(Text, default="")  # its interest and sector labels
+    search_text: Mapped[str] = mapped_column(Text, default="")  # description text
+    # Facts this fiche lacks and takes from another (db.catalogue.merge): JSON {field: source id}.
+    inherited: Mapped[str | None] = mapped_column(Text)
 
     synonyms: Mapped[list[MetierSynonym]] = relationship(
         cascade="all, delete-orphan", order_by="MetierSynonym.position")

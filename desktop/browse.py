@@ -36,6 +36,8 @@ class CatalogueBrowser(QObject):
 
     results_changed = Signal(int)  # number of matching métiers
     facets_changed = Signal(object)  # db.search.Facets for the current criteria
+    notice_changed = Signal(str)  # how the typed text was read ("" when as typed)
+    sort_reset = Signal()  # new text: back to relevance order, no column chosen
 
     def __init__(self, source: CatalogueSource, model: MetierTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,8 +69,13 @@ class CatalogueBrowser(QObject):
         return self.source.choices()
 
     def apply(self, criteria: Criteria) -> None:
-        """Show the métiers matching ``criteria`` (the current sort order is kept)."""
-        self.criteria = replace(criteria, sort=self.criteria.sort, descending=self.criteria.descending)
+        """Show the métiers matching ``criteria``. The current sort order is kept, except when
+        new text is typed: the best matches come first again ("auto" order, :attr:`sort_reset`)."""
+        sort, descending = self.criteria.sort, self.criteria.descending
+        if criteria.text.strip() and criteria.text.strip() != self.criteria.text.strip() and sort != "auto":
+            sort, descending = "auto", False
+            self.sort_reset.emit()
+        self.criteria = replace(criteria, sort=sort, descending=descending)
         self.refresh()
 
     def set_sort(self, sort: str, descending: bool) -> None:
@@ -89,6 +96,7 @@ class CatalogueBrowser(QObject):
         total, rows = answer
         self.model.set_rows(rows, total, lambda offset, limit: source.page(criteria, offset, limit))
         self.results_changed.emit(total)
+        self.notice_changed.emit(source.notice(criteria) or "")
         if facets_too:
             self.request_facets()
 

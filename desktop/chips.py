@@ -87,13 +87,18 @@ class ResultsBar(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.count_label.setFont(font)
+        self.notice_label = QLabel()  # how the typed text was read, when not as typed
+        self.notice_label.setObjectName("searchNotice")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setAccessibleName("Lecture de la recherche")
+        self.notice_label.hide()
         self.chips_area = QWidget()
         self.chips_area.setAccessibleName("Filtres actifs")
         self.chips = FlowLayout(self.chips_area)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.count_label)
-        top.addStretch(1)
+        top.addWidget(self.notice_label, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addLayout(top)
@@ -102,6 +107,11 @@ class ResultsBar(QWidget):
     def set_count(self, total: int) -> None:
         """Show how many métiers match."""
         self.count_label.setText(count_text(total))
+
+    def set_notice(self, notice: str) -> None:
+        """Show how the search read the typed text ("" hides the line)."""
+        self.notice_label.setText(notice)
+        self.notice_label.setVisible(bool(notice))
 
     def set_filters(self, filters: list[ActiveFilter]) -> None:
         """Replace the chips by one per active filter."""

@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.filters.criteria_changed.connect(self.apply_criteria)
         self.browser.results_changed.connect(self.results.set_count)
+        self.browser.notice_changed.connect(self.results.set_notice)
+        self.browser.sort_reset.connect(
+            lambda: self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder))
         self.browser.facets_changed.connect(self.filters.set_facets)
         self.table.open_requested.connect(self.open_row)
         self.fiche_view.related_requested.connect(self.open_fiche)

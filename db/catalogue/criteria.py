@@ -16,7 +16,8 @@ from db.catalogue.nomenclature import LEVEL_CHOICES, parse_level
 from db.catalogue.search import Criteria
 from db.text import fold
 
-_SORTS = {"nom": "name", "salaire": "salary", "niveau": "level", "pertinence": "relevance"}
+# "auto": relevance when there is text, name otherwise (the default).
+_SORTS = {"auto": "auto", "nom": "name", "salaire": "salary", "niveau": "level", "pertinence": "relevance"}
 
 
 def resolve_level(text: str) -> int:
@@ -63,7 +64,7 @@ class SearchRequest:
     tous_les_interets: bool = False
     statuts: tuple[str, ...] = ()
     pays: tuple[str, ...] = ()
-    tri: str = "nom"  # nom | salaire | niveau | pertinence
+    tri: str = "auto"  # auto | nom | salaire | niveau | pertinence
     decroissant: bool = False
 
 

@@ -303,9 +303,15 @@ ROME_SECTOR_PREFIX = "ROME."
 OTHER_SECTOR_PREFIX = "SEC."
 
 
+# ROME grands domaines that are an ONISEP sector under the same name: one entry, not two.
+ROME_DOMAINS_AS_ONISEP = {"J": "T-IDEO2.4869"}  # Santé
+
+
 def rome_sector_id(rome_code: str) -> str:
-    """The sector id of the ROME grand domaine a code belongs to ("H2502" → "ROME.H")."""
-    return ROME_SECTOR_PREFIX + rome_code[0].upper()
+    """The sector id of the ROME grand domaine a code belongs to ("H2502" → "ROME.H";
+    "J1506" → the ONISEP sector "Santé", see :data:`ROME_DOMAINS_AS_ONISEP`)."""
+    letter = rome_code[0].upper()
+    return ROME_DOMAINS_AS_ONISEP.get(letter) or ROME_SECTOR_PREFIX + letter
 
 
 _SECTOR_BY_KEY = {_interest_key(label): sid for sid, label in ONISEP_SECTORS}

@@ -5,12 +5,12 @@ searchable synonyms, and fiches without RIASEC letters get those of their first 
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Metier, MetierRome, MetierSynonym, RomeAppellationRow, RomeCodeRow, table_of
+from db.models import Metier, MetierRome, RomeAppellationRow, RomeCodeRow, table_of
 from db.catalogue.records import RomeReference
-from db.text import fold
+from db.catalogue.search_index import reindex
 
 _M = table_of(Metier)
 _R = table_of(RomeCodeRow)
@@ -71,25 +71,31 @@ def metiers_citing(session: Session, codes: set[str]) -> list[int]:
 
 
 def refresh_metiers(session: Session, pks: list[int]) -> None:
-    """Recompute the searchable names (and missing RIASEC) of the métiers ``pks``."""
-    for pk in pks:
-        _refresh_one(session, pk)
+    """Recompute the indexed text (ROME job titles included) and missing RIASEC of the métiers ``pks``.
+
+    A few statements per 500 métiers, whatever their number (see :func:`_fill_riasec`).
+    """
+    if not pks:
+        return
+    _fill_riasec(session, pks)
+    reindex(session.connection(), pks)
 
 
-def _refresh_one(session: Session, pk: int) -> None:
-    row = session.execute(select(_M.c.name, _M.c.label_f, _M.c.label_m, _M.c.riasec).where(_M.c.pk == pk)).one()
-    codes = list(session.execute(select(_MR.c.code).where(_MR.c.metier_pk == pk, _MR.c.is_legacy.is_(False))
-                                 .order_by(_MR.c.position)).scalars())
-    synonyms = session.execute(select(MetierSynonym.name, MetierSynonym.label_f, MetierSynonym.label_m)
-                               .where(MetierSynonym.metier_pk == pk)).all()
-    titles = session.execute(select(_A.c.label).where(_A.c.rome_code.in_(codes))).scalars().all() if codes else []
-    names = [row.name, row.label_f, row.label_m] + [p for s in synonyms for p in s] + list(titles)
-    values: dict[str, str] = {"search_names": fold(" ".join(n for n in names if n))}
-    if not row.riasec and codes:
-        letters = session.execute(select(_R.c.riasec_major, _R.c.riasec_minor).where(_R.c.code == codes[0])).first()
-        if letters and letters.riasec_major:
-            values["riasec"] = letters.riasec_major + (letters.riasec_minor or "")
-    session.execute(update(_M).where(_M.c.pk == pk).values(**values))
+def _fill_riasec(session: Session, pks: list[int]) -> None:
+    """Give the métiers ``pks`` that have no RIASEC letters those of their first ROME code."""
+    for start in range(0, len(pks), 500):
+        chunk = pks[start:start + 500]
+        first = (select(_MR.c.metier_pk, func.min(_MR.c.position).label("position"))
+                 .where(_MR.c.metier_pk.in_(chunk), _MR.c.is_legacy.is_(False)).group_by(_MR.c.metier_pk)
+                 .subquery())
+        query = (select(_M.c.pk, _R.c.riasec_major, _R.c.riasec_minor)
+                 .join(first, first.c.metier_pk == _M.c.pk)
+                 .join(_MR, (_MR.c.metier_pk == first.c.metier_pk) & (_MR.c.position == first.c.position))
+                 .join(_R, _R.c.code == _MR.c.code)
+                 .where(_M.c.riasec.is_(None), _R.c.riasec_major.is_not(None)))
+        rows = [{"b_pk": pk, "riasec": major + (minor or "")} for pk, major, minor in session.execute(query)]
+        if rows:
+            session.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(riasec=bindparam("riasec")), rows)
 
 
 def rome_labels(session: Session, codes: list[str]) -> dict[str, str]:

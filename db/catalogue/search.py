@@ -1,16 +1,28 @@
 """Catalogue search: criteria in, plain rows out. All filtering and sorting happens in SQL.
 
 This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). On another
-database the free-text criterion falls back to portable ``LIKE`` over the same folded text.
+database the free-text criterion falls back to portable ``LIKE`` over the same indexed text.
 
-Text matching ignores case and accents (é = e, œ = oe, ç = c) because both the indexed text
-and the query are folded by :func:`db.text.fold`; every query word must match the start of a
-word of the name, a synonym, a ROME job title or the description ("aide-soignant" finds
-"aide-soignante"). User input is never pasted into SQL or FTS syntax: words are extracted
-and quoted, so ``"``, ``*``, ``NEAR`` or ``-`` are just text.
+What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
+abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
+words (typo tolerance, :func:`read_text`). A métier matches when it matches every word; when
+no métier does, those matching the most words are kept (never nothing because of one word too
+many). With text, the default order ("auto") is relevance:
+
+1. how many of the words it matches (all of them first);
+2. how many of them are whole words of its own name or labels ("avocat" before "avocat
+   d'affaires" mentioned in a synonym);
+3. a BM25 score whose column weights say where a word counts most: the job's own name and
+   labels, then the source's synonyms, its interest and sector labels, ROME job titles, and
+   last the description;
+4. the name, in French order.
+
+User input is never pasted into SQL or FTS syntax: words are extracted and quoted, so
+``"``, ``*``, ``NEAR`` or ``-`` are just text.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, or_, select, text
@@ -27,8 +39,9 @@ from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
+from db.catalogue.search_index import SEARCH_COLUMNS
+from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query, stem
 from db.catalogue.startup_view import CHOICE_QUERIES
-from db.text import words
 
 _M = table_of(Metier)
 _MS = table_of(MetierSector)
@@ -40,30 +53,35 @@ _T = TypeVar("_T")
 
 
 # ------------------------------------------------------------------ full-text index (SQLite)
-def create_fts(conn: Connection) -> None:
+# Column weights of the BM25 ranking, in the order of SEARCH_COLUMNS: the job's own name and
+# labels, the source's synonyms, ROME job titles (many, loosely related: they weigh less),
+# interest and sector labels, the description.
+WEIGHTS = (12.0, 6.0, 1.5, 3.0, 1.0)
+
+
+def create_fts(conn: Connection, columns: tuple[str, ...] = SEARCH_COLUMNS) -> None:
     """Create the FTS5 index over métiers and the triggers that keep it in sync.
 
-    External-content table: the text lives in ``metiers.search_names`` / ``search_text``; the
-    triggers mirror every insert, update and delete, so the index cannot drift from the rows.
-    A migration that rebuilds ``metiers`` must call :func:`drop_fts` before and this after.
+    External-content table: the text lives in the ``metiers`` columns ``columns``; the triggers
+    mirror every insert, update and delete, so the index cannot drift from the rows. A
+    migration that rebuilds ``metiers`` must call :func:`drop_fts` before and this after (older
+    migrations pass the columns of their time). ``metier_fts_vocab`` lists the indexed words.
     """
     if conn.dialect.name != "sqlite":
         return
+    names = ", ".join(columns)
+    new_values = ", ".join(f"new.{c}" for c in columns)
+    old_values = ", ".join(f"old.{c}" for c in columns)
+    delete_old = (f"INSERT INTO metier_fts(metier_fts, rowid, {names}) VALUES ('delete', old.pk, {old_values}); ")
+    insert_new = f"INSERT INTO metier_fts(rowid, {names}) VALUES (new.pk, {new_values}); "
     for statement in (
-        "CREATE VIRTUAL TABLE metier_fts USING fts5(search_names, search_text, content='metiers', "
+        f"CREATE VIRTUAL TABLE metier_fts USING fts5({names}, content='metiers', "
         "content_rowid='pk', tokenize='unicode61 remove_diacritics 2')",
-        "CREATE TRIGGER metiers_fts_ai AFTER INSERT ON metiers BEGIN "
-        "INSERT INTO metier_fts(rowid, search_names, search_text) "
-        "VALUES (new.pk, new.search_names, new.search_text); END",
-        "CREATE TRIGGER metiers_fts_ad AFTER DELETE ON metiers BEGIN "
-        "INSERT INTO metier_fts(metier_fts, rowid, search_names, search_text) "
-        "VALUES ('delete', old.pk, old.search_names, old.search_text); END",
-        "CREATE TRIGGER metiers_fts_au AFTER UPDATE OF search_names, search_text ON metiers BEGIN "
-        "INSERT INTO metier_fts(metier_fts, rowid, search_names, search_text) "
-        "VALUES ('delete', old.pk, old.search_names, old.search_text); "
-        "INSERT INTO metier_fts(rowid, search_names, search_text) "
-        "VALUES (new.pk, new.search_names, new.search_text); END",
+        f"CREATE TRIGGER metiers_fts_ai AFTER INSERT ON metiers BEGIN {insert_new}END",
+        f"CREATE TRIGGER metiers_fts_ad AFTER DELETE ON metiers BEGIN {delete_old}END",
+        f"CREATE TRIGGER metiers_fts_au AFTER UPDATE OF {names} ON metiers BEGIN {delete_old}{insert_new}END",
         "INSERT INTO metier_fts(metier_fts) VALUES ('rebuild')",
+        "CREATE VIRTUAL TABLE metier_fts_vocab USING fts5vocab(metier_fts, 'row')",
     ):
         conn.exec_driver_sql(statement)
 
@@ -74,18 +92,105 @@ def drop_fts(conn: Connection) -> None:
         return
     for name in ("metiers_fts_ai", "metiers_fts_ad", "metiers_fts_au"):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS metier_fts_vocab")
     conn.exec_driver_sql("DROP TABLE IF EXISTS metier_fts")
 
 
-def fts_query(user_text: str) -> str | None:
-    """The FTS5 query for user text: every folded word as a quoted prefix, all required.
+# ------------------------------------------------------------------ reading the text
+@dataclass(frozen=True)
+class TextQuery:
+    """What the search makes of the typed text.
 
-    Returns None when the text holds no word (e.g. ``"`` or ``--``), meaning "no text filter".
+    ``corrected`` is the text with each word that matched nothing replaced by the nearest
+    indexed word ("coifeur" → "coiffeur"), or None when no word needed it: the window and the
+    command line show it ("Vouliez-vous dire « coiffeur » ?").
     """
-    tokens = words(user_text)
-    if not tokens:
+
+    words: tuple[QueryWord, ...]
+    corrected: str | None = None
+    required: int = 0  # how many words a fiche must match (0: all of them)
+
+    @property
+    def match(self) -> str | None:
+        """The FTS5 expression of a fiche matching enough words (see :attr:`required`)."""
+        return fts_at_least(list(self.words), self.required or len(self.words))
+
+    @property
+    def partial(self) -> bool:
+        """True when no fiche matches every word and fewer are required."""
+        return 0 < self.required < len(self.words)
+
+
+_MIN_FUZZY = 4  # shorter words are not corrected: too many near neighbours
+_FUZZY_CUTOFF = 80
+
+
+def read_text(session: Session, user_text: str) -> TextQuery | None:
+    """The :class:`TextQuery` for ``user_text`` on this database (None: no text filter)."""
+    query = read_query(user_text)
+    if not query:
         return None
-    return " ".join(f'"{token}"*' for token in tokens[:16])
+    cache: dict[str, TextQuery] = session.info.setdefault("text_queries", {})
+    if user_text in cache:
+        return cache[user_text]
+    result = TextQuery(tuple(query))
+    if _uses_fts(session):
+        result = _corrected(session, result)
+        result = replace(result, required=_required(session, result))
+    if len(cache) > 64:
+        cache.clear()
+    cache[user_text] = result
+    return result
+
+
+def _matches_anything(session: Session, expression: str | None) -> bool:
+    found = session.execute(text("SELECT 1 FROM metier_fts WHERE metier_fts MATCH :m LIMIT 1"),
+                            {"m": expression}).first()
+    return found is not None
+
+
+def _required(session: Session, query: TextQuery) -> int:
+    """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
+    words = list(query.words)
+    for required in range(len(words), 1, -1):
+        if _matches_anything(session, fts_at_least(words, required)):
+            return required
+    return 1
+
+
+def _corrected(session: Session, query: TextQuery) -> TextQuery:
+    """``query`` with each single word that matches nothing replaced by its nearest indexed words."""
+    fixed: list[QueryWord] = []
+    shown: list[str] = []
+    changed = False
+    for word in query.words:
+        if len(word.typed) < _MIN_FUZZY or len(word.alternatives) != 1 or _matches_anything(session, fts_expression(word)):
+            fixed.append(word)
+            shown.append(word.typed)
+            continue
+        near = _nearest_words(session, word.typed)
+        if near:
+            fixed.append(QueryWord(word.typed, tuple((w,) for w in near)))
+            shown.append(near[0])
+            changed = True
+        else:
+            fixed.append(word)
+            shown.append(word.typed)
+    return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
+
+
+def _nearest_words(session: Session, word: str) -> list[str]:
+    """Indexed words close to ``word`` (edit similarity), best first; stems are left out."""
+    from rapidfuzz import fuzz, process
+
+    # Typos rarely touch the first letter: only words starting with it are compared.
+    rows = session.execute(text("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high"),
+                           {"low": word[0], "high": chr(ord(word[0]) + 1)}).scalars().all()
+    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=6)
+    best = [term for term, _score, _index in found]
+    # A stem ("coiffeux") is not a word to show: prefer terms that are not the stem of another.
+    words_only = [term for term in best if not any(other != term and stem(other) == term for other in best)]
+    return (words_only or best)[:3]
 
 
 # ------------------------------------------------------------------ search
@@ -114,23 +219,28 @@ def _indexed(column: ColumnElement[_T]) -> ColumnElement[_T]:
     return column
 
 
-def _conditions(session: Session, criteria: Criteria, plan: str, *,
-                skip_sectors: bool = False, skip_level: bool = False) -> list[ColumnElement[bool]]:
+def _like(word: QueryWord) -> ColumnElement[bool]:
+    """Portable fallback: the word's first form (or its stem) in any indexed column."""
+    tests = [getattr(_M.c, column).like(f"%{form}%") for group in word.alternatives[:1] for w in group
+             for form in {w, stem(w)} for column in SEARCH_COLUMNS]
+    return or_(*tests)
+
+
+def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
+                skip_level: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE tests for ``criteria`` (see the plans above)."""
     keep = _indexed if plan != WALK else _no_index
     live = _no_index(_M.c.superseded_by) if plan == DRIVEN else _M.c.superseded_by
     # A fiche another source supersedes (the project's fiche once ONISEP's is imported) is hidden.
     conditions: list[ColumnElement[bool]] = [live.is_(None)]
     pk = keep(_M.c.pk)
-    match = fts_query(criteria.text)
-    if match is not None:
+    query = read_text(session, criteria.text) if criteria.text else None
+    if query is not None:
         if _uses_fts(session):
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
-            conditions.append(pk.in_(fts_pks.bindparams(fts_match=match)))
+            conditions.append(pk.in_(fts_pks.bindparams(fts_match=query.match)))
         else:
-            for token in words(criteria.text)[:16]:
-                pattern = f"%{token}%"
-                conditions.append(or_(_M.c.search_names.like(pattern), _M.c.search_text.like(pattern)))
+            conditions.append(and_(*(_like(word) for word in query.words)))
     if criteria.max_bac_plus is not None and not skip_level:
         conditions.append(keep(_M.c.bac_plus) <= criteria.max_bac_plus)
     if criteria.min_salary is not None:
@@ -164,20 +274,20 @@ def filtered_pks(session: Session, criteria: Criteria) -> AnySelect:
     return _filtered(session, criteria, [_M.c.pk])
 
 
-def _sort(criteria: Criteria) -> str:
-    return criteria.sort if criteria.sort in SORTS else "name"
+def _sort(session: Session, criteria: Criteria) -> str:
+    """The order actually used: "auto" and "relevance" mean relevance when there is text to rank by."""
+    sort = criteria.sort if criteria.sort in SORTS else "name"
+    if sort in ("auto", "relevance"):
+        ranked = _uses_fts(session) and read_text(session, criteria.text) is not None
+        return "relevance" if ranked else "name"
+    return sort
 
 
 def _order(session: Session, criteria: Criteria, query: AnySelect) -> AnySelect:
     desc = criteria.descending
-    sort = _sort(criteria)
-    if sort == "relevance" and fts_query(criteria.text) is not None and _uses_fts(session):
-        rank = (select(literal_column("bm25(metier_fts, 10.0, 1.0)"))
-                .select_from(text("metier_fts"))
-                .where(text("metier_fts.rowid = metiers.pk"), text("metier_fts MATCH :fts_match"))
-                .scalar_subquery())
-        keys: list[ColumnElement[Any]] = [rank.desc() if desc else rank]
-    elif sort == "salary":
+    sort = _sort(session, criteria)
+    keys: list[ColumnElement[Any]]
+    if sort == "salary":
         keys = [_M.c.salary_min.is_(None), _M.c.salary_min.desc() if desc else _M.c.salary_min]
     elif sort == "level":
         keys = [_M.c.bac_plus.is_(None), _M.c.bac_plus.desc() if desc else _M.c.bac_plus]
@@ -187,7 +297,7 @@ def _order(session: Session, criteria: Criteria, query: AnySelect) -> AnySelect:
         keys = [_M.c.source_kind.desc() if desc else _M.c.source_kind]
     else:
         keys = []
-    if desc and sort == "name":
+    if desc and sort in ("name", "relevance"):
         return query.order_by(_M.c.sort_key.desc(), _M.c.pk.desc())
     return query.order_by(*keys, _M.c.sort_key, _M.c.pk)
 
@@ -198,11 +308,11 @@ _ROW_COLUMNS = [_M.c.pk, _M.c.id, _M.c.name, _M.c.label_f, _M.c.label_m, _L.c.la
 
 def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, total: int | None) -> str:
     """WALK when walking the name index meets a page of matches sooner than sorting them all."""
-    if not _uses_fts(session) or _sort(criteria) != "name":
+    if not _uses_fts(session) or _sort(session, criteria) != "name":
         return DRIVEN if _uses_fts(session) else PLAIN
     if total is None:
         total = count(session, criteria)
-    if fts_query(criteria.text) is not None and total <= TEXT_WALK_MIN:
+    if criteria.text and read_text(session, criteria.text) is not None and total <= TEXT_WALK_MIN:
         # Text matches cluster in name order ("techn" → every "technicien…"), so walking the
         # names could read most of the index before a page is full: sort the matches instead.
         return DRIVEN
@@ -219,6 +329,8 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
     ``total`` is the :func:`count` for ``criteria`` when the caller already has it; with a
     ``limit`` it is used to choose the fastest query shape (it never changes the result).
     """
+    if _sort(session, criteria) == "relevance":
+        return _search_by_relevance(session, criteria, limit, offset)
     query = select(*_ROW_COLUMNS).select_from(_M)
     if limit is None:
         query = query.where(and_(*_conditions(session, criteria, PLAIN)))
@@ -226,24 +338,93 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
         # One page: find its pks with a narrow query, then read the full rows of those only.
         plan = _page_plan(session, criteria, limit, offset, total)
         page = _filtered(session, criteria, [_M.c.pk], plan=plan)
-        if _sort(criteria) == "sector":
+        if _sort(session, criteria) == "sector":
             page = page.outerjoin(_S, _S.c.id == _M.c.main_sector_id)
         page = _order(session, criteria, page).limit(limit).offset(offset)
         query = query.where(_M.c.pk.in_(page))
     query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
     query = _order(session, criteria, query)
-    return [MetierRow(*row) for row in session.execute(query, _params(criteria))]
+    return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
+
+
+def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int) -> list[MetierRow]:
+    """The rows of :func:`search` in relevance order (see the module docstring)."""
+    query = read_text(session, criteria.text)
+    assert query is not None
+    ranked, params = _ranking(query)
+    hits = ranked.subquery("hits")
+    page = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
+            .where(and_(*_conditions(session, criteria, DRIVEN))))
+    order = [hits.c.hits.desc(), hits.c.title_hits.desc(), hits.c.score, _M.c.sort_key, _M.c.pk]
+    if criteria.descending:
+        order = [hits.c.hits, hits.c.title_hits, hits.c.score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
+    page = page.order_by(*order).offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    pks = list(session.execute(page, params | _params(session, criteria)).scalars())
+    rows: dict[int, MetierRow] = {}
+    for start in range(0, len(pks), 500):
+        chunk = (select(*_ROW_COLUMNS).select_from(_M).where(_M.c.pk.in_(pks[start:start + 500]))
+                 .outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id))
+        rows.update({row[0]: MetierRow(*row) for row in session.execute(chunk)})
+    return [rows[pk] for pk in pks]
+
+
+def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
+    """SELECT pk, hits, title_hits, score over the métiers matching at least one word of ``query``."""
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    branches: list[str] = []
+    params: dict[str, str] = {}
+    for i, word in enumerate(query.words):
+        params[f"fts_w{i}"] = fts_expression(word)
+        params[f"fts_t{i}"] = _title_expression(word)
+        branches.append(f"SELECT rowid AS pk, 1 AS hit, 0 AS title_hit, bm25(metier_fts, {weights}) AS score "
+                        f"FROM metier_fts WHERE metier_fts MATCH :fts_w{i}")
+        branches.append(f"SELECT rowid AS pk, 0, 1, 0.0 FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
+    union = " UNION ALL ".join(branches)
+    sql = (f"SELECT pk, sum(hit) AS hits, sum(title_hit) AS title_hits, sum(score) AS score "
+           f"FROM ({union}) GROUP BY pk")
+    columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
+                                literal_column("score"))
+    return select(columns.subquery("ranked")), params
+
+
+def _title_expression(word: QueryWord) -> str:
+    """FTS5: the word (or its stem) as a whole word of the job's own name or labels."""
+    alternatives = []
+    for group in word.alternatives:
+        parts = ["(" + " OR ".join(f'"{form}"' for form in dict.fromkeys((w, stem(w)))) + ")" for w in group]
+        alternatives.append("(" + " AND ".join(parts) + ")")
+    return "{search_title} : (" + " OR ".join(alternatives) + ")"
+
+
+def text_notice(session: Session, criteria: Criteria) -> str | None:
+    """One French sentence on how the typed text was read, when it was not read as typed.
+
+    Says which words were corrected ("Aucune fiche ne contient « coifeur » : résultats pour
+    « coiffeur ».") and when no fiche matches every word. None when the text was used as typed.
+    """
+    query = read_text(session, criteria.text) if criteria.text else None
+    if query is None:
+        return None
+    sentences = []
+    if query.corrected:
+        typed = " ".join(word.typed for word in query.words)
+        sentences.append(f"Aucune fiche ne contient « {typed} » : résultats pour « {query.corrected} ».")
+    if query.partial:
+        sentences.append("Aucune fiche ne contient tous les mots : voici celles qui en contiennent le plus.")
+    return " ".join(sentences) or None
 
 
 def count(session: Session, criteria: Criteria) -> int:
     """How many métiers match ``criteria``."""
     query = _filtered(session, criteria, [func.count()])
-    return int(session.execute(query, _params(criteria)).scalar_one())
+    return int(session.execute(query, _params(session, criteria)).scalar_one())
 
 
 def facets(session: Session, criteria: Criteria, *, levels: bool = True) -> Facets:
     """Per-sector and (unless ``levels`` is false) per-level counts for ``criteria`` (see :class:`Facets`)."""
-    params = _params(criteria)
+    params = _params(session, criteria)
     base = _filtered(session, criteria, [_M.c.pk], skip_sectors=True)
     metier_pk: ColumnElement[Any] = _MS.c.metier_pk
     if _uses_fts(session) and _is_large(session, base, params):
@@ -267,8 +448,10 @@ def _is_large(session: Session, pks: AnySelect, params: dict[str, str]) -> bool:
     return matching * 10 > size
 
 
-def _params(criteria: Criteria) -> dict[str, str]:
-    match = fts_query(criteria.text)
+def _params(session: Session, criteria: Criteria) -> dict[str, str]:
+    """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`)."""
+    query = read_text(session, criteria.text) if criteria.text else None
+    match = query.match if query is not None else None
     return {"fts_match": match} if match is not None else {}
 
 

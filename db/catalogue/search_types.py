@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-SORTS = ("name", "salary", "level", "relevance", "sector", "source")
+SORTS = ("auto", "name", "salary", "level", "relevance", "sector", "source")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Criteria:
     - ``sectors`` / ``statuts`` / ``countries``: any of the given ids.
     - ``interests`` with ``interests_mode`` "any" (at least one) or "all" (every one).
     - ``text``: free text, see the module docstring.
-    - ``sort``: one of :data:`SORTS`; "relevance" falls back to "name" without text.
+    - ``sort``: one of :data:`SORTS`; "auto" (the default) and "relevance" order by relevance
+      when there is text, by name otherwise.
     """
 
     text: str = ""
@@ -35,7 +36,7 @@ class Criteria:
     interests_mode: str = "any"
     statuts: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
-    sort: str = "name"
+    sort: str = "auto"
     descending: bool = False
 
 

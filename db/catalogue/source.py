@@ -31,6 +31,9 @@ class CatalogueSource(Protocol):
     def choices(self) -> Choices:
         """The values the filter lists offer."""
 
+    def notice(self, criteria: Criteria) -> str | None:
+        """How the typed text was read when not as typed (see :func:`db.catalogue.search.text_notice`)."""
+
     def facets(self, criteria: Criteria) -> Facets | None:
         """The per-sector counts (may be slow: called off the GUI thread), or None."""
 
@@ -47,7 +50,7 @@ class StartupSource:
         self.view = view
 
     def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
-        if criteria != Criteria():
+        if criteria not in (Criteria(), Criteria(sort="name")):  # no text: "auto" is the name order
             return None
         return self.view.total, self.view.page(0, limit)
 
@@ -56,6 +59,9 @@ class StartupSource:
 
     def choices(self) -> Choices:
         return self.view.choices
+
+    def notice(self, criteria: Criteria) -> str | None:
+        return None
 
     def facets(self, criteria: Criteria) -> Facets | None:
         return None
@@ -90,6 +96,14 @@ class DatabaseSource:
 
         with self.database.read() as session:
             return choices(session)
+
+    def notice(self, criteria: Criteria) -> str | None:
+        from db.catalogue.search import text_notice
+
+        if not criteria.text.strip():
+            return None
+        with self.database.read() as session:
+            return text_notice(session, criteria)
 
     def facets(self, criteria: Criteria) -> Facets | None:
         from db.catalogue.search import facets

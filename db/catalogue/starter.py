@@ -37,7 +37,7 @@ def _nomenclature_rows() -> dict[type[Base], list[Values]]:
                        "is_onisep": i.id in nom.ONISEP_INTEREST_IDS} for i in nom.ALL_INTERESTS],
         SectorRow: [{"id": sid, "label": label, "kind": "onisep"} for sid, label in nom.ONISEP_SECTORS]
         + [{"id": nom.ROME_SECTOR_PREFIX + code, "label": label, "kind": "rome"}
-           for code, label in nom.ROME_GRANDS_DOMAINES],
+           for code, label in nom.ROME_GRANDS_DOMAINES if code not in nom.ROME_DOMAINS_AS_ONISEP],
         StatutRow: [{"id": sid, "label": label} for sid, label in nom.STATUTS],
     }
 

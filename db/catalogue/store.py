@@ -18,12 +18,14 @@ from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, updat
 from sqlalchemy import BindParameter, Connection
 from sqlalchemy.orm import Session
 
+from db.catalogue import merge
 from db.catalogue import nomenclature as nom
+from db.catalogue.search_index import reindex
 from db.models import (AppMeta, Base, FormationRow, InterestRow, Metier, MetierFormation, MetierInterest,
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut,
-                       MetierSynonym, RomeAppellationRow, SectorRow, StatutRow, Values, table_of)
+                       MetierSynonym, SectorRow, StatutRow, Values, table_of)
 from db.catalogue.records import MetierRecord, Ref
-from db.text import fold, slug, sort_key
+from db.text import slug, sort_key
 
 _M = table_of(Metier)
 _CHILD_TABLES: tuple[type[Base], ...] = (MetierSynonym, MetierSection, MetierRome, MetierSector, MetierInterest,
@@ -94,7 +96,6 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     records = [record for record, _ in items]
     conn = session.connection()
     nomenclatures = _Nomenclatures(session, cache)
-    appellations = _appellations_by_code(session, records)
     existing = _existing_pks(session, [r.id for r in records])
     next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
     status: dict[str, str] = {}
@@ -103,7 +104,7 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     children: dict[type[Base], list[Values]] = defaultdict(list)
     for record, source_file in items:
         links = _links(record, nomenclatures)
-        values = _metier_values(record, links, appellations, source_file, now)
+        values = _metier_values(record, links, source_file, now)
         pk = existing.get(record.id)
         if pk is None:
             pk, next_pk = next_pk, next_pk + 1
@@ -115,11 +116,17 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
         for model, rows in links.items():
             children[model].extend({"metier_pk": pk, "position": i, **row} for i, row in enumerate(rows))
     nomenclatures.flush()
+    snapshots = merge.snapshot_other_sources(conn, {row["b_pk"]: str(row["source_kind"]) for row in changed})
     _write_metiers(conn, fresh, changed)
     for model, rows in children.items():
         if rows:
             conn.execute(insert(table_of(model)), rows)
-    link_same_jobs(session, [r.id for r in records])
+    merge.carry_over(conn, snapshots)
+    ids = [r.id for r in records]
+    link_same_jobs(session, ids)
+    completed = merge.complete_fiches(conn, ids)
+    written = [row["pk"] for row in fresh] + [row["b_pk"] for row in changed]
+    reindex(conn, sorted(set(written) | set(completed)))
     return status
 
 
@@ -161,18 +168,6 @@ def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:
     return found
 
 
-def _appellations_by_code(session: Session, records: list[MetierRecord]) -> dict[str, list[str]]:
-    """ROME job titles for the codes these records cite (empty until ROME is imported)."""
-    codes = sorted({code for r in records for code in r.rome_codes})
-    table = table_of(RomeAppellationRow)
-    result: dict[str, list[str]] = defaultdict(list)
-    for start in range(0, len(codes), 500):
-        query = select(table.c.rome_code, table.c.label).where(table.c.rome_code.in_(codes[start:start + 500]))
-        for code, label in session.execute(query):
-            result[code].append(label)
-    return result
-
-
 def _links(record: MetierRecord, nomenclatures: _Nomenclatures) -> dict[type[Base], list[Values]]:
     """The child rows of one record, with every referenced nomenclature entry ensured."""
     links: dict[type[Base], list[Values]] = {
@@ -206,7 +201,8 @@ def _sector_rows(record: MetierRecord, nomenclatures: _Nomenclatures) -> list[Va
         sid = nom.rome_sector_id(code)
         if sid not in seen and nom.sector_label(sid):
             seen.add(sid)
-            nomenclatures.ensure(SectorRow, sid, label=nom.sector_label(sid), kind="rome")
+            kind = "onisep" if sid in nom.ONISEP_SECTOR_IDS else "rome"
+            nomenclatures.ensure(SectorRow, sid, label=nom.sector_label(sid), kind=kind)
             rows.append({"sector_id": sid, "is_derived": True})
     return rows
 
@@ -244,15 +240,12 @@ def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[Valu
     return rows
 
 
-def _metier_values(record: MetierRecord, links: dict[type[Base], list[Values]],
-                   appellations: dict[str, list[str]], source_file: str, now: datetime) -> Values:
+def _metier_values(record: MetierRecord, links: dict[type[Base], list[Values]], source_file: str,
+                   now: datetime) -> Values:
+    """The ``metiers`` row of a record; its indexed text is written afterwards by :func:`reindex`."""
     level = nom.parse_level(record.level_text)
     salary = record.salary
     sectors = links[MetierSector]
-    names = [record.name, record.label_f, record.label_m]
-    names += [part for s in record.synonyms for part in (s.name, s.label_f, s.label_m)]
-    names += [label for code in record.rome_codes for label in appellations.get(code, [])]
-    body = [record.summary or ""] + [s.title + " " + s.text for s in record.sections]
     return {
         "id": record.id, "name": record.name, "label_f": record.label_f, "label_m": record.label_m,
         "summary": record.summary, "level_text": record.level_text,
@@ -268,7 +261,7 @@ def _metier_values(record: MetierRecord, links: dict[type[Base], list[Values]],
         "main_sector_id": sectors[0]["sector_id"] if sectors else None, "same_as": record.same_as,
         "source_kind": record.source_kind, "source_file": source_file, "source_date": record.source_date,
         "licence": record.licence, "imported_at": now, "sort_key": sort_key(record.name),
-        "search_names": fold(" ".join(n for n in names if n)), "search_text": fold(" ".join(body)),
+        "inherited": None,
     }
 
 

@@ -27,7 +27,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from db.catalogue.criteria import SearchRequest, criteria_from_request
     from db.catalogue.export import SEARCH_FIELDS, search_record
-    from db.catalogue.search import search
+    from db.catalogue.search import search, text_notice
 
     database = open_database_for(args)
     with database.read() as session:
@@ -38,6 +38,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             pays=tuple(args.pays), tri=args.tri, decroissant=args.decroissant))
         rows = search(session, criteria, limit=args.limite)
         records = [search_record(row) for row in rows]
+        notice = text_notice(session, criteria)
+    if notice and args.format == "table":
+        print(notice)
+    elif notice:
+        print(notice, file=sys.stderr)  # the JSON or CSV on standard output stays clean
     _print_records(records, args.format, list(SEARCH_FIELDS))
     return 0
 

@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exiger tous les centres d'intérêt (par défaut : au moins un)")
     search.add_argument("--statut", action="append", default=[], help="statut (ex. salarié ; répétable)")
     search.add_argument("--pays", action="append", default=[], help="pays (FR, BE… ; répétable)")
-    search.add_argument("--tri", choices=["nom", "salaire", "niveau", "pertinence"], default="nom")
+    search.add_argument("--tri", choices=["auto", "nom", "salaire", "niveau", "pertinence"], default="auto",
+                        help="ordre (par défaut : pertinence avec --texte, nom sinon)")
     search.add_argument("--decroissant", action="store_true", help="ordre décroissant")
     search.add_argument("--limite", type=int, help="nombre maximum de résultats")
     search.add_argument("--format", choices=["table", "json", "csv"], default="table")

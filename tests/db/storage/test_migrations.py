@@ -33,12 +33,15 @@ def test_new_database_is_at_head(db_path):
 
 def copy_rows(src_path, dst_path) -> None:
     """Copy every row of TABLES from a database at head into one at revision 0001 (same columns
-    except those added since), with foreign keys enforced."""
+    except those added since), with foreign keys enforced. A column of 0001 gone since (the old
+    search text) is left empty: the migration must rebuild it."""
     with sqlite3.connect(src_path) as src, sqlite3.connect(dst_path) as dst:
         dst.execute("PRAGMA foreign_keys = ON")
         for table in TABLES:
             cols = [r[1] for r in dst.execute(f"PRAGMA table_info({table})")]
-            rows = src.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
+            have = {r[1] for r in src.execute(f"PRAGMA table_info({table})")}
+            picked = [c if c in have else "''" for c in cols]
+            rows = src.execute(f"SELECT {', '.join(picked)} FROM {table}").fetchall()
             marks = ", ".join("?" * len(cols))
             dst.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
 

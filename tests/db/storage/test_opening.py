@@ -256,7 +256,7 @@ def test_an_import_that_fills_the_disk_says_what_was_committed(tmp_path):
                  "description": f"fiche {number} " + "texte de remplissage " * 400}
         (fiches / f"essai-{number:03d}.jsonl").write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
     folder = tmp_path / "presque-plein"
-    with small_filesystem(folder, made.stat().st_size // 1024 + 4000):
+    with small_filesystem(folder, made.stat().st_size // 1024 + 8000):
         shutil.copy(made, folder / "base.sqlite")
         done = cli("import", str(fiches), "--db", str(folder / "base.sqlite"))
         assert done.returncode == 1 and "Import interrompu : le disque est plein" in done.stdout, done.stderr

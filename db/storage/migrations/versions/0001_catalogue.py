@@ -148,7 +148,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(80), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
     )
-    create_fts(op.get_bind())
+    create_fts(op.get_bind(), ("search_names", "search_text"))
 
 
 def downgrade() -> None:

@@ -25,7 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("metiers", recreate="always") as batch:
         batch.add_column(sa.Column("superseded_by", sa.String(200)))
         batch.create_index("ix_metiers_superseded_by", ["superseded_by"])
-    create_fts(op.get_bind())
+    create_fts(op.get_bind(), ("search_names", "search_text"))
 
 
 def downgrade() -> None:
@@ -33,4 +33,4 @@ def downgrade() -> None:
     with op.batch_alter_table("metiers", recreate="always") as batch:
         batch.drop_index("ix_metiers_superseded_by")
         batch.drop_column("superseded_by")
-    create_fts(op.get_bind())
+    create_fts(op.get_bind(), ("search_names", "search_text"))

@@ -1,0 +1,344 @@
+"""Twin fiches keep every fact: what the shown fiche lacks, it takes from the one it hides.
+
+When ONISEP's fiche for a job supersedes the project's own fiche (see
+:func:`db.catalogue.store.link_same_jobs`), the ONISEP fiche is the one shown, but it may say
+less: the ONISEP Markdown fiches state no sector, some no salary, no RIASEC letters. Each
+missing fact is then taken from the hidden twin, field by field, and the shown fiche records
+where it came from in ``metiers.inherited`` (JSON ``{field: source id}``), which the fiche page
+displays. A fiche that still has no sector after that gets the sectors that the other fiches
+citing the same ROME code state ("inferred", source ``"ROME:<code>"``).
+
+Contract: :func:`complete_fiches` can run any number of times, in any import order, and gives
+the same rows: inherited facts are first removed (they are recognisable by ``inherited``), then
+recomputed from the current twins. A fiche's own facts are never overwritten.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from db.models import (Metier, MetierFormation, MetierInterest, MetierRome, MetierSector, MetierStatut,
+                       table_of)
+
+_M = table_of(Metier)
+_MS = table_of(MetierSector)
+_MR = table_of(MetierRome)
+_CHUNK = 500
+
+# Scalar facts, each a group of columns taken together (a salary and its year go as one).
+SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
+    "niveau": ("level_text", "level_code", "bac_plus"),
+    "salaire": ("salary_min", "salary_max", "salary_text", "salary_scope", "salary_career_min",
+                "salary_career_max", "salary_year", "salary_source_date", "salary_country"),
+    "riasec": ("riasec",),
+    "nsf": ("nsf_code",),
+}
+# List facts: the child table and the columns copied from the twin's rows.
+LIST_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "secteurs": (_MS, ("sector_id",)),
+    "centres_interet": (table_of(MetierInterest), ("interest_id",)),
+    "statuts": (table_of(MetierStatut), ("statut_id",)),
+    "formations": (table_of(MetierFormation), ("formation_id",)),
+}
+FIELD_LABELS = {"niveau": "niveau d'études", "salaire": "salaire", "riasec": "profil RIASEC",
+                "nsf": "code NSF", "secteurs": "secteurs", "centres_interet": "centres d'intérêt",
+                "statuts": "statuts", "formations": "formations"}
+INFERRED_PREFIX = "ROME:"
+CARRIED_PREFIX = "source:"  # kept from the same fiche as another source gave it (see carry_over)
+
+
+def inherited_fields(value: str | None) -> dict[str, str]:
+    """The ``metiers.inherited`` JSON read back ({} when empty or unreadable)."""
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) -> list[int]:
+    """Fill the shown fiches' missing facts from their hidden twins, then infer missing sectors.
+
+    ``written_ids``: the fiche ids a write touched (None: every fiche). Returns the pks of the
+    fiches whose facts changed (their indexed text must be recomputed).
+    """
+    written_ids = None if written_ids is None else list(written_ids)
+    pairs = _twin_pairs(conn, written_ids)
+    changed = set(_reset_inherited(conn, [shown for shown, _ in pairs]))
+    for shown, twin in pairs:
+        if _take_from_twin(conn, shown, twin):
+            changed.add(shown)
+    candidates = None if written_ids is None else sorted(set(_pks_of(conn, written_ids)) | set(changed))
+    changed.update(infer_sectors(conn, candidates))
+    return sorted(changed)
+
+
+def _pks_of(conn: Connection, ids: list[str]) -> list[int]:
+    pks: list[int] = []
+    for start in range(0, len(ids), _CHUNK):
+        pks += list(conn.execute(select(_M.c.pk).where(_M.c.id.in_(ids[start:start + _CHUNK]))).scalars())
+    return pks
+
+
+def _twin_pairs(conn: Connection, ids: list[str] | None) -> list[tuple[int, int]]:
+    """(shown pk, hidden twin pk) for twins where either side is in ``ids`` (all when None)."""
+    hidden = _M.alias("hidden")
+    base = (select(_M.c.pk, hidden.c.pk).join(hidden, hidden.c.superseded_by == _M.c.id)
+            .where(_M.c.superseded_by.is_(None)).order_by(_M.c.pk, hidden.c.pk))
+    if ids is None:
+        rows = list(conn.execute(base))
+    else:
+        rows = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            rows += list(conn.execute(base.where((_M.c.id.in_(chunk)) | (hidden.c.id.in_(chunk)))))
+    first: dict[int, int] = {}
+    for shown, twin in rows:
+        first.setdefault(shown, twin)  # two project fiches for one job: the first one speaks
+    return sorted(first.items())
+
+
+def _reset_inherited(conn: Connection, pks: Sequence[int]) -> list[int]:
+    """Remove every inherited (or inferred) fact of ``pks``; returns the pks that had some."""
+    reset: list[int] = []
+    for pk, value in _inherited_values(conn, pks):
+        kept = {f: v for f, v in inherited_fields(value).items() if v.startswith(CARRIED_PREFIX)}
+        fields = [f for f, v in inherited_fields(value).items() if not v.startswith(CARRIED_PREFIX)]
+        if not fields:
+            continue
+        values: dict[str, object] = {"inherited": json.dumps(kept, sort_keys=True) if kept else None}
+        for field in fields:
+            if field in SCALAR_FIELDS:
+                values.update({column: None for column in SCALAR_FIELDS[field]})
+            elif field in LIST_FIELDS:
+                table = LIST_FIELDS[field][0]
+                stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
+                conn.execute(delete(table).where(table.c.metier_pk == pk, *stated))
+        if "secteurs" in fields:
+            values["main_sector_id"] = _first_sector(conn, pk)
+        conn.execute(update(_M).where(_M.c.pk == pk).values(values))
+        reset.append(pk)
+    return reset
+
+
+def _inherited_values(conn: Connection, pks: Sequence[int]) -> list[tuple[int, str | None]]:
+    rows: list[tuple[int, str | None]] = []
+    for start in range(0, len(pks), _CHUNK):
+        query = select(_M.c.pk, _M.c.inherited).where(_M.c.pk.in_(pks[start:start + _CHUNK]),
+                                                      _M.c.inherited.is_not(None))
+        rows += [(pk, value) for pk, value in conn.execute(query)]
+    return rows
+
+
+def _take_from_twin(conn: Connection, shown: int, twin: int) -> bool:
+    """Copy to ``shown`` each fact it lacks and ``twin`` has; True when something was copied."""
+    columns = [c for group in SCALAR_FIELDS.values() for c in group]
+    mine, theirs = (conn.execute(select(*(_M.c[c] for c in columns), _M.c.id, _M.c.inherited)
+                                 .where(_M.c.pk == pk)).one()._mapping for pk in (shown, twin))
+    source = str(theirs["id"])
+    inherited = inherited_fields(mine["inherited"])
+    values: dict[str, object] = {}
+    for field, group in SCALAR_FIELDS.items():
+        if all(mine[c] is None for c in group) and any(theirs[c] is not None for c in group):
+            values.update({c: theirs[c] for c in group})
+            inherited[field] = source
+    for field in LIST_FIELDS:
+        if _copy_list(conn, field, shown, twin):
+            inherited[field] = source
+    if "secteurs" in inherited:
+        values["main_sector_id"] = _first_sector(conn, shown)
+    if not inherited:
+        return False
+    values["inherited"] = json.dumps(inherited, ensure_ascii=False, sort_keys=True)
+    conn.execute(update(_M).where(_M.c.pk == shown).values(values))
+    return True
+
+
+def _copy_list(conn: Connection, field: str, shown: int, twin: int) -> bool:
+    table, columns = LIST_FIELDS[field]
+    stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
+    own = conn.execute(select(table.c.metier_pk).where(table.c.metier_pk == shown, *stated).limit(1)).first()
+    if own is not None:
+        return False
+    rows = [dict(row._mapping) for row in conn.execute(
+        select(*(table.c[c] for c in columns)).where(table.c.metier_pk == twin, *stated).order_by(table.c.position))]
+    if not rows:
+        return False
+    if field == "secteurs":
+        derived = {sid for sid in conn.execute(select(_MS.c.sector_id).where(_MS.c.metier_pk == shown)).scalars()}
+        rows = [row for row in rows if row["sector_id"] not in derived] or rows[:0]
+        conn.execute(delete(_MS).where(_MS.c.metier_pk == shown, _MS.c.sector_id.in_(
+            [row["sector_id"] for row in rows])))
+        if not rows:
+            return False
+    _insert_first(conn, table, shown, rows, {"is_derived": False} if field == "secteurs" else {})
+    return True
+
+
+def _insert_first(conn: Connection, table: Any, pk: int, rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
+    """Insert ``rows`` as the first entries of ``pk``'s list, moving the existing ones after them."""
+    existing = [dict(r._mapping) for r in conn.execute(select(table).where(table.c.metier_pk == pk)
+                                                       .order_by(table.c.position))]
+    conn.execute(delete(table).where(table.c.metier_pk == pk))
+    fresh = [{**row, **extra, "metier_pk": pk} for row in rows]
+    merged = fresh + [{k: v for k, v in row.items()} for row in existing]
+    conn.execute(insert(table), [{**row, "position": i} for i, row in enumerate(merged)])
+
+
+def _first_sector(conn: Connection, pk: int) -> str | None:
+    query = select(_MS.c.sector_id).where(_MS.c.metier_pk == pk).order_by(_MS.c.is_derived, _MS.c.position)
+    return conn.execute(query.limit(1)).scalar()
+
+
+# ------------------------------------------------------------------ sectors from ROME codes
+def infer_sectors(conn: Connection, pks: Sequence[int] | None = None) -> list[int]:
+    """Give each shown fiche with no stated sector the sectors other fiches state for its ROME code.
+
+    For the fiche's current ROME codes in order, the sectors stated (not derived, not
+    inferred) by the other fiches citing that code are counted; the most frequent one (two
+    when tied) is taken from the first code that has any. Only ``pks`` are looked at (every
+    shown fiche when None). Returns the pks that changed.
+    """
+    lacking = _fiches_without_stated_sector(conn, pks)
+    if not lacking:
+        return []
+    codes = _codes_by_fiche(conn, [pk for pk, _ in lacking])
+    votes = _sector_votes(conn, sorted({code for found in codes.values() for code in found}))
+    changed: list[int] = []
+    for pk, value in lacking:
+        for code in codes.get(pk, ()):
+            ranked = votes.get(code, Counter()).most_common()
+            if not ranked:
+                continue
+            best = [sid for sid, n in ranked if n == ranked[0][1]][:2]
+            _add_inferred(conn, pk, best, code, inherited_fields(value))
+            changed.append(pk)
+            break
+    return changed
+
+
+def _fiches_without_stated_sector(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
+    stated = select(_MS.c.metier_pk).where(_MS.c.is_derived.is_(False))
+    query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.pk.not_in(stated))
+    if pks is None:
+        return [(pk, value) for pk, value in conn.execute(query)]
+    found: list[tuple[int, str | None]] = []
+    for start in range(0, len(pks), _CHUNK):
+        found += [(pk, value) for pk, value in conn.execute(query.where(_M.c.pk.in_(pks[start:start + _CHUNK])))]
+    return found
+
+
+def _sector_votes(conn: Connection, codes: list[str]) -> dict[str, Counter[str]]:
+    """ROME code → how many fiches citing it state each sector (inferred sectors excluded)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for start in range(0, len(codes), _CHUNK):
+        query = (select(_MR.c.code, _MS.c.sector_id, _M.c.inherited)
+                 .join(_MS, and_(_MS.c.metier_pk == _MR.c.metier_pk, _MS.c.is_derived.is_(False)))
+                 .join(_M, _M.c.pk == _MR.c.metier_pk)
+                 .where(_MR.c.is_legacy.is_(False), _MR.c.code.in_(codes[start:start + _CHUNK])))
+        for code, sector, value in conn.execute(query):
+            if not inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX):
+                votes[code][sector] += 1
+    return votes
+
+
+def _codes_by_fiche(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(pks), _CHUNK):
+        query = (select(_MR.c.metier_pk, _MR.c.code)
+                 .where(_MR.c.metier_pk.in_(pks[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))
+                 .order_by(_MR.c.metier_pk, _MR.c.position))
+        for pk, code in conn.execute(query):
+            result[pk].append(code)
+    return result
+
+
+def _add_inferred(conn: Connection, pk: int, sectors: list[str], code: str, inherited: dict[str, str]) -> None:
+    conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.sector_id.in_(sectors)))
+    _insert_first(conn, _MS, pk, [{"sector_id": sid} for sid in sectors], {"is_derived": False})
+    inherited["secteurs"] = INFERRED_PREFIX + code
+    conn.execute(update(_M).where(_M.c.pk == pk).values(
+        main_sector_id=sectors[0], inherited=json.dumps(inherited, ensure_ascii=False, sort_keys=True)))
+
+
+# ------------------------------------------------------------------ same fiche, another source
+class Snapshot(NamedTuple):
+    """A fiche's facts as they were before another source rewrote it."""
+
+    kind: str
+    scalars: dict[str, dict[str, Any]]
+    lists: dict[str, list[dict[str, Any]]]
+    inherited: dict[str, str]
+
+
+def snapshot_other_sources(conn: Connection, new_kinds: dict[int, str]) -> dict[int, Snapshot]:
+    """The facts of the fiches about to be rewritten by another kind of source (pk → new kind).
+
+    The ONISEP Markdown and Idéo XML fiches of a job share one id: importing one after the other
+    rewrites the same row, and without this the Markdown fiche would erase the sectors the XML
+    stated. Only fiches whose source kind changes are read.
+    """
+    columns = [c for group in SCALAR_FIELDS.values() for c in group]
+    found: dict[int, Snapshot] = {}
+    pks = list(new_kinds)
+    for start in range(0, len(pks), _CHUNK):
+        query = select(_M.c.pk, _M.c.source_kind, _M.c.inherited, *(_M.c[c] for c in columns)).where(
+            _M.c.pk.in_(pks[start:start + _CHUNK]))
+        for row in conn.execute(query):
+            values = row._mapping
+            if values["source_kind"] == new_kinds[values["pk"]]:
+                continue
+            scalars = {field: {c: values[c] for c in group} for field, group in SCALAR_FIELDS.items()}
+            lists = {field: _stated_rows(conn, field, values["pk"]) for field in LIST_FIELDS}
+            found[values["pk"]] = Snapshot(values["source_kind"], scalars, lists,
+                                           inherited_fields(values["inherited"]))
+    return found
+
+
+def _stated_rows(conn: Connection, field: str, pk: int) -> list[dict[str, Any]]:
+    table, columns = LIST_FIELDS[field]
+    stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
+    query = select(*(table.c[c] for c in columns)).where(table.c.metier_pk == pk, *stated).order_by(table.c.position)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def carry_over(conn: Connection, snapshots: dict[int, Snapshot]) -> list[int]:
+    """Give back to each rewritten fiche the facts its new source lacks and its old one stated."""
+    changed: list[int] = []
+    for pk, old in snapshots.items():
+        current = conn.execute(select(_M).where(_M.c.pk == pk)).one()._mapping
+        inherited = inherited_fields(current["inherited"])
+        values: dict[str, object] = {}
+        for field, group in SCALAR_FIELDS.items():
+            if _carried(old, field) and all(current[c] is None for c in group) and any(
+                    v is not None for v in old.scalars[field].values()):
+                values.update(old.scalars[field])
+                inherited[field] = old.inherited.get(field) or CARRIED_PREFIX + old.kind
+        for field, rows in old.lists.items():
+            if rows and _carried(old, field) and not _stated_rows(conn, field, pk):
+                table = LIST_FIELDS[field][0]
+                if field == "secteurs":
+                    conn.execute(delete(table).where(table.c.metier_pk == pk,
+                                                     table.c.sector_id.in_([r["sector_id"] for r in rows])))
+                _insert_first(conn, table, pk, rows, {"is_derived": False} if field == "secteurs" else {})
+                inherited[field] = old.inherited.get(field) or CARRIED_PREFIX + old.kind
+        if not inherited or inherited == inherited_fields(current["inherited"]):
+            continue
+        if "secteurs" in inherited:
+            values["main_sector_id"] = _first_sector(conn, pk)
+        values["inherited"] = json.dumps(inherited, ensure_ascii=False, sort_keys=True)
+        conn.execute(update(_M).where(_M.c.pk == pk).values(values))
+        changed.append(pk)
+    return changed
+
+
+def _carried(old: Snapshot, field: str) -> bool:
+    """Whether the old fiche stated ``field`` itself (or had kept it from an earlier source)."""
+    origin = old.inherited.get(field)
+    return origin is None or origin.startswith(CARRIED_PREFIX)

@@ -1,0 +1,91 @@
+"""The indexed text of métiers: recomputed from the rows, one way for every writer.
+
+:func:`reindex` is the only code that writes the ``search_*`` columns of ``metiers`` (the
+full-text index follows them through its triggers, see :func:`db.catalogue.search.create_fts`).
+The catalogue writer calls it after a write, the ROME import after new job titles arrive, the
+merge of twin fiches after it copies sectors or interests, and the migration that introduced
+these columns for every existing fiche. So the index always says what the rows say.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from db.catalogue.search_text import index_text
+from db.models import (InterestRow, Metier, MetierInterest, MetierRome, MetierSection, MetierSector,
+                       MetierSynonym, RomeAppellationRow, SectorRow, table_of)
+
+_M = table_of(Metier)
+_CHUNK = 500
+SEARCH_COLUMNS = ("search_title", "search_synonyms", "search_rome", "search_tags", "search_text")
+
+
+def reindex(conn: Connection, pks: Sequence[int] | None = None) -> int:
+    """Recompute the indexed text of the métiers ``pks`` (every métier when None); returns how many."""
+    if pks is None:
+        pks = list(conn.execute(select(_M.c.pk).order_by(_M.c.pk)).scalars())
+    done = 0
+    for start in range(0, len(pks), _CHUNK):
+        rows = _index_rows(conn, list(pks[start:start + _CHUNK]))
+        if rows:
+            values: dict[str, Any] = {column: bindparam(column) for column in SEARCH_COLUMNS}
+            conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(values), rows)
+        done += len(rows)
+    return done
+
+
+def _index_rows(conn: Connection, pks: list[int]) -> list[dict[str, object]]:
+    synonyms = _grouped(conn, pks, MetierSynonym, ("name", "label_f", "label_m"))
+    sections = _grouped(conn, pks, MetierSection, ("title", "text"))
+    rome = _rome_titles(conn, pks)
+    tags = _tags(conn, pks)
+    rows: list[dict[str, object]] = []
+    query = select(_M.c.pk, _M.c.name, _M.c.label_f, _M.c.label_m, _M.c.summary).where(_M.c.pk.in_(pks))
+    for pk, name, label_f, label_m, summary in conn.execute(query):
+        rows.append({
+            "b_pk": pk,
+            "search_title": index_text((name, label_f, label_m)),
+            "search_synonyms": index_text(synonyms.get(pk, ())),
+            "search_rome": index_text(rome.get(pk, ())),
+            "search_tags": index_text(tags.get(pk, ())),
+            "search_text": index_text([summary, *sections.get(pk, ())]),
+        })
+    return rows
+
+
+def _grouped(conn: Connection, pks: list[int], model: type, columns: tuple[str, ...]) -> dict[int, list[str]]:
+    table = table_of(model)
+    result: dict[int, list[str]] = defaultdict(list)
+    query = (select(table.c.metier_pk, *(table.c[c] for c in columns))
+             .where(table.c.metier_pk.in_(pks)).order_by(table.c.metier_pk, table.c.position))
+    for pk, *texts in conn.execute(query):
+        result[pk].extend(t for t in texts if t)
+    return result
+
+
+def _rome_titles(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
+    """ROME job titles of each métier's current codes (none until ROME is imported)."""
+    links, titles = table_of(MetierRome), table_of(RomeAppellationRow)
+    query = (select(links.c.metier_pk, titles.c.label)
+             .join(titles, titles.c.rome_code == links.c.code)
+             .where(links.c.metier_pk.in_(pks), links.c.is_legacy.is_(False)))
+    result: dict[int, list[str]] = defaultdict(list)
+    for pk, label in conn.execute(query):
+        result[pk].append(label)
+    return result
+
+
+def _tags(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
+    """The labels of each métier's interests and sectors ("j'aimerais travailler dehors", "Santé")."""
+    result: dict[int, list[str]] = defaultdict(list)
+    for link_model, label_model, key in ((MetierInterest, InterestRow, "interest_id"),
+                                         (MetierSector, SectorRow, "sector_id")):
+        links, labels = table_of(link_model), table_of(label_model)
+        query = (select(links.c.metier_pk, labels.c.label).join(labels, labels.c.id == links.c[key])
+                 .where(links.c.metier_pk.in_(pks)))
+        for pk, label in conn.execute(query):
+            result[pk].append(label)
+    return result

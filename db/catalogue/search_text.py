@@ -1,0 +1,168 @@
+"""How catalogue text is made searchable, and how what a person types becomes a query.
+
+Only the standard library and the stemmer here (no SQL): :mod:`db.catalogue.search` builds the
+statements, :mod:`db.catalogue.store` and :mod:`db.catalogue.search_index` write the indexed text.
+
+- **Indexing**: every word is folded (case, accents and ligatures ignored, see :func:`db.text.fold`)
+  and written twice when its French stem differs ("infirmieres" → "infirmieres infirmier"), so
+  plurals and feminine forms meet on the stem.
+- **Reading a query**: folded words; everyday abbreviations and words of the curated table
+  ``resources/recherche/abreviations.tsv`` ("kiné", "véto", "IDE") are replaced by what they stand
+  for; stop words ("je", "veux", "les", "métiers") are dropped; each remaining word becomes a
+  :class:`QueryWord` matched as a prefix of a word or of a stem ("infirmières" finds
+  "infirmier/ère"). Words of one or two letters must match a whole word ("IDE" no longer finds
+  "idée": it is read as "infirmier").
+- A fiche must match every word when at least one fiche does; otherwise the search keeps the
+  fiches that match the most words (:func:`fts_at_least`), so a long sentence never ends with
+  nothing ("je veux travailler dehors avec des chevaux").
+
+User input never reaches the FTS5 syntax as such: every term is quoted, so ``"``, ``*``,
+``NEAR`` or ``-`` are only text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import combinations
+from importlib import resources
+
+import snowballstemmer
+
+from db.text import words
+
+MAX_QUERY_WORDS = 12  # a pasted paragraph is cut here: the first words carry the intent
+_MIN_PREFIX = 3  # shorter words match whole words only
+_MIN_STEM = 4  # shorter stems are too vague to search by prefix ("art" → "artichaut")
+
+# Folded French words that say nothing about a job. "autres", "aider", "dehors" stay: they
+# are the words of the ONISEP interests ("je veux être utile aux autres").
+_STOP_WORDS_TEXT = """
+a ai aie aies aient ait as au aupres aussi aux avec avoir avons avez bien c ca ce ceci cela celle
+celles celui ces cet cette chez comme comment d dans de des donc dont du elle elles en encore est et
+etre eu faire fais fait font genre j je l la le les leur leurs lui m ma mais me mes moi mon n ne ni
+nos notre nous on ont ou par pas peu peut peux plus pour pourquoi quand que quel quelle quelles quels
+qu qui quoi s sa sans se ses si son sont suis sur t ta te tes toi ton tres tu un une vers voila vos
+votre vous y aime aimer aimerais aimerait adore adorer envie voudrais voudrait veut veux vouloir
+souhaite trouver cherche chercher travailler travaille travail boulot job jobs metier metiers
+emploi emplois profession professions domaine domaines secteur secteurs truc trucs choses chose
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=262_144)
+def stem(word: str) -> str:
+    """The French Snowball stem of a folded word ("infirmieres" → "infirmier")."""
+    return str(_stemmer().stemWord(word))
+
+
+def index_text(parts: Iterable[str | None]) -> str:
+    """The indexed form of some text: its folded words, each followed by its stem when different."""
+    out: list[str] = []
+    for part in parts:
+        for word in words(part):
+            out.append(word)
+            if len(word) >= _MIN_STEM:
+                root = stem(word)
+                if root != word and len(root) >= _MIN_PREFIX:
+                    out.append(root)
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One thing the person typed, and the ways a fiche can match it.
+
+    ``alternatives`` are OR-ed; each is a tuple of words that must all be present (an
+    abbreviation may stand for several words: "asv" → ("auxiliaire", "veterinaire")).
+    """
+
+    typed: str
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@cache
+def abbreviations() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The curated table: folded typed words → the word groups they stand for."""
+    table: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    text = (resources.files("resources") / "recherche" / "abreviations.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        typed, expansions = line.split("\t", 1)
+        key = tuple(words(typed))
+        groups = tuple(tuple(w for w in words(form) if w not in STOP_WORDS) for form in expansions.split("|"))
+        if key:
+            table[key] = tuple(group for group in groups if group)
+    return table
+
+
+def read_query(user_text: str | None) -> list[QueryWord]:
+    """The :class:`QueryWord` list for what a person typed (empty: no text filter).
+
+    Abbreviations are read first, longest first ("dev web" before "dev"); stop words are then
+    dropped, unless nothing else is left (someone searching "la" gets "la").
+    """
+    tokens = words(user_text)[:MAX_QUERY_WORDS * 2]
+    table = abbreviations()
+    result: list[QueryWord] = []
+    position = 0
+    alone = len(tokens) == 1
+    while position < len(tokens):
+        for size in (3, 2, 1):
+            key = tuple(tokens[position:position + size])
+            if len(key) == size and key in table and (alone or size > 1 or key[0] not in STOP_WORDS):
+                result.append(QueryWord(" ".join(key), table[key]))
+                position += size
+                break
+        else:
+            token = tokens[position]
+            result.append(QueryWord(token, ((token,),)))
+            position += 1
+    meaningful = [w for w in result if w.typed not in STOP_WORDS]
+    return (meaningful or result)[:MAX_QUERY_WORDS]
+
+
+def word_variants(word: str) -> list[str]:
+    """The FTS5 terms for one folded word: itself (as a prefix when long enough) and its stem."""
+    if len(word) < _MIN_PREFIX:
+        return [f'"{word}"']
+    terms = [f'"{word}"*']
+    root = stem(word)
+    if root != word and len(root) >= _MIN_STEM:
+        terms.append(f'"{root}"*')
+    return terms
+
+
+def fts_expression(query_word: QueryWord) -> str:
+    """The FTS5 expression matching one query word in any indexed column."""
+    alternatives = []
+    for group in query_word.alternatives:
+        parts = ["(" + " OR ".join(word_variants(w)) + ")" for w in group]
+        alternatives.append("(" + " AND ".join(parts) + ")")
+    return " OR ".join(alternatives)
+
+
+MAX_COMBINED_WORDS = 6  # beyond, "at least k of n" would spell too many combinations: any word will do
+
+
+def fts_at_least(query: list[QueryWord], required: int) -> str | None:
+    """The FTS5 expression of a fiche matching at least ``required`` of the query's words.
+
+    None when there are no words. ``required`` is clamped to 1..len(query); with more than
+    :data:`MAX_COMBINED_WORDS` words, anything short of all of them means any one of them.
+    """
+    if not query:
+        return None
+    required = max(1, min(required, len(query)))
+    parts = [f"({fts_expression(w)})" for w in query]
+    if required == len(parts):
+        return " AND ".join(parts)
+    if required == 1 or len(parts) > MAX_COMBINED_WORDS:
+        return " OR ".join(parts)
+    return " OR ".join("(" + " AND ".join(group) + ")" for group in combinations(parts, required))
