@@ -164,7 +164,8 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     shown: list[str] = []
     changed = False
     for word in query.words:
-        if len(word.typed) < _MIN_FUZZY or len(word.alternatives) != 1 or _matches_anything(session, fts_expression(word)):
+        fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
+        if not fixable or _matches_anything(session, fts_expression(word)):
             fixed.append(word)
             shown.append(word.typed)
             continue
