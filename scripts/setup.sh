@@ -47,11 +47,22 @@ fi
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 log=.venv/pip-install.log
+# Installed once per version of pyproject.toml: later starts need no network (offices often have
+# none) and take a second, not eight. The stamp names what was installed ("" or "[test]").
+stamp=.venv/setup-stamp
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+done_before=""
+[ -f "$stamp" ] && done_before="$(cat "$stamp")"
+if [ "$done_before" = "$wanted [test]" ] || [ "$done_before" = "$wanted ${extras}" ]; then
+  exit 0
+fi
 if ! .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
   tail -n 30 "$log"
   echo "L'installation des modules Python a échoué (détail : $log)."
+  echo "Sans accès à Internet, lancez cette commande une première fois sur un poste connecté."
   exit 1
 fi
 # Bytecode now, as an installed copy has it: otherwise (PYTHONDONTWRITEBYTECODE) every start
 # would compile the sources again.
 .venv/bin/python -m compileall -q db desktop reports >/dev/null
+echo "$wanted ${extras}" > "$stamp"
