@@ -10,8 +10,8 @@ no métier does, those matching the most words are kept (never nothing because o
 many). With text, the default order ("auto") is relevance:
 
 1. how many of the words it matches (all of them first);
-2. how many of them are whole words of its own name or labels ("avocat" before "avocat
-   d'affaires" mentioned in a synonym);
+2. how many of them are in its own name or labels, and then the shorter name ("journaliste"
+   before "journaliste sportif", "avocat/e" before a synonym's "avocat d'affaires");
 3. a BM25 score whose column weights say where a word counts most: the job's own name and
    labels, then the source's synonyms, its interest and sector labels, ROME job titles, and
    last the description;
@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -123,6 +123,7 @@ class TextQuery:
 
 _MIN_FUZZY = 4  # shorter words are not corrected: too many near neighbours
 _FUZZY_CUTOFF = 80
+_FUZZY_SPREAD = 4  # words this close to the best one are kept as alternatives
 
 
 def read_text(session: Session, user_text: str) -> TextQuery | None:
@@ -187,11 +188,15 @@ def _nearest_words(session: Session, word: str) -> list[str]:
     # Typos rarely touch the first letter: only words starting with it are compared.
     rows = session.execute(text("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high"),
                            {"low": word[0], "high": chr(ord(word[0]) + 1)}).scalars().all()
-    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=6)
-    best = [term for term, _score, _index in found]
-    # A stem ("coiffeux") is not a word to show: prefer terms that are not the stem of another.
-    words_only = [term for term in best if not any(other != term and stem(other) == term for other in best)]
-    return (words_only or best)[:3]
+    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
+    if not found:
+        return []
+    # The closest words only (a clear winner alone), the shortest first on a tie: indexed stems
+    # ("coiffeur" of "coiffeurs") are words too, and the shorter is the likelier typed form.
+    best = found[0][1]
+    close = sorted((term for term, score, _index in found if score >= best - _FUZZY_SPREAD),
+                   key=lambda term: (-fuzz.ratio(word, term), len(term)))
+    return close[:3]
 
 
 # ------------------------------------------------------------------ search
@@ -356,9 +361,14 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     hits = ranked.subquery("hits")
     page = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
             .where(and_(*_conditions(session, criteria, DRIVEN))))
-    order = [hits.c.hits.desc(), hits.c.title_hits.desc(), hits.c.score, _M.c.sort_key, _M.c.pk]
+    # Among names that hold the words, the shortest is the job itself ("journaliste" before
+    # "journaliste sportif"): the number of spaces in the name, when the name holds a word.
+    extra_words = func.length(_M.c.name) - func.length(func.replace(_M.c.name, " ", ""))
+    shortness = case((hits.c.title_hits > 0, extra_words), else_=0)
+    order = [hits.c.hits.desc(), hits.c.title_hits.desc(), shortness, hits.c.score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
-        order = [hits.c.hits, hits.c.title_hits, hits.c.score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
+        order = [hits.c.hits, hits.c.title_hits, shortness.desc(), hits.c.score.desc(), _M.c.sort_key.desc(),
+                 _M.c.pk.desc()]
     page = page.order_by(*order).offset(offset)
     if limit is not None:
         page = page.limit(limit)
@@ -391,12 +401,8 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
 
 
 def _title_expression(word: QueryWord) -> str:
-    """FTS5: the word (or its stem) as a whole word of the job's own name or labels."""
-    alternatives = []
-    for group in word.alternatives:
-        parts = ["(" + " OR ".join(f'"{form}"' for form in dict.fromkeys((w, stem(w)))) + ")" for w in group]
-        alternatives.append("(" + " AND ".join(parts) + ")")
-    return "{search_title} : (" + " OR ".join(alternatives) + ")"
+    """FTS5: the query word found in the job's own name or labels (same forms as anywhere else)."""
+    return "{search_title} : (" + fts_expression(word) + ")"
 
 
 def text_notice(session: Session, criteria: Criteria) -> str | None:
