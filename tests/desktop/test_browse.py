@@ -238,3 +238,21 @@ def test_the_filters_and_the_student_show_interests_in_the_same_order(qtbot, min
     def layout(widget):
         return [(group.text(0), [item.text(0) for item in child_items(group)]) for group in top_level_items(widget)]
     assert layout(panel.interest_tree) == layout(tree) and len(layout(tree)) > 3
+
+
+def test_typed_text_puts_the_best_match_first_and_a_header_click_still_sorts(qtbot, window):
+    qtbot.keyClicks(window.filters.search_box, "sante")  # QTest types ASCII only
+    # Relevance: the doctor (Santé is their sector and their fiche's subject) before the
+    # care assistant, although "aide-soignant" comes first by name.
+    wait_ids(qtbot, window, ["ORI.medecin-generaliste", "ORI.aide-soignant"], ordered=True)
+    assert window.table.horizontalHeader().sortIndicatorSection() == -1  # no column is the order
+    window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # a click on « Métier »
+    wait_ids(qtbot, window, ["ORI.aide-soignant", "ORI.medecin-generaliste"], ordered=True)
+    window.filters.search_box.clear()
+    qtbot.keyClicks(window.filters.search_box, "medcin")  # new text: relevance again
+    wait_ids(qtbot, window, ["ORI.medecin-generaliste"], ordered=True)
+    assert window.table.horizontalHeader().sortIndicatorSection() == -1
+    qtbot.waitUntil(lambda: window.results.notice_label.isVisible())
+    assert window.results.notice_label.text() == "Aucune fiche ne contient « medcin » : résultats pour « medecin »."
+    window.filters.search_box.clear()
+    qtbot.waitUntil(lambda: not window.results.notice_label.isVisible())
