@@ -143,4 +143,5 @@ def _source(fiche: FicheDetail) -> str:
     details = [_e(fiche.attribution), f"fiche importée le {french_date(fiche.imported_at.date())}"]
     if fiche.source_date:
         details.append(f"données du {_date(fiche.source_date)}")
-    return f'<hr><p class="source">{" — ".join(details)}</p>'
+    origins = "".join(f'<p class="source">{_e(line)}</p>' for line in fiche.provenance)
+    return f'<hr><p class="source">{" — ".join(details)}</p>{origins}'

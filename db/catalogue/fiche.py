@@ -100,6 +100,7 @@ class FicheDetail:
     same_as: str | None
     superseded_by: str | None
     career_line: str | None = field(default=None)
+    provenance: list[str] = field(default_factory=list)  # facts taken from elsewhere, one sentence each
 
 
 def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
@@ -132,8 +133,35 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
         source=source_label(metier.source_kind), attribution=source_attribution(metier.source_kind),
         source_file=metier.source_file, source_date=metier.source_date, licence=metier.licence,
         imported_at=metier.imported_at, same_as=metier.same_as, superseded_by=metier.superseded_by,
-        career_line=career,
+        career_line=career, provenance=_provenance(session, metier.inherited),
     )
+
+
+def _provenance(session: Session, inherited: str | None) -> list[str]:
+    """One French sentence per fact this fiche holds from elsewhere (see :mod:`db.catalogue.merge`).
+
+    "Secteurs : d'après la fiche « maçon/ne » (Fiche du projet)." — the twin it came from;
+    "Secteurs : d'après les autres fiches du code ROME F1703."; "Formations : d'après l'autre
+    source de cette fiche (Onisep)." — kept from a source that gave them before.
+    """
+    from db.catalogue.merge import CARRIED_PREFIX, FIELD_LABELS, INFERRED_PREFIX, inherited_fields
+
+    lines = []
+    for field_name, origin in sorted(inherited_fields(inherited).items()):
+        label = FIELD_LABELS.get(field_name, field_name)
+        label = label[:1].upper() + label[1:]
+        if origin.startswith(INFERRED_PREFIX):
+            code = origin[len(INFERRED_PREFIX):]
+            lines.append(f"{label} : d'après les autres fiches du code ROME {code}.")
+        elif origin.startswith(CARRIED_PREFIX):
+            kind = source_label(origin[len(CARRIED_PREFIX):])
+            lines.append(f"{label} : d'après l'autre source de cette fiche ({kind}).")
+        else:
+            twin = session.execute(select(Metier.name, Metier.source_kind).where(Metier.id == origin)).first()
+            if twin is None:
+                continue
+            lines.append(f"{label} : d'après la fiche « {twin.name} » ({source_label(twin.source_kind)}).")
+    return lines
 
 
 def _synonyms(session: Session, pk: int) -> list[str]:

@@ -70,13 +70,24 @@ def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) 
     """
     written_ids = None if written_ids is None else list(written_ids)
     pairs = _twin_pairs(conn, written_ids)
-    changed = set(_reset_inherited(conn, [shown for shown, _ in pairs]))
+    # Sectors inferred earlier are inferred again: the fiches just written may state sectors
+    # for the same ROME codes (a Markdown import before the XML one must end as the reverse).
+    inferred = _inferred_pks(conn) if written_ids is not None else []
+    changed = set(_reset_inherited(conn, sorted({shown for shown, _ in pairs} | set(inferred))))
     for shown, twin in pairs:
         if _take_from_twin(conn, shown, twin):
             changed.add(shown)
-    candidates = None if written_ids is None else sorted(set(_pks_of(conn, written_ids)) | set(changed))
-    changed.update(infer_sectors(conn, candidates))
+    # Every fiche without a stated sector is looked at, not only those written: the fiches just
+    # written may be the first to state a sector for another fiche's ROME code.
+    changed.update(infer_sectors(conn, None))
     return sorted(changed)
+
+
+def _inferred_pks(conn: Connection) -> list[int]:
+    """The shown fiches whose sectors were inferred from their ROME code."""
+    query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.inherited.like("%ROME:%"))
+    return [pk for pk, value in conn.execute(query)
+            if inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX)]
 
 
 def _pks_of(conn: Connection, ids: list[str]) -> list[int]:
@@ -170,13 +181,9 @@ def _copy_list(conn: Connection, field: str, shown: int, twin: int) -> bool:
         select(*(table.c[c] for c in columns)).where(table.c.metier_pk == twin, *stated).order_by(table.c.position))]
     if not rows:
         return False
-    if field == "secteurs":
-        derived = {sid for sid in conn.execute(select(_MS.c.sector_id).where(_MS.c.metier_pk == shown)).scalars()}
-        rows = [row for row in rows if row["sector_id"] not in derived] or rows[:0]
+    if field == "secteurs":  # a sector the fiche only derived from its ROME code becomes stated
         conn.execute(delete(_MS).where(_MS.c.metier_pk == shown, _MS.c.sector_id.in_(
             [row["sector_id"] for row in rows])))
-        if not rows:
-            return False
     _insert_first(conn, table, shown, rows, {"is_derived": False} if field == "secteurs" else {})
     return True
 
@@ -213,7 +220,8 @@ def infer_sectors(conn: Connection, pks: Sequence[int] | None = None) -> list[in
     changed: list[int] = []
     for pk, value in lacking:
         for code in codes.get(pk, ()):
-            ranked = votes.get(code, Counter()).most_common()
+            # Ties broken by id, not by the order rows were written: any import order agrees.
+            ranked = sorted(votes.get(code, Counter()).items(), key=lambda item: (-item[1], item[0]))
             if not ranked:
                 continue
             best = [sid for sid, n in ranked if n == ranked[0][1]][:2]

@@ -44,3 +44,38 @@ def test_onisep_fiche_takes_precedence_over_the_project_fiche(mini_db, tmp_path)
 
     import_paths(mini_db, [DATA / "mini.jsonl"])
     assert found() == [("MET.561", "onisep-md")]
+
+
+def _fiche(database, metier_id):
+    from db.catalogue.fiche import get_fiche
+
+    with database.read() as session:
+        return get_fiche(session, metier_id)
+
+
+def test_a_fiche_that_supersedes_its_twin_keeps_the_facts_it_lacks(mini_db, tmp_path):
+    """The ONISEP Markdown fiche has no sector and no salary: those of the project's fiche stay,
+    and the fiche says where they come from."""
+    before = _fiche(mini_db, "ORI.aide-soignant")
+    path = tmp_path / "MET.561.md"
+    path.write_text(ONISEP_STYLE, encoding="utf-8")
+    assert import_paths(mini_db, [path]).refused == 0
+    after = _fiche(mini_db, "MET.561")
+    assert after.sectors == before.sectors and after.sectors
+    assert (after.salary_min, after.salary_max) == (before.salary_min, before.salary_max)
+    assert after.interests == ["ma vocation est de soigner"]  # its own facts win
+    assert "Secteurs : d'après la fiche « aide-soignant/e » (Fiche du projet)." in after.provenance
+    with mini_db.read() as session:  # the sector filter finds it
+        assert "MET.561" in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4869",)))]
+        assert "ORI.aide-soignant" not in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4869",)))]
+
+
+def test_a_fiche_without_twin_gets_the_sectors_of_its_rome_code(mini_db, tmp_path):
+    other_job = ONISEP_STYLE.replace("aide-soignant/e", "brancardier/ère").replace("MET.561", "MET.99001") \
+        .replace("aide-soignante", "brancardière").replace("Masculin: aide-soignant", "Masculin: brancardier")
+    path = tmp_path / "MET.99001.md"
+    path.write_text(other_job, encoding="utf-8")
+    assert import_paths(mini_db, [path]).refused == 0
+    fiche = _fiche(mini_db, "MET.99001")
+    assert fiche.sectors == _fiche(mini_db, "ORI.aide-soignant").sectors
+    assert fiche.provenance == ["Secteurs : d'après les autres fiches du code ROME J1501."]
