@@ -137,12 +137,17 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
     )
 
 
+# The two ONISEP exports share their fiche ids: say which one a kept fact came from.
+_EXPORT_NAMES = {"onisep-xml": "Onisep, export Idéo XML", "onisep-md": "Onisep, fiches Markdown",
+                 "onisep-json": "Onisep, export JSON"}
+
+
 def _provenance(session: Session, inherited: str | None) -> list[str]:
     """One French sentence per fact this fiche holds from elsewhere (see :mod:`db.catalogue.merge`).
 
     "Secteurs : d'après la fiche « maçon/ne » (Fiche du projet)." — the twin it came from;
-    "Secteurs : d'après les autres fiches du code ROME F1703."; "Formations : d'après l'autre
-    source de cette fiche (Onisep)." — kept from a source that gave them before.
+    "Secteurs : d'après les autres fiches du code ROME F1703."; "Formations : d'après
+    l'import précédent de cette fiche (Onisep, export Idéo XML)." — kept from another export.
     """
     from db.catalogue.merge import CARRIED_PREFIX, FIELD_LABELS, INFERRED_PREFIX, inherited_fields
 
@@ -154,8 +159,9 @@ def _provenance(session: Session, inherited: str | None) -> list[str]:
             code = origin[len(INFERRED_PREFIX):]
             lines.append(f"{label} : d'après les autres fiches du code ROME {code}.")
         elif origin.startswith(CARRIED_PREFIX):
-            kind = source_label(origin[len(CARRIED_PREFIX):])
-            lines.append(f"{label} : d'après l'autre source de cette fiche ({kind}).")
+            kind = origin[len(CARRIED_PREFIX):]
+            export = _EXPORT_NAMES.get(kind, source_label(kind))
+            lines.append(f"{label} : d'après l'import précédent de cette fiche ({export}).")
         else:
             twin = session.execute(select(Metier.name, Metier.source_kind).where(Metier.id == origin)).first()
             if twin is None:
