@@ -37,7 +37,7 @@ from db.catalogue.records import MetierRecord, Ref, Salary, Section  # noqa: E40
 from db.catalogue.search import Criteria  # noqa: E402
 
 CACHE = Path(os.environ.get("ORIENTATION_BENCH_DIR", "/tmp/orientation-bench"))
-SCHEMA_TAG = "v2"  # bump when the generated content changes
+SCHEMA_TAG = "v3"  # bump when the generated content changes
 REPEATS = 15
 
 _STEMS = ("technicien", "agent", "conseiller", "responsable", "opérateur", "chargé", "ingénieur", "assistant",
@@ -94,6 +94,9 @@ CASES: dict[str, Criteria] = {
     "statut": Criteria(statuts=("T-ITM.2",)),
     "texte": Criteria(text="techn"),
     "texte_rare": Criteria(text="boulanger agricole"),
+    "texte_phrase": Criteria(text="je voudrais travailler sur un chantier avec des machines"),
+    "texte_faute": Criteria(text="tecnicien"),
+    "texte_nom": Criteria(text="techn", sort="name"),
     "combine": Criteria(max_bac_plus=3, min_salary=2000, sectors=("T-IDEO2.4835", "T-IDEO2.4869")),
     "tri_salaire": Criteria(sort="salary", descending=True),
 }
