@@ -361,10 +361,9 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     hits = ranked.subquery("hits")
     page = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
             .where(and_(*_conditions(session, criteria, DRIVEN))))
-    # Among names that hold the words, the shortest is the job itself ("journaliste" before
-    # "journaliste sportif"): the number of spaces in the name, when the name holds a word.
-    extra_words = func.length(_M.c.name) - func.length(func.replace(_M.c.name, " ", ""))
-    shortness = case((hits.c.title_hits > 0, extra_words), else_=0)
+    # Among names that hold the words, the shortest is the job itself ("comptable" before
+    # "aide-comptable", "journaliste" before "journaliste sportif").
+    shortness = case((hits.c.title_hits > 0, func.length(_M.c.name)), else_=0)
     order = [hits.c.hits.desc(), hits.c.title_hits.desc(), shortness, hits.c.score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
         order = [hits.c.hits, hits.c.title_hits, shortness.desc(), hits.c.score.desc(), _M.c.sort_key.desc(),
