@@ -11,7 +11,10 @@ startup_floor_s (the ``orientation`` command on its starter catalogue, to the fi
 event loop with the window shown, vs a bare PySide6 window with a 1,000-row table, fresh
 processes, same run) and startup_ratio; startup_all_actions_s (until the database layer, loaded
 behind the window, is attached); rss_mb_10k (resident memory of the window
-showing a 10,000-métier catalogue) with rss_floor_mb (the bare window); and "goals".
+showing a 10,000-métier catalogue) with rss_floor_mb (the bare window); search_p5_* and
+search_top3_* (bench/search_quality.py: precision@5 and share of judged queries with the job in the
+top 3, on the starter catalogue and on starter + the ONISEP fiches of ../shared); and "goals"
+(times at most their goal, search figures at least theirs).
 Synthetic catalogues are cached in $ORIENTATION_BENCH_DIR (default /tmp/orientation-bench).
 """
 from __future__ import annotations
@@ -119,8 +122,21 @@ def startup() -> dict:
             "import_gui_max_block_ms": blocking["import_gui_max_block_ms"]}
 
 
+def search() -> dict:
+    import search_quality
+
+    result: dict = {}
+    for figures in search_quality.run(search_quality.default_shared()):
+        key = figures.name.replace("+", "_")
+        result[f"search_p5_{key}"] = figures.precision()
+        result[f"search_top3_{key}"] = figures.target_top3()
+    return result
+
+
 GOALS = {"filter_ms_10k": 16, "filter_ms_100k": 50, "report_ms": 500, "startup_ratio": 1.6,
          "import_gui_max_block_ms": 50}
+MIN_GOALS = {"search_p5_starter": 0.85, "search_top3_starter": 0.90,
+             "search_p5_starter_onisep": 0.85, "search_top3_starter_onisep": 0.90}
 
 
 def main() -> None:
@@ -129,11 +145,14 @@ def main() -> None:
     parser.parse_args()
     started = time.perf_counter()
     result: dict = {}
-    for part in (filters, memory, imports, report, startup):
+    for part in (filters, memory, imports, report, startup, search):
         result.update(part())
     result["goals"] = {key: {"goal": goal, "value": result.get(key),
                              "met": result.get(key) is not None and result[key] <= goal}
                        for key, goal in GOALS.items()}
+    result["goals"].update({key: {"goal": goal, "value": result.get(key),
+                                  "met": result.get(key) is not None and result[key] >= goal}
+                            for key, goal in MIN_GOALS.items()})
     result["bench_s"] = round(time.perf_counter() - started, 1)
     result["python"] = sys.version.split()[0]
     result["cpu_count"] = os.cpu_count()

@@ -45,6 +45,7 @@ nos notre nous on ont ou par pas peu peut peux plus pour pourquoi quand que quel
 qu qui quoi s sa sans se ses si son sont suis sur t ta te tes toi ton tres tu un une vers voila vos
 votre vous y aime aimer aimerais aimerait adore adorer envie voudrais voudrait veut veux vouloir
 souhaite trouver cherche chercher travailler travaille travail boulot job jobs metier metiers
+devenir deviens devenu devenue tard
 emploi emplois profession professions domaine domaines secteur secteurs truc trucs choses chose
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
