@@ -137,6 +137,8 @@ def word_variants(word: str) -> list[str]:
     root = stem(word)
     if root != word and len(root) >= _MIN_STEM:
         terms.append(f'"{root}"*')
+    elif root != word and len(root) >= _MIN_PREFIX:
+        terms.append(f'"{root}"')  # a short stem as a whole word: "aides" meets "aide" (stem "aid")
     return terms
 
 

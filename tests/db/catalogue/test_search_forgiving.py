@@ -126,3 +126,8 @@ def test_hostile_text_is_only_text(starter):
         with starter.read() as session:
             count(session, Criteria(text=typed))
             search(session, Criteria(text=typed), limit=5)
+
+
+def test_a_plural_whose_stem_is_short_still_finds_the_job(starter):
+    # "aides" stems to "aid": too short to search by prefix, searched as a whole word.
+    assert first(starter, "aides-soignantes", 1) == ["ORI.aide-soignant"]
