@@ -304,3 +304,34 @@ def test_a_full_disk_is_not_called_damage(tmp_path):
             assert "disque est plein" in done.stderr, done.stderr
         done = cli("students", "list", "--db", str(folder / "base.sqlite"))
         assert done.returncode == 0 and "Disque" in done.stdout, done.stderr
+
+
+def test_the_whole_file_is_checked_on_the_first_opening_of_each_day_only(db_path, monkeypatch):
+    """Reading every page costs seconds on a large file: once a day is enough (a truncated
+    file is still caught at once, see the next test)."""
+    import datetime as dt
+
+    open_database(str(db_path), load_starter=False, backups=False).close()
+    calls = []
+    real_check = backup.quick_check
+    monkeypatch.setattr(backup, "quick_check", lambda path: calls.append(path) or real_check(path))
+    for _ in range(3):
+        open_database(str(db_path), load_starter=False, backups=False).close()
+    assert len(calls) == 1
+    tomorrow = dt.datetime.now() + dt.timedelta(days=1)
+    monkeypatch.setattr(backup, "now", lambda: tomorrow)
+    open_database(str(db_path), load_starter=False, backups=False).close()
+    assert len(calls) == 2
+
+
+def test_a_truncated_file_is_caught_even_when_checked_today(db_path):
+    database = open_database(str(db_path), load_starter=True, backups=False)
+    database.close()
+    open_database(str(db_path), load_starter=False, backups=False).close()  # checked today
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[:-4 * 4096])  # the last pages lost, as by a copy cut short
+    with pytest.raises(UserError, match="endommagée"):
+        open_database(str(db_path), load_starter=False, backups=False)
