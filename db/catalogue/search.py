@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -269,9 +269,17 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
 
 
 def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan: str = PLAIN,
-              skip_sectors: bool = False, skip_level: bool = False) -> AnySelect:
-    """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses."""
+              skip_sectors: bool = False, skip_level: bool = False,
+              without_title_words: TextQuery | None = None) -> AnySelect:
+    """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses.
+
+    ``without_title_words``: leave out the fiches whose name or labels hold one of its words
+    (bound as ``:fts_title_any``, see :func:`_title_params`)."""
     conditions = _conditions(session, criteria, plan, skip_sectors=skip_sectors, skip_level=skip_level)
+    if without_title_words is not None:
+        titled = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_title_any")
+        keep = _no_index if plan == WALK else _indexed
+        conditions.append(not_(keep(_M.c.pk).in_(titled)))
     return select(*columns).select_from(_M).where(and_(*conditions))
 
 
@@ -336,7 +344,7 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
     ``limit`` it is used to choose the fastest query shape (it never changes the result).
     """
     if _sort(session, criteria) == "relevance":
-        return _search_by_relevance(session, criteria, limit, offset)
+        return _search_by_relevance(session, criteria, limit, offset, total)
     query = select(*_ROW_COLUMNS).select_from(_M)
     if limit is None:
         query = query.where(and_(*_conditions(session, criteria, PLAIN)))
@@ -353,10 +361,24 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
 
 
-def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int) -> list[MetierRow]:
-    """The rows of :func:`search` in relevance order (see the module docstring)."""
+RANKED_MAX = 3_000  # more matches than this: only the fiches naming the words are ranked
+
+
+def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
+                         total: int | None) -> list[MetierRow]:
+    """The rows of :func:`search` in relevance order (see the module docstring).
+
+    BM25 costs a pass over every match: affordable for a real catalogue (a few thousand fiches),
+    not for a word found in 80,000 synthetic descriptions. Beyond :data:`RANKED_MAX` matches
+    (one page asked), the fiches whose name or labels hold a word come first, ranked, and the
+    others follow in name order — the page a counselor reads is the same in practice.
+    """
     query = read_text(session, criteria.text)
     assert query is not None
+    if limit is not None and not criteria.descending:
+        total = count(session, criteria) if total is None else total
+        if total > RANKED_MAX:
+            return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
     ranked, params = _ranking(query)
     hits = ranked.subquery("hits")
     page = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
@@ -371,7 +393,11 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     page = page.order_by(*order).offset(offset)
     if limit is not None:
         page = page.limit(limit)
-    pks = list(session.execute(page, params | _params(session, criteria)).scalars())
+    return _rows(session, list(session.execute(page, params | _params(session, criteria)).scalars()))
+
+
+def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
+    """The table rows of ``pks``, in that order."""
     rows: dict[int, MetierRow] = {}
     for start in range(0, len(pks), 500):
         chunk = (select(*_ROW_COLUMNS).select_from(_M).where(_M.c.pk.in_(pks[start:start + 500]))
@@ -380,23 +406,70 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     return [rows[pk] for pk in pks]
 
 
+def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
+                total: int) -> list[int]:
+    """One page when matches are many: first the fiches whose name holds words (more words,
+    then shorter names first), then the other matches in name order."""
+    titled, params = _title_ranking(query)
+    hits = titled.subquery("titled")
+    first = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
+             .where(and_(*_conditions(session, criteria, DRIVEN)))
+             .order_by(hits.c.title_hits.desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk))
+    named = list(session.execute(first, params | _params(session, criteria)).scalars())
+    pks = named[offset:offset + limit]
+    if len(pks) == limit:
+        return pks
+    rest = replace(criteria, sort="name")
+    skip, wanted = max(0, offset - len(named)), limit - len(pks)
+    plan = _page_plan(session, rest, wanted, skip, total - len(named))
+    page = _filtered(session, rest, [_M.c.pk], plan=plan, without_title_words=query)
+    page = _order(session, rest, page).limit(wanted).offset(skip)
+    return pks + list(session.execute(page, _params(session, rest) | _title_params(query)).scalars())
+
+
 def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
-    """SELECT pk, hits, title_hits, score over the métiers matching at least one word of ``query``."""
+    """SELECT pk, hits, title_hits, score over the métiers matching ``query``.
+
+    One BM25 pass over the matches (all of them match every required word); the words found
+    in titles, and — when fewer words than all are required — how many words each fiche
+    holds, come from one small query per word.
+    """
     weights = ", ".join(str(w) for w in WEIGHTS)
-    branches: list[str] = []
     params: dict[str, str] = {}
+    titles: list[str] = []
+    words: list[str] = []
     for i, word in enumerate(query.words):
-        params[f"fts_w{i}"] = fts_expression(word)
         params[f"fts_t{i}"] = _title_expression(word)
-        branches.append(f"SELECT rowid AS pk, 1 AS hit, 0 AS title_hit, bm25(metier_fts, {weights}) AS score "
-                        f"FROM metier_fts WHERE metier_fts MATCH :fts_w{i}")
-        branches.append(f"SELECT rowid AS pk, 0, 1, 0.0 FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
-    union = " UNION ALL ".join(branches)
-    sql = (f"SELECT pk, sum(hit) AS hits, sum(title_hit) AS title_hits, sum(score) AS score "
-           f"FROM ({union}) GROUP BY pk")
+        titles.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
+        if query.partial:
+            params[f"fts_w{i}"] = fts_expression(word)
+            words.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_w{i}")
+    sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if words else '0'} AS hits, coalesce(t.n, 0) AS title_hits, "
+           f"s.score AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score FROM metier_fts "
+           f"WHERE metier_fts MATCH :fts_match) s "
+           f"LEFT JOIN (SELECT pk, count(*) AS n FROM ({' UNION ALL '.join(titles)}) GROUP BY pk) t ON t.pk = s.pk")
+    if words:
+        sql += f" LEFT JOIN (SELECT pk, count(*) AS n FROM ({' UNION ALL '.join(words)}) GROUP BY pk) h ON h.pk = s.pk"
     columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
                                 literal_column("score"))
     return select(columns.subquery("ranked")), params
+
+
+def _title_ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
+    """SELECT pk, title_hits over the métiers whose name or labels hold at least one word."""
+    params: dict[str, str] = {}
+    titles: list[str] = []
+    for i, word in enumerate(query.words):
+        params[f"fts_t{i}"] = _title_expression(word)
+        titles.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
+    sql = f"SELECT pk, count(*) AS title_hits FROM ({' UNION ALL '.join(titles)}) GROUP BY pk"
+    columns = text(sql).columns(literal_column("pk"), literal_column("title_hits"))
+    return select(columns.subquery("title_ranked")), params
+
+
+def _title_params(query: TextQuery) -> dict[str, str]:
+    """``:fts_title_any``: a fiche whose name or labels hold at least one word of ``query``."""
+    return {"fts_title_any": " OR ".join(f"({_title_expression(word)})" for word in query.words)}
 
 
 def _title_expression(word: QueryWord) -> str:

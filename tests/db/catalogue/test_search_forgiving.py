@@ -131,3 +131,20 @@ def test_hostile_text_is_only_text(starter):
 def test_a_plural_whose_stem_is_short_still_finds_the_job(starter):
     # "aides" stems to "aid": too short to search by prefix, searched as a whole word.
     assert first(starter, "aides-soignantes", 1) == ["ORI.aide-soignant"]
+
+
+def test_many_matches_put_names_holding_the_words_first_and_page_through_all(starter, monkeypatch):
+    """Beyond RANKED_MAX matches, no BM25 pass: names holding the words first, then name order."""
+    from db.catalogue import search as search_module
+
+    with starter.read() as session:
+        every = {r.id for r in search(session, Criteria(text="informatique"))}
+        monkeypatch.setattr(search_module, "RANKED_MAX", 5)
+        pages = [r for offset in range(0, len(every) + 10, 10)
+                 for r in search(session, Criteria(text="informatique"), limit=10, offset=offset)]
+    ids = [r.id for r in pages]
+    assert len(ids) == len(set(ids)) and set(ids) == every
+    named = [r for r in pages if "informati" in r.name.lower()]
+    assert pages[:len(named)] == named  # every name holding the word comes before the others
+    rest = [r.name.lower() for r in pages[len(named):]]
+    assert len(rest) > 5 and rest[0] <= rest[-1]
