@@ -6,6 +6,7 @@ engine copies these lists into their tables at start-up so SQL can join on them.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -504,6 +505,28 @@ SMIC_MONTHLY: tuple[tuple[str, float], ...] = (
     ("2023-01-01", 1709.28), ("2023-05-01", 1747.20), ("2024-01-01", 1766.92),
     ("2024-11-01", 1801.80), ("2026-01-01", 1823.03),
 )
+
+
+# A starting salary this close above the SMIC (or under it) is the SMIC for a family reading it.
+SMIC_MARGIN = 0.01
+# Under this share of the SMIC a figure is not a full-time monthly wage (a daily rate, part time):
+# calling it "≈ SMIC" would mislead.
+SMIC_FLOOR = 0.9
+
+
+def smic_for_year(year: int | None) -> float:
+    """The gross monthly SMIC (35 h) of ``year``: the one in force at its end, so 2025 →
+    1 801,80 € and 2026 → 1 823,03 €; the latest known for None or a year past the table."""
+    return smic_at(f"{year:04d}-12-31" if year is not None else None)
+
+
+def near_smic(amount: int | float | None, year: int | None) -> bool:
+    """Whether a French gross monthly ``amount`` is the SMIC of ``year`` in effect: at most
+    :data:`SMIC_MARGIN` above it (in whole euros) and not below :data:`SMIC_FLOOR` of it."""
+    if amount is None:
+        return False
+    smic = smic_for_year(year)
+    return smic * SMIC_FLOOR <= amount <= math.ceil(smic * (1 + SMIC_MARGIN))
 
 
 def smic_at(iso_date: str | None) -> float:

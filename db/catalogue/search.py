@@ -304,7 +304,7 @@ def _order(session: Session, criteria: Criteria, query: AnySelect) -> AnySelect:
 
 
 _ROW_COLUMNS = [_M.c.pk, _M.c.id, _M.c.name, _M.c.label_f, _M.c.label_m, _L.c.label, _M.c.bac_plus,
-                _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country]
+                _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country, _M.c.salary_year]
 
 
 def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, total: int | None) -> str:

@@ -56,6 +56,7 @@ class MetierRow(NamedTuple):
     sector_label: str | None
     source_kind: str
     country: str
+    salary_year: int | None = None  # the year the salary figures hold for (the SMIC of that year)
 
 
 @dataclass
