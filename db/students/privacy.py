@@ -70,7 +70,8 @@ def _session_doc(state: SessionState, labels: dict[str, str], include_private: b
         "centres_interet": list(state.interests),
         "centres_interet_libelles": [labels.get(i, i) for i in state.interests],
         "contraintes": {"niveau_max_bac_plus": state.max_bac_plus,
-                        "niveau_max": describe_max_level(state.max_bac_plus) if state.max_bac_plus is not None else None,
+                        "niveau_max": (describe_max_level(state.max_bac_plus)
+                                       if state.max_bac_plus is not None else None),
                         "salaire_min": state.min_salary, "pays": state.country,
                         "secteurs_souhaites": list(state.sectors_wished),
                         "secteurs_refuses": list(state.sectors_refused)},
