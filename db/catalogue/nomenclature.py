@@ -103,7 +103,7 @@ _WORDS = {
 # Words naming a band of the 2019 French framework rather than one diploma: as a maximum
 # they keep the whole band ("doctorat" keeps bac + 8 and bac + 9 et plus).
 _BAND_WORDS = {"doctorat": 8}
-_BAC_PLUS = re.compile(r"^bac\s*\+\s*(\d)(?:\s*(ans?|et plus))?$")
+_BAC_PLUS = re.compile(r"^bac\s*\+\s*(\d)(?:\s*(?:ans?|et plus))?$")
 _NIVEAU = re.compile(r"^niveau\s*:?\s*([ivx]+|[1-8])\.?$")
 _LEVEL_EXAMPLES = ("CAP", "bac pro", "BTS", "BUT", "licence", "master", "diplôme d'ingénieur", "doctorat",
                    "bac + 2", "niveau 6")

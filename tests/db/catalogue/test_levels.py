@@ -29,6 +29,7 @@ def test_each_diploma_word_is_understood(typed: str, max_bac_plus: int) -> None:
 # 8 = bac + 8 and bac + 9 et plus.
 @pytest.mark.parametrize(("typed", "max_bac_plus"), [
     ("niveau 3", -1), ("niveau 4", 1), ("niveau 5", 2), ("niveau 6", 4), ("Niveau 7", 7), ("niveau 8", 9),
+    ("Niveau : III", 2), ("niveau II", 4),  # the 1969 scale groups the same way (II = bac + 3, + 4)
 ])
 def test_a_framework_level_keeps_its_whole_band(typed: str, max_bac_plus: int) -> None:
     assert resolve_level(typed) == max_bac_plus
