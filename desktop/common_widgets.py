@@ -12,8 +12,8 @@ def level_combo(no_limit_label: str) -> QComboBox:
     """A choice of maximum level of study; item data is ``bac_plus`` (None for no limit)."""
     combo = QComboBox()
     combo.addItem(no_limit_label, None)
-    for level in LEVEL_CHOICES:
-        combo.addItem(level.label, level.bac_plus)
+    for choice in LEVEL_CHOICES:
+        combo.addItem(choice.label, choice.max_bac_plus)
     return combo
 
 

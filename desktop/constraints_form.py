@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QLis
                                QVBoxLayout, QWidget)
 
 from db.catalogue.format import country_label
-from db.catalogue.nomenclature import ROME_SECTOR_PREFIX
+from db.catalogue.nomenclature import ROME_SECTOR_PREFIX, describe_max_level
 from desktop.common_widgets import level_combo, salary_spin
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -111,6 +111,9 @@ class ConstraintsForm(QWidget):
     def set_values(self, values: Constraints) -> None:
         """Show ``values``; emits nothing."""
         self._quiet = True
+        if values.max_bac_plus is not None and self.level_combo.findData(values.max_bac_plus) < 0:
+            # Saved before the choices changed, or typed on the command line ("niveau 6"): kept as is.
+            self.level_combo.addItem(describe_max_level(values.max_bac_plus), values.max_bac_plus)
         self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(values.max_bac_plus))
                                          if values.max_bac_plus is not None else 0)
         self.salary_spin.setValue(values.min_salary or 0)

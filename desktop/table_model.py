@@ -148,7 +148,7 @@ class MetierTableModel(QAbstractTableModel):
         if column == Column.LEVEL:
             return _level_text(row.bac_plus, row.level_label)
         if column == Column.SALARY:
-            return format_salary(row.salary_min, row.salary_max)
+            return format_salary(row.salary_min, row.salary_max, row.salary_year, row.country)
         if column == Column.SECTOR:
             return row.sector_label or "non précisé"
         if column == Column.SOURCE:

@@ -59,6 +59,31 @@ def test_search_by_labels_and_table_output(filled, capsys):
     assert out.rstrip().endswith("1 métier(s)")
 
 
+@pytest.mark.parametrize(("typed", "found", "left_out"), [
+    ("BTSA", "ORI.comptable", "ORI.oenologue"),  # bac + 2
+    ("M2", "ORI.oenologue", "ORI.medecin-generaliste"),  # bac + 5
+    ("diplôme d’ingénieur", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste"),
+    ("doctorat", "ORI.medecin-generaliste", None),  # bac + 9 et plus kept
+    ("niveau 8", "ORI.medecin-generaliste", None),
+    ("bac pro", "ORI.vendeur-sans-salaire", "ORI.comptable"),
+])
+def test_search_level_in_counselors_words(filled, capsys, typed, found, left_out):
+    status, out, _ = run(capsys, "search", "--niveau-max", typed, "--format", "json", "--db", filled)
+    ids = [r["id"] for r in json.loads(out)]
+    assert status == 0 and found in ids and left_out not in ids
+
+
+def test_search_salary_minimum_0_is_no_filter(filled, capsys):
+    status, out, _ = run(capsys, "search", "--salaire-min", "0", "--format", "json", "--db", filled)
+    ids = [r["id"] for r in json.loads(out)]
+    assert status == 0 and len(ids) == 8 and "ORI.vendeur-sans-salaire" in ids  # the fiche without a figure
+
+
+def test_search_table_says_smic(filled, capsys):
+    status, out, _ = run(capsys, "search", "--texte", "maçon", "--db", filled)
+    assert status == 0 and "à partir de 1\u202f810\u202f€ (≈ SMIC)" in out  # 1 810 € in 2025
+
+
 def test_search_csv(filled, capsys):
     status, out, _ = run(capsys, "search", "--texte", "œnologue", "--format", "csv", "--db", filled)
     lines = out.strip().splitlines()

@@ -41,7 +41,8 @@ def compare(session: Session, metier_ids: list[str], student_interests: list[str
     rows: list[tuple[str, Callable[[MetierFacts], str]]] = [
         ("Niveau d'études minimum", lambda f: describe_level(f.bac_plus, f.level_label)),
         ("Durée des études", lambda f: study_length(f.bac_plus)),
-        ("Salaire de début (brut par mois)", lambda f: format_salary(f.salary_min, f.salary_max)),
+        ("Salaire de début (brut par mois)", lambda f: format_salary(f.salary_min, f.salary_max, f.salary_year,
+                                                                               f.salary_country)),
         ("Secteurs", lambda f: ", ".join(f.sectors) or "—"),
         ("Tes centres d'intérêt en commun", lambda f: _shared(f, wanted)),
         ("Statuts", lambda f: ", ".join(f.statuts) or "—"),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import UserError
 from db.models import InterestRow, SectorRow, StatutRow
-from db.catalogue.nomenclature import LEVEL_CHOICES, parse_level
+from db.catalogue.nomenclature import level_ceiling, unknown_level_message
 from db.catalogue.search import Criteria
 from db.text import fold
 
@@ -21,12 +21,12 @@ _SORTS = {"auto": "auto", "nom": "name", "salaire": "salary", "niveau": "level",
 
 
 def resolve_level(text: str) -> int:
-    """``bac_plus`` of a level typed by a person ("bac + 2", "CAP", "licence"), or UserError."""
-    level = parse_level(text)
-    if level is None:
-        choices = ", ".join(f"« {lv.label} »" for lv in LEVEL_CHOICES)
-        raise UserError(f"niveau d'études inconnu « {text} » (exemples : {choices})")
-    return level.bac_plus
+    """The highest ``bac_plus`` a maximum level typed by a person keeps ("bac + 2", "BTSA",
+    "licence", "niveau 6" → 4, "doctorat" → 9: see :func:`level_ceiling`), or UserError."""
+    ceiling = level_ceiling(text)
+    if ceiling is None:
+        raise UserError(unknown_level_message(text))
+    return ceiling
 
 
 def resolve_ids(session: Session, model: type[InterestRow] | type[SectorRow] | type[StatutRow], values: list[str],

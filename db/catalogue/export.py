@@ -62,7 +62,7 @@ def export_catalogue(session: Session) -> list[dict[str, object]]:
     return rows
 
 
-SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "secteur", "source",
+SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_annee", "secteur", "source",
                  "source_libelle", "pays")
 
 
@@ -70,5 +70,5 @@ def search_record(row: MetierRow) -> dict[str, object]:
     """One search result as a plain dictionary (JSON and CSV of ``orientation search``)."""
     return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
             "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
-            "salaire_max": row.salary_max, "secteur": row.sector_label, "source": row.source_kind,
-            "source_libelle": source_label(row.source_kind), "pays": row.country}
+            "salaire_max": row.salary_max, "salaire_annee": row.salary_year, "secteur": row.sector_label,
+            "source": row.source_kind, "source_libelle": source_label(row.source_kind), "pays": row.country}

@@ -115,13 +115,15 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
     codes = _rome_codes(session, pk)
     career = None
     if metier.salary_career_min is not None or metier.salary_career_max is not None:
-        career = salary_sentence(metier.salary_career_min, metier.salary_career_max)
+        career = salary_sentence(metier.salary_career_min, metier.salary_career_max, metier.salary_year,
+                                 metier.salary_country or metier.country)
     return FicheDetail(
         pk=pk, id=metier.id, name=metier.name, label_f=metier.label_f, label_m=metier.label_m,
         synonyms=_synonyms(session, pk), summary=metier.summary, sections=_sections(session, pk),
         level=describe_level(metier.bac_plus, level_label or metier.level_text),
         level_text=metier.level_text, bac_plus=metier.bac_plus, formations=_formations(session, pk),
-        salary_line=salary_sentence(metier.salary_min, metier.salary_max),
+        salary_line=salary_sentence(metier.salary_min, metier.salary_max, metier.salary_year,
+                                    metier.salary_country or metier.country),
         salary_origin=salary_origin(metier.source_kind, metier.salary_year, metier.salary_source_date),
         salary_min=metier.salary_min, salary_max=metier.salary_max, salary_text=metier.salary_text,
         salary_scope=metier.salary_scope, salary_career_min=metier.salary_career_min,

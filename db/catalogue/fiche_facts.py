@@ -37,6 +37,7 @@ class MetierFacts:
     interests: list[str] = field(default_factory=list)
     statuts: list[str] = field(default_factory=list)
     formations: list[str] = field(default_factory=list)
+    salary_country: str = "FR"  # whose minimum wage the salary figures compare with
 
 
 def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
@@ -69,7 +70,7 @@ def load_facts(session: Session, ids: list[str]) -> dict[str, MetierFacts]:
             metier.salary_year, metier.salary_source_date, metier.source_kind, metier.source_date,
             sectors=sectors.get(metier.pk, []), interest_ids=[i for i, _ in interests.get(metier.pk, [])],
             interests=[label for _, label in interests.get(metier.pk, [])], statuts=statuts.get(metier.pk, []),
-            formations=formations.get(metier.pk, []))
+            formations=formations.get(metier.pk, []), salary_country=metier.salary_country or metier.country)
     return result
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from db.catalogue.nomenclature import near_smic
+
 NBSP = "\u202f"  # narrow no-break space: the French thousands separator and before "€"
 
 SOURCE_LABELS = {
@@ -26,12 +28,23 @@ def format_euros(amount: int | float) -> str:
     return f"{whole:,}".replace(",", NBSP) + NBSP + "€"
 
 
-def format_salary(low: int | None, high: int | None) -> str:
-    """ "à partir de 1 850 €", "1 600 – 4 000 €", or "non précisé"."""
+SMIC_NOTE = " (≈ SMIC)"
+
+
+def format_salary(low: int | None, high: int | None, year: int | None = None, country: str | None = "FR") -> str:
+    """ "à partir de 1 850 €", "1 600 – 4 000 €", or "non précisé".
+
+    A French starting figure that is the SMIC of the salary's ``year`` in effect
+    (:func:`~db.catalogue.nomenclature.near_smic`; the latest SMIC when the year is unknown) says
+    so: "à partir de 1 823 € (≈ SMIC)", "1 802 € (≈ SMIC) – 2 100 €". Other countries' figures
+    are never compared with the French SMIC.
+    """
+    note = SMIC_NOTE if (country or "FR").upper() == "FR" and near_smic(low, year) else ""
     if low is not None and high is not None and high != low:
-        return f"{format_euros(low)[:-2]} – {format_euros(high)}"
+        start = format_euros(low) + note if note else format_euros(low)[:-2]
+        return f"{start} – {format_euros(high)}"
     if low is not None:
-        return f"à partir de {format_euros(low)}"
+        return f"à partir de {format_euros(low)}{note}"
     if high is not None:
         return f"jusqu'à {format_euros(high)}"
     return "non précisé"
@@ -52,11 +65,16 @@ def source_attribution(kind: str | None) -> str:
     return f"Source : {label}"
 
 
-def salary_sentence(low: int | None, high: int | None) -> str:
+def salary_sentence(low: int | None, high: int | None, year: int | None = None, country: str | None = "FR") -> str:
     """A starting salary as read aloud: "à partir de 1 850 € brut par mois", "1 600 – 4 000 € brut
-    par mois", or "non précisé" when the fiche gives no figure."""
-    text = format_salary(low, high)
-    return text if low is None and high is None else f"{text} brut par mois"
+    par mois", "à partir de 1 823 € brut par mois (≈ SMIC)" (see :func:`format_salary`), or
+    "non précisé" when the fiche gives no figure."""
+    text = format_salary(low, high, year, country)
+    if low is None and high is None:
+        return text
+    if text.endswith(SMIC_NOTE):
+        return f"{text[:-len(SMIC_NOTE)]} brut par mois{SMIC_NOTE}"
+    return f"{text} brut par mois"
 
 
 def salary_origin(kind: str | None, year: int | None, source_date: str | None = None) -> str:

@@ -6,7 +6,9 @@ engine copies these lists into their tables at start-up so SQL can join on them.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from db.text import fold, slug
@@ -51,9 +53,21 @@ LEVELS: tuple[Level, ...] = (
 )
 LEVELS_BY_CODE = {lv.code: lv for lv in LEVELS}
 
-# The choices a counselor picks from for "niveau d'études maximum" (one per band).
-LEVEL_CHOICES: tuple[Level, ...] = tuple(
-    LEVELS_BY_CODE[c] for c in ("brevet", "cap", "bac", "bac+2", "bac+3", "bac+5", "bac+8")
+@dataclass(frozen=True)
+class LevelChoice:
+    """One "niveau d'études maximum" a counselor picks from a list: what it reads and the
+    highest ``bac_plus`` it keeps."""
+
+    label: str
+    max_bac_plus: int
+
+
+# One choice per band. The top one keeps the bac + 9 fiches (médecin, pharmacien…): a student
+# aiming at the longest studies aims at those too.
+LEVEL_CHOICES: tuple[LevelChoice, ...] = (
+    LevelChoice("diplôme national du brevet", -3), LevelChoice("CAP ou équivalent", -2),
+    LevelChoice("bac ou équivalent", 0), LevelChoice("bac + 2", 2), LevelChoice("bac + 3", 3),
+    LevelChoice("bac + 5", 5), LevelChoice("bac + 8 et plus (doctorat, médecine)", 9),
 )
 
 # ONISEP REF.4xx ids (DATA.md) → level code.
@@ -66,34 +80,56 @@ ONISEP_LEVEL_IDS = {
 
 _ROMAN_1969 = {"v": "cap", "iv": "bac", "iii": "bac+2", "ii": "bac+3", "i": "bac+5"}
 _LEVEL_2019 = {"3": "cap", "4": "bac", "5": "bac+2", "6": "bac+3", "7": "bac+5", "8": "bac+8"}
+# Diploma words as sources and counselors write them (folded, apostrophes and hyphens as spaces).
 _WORDS = {
     "sans diplome": "sans-diplome", "3e": "3e", "troisieme": "3e",
     "diplome national du brevet": "brevet", "brevet": "brevet", "dnb": "brevet",
-    "cap ou equivalent": "cap", "cap": "cap", "bep": "cap", "cq": "cap",
-    "cap ou equivalent + 1 an": "cap+1",
+    "brevet des colleges": "brevet",
+    "cap ou equivalent": "cap", "cap": "cap", "capa": "cap", "cap agricole": "cap", "bep": "cap",
+    "cq": "cap", "cap ou equivalent + 1 an": "cap+1",
     "bac ou equivalent": "bac", "bac": "bac", "baccalaureat": "bac", "bac pro": "bac",
-    "cess": "bac", "bes": "bac+2", "bts": "bac+2", "but": "bac+3", "licence": "bac+3",
-    "bachelier": "bac+3", "licence professionnelle": "bac+3", "licence pro": "bac+3", "master": "bac+5",
-    "dut": "bac+2", "deust": "bac+2", "bts ou equivalent": "bac+2", "diplome d ingenieur": "bac+5",
-    "doctorat": "bac+8", "bac + 9 et plus": "bac+9",
+    "bac professionnel": "bac", "baccalaureat professionnel": "bac", "bac general": "bac",
+    "baccalaureat general": "bac", "bac technologique": "bac", "bac techno": "bac",
+    "baccalaureat technologique": "bac", "bp": "bac", "brevet professionnel": "bac",
+    "bma": "bac", "brevet des metiers d art": "bac", "cess": "bac", "l1": "bac+1",
+    "bes": "bac+2", "bts": "bac+2", "btsa": "bac+2", "dut": "bac+2", "deust": "bac+2", "deug": "bac+2",
+    "bts ou equivalent": "bac+2", "l2": "bac+2",
+    "but": "bac+3", "licence": "bac+3", "licence professionnelle": "bac+3", "licence pro": "bac+3",
+    "l3": "bac+3", "bachelor": "bac+3", "bachelier": "bac+3", "m1": "bac+4", "master 1": "bac+4",
+    "maitrise": "bac+4", "master": "bac+5", "m2": "bac+5", "master 2": "bac+5",
+    "diplome d ingenieur": "bac+5", "titre d ingenieur": "bac+5",
+    "doctorat": "bac+8", "doctorat de medecine": "bac+9", "bac + 9 et plus": "bac+9",
 }
+# Words naming a band of the 2019 French framework rather than one diploma: as a maximum
+# they keep the whole band ("doctorat" keeps bac + 8 and bac + 9 et plus).
+_BAND_WORDS = {"doctorat": 8}
 _BAC_PLUS = re.compile(r"^bac\s*\+\s*(\d)(?:\s*(?:ans?|et plus))?$")
 _NIVEAU = re.compile(r"^niveau\s*:?\s*([ivx]+|[1-8])\.?$")
+_LEVEL_EXAMPLES = ("CAP", "bac pro", "BTS", "BUT", "licence", "master", "diplôme d'ingénieur", "doctorat",
+                   "bac + 2", "niveau 6")
+
+
+def _level_key(text: str) -> str:
+    """``text`` folded, with "+" spaced out and apostrophes, hyphens and a final dot dropped."""
+    key = fold(text).replace("+", " + ").replace("'", " ").replace("-", " ")
+    return " ".join(key.split()).rstrip(". ")
 
 
 def parse_level(text: str | None) -> Level | None:
-    """Map a level as a source writes it to the nomenclature, or None when it is not known.
+    """Map a level as a source or a person writes it to the nomenclature, or None when it is not known.
 
     Accepts ONISEP labels in any case ("Bac + 2", "CAP ou équivalent"), ``REF.4xx`` ids,
-    "bac+2", "Niveau : III" (1969 scale), "niveau 5" (2019 scale), Belgian CESS / bachelier /
-    master. Anything else (e.g. "autre formation") returns None: a level is never guessed.
+    "bac+2", "Niveau : III" (1969 scale), "niveau 5" (2019 scale), diploma names (BP, BTSA,
+    bac pro, L3, M2, diplôme d'ingénieur…), Belgian CESS / bachelier / master. Anything else
+    (e.g. "autre formation") returns None: a level is never guessed. A band ("niveau 6") maps
+    to its first level; :func:`level_ceiling` gives how far it reaches.
     """
     if not text:
         return None
     raw = text.strip()
     if raw.upper() in ONISEP_LEVEL_IDS:
         return LEVELS_BY_CODE[ONISEP_LEVEL_IDS[raw.upper()]]
-    key = " ".join(fold(raw).replace("+", " + ").split()).rstrip(". ")
+    key = _level_key(raw)
     if key in _WORDS:
         return LEVELS_BY_CODE[_WORDS[key]]
     match = _BAC_PLUS.match(key)
@@ -105,6 +141,45 @@ def parse_level(text: str | None) -> Level | None:
         code = _LEVEL_2019.get(value) or _ROMAN_1969.get(value)
         return LEVELS_BY_CODE.get(code) if code else None
     return None
+
+
+def level_ceiling(text: str | None) -> int | None:
+    """The highest ``bac_plus`` a *maximum* level typed by a person keeps, or None when unknown.
+
+    A diploma or "bac + n" keeps its own level ("licence" → 3, "M1" → 4). A band of a framework
+    keeps the whole band as the app files fiches: "niveau 6" → 4 (bac + 3 and bac + 4),
+    "niveau 8" and "doctorat" → 9 (bac + 8 and bac + 9 et plus), "niveau III" (1969) → 2.
+    "… et plus" reaches the top ("bac + 8 et plus" → 9), and so does a choice of
+    :data:`LEVEL_CHOICES` typed as it reads.
+    """
+    level = parse_level(text)
+    key = _level_key(text or "")
+    choice = next((c for c in LEVEL_CHOICES if _level_key(c.label) == key), None)
+    if choice is not None:
+        return choice.max_bac_plus
+    if level is None:
+        return None
+    niveau = _NIVEAU.match(key)
+    if niveau and niveau.group(1).isdigit():
+        return _band_top(lambda lv: lv.level_2019 == int(niveau.group(1)))
+    if niveau:
+        return _band_top(lambda lv: lv.level_1969 == level.level_1969)
+    if key in _BAND_WORDS:
+        return _band_top(lambda lv: lv.level_2019 == _BAND_WORDS[key])
+    if key.endswith("et plus"):
+        return LEVELS[-1].bac_plus
+    return level.bac_plus
+
+
+def _band_top(in_band: Callable[[Level], bool]) -> int:
+    return max(lv.bac_plus for lv in LEVELS if in_band(lv))
+
+
+def unknown_level_message(text: str) -> str:
+    """The French sentence refusing a level nobody knows, with examples of what is understood."""
+    examples = ", ".join(f"« {word} »" for word in _LEVEL_EXAMPLES)
+    return (f"niveau d'études inconnu « {text} » : écrivez un diplôme ou un niveau, par exemple "
+            f"{examples} (niveaux 3 à 8 du cadre national)")
 
 
 def level_for_bac_plus(bac_plus: int | None) -> Level | None:
@@ -121,6 +196,16 @@ def describe_level(bac_plus: int | None, label: str | None = None) -> str:
         return level.label if level else label
     level = level_for_bac_plus(bac_plus)
     return level.label if level else "non précisé"
+
+
+def describe_max_level(max_bac_plus: int | None) -> str:
+    """A maximum level (a student's aim, a filter) written out: the words of the
+    :data:`LEVEL_CHOICES` entry it comes from without its hint ("bac + 8 et plus" for 9), else
+    :func:`describe_level` ("bac + 4" for a "niveau 6" typed on the command line)."""
+    choice = next((c for c in LEVEL_CHOICES if c.max_bac_plus == max_bac_plus), None)
+    if choice is not None:
+        return choice.label.split(" (")[0]
+    return describe_level(max_bac_plus)
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,6 +505,28 @@ SMIC_MONTHLY: tuple[tuple[str, float], ...] = (
     ("2023-01-01", 1709.28), ("2023-05-01", 1747.20), ("2024-01-01", 1766.92),
     ("2024-11-01", 1801.80), ("2026-01-01", 1823.03),
 )
+
+
+# A starting salary this close above the SMIC (or under it) is the SMIC for a family reading it.
+SMIC_MARGIN = 0.01
+# Under this share of the SMIC a figure is not a full-time monthly wage (a daily rate, part time):
+# calling it "≈ SMIC" would mislead.
+SMIC_FLOOR = 0.9
+
+
+def smic_for_year(year: int | None) -> float:
+    """The gross monthly SMIC (35 h) of ``year``: the one in force at its end, so 2025 →
+    1 801,80 € and 2026 → 1 823,03 €; the latest known for None or a year past the table."""
+    return smic_at(f"{year:04d}-12-31" if year is not None else None)
+
+
+def near_smic(amount: int | float | None, year: int | None) -> bool:
+    """Whether a French gross monthly ``amount`` is the SMIC of ``year`` in effect: at most
+    :data:`SMIC_MARGIN` above it (in whole euros) and not below :data:`SMIC_FLOOR` of it."""
+    if amount is None:
+        return False
+    smic = smic_for_year(year)
+    return smic * SMIC_FLOOR <= amount <= math.ceil(smic * (1 + SMIC_MARGIN))
 
 
 def smic_at(iso_date: str | None) -> float:

@@ -249,7 +249,7 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
             conditions.append(and_(*(_like(word) for word in query.words)))
     if criteria.max_bac_plus is not None and not skip_level:
         conditions.append(keep(_M.c.bac_plus) <= criteria.max_bac_plus)
-    if criteria.min_salary is not None:
+    if criteria.min_salary:  # 0 asks for no minimum: fiches without a figure stay
         enough = keep(_M.c.salary_min) >= criteria.min_salary
         conditions.append(or_(enough, _M.c.salary_min.is_(None)) if criteria.include_no_salary else enough)
     if criteria.sectors and not skip_sectors:
@@ -317,7 +317,7 @@ def _order(session: Session, criteria: Criteria, query: AnySelect) -> AnySelect:
 
 
 _ROW_COLUMNS = [_M.c.pk, _M.c.id, _M.c.name, _M.c.label_f, _M.c.label_m, _L.c.label, _M.c.bac_plus,
-                _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country]
+                _M.c.salary_min, _M.c.salary_max, _S.c.label, _M.c.source_kind, _M.c.country, _M.c.salary_year]
 
 
 def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, total: int | None) -> str:

@@ -20,6 +20,7 @@ class Criteria:
       bac + 2 = 2…); fiches whose level is unknown are left out.
     - ``min_salary``: keep fiches whose starting salary (its lower figure) is at least this many
       euros gross per month; fiches without a figure are left out unless ``include_no_salary``.
+      0 (like None) is no minimum: every fiche stays, with or without a figure.
     - ``sectors`` / ``statuts`` / ``countries``: any of the given ids.
     - ``interests`` with ``interests_mode`` "any" (at least one) or "all" (every one).
     - ``text``: free text, see the module docstring.
@@ -55,6 +56,7 @@ class MetierRow(NamedTuple):
     sector_label: str | None
     source_kind: str
     country: str
+    salary_year: int | None = None  # the year the salary figures hold for (the SMIC of that year)
 
 
 @dataclass

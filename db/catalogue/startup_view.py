@@ -36,7 +36,7 @@ CHOICE_QUERIES: dict[str, str] = {
 
 # db.search.search(Criteria(), limit=…, offset=…): live métiers by French sort key.
 _PAGE = ("SELECT m.pk, m.id, m.name, m.label_f, m.label_m, l.label, m.bac_plus, m.salary_min, m.salary_max, "
-         "s.label, m.source_kind, m.country FROM metiers AS m "
+         "s.label, m.source_kind, m.country, m.salary_year FROM metiers AS m "
          "LEFT OUTER JOIN levels AS l ON l.code = m.level_code "
          "LEFT OUTER JOIN sectors AS s ON s.id = m.main_sector_id "
          "WHERE m.superseded_by IS NULL ORDER BY m.sort_key, m.pk LIMIT ? OFFSET ?")

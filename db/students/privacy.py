@@ -40,7 +40,7 @@ from db.students.access_log import AccessEntry as AccessEntry
 from db.students.access_log import access_log as access_log
 from db.students.access_log import log_access as log_access
 from db.students.viewer_copies import remove_viewer_copies
-from db.catalogue.nomenclature import describe_level
+from db.catalogue.nomenclature import describe_max_level
 from db.students.store import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
 
 RETENTION_KEY = "retention_annees_supplementaires"
@@ -70,7 +70,8 @@ def _session_doc(state: SessionState, labels: dict[str, str], include_private: b
         "centres_interet": list(state.interests),
         "centres_interet_libelles": [labels.get(i, i) for i in state.interests],
         "contraintes": {"niveau_max_bac_plus": state.max_bac_plus,
-                        "niveau_max": describe_level(state.max_bac_plus) if state.max_bac_plus is not None else None,
+                        "niveau_max": (describe_max_level(state.max_bac_plus)
+                                       if state.max_bac_plus is not None else None),
                         "salaire_min": state.min_salary, "pays": state.country,
                         "secteurs_souhaites": list(state.sectors_wished),
                         "secteurs_refuses": list(state.sectors_refused)},

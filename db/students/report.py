@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.catalogue.compare import compare
 from db.catalogue.fiche_facts import MetierFacts, load_facts
-from db.catalogue.format import format_salary, french_date, source_label
+from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
 from db.models import InterestRow, RomeCodeRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
@@ -65,9 +65,7 @@ def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
 
 def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> ReportMetier:
     year = facts.salary_year or (facts.salary_source_date or "")[:4]
-    salary = format_salary(facts.salary_min, facts.salary_max)
-    if salary != "non précisé":
-        salary += " brut par mois"
+    salary = salary_sentence(facts.salary_min, facts.salary_max, facts.salary_year, facts.salary_country)
     producer = "Onisep" if facts.source_kind in ONISEP_KINDS else source_label(facts.source_kind).lower() \
         if facts.source_kind == "projet" else source_label(facts.source_kind)
     return ReportMetier(

@@ -19,7 +19,7 @@ from db.storage.engine import Database
 from db.errors import UserError
 from db.models import (ComparisonEntry, CounselingSession, InterestRow, Metier, SectorRow, SessionInterest,
                        SessionSector, ShortlistEntry, Student)
-from db.catalogue.nomenclature import describe_level
+from db.catalogue.nomenclature import describe_max_level
 from db.text import fold
 
 CLASSES = ("6e", "5e", "4e", "3e", "2de", "1re", "terminale", "CAP", "bac pro", "post-bac", "adulte")
@@ -318,8 +318,8 @@ def session_changes(session: Session, before: SessionState | None, after: Sessio
     lines += [f"Centre d'intérêt ajouté : {labels[i]}" for i in after.interests if i not in before.interests]
     lines += [f"Centre d'intérêt retiré : {labels[i]}" for i in before.interests if i not in after.interests]
     if before.max_bac_plus != after.max_bac_plus:
-        lines.append(f"Niveau d'études visé : {describe_level(before.max_bac_plus)} → "
-                     f"{describe_level(after.max_bac_plus)}")
+        lines.append(f"Niveau d'études visé : {describe_max_level(before.max_bac_plus)} → "
+                     f"{describe_max_level(after.max_bac_plus)}")
     if before.min_salary != after.min_salary:
         lines.append(f"Salaire minimum souhaité : {before.min_salary or 'aucun'} → {after.min_salary or 'aucun'}")
     for kind, old, new in (("souhaité", before.sectors_wished, after.sectors_wished),

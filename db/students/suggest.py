@@ -31,7 +31,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from db.catalogue.format import format_euros
 from db.text import fold
 from db.models import AnySelect, InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
-from db.catalogue.nomenclature import describe_level
+from db.catalogue.nomenclature import describe_level, describe_max_level
 from db.catalogue.search import Criteria, filtered_pks
 from db.students.store import SessionState
 
@@ -159,7 +159,7 @@ def _level_reason(label: str | None, bac_plus: int | None, target: int | None) -
     level = describe_level(bac_plus, label)
     if target is None:
         return Reason("niveau", None, f"niveau : {level}", f"Niveau d'études minimum : {level}.")
-    aim = describe_level(target)
+    aim = describe_max_level(target)
     if bac_plus is None or bac_plus > target:
         return Reason("niveau", False, f"niveau ✘ {level} > {aim} visé",
                       f"Il demande plus d'études ({level}) que ce que tu vises ({aim}).")

@@ -81,7 +81,8 @@ def _csv_value(value: object) -> object:
 def _table(records: list[dict]) -> str:
     from db.catalogue.format import format_salary
 
-    lines = [(r["nom"], r["niveau"] or "non précisé", format_salary(r["salaire_min"], r["salaire_max"]),
+    lines = [(r["nom"], r["niveau"] or "non précisé",
+              format_salary(r["salaire_min"], r["salaire_max"], r["salaire_annee"], r["pays"]),
               r["secteur"] or "", r["source_libelle"]) for r in records]
     header = ("Métier", "Niveau d'études minimum", "Salaire de début", "Secteur", "Source")
     widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]

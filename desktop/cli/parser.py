@@ -97,8 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="chercher des métiers (mêmes critères que l'application)")
     search.add_argument("--texte", default="", help="texte libre (sans tenir compte des accents)")
-    search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "bac + 2", "CAP", "bac"')
-    search.add_argument("--salaire-min", type=int, metavar="EUROS", help="salaire de début minimum (brut/mois)")
+    search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "CAP", "bac pro", "BTS", "licence", "M2", '
+                        '"diplôme d\'ingénieur", "doctorat", "bac + 2", "niveau 6"')
+    search.add_argument("--salaire-min", type=int, metavar="EUROS",
+                        help="salaire de début minimum (brut/mois ; 0 = pas de minimum)")
     search.add_argument("--avec-salaire-inconnu", action="store_true",
                         help="garder les fiches sans salaire chiffré")
     search.add_argument("--secteur", action="append", default=[], help="secteur (identifiant ou nom ; répétable)")

@@ -52,6 +52,15 @@ def test_level_maximum(qtbot, window):
     assert window.results.chip_texts() == ["Niveau maximum : bac + 2"]
 
 
+def test_the_top_level_choice_keeps_the_bac_plus_9_fiches(qtbot, window):
+    combo = window.filters.level_combo
+    combo.setCurrentIndex(combo.findText("bac + 5"))
+    wait_ids(qtbot, window, ALL - {"ORI.medecin-generaliste"})
+    combo.setCurrentIndex(combo.findText("bac + 8 et plus (doctorat, médecine)"))
+    wait_ids(qtbot, window, ALL)  # médecin généraliste is "bac + 9 et plus"
+    assert window.results.chip_texts() == ["Niveau maximum : bac + 8 et plus (doctorat, médecine)"]
+
+
 def test_salary_minimum_and_fiches_without_salary(qtbot, window):
     filters = window.filters
     assert not filters.no_salary_check.isEnabled()

@@ -58,6 +58,13 @@ def test_cells_are_written_out_and_roles_carry_raw_values(mini_db):
         "Métier", "Niveau d'études", "Salaire de début", "Secteur", "Source"]
 
 
+def test_a_salary_at_the_smic_of_its_year_says_so(mini_db):
+    model = MetierTableModel()
+    model.set_rows(rows_of(mini_db, text="maçon"))  # 1 810 € in 2025, when the SMIC was 1 801,80 €
+    assert model.index(0, Column.SALARY).data() == "à partir de 1\u202f810\u202f€ (≈ SMIC)"
+    assert model.index(0, Column.SALARY).data(SortRole) == 1810
+
+
 def test_fiche_without_salary_says_so(mini_db):
     model = MetierTableModel()
     model.set_rows(rows_of(mini_db, countries=("BE",)))

@@ -114,4 +114,5 @@ def test_rows_are_plain_values(mini_db):
     assert row._asdict() == {
         "pk": row.pk, "id": "ORI.macon", "name": "maçon/ne", "label_f": "maçonne", "label_m": "maçon",
         "level_label": "CAP ou équivalent", "bac_plus": -2, "salary_min": 1810, "salary_max": None,
-        "sector_label": "Bâtiment et travaux publics (BTP)", "source_kind": "projet", "country": "FR"}
+        "sector_label": "Bâtiment et travaux publics (BTP)", "source_kind": "projet", "country": "FR",
+        "salary_year": 2025}

@@ -50,6 +50,7 @@ def test_report_data_says_the_right_things(mini_db, student):
     assert first.salary_source == "Source : fiche du projet, 2025"
     assert ("Il correspond à 2 de tes 3 centres d'intérêt : je veux être utile aux autres ; "
             "ma vocation est de soigner.") in first.reasons  # interests in label order
+    assert second.salary == "à partir de 1\u202f810\u202f€ brut par mois (≈ SMIC)"  # 2025 SMIC: 1 801,80 €
     assert second.cautions == ["Il ne correspond à aucun de tes centres d'intérêt.",
                                "Le salaire de début (1\u202f810\u202f€ brut par mois) est sous les 1\u202f840\u202f€ "
                                "que tu souhaites."]
@@ -66,7 +67,7 @@ def test_rendered_report_has_every_section_and_no_private_note(mini_db, student)
     text = pdf_text(pdf)
     for expected in ("Bilan d'orientation", "Zoé Martin", "Collège Jean Moulin", "20 novembre 2026",
                      "Mme Claire Dubois", "CIO de Lyon Centre", "Tes centres d'intérêt", "ma vocation est de soigner",
-                     "Les métiers que tu as retenus", "Aide-soignant/e", "CAP ou équivalent", "1 850 €",
+                     "Les métiers que tu as retenus", "Aide-soignant/e", "CAP ou équivalent", "1 850 €", "(≈ SMIC)",
                      "à découvrir en stage", "Comparaison", "Tes prochaines étapes", "Stage d'observation en EHPAD",
                      "Continue comme ça, Zoé !", "Fiche du projet Orientation", "04 72 00 00 00"):
         assert expected in text.replace("\u202f", " ").replace("\u00a0", " "), expected
