@@ -312,16 +312,18 @@ _INTEREST_ALIASES = {
     "faire des experiences": "T-IDEO2.4813",
 }
 _INTEREST_BY_KEY = {_interest_key(i.label): i.id for i in ALL_INTERESTS}
+_KNOWN_INTEREST_IDS = frozenset(i.id for i in ALL_INTERESTS)
 
 
 def match_interest(label: str, interest_id: str | None = None) -> tuple[str, str]:
     """Return ``(id, label)`` for an interest as a source states it.
 
-    An ONISEP id wins; otherwise the label is compared to the canonical list ignoring case,
+    A known id wins (ONISEP's, or one of ours for the newer labels, so a fiche may name
+    "j'adore conduire" by id alone); otherwise the label is compared to the canonical list ignoring case,
     accents and apostrophe style, then to known rewordings ("Organiser, gérer"). A label with
     no match keeps its own wording under a stable ``CI.<slug>`` id, so it is still offered.
     """
-    if interest_id and interest_id in ONISEP_INTEREST_IDS:
+    if interest_id and interest_id in _KNOWN_INTEREST_IDS:
         return interest_id, canonical_interest_label(interest_id)
     key = _interest_key(label)
     for prefix in ("", "j aime ", "je veux ", "j aime bien "):

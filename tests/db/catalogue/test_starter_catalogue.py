@@ -43,7 +43,8 @@ def test_at_least_400_unique_metiers(fiches):
 
 
 def test_every_fiche_follows_the_schema(fiches):
-    sectors, interests, statuts = nom.ONISEP_SECTOR_IDS, nom.ONISEP_INTEREST_IDS, {s for s, _ in nom.STATUTS}
+    sectors, statuts = nom.ONISEP_SECTOR_IDS, {s for s, _ in nom.STATUTS}
+    interests = {i.id for i in nom.ALL_INTERESTS}  # ONISEP's ids and ours for its newer labels
     problems = []
     for f in fiches:
         checks = {
@@ -92,6 +93,20 @@ def test_salaries_present_and_never_below_the_smic_without_reason(fiches, raw_li
     assert low == []
     assert all(f.salary.year for f in with_salary)
     assert all(f.salary.max_eur is None or f.salary.max_eur >= f.salary.min_eur for f in with_salary)
+
+
+def test_the_newer_onisep_interests_find_their_metiers_once_loaded(tmp_path):
+    """A newer interest named by id alone (no label on the line) still reaches the database."""
+    from db.catalogue.search import Criteria, search
+    from db.storage.opening import open_database
+
+    database = open_database(str(tmp_path / "orientation.sqlite"), backups=False)
+    try:
+        with database.read() as session:
+            found = {row.name for row in search(session, Criteria(interests=("CI.j-adore-conduire",)), limit=500)}
+    finally:
+        database.close()
+    assert {"chauffeur/euse de taxi", "facteur/trice"} <= found
 
 
 # ------------------------------------------------------------------ against the real ONISEP / ROME data
