@@ -3,10 +3,13 @@ of a search (``orientation search --format json|csv``). Both name the same thing
 ``source`` is the kind of source (``onisep``, ``projet``, ``rome``…, what an import reads back)
 and ``source_libelle`` the words shown to people ("Onisep", "Fiche du projet").
 
-Lists are loaded with one query per list table, not one per métier, so exporting thousands
-of fiches stays fast.
+Lists are loaded with one query per list table for each chunk of métiers, not one per métier,
+so exporting thousands of fiches stays fast, and memory stays flat (:func:`iter_catalogue`).
 """
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +17,8 @@ from sqlalchemy.orm import Session
 from db.catalogue.fiche_facts import grouped_lists
 from db.catalogue.format import source_label
 from db.catalogue.search_types import MetierRow
-from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
-                       MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow)
+from db.models import (AnySelect, FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
+                       MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow, table_of)
 
 EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "libelle_masculin", "codes_rome",
                  "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_texte",
@@ -23,43 +26,65 @@ EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "li
                  "importe_le")
 
 
+EXPORT_CHUNK = 2_000  # métiers read at a time: memory stays flat whatever the catalogue's size
+
+
 def export_catalogue(session: Session) -> list[dict[str, object]]:
     """Every métier, sorted by name, with the fields listed in :data:`EXPORT_FIELDS`."""
-    rome = grouped_lists(session, select(MetierRome.metier_pk, MetierRome.code, MetierRome.is_legacy)
-                    .order_by(MetierRome.metier_pk, MetierRome.position))
-    sectors = grouped_lists(session, select(MetierSector.metier_pk, SectorRow.label)
-                       .join(SectorRow, SectorRow.id == MetierSector.sector_id)
-                       .where(MetierSector.is_derived.is_(False))
-                       .order_by(MetierSector.metier_pk, MetierSector.position))
-    interests = grouped_lists(session, select(MetierInterest.metier_pk, InterestRow.label)
-                         .join(InterestRow, InterestRow.id == MetierInterest.interest_id)
-                         .order_by(MetierInterest.metier_pk, MetierInterest.position))
-    statuts = grouped_lists(session, select(MetierStatut.metier_pk, StatutRow.label)
-                       .join(StatutRow, StatutRow.id == MetierStatut.statut_id)
-                       .order_by(MetierStatut.metier_pk, MetierStatut.position))
-    formations = grouped_lists(session, select(MetierFormation.metier_pk, FormationRow.label)
-                          .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
-                          .order_by(MetierFormation.metier_pk, MetierFormation.position))
-    query = (select(Metier, LevelRow.label).outerjoin(LevelRow, LevelRow.code == Metier.level_code)
-             .order_by(Metier.sort_key, Metier.pk))
-    rows: list[dict[str, object]] = []
-    for metier, level_label in session.execute(query):
-        codes = rome.get(metier.pk, [])
-        rows.append({
+    return list(iter_catalogue(session))
+
+
+def iter_catalogue(session: Session) -> Iterator[dict[str, object]]:
+    """:func:`export_catalogue` one record at a time, read :data:`EXPORT_CHUNK` métiers at a time."""
+    order = select(Metier.pk).order_by(Metier.sort_key, Metier.pk)
+    pks = list(session.execute(order).scalars())
+    for start in range(0, len(pks), EXPORT_CHUNK):
+        yield from _records(session, pks[start:start + EXPORT_CHUNK])
+
+
+def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
+    """The export records of ``pks``, in that order."""
+    def lists(query: AnySelect, pk_column: Any) -> dict[int, list[Any]]:
+        return grouped_lists(session, query.where(pk_column.in_(pks)))
+
+    rome = lists(select(MetierRome.metier_pk, MetierRome.code, MetierRome.is_legacy)
+                 .order_by(MetierRome.metier_pk, MetierRome.position), MetierRome.metier_pk)
+    sectors = lists(select(MetierSector.metier_pk, SectorRow.label)
+                    .join(SectorRow, SectorRow.id == MetierSector.sector_id)
+                    .where(MetierSector.is_derived.is_(False))
+                    .order_by(MetierSector.metier_pk, MetierSector.position), MetierSector.metier_pk)
+    interests = lists(select(MetierInterest.metier_pk, InterestRow.label)
+                      .join(InterestRow, InterestRow.id == MetierInterest.interest_id)
+                      .order_by(MetierInterest.metier_pk, MetierInterest.position), MetierInterest.metier_pk)
+    statuts = lists(select(MetierStatut.metier_pk, StatutRow.label)
+                    .join(StatutRow, StatutRow.id == MetierStatut.statut_id)
+                    .order_by(MetierStatut.metier_pk, MetierStatut.position), MetierStatut.metier_pk)
+    formations = lists(select(MetierFormation.metier_pk, FormationRow.label)
+                       .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
+                       .order_by(MetierFormation.metier_pk, MetierFormation.position), MetierFormation.metier_pk)
+    m = table_of(Metier)
+    query = (select(m.c.pk, m.c.id, m.c.source_kind, m.c.name, m.c.label_f, m.c.label_m, m.c.bac_plus,
+                    m.c.level_text, LevelRow.label, m.c.salary_min, m.c.salary_max, m.c.salary_text, m.c.riasec,
+                    m.c.country, m.c.source_file, m.c.imported_at)
+             .outerjoin(LevelRow, LevelRow.code == m.c.level_code).where(m.c.pk.in_(pks)))
+    found = {row.pk: row for row in session.execute(query)}
+    for pk in pks:
+        metier = found[pk]
+        codes = rome.get(pk, [])
+        yield {
             "id": metier.id, "source": metier.source_kind, "source_libelle": source_label(metier.source_kind),
             "nom": metier.name,
             "libelle_feminin": metier.label_f, "libelle_masculin": metier.label_m,
             "codes_rome": [c for c, legacy in codes if not legacy],
             "codes_rome_anciens": [c for c, legacy in codes if legacy],
-            "niveau": level_label or metier.level_text, "bac_plus": metier.bac_plus,
+            "niveau": metier.label or metier.level_text, "bac_plus": metier.bac_plus,
             "salaire_min": metier.salary_min, "salaire_max": metier.salary_max,
             "salaire_texte": metier.salary_text,
-            "secteurs": sectors.get(metier.pk, []), "centres_interet": interests.get(metier.pk, []),
-            "statuts": statuts.get(metier.pk, []), "formations": formations.get(metier.pk, []),
+            "secteurs": sectors.get(pk, []), "centres_interet": interests.get(pk, []),
+            "statuts": statuts.get(pk, []), "formations": formations.get(pk, []),
             "riasec": metier.riasec, "pays": metier.country, "source_fichier": metier.source_file,
             "importe_le": metier.imported_at.isoformat(timespec="seconds"),
-        })
-    return rows
+        }
 
 
 SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_annee", "secteur", "source",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections.abc import Iterable
 
 from db.errors import UserError
 from desktop.cli.common import open_database_for
@@ -48,30 +49,34 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from db.catalogue.export import EXPORT_FIELDS, export_catalogue
+    from db.catalogue.export import EXPORT_FIELDS, iter_catalogue
 
     database = open_database_for(args)
-    with database.read() as session:
-        records = export_catalogue(session)
-    _print_records(records, args.format, list(EXPORT_FIELDS))
+    with database.read() as session:  # written as read: memory stays flat (issue 20)
+        _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS))
     return 0
 
 
-def _print_records(records: list[dict], fmt: str, columns: list[str]) -> None:
+def _print_records(records: Iterable[dict], fmt: str, columns: list[str]) -> None:
     import csv
     import json
 
     out = sys.stdout
-    if fmt == "json":
-        json.dump(records, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    if fmt == "json":  # the same text as json.dump(list, indent=2), one record at a time
+        out.write("[")
+        written = 0
+        for record in records:
+            body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write(("," if written else "") + "\n  " + body)
+            written += 1
+        out.write("\n]\n" if written else "]\n")
     elif fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for record in records:
             writer.writerow({k: _csv_value(record.get(k)) for k in columns})
     else:
-        out.write(_table(records))
+        out.write(_table(list(records)))
 
 
 def _csv_value(value: object) -> object:
