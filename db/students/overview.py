@@ -51,6 +51,6 @@ def session_overview(session: Session, state: SessionState, *, include_private: 
 
 
 def _labelled(session: Session, model: type[InterestRow] | type[SectorRow], ids: list[str]) -> list[dict[str, str]]:
-    labels = dict(session.execute(select(model.id, model.label).where(model.id.in_(ids))).tuples().all())
+    labels = dict(session.execute(select(model.id, model.label).where(model.id.in_(ids))).all())
     items = [{"id": i, "libelle": labels.get(i, i)} for i in ids]
     return sorted(items, key=lambda item: fold(item["libelle"]))

@@ -162,7 +162,7 @@ def _require_metiers(session: Session, ids: tuple[str, ...]) -> None:
 
 
 def _labels(session: Session, model: type[InterestRow] | type[SectorRow]) -> dict[str, str]:
-    return dict(session.execute(select(model.id, model.label)).tuples().all())
+    return dict(session.execute(select(model.id, model.label)).all())
 
 
 def _refuse_both(first: tuple[str, ...], second: tuple[str, ...], what: str, how: str,
