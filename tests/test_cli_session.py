@@ -95,7 +95,7 @@ def test_the_scripted_session_drives_suggest_and_the_bilan(db, zoe, capsys, tmp_
 
 
 def test_a_new_session_continues_the_last_and_removals_apply(db, zoe, capsys):
-    status, out, err = run(capsys, "students", "seance", "1", "--nouvelle", "--retirer-interet", "soigner",
+    status, _, err = run(capsys, "students", "seance", "1", "--nouvelle", "--retirer-interet", "soigner",
                            "--retirer", "ORI.comptable", "--retirer-secteur", "BTP", "--niveau-max", "aucun",
                            "--salaire-min", "aucun", "--secteur-refuse", "santé", "--db", db)
     assert status == 0, err
@@ -182,6 +182,7 @@ def test_each_scripted_edit_is_traced_without_content(db, zoe, capsys):
 
     status, out, _ = run(capsys, "students", "log", "--format", "json", "--db", db)
     entries = json.loads(out)
+    assert status == 0
     assert [(e["action"], e["eleve"]) for e in entries] == [("entretien", 1)]
     run(capsys, "students", "seance", "1", "--db", db)  # nothing asked: nothing saved, nothing traced
     assert json.loads(run(capsys, "students", "log", "--format", "json", "--db", db)[1]) == entries
@@ -217,7 +218,7 @@ def test_adding_the_same_pupil_twice_is_refused_unless_asked(db, capsys):
 
 def test_a_missing_file_is_said_in_french(db, capsys, tmp_path):
     missing = str(tmp_path / "absent.json")
-    status, out, err = run(capsys, "students", "import", missing, "--db", db)
+    status, _, err = run(capsys, "students", "import", missing, "--db", db)
     assert status == 2 and err.strip() == f"Erreur : le fichier « {missing} » est introuvable"
     status, out, err = run(capsys, "import", str(tmp_path / "absent.md"), "--db", db)
     assert status == 1 and "est introuvable" in out

@@ -156,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_student_commands(commands) -> None:
-    students = commands.add_parser("students", help="dossiers des élèves (liste, export, import, effacement)")
+    students = commands.add_parser("students",
+                                   help="dossiers des élèves (liste, entretiens, export, import, effacement)")
     sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
     listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
     listing.add_argument("--texte", default="", help="nom ou prénom (sans tenir compte des accents)")
@@ -188,7 +189,7 @@ def _add_student_commands(commands) -> None:
     erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")
     purge = sub.add_parser("purge", help="effacer les dossiers dont la durée de conservation est dépassée")
     purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
-    log_cmd = sub.add_parser("log", help="journal des exports, bilans et effacements")
+    log_cmd = sub.add_parser("log", help="journal des exports, bilans, entretiens enregistrés et effacements")
     log_cmd.add_argument("--format", choices=["table", "json"], default="table")
     for parser in (listing, add, seance, show, export, imp, erase, purge, log_cmd):
         _add_db(parser)
