@@ -141,9 +141,10 @@ def _student_values(nom: str, prenom: str, classe: str | None, etablissement: st
 
 def find_same_student(session: Session, nom: str, prenom: str, classe: str | None) -> StudentInfo | None:
     """An existing student with this nom, prénom and classe (accents, case and spaces ignored;
-    no class matches no class), or None: the one the counselor is most likely creating again."""
-    key = fold(f"{(nom or '').strip()} {(prenom or '').strip()}")
-    wanted = " ".join((classe or "").split()).lower()
+    no class matches no class), or None: the one the counselor is most likely creating again.
+    UserError for a value :func:`create_student` would refuse."""
+    values = _student_values(nom, prenom, classe, None, None)
+    key, wanted = values["search_key"], " ".join((values["classe"] or "").split()).lower()
     for student in session.execute(select(Student).where(Student.search_key == key)).scalars():
         if " ".join((student.classe or "").split()).lower() == wanted:
             return _info(student)
