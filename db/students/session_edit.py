@@ -101,7 +101,7 @@ def parse_salary(text: str) -> int | None:
     if _clears(text):
         return None
     digits = "".join(text.replace("€", "").split())
-    if not digits.isdigit() or int(digits) > MAX_SALARY:
+    if not digits.isdecimal() or int(digits) > MAX_SALARY:  # isdigit() lets "²" through
         raise UserError(f"salaire minimum invalide : « {text[:40]} » (un montant en euros bruts par mois, "
                         "ex. 1800, ou « aucun » pour l'effacer)")
     return int(digits)
@@ -110,8 +110,9 @@ def parse_salary(text: str) -> int | None:
 def _apply_interests(session: Session, state: SessionState, edit: SessionEdit) -> None:
     added = resolve_ids(session, InterestRow, list(edit.add_interests), "centre d'intérêt")
     removed = resolve_ids(session, InterestRow, list(edit.remove_interests), "centre d'intérêt")
-    _refuse_both(added, removed, "centre d'intérêt", "ajouté et retiré", _labels(session, InterestRow))
-    _require_present(removed, state.interests, _labels(session, InterestRow),
+    labels = _labels(session, InterestRow)
+    _refuse_both(added, removed, "centre d'intérêt", "ajouté et retiré", labels)
+    _require_present(removed, state.interests, labels,
                      "n'est pas parmi les centres d'intérêt de cet entretien")
     state.interests = [i for i in state.interests if i not in removed]
     state.interests += [i for i in dict.fromkeys(added) if i not in state.interests]
