@@ -173,7 +173,7 @@ def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
     status, out, _ = run(capsys, "students", "erase", "1", "--yes", "--db", filled)
     assert status == 0 and "effacé" in out
     status, out, _ = run(capsys, "students", "log", "--format", "json", "--db", filled)
-    assert [e["action"] for e in json.loads(out)] == ["effacement", "import", "export"]
+    assert [e["action"] for e in json.loads(out)] == ["effacement", "import", "export", "entretien"]
 
 
 def test_no_screen_gives_a_french_message(monkeypatch, capsys):

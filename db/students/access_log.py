@@ -1,5 +1,6 @@
-"""The access log of student records: who exported, imported, printed or erased which record,
-and when — never any content (RGPD accountability). ``orientation students log`` prints it."""
+"""The access log of student records: who exported, imported, printed, saved a session of
+(window or ``students seance``) or erased which record, and when — never any content (RGPD
+accountability). ``orientation students log`` prints it."""
 from __future__ import annotations
 
 import getpass

@@ -20,6 +20,7 @@ from db.errors import UserError
 from db.models import (ComparisonEntry, CounselingSession, InterestRow, Metier, SectorRow, SessionInterest,
                        SessionSector, ShortlistEntry, Student)
 from db.catalogue.nomenclature import describe_max_level
+from db.students.access_log import log_access
 from db.text import fold
 
 CLASSES = ("6e", "5e", "4e", "3e", "2de", "1re", "terminale", "CAP", "bac pro", "post-bac", "adulte")
@@ -138,6 +139,18 @@ def _student_values(nom: str, prenom: str, classe: str | None, etablissement: st
                          search_key=fold(f"{nom} {prenom}"))
 
 
+def find_same_student(session: Session, nom: str, prenom: str, classe: str | None) -> StudentInfo | None:
+    """An existing student with this nom, prénom and classe (accents, case and spaces ignored;
+    no class matches no class), or None: the one the counselor is most likely creating again.
+    UserError for a value :func:`create_student` would refuse."""
+    values = _student_values(nom, prenom, classe, None, None)
+    key, wanted = values["search_key"], " ".join((values["classe"] or "").split()).lower()
+    for student in session.execute(select(Student).where(Student.search_key == key)).scalars():
+        if " ".join((student.classe or "").split()).lower() == wanted:
+            return _info(student)
+    return None
+
+
 def _student(session: Session, student_id: int) -> Student:
     student = session.get(Student, student_id)
     if student is None:
@@ -238,17 +251,26 @@ def save_session(database: Database, state: SessionState) -> int:
     """Insert or replace a session (one transaction) and return its id. Validates first."""
     _validate(state)
     with database.write() as session:
-        _check_references(session, state)
-        student = _student(session, state.student_id)
-        row = session.get(CounselingSession, state.id) if state.id else None
-        if row is None:
-            row = CounselingSession(student_id=state.student_id)
-            session.add(row)
-        _fill(row, state)
-        session.flush()
-        student.last_session_on = session.execute(
-            select(func.max(CounselingSession.date)).where(CounselingSession.student_id == student.id)).scalar()
-        return row.id
+        return save_session_in(session, state)
+
+
+def save_session_in(session: Session, state: SessionState) -> int:
+    """:func:`save_session` inside the caller's write transaction (the window's "Enregistrer"
+    and ``orientation students seance`` both end here); the save is noted in the access log
+    (student number only). UserError, with nothing written, when ``state`` is invalid."""
+    _validate(state)
+    _check_references(session, state)
+    student = _student(session, state.student_id)
+    row = session.get(CounselingSession, state.id) if state.id else None
+    if row is None:
+        row = CounselingSession(student_id=state.student_id)
+        session.add(row)
+    _fill(row, state)
+    session.flush()
+    student.last_session_on = session.execute(
+        select(func.max(CounselingSession.date)).where(CounselingSession.student_id == student.id)).scalar()
+    log_access(session, "entretien", student.id)
+    return row.id
 
 
 def _validate(state: SessionState) -> None:

@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_student_commands(commands) -> None:
-    students = commands.add_parser("students", help="dossiers des élèves (liste, export, import, effacement)")
+    students = commands.add_parser("students",
+                                   help="dossiers des élèves (liste, entretiens, export, import, effacement)")
     sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
     listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
     listing.add_argument("--texte", default="", help="nom ou prénom (sans tenir compte des accents)")
@@ -170,6 +171,14 @@ def _add_student_commands(commands) -> None:
     add.add_argument("--classe")
     add.add_argument("--etablissement")
     add.add_argument("--annee-scolaire")
+    add.add_argument("--doublon", "--meme-si-existe", dest="doublon", action="store_true",
+                     help="créer le dossier même si un élève de même nom, prénom et classe existe")
+    seance = _add_session_command(sub)
+    show = sub.add_parser("show", help="afficher un élève : ses entretiens, intérêts, critères et sélection")
+    show.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    show.add_argument("--avec-notes-privees", action="store_true",
+                      help="afficher aussi les notes privées (choix explicite ; par défaut elles sont exclues)")
+    show.add_argument("--format", choices=["table", "json"], default="table")
     export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/1)")
     export.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     export.add_argument("--out", required=True, metavar="FICHIER.json")
@@ -182,7 +191,58 @@ def _add_student_commands(commands) -> None:
     erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")
     purge = sub.add_parser("purge", help="effacer les dossiers dont la durée de conservation est dépassée")
     purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
-    log_cmd = sub.add_parser("log", help="journal des exports, bilans et effacements")
+    log_cmd = sub.add_parser("log", help="journal des exports, bilans, entretiens enregistrés et effacements")
     log_cmd.add_argument("--format", choices=["table", "json"], default="table")
-    for parser in (listing, add, export, imp, erase, purge, log_cmd):
+    for parser in (listing, add, seance, show, export, imp, erase, purge, log_cmd):
         _add_db(parser)
+
+
+def _add_session_command(sub) -> argparse.ArgumentParser:
+    seance = sub.add_parser("seance", help="modifier le dernier entretien d'un élève (ou en commencer un)",
+                            description="Modifie le dernier entretien de l'élève (--nouvelle : en commence un "
+                            "qui reprend le précédent), enregistre tout en une fois, puis affiche l'entretien.")
+    seance.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    seance.add_argument("--nouvelle", action="store_true", help="commencer un nouvel entretien (daté du jour)")
+    seance.add_argument("--interet", action="append", default=[],
+                        help="centre d'intérêt à ajouter (identifiant ou libellé ; répétable)")
+    seance.add_argument("--retirer-interet", action="append", default=[], metavar="INTERET",
+                        help="centre d'intérêt à retirer (répétable)")
+    seance.add_argument("--niveau-max", help='niveau d\'études visé au plus, ex. "bac + 2", "CAP" ; "aucun" l\'efface')
+    seance.add_argument("--salaire-min", metavar="EUROS",
+                        help="salaire de début souhaité (brut/mois) ; \"aucun\" l'efface")
+    seance.add_argument("--secteur", action="append", default=[], help="secteur souhaité (répétable)")
+    seance.add_argument("--secteur-refuse", action="append", default=[], metavar="SECTEUR",
+                        help="secteur refusé (répétable)")
+    seance.add_argument("--retirer-secteur", action="append", default=[], metavar="SECTEUR",
+                        help="secteur à ne plus souhaiter ni refuser (répétable)")
+    seance.add_argument("--retenir", action=_Keep, default=[], metavar="ID_METIER",
+                        help="métier à garder dans la sélection (identifiant, ex. MET.38 ; répétable)")
+    seance.add_argument("--commentaire", action=_Comment, dest="retenir", default=argparse.SUPPRESS, metavar="TEXTE",
+                        help="commentaire sur le métier du --retenir qui le précède")
+    seance.add_argument("--retirer", action="append", default=[], metavar="ID_METIER",
+                        help="métier à retirer de la sélection (répétable)")
+    seance.add_argument("--note", help="note pour l'élève (remplace la précédente ; \"\" l'efface)")
+    seance.add_argument("--etape", action="append", default=[],
+                        help="prochaine étape (répétable ; remplace les étapes enregistrées)")
+    seance.add_argument("--format", choices=["table", "json"], default="table")
+    return seance
+
+
+class _Keep(argparse.Action):
+    """``--retenir ID``: a (métier id, comment) pair; the comment is None until ``--commentaire``."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        kept = list(getattr(namespace, self.dest) or [])
+        setattr(namespace, self.dest, [*kept, (values, None)])
+
+
+class _Comment(argparse.Action):
+    """``--commentaire TEXTE``: the comment of the métier of the ``--retenir`` just before it."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        kept = list(getattr(namespace, self.dest) or [])
+        if not kept:
+            parser.error("--commentaire suit le --retenir du métier qu'il commente "
+                         "(ex. --retenir MET.38 --commentaire « à découvrir en stage »)")
+        kept[-1] = (kept[-1][0], values)
+        setattr(namespace, self.dest, kept)

@@ -38,12 +38,101 @@ def _list(args: argparse.Namespace, database: Database) -> int:
 
 
 def _add(args: argparse.Namespace, database: Database) -> int:
-    from db.students.store import create_student
+    from db.students.store import create_student, find_same_student
 
+    if not args.doublon:
+        with database.read() as session:
+            same = find_same_student(session, args.nom, args.prenom, args.classe)
+        if same is not None:
+            classe = f" ({same.classe})" if same.classe else " (sans classe)"
+            raise UserError(f"{same.full_name}{classe} existe déjà : élève numéro {same.id} ; "
+                            "ajoutez --doublon pour créer quand même un second dossier")
     student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
                                 args.annee_scolaire)
     print(f"Élève créé : numéro {student_id}")
     return 0
+
+
+def _seance(args: argparse.Namespace, database: Database) -> int:
+    from db.students.overview import session_overview
+    from db.students.session_edit import SessionEdit, edit_session
+
+    edit = SessionEdit(
+        new_session=args.nouvelle, add_interests=tuple(args.interet), remove_interests=tuple(args.retirer_interet),
+        max_level=args.niveau_max, min_salary=args.salaire_min, wish_sectors=tuple(args.secteur),
+        refuse_sectors=tuple(args.secteur_refuse), remove_sectors=tuple(args.retirer_secteur),
+        keep=tuple(args.retenir), drop=tuple(args.retirer), student_note=args.note,
+        next_steps=tuple(args.etape))
+    state = edit_session(database, args.student_id, edit)
+    with database.read() as session:
+        view = session_overview(session, state)
+    if args.format == "json":
+        _print_json(view)
+        return 0
+    done = "enregistré" if not edit.changes_nothing() else "inchangé (aucune modification demandée)"
+    print(f"Entretien du {_day(view['date'])} {done} — élève numéro {args.student_id}.")
+    print("\n".join(_session_lines(view)))
+    return 0
+
+
+def _show(args: argparse.Namespace, database: Database) -> int:
+    from db.students.overview import student_overview
+
+    with database.read() as session:
+        view = student_overview(session, args.student_id, include_private=args.avec_notes_privees)
+    if args.format == "json":
+        _print_json(view)
+        return 0
+    details = [d for d in (view["classe"], view["etablissement"], view["annee_scolaire"]) if d]
+    print(f"Élève numéro {view['id']} : {view['prenom']} {view['nom']}"
+          + (f" — {' · '.join(details)}" if details else ""))
+    sessions = view["entretiens"]
+    if not sessions:
+        print("Aucun entretien (orientation students seance ID --nouvelle pour en commencer un).")
+    for number, one in enumerate(sessions, start=1):
+        print(f"\nEntretien {number}/{len(sessions)} — {_day(one['date'])}")
+        print("\n".join(_session_lines(one)))
+    return 0
+
+
+def _print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+
+
+def _day(iso: str) -> str:
+    from db.catalogue.format import french_date
+
+    return french_date(iso)
+
+
+def _session_lines(view: dict) -> list[str]:
+    """What a session holds, in French, one fact per line (empty parts say "aucun")."""
+    from db.catalogue.format import format_euros
+
+    def labels(items: list[dict]) -> str:
+        return " ; ".join(item["libelle"] for item in items) or "aucun"
+
+    salary = f"au moins {format_euros(view['salaire_min'])} brut par mois" if view["salaire_min"] else "aucun"
+    lines = [f"  Centres d'intérêt : {labels(view['centres_interet'])}",
+             f"  Niveau d'études visé (au plus) : {view['niveau_max'] or 'aucun'}",
+             f"  Salaire de début souhaité : {salary}",
+             f"  Secteurs souhaités : {labels(view['secteurs_souhaites'])}",
+             f"  Secteurs refusés : {labels(view['secteurs_refuses'])}"]
+    if view["pays"]:
+        lines.append(f"  Pays : {view['pays']}")
+    lines.append(f"  Sélection : {len(view['selection']) or 'aucun métier'}")
+    for rank, item in enumerate(view["selection"], start=1):
+        name = item["nom"] or "(n'est plus dans le catalogue)"
+        comment = f" — {item['commentaire']}" if item["commentaire"] else ""
+        lines.append(f"    {rank}. {name} [{item['id']}]{comment}")
+    steps = [line for line in view["prochaines_etapes"].splitlines() if line.strip()]
+    lines.append(f"  Prochaines étapes : {'aucune' if not steps else ''}".rstrip())
+    lines += [f"    – {step}" for step in steps]
+    lines.append(f"  Note pour l'élève : {view['note_eleve'] or 'aucune'}")
+    if "notes_privees" in view:
+        lines.append(f"  Notes privées (jamais imprimées) : {view['notes_privees'] or 'aucune'}")
+    return lines
 
 
 def _export(args: argparse.Namespace, database: Database) -> int:
@@ -108,8 +197,8 @@ def _log(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
-_ACTIONS = {"list": _list, "add": _add, "export": _export, "import": _import, "erase": _erase,
-            "purge": _purge, "log": _log}
+_ACTIONS = {"list": _list, "add": _add, "seance": _seance, "show": _show, "export": _export, "import": _import,
+            "erase": _erase, "purge": _purge, "log": _log}
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
