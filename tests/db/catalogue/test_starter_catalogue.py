@@ -43,7 +43,7 @@ def test_at_least_400_unique_metiers(fiches):
 
 
 def test_every_fiche_follows_the_schema(fiches):
-    sectors, interests, statuts = nom.ONISEP_SECTOR_IDS, nom.ONISEP_INTEREST_IDS, {s for s, _ in nom.STATUTS}
+    sectors, interests, statuts = nom.ONISEP_SECTOR_IDS, nom.ALL_INTEREST_IDS, {s for s, _ in nom.STATUTS}
     problems = []
     for f in fiches:
         checks = {
@@ -84,14 +84,47 @@ def test_every_onisep_interest_is_on_eight_metiers(fiches):
     assert {i: counts[i] for i in nom.ONISEP_INTEREST_IDS if counts[i] < 8} == {}
 
 
+def test_newer_onisep_interests_are_on_three_metiers_each(fiches):
+    """A student who ticks "j'adore conduire" (or another 2025 label) is offered métiers."""
+    counts = Counter(i.id for f in fiches for i in f.interests)
+    assert {i.id: counts[i.id] for i in nom.NEWER_INTERESTS if counts[i.id] < 3} == {}
+
+
+def test_newer_interests_reach_the_database(fiches):
+    """The importer keeps our ids for the newer labels instead of dropping them (empty label)."""
+    for interest in nom.NEWER_INTERESTS:
+        assert nom.match_interest("", interest.id) == (interest.id, interest.label)
+
+
+def _whole_euros_smic(year: int) -> int:
+    """The SMIC in force at the end of ``year``, in whole euros as fiches write salaries."""
+    return int(nom.smic_at(f"{year}-12-31"))
+
+
 def test_salaries_present_and_never_below_the_smic_without_reason(fiches, raw_lines):
     with_salary = [f for f in fiches if f.salary and f.salary.min_eur is not None]
     assert len(with_salary) >= 0.95 * len(fiches)
-    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
-    low = [f.id for f in with_salary if f.salary.min_eur < nom.smic_at(f"{f.salary.year}-12-31") and not notes[f.id]]
-    assert low == []
     assert all(f.salary.year for f in with_salary)
     assert all(f.salary.max_eur is None or f.salary.max_eur >= f.salary.min_eur for f in with_salary)
+
+
+def test_no_starting_salary_under_the_smic_of_its_year_without_a_note(fiches, raw_lines):
+    """1 802 € was the SMIC of 2025; from 2026 it is 1 823,03 €, so a fiche dated 2026 at 1 802 €
+    would show a student a pay that is not legal. Only a note (apprentice, per-show pay) excuses it."""
+    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
+    low = [(f.id, f.salary.year, f.salary.min_eur) for f in fiches
+           if f.salary and f.salary.min_eur is not None and f.salary.year
+           and f.salary.min_eur < _whole_euros_smic(f.salary.year) and not notes[f.id]]
+    assert low == []
+
+
+def test_no_starter_salary_under_the_current_smic_without_a_note(fiches, raw_lines):
+    """Fiches are read today: a figure from an older year must still reach the SMIC in force."""
+    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
+    current = int(nom.smic_at(None))
+    low = [(f.id, f.salary.min_eur) for f in fiches
+           if f.salary and f.salary.min_eur is not None and f.salary.min_eur < current and not notes[f.id]]
+    assert low == []
 
 
 # ------------------------------------------------------------------ against the real ONISEP / ROME data
