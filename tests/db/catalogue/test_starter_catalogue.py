@@ -13,6 +13,7 @@ from db.catalogue import nomenclature as nom
 from db.catalogue.importers import parse_path
 from db.catalogue.records import MetierRecord
 from db.catalogue.starter import catalogue_dir
+from db.text import fold
 from tests.conftest import shared_path
 
 SMIC_2025 = nom.smic_at("2025-12-31")
@@ -77,6 +78,20 @@ def test_every_level_band_has_ten_metiers(fiches):
 def test_thirty_onisep_sectors_have_three_metiers(fiches):
     counts = Counter(s.id for f in fiches for s in f.sectors)
     assert sum(1 for n in counts.values() if n >= 3) >= 30, counts
+
+
+def test_every_onisep_sector_has_five_metiers(fiches):
+    """A counselor who filters on any ONISEP sector gets a real choice, not one or two fiches."""
+    counts = Counter(s.id for f in fiches for s in f.sectors)
+    assert {label: counts[sid] for sid, label in nom.ONISEP_SECTORS if counts[sid] < 5} == {}
+
+
+def test_everyday_jobs_have_a_fiche(fiches):
+    """Jobs pupils name first in a session (issue 13), by title or synonym."""
+    names = {fold(n) for f in fiches for n in (f.name, f.label_f, f.label_m, *(s.name for s in f.synonyms)) if n}
+    wanted = ["carreleur/euse-mosaïste", "chef/fe de chantier en installations électriques",
+              "toiletteur/euse d'animaux", "orthoptiste", "ATSEM", "aide à domicile", "auxiliaire de vie"]
+    assert [name for name in wanted if fold(name) not in names] == []
 
 
 def test_every_onisep_interest_is_on_eight_metiers(fiches):
