@@ -281,6 +281,7 @@ NEWER_INTERESTS: tuple[Interest, ...] = tuple(
     Interest(new_interest_id(label), label, group) for label, group in NEWER_INTEREST_LABELS
 )
 ALL_INTERESTS: tuple[Interest, ...] = ONISEP_INTERESTS + NEWER_INTERESTS
+ALL_INTEREST_IDS = frozenset(i.id for i in ALL_INTERESTS)
 
 # Same meaning, other wording (CIDJ, older ONISEP texts) → canonical id.
 _INTEREST_ALIASES = {
@@ -312,18 +313,17 @@ _INTEREST_ALIASES = {
     "faire des experiences": "T-IDEO2.4813",
 }
 _INTEREST_BY_KEY = {_interest_key(i.label): i.id for i in ALL_INTERESTS}
-_KNOWN_INTEREST_IDS = frozenset(i.id for i in ALL_INTERESTS)
 
 
 def match_interest(label: str, interest_id: str | None = None) -> tuple[str, str]:
     """Return ``(id, label)`` for an interest as a source states it.
 
-    A known id wins (ONISEP's, or one of ours for the newer labels, so a fiche may name
-    "j'adore conduire" by id alone); otherwise the label is compared to the canonical list ignoring case,
-    accents and apostrophe style, then to known rewordings ("Organiser, gérer"). A label with
+    A known id wins (ONISEP's, or ours for the newer ONISEP labels, which project fiches cite);
+    otherwise the label is compared to the canonical list ignoring case, accents and apostrophe
+    style, then to known rewordings ("Organiser, gérer"). A label with
     no match keeps its own wording under a stable ``CI.<slug>`` id, so it is still offered.
     """
-    if interest_id and interest_id in _KNOWN_INTEREST_IDS:
+    if interest_id and interest_id in ALL_INTEREST_IDS:
         return interest_id, canonical_interest_label(interest_id)
     key = _interest_key(label)
     for prefix in ("", "j aime ", "je veux ", "j aime bien "):

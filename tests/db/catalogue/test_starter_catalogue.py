@@ -13,6 +13,7 @@ from db.catalogue import nomenclature as nom
 from db.catalogue.importers import parse_path
 from db.catalogue.records import MetierRecord
 from db.catalogue.starter import catalogue_dir
+from db.text import fold
 from tests.conftest import shared_path
 
 SMIC_2025 = nom.smic_at("2025-12-31")
@@ -43,8 +44,7 @@ def test_at_least_400_unique_metiers(fiches):
 
 
 def test_every_fiche_follows_the_schema(fiches):
-    sectors, statuts = nom.ONISEP_SECTOR_IDS, {s for s, _ in nom.STATUTS}
-    interests = {i.id for i in nom.ALL_INTERESTS}  # ONISEP's ids and ours for its newer labels
+    sectors, interests, statuts = nom.ONISEP_SECTOR_IDS, nom.ALL_INTEREST_IDS, {s for s, _ in nom.STATUTS}
     problems = []
     for f in fiches:
         checks = {
@@ -80,17 +80,45 @@ def test_thirty_onisep_sectors_have_three_metiers(fiches):
     assert sum(1 for n in counts.values() if n >= 3) >= 30, counts
 
 
+def test_every_onisep_sector_has_five_metiers(fiches):
+    """A counselor who filters on any ONISEP sector gets a real choice, not one or two fiches."""
+    counts = Counter(s.id for f in fiches for s in f.sectors)
+    assert {label: counts[sid] for sid, label in nom.ONISEP_SECTORS if counts[sid] < 5} == {}
+
+
+def test_everyday_jobs_have_a_fiche(fiches):
+    """Jobs pupils name first in a session (issue 13), by title or synonym."""
+    names = {fold(n) for f in fiches for n in (f.name, f.label_f, f.label_m, *(s.name for s in f.synonyms)) if n}
+    wanted = ["carreleur/euse-mosaïste", "chef/fe de chantier en installations électriques",
+              "toiletteur/euse d'animaux", "orthoptiste", "ATSEM", "aide à domicile", "auxiliaire de vie"]
+    assert [name for name in wanted if fold(name) not in names] == []
+
+
 def test_every_onisep_interest_is_on_eight_metiers(fiches):
     counts = Counter(i.id for f in fiches for i in f.interests)
     assert {i: counts[i] for i in nom.ONISEP_INTEREST_IDS if counts[i] < 8} == {}
 
 
+def test_newer_onisep_interests_are_on_three_metiers_each(fiches):
+    """A student who ticks "j'adore conduire" (or another 2025 label) is offered métiers."""
+    counts = Counter(i.id for f in fiches for i in f.interests)
+    assert {i.id: counts[i.id] for i in nom.NEWER_INTERESTS if counts[i.id] < 3} == {}
+
+
+def test_newer_interests_reach_the_database(fiches):
+    """The importer keeps our ids for the newer labels instead of dropping them (empty label)."""
+    for interest in nom.NEWER_INTERESTS:
+        assert nom.match_interest("", interest.id) == (interest.id, interest.label)
+
+
+def _whole_euros_smic(year: int) -> int:
+    """The SMIC in force at the end of ``year``, in whole euros as fiches write salaries."""
+    return int(nom.smic_at(f"{year}-12-31"))
+
+
 def test_salaries_present_and_never_below_the_smic_without_reason(fiches, raw_lines):
     with_salary = [f for f in fiches if f.salary and f.salary.min_eur is not None]
     assert len(with_salary) >= 0.95 * len(fiches)
-    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
-    low = [f.id for f in with_salary if f.salary.min_eur < nom.smic_at(f"{f.salary.year}-12-31") and not notes[f.id]]
-    assert low == []
     assert all(f.salary.year for f in with_salary)
     assert all(f.salary.max_eur is None or f.salary.max_eur >= f.salary.min_eur for f in with_salary)
 
@@ -107,6 +135,25 @@ def test_the_newer_onisep_interests_find_their_metiers_once_loaded(tmp_path):
     finally:
         database.close()
     assert {"chauffeur/euse de taxi", "facteur/trice"} <= found
+
+
+def test_no_starting_salary_under_the_smic_of_its_year_without_a_note(fiches, raw_lines):
+    """1 802 € was the SMIC of 2025; from 2026 it is 1 823,03 €, so a fiche dated 2026 at 1 802 €
+    would show a student a pay that is not legal. Only a note (apprentice, per-show pay) excuses it."""
+    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
+    low = [(f.id, f.salary.year, f.salary.min_eur) for f in fiches
+           if f.salary and f.salary.min_eur is not None and f.salary.year
+           and f.salary.min_eur < _whole_euros_smic(f.salary.year) and not notes[f.id]]
+    assert low == []
+
+
+def test_no_starter_salary_under_the_current_smic_without_a_note(fiches, raw_lines):
+    """Fiches are read today: a figure from an older year must still reach the SMIC in force."""
+    notes = {line["id"]: line.get("salaire_note") for line in raw_lines}
+    current = int(nom.smic_at(None))
+    low = [(f.id, f.salary.min_eur) for f in fiches
+           if f.salary and f.salary.min_eur is not None and f.salary.min_eur < current and not notes[f.id]]
+    assert low == []
 
 
 # ------------------------------------------------------------------ against the real ONISEP / ROME data

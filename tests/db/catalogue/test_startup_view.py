@@ -13,10 +13,12 @@ from db.catalogue.search import Criteria, choices, count, search
 from db.catalogue.startup_view import open_startup_view
 
 ROOT = Path(__file__).resolve().parents[3]
-# Every line of the bundled starter files is one métier shown at first start (counted, not pasted,
-# so the figure follows the catalogue as it grows).
-STARTER_COUNT = sum(len(path.read_text(encoding="utf-8").splitlines())
-                    for path in (ROOT / "resources" / "catalogue").glob("*.jsonl"))
+def _starter_fiches() -> int:
+    """How many fiches the starter files hold (one per non-blank line), so the count follows the catalogue."""
+    from db.catalogue.starter import catalogue_dir
+
+    return sum(1 for path in catalogue_dir().glob("*.jsonl")
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def test_rows_and_count_are_those_of_the_search_on_the_starter_catalogue(starter
     view = open_startup_view(str(starter_file))
     assert view is not None
     try:
-        assert view.total == total == STARTER_COUNT
+        assert view.total == total == _starter_fiches()
         assert [view.page(offset, 200) for offset in range(0, total, 200)] == pages
         assert view.page(0, 3)[0].name == "accessoiriste"  # French order: the first métier by name
     finally:
@@ -128,7 +130,7 @@ def test_reading_the_view_loads_neither_sqlalchemy_nor_qt(starter_file):
             f"v = open_startup_view({str(starter_file)!r}); rows = v.page(0, 50); "
             "print(len(rows), v.total, sorted(m for m in ('sqlalchemy', 'PySide6', 'alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["50", str(STARTER_COUNT), "[]"]
+    assert out.split() == ["50", str(_starter_fiches()), "[]"]
 
 
 def test_both_sources_answer_alike_and_the_startup_one_says_when_it_cannot(starter_file):
