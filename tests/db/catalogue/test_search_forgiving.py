@@ -75,7 +75,8 @@ def test_every_word_when_possible_else_the_most_words(starter):
     ("véto", {"ORI.veterinaire", "ORI.auxiliaire-veterinaire"}),
     ("IDE", {"ORI.infirmier"}),
     ("ASV", {"ORI.auxiliaire-veterinaire"}),
-    ("prof", {"ORI.professeur-des-ecoles", "ORI.enseignant-d-art", "ORI.professeur-de-college-et-de-lycee", "ORI.professeur-de-sport",
+    ("prof", {"ORI.professeur-des-ecoles", "ORI.enseignant-d-art",
+              "ORI.professeur-de-college-et-de-lycee", "ORI.professeur-de-sport",
               "ORI.enseignant-specialise", "ORI.enseignant-chercheur", "ORI.professeur-de-lycee-professionnel"}),
     ("dev web", {"ORI.developpeur-informatique", "ORI.webdesigner", "ORI.integrateur-web", "ORI.architecte-web"}),
 ])
