@@ -36,17 +36,16 @@ Each suggestion carries per-criterion :class:`Reason` objects: a short line for 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Row, case, func, select, union
+from sqlalchemy.orm import Session
 
 from db.catalogue.format import format_euros
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.search import Criteria, filtered_pks
-from db.models import AnySelect, InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
+from db.models import InterestRow, LevelRow, Metier, MetierInterest, MetierSector, SectorRow
 from db.students.store import SessionState
 from db.text import fold
 
@@ -102,29 +101,53 @@ def suggest(session: Session, state: SessionState, limit: int = 50) -> list[Sugg
     when nothing is ticked (:func:`has_something_to_go_on`)."""
     if not has_something_to_go_on(state):
         return []
-    # filtered_pks leaves out superseded fiches, so only live ones (with inherited facts) compete.
-    base = filtered_pks(session, Criteria(max_bac_plus=state.max_bac_plus,
-                                          countries=(state.country,) if state.country else ()))
-    interests = _links(session, MetierInterest.interest_id, MetierInterest.metier_pk, state.interests, base)
-    wished = _links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_wished, base)
-    refused = set(_links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_refused, base))
-    candidates = (set(interests) | set(wished)) - refused
     context = _Context.load(session, state)
-    results = [_score(row, context, fiche_interests, wished.get(row.pk, []))
-               for row, fiche_interests in _rows(session, candidates)]
-    results.sort(key=lambda pair: (-pair[0].score, -len(pair[0].shared_interests), pair[1], pair[0].metier_id))
-    return [suggestion for suggestion, _ in results[:limit]]
+    # Every candidate is scored from a few counts SQL gives cheaply (indexes only); only the best
+    # ``limit`` get their labels and reasons (10,000 métiers may be candidates).
+    ranked = sorted(_fits(session, context), key=lambda c: c.rank)
+    if len(ranked) > limit:
+        # The id breaks the last ties: keep every candidate tied with the last one kept.
+        ranked = [c for c in ranked if c.rank <= ranked[limit - 1].rank] if limit > 0 else []
+    built = _suggestions(session, context, [c.pk for c in ranked])
+    ordered = sorted(ranked, key=lambda c: (c.rank, built[c.pk].metier_id))
+    return [built[c.pk] for c in ordered[:limit]]
 
 
 def explain(session: Session, state: SessionState, metier_ids: list[str]) -> dict[str, Suggestion]:
     """Score and reasons for given métiers (e.g. the shortlist), even those the hard
     constraints would leave out: their failing criterion then reads "✘"."""
-    base = select(Metier.pk).where(Metier.id.in_(metier_ids))
-    wished = _links(session, MetierSector.sector_id, MetierSector.metier_pk, state.sectors_wished, base)
-    context = _Context.load(session, state)
-    pks = set(session.execute(base).scalars())
-    return {row.id: _score(row, context, fiche_interests, wished.get(row.pk, []))[0]
-            for row, fiche_interests in _rows(session, pks)}
+    pks = list(session.execute(select(Metier.pk).where(Metier.id.in_(metier_ids))).scalars())
+    return {s.metier_id: s for s in _suggestions(session, _Context.load(session, state), pks).values()}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What a score is computed from: counts of interests and the fiche's own facts."""
+
+    shared: int  # the student's interests the fiche carries
+    carried: int  # all the interests the fiche carries
+    near: int  # the fiche's other interests in one of the student's interest families
+    in_wished_sector: bool
+    bac_plus: int | None
+    salary_min: int | None
+
+
+def score_of(fit: Fit, state: SessionState) -> float:
+    """The score of a fiche for ``state`` (module docstring), to the hundredth."""
+    ticked = len(set(state.interests))
+    score = level_points(fit.bac_plus, state.max_bac_plus) + interest_points(fit, ticked)
+    score += W_SECTOR if fit.in_wished_sector else 0.0
+    return round(score - salary_penalty(fit.salary_min, state.min_salary), 2)
+
+
+def interest_points(fit: Fit, ticked: int) -> float:
+    """10 × share of the ``ticked`` interests the fiche carries, 3 × share of the fiche's interests
+    that are ticked, 1 × share of its other interests in one of the student's families."""
+    if not ticked or not fit.shared:
+        return 0.0
+    others = fit.carried - fit.shared
+    return (W_WANTED * fit.shared / ticked + W_FOCUS * fit.shared / fit.carried
+            + (W_NEAR * fit.near / others if others else 0.0))
 
 
 @dataclass
@@ -149,44 +172,70 @@ class _Context:
         return cls(state, labels, families, family_of, sector_labels)
 
 
-def _links(session: Session, key_col: InstrumentedAttribute[str], pk_col: InstrumentedAttribute[int], ids: list[str],
-           base: AnySelect) -> dict[int, list[str]]:
-    """pk → the given ids it is linked to, for métiers in ``base``."""
-    found: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        query = select(pk_col, key_col).where(key_col.in_(ids), pk_col.in_(base.scalar_subquery()))
-        for pk, ident in session.execute(query):
-            found[pk].append(ident)
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    rank: tuple[float, int, str]  # − score, − shared interests, French name key: best first
+    fit: Fit
+
+
+def _fits(session: Session, context: _Context) -> list[_Candidate]:
+    """Every candidate métier (module docstring, points 1 and 2) with its :class:`Fit`.
+
+    Two statements, both answered from indexes alone: the métiers' facts (the search's
+    ``ix_metiers_live_level`` holds level, salary and name key) and their interest counts."""
+    state = context.state
+    ticked = sorted(set(state.interests))
+    near_ids = sorted(i for i, family in context.family_of.items() if family in context.families and i not in ticked)
+    wished = _in_sectors(state.sectors_wished)
+    linked_pks = union(select(MetierInterest.metier_pk).where(MetierInterest.interest_id.in_(ticked)),
+                       select(MetierSector.metier_pk).where(MetierSector.sector_id.in_(sorted(set(state.sectors_wished)))))
+    linked = Metier.pk.in_(linked_pks.scalar_subquery())
+    # filtered_pks leaves out superseded fiches, so only live ones (with inherited facts) compete.
+    base = filtered_pks(session, Criteria(max_bac_plus=state.max_bac_plus,
+                                          countries=(state.country,) if state.country else ()))
+    facts = (base.with_only_columns(Metier.pk, Metier.sort_key, Metier.bac_plus, Metier.salary_min, wished)
+             .where(linked, ~_in_sectors(state.sectors_refused)))
+    counts = (select(MetierInterest.metier_pk, func.count(),
+                     func.sum(case((MetierInterest.interest_id.in_(ticked), 1), else_=0)),
+                     func.sum(case((MetierInterest.interest_id.in_(near_ids), 1), else_=0)))
+              .where(MetierInterest.metier_pk.in_(linked_pks.scalar_subquery()))
+              .group_by(MetierInterest.metier_pk))
+    by_pk = {pk: (carried, shared, near) for pk, carried, shared, near in session.execute(counts)}
+    found = []
+    for pk, sort_key, bac_plus, salary, in_wished in session.execute(facts):
+        carried, shared, near = by_pk.get(pk, (0, 0, 0))
+        fit = Fit(shared, carried, near, bool(in_wished), bac_plus, salary)
+        found.append(_Candidate(pk, (-score_of(fit, state), -shared, sort_key), fit))
     return found
 
 
-def _rows(session: Session, pks: set[int]) -> Iterator[tuple[Row[*tuple[Any, ...]], list[str]]]:
-    """Each métier of ``pks`` with every interest its fiche carries (shared or not)."""
-    ordered = sorted(pks)
-    for start in range(0, len(ordered), 900):
-        chunk = ordered[start:start + 900]
-        carried: dict[int, list[str]] = defaultdict(list)
-        for pk, ident in session.execute(select(MetierInterest.metier_pk, MetierInterest.interest_id)
-                                         .where(MetierInterest.metier_pk.in_(chunk))):
-            carried[pk].append(ident)
-        query = (select(Metier.pk, Metier.id, Metier.name, Metier.sort_key, Metier.bac_plus, LevelRow.label,
+def _in_sectors(ids: list[str]) -> ColumnElement[bool]:
+    return Metier.pk.in_(select(MetierSector.metier_pk).where(MetierSector.sector_id.in_(sorted(set(ids)))))
+
+
+def _suggestions(session: Session, context: _Context, pks: list[int]) -> dict[int, Suggestion]:
+    """pk → the suggestion for that métier, with its reasons, whatever the hard constraints say."""
+    state = context.state
+    wished: dict[int, list[str]] = defaultdict(list)
+    carried: dict[int, list[str]] = defaultdict(list)
+    built: dict[int, Suggestion] = {}
+    for start in range(0, len(pks), 900):
+        chunk = pks[start:start + 900]
+        if state.sectors_wished:
+            for pk, sector in session.execute(select(MetierSector.metier_pk, MetierSector.sector_id).where(
+                    MetierSector.metier_pk.in_(chunk), MetierSector.sector_id.in_(state.sectors_wished))):
+                wished[pk].append(sector)
+        for pk, interest in session.execute(select(MetierInterest.metier_pk, MetierInterest.interest_id)
+                                            .where(MetierInterest.metier_pk.in_(chunk))):
+            carried[pk].append(interest)
+        query = (select(Metier.pk, Metier.id, Metier.name, Metier.bac_plus, LevelRow.label,
                         Metier.salary_min, Metier.salary_max)
                  .outerjoin(LevelRow, LevelRow.code == Metier.level_code)
                  .where(Metier.pk.in_(chunk)))
         for row in session.execute(query):
-            yield row, carried.get(row.pk, [])
-
-
-def interest_points(ticked: list[str], carried: list[str], families: set[str], family_of: dict[str, str]) -> float:
-    """Points for interests: 10 × share of ``ticked`` in ``carried``, 3 × share of ``carried``
-    in ``ticked``, 1 × share of the fiche's other interests in one of ``families``."""
-    if not ticked or not carried:
-        return 0.0
-    shared = set(ticked) & set(carried)
-    others = [i for i in set(carried) - shared]
-    near = sum(1 for i in others if family_of.get(i) in families) / len(others) if others else 0.0
-    return (W_WANTED * len(shared) / len(set(ticked)) + W_FOCUS * len(shared) / len(set(carried))
-            + (W_NEAR * near if shared else 0.0))
+            built[row.pk] = _suggestion(row, context, carried[row.pk], wished[row.pk])
+    return built
 
 
 def level_points(bac_plus: int | None, target: int | None) -> float:
@@ -204,28 +253,24 @@ def salary_penalty(salary: int | None, wanted: int | None) -> float:
     return min(SALARY_CAP, (wanted - salary) / SALARY_POINT_EUROS)
 
 
-def _score(row: Row[*tuple[Any, ...]], context: _Context, carried: list[str],
-           wished: list[str]) -> tuple[Suggestion, str]:
+def _suggestion(row: Row[*tuple[Any, ...]], context: _Context, carried: list[str], wished: list[str]) -> Suggestion:
     state, labels = context.state, context.labels
+    ticked = set(state.interests)
     # In label order, whatever order they were ticked or stored in: the window, the command line
     # and the bilan word a reason the same way for the same session.
-    shared = sorted((i for i in dict.fromkeys(state.interests) if i in carried), key=lambda i: fold(labels.get(i, i)))
+    shared = sorted(ticked & set(carried), key=lambda i: fold(labels.get(i, i)))
+    near = sum(1 for i in set(carried) - ticked if context.family_of.get(i) in context.families)
+    fit = Fit(len(shared), len(set(carried)), near, bool(wished), row.bac_plus, row.salary_min)
     reasons = [_level_reason(row.label, row.bac_plus, state.max_bac_plus)]
-    score = level_points(row.bac_plus, state.max_bac_plus)
     if state.interests:
-        score += interest_points(state.interests, carried, context.families, context.family_of)
-        reasons.append(_interest_reason([labels.get(i, i) for i in shared], len(set(state.interests)),
-                                        len(set(carried))))
+        reasons.append(_interest_reason([labels.get(i, i) for i in shared], len(ticked), fit.carried))
     if state.sectors_wished:
-        score += W_SECTOR if wished else 0.0
         named = [context.sector_labels.get(s, s) for s in (wished or state.sectors_wished)]
         reasons.append(_sector_reason(named, bool(wished)))
     if state.min_salary:
-        score -= salary_penalty(row.salary_min, state.min_salary)
         reasons.append(_salary_reason(row.salary_min, state.min_salary))
-    suggestion = Suggestion(row.id, row.name, round(score, 2), [labels.get(i, i) for i in shared], reasons,
-                            row.label, row.salary_min, row.salary_max)
-    return suggestion, row.sort_key
+    return Suggestion(row.id, row.name, score_of(fit, state), [labels.get(i, i) for i in shared], reasons,
+                      row.label, row.salary_min, row.salary_max)
 
 
 def _level_reason(label: str | None, bac_plus: int | None, target: int | None) -> Reason:
