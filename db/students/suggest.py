@@ -55,9 +55,9 @@ W_NEAR = 1.0  # × share of the fiche's other interests in one of the student's 
 W_LEVEL = 2.0  # level at the aim, fading with each year under it
 LEVEL_FADE = 6  # years under the aim at which the level earns nothing
 SALARY_POINT_EUROS, SALARY_CAP = 100, 3.0  # minus 1 point per 100 € short, at most 3
-# A wished sector outweighs every other point together (and the largest salary penalty).
+# A wished sector outweighs every other point together and the largest salary penalty
+# (tests/db/students/test_suggest.py checks it): its métiers come first.
 W_SECTOR = 20.0
-assert W_SECTOR > W_WANTED + W_FOCUS + W_NEAR + W_LEVEL + SALARY_CAP
 NO_FAMILY = "Autres"  # the catch-all interest group says nothing about closeness
 SECTORS_NAMED = 3  # wished sectors named in a "✘" reason before "…"
 

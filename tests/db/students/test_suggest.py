@@ -14,6 +14,7 @@ import pytest
 
 from db.catalogue.importing import import_paths
 from db.students.store import SessionState
+from db.students import suggest as rules
 from db.students.suggest import suggest
 
 CARE, USEFUL, ORGANISE = "T-IDEO2.4807", "T-IDEO2.4812", "T-IDEO2.4814"
@@ -29,9 +30,9 @@ def run(db, limit: int = 50, **fields):
 
 
 def fiche(ident: str, interests: list[str], *, level: str = "CAP ou équivalent", salary: int | None = 1900,
-          sectors: tuple[str, ...] = (BUILDING,)) -> dict:
+          sectors: tuple[str, ...] = (BUILDING,), name: str | None = None) -> dict:
     """A fiche in the project's format, written for these tests."""
-    return {"format": "orientation-fiche/1", "id": f"ORI.{ident}", "nom": ident.replace("-", " "),
+    return {"format": "orientation-fiche/1", "id": f"ORI.{ident}", "nom": name or ident.replace("-", " "),
             "description": "Fiche d'essai.", "niveau": level, "salaire_min": salary, "salaire_annee": 2025,
             "secteurs": list(sectors), "centres_interet": interests, "statuts": ["T-ITM.9"], "pays": "FR"}
 
@@ -127,6 +128,19 @@ def test_a_wished_sector_brings_its_metiers_first_whatever_the_salary_gap(catalo
         ("ORI.b-garage-moins-98", 33.35), ("ORI.c-garage-un-interet", 24.33),
         ("ORI.d-garage-sans-interet", 21.33), ("ORI.a-hors-secteur-parfait", 15.0)]
     assert results[0].reasons[2].text == "secteur ✔ Automobile"
+
+
+def test_a_wished_sector_outweighs_every_other_point_together():
+    best_elsewhere = rules.W_WANTED + rules.W_FOCUS + rules.W_NEAR + rules.W_LEVEL
+    assert rules.W_SECTOR - rules.SALARY_CAP > best_elsewhere
+
+
+def test_the_id_breaks_a_tie_of_name_and_score_even_at_the_limit(catalogue):
+    db = catalogue(fiche("z-second", [THRILL], name="guide"), fiche("a-premier", [THRILL], name="guide"),
+                   fiche("b-autre", [THRILL, NATURE], name="guide"))  # 10 + 3×1/2 = 11.5 < 13
+    assert [r.metier_id for r in run(db, interests=[THRILL])] == ["ORI.a-premier", "ORI.z-second", "ORI.b-autre"]
+    assert [r.metier_id for r in run(db, limit=1, interests=[THRILL])] == ["ORI.a-premier"]
+    assert run(db, limit=0, interests=[THRILL]) == []
 
 
 def test_a_metier_outside_the_wished_sectors_says_so_plainly(catalogue):
