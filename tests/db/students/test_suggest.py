@@ -101,7 +101,8 @@ def test_salary_penalty_grows_with_the_gap_and_stops_at_three_points(catalogue):
     assert scores == {"e-atteint": 13.0, "f-sans-chiffre": 13.0, "d-50-euros": 12.5, "c-98-euros": 12.02,
                       "b-loin": 10.0, "a-tres-loin": 10.0}
     low = next(r for r in run(db, interests=[THRILL], min_salary=1900) if r.metier_id == "ORI.c-98-euros")
-    assert low.reasons[-1].ok is False and low.reasons[-1].text == "salaire ✘ 1\u202f802\u202f€ < 1\u202f900\u202f€ souhaités"
+    assert low.reasons[-1].ok is False
+    assert low.reasons[-1].text == "salaire ✘ 1\u202f802\u202f€ < 1\u202f900\u202f€ souhaités"
 
 
 def test_salary_is_soft_and_says_what_is_missing(mini_db):
@@ -131,8 +132,8 @@ def test_a_wished_sector_brings_its_metiers_first_whatever_the_salary_gap(catalo
 
 
 def test_a_wished_sector_outweighs_every_other_point_together():
-    best_elsewhere = rules.W_WANTED + rules.W_FOCUS + rules.W_NEAR + rules.W_LEVEL
-    assert rules.W_SECTOR - rules.SALARY_CAP > best_elsewhere
+    worst_in_sector = rules.W_SECTOR - rules.SALARY_CAP
+    assert worst_in_sector > rules.W_WANTED + rules.W_FOCUS + rules.W_NEAR + rules.W_LEVEL
 
 
 def test_the_id_breaks_a_tie_of_name_and_score_even_at_the_limit(catalogue):
