@@ -6,7 +6,10 @@ Keys: filter_ms_1k/10k/100k (median time from a criteria change to an updated ta
 synthetic catalogues) with floor_ms_* (raw SQL for the same queries); fts_ms_100k and
 fts_floor_ms_100k; import_fiches_per_s (the 893 ONISEP Markdown fiches, ../shared) with
 import_parse_only_s as its floor; report_ms (6-métier bilan, in process) with report_floor_ms
-(a bare reportlab document of the same texts, same embedded font); startup_s and
+(a bare reportlab document of the same texts, same embedded font);
+suggest_ms_starter/10k and suggest_max_ms_* (a top-20 suggestion for five typical sessions, median
+and slowest) with suggest_floor_ms_* (the same SQL on bare sqlite3) and suggest_distinct_scores_*
+(distinct scores in a typical top 20); startup_s and
 startup_floor_s (the ``orientation`` command on its starter catalogue, to the first turn of the
 event loop with the window shown, vs a bare PySide6 window with a 1,000-row table, fresh
 processes, same run) and startup_ratio; startup_all_actions_s (until the database layer, loaded
@@ -106,6 +109,14 @@ def report() -> dict:
     return {"report_ms": round(report_ms, 1), "report_floor_ms": round(floor_ms, 1)}
 
 
+def suggestions() -> dict:
+    import suggest_bench
+
+    result = suggest_bench.run([10_000])
+    result.pop("detail", None)
+    return result
+
+
 def startup() -> dict:
     import gui_bench
 
@@ -145,7 +156,7 @@ def main() -> None:
     parser.parse_args()
     started = time.perf_counter()
     result: dict = {}
-    for part in (filters, memory, imports, report, startup, search):
+    for part in (filters, memory, imports, report, suggestions, startup, search):
         result.update(part())
     result["goals"] = {key: {"goal": goal, "value": result.get(key),
                              "met": result.get(key) is not None and result[key] <= goal}
