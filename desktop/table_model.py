@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from db.catalogue.format import format_salary, source_label, title_in_form
+from db.catalogue.format import format_salary, salary_cell, source_label, title_in_form
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.search_types import MetierRow
 
@@ -135,6 +135,8 @@ class MetierTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text when the cell is too narrow
+            if column == Column.SALARY:  # with the figure the cell names "SMIC" for
+                return format_salary(row.salary_min, row.salary_max, row.salary_year, row.country)
             return self._title_tooltip(row) if column == Column.TITLE else self._display(row, column)
         if role == SortRole:
             return self._sort_value(row, column)
@@ -148,7 +150,7 @@ class MetierTableModel(QAbstractTableModel):
         if column == Column.LEVEL:
             return _level_text(row.bac_plus, row.level_label)
         if column == Column.SALARY:
-            return format_salary(row.salary_min, row.salary_max, row.salary_year, row.country)
+            return salary_cell(row.salary_min, row.salary_max, row.salary_year, row.country)
         if column == Column.SECTOR:
             return row.sector_label or "non précisé"
         if column == Column.SOURCE:

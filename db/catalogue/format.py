@@ -50,6 +50,14 @@ def format_salary(low: int | None, high: int | None, year: int | None = None, co
     return "non précisé"
 
 
+def salary_cell(low: int | None, high: int | None, year: int | None = None, country: str | None = "FR") -> str:
+    """:func:`format_salary` for a narrow table column: the SMIC named instead of its figure
+    ("SMIC – 2 100 €", "à partir du SMIC"); the fiche page gives the figure."""
+    if (country or "FR").upper() == "FR" and near_smic(low, year):
+        return f"SMIC – {format_euros(high)}" if high is not None and high != low else "à partir du SMIC"
+    return format_salary(low, high, year, country)
+
+
 def source_label(kind: str | None) -> str:
     """The producer of a fiche as the counselor knows it ("Onisep", "Fiche du projet"…)."""
     return SOURCE_LABELS.get(kind or "", kind or "inconnue")
