@@ -70,24 +70,34 @@ def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) 
     """
     written_ids = None if written_ids is None else list(written_ids)
     pairs = _twin_pairs(conn, written_ids)
-    # Sectors inferred earlier are inferred again: the fiches just written may state sectors
-    # for the same ROME codes (a Markdown import before the XML one must end as the reverse).
-    inferred = _inferred_pks(conn) if written_ids is not None else []
-    changed = set(_reset_inherited(conn, sorted({shown for shown, _ in pairs} | set(inferred))))
+    changed = set(_reset_inherited(conn, [shown for shown, _ in pairs]))
     for shown, twin in pairs:
         if _take_from_twin(conn, shown, twin):
             changed.add(shown)
-    # Every fiche without a stated sector is looked at, not only those written: the fiches just
-    # written may be the first to state a sector for another fiche's ROME code.
-    changed.update(infer_sectors(conn, None))
+    if written_ids is None:
+        changed.update(infer_sectors(conn, None))
+        return sorted(changed)
+    # The fiches just written may be the first to state a sector for another fiche's ROME code,
+    # or change what was inferred for it (a Markdown import before the XML one must end as the
+    # reverse): every fiche sharing a code with them is looked at again.
+    written = _pks_of(conn, written_ids)
+    candidates = sorted(set(written) | changed | set(_sharing_codes(conn, written)))
+    changed.update(infer_sectors(conn, candidates))
     return sorted(changed)
 
 
-def _inferred_pks(conn: Connection) -> list[int]:
-    """The shown fiches whose sectors were inferred from their ROME code."""
-    query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.inherited.like("%ROME:%"))
-    return [pk for pk, value in conn.execute(query)
-            if inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX)]
+def _sharing_codes(conn: Connection, pks: list[int]) -> list[int]:
+    """The fiches citing one of the current ROME codes of ``pks``."""
+    codes: set[str] = set()
+    for start in range(0, len(pks), _CHUNK):
+        codes.update(conn.execute(select(_MR.c.code).where(
+            _MR.c.metier_pk.in_(pks[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))).scalars())
+    found: set[int] = set()
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), _CHUNK):
+        found.update(conn.execute(select(_MR.c.metier_pk).where(
+            _MR.c.code.in_(ordered[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))).scalars())
+    return sorted(found)
 
 
 def _pks_of(conn: Connection, ids: list[str]) -> list[int]:
@@ -212,23 +222,61 @@ def infer_sectors(conn: Connection, pks: Sequence[int] | None = None) -> list[in
     when tied) is taken from the first code that has any. Only ``pks`` are looked at (every
     shown fiche when None). Returns the pks that changed.
     """
-    lacking = _fiches_without_stated_sector(conn, pks)
+    lacking = _fiches_without_stated_sector(conn, pks) + _fiches_with_inferred_sectors(conn, pks)
     if not lacking:
         return []
     codes = _codes_by_fiche(conn, [pk for pk, _ in lacking])
     votes = _sector_votes(conn, sorted({code for found in codes.values() for code in found}))
     changed: list[int] = []
     for pk, value in lacking:
-        for code in codes.get(pk, ()):
-            # Ties broken by id, not by the order rows were written: any import order agrees.
-            ranked = sorted(votes.get(code, Counter()).items(), key=lambda item: (-item[1], item[0]))
-            if not ranked:
-                continue
-            best = [sid for sid, n in ranked if n == ranked[0][1]][:2]
-            _add_inferred(conn, pk, best, code, inherited_fields(value))
+        inherited = inherited_fields(value)
+        best, code = _best_sectors(codes.get(pk, ()), votes)
+        before = inherited.get("secteurs", "")
+        if before.startswith(INFERRED_PREFIX):
+            if code == before[len(INFERRED_PREFIX):] and best == _stated_sectors(conn, pk):
+                continue  # inferred again as before: nothing to write
+            _remove_inferred(conn, pk, inherited)
             changed.append(pk)
-            break
-    return changed
+        if best:
+            _add_inferred(conn, pk, best, code, inherited)
+            changed.append(pk)
+    return sorted(set(changed))
+
+
+def _best_sectors(codes: Iterable[str], votes: dict[str, Counter[str]]) -> tuple[list[str], str]:
+    """The most stated sectors (two when tied) of the first code that has any, and that code."""
+    for code in codes:
+        # Ties broken by id, not by the order rows were written: any import order agrees.
+        ranked = sorted(votes.get(code, Counter()).items(), key=lambda item: (-item[1], item[0]))
+        if ranked:
+            return [sid for sid, n in ranked if n == ranked[0][1]][:2], code
+    return [], ""
+
+
+def _stated_sectors(conn: Connection, pk: int) -> list[str]:
+    query = (select(_MS.c.sector_id).where(_MS.c.metier_pk == pk, _MS.c.is_derived.is_(False))
+             .order_by(_MS.c.position))
+    return list(conn.execute(query).scalars())
+
+
+def _fiches_with_inferred_sectors(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
+    query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.inherited.like("%ROME:%"))
+    rows: list[tuple[int, str | None]] = []
+    if pks is None:
+        rows = [(pk, value) for pk, value in conn.execute(query)]
+    else:
+        for start in range(0, len(pks), _CHUNK):
+            rows += [(pk, value) for pk, value in conn.execute(query.where(_M.c.pk.in_(pks[start:start + _CHUNK])))]
+    return [(pk, value) for pk, value in rows
+            if inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX)]
+
+
+def _remove_inferred(conn: Connection, pk: int, inherited: dict[str, str]) -> None:
+    """Take away sectors inferred earlier (``inherited`` loses its "secteurs" entry)."""
+    conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.is_derived.is_(False)))
+    inherited.pop("secteurs", None)
+    value = json.dumps(inherited, ensure_ascii=False, sort_keys=True) if inherited else None
+    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=_first_sector(conn, pk), inherited=value))
 
 
 def _fiches_without_stated_sector(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:

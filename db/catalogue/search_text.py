@@ -63,16 +63,21 @@ def stem(word: str) -> str:
 
 
 def index_text(parts: Iterable[str | None]) -> str:
-    """The indexed form of some text: its folded words, each followed by its stem when different."""
-    out: list[str] = []
-    for part in parts:
-        for word in words(part):
-            out.append(word)
-            if len(word) >= _MIN_STEM:
-                root = stem(word)
-                if root != word and len(root) >= _MIN_PREFIX:
-                    out.append(root)
-    return " ".join(out)
+    """The indexed form of some text: its folded words, each followed by its stem when different.
+
+    Every occurrence stays: how often a description names a word counts in the ranking.
+    """
+    folded = [word for part in parts for word in words(part)]
+    return " ".join([f"{word} {root}" if (root := _root(word)) else word for word in folded])
+
+
+@lru_cache(maxsize=262_144)
+def _root(word: str) -> str | None:
+    """The stem indexed after ``word``, or None when there is none worth indexing."""
+    if len(word) < _MIN_STEM:
+        return None
+    root = stem(word)
+    return root if root != word and len(root) >= _MIN_PREFIX else None
 
 
 @dataclass(frozen=True)
