@@ -150,10 +150,14 @@ def _statements(database: Database, criteria: Criteria) -> list[tuple[str, Any]]
 
 def time_floor(database: Database, criteria: Criteria) -> float:
     """Median ms of the very same SQL (count, then first page) on a bare sqlite3 connection."""
-    statements = _statements(database, criteria)
+    return replay_ms(database, _statements(database, criteria))
+
+
+def replay_ms(database: Database, statements: list[tuple[str, Any]], repeats: int = REPEATS) -> float:
+    """Median ms of running ``statements`` (captured SQL and parameters) on a bare sqlite3 connection."""
     conn = sqlite3.connect(database.url.removeprefix("sqlite:///"))
     samples = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         for statement, parameters in statements:
             conn.execute(statement, parameters).fetchall()

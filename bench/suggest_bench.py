@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -92,16 +91,9 @@ def _statements(database: Database, fields: dict[str, Any]) -> list[tuple[str, A
 
 def time_floor(database: Database, fields: dict[str, Any]) -> float:
     """Median ms of the same SQL on a bare sqlite3 connection (no SQLAlchemy, no scoring)."""
-    statements = _statements(database, fields)
-    conn = sqlite3.connect(database.url.removeprefix("sqlite:///"))
-    samples = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for statement, parameters in statements:
-            conn.execute(statement, parameters).fetchall()
-        samples.append(time.perf_counter() - started)
-    conn.close()
-    return _median_ms(samples)
+    import filter_bench
+
+    return filter_bench.replay_ms(database, _statements(database, fields), REPEATS)
 
 
 def measure(database: Database, tag: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from desktop.cli import main
 from tests.conftest import ROOT
+from tests.test_cli import run
 
 CARE, USEFUL = "T-IDEO2.4807", "T-IDEO2.4812"  # "ma vocation est de soigner", "je veux être utile aux autres"
 HEALTH, BUILDING = "T-IDEO2.4869", "T-IDEO2.4863"  # Santé, Bâtiment et travaux publics (BTP)
@@ -22,12 +23,6 @@ SCRIPT = ["--interet", "ma vocation est de soigner", "--interet", USEFUL, "--niv
           "--retenir", "ORI.aide-soignant", "--commentaire", "à découvrir en stage", "--retenir", "ORI.comptable",
           "--note", "Bravo pour ta curiosité, Zoé !", "--etape", "Stage d'observation en EHPAD",
           "--etape", "Portes ouvertes du lycée"]
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture
