@@ -132,6 +132,14 @@ def _statements(database: Database, criteria: Criteria) -> list[tuple[str, Any]]
     """The SQL (with parameters) that the browser runs for ``criteria``, captured as it runs."""
     from db.catalogue.search import count, search
 
+    def run(session: Any) -> None:
+        search(session, criteria, limit=200, total=count(session, criteria))
+
+    return captured_selects(database, run)
+
+
+def captured_selects(database: Database, work: Any) -> list[tuple[str, Any]]:
+    """The SELECTs (with parameters) that ``work(session)`` runs in one read session."""
     captured: list[tuple[str, Any]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
@@ -141,8 +149,7 @@ def _statements(database: Database, criteria: Criteria) -> list[tuple[str, Any]]
     event.listen(database.engine, "before_cursor_execute", capture)
     try:
         with database.read() as session:
-            total = count(session, criteria)
-            search(session, criteria, limit=200, total=total)
+            work(session)
     finally:
         event.remove(database.engine, "before_cursor_execute", capture)
     return captured

@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import event  # noqa: E402
 
 from db.storage.engine import Database  # noqa: E402
 from db.storage.opening import open_database  # noqa: E402
@@ -74,19 +73,9 @@ def time_suggest(database: Database, fields: dict[str, Any]) -> tuple[float, int
 
 def _statements(database: Database, fields: dict[str, Any]) -> list[tuple[str, Any]]:
     """The SELECTs (with parameters) that one suggestion runs, captured as it runs."""
-    captured: list[tuple[str, Any]] = []
+    import filter_bench
 
-    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            captured.append((statement, parameters))
-
-    event.listen(database.engine, "before_cursor_execute", capture)
-    try:
-        with database.read() as session:
-            suggest(session, _state(fields), limit=LIMIT)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", capture)
-    return captured
+    return filter_bench.captured_selects(database, lambda session: suggest(session, _state(fields), limit=LIMIT))
 
 
 def time_floor(database: Database, fields: dict[str, Any]) -> float:
