@@ -173,15 +173,20 @@ class StudentActions(QObject):
         return self.panel.add_to_shortlist(row.id, row.name)
 
     def add_focused(self) -> bool:
-        """Ctrl+D: add the métier the counselor is on — a suggestion, the fiche, or the table's row."""
+        """Ctrl+D: add the métier the counselor is on — a suggestion or the fiche when one of
+        them has the focus, otherwise the list's current row, or its only row (typing
+        "berger" then Ctrl+D keeps the berger, never a fiche read earlier)."""
         focus = QApplication.focusWidget()
         suggestions = self.panel.suggestions
         if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
             return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
         fiche = self.window.fiche_view.fiche
-        in_fiche = isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus)
-        if fiche is not None and (in_fiche or not self.window.table.currentIndex().isValid()):
+        if fiche is not None and isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus):
             return self.panel.add_to_shortlist(fiche.id, fiche.name)
+        table = self.window.table
+        if not table.currentIndex().isValid() and table.model().rowCount() == 1:
+            row = table.model().index(0, 0).data(RowRole)
+            return self.panel.add_to_shortlist(row.id, row.name)
         return self.add_current_row()
 
     def compare_checked(self) -> None:

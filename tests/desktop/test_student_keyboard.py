@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
+from tests.desktop.conftest import wait_ids
 from tests.desktop.students_helpers import (CARE, add_from_table, create_student, panel_of, press, tick,
                                             wait_suggestions)
 
@@ -118,3 +119,15 @@ def test_panels_sit_side_by_side_on_a_wide_window(qtbot, make_window, mini_db):
     assert window.tabifiedDockWidgets(window.filter_dock) == []
     assert window.filters.isVisible() and window.students.panel.isVisible()
     assert window.table.width() >= 500 and window.fiche_view.width() >= 300
+
+
+def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before(qtbot, window):
+    panel = open_session(qtbot, window)
+    window.open_fiche("ORI.oenologue")  # read earlier, still on the right
+    qtbot.waitUntil(lambda: window.fiche_view.fiche is not None and window.fiche_view.fiche.id == "ORI.oenologue")
+    window.focus_search()
+    qtbot.keyClicks(window.filters.search_box, "comptable")
+    wait_ids(qtbot, window, {"ORI.comptable"})
+    press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
+    assert "ORI.oenologue" not in panel.editor.shortlist.ids()
