@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
@@ -36,6 +36,7 @@ class FilterPanel(QWidget):
     """See the module docstring. Fill it with :meth:`set_choices`, update counts with :meth:`set_facets`."""
 
     criteria_changed = Signal(object)  # db.search.Criteria
+    results_requested = Signal(bool)  # Down (False) or Enter (True: open the first fiche) in the search box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +46,18 @@ class FilterPanel(QWidget):
         self._timer.timeout.connect(self._emit)
         self._build()
         self._connect()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box goes to the results, the text applied first."""
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]  # a QKeyEvent for KeyPress
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._timer.isActive():  # typed faster than the pause: apply the text now
+                    self._timer.stop()
+                    self._emit()
+                self.results_requested.emit(key != Qt.Key.Key_Down)
+                return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -120,6 +133,7 @@ class FilterPanel(QWidget):
         layout.addWidget(widget, stretch)
 
     def _connect(self) -> None:
+        self.search_box.installEventFilter(self)
         self.search_box.textChanged.connect(lambda: self._schedule(TEXT_DELAY_MS))
         self.level_combo.currentIndexChanged.connect(self._changed)
         self.salary_spin.valueChanged.connect(self._salary_changed)

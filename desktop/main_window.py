@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.filters.criteria_changed.connect(self.apply_criteria)
+        self.filters.results_requested.connect(self.go_to_results)
         self.browser.results_changed.connect(self.results.set_count)
         self.browser.notice_changed.connect(self.results.set_notice)
         self.browser.sort_reset.connect(
@@ -285,6 +286,16 @@ class MainWindow(QMainWindow):
         """Refresh the filter lists from the catalogue (after an import)."""
         self.filters.set_choices(self.browser.choices())
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
+
+    def go_to_results(self, open_first: bool) -> None:
+        """From the search box to the list: its first row current (and its fiche open with Enter)."""
+        if self.model.rowCount() == 0:
+            return
+        first = self.model.index(0, 0)
+        self.table.setFocus()
+        self.table.setCurrentIndex(first)
+        if open_first:
+            self.open_row(first)
 
     def focus_search(self) -> None:
         """Put the cursor in the search box, its text selected (Ctrl+F)."""

@@ -265,3 +265,16 @@ def test_typed_text_puts_the_best_match_first_and_a_header_click_still_sorts(qtb
     assert window.results.notice_label.text() == "Aucune fiche ne contient « medcin » : résultats pour « medecin »."
     window.filters.search_box.clear()
     qtbot.waitUntil(lambda: not window.results.notice_label.isVisible())
+
+
+def test_down_or_enter_in_the_search_box_goes_to_the_results(qtbot, window):
+    window.focus_search()
+    qtbot.keyClicks(window.filters.search_box, "comptable")
+    qtbot.keyClick(window.filters.search_box, Qt.Key.Key_Down)  # before the typing pause: applied at once
+    assert shown_ids(window) == ["ORI.comptable"]
+    assert window.table.hasFocus() and window.table.currentIndex().row() == 0
+    window.focus_search()
+    window.filters.search_box.clear()
+    qtbot.keyClicks(window.filters.search_box, "macon")
+    qtbot.keyClick(window.filters.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.fiche_view.fiche is not None and window.fiche_view.fiche.id == "ORI.macon")
