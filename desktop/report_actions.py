@@ -163,7 +163,8 @@ class ReportController(QObject):
 
     def save_copy(self, parent: QWidget, pdf: bytes, file_name: str) -> Path | None:
         """Ask where to save ``pdf`` and write it there; the path written, or None."""
-        chosen = self.files.save_path(parent, "Enregistrer le bilan", str(Path(self.last_folder) / file_name),
+        chosen = self.files.save_path(parent, "Enregistrer le bilan",
+                                      str(Path(self.last_folder) / file_name) if self.last_folder else file_name,
                                       "Bilan PDF (*.pdf)")
         if not chosen:
             return None

@@ -60,6 +60,7 @@ class Settings:
     # table | fiche since the filters became a dock (the old three-pane state is not reused)
     splitter_state = _Option("fenetre/separateurs_catalogue", QByteArray())
     import_folder = _Option("import/dernier_dossier", "")
+    save_folder = _Option("fichiers/dernier_dossier", "")  # where the last bilan or export was saved
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_settings_path()
