@@ -220,7 +220,8 @@ class ReportRenderer:
         return [KeepTogether(out)]
 
     def contact_section(self) -> list[Flowable]:
-        """How to reach the counselor or the CIO again; nothing when no contact is known."""
+        """How to reach the counselor or the CIO again. With no counselor set, the family is
+        still told whom to ask, with a line to write a name and a number by hand."""
         b = self.blocks
         out: list[Flowable] = []
         line = self._counselor_line()
@@ -228,7 +229,11 @@ class ReportRenderer:
             out.append(b.p(f"<b>{markup(line)}</b>"))
         if plain(self.data.counselor_contact).strip():
             out.append(b.p(markup(self.data.counselor_contact)))
-        return [KeepTogether([b.heading("Pour reprendre contact"), *out])] if out else []
+        if not out:
+            out = [b.p("Au collège ou au lycée, le ou la psychologue de l'Éducation nationale ; ailleurs, "
+                       "le centre d'information et d'orientation (CIO) le plus proche."),
+                   b.p("Nom et téléphone : " + "_" * 40)]
+        return [KeepTogether([b.heading("Pour reprendre contact"), *out])]
 
 
 def render_report(data: ReportData) -> bytes:

@@ -241,6 +241,9 @@ def test_empty_report_renders_with_plain_words() -> None:
     assert "Aucun métier n'a encore été retenu." in text
     assert "Aucune étape n'a été notée" in text
     assert "Un mot pour toi" not in text
+    # No counselor set: the family is still told whom to ask, with a line to fill in by hand.
+    assert "Pour reprendre contact" in text and "psychologue de l'Éducation nationale" in text
+    assert "Nom et téléphone : ____" in text
 
 
 def test_every_field_very_long_still_renders() -> None:
