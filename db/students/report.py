@@ -80,24 +80,37 @@ def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> 
         comment=comment, source=_attribution(facts.source_kind))
 
 
+ONISEP_DATASET = "Idéo-Fiches métiers"  # the name ONISEP gives the dataset (ODbL asks for it)
+
+
 def _attribution(kind: str) -> str:
+    """The line under a métier: who wrote its fiche, as its licence asks."""
     if kind in ONISEP_KINDS:
-        return "Source : Onisep (licence ODbL)"
+        return f"Source : {ONISEP_DATASET}, Onisep, sous licence ODbL"
     if kind == "projet":
-        return "Fiche du projet Orientation"
+        return "Fiche rédigée par l'équipe Orientation"
     return f"Source : {source_label(kind)}"
 
 
 def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
+    """The sources of the bilan, each with its date and licence: ONISEP's ODbL wants the dataset
+    named with its date, the Licence Ouverte wants the producer, the data and its version."""
     lines: list[str] = []
     kinds: dict[str, set[str]] = {}
     for f in facts:
         kinds.setdefault(f.source_kind, set()).add(f.source_date or (str(f.salary_year) if f.salary_year else ""))
     for kind, dates in sorted(kinds.items()):
         known = sorted(d for d in dates if d)
-        when = f", données du {french_date(known[-1])}" if known and len(known[-1]) == 10 else (
-            f", données {known[-1]}" if known else "")
-        lines.append(_attribution(kind) + when)
+        when = french_date(known[-1]) if known and len(known[-1]) == 10 else (known[-1] if known else "")
+        if kind in ONISEP_KINDS:
+            lines.append(f"{ONISEP_DATASET}, Onisep{f', données du {when}' if when else ''}, sous licence ODbL "
+                         "(Open Database License)")
+        elif kind == "projet":
+            lines.append(f"Fiches rédigées par l'équipe Orientation{f', données {when}' if when else ''}")
+        else:
+            lines.append(_attribution(kind) + (f", données du {when}" if when else ""))
+    version = session.execute(select(func.max(RomeCodeRow.version))).scalar()
     if session.execute(select(func.count()).select_from(RomeCodeRow)).scalar():
-        lines.append("Source : France Travail (ROME), Licence Ouverte")
+        lines.append(f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}, "
+                     "sous Licence Ouverte (Etalab)")
     return lines

@@ -58,7 +58,7 @@ def test_report_data_says_the_right_things(mini_db, student):
     assert data.comparison.rows[1].values == ["2 à 3 ans après la 3e", "2 à 3 ans après la 3e"]
     assert data.next_steps == ["Stage d'observation en EHPAD", "Journée portes ouvertes du lycée"]
     assert data.interest_profile == [("Aider, soigner", 1.0), ("Organiser, vendre", 0.5)]
-    assert data.sources == ["Fiche du projet Orientation, données 2025"]
+    assert data.sources == ["Fiches rédigées par l'équipe Orientation, données 2025"]
 
 
 def test_rendered_report_has_every_section_and_no_private_note(mini_db, student):
@@ -69,7 +69,7 @@ def test_rendered_report_has_every_section_and_no_private_note(mini_db, student)
                      "Mme Claire Dubois", "CIO de Lyon Centre", "Tes centres d'intérêt", "ma vocation est de soigner",
                      "Les métiers que tu as retenus", "Aide-soignant/e", "CAP ou équivalent", "1 850 €", "(≈ SMIC)",
                      "à découvrir en stage", "Comparaison", "Tes prochaines étapes", "Stage d'observation en EHPAD",
-                     "Continue comme ça, Zoé !", "Fiche du projet Orientation", "04 72 00 00 00"):
+                     "Continue comme ça, Zoé !", "Fiche rédigée par l'équipe Orientation", "04 72 00 00 00"):
         assert expected in text.replace("\u202f", " ").replace("\u00a0", " "), expected
     assert PRIVATE not in text and PRIVATE.encode() not in pdf
 
@@ -87,3 +87,25 @@ def test_report_command_and_class_batch(mini_db, student, db_path, tmp_path, cap
 
 def test_french_dates():
     assert french_date("2026-11-01") == "1er novembre 2026" and french_date(date(2027, 2, 3)) == "3 février 2027"
+
+
+def test_sources_name_the_dataset_its_date_and_licence(mini_db, tmp_path):
+    """ODbL: the dataset named with its date; Licence Ouverte: producer, data and version."""
+    from db.catalogue.fiche_facts import load_facts
+    from db.catalogue.importing import import_paths
+    from db.students.report import _sources
+    from tests.db.catalogue.test_same_job import ONISEP_STYLE
+
+    fiche = tmp_path / "MET.561.md"
+    fiche.write_text(ONISEP_STYLE, encoding="utf-8")
+    rome = tmp_path / "unix_referentiel_code_rome_v460_utf8.csv"
+    rome.write_text('"code_rome","code_rome_parent","libelle_rome","code_ogr"\n'
+                    '"J1501","J1501","Soins d\'hygiène, de confort du patient","1"\n', encoding="utf-8")
+    assert import_paths(mini_db, [fiche, rome]).refused == 0
+    with mini_db.read() as session:
+        lines = _sources(session, load_facts(session, ["MET.561", "ORI.macon"]).values())
+    # The Markdown export's date (21/10/2025, see db.catalogue.importers.onisep_md).
+    assert lines[0] == ("Idéo-Fiches métiers, Onisep, données du 21 octobre 2025, sous licence ODbL "
+                        "(Open Database License)")
+    assert lines[1].startswith("Fiches rédigées par l'équipe Orientation")
+    assert lines[2] == "Codes et métiers du ROME : France Travail, ROME 4.60, sous Licence Ouverte (Etalab)"
