@@ -183,9 +183,6 @@ class ReportRenderer:
             # The gap ends the block so it never lands alone at the top of the next page.
             parts[-1] = [*parts[-1], MetierMark(None), Spacer(1, 8)]
             out += [KeepTogether(part) for part in parts]
-        # "brut" puzzles families: said once, after the métiers.
-        out.append(b.p("Les salaires indiqués sont <b>bruts</b> : avant les cotisations sociales. Le salaire "
-                       "<b>net</b>, celui qui est versé, en est environ 78 %.", "Small"))
         return out
 
     def comparison_section(self) -> list[Flowable]:
