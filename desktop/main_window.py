@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self.student_menu = self.menuBar().addMenu("É&lève")  # filled on attaching the database
         self.student_menu.setEnabled(False)
         help_menu = self.menuBar().addMenu("Ai&de")
+        self._action(help_menu, "&Raccourcis clavier", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -332,6 +334,28 @@ class MainWindow(QMainWindow):
         self.fiche_view.set_title_form(form)
         for action in self.title_actions.actions():
             action.setChecked(action.data() == form)
+
+    def shortcut_lines(self) -> list[str]:
+        """ "Ctrl+F : Rechercher un métier"… for every menu action that has a shortcut (read from
+        the menus, so the list never drifts from them), then the keys of the lists."""
+        lines: list[str] = []
+        for menu in self.menuBar().findChildren(QMenu):
+            for action in menu.actions():
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys and action.text():
+                    lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
+        return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste (Entrée ouvre la première fiche)",
+                "Entrée ou double-clic sur un métier : ouvrir sa fiche",
+                "Ctrl+Tab dans le panneau Élève : onglet suivant"]
+
+    def show_shortcuts(self) -> None:
+        """The keyboard shortcuts (a window that does not block the application)."""
+        text = "\n".join(self.shortcut_lines())
+        self.shortcuts_box = QMessageBox(QMessageBox.Icon.Information, "Raccourcis clavier", text,
+                                         QMessageBox.StandardButton.Close, self)
+        self.shortcuts_box.button(QMessageBox.StandardButton.Close).setText("Fermer")
+        self.shortcuts_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_box.open()
 
     def show_about(self) -> None:
         """The sources and licences (a window that does not block the application)."""

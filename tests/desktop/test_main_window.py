@@ -173,3 +173,16 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     declined.write_bytes(b"ceci n'est pas une base SQLite" * 100)
     assert open_or_recover(str(declined), lambda m: False, errors.append) is None
     assert errors and "n'est pas une base de données d'Orientation" in errors[-1]
+
+
+def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
+    qtbot.waitUntil(lambda: window.student_menu.isEnabled(), timeout=5000)
+    lines = window.shortcut_lines()
+    for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",
+                     "Ctrl+S : Enregistrer l'entretien",
+                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : "):
+        assert any(line.startswith(expected) for line in lines), (expected, lines)
+    window.show_shortcuts()
+    qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
+    assert "Ctrl+D" in window.shortcuts_box.text()
+    window.shortcuts_box.close()
