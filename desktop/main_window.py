@@ -189,8 +189,9 @@ class MainWindow(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.message_bar)
+        # Messages appear under the table: its rows never move under the pointer (issue 14).
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.message_bar)
         self.setCentralWidget(body)
         self.statusBar().addPermanentWidget(self.import_progress)
         self.statusBar().showMessage("Entrée ou double-clic : ouvrir la fiche — Ctrl+F : rechercher")

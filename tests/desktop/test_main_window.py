@@ -142,9 +142,19 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
 
     window = MainWindow(mini_db, settings=Settings(settings_path))
     qtbot.addWidget(window)
+    window.resize(1280, 720)
     window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    first_row = window.table.viewport().mapTo(window, window.table.visualRect(window.model.index(0, 0)).topLeft()).y()
     window.messages.error("la base de données est verrouillée.")
     assert window.message_bar.isVisible()
+    QApplication.processEvents()
+    # The rows stay where they were under the pointer: the bar comes under the table.
+    assert window.table.viewport().mapTo(window, window.table.visualRect(window.model.index(0, 0)).topLeft()).y() \
+        == first_row
+    bar_top = window.message_bar.mapTo(window, window.message_bar.rect().topLeft()).y()
+    assert bar_top >= window.table.mapTo(window, window.table.rect().bottomLeft()).y()
     assert window.message_bar.text() == "Erreur : la base de données est verrouillée."
     qtbot.mouseClick(window.message_bar.close_button, Qt.MouseButton.LeftButton)
     assert not window.message_bar.isVisible()
