@@ -9,7 +9,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QLis
 
 from db.storage.engine import Database
 from db.catalogue.format import french_date
-from db.students.store import StudentInfo, find_students
+from db.errors import UserError
+from db.students.store import StudentInfo, count_students, find_students, get_student
+
+LIST_LIMIT = 200  # students listed at once (most recently seen first)
 
 SEARCH_DELAY_MS = 150
 StudentRole = Qt.ItemDataRole.UserRole
@@ -92,8 +95,17 @@ class StudentList(QWidget):
         """Run the search again (after a change), keeping or moving to ``select_id``."""
         self._timer.stop()
         current = select_id if select_id is not None else self.current_id()
+        text = self.search_box.text()
         with self.database.read() as session:
-            self.students = find_students(session, self.search_box.text())
+            # A bounded page: a caseload of 10,000 pupils must not freeze the window; the rest
+            # is reached by typing part of a name.
+            self.students = find_students(session, text, limit=LIST_LIMIT)
+            more = count_students(session, text) - len(self.students) if len(self.students) == LIST_LIMIT else 0
+            if current is not None and current not in {info.id for info in self.students}:
+                try:  # the student just created or opened stays in view, first
+                    self.students.insert(0, get_student(session, current))
+                except UserError:
+                    pass  # erased meanwhile
         self.list.clear()
         for info in self.students:
             item = QListWidgetItem(student_line(info))
@@ -101,6 +113,10 @@ class StudentList(QWidget):
             self.list.addItem(item)
             if info.id == current:
                 self.list.setCurrentItem(item)
+        if more > 0:
+            hint = QListWidgetItem(f"… et {more} autres élèves : tapez une partie du nom pour les trouver.")
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(hint)
         self.open_button.setEnabled(self.list.currentItem() is not None)
         searching = bool(self.search_box.text().strip())
         self.empty_label.setText("" if self.students else (

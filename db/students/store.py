@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -168,17 +168,29 @@ def get_student(session: Session, student_id: int) -> StudentInfo:
     return _info(_student(session, student_id))
 
 
-def find_students(session: Session, text: str = "", classe: str | None = None) -> list[StudentInfo]:
+def find_students(session: Session, text: str = "", classe: str | None = None,
+                  limit: int | None = None) -> list[StudentInfo]:
     """Students whose name contains every word of ``text`` (accents and case ignored), most
-    recently seen first, then never-seen ones by name."""
-    query = select(Student)
+    recently seen first, then never-seen ones by name; the first ``limit`` of them when given."""
+    query = _student_query(select(Student), text, classe)
+    query = query.order_by(Student.last_session_on.is_(None), Student.last_session_on.desc(),
+                           Student.search_key, Student.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_info(s) for s in session.execute(query).scalars()]
+
+
+def count_students(session: Session, text: str = "", classe: str | None = None) -> int:
+    """How many students :func:`find_students` would give without a limit."""
+    return int(session.execute(_student_query(select(func.count()).select_from(Student), text, classe)).scalar_one())
+
+
+def _student_query(query: Any, text: str, classe: str | None) -> Any:
     for word in fold(text).split():
         query = query.where(Student.search_key.contains(word, autoescape=True))
     if classe:
         query = query.where(func.lower(Student.classe) == classe.strip().lower())
-    query = query.order_by(Student.last_session_on.is_(None), Student.last_session_on.desc(),
-                           Student.search_key, Student.id)
-    return [_info(s) for s in session.execute(query).scalars()]
+    return query
 
 
 # ------------------------------------------------------------------ sessions
