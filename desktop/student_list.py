@@ -101,9 +101,9 @@ class StudentList(QWidget):
             # is reached by typing part of a name.
             self.students = find_students(session, text, limit=LIST_LIMIT)
             more = count_students(session, text) - len(self.students) if len(self.students) == LIST_LIMIT else 0
-            if current is not None and current not in {info.id for info in self.students}:
-                try:  # the student just created or opened stays in view, first
-                    self.students.insert(0, get_student(session, current))
+            if select_id is not None and select_id not in {info.id for info in self.students}:
+                try:  # the student asked for (just created) is in view, first, even beyond the page
+                    self.students.insert(0, get_student(session, select_id))
                 except UserError:
                     pass  # erased meanwhile
         self.list.clear()
