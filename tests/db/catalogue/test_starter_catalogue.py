@@ -210,3 +210,39 @@ def test_levels_and_rome_codes_agree_with_onisep(fiches, capsys):
     assert missing == []
     assert len(level_ok) >= 0.9 * len(comparable)
     assert len(rome_ok) >= 0.9 * len(rome_cases)
+
+
+def test_a_base_made_with_an_older_starter_edition_gets_the_new_one(tmp_path, monkeypatch):
+    """An office that installed an earlier version gets the new fiches and corrected facts at the
+    first opening by this one, once; a base that declined the starter catalogue stays empty."""
+    import json
+
+    from db.catalogue import starter
+    from sqlalchemy import select
+
+    from db.catalogue.search import Criteria, count
+    from db.models import Metier
+    from db.storage.opening import open_database
+
+    old = tmp_path / "ancien"
+    old.mkdir()
+    first = sorted(starter.catalogue_dir().glob("*.jsonl"))[0]
+    lines = first.read_text(encoding="utf-8").splitlines()
+    older = [json.loads(line) for line in lines[:5]]
+    older[0]["salaire_min"], older[0]["salaire_annee"] = 1802, 2025
+    (old / first.name).write_text("\n".join(json.dumps(f, ensure_ascii=False) for f in older), encoding="utf-8")
+    monkeypatch.setattr(starter, "catalogue_dir", lambda: old)
+    path = str(tmp_path / "base.sqlite")
+    open_database(path, backups=False).close()
+    monkeypatch.undo()
+    database = open_database(path, backups=False)  # this version's edition
+    with database.read() as session:
+        total = count(session, Criteria())
+        salary = session.execute(select(Metier.salary_min).where(Metier.id == older[0]["id"])).scalar_one()
+    database.close()
+    bundled = sum(1 for p in starter.catalogue_dir().glob("*.jsonl")
+                  for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert total == bundled and salary == json.loads(lines[0])["salaire_min"] != 1802
+    again = open_database(path, backups=False)
+    assert starter.load_starter_catalogue(again) == 0  # once only
+    again.close()
