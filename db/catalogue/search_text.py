@@ -67,17 +67,16 @@ def index_text(parts: Iterable[str | None]) -> str:
 
     Every occurrence stays: how often a description names a word counts in the ranking.
     """
-    folded = [word for part in parts for word in words(part)]
-    return " ".join([f"{word} {root}" if (root := _root(word)) else word for word in folded])
+    return " ".join(" ".join(map(_indexed, words(part))) for part in parts if part)
 
 
 @lru_cache(maxsize=262_144)
-def _root(word: str) -> str | None:
-    """The stem indexed after ``word``, or None when there is none worth indexing."""
+def _indexed(word: str) -> str:
+    """``word`` followed by its stem when there is one worth indexing ("infirmieres infirmier")."""
     if len(word) < _MIN_STEM:
-        return None
+        return word
     root = stem(word)
-    return root if root != word and len(root) >= _MIN_PREFIX else None
+    return f"{word} {root}" if root != word and len(root) >= _MIN_PREFIX else word
 
 
 @dataclass(frozen=True)
