@@ -8,9 +8,10 @@ one emission. The panel decides nothing about métiers: it only reads its contro
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -49,6 +50,14 @@ class FilterPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down or Enter in the search box goes to the results, the text applied first."""
+        if watched is self.search_box and event.type() == QEvent.Type.ShortcutOverride:
+            # A line edit takes Ctrl+E (end of line) for itself: leave it to the window's
+            # "Rechercher un élève", as the counselor expects from anywhere.
+            key_event = cast(QKeyEvent, event)
+            if key_event.matches(QKeySequence.StandardKey.MoveToEndOfLine) and \
+                    key_event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                event.ignore()
+                return True
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]  # a QKeyEvent for KeyPress
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -84,9 +84,11 @@ class StudentActions(QObject):
     # ------------------------------------------------------------------ menus and layout
     def build_menu(self, menu: QMenu, view_menu: QMenu) -> None:
         """Fill the "Élève" menu; add the panel toggle to "Affichage"."""
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Panneau &Élève")
+        # F9 brings the panel in front, or hides it when it is already in front (Qt's own toggle
+        # would hide it while it sits behind the Filtres tab).
+        toggle = self.toggle_action = QAction("Panneau &Élève", self.window.parent)
         toggle.setShortcut(QKeySequence("F9"))
+        toggle.triggered.connect(self.toggle_panel)
         view_menu.addSeparator()
         view_menu.addAction(toggle)
         entries = [
@@ -146,8 +148,23 @@ class StudentActions(QObject):
         self.dock.show()
         self.dock.raise_()
 
+    def in_front(self) -> bool:
+        """Whether the Élève panel is shown and not covered by the Filtres tab."""
+        return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
+
+    def toggle_panel(self) -> None:
+        """F9: the Élève panel in front, or hidden when it already is."""
+        if self.in_front():
+            self.dock.hide()
+        else:
+            self.show_panel()
+
     def find_student(self) -> None:
-        """Ctrl+E: the student list, the cursor in its search box."""
+        """Ctrl+E: the Élève panel in front (the open session stays open); pressed again, or
+        with no session open, the student list with the cursor in its search box."""
+        if self.panel.student is not None and not self.in_front():
+            self.show_panel()
+            return
         self.show_panel()
         self.panel.show_list()
         self.panel.list.search_box.selectAll()

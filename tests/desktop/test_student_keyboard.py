@@ -98,7 +98,9 @@ def test_element_shortcuts(qtbot, window):
     qtbot.waitUntil(panel.list.search_box.hasFocus)
     press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the filters come forward
     qtbot.waitUntil(window.filters.search_box.hasFocus)
-    press(qtbot, window, Qt.Key.Key_F9)
+    press(qtbot, window, Qt.Key.Key_F9)  # the filters were in front: the Élève panel comes forward
+    qtbot.waitUntil(window.students.in_front)
+    press(qtbot, window, Qt.Key.Key_F9)  # in front already: hidden
     assert not window.students.dock.isVisible()
     press(qtbot, window, Qt.Key.Key_F9)
     assert window.students.dock.isVisible()
@@ -131,3 +133,20 @@ def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
     assert "ORI.oenologue" not in panel.editor.shortlist.ids()
+
+
+def test_f9_and_ctrl_e_bring_the_open_session_forward_from_the_filters(qtbot, window):
+    panel = open_session(qtbot, window)
+    window.focus_search()  # Ctrl+F: the Filtres tab in front, the cursor in the search box
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    assert not window.students.in_front()
+    press(qtbot, window, Qt.Key.Key_F9)  # in front again, not hidden
+    qtbot.waitUntil(window.students.in_front)
+    assert panel.stack.currentIndex() == 1 and panel.student.prenom == "Zoé"  # the session, still open
+    window.focus_search()
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    qtbot.keyClick(window.filters.search_box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.students.in_front)  # Ctrl+E works from the search box too
+    assert panel.stack.currentIndex() == 1  # first the open session
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(panel.list.search_box.hasFocus)  # then the list, to find another pupil
