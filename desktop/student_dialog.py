@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from db.storage.engine import Database
 from db.errors import UserError
-from db.students.store import CLASSES, StudentInfo, create_student, school_year, update_student
+from db.students.store import (CLASSES, StudentInfo, create_student, find_same_student, school_year,
+                               update_student)
 from desktop.messages import MessageService
 
 
@@ -68,10 +69,28 @@ class StudentDialog(QDialog):
         return (self.nom.text(), self.prenom.text(), self.classe.currentText(), self.etablissement.text(),
                 self.annee.text())
 
+    def _same_student(self) -> StudentInfo | None:
+        """A student already recorded with this nom, prénom and classe (UserError: invalid values)."""
+        nom, prenom, classe, _school, _year = self.values()
+        with self.database.read() as session:
+            return find_same_student(session, nom, prenom, classe or None)
+
     def submit(self) -> None:
         """Write the record; on a validation error say why and stay open."""
         try:
             if self.student is None:
+                existing = self._same_student()
+                if existing is not None:
+                    classe = f", {existing.classe}" if existing.classe else ""
+                    answer = self.messages.choose(
+                        f"Un dossier existe déjà pour {existing.full_name}{classe} (n° {existing.id}).",
+                        ["Ouvrir ce dossier", "Créer un second dossier", "Annuler"])
+                    if answer == 0:
+                        self.saved.emit(existing.id)
+                        self.accept()
+                        return
+                    if answer != 1:
+                        return
                 student_id = create_student(self.database, *self.values())
             else:
                 update_student(self.database, self.student.id, *self.values())

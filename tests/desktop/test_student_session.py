@@ -343,3 +343,24 @@ def test_every_session_tab_shows_at_1280_pixels_with_what_changed(qtbot, window,
     assert bar.sizeHint().width() <= editor.width()
     assert all(bar.tabRect(i).right() <= bar.width() for i in range(5))
     assert "bouger" in editor.changes.toPlainText()
+
+
+def test_creating_the_same_student_again_offers_the_existing_file(qtbot, window):
+    create_student(qtbot, window, "Martin", "Zoé")
+    first = panel_of(window).student.id
+    messages = window.messages
+    messages.choice = 0  # « Ouvrir ce dossier »
+    asked = len(messages.questions)
+    window.students.menu_actions["Nouvel élève…"].trigger()
+    dialog = panel_of(window).dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.nom.setText("MARTIN")  # accents and case ignored
+    dialog.prenom.setText("Zoe")
+    dialog.classe.setCurrentText("3e B")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(messages.questions) == asked + 1)
+    assert messages.questions[-1] == f"Un dossier existe déjà pour Zoé Martin, 3e B (n° {first})."
+    assert panel_of(window).student.id == first
+    messages.choice = 1  # « Créer un second dossier »
+    create_student(qtbot, window, "Martin", "Zoé")
+    assert panel_of(window).student.id != first
