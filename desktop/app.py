@@ -12,7 +12,7 @@ import logging
 import sys
 import traceback
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from collections.abc import Callable
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
@@ -30,6 +30,21 @@ log = logging.getLogger("orientation")
 FONT_SCALE = 1.1  # a little larger than the system font: the student reads from beside the counselor
 
 
+class _FrenchGaps(QTranslator):
+    """The few strings Qt's own French translation leaves in English (the file dialog's)."""
+
+    TEXTS: ClassVar[dict[tuple[str, str], str]] = {
+        ("QFileDialog", "&Look in:"): "&Regarder dans\u00a0:",
+        ("QFileDialog", "Files of &type:"): "&Type de fichier\u00a0:"}
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+                  n: int = -1) -> str | None:
+        return self.TEXTS.get((context, source))  # None: not ours, Qt's translation answers
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_french(app: QApplication) -> bool:
     """Make French the default locale and load Qt's French translation; True if it was found."""
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
@@ -38,8 +53,14 @@ def install_french(app: QApplication) -> bool:
     if not translator.load(QLocale(QLocale.Language.French), "qtbase", "_", path):
         log.warning("Qt French translation not found in %s", path)
         return False
+    gaps = _FrenchGaps(app)
+    _KEPT.extend((translator, gaps))  # the Python object answers translate(): keep it alive
     app.installTranslator(translator)
+    app.installTranslator(gaps)  # installed last: asked first
     return True
+
+
+_KEPT: list[QTranslator] = []
 
 
 def scale_font(app: QApplication, factor: float = FONT_SCALE) -> None:

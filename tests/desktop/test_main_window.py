@@ -120,6 +120,13 @@ def test_qt_speaks_french(qapp):
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Close)
     texts = {b.text().replace("&", "") for b in buttons.buttons()}
     assert texts == {"Annuler", "Fermer"}
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    dialog = QFileDialog(None, "Enregistrer le bilan", "", "Bilan PDF (*.pdf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    labels = [label.text().replace("&", "") for label in dialog.findChildren(QLabel)]
+    assert labels == ["Regarder dans\u00a0:", "Nom de fichier\u00a0:", "Type de fichier\u00a0:"]
+    dialog.deleteLater()
 
 
 def test_an_unexpected_error_is_logged_and_shown_as_one_french_sentence(qapp, monkeypatch, caplog):
