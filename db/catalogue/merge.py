@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
 
 from db.models import (Metier, MetierFormation, MetierInterest, MetierRome, MetierSector, MetierStatut,
                        table_of)
@@ -86,23 +86,30 @@ def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) 
 
 def _sharing_codes(conn: Connection, pks: list[int]) -> list[int]:
     """The fiches citing one of the current ROME codes of ``pks``."""
-    codes: set[str] = set()
-    for start in range(0, len(pks), _CHUNK):
-        codes.update(conn.execute(select(_MR.c.code).where(
-            _MR.c.metier_pk.in_(pks[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))).scalars())
-    found: set[int] = set()
-    ordered = sorted(codes)
-    for start in range(0, len(ordered), _CHUNK):
-        found.update(conn.execute(select(_MR.c.metier_pk).where(
-            _MR.c.code.in_(ordered[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))).scalars())
-    return sorted(found)
+    current = _MR.c.is_legacy.is_(False)
+    codes = sorted({row.code for row in _rows_in(conn, select(_MR.c.code).where(current), _MR.c.metier_pk, pks)})
+    return sorted({row.metier_pk for row in _rows_in(conn, select(_MR.c.metier_pk).where(current), _MR.c.code, codes)})
+
+
+def _rows_in(conn: Connection, query: Any, column: Any, keys: Sequence[Any]) -> Iterator[Any]:
+    """The rows of ``query`` where ``column`` is one of ``keys``, asked :data:`_CHUNK` keys at a
+    time (SQLite limits the parameters of one statement)."""
+    for start in range(0, len(keys), _CHUNK):
+        yield from conn.execute(query.where(column.in_(keys[start:start + _CHUNK])))
+
+
+def _inherited_json(inherited: dict[str, str]) -> str | None:
+    """The ``metiers.inherited`` value for ``inherited`` (None when empty)."""
+    return json.dumps(inherited, ensure_ascii=False, sort_keys=True) if inherited else None
+
+
+def _stated(table: Any, field: str) -> list[ColumnElement[bool]]:
+    """The test keeping a list's own entries: sectors derived from a ROME code are not facts."""
+    return [table.c.is_derived.is_(False)] if field == "secteurs" else []
 
 
 def _pks_of(conn: Connection, ids: list[str]) -> list[int]:
-    pks: list[int] = []
-    for start in range(0, len(ids), _CHUNK):
-        pks += list(conn.execute(select(_M.c.pk).where(_M.c.id.in_(ids[start:start + _CHUNK]))).scalars())
-    return pks
+    return [row.pk for row in _rows_in(conn, select(_M.c.pk), _M.c.id, ids)]
 
 
 def _twin_pairs(conn: Connection, ids: list[str] | None) -> list[tuple[int, int]]:
@@ -110,13 +117,11 @@ def _twin_pairs(conn: Connection, ids: list[str] | None) -> list[tuple[int, int]
     hidden = _M.alias("hidden")
     base = (select(_M.c.pk, hidden.c.pk).join(hidden, hidden.c.superseded_by == _M.c.id)
             .where(_M.c.superseded_by.is_(None)).order_by(_M.c.pk, hidden.c.pk))
+    rows: list[Any]
     if ids is None:
         rows = list(conn.execute(base))
-    else:
-        rows = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            rows += list(conn.execute(base.where((_M.c.id.in_(chunk)) | (hidden.c.id.in_(chunk)))))
+    else:  # the written fiche may be either side: asked once per side
+        rows = sorted({tuple(row) for column in (_M.c.id, hidden.c.id) for row in _rows_in(conn, base, column, ids)})
     first: dict[int, int] = {}
     for shown, twin in rows:
         first.setdefault(shown, twin)  # two project fiches for one job: the first one speaks
@@ -131,14 +136,13 @@ def _reset_inherited(conn: Connection, pks: Sequence[int]) -> list[int]:
         fields = [f for f, v in inherited_fields(value).items() if not v.startswith(CARRIED_PREFIX)]
         if not fields:
             continue
-        values: dict[str, object] = {"inherited": json.dumps(kept, sort_keys=True) if kept else None}
+        values: dict[str, object] = {"inherited": _inherited_json(kept)}
         for field in fields:
             if field in SCALAR_FIELDS:
                 values.update({column: None for column in SCALAR_FIELDS[field]})
             elif field in LIST_FIELDS:
                 table = LIST_FIELDS[field][0]
-                stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
-                conn.execute(delete(table).where(table.c.metier_pk == pk, *stated))
+                conn.execute(delete(table).where(table.c.metier_pk == pk, *_stated(table, field)))
         if "secteurs" in fields:
             values["main_sector_id"] = _first_sector(conn, pk)
         conn.execute(update(_M).where(_M.c.pk == pk).values(values))
@@ -147,12 +151,8 @@ def _reset_inherited(conn: Connection, pks: Sequence[int]) -> list[int]:
 
 
 def _inherited_values(conn: Connection, pks: Sequence[int]) -> list[tuple[int, str | None]]:
-    rows: list[tuple[int, str | None]] = []
-    for start in range(0, len(pks), _CHUNK):
-        query = select(_M.c.pk, _M.c.inherited).where(_M.c.pk.in_(pks[start:start + _CHUNK]),
-                                                      _M.c.inherited.is_not(None))
-        rows += [(pk, value) for pk, value in conn.execute(query)]
-    return rows
+    query = select(_M.c.pk, _M.c.inherited).where(_M.c.inherited.is_not(None))
+    return [(row.pk, row.inherited) for row in _rows_in(conn, query, _M.c.pk, pks)]
 
 
 def _take_from_twins(conn: Connection, pairs: list[tuple[int, int]]) -> set[int]:
@@ -178,8 +178,7 @@ def _take_from_twins(conn: Connection, pairs: list[tuple[int, int]]) -> set[int]
         if "secteurs" in inherited[shown]:
             values[shown]["main_sector_id"] = _first_sector(conn, shown)
         if inherited[shown] != inherited_fields(facts[shown]["inherited"]) or values[shown]:
-            values[shown]["inherited"] = json.dumps(inherited[shown], ensure_ascii=False, sort_keys=True) \
-                if inherited[shown] else None
+            values[shown]["inherited"] = _inherited_json(inherited[shown])
             conn.execute(update(_M).where(_M.c.pk == shown).values(values[shown]))
             changed.add(shown)
     return changed
@@ -187,26 +186,25 @@ def _take_from_twins(conn: Connection, pairs: list[tuple[int, int]]) -> set[int]
 
 def _scalar_facts(conn: Connection, pks: list[int]) -> dict[int, Any]:
     columns = [_M.c[c] for group in SCALAR_FIELDS.values() for c in group]
-    found: dict[int, Any] = {}
-    for start in range(0, len(pks), _CHUNK):
-        query = select(_M.c.pk, _M.c.id, _M.c.inherited, *columns).where(_M.c.pk.in_(pks[start:start + _CHUNK]))
-        found.update({row.pk: row._mapping for row in conn.execute(query)})
-    return found
+    query = select(_M.c.pk, _M.c.id, _M.c.inherited, *columns)
+    return {row.pk: row._mapping for row in _rows_in(conn, query, _M.c.pk, pks)}
 
 
 def _copy_lists(conn: Connection, field: str, pairs: list[tuple[int, int]]) -> list[int]:
     """For each pair whose shown fiche has none of this list and whose twin has some, the
     twin's entries become the shown fiche's first ones; returns those shown pks."""
     table, columns = LIST_FIELDS[field]
-    stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
+    stated = _stated(table, field)
     shown_pks = [shown for shown, _ in pairs]
-    having = set(_in_chunks(conn, select(table.c.metier_pk).where(*stated), table.c.metier_pk, shown_pks))
+    having = {row.metier_pk for row in _rows_in(conn, select(table.c.metier_pk).where(*stated), table.c.metier_pk,
+                                                 shown_pks)}
     wanting = [(shown, twin) for shown, twin in pairs if shown not in having]
     if not wanting:
         return []
-    query = select(table.c.metier_pk, *(table.c[c] for c in columns)).where(*stated)
+    query = (select(table.c.metier_pk, *(table.c[c] for c in columns)).where(*stated)
+             .order_by(table.c.metier_pk, table.c.position))
     theirs: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _in_chunks_rows(conn, query, table.c.metier_pk, [twin for _, twin in wanting], table):
+    for row in _rows_in(conn, query, table.c.metier_pk, [twin for _, twin in wanting]):
         theirs[row[0]].append(dict(zip(columns, row[1:], strict=True)))
     taking = [(shown, twin) for shown, twin in wanting if theirs.get(twin)]
     if not taking:
@@ -229,21 +227,6 @@ def _copy_lists(conn: Connection, field: str, pairs: list[tuple[int, int]]) -> l
         conn.execute(delete(table).where(table.c.metier_pk.in_(shown_taking[start:start + _CHUNK])))
     conn.execute(insert(table), rows)
     return shown_taking
-
-
-def _in_chunks(conn: Connection, query: Any, column: Any, pks: list[int]) -> list[Any]:
-    found: list[Any] = []
-    for start in range(0, len(pks), _CHUNK):
-        found += list(conn.execute(query.where(column.in_(pks[start:start + _CHUNK]))).scalars())
-    return found
-
-
-def _in_chunks_rows(conn: Connection, query: Any, column: Any, pks: list[int], table: Any) -> list[tuple[Any, ...]]:
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(pks), _CHUNK):
-        chunk = query.where(column.in_(pks[start:start + _CHUNK])).order_by(table.c.metier_pk, table.c.position)
-        found += [tuple(row) for row in conn.execute(chunk)]
-    return found
 
 
 def _insert_first(conn: Connection, table: Any, pk: int, rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
@@ -309,57 +292,48 @@ def _stated_sectors(conn: Connection, pk: int) -> list[str]:
 
 def _fiches_with_inferred_sectors(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
     query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.inherited.like("%ROME:%"))
-    rows: list[tuple[int, str | None]] = []
-    if pks is None:
-        rows = [(pk, value) for pk, value in conn.execute(query)]
-    else:
-        for start in range(0, len(pks), _CHUNK):
-            rows += [(pk, value) for pk, value in conn.execute(query.where(_M.c.pk.in_(pks[start:start + _CHUNK])))]
-    return [(pk, value) for pk, value in rows
+    return [(pk, value) for pk, value in _shown_rows(conn, query, pks)
             if inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX)]
+
+
+def _shown_rows(conn: Connection, query: Any, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
+    """(pk, inherited) rows of ``query``, for ``pks`` only unless None."""
+    rows: Iterable[Any] = conn.execute(query) if pks is None else _rows_in(conn, query, _M.c.pk, pks)
+    return [(row.pk, row.inherited) for row in rows]
 
 
 def _remove_inferred(conn: Connection, pk: int, inherited: dict[str, str]) -> None:
     """Take away sectors inferred earlier (``inherited`` loses its "secteurs" entry)."""
     conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.is_derived.is_(False)))
     inherited.pop("secteurs", None)
-    value = json.dumps(inherited, ensure_ascii=False, sort_keys=True) if inherited else None
-    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=_first_sector(conn, pk), inherited=value))
+    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=_first_sector(conn, pk),
+                                                       inherited=_inherited_json(inherited)))
 
 
 def _fiches_without_stated_sector(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
     stated = select(_MS.c.metier_pk).where(_MS.c.is_derived.is_(False))
     query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.pk.not_in(stated))
-    if pks is None:
-        return [(pk, value) for pk, value in conn.execute(query)]
-    found: list[tuple[int, str | None]] = []
-    for start in range(0, len(pks), _CHUNK):
-        found += [(pk, value) for pk, value in conn.execute(query.where(_M.c.pk.in_(pks[start:start + _CHUNK])))]
-    return found
+    return _shown_rows(conn, query, pks)
 
 
 def _sector_votes(conn: Connection, codes: list[str]) -> dict[str, Counter[str]]:
     """ROME code → how many fiches citing it state each sector (inferred sectors excluded)."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for start in range(0, len(codes), _CHUNK):
-        query = (select(_MR.c.code, _MS.c.sector_id, _M.c.inherited)
-                 .join(_MS, and_(_MS.c.metier_pk == _MR.c.metier_pk, _MS.c.is_derived.is_(False)))
-                 .join(_M, _M.c.pk == _MR.c.metier_pk)
-                 .where(_MR.c.is_legacy.is_(False), _MR.c.code.in_(codes[start:start + _CHUNK])))
-        for code, sector, value in conn.execute(query):
-            if not inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX):
-                votes[code][sector] += 1
+    query = (select(_MR.c.code, _MS.c.sector_id, _M.c.inherited)
+             .join(_MS, and_(_MS.c.metier_pk == _MR.c.metier_pk, _MS.c.is_derived.is_(False)))
+             .join(_M, _M.c.pk == _MR.c.metier_pk).where(_MR.c.is_legacy.is_(False)))
+    for code, sector, value in _rows_in(conn, query, _MR.c.code, codes):
+        if not inherited_fields(value).get("secteurs", "").startswith(INFERRED_PREFIX):
+            votes[code][sector] += 1
     return votes
 
 
 def _codes_by_fiche(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(pks), _CHUNK):
-        query = (select(_MR.c.metier_pk, _MR.c.code)
-                 .where(_MR.c.metier_pk.in_(pks[start:start + _CHUNK]), _MR.c.is_legacy.is_(False))
-                 .order_by(_MR.c.metier_pk, _MR.c.position))
-        for pk, code in conn.execute(query):
-            result[pk].append(code)
+    query = select(_MR.c.metier_pk, _MR.c.code).where(_MR.c.is_legacy.is_(False)).order_by(_MR.c.metier_pk,
+                                                                                          _MR.c.position)
+    for pk, code in _rows_in(conn, query, _MR.c.metier_pk, pks):
+        result[pk].append(code)
     return result
 
 
@@ -367,8 +341,8 @@ def _add_inferred(conn: Connection, pk: int, sectors: list[str], code: str, inhe
     conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.sector_id.in_(sectors)))
     _insert_first(conn, _MS, pk, [{"sector_id": sid} for sid in sectors], {"is_derived": False})
     inherited["secteurs"] = INFERRED_PREFIX + code
-    conn.execute(update(_M).where(_M.c.pk == pk).values(
-        main_sector_id=sectors[0], inherited=json.dumps(inherited, ensure_ascii=False, sort_keys=True)))
+    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=sectors[0],
+                                                       inherited=_inherited_json(inherited)))
 
 
 # ------------------------------------------------------------------ same fiche, another source
@@ -390,25 +364,21 @@ def snapshot_other_sources(conn: Connection, new_kinds: dict[int, str]) -> dict[
     """
     columns = [c for group in SCALAR_FIELDS.values() for c in group]
     found: dict[int, Snapshot] = {}
-    pks = list(new_kinds)
-    for start in range(0, len(pks), _CHUNK):
-        query = select(_M.c.pk, _M.c.source_kind, _M.c.inherited, *(_M.c[c] for c in columns)).where(
-            _M.c.pk.in_(pks[start:start + _CHUNK]))
-        for row in conn.execute(query):
-            values = row._mapping
-            if values["source_kind"] == new_kinds[values["pk"]]:
-                continue
-            scalars = {field: {c: values[c] for c in group} for field, group in SCALAR_FIELDS.items()}
-            lists = {field: _stated_rows(conn, field, values["pk"]) for field in LIST_FIELDS}
-            found[values["pk"]] = Snapshot(values["source_kind"], scalars, lists,
-                                           inherited_fields(values["inherited"]))
+    query = select(_M.c.pk, _M.c.source_kind, _M.c.inherited, *(_M.c[c] for c in columns))
+    for row in _rows_in(conn, query, _M.c.pk, list(new_kinds)):
+        values = row._mapping
+        if values["source_kind"] == new_kinds[values["pk"]]:
+            continue
+        scalars = {field: {c: values[c] for c in group} for field, group in SCALAR_FIELDS.items()}
+        lists = {field: _stated_rows(conn, field, values["pk"]) for field in LIST_FIELDS}
+        found[values["pk"]] = Snapshot(values["source_kind"], scalars, lists, inherited_fields(values["inherited"]))
     return found
 
 
 def _stated_rows(conn: Connection, field: str, pk: int) -> list[dict[str, Any]]:
     table, columns = LIST_FIELDS[field]
-    stated = [table.c.is_derived.is_(False)] if field == "secteurs" else []
-    query = select(*(table.c[c] for c in columns)).where(table.c.metier_pk == pk, *stated).order_by(table.c.position)
+    query = (select(*(table.c[c] for c in columns)).where(table.c.metier_pk == pk, *_stated(table, field))
+             .order_by(table.c.position))
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
@@ -436,7 +406,7 @@ def carry_over(conn: Connection, snapshots: dict[int, Snapshot]) -> list[int]:
             continue
         if "secteurs" in inherited:
             values["main_sector_id"] = _first_sector(conn, pk)
-        values["inherited"] = json.dumps(inherited, ensure_ascii=False, sort_keys=True)
+        values["inherited"] = _inherited_json(inherited)
         conn.execute(update(_M).where(_M.c.pk == pk).values(values))
         changed.append(pk)
     return changed
