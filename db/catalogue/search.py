@@ -22,6 +22,7 @@ User input is never pasted into SQL or FTS syntax: words are extracted and quote
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -435,21 +436,15 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
     holds, come from one small query per word.
     """
     weights = ", ".join(str(w) for w in WEIGHTS)
-    params: dict[str, str] = {}
-    titles: list[str] = []
-    words: list[str] = []
-    for i, word in enumerate(query.words):
-        params[f"fts_t{i}"] = _title_expression(word)
-        titles.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
-        if query.partial:
-            params[f"fts_w{i}"] = fts_expression(word)
-            words.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_w{i}")
-    sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if words else '0'} AS hits, coalesce(t.n, 0) AS title_hits, "
-           f"s.score AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score FROM metier_fts "
-           f"WHERE metier_fts MATCH :fts_match) s "
-           f"LEFT JOIN (SELECT pk, count(*) AS n FROM ({' UNION ALL '.join(titles)}) GROUP BY pk) t ON t.pk = s.pk")
-    if words:
-        sql += f" LEFT JOIN (SELECT pk, count(*) AS n FROM ({' UNION ALL '.join(words)}) GROUP BY pk) h ON h.pk = s.pk"
+    titles, params = _words_found(query, "t", _title_expression)
+    sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
+           f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM (SELECT rowid AS pk, "
+           f"bm25(metier_fts, {weights}) AS score FROM metier_fts WHERE metier_fts MATCH :fts_match) s "
+           f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
+    if query.partial:
+        words, word_params = _words_found(query, "w", fts_expression)
+        sql += f" LEFT JOIN ({words}) h ON h.pk = s.pk"
+        params |= word_params
     columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
                                 literal_column("score"))
     return select(columns.subquery("ranked")), params
@@ -457,14 +452,19 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
 
 def _title_ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
     """SELECT pk, title_hits over the métiers whose name or labels hold at least one word."""
-    params: dict[str, str] = {}
-    titles: list[str] = []
-    for i, word in enumerate(query.words):
-        params[f"fts_t{i}"] = _title_expression(word)
-        titles.append(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_t{i}")
-    sql = f"SELECT pk, count(*) AS title_hits FROM ({' UNION ALL '.join(titles)}) GROUP BY pk"
-    columns = text(sql).columns(literal_column("pk"), literal_column("title_hits"))
+    titles, params = _words_found(query, "t", _title_expression)
+    columns = text(f"SELECT pk, n AS title_hits FROM ({titles})").columns(literal_column("pk"),
+                                                                          literal_column("title_hits"))
     return select(columns.subquery("title_ranked")), params
+
+
+def _words_found(query: TextQuery, tag: str, expression: Callable[[QueryWord], str]) -> tuple[str, dict[str, str]]:
+    """SQL of (pk, n): how many of the query's words each fiche matches through ``expression``,
+    with its parameters (one FTS5 query per word, ``:fts_<tag><i>``)."""
+    params = {f"fts_{tag}{i}": expression(word) for i, word in enumerate(query.words)}
+    branches = " UNION ALL ".join(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :{name}"
+                                  for name in params)
+    return f"SELECT pk, count(*) AS n FROM ({branches}) GROUP BY pk", params
 
 
 def _title_params(query: TextQuery) -> dict[str, str]:
