@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.catalogue.nomenclature import describe_level
+from db.catalogue.nomenclature import describe_max_level
 from db.models import InterestRow, SectorRow
 from db.students.store import SessionState, get_session, get_student, list_sessions, metier_names
 from db.text import fold
@@ -35,7 +35,7 @@ def session_overview(session: Session, state: SessionState, *, include_private: 
     view: dict[str, Any] = {
         "id": state.id, "date": state.date,
         "centres_interet": _labelled(session, InterestRow, state.interests),
-        "niveau_max": describe_level(state.max_bac_plus) if state.max_bac_plus is not None else None,
+        "niveau_max": describe_max_level(state.max_bac_plus) if state.max_bac_plus is not None else None,
         "niveau_max_bac_plus": state.max_bac_plus,
         "salaire_min": state.min_salary, "pays": state.country,
         "secteurs_souhaites": _labelled(session, SectorRow, state.sectors_wished),
