@@ -77,13 +77,17 @@ class DatabaseSource:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._notice: tuple[str, str | None] = ("", None)  # (text, its notice) of the last first page
 
     def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
-        from db.catalogue.search import count, search
+        from db.catalogue.search import count, search, text_notice
 
         with self.database.read() as session:
             total = count(session, criteria)
-            return total, (search(session, criteria, limit=limit, total=total) if total else [])
+            rows = search(session, criteria, limit=limit, total=total) if total else []
+            # Read in the same session: the typed text is read (typos, words required) once.
+            self._notice = (criteria.text, text_notice(session, criteria))
+            return total, rows
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
         from db.catalogue.search import search
@@ -102,6 +106,8 @@ class DatabaseSource:
 
         if not criteria.text.strip():
             return None
+        if self._notice[0] == criteria.text:
+            return self._notice[1]
         with self.database.read() as session:
             return text_notice(session, criteria)
 
