@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from db.storage.engine import Database
 from db.errors import UserError
-from db.students.privacy import erase_student, past_retention, purge_with_result, read_document
+from db.students.privacy import count_past_retention, erase_student, past_retention, purge_with_result, read_document
 from db.students.store import StudentInfo, list_sessions
 from db.text import slug
 from desktop.operations.student_file import USERS_COPY, write_student_export
@@ -140,7 +140,8 @@ class PrivacyActions(QObject):
 
     def remind(self) -> int:
         """At start-up: say how many records are past retention (nothing when none); their number."""
-        count = len(self.overdue())
+        with self.database.read() as session:
+            count = count_past_retention(session)  # one indexed count, not the caseload read row by row
         if count:
             self.messages.reminder(f"{count} dossier(s) d'élève ont dépassé la durée de conservation "
                                    "(fin de l'année scolaire du dernier entretien) et devraient être effacés.",

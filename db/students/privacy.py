@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
@@ -41,7 +41,7 @@ from db.students.access_log import access_log as access_log
 from db.students.access_log import log_access as log_access
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_max_level
-from db.students.store import SessionState, StudentInfo, find_students, get_session, get_student, list_sessions
+from db.students.store import SessionState, StudentInfo, get_session, get_student, list_sessions, student_info
 
 RETENTION_KEY = "retention_annees_supplementaires"
 
@@ -186,20 +186,30 @@ def retention_deadline(last_day: str, extra_years: int = 0) -> date:
 
 
 def past_retention(session: Session, today: date | None = None) -> list[StudentInfo]:
-    """Students whose retention deadline has passed (records never seen count from creation)."""
-    today = today or date.today()
-    extra = retention_extra_years(session)
-    result = []
-    for info in find_students(session):
-        last = info.last_session_on or _created_on(session, info.id)
-        if retention_deadline(last, extra) < today:
-            result.append(info)
-    return result
+    """Students whose retention deadline has passed (records never seen count from creation),
+    most recently seen first. One indexed query: a caseload of 10,000 is not read row by row."""
+    query = select(Student).where(_past_retention(session, today)).order_by(
+        Student.last_session_on.is_(None), Student.last_session_on.desc(), Student.search_key, Student.id)
+    return [student_info(student) for student in session.execute(query).scalars()]
 
 
-def _created_on(session: Session, student_id: int) -> str:
-    created = session.execute(select(Student.created_at).where(Student.id == student_id)).scalar_one()
-    return created.date().isoformat()
+def count_past_retention(session: Session, today: date | None = None) -> int:
+    """How many students :func:`past_retention` gives (the start-up reminder)."""
+    return int(session.execute(select(func.count()).select_from(Student)
+                               .where(_past_retention(session, today))).scalar_one())
+
+
+def retention_cutoff(today: date, extra_years: int = 0) -> date:
+    """The first day whose records are still kept: a record seen last (or created) before it is past
+    :func:`retention_deadline`. Deadlines fall on 31 August, so the cutoff is a 1 September."""
+    last_end = today.year if today > date(today.year, 8, 31) else today.year - 1  # latest 31 August passed
+    return date(last_end - extra_years, 9, 1)
+
+
+def _past_retention(session: Session, today: date | None) -> Any:
+    cutoff = retention_cutoff(today or date.today(), retention_extra_years(session))
+    return or_(and_(Student.last_session_on.is_not(None), Student.last_session_on < cutoff.isoformat()),
+               and_(Student.last_session_on.is_(None), Student.created_at < datetime.combine(cutoff, time())))
 
 
 def purge(database: Database, today: date | None = None) -> list[int]:

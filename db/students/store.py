@@ -147,7 +147,7 @@ def find_same_student(session: Session, nom: str, prenom: str, classe: str | Non
     key, wanted = values["search_key"], " ".join((values["classe"] or "").split()).lower()
     for student in session.execute(select(Student).where(Student.search_key == key)).scalars():
         if " ".join((student.classe or "").split()).lower() == wanted:
-            return _info(student)
+            return student_info(student)
     return None
 
 
@@ -158,14 +158,15 @@ def _student(session: Session, student_id: int) -> Student:
     return student
 
 
-def _info(student: Student) -> StudentInfo:
+def student_info(student: Student) -> StudentInfo:
+    """The plain record of an ORM student row."""
     return StudentInfo(student.id, student.nom, student.prenom, student.classe, student.etablissement,
                        student.annee_scolaire, student.last_session_on)
 
 
 def get_student(session: Session, student_id: int) -> StudentInfo:
     """One student, or UserError when the id is unknown."""
-    return _info(_student(session, student_id))
+    return student_info(_student(session, student_id))
 
 
 def find_students(session: Session, text: str = "", classe: str | None = None,
@@ -177,7 +178,7 @@ def find_students(session: Session, text: str = "", classe: str | None = None,
                            Student.search_key, Student.id)
     if limit is not None:
         query = query.limit(limit)
-    return [_info(s) for s in session.execute(query).scalars()]
+    return [student_info(s) for s in session.execute(query).scalars()]
 
 
 def count_students(session: Session, text: str = "", classe: str | None = None) -> int:

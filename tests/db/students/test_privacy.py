@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from db.errors import UserError
-from db.students.privacy import (access_log, erase_student, export_student, import_student, past_retention, purge,
-                        retention_deadline, set_retention_extra_years)
+from db.models import Student
+from db.students.privacy import (access_log, count_past_retention, erase_student, export_student, import_student,
+                                 past_retention, purge, retention_cutoff, retention_deadline, set_retention_extra_years)
 from db.students.store import ShortlistItem, create_student, find_students, save_session, start_session
 
 SECRET = "NOTE-PRIVEE-UNIQUE-7f3a9c"
@@ -84,6 +87,26 @@ def test_retention_deadline_is_end_of_school_year_plus_setting():
     assert retention_deadline("2026-11-20") == date(2027, 8, 31)
     assert retention_deadline("2027-06-30") == date(2027, 8, 31)
     assert retention_deadline("2027-09-01", 2) == date(2030, 8, 31)
+
+
+@given(st.dates(date(2015, 1, 1), date(2035, 12, 31)), st.dates(date(2015, 1, 1), date(2035, 12, 31)),
+       st.integers(0, 10))
+def test_the_sql_cutoff_agrees_with_the_deadline_for_every_day(last, today, extra):
+    # past_retention asks SQL "seen before the cutoff"; it must name exactly the records whose
+    # deadline has passed.
+    assert (retention_deadline(last.isoformat(), extra) < today) == (last < retention_cutoff(today, extra))
+
+
+def test_records_never_seen_count_from_their_creation_and_the_reminder_counts_them(mini_db):
+    never_seen = create_student(mini_db, "Jamais", "Vu")
+    with mini_db.write() as session:
+        session.get(Student, never_seen).created_at = datetime(2024, 9, 1, 8, 0)  # school year 2024-2025
+    fresh = create_student(mini_db, "Nouveau", "Dossier")
+    with mini_db.read() as session:
+        assert [s.id for s in past_retention(session, date(2025, 9, 1))] == [never_seen]
+        assert count_past_retention(session, date(2025, 9, 1)) == 1
+        assert count_past_retention(session, date(2025, 8, 31)) == 0
+        assert fresh not in [s.id for s in past_retention(session, date(2026, 11, 21))]
 
 
 def test_purge_erases_only_records_past_retention(mini_db):
