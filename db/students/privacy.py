@@ -189,7 +189,7 @@ def past_retention(session: Session, today: date | None = None) -> list[StudentI
     """Students whose retention deadline has passed (records never seen count from creation),
     most recently seen first. One indexed query: a caseload of 10,000 is not read row by row."""
     query = select(Student).where(_past_retention(session, today)).order_by(
-        Student.last_session_on.is_(None), Student.last_session_on.desc(), Student.search_key, Student.id)
+        Student.last_session_on.desc().nulls_last(), Student.search_key, Student.id)
     return [student_info(student) for student in session.execute(query).scalars()]
 
 
