@@ -15,8 +15,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
 from collections.abc import Callable
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from db.errors import UserError, user_message
 from db.storage.paths import log_dir
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
 log = logging.getLogger("orientation")
+FIRST_PAINT_WAIT_MS = 1000  # start loading anyway when the window is not painted by then
 FONT_SCALE = 1.1  # a little larger than the system font: the student reads from beside the counselor
 
 
@@ -213,12 +214,39 @@ def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
         window.attach_database(database)
         freeze_startup_objects()
 
-    loader.loaded.connect(window.attach_database)
+    loader.loaded.connect(lambda database: window.attach_database(database, loader.choices))
     loader.loaded.connect(lambda _database: freeze_startup_objects())
     loader.failed.connect(failed)
-    # Once the window is drawn: started earlier, the thread would slow the drawing down (GIL).
-    QTimer.singleShot(0, loader.start)
+    # Once the window is painted: started earlier, the thread slows the drawing down (GIL).
+    _after_first_paint(window, loader.start)
     return loader
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, on the event-loop turn after ``widget`` is first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        # A window that is never painted (minimised at start) must still get its database.
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._go)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            QTimer.singleShot(0, self._go)  # after this frame reaches the screen
+        return False
+
+    def _go(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            self.widget.removeEventFilter(self)
+            then()
+
+
+def _after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
+    _FirstPaint(widget, then)
 
 
 def _show_and_run(app: QApplication, window: MainWindow, loader: BackendLoader | None) -> int:

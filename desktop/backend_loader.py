@@ -30,6 +30,7 @@ class BackendLoader(QObject):
         super().__init__(parent)
         self.db = db
         self.database: Any = None  # the Database once opened, even if ``loaded`` was never delivered
+        self.choices: Any = None  # its filter lists (db.catalogue.search_types.Choices), read here too
         self.runner = TaskRunner(self)
 
     def start(self) -> None:
@@ -45,11 +46,16 @@ class BackendLoader(QObject):
     def _open(self) -> Any:
         from db.storage.opening import open_database
 
+        from db.catalogue.source import DatabaseSource
+
         self.database = open_database(self.db)
         # The modules the first queries, the fiche view and the student panel need, so that
-        # the GUI thread finds them loaded.
-        for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest"):
+        # the GUI thread finds them loaded (importing defines classes; no widget is made here).
+        for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest",
+                       "db.students.privacy", "desktop.student_actions"):
             importlib.import_module(module)
+        # The filter lists are read over the whole catalogue: here, not on the GUI thread.
+        self.choices = DatabaseSource(self.database).choices()
         return self.database
 
     def _failed(self, message: str) -> None:

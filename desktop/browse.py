@@ -15,6 +15,7 @@ cannot answer is kept and run when the database comes. One way of working, which
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ class CatalogueBrowser(QObject):
         self.model = model
         self.criteria = Criteria()
         self.facets_runner = LatestRunner(self)
+        self.choices_runner = LatestRunner(self)
         self._unanswered = False  # the source could not answer the current criteria yet
         model.sort_requested.connect(self.set_sort)
 
@@ -67,6 +69,12 @@ class CatalogueBrowser(QObject):
     def choices(self) -> Choices:
         """The values the filter lists offer now (call again after an import)."""
         return self.source.choices()
+
+    def load_choices(self, on_done: Callable[[Choices], None]) -> None:
+        """Read the filter lists again in the background (after an import: a query over the whole
+        catalogue) and hand them to ``on_done`` in the GUI thread; a failure keeps the lists shown."""
+        source = self.source
+        self.choices_runner.request(source.choices, on_done, lambda _message: None)
 
     def apply(self, criteria: Criteria) -> None:
         """Show the métiers matching ``criteria``. The current sort order is kept, except when
@@ -116,8 +124,9 @@ class CatalogueBrowser(QObject):
     @property
     def busy(self) -> bool:
         """Whether sector counts are still being computed."""
-        return self.facets_runner.busy
+        return self.facets_runner.busy or self.choices_runner.busy
 
     def shutdown(self) -> None:
-        """Wait for the background count (before the database closes)."""
+        """Wait for the background counts and lists (before the database closes)."""
         self.facets_runner.wait()
+        self.choices_runner.wait()

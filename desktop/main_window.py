@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.catalogue.search_types import Criteria
+from db.catalogue.search_types import Choices, Criteria
 from db.catalogue.source import CatalogueSource, DatabaseSource, StartupSource
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
@@ -98,8 +98,10 @@ class MainWindow(QMainWindow):
         if database is not None:
             self.attach_database(database)
 
-    def attach_database(self, database: Database) -> None:
-        """Work on ``database`` from now on: build what needs it and do what was asked meanwhile."""
+    def attach_database(self, database: Database, choices: Choices | None = None) -> None:
+        """Work on ``database`` from now on: build what needs it and do what was asked meanwhile.
+        ``choices``, the database's filter lists when already read (off the GUI thread), spare a
+        query over the whole catalogue here."""
         from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
 
         self.database = database
@@ -107,8 +109,10 @@ class MainWindow(QMainWindow):
         if not isinstance(self.browser.source, DatabaseSource):  # opened on the startup view: take over
             shown_choices = self.browser.choices()
             self.browser.use(DatabaseSource(database))
-            if self.browser.choices() != shown_choices:
-                self.reload_choices()
+            if choices is None:
+                choices = self.browser.choices()
+            if choices != shown_choices:
+                self._set_choices(choices)
         self.students = StudentActions(WindowParts(database, self.messages, self.table, self.fiche_view, self.importer,
                                                    self.open_fiche, self), self.student_dock)
         self.students.build_menu(self.student_menu, self.view_menu)
@@ -286,8 +290,11 @@ class MainWindow(QMainWindow):
         self.results.set_filters(self.filters.active_filters())
 
     def reload_choices(self) -> None:
-        """Refresh the filter lists from the catalogue (after an import)."""
-        self.filters.set_choices(self.browser.choices())
+        """Refresh the filter lists from the catalogue now."""
+        self._set_choices(self.browser.choices())
+
+    def _set_choices(self, choices: Choices) -> None:
+        self.filters.set_choices(choices)
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
 
     def go_to_results(self, open_first: bool) -> None:
@@ -413,7 +420,7 @@ class MainWindow(QMainWindow):
         self._catalogue_changed()
 
     def _catalogue_changed(self) -> None:
-        self.reload_choices()
+        self.browser.load_choices(self._set_choices)  # read over the whole catalogue: off the GUI thread
         self.browser.refresh()
         if self.fiche_view.fiche is not None:
             self.open_fiche(self.fiche_view.fiche.id)
