@@ -41,7 +41,7 @@ class StudentInfo:
     etablissement: str | None = None
     annee_scolaire: str | None = None
     last_session_on: str | None = None
-    current_class: str | None = None  # code of db.catalogue.routes.CLASSES
+    current_class: str | None = None  # code of db.catalogue.routes.CLASSES; read by get_student only
 
     @property
     def full_name(self) -> str:
@@ -170,12 +170,14 @@ def _student(session: Session, student_id: int) -> Student:
 def student_info(student: Student) -> StudentInfo:
     """The plain record of an ORM student row."""
     return StudentInfo(student.id, student.nom, student.prenom, student.classe, student.etablissement,
-                       student.annee_scolaire, student.last_session_on, student.current_class)
+                       student.annee_scolaire, student.last_session_on)
 
 
 def get_student(session: Session, student_id: int) -> StudentInfo:
-    """One student, or UserError when the id is unknown."""
-    return student_info(_student(session, student_id))
+    """One student with its current class, or UserError when the id is unknown."""
+    info = student_info(_student(session, student_id))
+    info.current_class = session.execute(select(Student.current_class).where(Student.id == student_id)).scalar()
+    return info
 
 
 def find_students(session: Session, text: str = "", classe: str | None = None,
