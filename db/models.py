@@ -76,6 +76,30 @@ class FormationRow(Base):
     __tablename__ = "formations"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     label: Mapped[str] = mapped_column(Text)
+    # Known once a formation fiche is imported (None for a label a métier fiche cites):
+    sigle: Mapped[str | None] = mapped_column(String(40))
+    type_text: Mapped[str | None] = mapped_column(Text)  # the source's type ("CAP (CAP)")
+    type_code: Mapped[str | None] = mapped_column(String(20))  # resources/formations/types.tsv
+    level: Mapped[int | None] = mapped_column(Integer)  # 2019 framework level (3–8)
+    years: Mapped[int | None] = mapped_column(Integer)  # duration
+    access_text: Mapped[str | None] = mapped_column(Text)  # "Accès": after which class
+    next_text: Mapped[str | None] = mapped_column(Text)  # "Poursuite d'études"
+    source_kind: Mapped[str | None] = mapped_column(String(20))
+    source_date: Mapped[str | None] = mapped_column(String(10))
+    label_key: Mapped[str | None] = mapped_column(Text, index=True)  # folded label, for label links
+
+    metier_labels: Mapped[list[FormationMetierLabel]] = relationship(
+        cascade="all, delete-orphan", order_by="FormationMetierLabel.position")
+
+
+class FormationMetierLabel(Base):
+    """A métier a formation fiche names ("Métiers associés"), by label as the source writes it."""
+
+    __tablename__ = "formation_metiers"
+    formation_id: Mapped[str] = mapped_column(ForeignKey("formations.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    label_key: Mapped[str] = mapped_column(Text, index=True)  # folded label
 
 
 class RomeCodeRow(Base):
@@ -264,6 +288,9 @@ class Student(Base):
     nom: Mapped[str] = mapped_column(Text)
     prenom: Mapped[str] = mapped_column(Text)
     classe: Mapped[str | None] = mapped_column(String(40))
+    # Code of db.catalogue.routes.CLASSES. Deferred: lists of students never read it (and code
+    # reading older schemas, as the migration tests do, never meets it).
+    current_class: Mapped[str | None] = mapped_column(String(20), deferred=True)
     etablissement: Mapped[str | None] = mapped_column(Text)
     annee_scolaire: Mapped[str | None] = mapped_column(String(9))  # "2026-2027"
     created_at: Mapped[datetime] = mapped_column(DateTime)

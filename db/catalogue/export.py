@@ -22,8 +22,8 @@ from db.models import (AnySelect, FormationRow, InterestRow, LevelRow, Metier, M
 
 EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "libelle_masculin", "codes_rome",
                  "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_texte",
-                 "secteurs", "centres_interet", "statuts", "formations", "riasec", "pays", "source_fichier",
-                 "importe_le")
+                 "secteurs", "centres_interet", "statuts", "formations", "formations_ids", "riasec", "pays",
+                 "source_fichier", "importe_le")
 
 
 EXPORT_CHUNK = 2_000  # métiers read at a time: memory stays flat whatever the catalogue's size
@@ -59,7 +59,7 @@ def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
     statuts = lists(select(MetierStatut.metier_pk, StatutRow.label)
                     .join(StatutRow, StatutRow.id == MetierStatut.statut_id)
                     .order_by(MetierStatut.metier_pk, MetierStatut.position), MetierStatut.metier_pk)
-    formations = lists(select(MetierFormation.metier_pk, FormationRow.label)
+    formations = lists(select(MetierFormation.metier_pk, FormationRow.label, FormationRow.id)
                        .join(FormationRow, FormationRow.id == MetierFormation.formation_id)
                        .order_by(MetierFormation.metier_pk, MetierFormation.position), MetierFormation.metier_pk)
     m = table_of(Metier)
@@ -81,7 +81,10 @@ def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
             "salaire_min": metier.salary_min, "salaire_max": metier.salary_max,
             "salaire_texte": metier.salary_text,
             "secteurs": sectors.get(pk, []), "centres_interet": interests.get(pk, []),
-            "statuts": statuts.get(pk, []), "formations": formations.get(pk, []),
+            "statuts": statuts.get(pk, []),
+            # labels as before, and each one's id in the same order (FOR.n for ONISEP, F.<slug> else)
+            "formations": [label for label, _ in formations.get(pk, [])],
+            "formations_ids": [fid for _, fid in formations.get(pk, [])],
             "riasec": metier.riasec, "pays": metier.country, "source_fichier": metier.source_file,
             "importe_le": metier.imported_at.isoformat(timespec="seconds"),
         }

@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db.catalogue.formations import FormationWrite, upsert_formations
 from db.catalogue.store import KnownIds, upsert_batch, upsert_records
 from db.storage.engine import Database
 from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
@@ -118,6 +119,11 @@ def import_file(database: Database, path: Path, *, dry_run: bool = False) -> Fil
 def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datetime,
               cache: KnownIds | None = None) -> FileResult:
     counts = upsert_records(session, parsed.records, source_file, now, cache=cache)
+    if parsed.formations:
+        written = upsert_formations(session, parsed.formations, now)
+        counts.created += sum(1 for s in written.status.values() if s == "created")
+        counts.updated += sum(1 for s in written.status.values() if s == "updated")
+        parsed.notes.extend(_unmatched_notes(written))
     if parsed.rome is not None:
         write_rome_reference(session, parsed.rome)
     session.execute(insert(table_of(ImportLog)).values(
@@ -125,6 +131,13 @@ def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datet
         created=counts.created, updated=counts.updated))
     status = "mis à jour" if counts.updated and not counts.created else "importé"
     return FileResult(source_file, status, parsed.format_name, counts.created, counts.updated, notes=parsed.notes)
+
+
+def _unmatched_notes(written: FormationWrite, ids: set[str] | None = None) -> list[str]:
+    """French notes: the "Métiers associés" of a formation fiche that no métier answers to."""
+    return [f"{fid} : métier(s) associé(s) sans fiche dans le catalogue : {', '.join(labels[:5])}"
+            + (f" (et {len(labels) - 5} autre(s))" if len(labels) > 5 else "")
+            for fid, labels in written.unmatched.items() if ids is None or fid in ids]
 
 
 def write_parsed(database: Database, parsed: ParsedFile, source_file: str) -> FileResult:
@@ -189,7 +202,8 @@ def _import_group(database: Database, files: list[Path], start: int, dry_run: bo
         if isinstance(parsed, FileResult):
             results.append(parsed)
         elif dry_run:
-            results.append(FileResult(str(path), "vérifié", parsed.format_name, created=len(parsed.records),
+            results.append(FileResult(str(path), "vérifié", parsed.format_name,
+                                      created=len(parsed.records) + len(parsed.formations),
                                       notes=parsed.notes))
         else:
             results.append((path, parsed))
@@ -260,11 +274,15 @@ def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]],
                     cache: KnownIds) -> dict[str, FileResult]:
     now = datetime.now()
     status = upsert_batch(session, [(r, str(path)) for path, parsed in pending for r in parsed.records], now, cache)
+    written = upsert_formations(session, [f for _, parsed in pending for f in parsed.formations], now)
+    status.update(written.status)
     results: dict[str, FileResult] = {}
     logs: list[Values] = []
     for path, parsed in pending:
-        created = sum(1 for r in parsed.records if status.get(r.id) == "created")
-        updated = len(parsed.records) - created
+        items = [r.id for r in parsed.records] + [f.id for f in parsed.formations]
+        created = sum(1 for item in items if status.get(item) == "created")
+        updated = len(items) - created
+        parsed.notes.extend(_unmatched_notes(written, {f.id for f in parsed.formations}))
         label = "mis à jour" if updated and not created else "importé"
         results[str(path)] = FileResult(str(path), label, parsed.format_name, created, updated, notes=parsed.notes)
         logs.append({"source_file": str(path), "format_name": parsed.format_name, "imported_at": now,

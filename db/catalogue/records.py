@@ -126,6 +126,23 @@ class RomeReference:
 
 
 @dataclass
+class FormationRecord:
+    """One formation fiche (ONISEP ``FOR.n``): facts that routes need, and the métiers it names."""
+
+    id: str
+    label: str
+    source_kind: str
+    sigle: str | None = None
+    type_text: str | None = None  # as the source writes it ("CAP (CAP)")
+    level_text: str | None = None  # "niveau 5", "non inscrit au RNCP"
+    years_text: str | None = None  # "2 ans"
+    access_text: str | None = None
+    next_text: str | None = None
+    metier_labels: list[str] = field(default_factory=list)
+    source_date: str | None = None
+
+
+@dataclass
 class ParsedFile:
     """What a parser made of one file: métier records, or ROME reference data, and notes
     (French sentences about what was kept or dropped) for the import summary."""
@@ -134,3 +151,4 @@ class ParsedFile:
     records: list[MetierRecord] = field(default_factory=list)
     rome: RomeReference | None = None
     notes: list[str] = field(default_factory=list)
+    formations: list[FormationRecord] = field(default_factory=list)

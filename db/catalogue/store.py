@@ -25,7 +25,7 @@ from db.models import (AppMeta, Base, FormationRow, InterestRow, Metier, MetierF
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut,
                        MetierSynonym, SectorRow, StatutRow, Values, table_of)
 from db.catalogue.records import MetierRecord, Ref
-from db.text import slug, sort_key
+from db.text import fold, slug, sort_key
 
 _M = table_of(Metier)
 _CHILD_TABLES: tuple[type[Base], ...] = (MetierSynonym, MetierSection, MetierRome, MetierSector, MetierInterest,
@@ -235,7 +235,7 @@ def _formation_rows(refs: list[Ref], nomenclatures: _Nomenclatures) -> list[Valu
         label = ref.label.strip()
         fid = ref.id or ("F." + slug(label))[:200]
         if label and fid not in {r["formation_id"] for r in rows}:
-            nomenclatures.ensure(FormationRow, fid, label=label)
+            nomenclatures.ensure(FormationRow, fid, label=label, label_key=" ".join(fold(label).split()))
             rows.append({"formation_id": fid})
     return rows
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.catalogue.nomenclature import describe_max_level
+from db.catalogue.routes import class_label
 from db.models import InterestRow, SectorRow
 from db.students.store import SessionState, get_session, get_student, list_sessions, metier_names
 from db.text import fold
@@ -22,6 +23,7 @@ def student_overview(session: Session, student_id: int, *, include_private: bool
     info = get_student(session, student_id)
     states = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]
     return {"id": info.id, "nom": info.nom, "prenom": info.prenom, "classe": info.classe,
+            "classe_actuelle": info.current_class, "classe_actuelle_libelle": class_label(info.current_class) or None,
             "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire,
             "dernier_entretien": info.last_session_on,
             "entretiens": [session_overview(session, s, include_private=include_private) for s in states]}

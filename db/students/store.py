@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.storage.engine import Database
 from db.errors import UserError
 from db.models import (ComparisonEntry, CounselingSession, InterestRow, Metier, SectorRow, SessionInterest,
-                       SessionSector, ShortlistEntry, Student)
+                       SessionSector, ShortlistEntry, Student, table_of)
 from db.catalogue.nomenclature import describe_max_level
+from db.catalogue.routes import class_code
 from db.students.access_log import log_access
 from db.text import fold
 
@@ -40,6 +41,7 @@ class StudentInfo:
     etablissement: str | None = None
     annee_scolaire: str | None = None
     last_session_on: str | None = None
+    current_class: str | None = None  # code of db.catalogue.routes.CLASSES; read by get_student only
 
     @property
     def full_name(self) -> str:
@@ -99,20 +101,27 @@ def _clean(value: str | None, label: str, *, limit: int = MAX_TEXT) -> str | Non
 
 
 def create_student(database: Database, nom: str, prenom: str, classe: str | None = None,
-                   etablissement: str | None = None, annee_scolaire: str | None = None) -> int:
-    """Create a student record and return its id. Only nom and prénom are required."""
-    values = _student_values(nom, prenom, classe, etablissement, annee_scolaire)
+                   etablissement: str | None = None, annee_scolaire: str | None = None,
+                   current_class: str | None = None) -> int:
+    """Create a student record and return its id. Only nom and prénom are required.
+
+    ``current_class`` is a code or label of :data:`db.catalogue.routes.CLASSES` (UserError otherwise).
+    """
+    values: dict[str, object] = dict(_student_values(nom, prenom, classe, etablissement, annee_scolaire))
+    if current_class:  # only the columns given: the row is also written into older schemas by tests
+        values["current_class"] = class_code(current_class)
     with database.write() as session:
-        student = Student(created_at=datetime.now(), **values)
-        session.add(student)
-        session.flush()
-        return student.id
+        result = session.execute(insert(table_of(Student)).values(created_at=datetime.now(), **values)
+                                 .returning(table_of(Student).c.id))
+        return int(result.scalar_one())
 
 
 def update_student(database: Database, student_id: int, nom: str, prenom: str, classe: str | None = None,
-                   etablissement: str | None = None, annee_scolaire: str | None = None) -> None:
-    """Replace the identity fields of a student."""
-    values = _student_values(nom, prenom, classe, etablissement, annee_scolaire)
+                   etablissement: str | None = None, annee_scolaire: str | None = None,
+                   current_class: str | None = None) -> None:
+    """Replace the identity fields of a student (``current_class`` None or "" clears it)."""
+    values: dict[str, object] = dict(_student_values(nom, prenom, classe, etablissement, annee_scolaire))
+    values["current_class"] = class_code(current_class) if current_class else None
     with database.write() as session:
         student = _student(session, student_id)
         for key, value in values.items():
@@ -169,8 +178,10 @@ _INFO_COLUMNS = (Student.id, Student.nom, Student.prenom, Student.classe, Studen
 
 
 def get_student(session: Session, student_id: int) -> StudentInfo:
-    """One student, or UserError when the id is unknown."""
-    return student_info(_student(session, student_id))
+    """One student with its current class, or UserError when the id is unknown."""
+    info = student_info(_student(session, student_id))
+    info.current_class = session.execute(select(Student.current_class).where(Student.id == student_id)).scalar()
+    return info
 
 
 def find_students(session: Session, text: str = "", classe: str | None = None,

@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "csv"], default="json")
     _add_db(export)
     _add_student_commands(commands)
+    _add_formation_commands(commands)
 
     suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
     suggest.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
@@ -157,6 +158,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CLASS_HELP = ('classe où est l\'élève pour calculer ses parcours : 3e, 2de-gt, 2de-pro, 1re-gt, 1re-pro, '
+               'term-gt, term-pro, cap, bac-gt, bac-pro, bac+2, bac+3, bac+5, sorti (ou leur libellé)')
+
+
+def _add_formation_commands(commands) -> None:
+    parcours = commands.add_parser("parcours", help="les parcours d'une classe jusqu'à un métier")
+    parcours.add_argument("metier_id", metavar="ID_METIER", help="identifiant du métier, ex. ORI.cuisinier, MET.38")
+    origin = parcours.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--depuis", "--classe", dest="depuis", metavar="CLASSE", help=_CLASS_HELP)
+    origin.add_argument("--eleve", type=record_id, metavar="ID_ELEVE",
+                        help="partir de la classe actuelle de cet élève (et de son niveau visé)")
+    parcours.add_argument("--format", choices=["table", "json"], default="table")
+    _add_db(parcours)
+    formations = commands.add_parser("formations", help="chercher et afficher les formations")
+    sub = formations.add_subparsers(dest="formation_command", metavar="ACTION", parser_class=_Parser, required=True)
+    search = sub.add_parser("search", help="chercher des formations par nom, type et niveau")
+    search.add_argument("--texte", default="", help="mots du nom (sans tenir compte des accents)")
+    search.add_argument("--type", help="code de type, ex. CAP, BACPRO, BTS, BUT, LICENCE, MASTER, INGE")
+    search.add_argument("--niveau", type=int, choices=range(3, 9), metavar="3-8",
+                        help="niveau du cadre national (3 = CAP … 8 = doctorat)")
+    search.add_argument("--format", choices=["table", "json"], default="table")
+    show = sub.add_parser("show", help="une formation, ses métiers, ce qu'il faut avant et après")
+    show.add_argument("formation_id", metavar="ID_FORMATION", help="ex. FOR.9664")
+    show.add_argument("--format", choices=["table", "json"], default="table")
+    for parser in (search, show):
+        _add_db(parser)
+
+
 def _add_student_commands(commands) -> None:
     students = commands.add_parser("students",
                                    help="dossiers des élèves (liste, entretiens, export, import, effacement)")
@@ -171,8 +200,14 @@ def _add_student_commands(commands) -> None:
     add.add_argument("--classe")
     add.add_argument("--etablissement")
     add.add_argument("--annee-scolaire")
+    add.add_argument("--classe-actuelle", help=_CLASS_HELP)
     add.add_argument("--doublon", "--meme-si-existe", dest="doublon", action="store_true",
                      help="créer le dossier même si un élève de même nom, prénom et classe existe")
+    edit = sub.add_parser("edit", help="modifier l'identité ou la classe actuelle d'un élève")
+    edit.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    for option in ("--nom", "--prenom", "--classe", "--etablissement", "--annee-scolaire"):
+        edit.add_argument(option, help="nouvelle valeur (inchangée si l'option est absente)")
+    edit.add_argument("--classe-actuelle", help=_CLASS_HELP + ' ; "" l\'efface')
     seance = _add_session_command(sub)
     show = sub.add_parser("show", help="afficher un élève : ses entretiens, intérêts, critères et sélection")
     show.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
@@ -193,7 +228,7 @@ def _add_student_commands(commands) -> None:
     purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
     log_cmd = sub.add_parser("log", help="journal des exports, bilans, entretiens enregistrés et effacements")
     log_cmd.add_argument("--format", choices=["table", "json"], default="table")
-    for parser in (listing, add, seance, show, export, imp, erase, purge, log_cmd):
+    for parser in (listing, add, edit, seance, show, export, imp, erase, purge, log_cmd):
         _add_db(parser)
 
 

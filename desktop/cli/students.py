@@ -48,8 +48,28 @@ def _add(args: argparse.Namespace, database: Database) -> int:
             raise UserError(f"{same.full_name}{classe} existe déjà : élève numéro {same.id} ; "
                             "ajoutez --doublon pour créer quand même un second dossier")
     student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
-                                args.annee_scolaire)
+                                args.annee_scolaire, current_class=args.classe_actuelle)
     print(f"Élève créé : numéro {student_id}")
+    return 0
+
+
+def _edit(args: argparse.Namespace, database: Database) -> int:
+    """Change the fields given; the others keep their value."""
+    from db.catalogue.routes import class_label
+    from db.students.store import get_student, update_student
+
+    with database.read() as session:
+        now = get_student(session, args.student_id)
+    def pick(new: str | None, old: str | None) -> str | None:
+        return old if new is None else new
+    update_student(database, now.id, pick(args.nom, now.nom) or "", pick(args.prenom, now.prenom) or "",
+                   pick(args.classe, now.classe), pick(args.etablissement, now.etablissement),
+                   pick(args.annee_scolaire, now.annee_scolaire),
+                   current_class=pick(args.classe_actuelle, now.current_class))
+    with database.read() as session:
+        after = get_student(session, args.student_id)
+    print(f"Élève numéro {after.id} modifié : {after.full_name}"
+          + (f" — classe actuelle : {class_label(after.current_class)}" if after.current_class else ""))
     return 0
 
 
@@ -83,7 +103,8 @@ def _show(args: argparse.Namespace, database: Database) -> int:
     if args.format == "json":
         _print_json(view)
         return 0
-    details = [d for d in (view["classe"], view["etablissement"], view["annee_scolaire"]) if d]
+    current = f"classe actuelle : {view['classe_actuelle_libelle']}" if view["classe_actuelle"] else None
+    details = [d for d in (view["classe"], current, view["etablissement"], view["annee_scolaire"]) if d]
     print(f"Élève numéro {view['id']} : {view['prenom']} {view['nom']}"
           + (f" — {' · '.join(details)}" if details else ""))
     sessions = view["entretiens"]
@@ -197,8 +218,8 @@ def _log(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
-_ACTIONS = {"list": _list, "add": _add, "seance": _seance, "show": _show, "export": _export, "import": _import,
-            "erase": _erase, "purge": _purge, "log": _log}
+_ACTIONS = {"list": _list, "add": _add, "edit": _edit, "seance": _seance, "show": _show, "export": _export,
+            "import": _import, "erase": _erase, "purge": _purge, "log": _log}
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

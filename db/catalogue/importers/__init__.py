@@ -20,6 +20,7 @@ from db.catalogue.importers.registry import supported_formats as supported_forma
 def _load_builtin_formats() -> None:
     # Imported for their side effect (register); order = detection priority.
     from db.catalogue.importers import project  # noqa: F401
+    from db.catalogue.importers import onisep_formations_md  # noqa: F401
     from db.catalogue.importers import onisep_md  # noqa: F401
     from db.catalogue.importers import onisep_xml  # noqa: F401
     from db.catalogue.importers import rome  # noqa: F401

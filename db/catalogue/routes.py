@@ -1,0 +1,264 @@
+"""Routes from a pupil's current class to a métier, through the formations that lead there.
+
+:func:`routes_for` reads the métier's formations (facts of the ONISEP formation fiche when
+imported, else the type its label names in ``resources/formations/types.tsv``) and, for each,
+the steps from the pupil's class to its entry point (the bac, a CAP, a bac + 2…), then keeps
+the shortest routes, at most one per diploma type and :data:`MAX_ROUTES` in all. Years count
+the school years after the current one ("3e → CAP cuisine" is 2 years). Qt-free; the window,
+the CLI and the bilan call it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.catalogue.formation_types import (ENTRY_BAC_PLUS, LEVEL_BAC_PLUS, FormationType, type_by_code,
+                                          type_of_label)
+from db.errors import UserError
+from db.models import FormationRow, Metier, MetierFormation
+from db.text import fold
+
+MAX_ROUTES = 3
+_GT_BAC = "bac général ou technologique"
+_PRO_BAC = "bac professionnel"
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    """Where a pupil stands: years left to each bac, and what is already obtained."""
+
+    code: str
+    label: str
+    gt_years: int | None = None  # years to a bac général or technologique on this track
+    pro_years: int | None = None  # years to a bac professionnel on this track
+    bac_plus: int | None = None  # level already reached after the bac (0 = bac obtained)
+    has_cap: bool = False  # a CAP (or a bac pro) obtained, or at the end of this year
+
+
+CLASSES: tuple[SchoolClass, ...] = (
+    SchoolClass("3e", "3e", gt_years=3, pro_years=3),
+    SchoolClass("2de-gt", "2de générale et technologique", gt_years=2),
+    SchoolClass("2de-pro", "2de professionnelle", pro_years=2),
+    SchoolClass("1re-gt", "1re générale ou technologique", gt_years=1),
+    SchoolClass("1re-pro", "1re professionnelle", pro_years=1),
+    SchoolClass("term-gt", "terminale générale ou technologique", gt_years=0),
+    SchoolClass("term-pro", "terminale professionnelle", pro_years=0, has_cap=True),
+    SchoolClass("cap", "CAP (dernière année)", pro_years=2, has_cap=True),
+    SchoolClass("bac-gt", "bac général ou technologique obtenu", bac_plus=0),
+    SchoolClass("bac-pro", "bac professionnel obtenu", bac_plus=0, has_cap=True),
+    SchoolClass("bac+2", "bac + 2 obtenu (BTS, BUT 2e année…)", bac_plus=2, has_cap=True),
+    SchoolClass("bac+3", "bac + 3 obtenu (licence, BUT…)", bac_plus=3, has_cap=True),
+    SchoolClass("bac+5", "bac + 5 obtenu (master, ingénieur…)", bac_plus=5, has_cap=True),
+    SchoolClass("sorti", "sorti·e du système scolaire", gt_years=3, pro_years=3),
+)
+_BY_CODE = {c.code: c for c in CLASSES}
+_ALIASES = {"2de": "2de-gt", "seconde": "2de-gt", "1re": "1re-gt", "premiere": "1re-gt",
+            "terminale": "term-gt", "tle": "term-gt", "bac": "bac-gt", "bac obtenu": "bac-gt",
+            "bac pro": "bac-pro", "sortie": "sorti", "sorti du systeme scolaire": "sorti",
+            "sortie du systeme scolaire": "sorti", "troisieme": "3e"}
+
+
+def class_code(text: str) -> str:
+    """The code of a class typed as its code ("term-pro"), its label or a usual name ("2de");
+    UserError (French, listing the codes) otherwise."""
+    wanted = " ".join(fold(text).split())
+    for school_class in CLASSES:
+        if wanted in (fold(school_class.code), " ".join(fold(school_class.label).split())):
+            return school_class.code
+    if wanted in _ALIASES:
+        return _ALIASES[wanted]
+    codes = ", ".join(c.code for c in CLASSES)
+    raise UserError(f"classe actuelle inconnue : « {text.strip()[:40]} » (classes possibles : {codes})")
+
+
+def class_label(code: str | None) -> str:
+    """The French label of a class code ("" for None or an unknown code)."""
+    found = _BY_CODE.get(code or "")
+    return found.label if found else ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a route: a class or generic stage (``formation_id`` None) or a formation."""
+
+    label: str
+    years: int
+    type_label: str = ""
+    formation_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of ``orientation parcours --format json``."""
+        key = "formation_id" if self.formation_id else "classe"
+        return {key: self.formation_id or self.label, "libelle": self.label, "type": self.type_label,
+                "duree_annees": self.years}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Steps from the current class (first step, 0 years) to the formation that leads to the métier."""
+
+    steps: tuple[Step, ...]
+    bac_plus: int  # the level the last formation stands for
+
+    @property
+    def years(self) -> int:
+        return sum(step.years for step in self.steps)
+
+    def line(self) -> str:
+        """French, one line: "3e → CAP cuisine (2 ans) : 2 ans après la 3e"."""
+        parts = [self.steps[0].label] + [f"{s.label} ({_years(s.years)})" if s.years else s.label
+                                         for s in self.steps[1:]]
+        return f"{' → '.join(parts)} : {_years(self.years)} en tout"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"annees": self.years, "etapes": [step.as_json() for step in self.steps]}
+
+
+@dataclass
+class Routes:
+    """The routes to one métier from one class, and French notes (nothing found, beyond the constraint)."""
+
+    metier_id: str
+    metier_name: str
+    class_code: str
+    routes: list[Route] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """French lines for the terminal and the bilan: one per route, then the notes."""
+        return [route.line() for route in self.routes] + self.notes
+
+
+@dataclass(frozen=True)
+class FormationFacts:
+    """What a route needs to know of one formation."""
+
+    id: str
+    label: str
+    ftype: FormationType
+    years: int
+    bac_plus: int
+    entry: str  # one of formation_types.ENTRIES
+
+
+def _years(n: int) -> str:
+    return f"{n} an" if n == 1 else f"{n} ans"
+
+
+def routes_for(session: Session, metier_id: str, current_class: str, *,
+               max_bac_plus: int | None = None) -> Routes:
+    """The shortest routes (at most :data:`MAX_ROUTES`, one per diploma type) from ``current_class``
+    (a code or label of :data:`CLASSES`) to the métier ``metier_id``.
+
+    Only formations that reach the métier's level count when at least one does. A note says
+    when no route is known, when the pupil has left school, and when every route goes beyond
+    ``max_bac_plus`` (the student's constraint). UserError for an unknown métier or class.
+    """
+    school_class = _BY_CODE[class_code(current_class)]
+    metier = session.execute(select(Metier.pk, Metier.name, Metier.bac_plus)
+                             .where(Metier.id == metier_id)).first()
+    if metier is None:
+        raise UserError(f"aucun métier n'a l'identifiant « {metier_id[:80]} »")
+    facts = formations_of(session, metier.pk)
+    reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
+    result = Routes(metier_id, metier.name, school_class.code)
+    result.routes = _best(r for f in (reaching or facts) for r in _routes_through(school_class, f))
+    if not result.routes:
+        result.notes.append("Aucun parcours connu : les formations de ce métier ne sont pas décrites "
+                            "(importez les fiches formations de l'Onisep).")
+    elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes):
+        result.notes.append("Ce métier demande des études plus longues que ce que l'élève envisage "
+                            "(voir ses contraintes).")
+    if school_class.code == "sorti" and result.routes:
+        result.notes.append("Reprise d'études : l'apprentissage ou la formation continue "
+                            "peuvent raccourcir ces parcours.")
+    return result
+
+
+def formations_of(session: Session, metier_pk: int) -> list[FormationFacts]:
+    """The métier's formations with a known type. A formation known only by its label takes
+    the facts of an imported formation fiche of the same label, else the type its label names."""
+    rows = session.execute(
+        select(FormationRow).join(MetierFormation, MetierFormation.formation_id == FormationRow.id)
+        .where(MetierFormation.metier_pk == metier_pk).order_by(MetierFormation.position)).scalars().all()
+    keys = [r.label_key for r in rows if r.type_code is None and r.label_key]
+    twins = {t.label_key: t for t in session.execute(
+        select(FormationRow).where(FormationRow.label_key.in_(keys), FormationRow.type_code.is_not(None))
+    ).scalars()} if keys else {}
+    facts = [_facts(twins.get(r.label_key or "", r) if r.type_code is None else r, r.id) for r in rows]
+    return [f for f in facts if f is not None]
+
+
+def _facts(row: FormationRow, cited_id: str) -> FormationFacts | None:
+    ftype = (type_by_code(row.type_code) if row.type_code else None) or type_of_label(row.label)
+    if ftype is None:
+        return None
+    years = row.years or ftype.years
+    bac_plus = LEVEL_BAC_PLUS.get(row.level or 0, ftype.bac_plus)
+    entry = ftype.entry
+    if row.type_code and ENTRY_BAC_PLUS[entry] >= 0 and bac_plus > 0:
+        # the fiche's own level and length say where it is entered: bac + (level − length)
+        entry_level = bac_plus - years
+        entry = max((e for e, n in ENTRY_BAC_PLUS.items() if 0 <= n <= entry_level), key=lambda e: ENTRY_BAC_PLUS[e],
+                    default="bac")
+    fid = row.id if row.type_code else cited_id
+    return FormationFacts(fid, row.label, ftype, years, bac_plus, entry)
+
+
+def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
+    """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed)."""
+    start = Step(school.label, 0)
+    target = Step(f.label, f.years, f.ftype.label, f.id)
+    code = f.ftype.code
+    if code in ("BACPRO", "BACT", "BACG"):
+        years = school.pro_years if code == "BACPRO" else school.gt_years
+        if school.bac_plus is not None or years is None:
+            return []
+        return [Route((start, Step(f.label, years, f.ftype.label, f.id)), f.bac_plus)]
+    if f.entry == "3e":
+        return [Route((start, target), f.bac_plus)]
+    if f.entry == "cap":
+        return [Route((start, *_to_cap(school), target), f.bac_plus)]
+    need = ENTRY_BAC_PLUS[f.entry]
+    bacs = f.ftype.bacs if f.entry == "bac" else "gt"
+    before: tuple[Step, ...] = ()
+    if need > (school.bac_plus or 0):
+        label = f.ftype.before if f.entry == f.ftype.entry and f.ftype.before else f"des études de niveau bac + {need}"
+        before = (Step(label, need - (school.bac_plus or 0)),)
+    return [Route((start, *way, *before, target), f.bac_plus) for way in _to_bac(school, bacs)]
+
+
+def _to_cap(school: SchoolClass) -> tuple[Step, ...]:
+    if school.has_cap or school.bac_plus is not None:
+        return ()
+    if school.pro_years is not None and school.pro_years <= 2 and school.gt_years is None:
+        return (Step(_PRO_BAC, school.pro_years),)
+    return (Step("un CAP du domaine", 2, "CAP"),)
+
+
+def _to_bac(school: SchoolClass, bacs: str) -> list[tuple[Step, ...]]:
+    """The ways to a bac from ``school`` (none needed when it is obtained)."""
+    if school.bac_plus is not None:
+        return [()]
+    ways: list[tuple[Step, ...]] = []
+    if school.gt_years is not None:
+        if school.gt_years == 3:
+            ways.append((Step("2de générale et technologique", 1), Step(_GT_BAC, 2)))
+        else:
+            ways.append((Step(_GT_BAC, school.gt_years),))
+    if school.pro_years is not None and bacs == "tous":
+        ways.append((Step(_PRO_BAC, school.pro_years),))
+    return ways
+
+
+def _best(routes: Any) -> list[Route]:
+    """The shortest route per diploma type (ties: the first met), the :data:`MAX_ROUTES` shortest."""
+    best: dict[str, Route] = {}
+    for route in routes:
+        key = route.steps[-1].type_label
+        if key not in best or route.years < best[key].years:
+            best[key] = route
+    return sorted(best.values(), key=lambda r: r.years)[:MAX_ROUTES]

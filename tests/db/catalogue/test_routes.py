@@ -1,0 +1,118 @@
+"""Routes from the pupil's class to a métier, checked by hand against the starter catalogue and
+``resources/formations/types.tsv`` (and, when ../shared is present, the ONISEP formation fiches:
+FOR.9664 "CAP cuisine" 2 ans après la 3e, FOR.423 "bac pro cuisine" 3 ans après la 3e,
+FOR.2378 "diplôme d'État d'infirmier" 3 ans, niveau 6, sur Parcoursup, FOR.7539 "BTS maintenance
+des systèmes option A" 2 ans)."""
+from __future__ import annotations
+
+import tarfile
+import time
+
+import pytest
+from sqlalchemy import select
+
+from db.catalogue.routes import CLASSES, class_code, routes_for
+from db.errors import UserError
+from db.models import Metier
+from tests.conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory):
+    """A database with the starter catalogue only (no ONISEP file)."""
+    from db.storage.opening import open_database
+
+    database = open_database(str(tmp_path_factory.mktemp("routes") / "o.sqlite"))
+    yield database
+    database.close()
+
+
+def _shape(route) -> list[tuple[str, int]]:
+    return [(step.label, step.years) for step in route.steps]
+
+
+def test_from_3e_to_cuisinier_a_cap_or_a_bac_pro_first(starter):
+    # ORI.cuisinier lists "CAP cuisine", "bac pro cuisine", "BP arts de la cuisine", "CS (ex MC) …".
+    with starter.read() as session:
+        found = routes_for(session, "ORI.cuisinier", "3e")
+    assert _shape(found.routes[0]) == [("3e", 0), ("CAP cuisine", 2)]
+    assert _shape(found.routes[1]) == [("3e", 0), ("bac pro cuisine", 3)]
+    assert all(route.years <= 3 for route in found.routes) and len(found.routes) <= 3
+    assert found.routes[0].line() == "3e → CAP cuisine (2 ans) : 2 ans en tout"
+
+
+def test_from_3e_to_infirmier_the_bac_then_the_three_year_diplome_d_etat(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.infirmier", "3e")
+    # The "bac techno ST2S" it also lists does not reach the métier's level (bac + 3): not a route.
+    assert [_shape(r) for r in found.routes] == [[
+        ("3e", 0), ("2de générale et technologique", 1), ("bac général ou technologique", 2),
+        ("diplôme d'État d'infirmier", 3)]]
+    assert found.routes[0].years == 6
+
+
+def test_an_engineer_is_at_least_five_years_after_the_bac(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.ingenieur-en-mecanique", "3e")
+        from_bac2 = routes_for(session, "ORI.ingenieur-en-mecanique", "bac+2")
+    assert found.routes and all(route.years - 3 >= 5 for route in found.routes)  # 3 years to the bac
+    first = found.routes[0]
+    assert _shape(first)[-2:] == [("une classe préparatoire aux grandes écoles (CPGE) ou un BUT", 2),
+                                  ("diplôme d'ingénieur", 3)]
+    assert from_bac2.routes[0].years == 3  # a bac + 2 enters the engineering school directly
+
+
+def test_from_terminale_pro_to_a_bts_metier(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.technicien-de-maintenance-industrielle", "terminale professionnelle")
+    assert _shape(found.routes[0]) == [("terminale professionnelle", 0), ("bac professionnel", 0),
+                                       ("BTS maintenance des systèmes option A systèmes de production", 2)]
+    assert found.routes[0].years == 2
+
+
+def test_a_route_beyond_the_students_aim_is_said(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.infirmier", "3e", max_bac_plus=2)
+        fine = routes_for(session, "ORI.infirmier", "3e", max_bac_plus=3)
+    assert any("études plus longues" in note for note in found.notes)
+    assert not fine.notes
+
+
+def test_unknown_class_or_metier_is_one_french_sentence(starter):
+    with starter.read() as session:
+        with pytest.raises(UserError, match="classe actuelle inconnue : « 7e »"):
+            routes_for(session, "ORI.cuisinier", "7e")
+        with pytest.raises(UserError, match="aucun métier"):
+            routes_for(session, "ORI.n-existe-pas", "3e")
+    assert class_code("Terminale") == "term-gt" and class_code("2de professionnelle") == "2de-pro"
+    assert all(class_code(c.code) == c.code and class_code(c.label) == c.code for c in CLASSES)
+
+
+def test_nine_starter_metiers_in_ten_have_a_complete_route_and_six_take_under_50_ms(starter):
+    with starter.read() as session:
+        ids = list(session.execute(select(Metier.id).where(Metier.id.like("ORI.%"))).scalars())
+        with_route = [mid for mid in ids if routes_for(session, mid, "3e").routes]
+        began = time.perf_counter()
+        for mid in ids[:6]:
+            routes_for(session, mid, "3e")
+        elapsed = time.perf_counter() - began
+    assert len(with_route) / len(ids) >= 0.90  # 806/813 (99.1 %) measured
+    assert elapsed <= 0.05 * 4  # ≤ 50 ms alone (about 10 ms measured); slack for a shared machine
+
+
+def test_with_the_onisep_fiches_the_route_names_the_formation_ids(starter, tmp_path):
+    archive = shared_path("data", "onisep-formations-md", "formations_md_2342.tar.gz")
+    wanted = ("formations/FOR.9664_", "formations/FOR.423_", "formations/FOR.2378_")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.name.startswith(wanted)]
+        tar.extractall(tmp_path, members=members, filter="data")
+    from db.catalogue.importing import import_paths
+
+    assert import_paths(starter, [tmp_path / "formations"]).refused == 0
+    with starter.read() as session:
+        cuisinier = routes_for(session, "ORI.cuisinier", "3e")
+        infirmier = routes_for(session, "ORI.infirmier", "term-gt")
+    assert [r.steps[-1].formation_id for r in cuisinier.routes[:2]] == ["FOR.9664", "FOR.423"]
+    assert cuisinier.routes[0].as_json()["etapes"][-1] == {
+        "formation_id": "FOR.9664", "libelle": "CAP cuisine", "type": "CAP", "duree_annees": 2}
+    assert infirmier.routes[0].years == 3 and infirmier.routes[0].steps[-1].formation_id == "FOR.2378"
