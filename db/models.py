@@ -300,6 +300,9 @@ class Student(Base):
     sessions: Mapped[list[CounselingSession]] = relationship(
         cascade="all, delete-orphan", order_by="CounselingSession.date", back_populates="student")
 
+    # The caseload (db.students.caseload) is read school by school, class by class.
+    __table_args__ = (Index("ix_students_caseload", "etablissement", "classe", "search_key"),)
+
 
 class CounselingSession(Base):
     """One entretien: the student's state on that day (interests, constraints, shortlist, notes)."""
@@ -317,6 +320,7 @@ class CounselingSession(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     student: Mapped[Student] = relationship(back_populates="sessions")
+    __table_args__ = (Index("ix_sessions_student_date", "student_id", "date"),)
     interests: Mapped[list[SessionInterest]] = relationship(cascade="all, delete-orphan")
     sectors: Mapped[list[SessionSector]] = relationship(cascade="all, delete-orphan")
     shortlist: Mapped[list[ShortlistEntry]] = relationship(
@@ -379,3 +383,30 @@ class Erasure(Base):
     student_id: Mapped[int] = mapped_column(Integer)
     student_created: Mapped[str] = mapped_column(String(40))  # as stored in students.created_at
     erased_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Milestone(Base):
+    """A date the counselor enters for themself (Affelnet, Parcoursup…), with the students it concerns."""
+
+    __tablename__ = "milestones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[str] = mapped_column(String(10), index=True)  # ISO date
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MilestoneStudent(Base):
+    """A student a milestone concerns (gone with the student on erasure)."""
+
+    __tablename__ = "milestone_students"
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class BilanHandover(Base):
+    """When a student's bilan was handed over (one row per student; gone with the student)."""
+
+    __tablename__ = "bilan_handovers"
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    given_on: Mapped[str] = mapped_column(String(10))  # ISO date
