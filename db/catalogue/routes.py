@@ -165,7 +165,8 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     facts = formations_of(session, metier.pk)
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
-    result.routes = _best(r for f in (reaching or facts) for r in _routes_through(school_class, f))
+    cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
+    result.routes = _best(r for f in (reaching or facts) for r in _routes_through(school_class, f, cap))
     if not result.routes:
         result.notes.append("Aucun parcours connu : les formations de ce métier ne sont pas décrites "
                             "(importez les fiches formations de l'Onisep).")
@@ -208,8 +209,9 @@ def _facts(row: FormationRow, cited_id: str) -> FormationFacts | None:
     return FormationFacts(fid, row.label, ftype, years, bac_plus, entry)
 
 
-def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
-    """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed)."""
+def _routes_through(school: SchoolClass, f: FormationFacts, cap: FormationFacts | None = None) -> list[Route]:
+    """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed);
+    ``cap``, the métier's own CAP, is the step before a formation entered after a CAP."""
     start = Step(school.label, 0)
     target = Step(f.label, f.years, f.ftype.label, f.id)
     code = f.ftype.code
@@ -221,7 +223,7 @@ def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
     if f.entry == "3e":
         return [Route((start, target), f.bac_plus)]
     if f.entry == "cap":
-        return [Route((start, *_to_cap(school), target), f.bac_plus)]
+        return [Route((start, *_to_cap(school, cap), target), f.bac_plus)]
     need = ENTRY_BAC_PLUS[f.entry]
     bacs = f.ftype.bacs if f.entry == "bac" else "gt"
     before: tuple[Step, ...] = ()
@@ -231,11 +233,13 @@ def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
     return [Route((start, *way, *before, target), f.bac_plus) for way in _to_bac(school, bacs)]
 
 
-def _to_cap(school: SchoolClass) -> tuple[Step, ...]:
+def _to_cap(school: SchoolClass, cap: FormationFacts | None) -> tuple[Step, ...]:
     if school.has_cap or school.bac_plus is not None:
         return ()
     if school.pro_years is not None and school.pro_years <= 2 and school.gt_years is None:
         return (Step(_PRO_BAC, school.pro_years),)
+    if cap is not None:
+        return (Step(cap.label, cap.years, cap.ftype.label, cap.id),)
     return (Step("un CAP du domaine", 2, "CAP"),)
 
 
