@@ -144,6 +144,24 @@ class FormationFacts:
     entry: str  # one of formation_types.ENTRIES
 
 
+_ENTRY_WORDS = {"3e": "après la 3e", "cap": "après un CAP", "bac": "après le bac", "bac+2": "après un bac + 2",
+                "bac+3": "après un bac + 3", "bac+5": "après un bac + 5"}
+
+
+def formation_lines(session: Session, metier_pk: int) -> list[str]:
+    """The métier's formations for its fiche, each with its type, length and entry point when
+    known: "CAP cuisine (CAP, 2 ans après la 3e)"; the bare label otherwise."""
+    facts = {f.label: f for f in formations_of(session, metier_pk)}
+    labels = session.execute(select(FormationRow.label).join(MetierFormation, MetierFormation.formation_id ==
+                                                             FormationRow.id)
+                             .where(MetierFormation.metier_pk == metier_pk).order_by(MetierFormation.position))
+    lines = []
+    for label in labels.scalars():
+        f = facts.get(label)
+        lines.append(f"{label} ({f.ftype.label}, {_years(f.years)} {_ENTRY_WORDS[f.entry]})" if f else label)
+    return lines
+
+
 def _years(n: int) -> str:
     return f"{n} an" if n == 1 else f"{n} ans"
 
