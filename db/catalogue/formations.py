@@ -118,6 +118,14 @@ def _label_index(session: Session) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ reading
+def onisep_attribution(source_date: str | None) -> str:
+    """French credit line the ODbL asks for where formation fiches' content is shown."""
+    day = ""
+    if source_date and len(source_date) == 10:
+        day = f" du {source_date[8:10]}/{source_date[5:7]}/{source_date[:4]}"
+    return f"Source : Onisep, Idéo-Fiches formations{day} (licence ODbL)"
+
+
 @dataclass
 class FormationView:
     """A formation as the CLI and the window show it."""
@@ -172,7 +180,7 @@ def show_formation(session: Session, formation_id: str) -> FormationView:
             .order_by(Metier.sort_key)):
         if metier_id not in seen:
             metiers.append((metier_id, name))
-    source = "Source : Onisep (Idéo-Fiches formations, ODbL)" if row.source_kind else None
+    source = onisep_attribution(row.source_date) if row.source_kind else None
     return FormationView(row.id, row.label, _type_label(row), row.level, row.years, row.sigle,
                          row.access_text, row.next_text, metiers, source)
 
