@@ -184,10 +184,17 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
     cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
-    result.routes = _best(r for f in (reaching or facts) for r in _routes_through(school_class, f, cap))
+    chosen = reaching or facts
+    result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap))
+    if not result.routes and chosen:  # a vocational pupil: the bac pro opens them too, selectively
+        result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap, any_bac=True))
+        if result.routes:
+            result.notes.append("Ces formations recrutent surtout après un bac général ou technologique : "
+                                "après un bac professionnel, l'entrée est possible mais sélective.")
     if not result.routes:
-        result.notes.append("Aucun parcours connu : les formations de ce métier ne sont pas décrites "
-                            "(importez les fiches formations de l'Onisep).")
+        result.notes.append("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas "
+                            "décrites (importez les fiches formations de l'Onisep)." if not facts else
+                            "Aucun parcours habituel depuis cette classe : une réorientation est à étudier.")
     elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes):
         result.notes.append("Ce métier demande des études plus longues que ce que l'élève envisage "
                             "(voir ses contraintes).")
@@ -227,9 +234,11 @@ def _facts(row: FormationRow, cited_id: str) -> FormationFacts | None:
     return FormationFacts(fid, row.label, ftype, years, bac_plus, entry)
 
 
-def _routes_through(school: SchoolClass, f: FormationFacts, cap: FormationFacts | None = None) -> list[Route]:
+def _routes_through(school: SchoolClass, f: FormationFacts, cap: FormationFacts | None = None, *,
+                    any_bac: bool = False) -> list[Route]:
     """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed);
-    ``cap``, the métier's own CAP, is the step before a formation entered after a CAP."""
+    ``cap``, the métier's own CAP, is the step before a formation entered after a CAP;
+    ``any_bac`` lets a bac professionnel lead where a general or technological one usually does."""
     start = Step(school.label, 0)
     target = Step(f.label, f.years, f.ftype.label, f.id)
     code = f.ftype.code
@@ -243,7 +252,7 @@ def _routes_through(school: SchoolClass, f: FormationFacts, cap: FormationFacts 
     if f.entry == "cap":
         return [Route((start, *_to_cap(school, cap), target), f.bac_plus)]
     need = ENTRY_BAC_PLUS[f.entry]
-    bacs = f.ftype.bacs if f.entry == "bac" else "gt"
+    bacs = "tous" if any_bac else f.ftype.bacs if f.entry == "bac" else "gt"
     before: tuple[Step, ...] = ()
     if need > (school.bac_plus or 0):
         label = f.ftype.before if f.entry == f.ftype.entry and f.ftype.before else f"des études de niveau bac + {need}"

@@ -129,3 +129,10 @@ def test_the_fiche_says_each_formations_type_length_and_entry(starter):
                                          "bac pro cuisine (bac professionnel, 3 ans après la 3e)",
                                          "BP arts de la cuisine (brevet professionnel, 2 ans après un CAP)"]
     assert "CAP cuisine (CAP, 2 ans après la 3e)" in fiche_html(fiche)
+
+
+def test_a_vocational_pupil_gets_the_selective_route_with_a_warning(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.ingenieur-en-mecanique", "2de-pro")
+    assert found.routes and _shape(found.routes[0])[:2] == [("2de professionnelle", 0), ("bac professionnel", 2)]
+    assert any("l'entrée est possible mais sélective" in note for note in found.notes)
