@@ -98,7 +98,8 @@ def _label_index(session: Session) -> dict[str, str]:
     stamp = tuple(session.execute(text(
         "SELECT (SELECT count(*) FROM metiers), (SELECT max(pk) FROM metiers), (SELECT max(imported_at) FROM metiers), "
         "(SELECT count(*) FROM metiers WHERE superseded_by IS NULL), (SELECT count(*) FROM metier_synonyms)")).one())
-    url = str(session.connection().engine.url)
+    engine = session.connection().engine
+    url = f"{engine.url}#{id(engine)}"  # two in-memory databases share a URL, never an engine
     cached = _INDEX_CACHE.get(url)
     if cached is not None and cached[0] == stamp:
         return cached[1]
