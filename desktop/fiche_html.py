@@ -54,7 +54,7 @@ def fiche_html(fiche: FicheDetail, form: str = "inclusif") -> str:
     """The whole fiche as an HTML fragment (see the module docstring)."""
     parts = [f"<h1>{_e(title_in_form(fiche, form))}</h1>", _forms(fiche), _facts(fiche)]
     parts += _sections(fiche)
-    parts.append(_list("Formations", fiche.formations))
+    parts.append(_list("Formations", fiche.formation_lines or fiche.formations))
     parts.append(_inline("Centres d'intérêt", fiche.interests))
     parts.append(_rome(fiche))
     parts.append(_related(fiche))

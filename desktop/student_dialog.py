@@ -1,6 +1,7 @@
-"""The small form that creates or edits a student record (nom, prénom, classe, établissement,
-année scolaire). Only nom and prénom are required; ``db.students.store`` validates, and its French
-:class:`~db.errors.UserError` message goes to the message service while the form stays open."""
+"""The small form that creates or edits a student record (nom, prénom, classe, classe actuelle
+for the routes, établissement, année scolaire). Only nom and prénom are required;
+``db.students.store`` validates, and its French :class:`~db.errors.UserError` message goes to the
+message service while the form stays open."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,9 +9,10 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from db.catalogue.routes import CLASSES as SCHOOL_CLASSES
 from db.storage.engine import Database
 from db.errors import UserError
-from db.students.store import (CLASSES, StudentInfo, create_student, find_same_student, school_year,
+from db.students.store import (CLASSES, StudentInfo, create_student, find_same_student, get_student, school_year,
                                update_student)
 from desktop.messages import MessageService
 
@@ -36,6 +38,10 @@ class StudentDialog(QDialog):
         self.classe = QComboBox()
         self.classe.setEditable(True)  # "3e B" as well as "3e"
         self.classe.addItems(["", *CLASSES])
+        self.current_class = QComboBox()  # where the pupil stands, for the routes to a métier
+        self.current_class.addItem("non renseignée", "")
+        for school_class in SCHOOL_CLASSES:
+            self.current_class.addItem(school_class.label, school_class.code)
         self.etablissement = QLineEdit()
         self.annee = QLineEdit(school_year(date.today()))
         self.annee.setPlaceholderText("2026-2027")
@@ -45,6 +51,8 @@ class StudentDialog(QDialog):
         form.addRow(hint)
         for label, widget, name in (("&Nom *", self.nom, "Nom de l'élève"), ("&Prénom *", self.prenom, "Prénom"),
                                     ("&Classe", self.classe, "Classe"),
+                                    ("Classe a&ctuelle", self.current_class,
+                                     "Classe actuelle (pour les parcours)"),
                                     ("É&tablissement", self.etablissement, "Établissement"),
                                     ("&Année scolaire", self.annee, "Année scolaire")):
             widget.setAccessibleName(name)
@@ -63,11 +71,18 @@ class StudentDialog(QDialog):
         self.classe.setCurrentText(student.classe or "")
         self.etablissement.setText(student.etablissement or "")
         self.annee.setText(student.annee_scolaire or "")
+        with self.database.read() as session:  # a student from a list does not carry it
+            code = get_student(session, student.id).current_class or ""
+        self.current_class.setCurrentIndex(max(0, self.current_class.findData(code)))
 
     def values(self) -> tuple[str, str, str, str, str]:
         """nom, prénom, classe, établissement, année scolaire as typed."""
         return (self.nom.text(), self.prenom.text(), self.classe.currentText(), self.etablissement.text(),
                 self.annee.text())
+
+    def current_class_code(self) -> str:
+        """The chosen current class's code, "" when not known."""
+        return str(self.current_class.currentData() or "")
 
     def _same_student(self) -> StudentInfo | None:
         """A student already recorded with this nom, prénom and classe (UserError: invalid values)."""
@@ -91,9 +106,10 @@ class StudentDialog(QDialog):
                         return
                     if answer != 1:
                         return
-                student_id = create_student(self.database, *self.values())
+                student_id = create_student(self.database, *self.values(), current_class=self.current_class_code())
             else:
-                update_student(self.database, self.student.id, *self.values())
+                update_student(self.database, self.student.id, *self.values(),
+                               current_class=self.current_class_code())
                 student_id = self.student.id
         except UserError as exc:
             self.messages.error(exc.message)

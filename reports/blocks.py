@@ -157,6 +157,7 @@ class Blocks:
         """Formations, reasons, points to check and the counselor's comment, one part each (the
         empty ones left out), the source closing the last part; always at least one part."""
         parts = [self.list_block("Formations pour y arriver", m.formations[:self.max_formations]),
+                 self.list_block("Parcours depuis ta classe", m.routes, bullet="→"),
                  self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔"),
                  self.list_block("Points à vérifier", m.cautions, bullet="!")]
         if plain(m.comment).strip():

@@ -18,6 +18,7 @@ from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormat
                        SectorRow, StatutRow, table_of)
 from db.catalogue.nomenclature import describe_level
 from db.catalogue.rome import rome_labels
+from db.catalogue.routes import formation_lines
 
 _M = table_of(Metier)
 
@@ -101,6 +102,8 @@ class FicheDetail:
     superseded_by: str | None
     career_line: str | None = field(default=None)
     provenance: list[str] = field(default_factory=list)  # facts taken from elsewhere, one sentence each
+    # "CAP cuisine (CAP, 2 ans après la 3e)": each formation with its type, length and entry point
+    formation_lines: list[str] = field(default_factory=list)
 
 
 def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
@@ -136,6 +139,7 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
         source_file=metier.source_file, source_date=metier.source_date, licence=metier.licence,
         imported_at=metier.imported_at, same_as=metier.same_as, superseded_by=metier.superseded_by,
         career_line=career, provenance=_provenance(session, metier.inherited),
+        formation_lines=formation_lines(session, pk),
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.catalogue.formation_types import parse_level, parse_years, type_of_label, type_of_onisep
@@ -26,6 +27,7 @@ _F = table_of(FormationRow)
 _FM = table_of(FormationMetierLabel)
 
 
+@lru_cache(maxsize=65_536)  # the métiers' labels are folded again for every group of files
 def label_key(label: str | None) -> str:
     """The folded form labels are matched on ("Chef/fe de cuisine" → "chef/fe de cuisine")."""
     return " ".join(fold(label).split())
@@ -79,35 +81,52 @@ def upsert_formations(session: Session, records: Iterable[FormationRecord], now:
 def metier_label_keys(session: Session, keys: set[str]) -> dict[str, str]:
     """Of ``keys`` (folded labels), those a métier answers to, each with that métier's id.
 
-    A métier answers to its name, its feminine and masculine labels and its synonyms'."""
+    A métier answers to its name, its feminine and masculine labels and its synonyms' (a name
+    first, then a synonym; the first métier in name order wins)."""
     if not keys:
         return {}
-    found: dict[str, str] = {}
-    for metier_id, *labels in session.execute(select(Metier.id, Metier.name, Metier.label_f, Metier.label_m)
-                                              .where(Metier.superseded_by.is_(None))):
-        for label in labels:
-            key = label_key(label)
-            if key in keys and key not in found:
-                found[key] = metier_id
-    found.update(_synonym_keys(session, keys - found.keys()))
-    return found
+    index = _label_index(session)
+    return {key: index[key] for key in keys if key in index}
 
 
-def _synonym_keys(session: Session, keys: set[str]) -> dict[str, str]:
-    if not keys:
-        return {}
-    found: dict[str, str] = {}
-    for metier_id, *labels in session.execute(
-            select(Metier.id, MetierSynonym.name, MetierSynonym.label_f, MetierSynonym.label_m)
-            .join(MetierSynonym, MetierSynonym.metier_pk == Metier.pk).where(Metier.superseded_by.is_(None))):
-        for label in labels:
-            key = label_key(label)
-            if key in keys and key not in found:
-                found[key] = metier_id
-    return found
+_INDEX_CACHE: dict[str, tuple[tuple[object, ...], dict[str, str]]] = {}
+
+
+def _label_index(session: Session) -> dict[str, str]:
+    """Folded label → métier id of every shown métier; rebuilt only when the métiers changed
+    (a folder of 2,342 formation fiches is written in ~40 groups that would each rebuild it)."""
+    stamp = tuple(session.execute(text(
+        "SELECT (SELECT count(*) FROM metiers), (SELECT max(pk) FROM metiers), (SELECT max(imported_at) FROM metiers), "
+        "(SELECT count(*) FROM metiers WHERE superseded_by IS NULL), (SELECT count(*) FROM metier_synonyms)")).one())
+    engine = session.connection().engine
+    url = f"{engine.url}#{id(engine)}"  # two in-memory databases share a URL, never an engine
+    cached = _INDEX_CACHE.get(url)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    index: dict[str, str] = {}
+    shown = Metier.superseded_by.is_(None)
+    names = select(Metier.id, Metier.name, Metier.label_f, Metier.label_m).where(shown).order_by(Metier.sort_key)
+    synonyms = (select(Metier.id, MetierSynonym.name, MetierSynonym.label_f, MetierSynonym.label_m)
+                .join(MetierSynonym, MetierSynonym.metier_pk == Metier.pk).where(shown).order_by(Metier.sort_key))
+    for query in (names, synonyms):
+        for metier_id, *labels in session.execute(query):
+            for label in labels:
+                if label:
+                    index.setdefault(label_key(label), metier_id)
+    _INDEX_CACHE.clear()
+    _INDEX_CACHE[url] = (stamp, index)
+    return index
 
 
 # ------------------------------------------------------------------ reading
+def onisep_attribution(source_date: str | None) -> str:
+    """French credit line the ODbL asks for where formation fiches' content is shown."""
+    day = ""
+    if source_date and len(source_date) == 10:
+        day = f" du {source_date[8:10]}/{source_date[5:7]}/{source_date[:4]}"
+    return f"Source : Onisep, Idéo-Fiches formations{day} (licence ODbL)"
+
+
 @dataclass
 class FormationView:
     """A formation as the CLI and the window show it."""
@@ -162,7 +181,7 @@ def show_formation(session: Session, formation_id: str) -> FormationView:
             .order_by(Metier.sort_key)):
         if metier_id not in seen:
             metiers.append((metier_id, name))
-    source = "Source : Onisep (Idéo-Fiches formations, ODbL)" if row.source_kind else None
+    source = onisep_attribution(row.source_date) if row.source_kind else None
     return FormationView(row.id, row.label, _type_label(row), row.level, row.years, row.sigle,
                          row.access_text, row.next_text, metiers, source)
 

@@ -144,6 +144,24 @@ class FormationFacts:
     entry: str  # one of formation_types.ENTRIES
 
 
+_ENTRY_WORDS = {"3e": "après la 3e", "cap": "après un CAP", "bac": "après le bac", "bac+2": "après un bac + 2",
+                "bac+3": "après un bac + 3", "bac+5": "après un bac + 5"}
+
+
+def formation_lines(session: Session, metier_pk: int) -> list[str]:
+    """The métier's formations for its fiche, each with its type, length and entry point when
+    known: "CAP cuisine (CAP, 2 ans après la 3e)"; the bare label otherwise."""
+    facts = {f.label: f for f in formations_of(session, metier_pk)}
+    labels = session.execute(select(FormationRow.label).join(MetierFormation, MetierFormation.formation_id ==
+                                                             FormationRow.id)
+                             .where(MetierFormation.metier_pk == metier_pk).order_by(MetierFormation.position))
+    lines = []
+    for label in labels.scalars():
+        f = facts.get(label)
+        lines.append(f"{label} ({f.ftype.label}, {_years(f.years)} {_ENTRY_WORDS[f.entry]})" if f else label)
+    return lines
+
+
 def _years(n: int) -> str:
     return f"{n} an" if n == 1 else f"{n} ans"
 
@@ -165,10 +183,18 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     facts = formations_of(session, metier.pk)
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
-    result.routes = _best(r for f in (reaching or facts) for r in _routes_through(school_class, f))
+    cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
+    chosen = reaching or facts
+    result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap))
+    if not result.routes and chosen:  # a vocational pupil: the bac pro opens them too, selectively
+        result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap, any_bac=True))
+        if result.routes:
+            result.notes.append("Ces formations recrutent surtout après un bac général ou technologique : "
+                                "après un bac professionnel, l'entrée est possible mais sélective.")
     if not result.routes:
-        result.notes.append("Aucun parcours connu : les formations de ce métier ne sont pas décrites "
-                            "(importez les fiches formations de l'Onisep).")
+        result.notes.append("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas "
+                            "décrites (importez les fiches formations de l'Onisep)." if not facts else
+                            "Aucun parcours habituel depuis cette classe : une réorientation est à étudier.")
     elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes):
         result.notes.append("Ce métier demande des études plus longues que ce que l'élève envisage "
                             "(voir ses contraintes).")
@@ -208,8 +234,11 @@ def _facts(row: FormationRow, cited_id: str) -> FormationFacts | None:
     return FormationFacts(fid, row.label, ftype, years, bac_plus, entry)
 
 
-def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
-    """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed)."""
+def _routes_through(school: SchoolClass, f: FormationFacts, cap: FormationFacts | None = None, *,
+                    any_bac: bool = False) -> list[Route]:
+    """Every way from ``school`` into formation ``f`` (one per bac track when the bac is needed);
+    ``cap``, the métier's own CAP, is the step before a formation entered after a CAP;
+    ``any_bac`` lets a bac professionnel lead where a general or technological one usually does."""
     start = Step(school.label, 0)
     target = Step(f.label, f.years, f.ftype.label, f.id)
     code = f.ftype.code
@@ -221,9 +250,9 @@ def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
     if f.entry == "3e":
         return [Route((start, target), f.bac_plus)]
     if f.entry == "cap":
-        return [Route((start, *_to_cap(school), target), f.bac_plus)]
+        return [Route((start, *_to_cap(school, cap), target), f.bac_plus)]
     need = ENTRY_BAC_PLUS[f.entry]
-    bacs = f.ftype.bacs if f.entry == "bac" else "gt"
+    bacs = "tous" if any_bac else f.ftype.bacs if f.entry == "bac" else "gt"
     before: tuple[Step, ...] = ()
     if need > (school.bac_plus or 0):
         label = f.ftype.before if f.entry == f.ftype.entry and f.ftype.before else f"des études de niveau bac + {need}"
@@ -231,11 +260,13 @@ def _routes_through(school: SchoolClass, f: FormationFacts) -> list[Route]:
     return [Route((start, *way, *before, target), f.bac_plus) for way in _to_bac(school, bacs)]
 
 
-def _to_cap(school: SchoolClass) -> tuple[Step, ...]:
+def _to_cap(school: SchoolClass, cap: FormationFacts | None) -> tuple[Step, ...]:
     if school.has_cap or school.bac_plus is not None:
         return ()
     if school.pro_years is not None and school.pro_years <= 2 and school.gt_years is None:
         return (Step(_PRO_BAC, school.pro_years),)
+    if cap is not None:
+        return (Step(cap.label, cap.years, cap.ftype.label, cap.id),)
     return (Step("un CAP du domaine", 2, "CAP"),)
 
 

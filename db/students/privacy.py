@@ -4,7 +4,7 @@ Export format ``orientation-eleve/1`` (JSON, UTF-8)::
 
     {"format": "orientation-eleve/1", "exporte_le": "2026-11-21T10:00:00",
      "notes_privees_incluses": false,
-     "eleve": {"nom", "prenom", "classe", "etablissement", "annee_scolaire"},
+     "eleve": {"nom", "prenom", "classe", "etablissement", "annee_scolaire", "classe_actuelle"},
      "seances": [{"date": "2026-11-20",
                   "centres_interet": ["T-IDEO2.4814", …], "centres_interet_libelles": ["j'aime organiser, gérer", …],
                   "contraintes": {"niveau_max_bac_plus": 3, "niveau_max": "bac + 3", "salaire_min": 1800,
@@ -13,6 +13,8 @@ Export format ``orientation-eleve/1`` (JSON, UTF-8)::
                   "comparaison": ["MET.38", "ORI.aide-soignant"],
                   "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}]}
 
+``classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`) is written only when known:
+files written before it existed read as before, and older versions ignore it.
 ``notes_privees`` is null unless the counselor explicitly chose to include private notes.
 Erasure deletes the rows with SQLite ``secure_delete`` on (freed pages are zeroed) and then
 truncates the write-ahead log, so no byte of the student's data stays readable in the files.
@@ -59,7 +61,8 @@ def export_student(database: Database, student_id: int, *, include_private: bool
         "exporte_le": datetime.now().isoformat(timespec="seconds"),
         "notes_privees_incluses": include_private,
         "eleve": {"nom": info.nom, "prenom": info.prenom, "classe": info.classe,
-                  "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire},
+                  "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire,
+                  **({"classe_actuelle": info.current_class} if info.current_class else {})},
         "seances": [_session_doc(s, labels, include_private) for s in sessions],
     }
 

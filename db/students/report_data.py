@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from db.catalogue.routes import Routes, routes_for
-from db.errors import UserError
-
 
 @dataclass
 class ReportInterest:
@@ -79,25 +74,3 @@ class ReportData:
     sources: list[str] = field(default_factory=list)  # "Source : Onisep (licence ODbL), données du 21/10/2025"
     generated_on: str = ""  # written out date the PDF was made
 
-
-def routes_for_student(session: Session, student_id: int, metier_id: str) -> Routes:
-    """The routes from the student's current class to the métier, checked against the level the
-    student aims at in the last session. UserError when the student has no current class."""
-    from db.students.store import get_student, latest_session
-
-    info = get_student(session, student_id)
-    if not info.current_class:
-        raise UserError(f"la classe actuelle de l'élève numéro {student_id} n'est pas renseignée "
-                        "(orientation students edit ID --classe-actuelle 3e)")
-    last = latest_session(session, student_id)
-    return routes_for(session, metier_id, info.current_class,
-                      max_bac_plus=last.max_bac_plus if last is not None else None)
-
-
-def route_lines(session: Session, student_id: int, metier_id: str) -> list[str]:
-    """French lines of the routes to a shortlisted métier for the bilan; [] when the student's
-    current class is not known or the métier left the catalogue."""
-    try:
-        return routes_for_student(session, student_id, metier_id).lines()
-    except UserError:
-        return []

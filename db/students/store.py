@@ -119,9 +119,10 @@ def create_student(database: Database, nom: str, prenom: str, classe: str | None
 def update_student(database: Database, student_id: int, nom: str, prenom: str, classe: str | None = None,
                    etablissement: str | None = None, annee_scolaire: str | None = None,
                    current_class: str | None = None) -> None:
-    """Replace the identity fields of a student (``current_class`` None or "" clears it)."""
+    """Replace the identity fields of a student; ``current_class`` None keeps it, "" clears it."""
     values: dict[str, object] = dict(_student_values(nom, prenom, classe, etablissement, annee_scolaire))
-    values["current_class"] = class_code(current_class) if current_class else None
+    if current_class is not None:
+        values["current_class"] = class_code(current_class) if current_class.strip() else None
     with database.write() as session:
         student = _student(session, student_id)
         for key, value in values.items():

@@ -34,6 +34,7 @@ from db.storage.files import MB, read_bounded
 from db.models import (ComparisonEntry, CounselingSession, InterestRow, SectorRow, SessionInterest, SessionSector,
                        ShortlistEntry, Student, Values, table_of)
 from db.catalogue.nomenclature import LEVELS, match_interest
+from db.catalogue.routes import class_code
 from db.students.store import MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values, _validate
 
 FORMAT = "orientation-eleve/1"
@@ -100,6 +101,7 @@ class CheckedDocument:
     etablissement: str | None
     annee_scolaire: str | None
     sessions: list[CheckedSession]
+    current_class: str | None = None  # code of db.catalogue.routes.CLASSES (absent from older files)
 
 
 def _refuse(path: str, problem: str) -> NoReturn:
@@ -184,7 +186,18 @@ def check_document(document: Any) -> CheckedDocument:
         classe=_text(eleve.get("classe"), "eleve.classe", 40),
         etablissement=_text(eleve.get("etablissement"), "eleve.etablissement", MAX_TEXT),
         annee_scolaire=_text(eleve.get("annee_scolaire"), "eleve.annee_scolaire", 9),
-        sessions=[_check_session(doc, f"seances[{index}]") for index, doc in enumerate(sessions)])
+        sessions=[_check_session(doc, f"seances[{index}]") for index, doc in enumerate(sessions)],
+        current_class=_current_class(eleve.get("classe_actuelle")))
+
+
+def _current_class(value: Any) -> str | None:
+    text = _text(value, "eleve.classe_actuelle", 60)
+    if text is None:
+        return None
+    try:
+        return class_code(text)
+    except UserError:
+        _refuse("eleve.classe_actuelle", "n'est pas une classe connue (ex. « 3e », « term-pro »)")
 
 
 def _check_session(value: Any, path: str) -> CheckedSession:
@@ -308,8 +321,10 @@ def import_student_file(database: Database, document: Any) -> ImportedStudent:
 
 def _insert_student(session: Session, checked: CheckedDocument, last_day: str | None) -> int:
     # The same normalisation as db.students.create_student (school year by default, search key).
-    values = _student_values(checked.nom, checked.prenom, checked.classe, checked.etablissement,
-                             checked.annee_scolaire)
+    values: dict[str, Any] = dict(_student_values(checked.nom, checked.prenom, checked.classe,
+                                                  checked.etablissement, checked.annee_scolaire))
+    if checked.current_class:
+        values["current_class"] = checked.current_class
     table = table_of(Student)
     student_id: int = session.execute(insert(table).values(created_at=datetime.now(), last_session_on=last_day,
                                                            **values).returning(table.c.id)).scalar_one()

@@ -11,7 +11,7 @@ from desktop.cli.common import open_database_for
 def cmd_parcours(args: argparse.Namespace) -> int:
     """Print the routes to a métier from a class (``--depuis``) or a student's current class."""
     from db.catalogue.routes import class_label, routes_for
-    from db.students.report_data import routes_for_student
+    from db.students.pathways import routes_for_student
 
     database = open_database_for(args)
     with database.read() as session:

@@ -65,7 +65,7 @@ def _edit(args: argparse.Namespace, database: Database) -> int:
     update_student(database, now.id, pick(args.nom, now.nom) or "", pick(args.prenom, now.prenom) or "",
                    pick(args.classe, now.classe), pick(args.etablissement, now.etablissement),
                    pick(args.annee_scolaire, now.annee_scolaire),
-                   current_class=pick(args.classe_actuelle, now.current_class))
+                   current_class=args.classe_actuelle)
     with database.read() as session:
         after = get_student(session, args.student_id)
     print(f"Élève numéro {after.id} modifié : {after.full_name}"

@@ -24,6 +24,7 @@ _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 _ITEM = re.compile(r"^[-*+]\s+(?P<text>.+)$")
 _MAX_LABEL = 300
 _MAX_TEXT = 20_000
+_MAX_METIERS = 200  # "Métiers associés" kept per fiche (ONISEP lists a few dozen at most)
 
 
 def sniff(data: bytes, name: str) -> bool:
@@ -96,7 +97,7 @@ def _items(lines: list[str] | None) -> list[str]:
         label = " ".join(item.group("text").split())[:_MAX_LABEL] if item else ""
         if label and label not in labels:
             labels.append(label)
-    return labels
+    return labels[:_MAX_METIERS]
 
 
 register(Format(FORMAT_NAME, "fiche formation Onisep (Markdown, Idéo-Fiches formations)", sniff, parse))

@@ -84,7 +84,7 @@ def test_formation_fiche_is_imported_with_its_facts_and_metiers(empty_db, tmp_pa
     # Matched on the inclusive name and on the feminine label alike; the unknown one stays unlinked.
     assert view.metiers[:3] == [("ORI.boulanger-essai", "boulanger/ère d'essai"),
                                 ("ORI.patissier-essai", "pâtissière d'essai"), (None, "métier sans fiche d'essai")]
-    assert view.source is not None and "Onisep" in view.source and "ODbL" in view.source
+    assert view.source == "Source : Onisep, Idéo-Fiches formations du 21/10/2025 (licence ODbL)"
     assert [f.id for f in found] == ["FOR.90001"]
 
 

@@ -116,3 +116,23 @@ def test_with_the_onisep_fiches_the_route_names_the_formation_ids(starter, tmp_p
     assert cuisinier.routes[0].as_json()["etapes"][-1] == {
         "formation_id": "FOR.9664", "libelle": "CAP cuisine", "type": "CAP", "duree_annees": 2}
     assert infirmier.routes[0].years == 3 and infirmier.routes[0].steps[-1].formation_id == "FOR.2378"
+
+
+def test_the_fiche_says_each_formations_type_length_and_entry(starter):
+    from db.catalogue.fiche import get_fiche
+    from desktop.fiche_html import fiche_html
+
+    with starter.read() as session:
+        fiche = get_fiche(session, "ORI.cuisinier")
+    assert fiche is not None
+    assert fiche.formation_lines[:3] == ["CAP cuisine (CAP, 2 ans après la 3e)",
+                                         "bac pro cuisine (bac professionnel, 3 ans après la 3e)",
+                                         "BP arts de la cuisine (brevet professionnel, 2 ans après un CAP)"]
+    assert "CAP cuisine (CAP, 2 ans après la 3e)" in fiche_html(fiche)
+
+
+def test_a_vocational_pupil_gets_the_selective_route_with_a_warning(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.ingenieur-en-mecanique", "2de-pro")
+    assert found.routes and _shape(found.routes[0])[:2] == [("2de professionnelle", 0), ("bac professionnel", 2)]
+    assert any("l'entrée est possible mais sélective" in note for note in found.notes)

@@ -1,0 +1,33 @@
+"""The routes from a student's current class to a métier (see :mod:`db.catalogue.routes`), as
+the CLI, the window and the bilan ask for them. Qt-free."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from db.catalogue.routes import Routes, routes_for
+from db.errors import UserError
+from db.students.store import get_student, latest_session
+
+
+def routes_for_student(session: Session, student_id: int, metier_id: str) -> Routes:
+    """The routes from the student's current class to the métier, checked against the level the
+    student aims at in the last session. UserError when the student has no current class."""
+    info = get_student(session, student_id)
+    if not info.current_class:
+        raise UserError(f"la classe actuelle de l'élève numéro {student_id} n'est pas renseignée "
+                        "(orientation students edit ID --classe-actuelle 3e)")
+    last = latest_session(session, student_id)
+    return routes_for(session, metier_id, info.current_class,
+                      max_bac_plus=last.max_bac_plus if last is not None else None)
+
+
+def route_lines(session: Session, current_class: str | None, metier_id: str,
+                max_bac_plus: int | None = None) -> list[str]:
+    """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan;
+    [] when the class is not known or the métier left the catalogue."""
+    if not current_class:
+        return []
+    try:
+        return routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus).lines()
+    except UserError:
+        return []

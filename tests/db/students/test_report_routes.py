@@ -1,0 +1,40 @@
+"""The bilan says, for each kept métier, the routes from the pupil's current class."""
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from db.students.report import build_report
+from db.students.store import ShortlistItem, create_student, latest_session, save_session, start_session
+from reports.pdf import render_report
+
+
+def _student(database, current_class: str | None) -> int:
+    sid = create_student(database, "Martin", "Zoé", "3e B", current_class=current_class)
+    with database.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem("ORI.macon", "")]
+    save_session(database, state)
+    return sid
+
+
+def test_the_bilan_shows_the_routes_from_the_current_class(mini_db):
+    sid = _student(mini_db, "3e")
+    with mini_db.read() as session:
+        data = build_report(session, latest_session(session, sid))
+    # ORI.macon (tests/data/mini.jsonl) lists "CAP maçon" then "BP maçon"; a BP follows a CAP.
+    assert data.metiers[0].routes == ["3e → CAP maçon (2 ans) : 2 ans en tout",
+                                      "3e → CAP maçon (2 ans) → BP maçon (2 ans) : 4 ans en tout"]
+    reader = PdfReader(io.BytesIO(render_report(data)))
+    text = "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    assert "Parcours depuis ta classe" in text and "3e → CAP maçon (2 ans) : 2 ans en tout" in text
+
+
+def test_without_a_current_class_the_bilan_has_no_route_block(mini_db):
+    sid = _student(mini_db, None)
+    with mini_db.read() as session:
+        data = build_report(session, latest_session(session, sid))
+    assert data.metiers[0].routes == []
+    reader = PdfReader(io.BytesIO(render_report(data)))
+    assert "Parcours depuis ta classe" not in "\n".join(page.extract_text() for page in reader.pages)
