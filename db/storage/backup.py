@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 KEEP_DAYS_DEFAULT = 7
 KEEP_MAX = 30
 KEEP_DAYS_KEY = "sauvegardes_jours"
-LAST_DAILY_KEY = "sauvegarde_quotidienne"
+DAILY_FILE = "derniere-sauvegarde-du-jour.json"  # beside the backups: the day and the file's fingerprint then
 FOLDER = "sauvegardes"
 LEGACY_PREFIX = "orientation-"  # backups made before each database had its own folder
 _STAMP = re.compile(r"(\d{8}-\d{6})")
@@ -90,6 +90,52 @@ def _taken_at(path: Path) -> datetime | None:
         return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
     except ValueError:
         return None
+
+
+def change_fingerprint(db_file: Path) -> str:
+    """A value that changes whenever a transaction is committed to ``db_file``, read without
+    reading the file: the size and modification time of the file and of its write-ahead log
+    (every commit appends to the log, every checkpoint writes the file), and its 100-byte
+    header (change counter, page count)."""
+    import hashlib
+
+    parts = []
+    for name in (db_file, Path(f"{db_file}-wal")):
+        try:
+            info = name.stat()
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append("-" if info.st_size == 0 else f"{info.st_size}:{info.st_mtime_ns}")
+    try:
+        with db_file.open("rb") as handle:
+            parts.append(hashlib.sha256(handle.read(100)).hexdigest()[:16])
+    except OSError:
+        parts.append("-")
+    return "/".join(parts)
+
+
+def last_daily(db_file: Path) -> dict[str, str]:
+    """The last daily backup's ``day`` (ISO date) and ``fingerprint``; empty when none is known."""
+    import json
+
+    try:
+        data = json.loads((backup_dir(db_file) / DAILY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def remember_daily(db_file: Path, day: str, fingerprint: str) -> None:
+    """Record the daily backup's day and the fingerprint of the file it copied."""
+    import json
+
+    try:
+        _private_backup_dir(db_file)
+        write_atomically(backup_dir(db_file) / DAILY_FILE,
+                         json.dumps({"day": day, "fingerprint": fingerprint}).encode("utf-8"))
+    except UserError:
+        log.info("daily backup date not recorded")  # the next opening compares again: harmless
 
 
 # ------------------------------------------------------------------ copies
@@ -354,6 +400,9 @@ def restore_from(db_file: Path, backup: Path) -> Path:
                             f"d'avant : {kept})") from exc
     finally:
         remove_with_companions(staging)
+    from db.storage.integrity import record_result
+
+    record_result(db_file, None)  # the backup passed the full check: the damage recorded is gone
     return kept
 
 
