@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Metier, MetierRome, RomeAppellationRow, RomeCodeRow, table_of
 from db.catalogue.records import RomeReference
-from db.catalogue.search_index import reindex
+from db.catalogue.search_index import reindex_rome
 
 _M = table_of(Metier)
 _R = table_of(RomeCodeRow)
@@ -70,15 +70,15 @@ def metiers_citing(session: Session, codes: set[str]) -> list[int]:
     return sorted(pks)
 
 
-def refresh_metiers(session: Session, pks: list[int]) -> None:
-    """Recompute the indexed text (ROME job titles included) and missing RIASEC of the métiers ``pks``.
-
-    A few statements per 500 métiers, whatever their number (see :func:`_fill_riasec`).
-    """
+def refresh_metiers(session: Session, pks: list[int]) -> int:
+    """Recompute what ROME data gives the métiers ``pks``: their indexed ROME job titles (the only
+    indexed text that depends on ROME tables, :func:`db.catalogue.search_index.reindex_rome`) and
+    missing RIASEC letters. A few statements per 500 métiers, whatever their number; only the
+    métiers whose indexed text changed are rewritten. Returns how many were."""
     if not pks:
-        return
+        return 0
     _fill_riasec(session, pks)
-    reindex(session.connection(), pks)
+    return reindex_rome(session.connection(), pks)
 
 
 def _fill_riasec(session: Session, pks: list[int]) -> None:
