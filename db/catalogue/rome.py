@@ -35,15 +35,18 @@ def write_rome_reference(session: Session, reference: RomeReference, *, refresh:
 
 
 def _merge_codes(session: Session, reference: RomeReference) -> None:
+    """Insert the new codes and update the known ones with the values ``reference`` gives
+    (one statement per set of columns given, not one per code)."""
     existing = set(session.execute(select(_R.c.code)).scalars())
     fresh = []
+    updates: dict[tuple[str, ...], list[dict[str, object]]] = {}
     for code in reference.codes:
         values = {k: v for k, v in {
             "label": code.label or None, "domaine_code": code.domaine_code, "domaine_label": code.domaine_label,
             "riasec_major": code.riasec_major, "riasec_minor": code.riasec_minor,
             "parent_code": code.parent_code, "version": reference.version}.items() if v is not None}
         if code.code in existing:
-            session.execute(update(_R).where(_R.c.code == code.code).values(**values))
+            updates.setdefault(tuple(sorted(values)), []).append({"b_code": code.code, **values})
         else:
             fresh.append({"code": code.code, "grand_domaine": code.code[0], "label": None, "domaine_code": None,
                           "domaine_label": None, "riasec_major": None, "riasec_minor": None,
@@ -51,6 +54,11 @@ def _merge_codes(session: Session, reference: RomeReference) -> None:
             existing.add(code.code)
     if fresh:
         session.execute(insert(_R), fresh)
+    for columns, rows in updates.items():  # after the inserts: a code given twice gets both
+        if columns:
+            statement = update(_R).where(_R.c.code == bindparam("b_code")).values(
+                {column: bindparam(column) for column in columns})
+            session.execute(statement, rows)
 
 
 def refresh_metiers_for_codes(session: Session, codes: set[str]) -> int:
