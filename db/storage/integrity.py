@@ -110,7 +110,10 @@ def mark_open(db_file: Path) -> bool:
         pid = marker.name.removeprefix(MARKER_PREFIX)
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             unclean = True
-            marker.unlink(missing_ok=True)
+            try:
+                marker.unlink()  # counted once: the check it schedules covers that shutdown
+            except OSError:
+                pass
     mine = folder / f"{MARKER_PREFIX}{os.getpid()}"
     if mine not in _marked:
         from db.storage.files import private_dir
