@@ -111,7 +111,7 @@ def test_the_check_files_are_private(db_path):
     open_database(str(db_path), load_starter=False).close()
     folder = backup.backup_dir(db_path)
     marker = folder / f"{integrity.MARKER_PREFIX}{os.getpid()}"
-    for path in (folder / integrity.STATE_FILE, marker, folder):
+    for path in (folder / integrity.STATE_FILE, folder / backup.DAILY_FILE, marker, folder):
         assert path.stat().st_mode & 0o077 == 0, path
 
 
