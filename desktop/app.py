@@ -187,7 +187,7 @@ def run(db: str | None = None) -> int:
         if database is None:
             return 2
         window = MainWindow(database)
-        _back_up_later(window, database)
+        _after_first_paint(window, lambda: _back_up_later(window, database))
         return _show_and_run(app, window, None)
     window = MainWindow(startup=startup)
     loader = _start_loader(db, window)
