@@ -115,8 +115,6 @@ def check_before_opening(path: Path, explicit: bool) -> None:
     _check_integrity(path, explicit)
 
 
-
-
 def _check_writable_folder(folder: Path) -> None:
     try:
         with tempfile.TemporaryFile(dir=folder):
