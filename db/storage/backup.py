@@ -37,6 +37,7 @@ KEEP_DAYS_DEFAULT = 7
 KEEP_MAX = 30
 KEEP_DAYS_KEY = "sauvegardes_jours"
 DAILY_FILE = "derniere-sauvegarde-du-jour.json"  # beside the backups: the day and the file's fingerprint then
+INTEGRITY_FILE = "controle-integrite.json"  # beside the backups: the last full check (db.storage.integrity)
 FOLDER = "sauvegardes"
 LEGACY_PREFIX = "orientation-"  # backups made before each database had its own folder
 _STAMP = re.compile(r"(\d{8}-\d{6})")
@@ -400,9 +401,10 @@ def restore_from(db_file: Path, backup: Path) -> Path:
                             f"d'avant : {kept})") from exc
     finally:
         remove_with_companions(staging)
-    from db.storage.integrity import record_result
-
-    record_result(db_file, None)  # the backup passed the full check: the damage recorded is gone
+    try:  # the damage a check recorded was the replaced file's: the next opening checks this one
+        (backup_dir(db_file) / INTEGRITY_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
     return kept
 
 

@@ -28,9 +28,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.errors import UserError
+from db.storage import backup
 
 log = logging.getLogger(__name__)
-STATE_FILE = "controle-integrite.json"
+STATE_FILE = backup.INTEGRITY_FILE
 MARKER_PREFIX = ".ouverte-"
 CHECK_EVERY = timedelta(days=7)
 NO_BACKGROUND_ENV = "ORIENTATION_NO_BACKGROUND_CHECK"
@@ -40,9 +41,7 @@ _waiters: list[threading.Thread] = []
 
 
 def _folder(db_file: Path) -> Path:
-    from db.storage.backup import backup_dir
-
-    return backup_dir(db_file.resolve())
+    return backup.backup_dir(db_file.resolve())
 
 
 # ------------------------------------------------------------------ the remembered result
@@ -72,9 +71,7 @@ def _write_state(db_file: Path, state: dict[str, str | None]) -> None:
 
 def record_result(db_file: Path, problem: str | None) -> None:
     """Remember that ``db_file`` was checked now and what was found (None: sound)."""
-    from db.storage.backup import now
-
-    _write_state(db_file, {"checked_at": now().isoformat(timespec="seconds"), "problem": problem})
+    _write_state(db_file, {"checked_at": backup.now().isoformat(timespec="seconds"), "problem": problem})
 
 
 def recorded_problem(db_file: Path) -> str | None:
@@ -85,8 +82,6 @@ def recorded_problem(db_file: Path) -> str | None:
 def check_due(db_file: Path, unclean: bool) -> bool:
     """Whether a full check should be started: after an unclean shutdown, when none was ever
     recorded, or when the last one is :data:`CHECK_EVERY` old — unless one is running now."""
-    from db.storage.backup import now
-
     state = read_state(db_file)
     running = state.get("running")
     if running and running.isdigit() and _alive(int(running)):
@@ -97,7 +92,7 @@ def check_due(db_file: Path, unclean: bool) -> bool:
         checked = datetime.fromisoformat(state.get("checked_at") or "")
     except ValueError:
         return True
-    return not timedelta(0) <= now() - checked < CHECK_EVERY
+    return not timedelta(0) <= backup.now() - checked < CHECK_EVERY
 
 
 # ------------------------------------------------------------------ clean-shutdown markers
@@ -160,8 +155,6 @@ def run_check(db_file: Path) -> str | None:
     """Run SQLite's quick_check on ``db_file`` now and remember the result; returns the problem
     found (None when sound). A check that could not read the file for a reason of the machine
     (full disk, removed stick, busy) records nothing: the next opening schedules it again."""
-    from db.storage import backup
-
     problem = backup.quick_check(db_file)
     if problem and not_damage(problem):
         state = read_state(db_file)

@@ -94,6 +94,7 @@ def test_a_damaged_page_is_reported_at_the_opening_after_the_background_check(db
     assert "endommagée" in raised.value.message and "orientation restore" in raised.value.message
     assert raised.value.backup is not None
     backup.restore_from(db_path, raised.value.backup)
+    monkeypatch.setenv(integrity.NO_BACKGROUND_ENV, "1")
     open_database(str(db_path), daily=False).close()  # restored: opens again, nothing recorded
     assert integrity.recorded_problem(db_path) is None
 
