@@ -95,11 +95,12 @@ def _taken_at(path: Path) -> datetime | None:
 
 def change_fingerprint(db_file: Path) -> str:
     """A value that changes whenever a transaction is committed to ``db_file``, read without
-    reading the file: the size and modification time of the file and of its write-ahead log
-    (every commit appends to the log, every checkpoint writes the file), and its 100-byte
-    header (change counter, page count)."""
-    import hashlib
+    opening it: the size and modification time of the file and of its write-ahead log (every
+    commit appends to the log, every checkpoint writes the file).
 
+    Only ``stat``: opening and closing the file by other means than SQLite while this process
+    has it open would release SQLite's POSIX locks on it (another process could then reset the
+    log under this process's readers)."""
     parts = []
     for name in (db_file, Path(f"{db_file}-wal")):
         try:
@@ -108,11 +109,6 @@ def change_fingerprint(db_file: Path) -> str:
             parts.append("-")
             continue
         parts.append("-" if info.st_size == 0 else f"{info.st_size}:{info.st_mtime_ns}")
-    try:
-        with db_file.open("rb") as handle:
-            parts.append(hashlib.sha256(handle.read(100)).hexdigest()[:16])
-    except OSError:
-        parts.append("-")
     return "/".join(parts)
 
 
