@@ -179,14 +179,17 @@ def start_background_check(db_file: Path) -> None:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     detach: dict[str, object] = ({"creationflags": 0x00000008 | 0x00000200} if os.name == "nt"  # detached, new group
                                  else {"start_new_session": True})
+    # Marked as running (by this process, alive while the check can be) before the child starts,
+    # so that the child's result, written after, is never overwritten by this mark.
+    state = read_state(db_file)
+    _write_state(db_file, {**state, "running": str(os.getpid())})
     try:
         child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, close_fds=True, **detach)  # type: ignore[call-overload]
     except OSError:
         log.info("background integrity check not started")  # scheduled again at the next opening
+        _write_state(db_file, state)
         return
-    state = read_state(db_file)
-    _write_state(db_file, {**state, "running": str(child.pid)})
     # Reaped by a daemon thread: a command that ends first simply leaves the child running.
     waiter = threading.Thread(target=child.wait, name="integrity-check", daemon=True)
     waiter.start()
