@@ -138,7 +138,7 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
     from db.errors import DatabaseDamagedError
 
     try:
-        return open_database(db)
+        return open_database(db, daily=False)  # the day's backup: off the GUI thread, see _back_up_later
     except DatabaseDamagedError as exc:
         if exc.backup is None or not ask_restore(exc.message):
             show_error(exc.message)
@@ -147,7 +147,7 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
             path = sqlite_path(resolve_url(db))
             assert path is not None  # only a SQLite file is found damaged
             restore_from(path, exc.backup)
-            return open_database(db)
+            return open_database(db, daily=False)
         except UserError as again:
             show_error(again.message)
             return None
@@ -186,7 +186,9 @@ def run(db: str | None = None) -> int:
         database = open_or_recover(db, _ask_restore, _show_error)
         if database is None:
             return 2
-        return _show_and_run(app, MainWindow(database), None)
+        window = MainWindow(database)
+        _after_first_paint(window, lambda: _back_up_later(window, database))
+        return _show_and_run(app, window, None)
     window = MainWindow(startup=startup)
     loader = _start_loader(db, window)
     return _show_and_run(app, window, loader)
@@ -213,13 +215,31 @@ def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
         loader.database = database
         window.attach_database(database)
         freeze_startup_objects()
+        _back_up_later(window, database)
 
     loader.loaded.connect(lambda database: window.attach_database(database, loader.choices))
     loader.loaded.connect(lambda _database: freeze_startup_objects())
+    loader.loaded.connect(lambda database: _back_up_later(window, database))
     loader.failed.connect(failed)
     # Once the window is painted: started earlier, the thread slows the drawing down (GIL).
     _after_first_paint(window, loader.start)
     return loader
+
+
+def _back_up_later(window: MainWindow, database: Database) -> None:
+    """The day's backup (skipped when nothing changed) on a worker thread, once the window has
+    its database: copying the file never delays the first paint nor blocks the GUI thread. A
+    backup that cannot be made is a warning in the window's message bar."""
+    from db.storage.opening import backup_in_background
+    from desktop.workers import TaskRunner
+
+    def done(warning: str | None) -> None:
+        if warning:
+            window.messages.warning(warning)
+
+    TaskRunner(window).run(lambda: backup_in_background(database), done, window.messages.warning,
+                           error="la sauvegarde du jour s'est arrêtée sur une erreur inattendue "
+                                 "(détail dans le journal). L'application reste utilisable")
 
 
 class _FirstPaint(QObject):

@@ -1,6 +1,6 @@
 """Loads the database layer on a background thread while the window is already on screen.
 
-Importing SQLAlchemy and the ORM mappings, checking the file and making the daily backup
+Importing SQLAlchemy and the ORM mappings and checking the file
 take several times longer than drawing the window (see :mod:`db.catalogue.startup_view`). The thread
 does all of it through :func:`db.storage.opening.open_database` and hands the open
 :class:`~db.storage.engine.Database` to the GUI thread (``loaded``), or says it failed
@@ -48,7 +48,7 @@ class BackendLoader(QObject):
 
         from db.catalogue.source import DatabaseSource
 
-        self.database = open_database(self.db)
+        self.database = open_database(self.db, daily=False)  # backed up after the attach (desktop.app)
         # The modules the first queries, the fiche view and the student panel need, so that
         # the GUI thread finds them loaded (importing defines classes; no widget is made here).
         for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest",

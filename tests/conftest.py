@@ -19,6 +19,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
                      ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("ORIENTATION_DB", raising=False)
+    # No detached integrity-check process from ordinary tests (the tests of that check remove it).
+    monkeypatch.setenv("ORIENTATION_NO_BACKGROUND_CHECK", "1")
 
 
 @pytest.fixture

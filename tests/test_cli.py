@@ -182,3 +182,13 @@ def test_no_screen_gives_a_french_message(monkeypatch, capsys):
     monkeypatch.setattr(sys, "platform", "linux")
     status, _, err = run(capsys)
     assert status == 2 and "aucun écran" in err
+
+
+def test_listing_students_loads_no_file_parser(empty_db, db_path):
+    """``students list`` on an existing database opens it without loading the importers (they
+    only serve a new database's starter catalogue): a command pays for what it uses."""
+    code = ("import sys; from desktop.cli import main; status = main(sys.argv[1:]); "
+            "print(status, 'db.catalogue.importers' in sys.modules, 'reportlab' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, "students", "list", "--texte", "mar", "--db", str(db_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 False False", done.stderr

@@ -117,7 +117,10 @@ def import_file(database: Database, path: Path, *, dry_run: bool = False) -> Fil
 
 
 def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datetime,
-              cache: KnownIds | None = None) -> FileResult:
+              cache: KnownIds | None = None, rome_codes: set[str] | None = None) -> FileResult:
+    """Write one parsed file in ``session``. With ``rome_codes``, the ROME codes its reference
+    data touched are added there and the métiers citing them are left for the caller to
+    refresh once for the whole import (:func:`_refresh_rome`); without, they are refreshed here."""
     counts = upsert_records(session, parsed.records, source_file, now, cache=cache)
     if parsed.formations:
         written = upsert_formations(session, parsed.formations, now)
@@ -125,7 +128,9 @@ def _write_in(session: Session, parsed: ParsedFile, source_file: str, now: datet
         counts.updated += sum(1 for s in written.status.values() if s == "updated")
         parsed.notes.extend(_unmatched_notes(written))
     if parsed.rome is not None:
-        write_rome_reference(session, parsed.rome)
+        touched = write_rome_reference(session, parsed.rome, refresh=rome_codes is None)
+        if rome_codes is not None:
+            rome_codes |= touched
     session.execute(insert(table_of(ImportLog)).values(
         source_file=source_file, format_name=parsed.format_name, imported_at=now,
         created=counts.created, updated=counts.updated))
@@ -157,10 +162,11 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     """
     files = expand_paths(paths)
     summary = ImportSummary()
+    rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end
     position = 0
     while position < len(files):
         try:
-            done, stopped = _import_group(database, files, position, dry_run, progress, summary)
+            done, stopped = _import_group(database, files, position, dry_run, progress, summary, rome_codes)
         except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: what was committed stays
             summary.interrupted = _interruption(exc)
             summary.not_done = len(files) - position
@@ -173,9 +179,28 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
         position += done
         if stopped:
             break
+    if rome_codes:
+        _refresh_rome(database, rome_codes, summary)
     if progress is not None:
         progress(len(summary.files), len(files), "")
     return summary
+
+
+def _refresh_rome(database: Database, codes: set[str], summary: ImportSummary) -> None:
+    """Refresh, once for the whole import, the métiers citing the ROME ``codes`` written (their
+    ROME job titles become searchable), :data:`REFRESH_CHUNK` métiers per short transaction.
+    The ROME rows are committed by then: if this is cut short, importing again completes it."""
+    from db.catalogue.rome import metiers_citing, refresh_metiers
+
+    try:
+        with database.read() as session:
+            pks = metiers_citing(session, codes)
+        for start in range(0, len(pks), REFRESH_CHUNK):
+            with database.write() as session:
+                refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
+    except (SQLAlchemyError, DatabaseBusyError) as exc:
+        log.warning("ROME refresh interrupted")
+        summary.interrupted = summary.interrupted or _interruption(exc)
 
 
 GROUP_SECONDS = 0.25
@@ -189,7 +214,8 @@ def _interruption(exc: Exception) -> str:
 
 
 def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,
-                  progress: Callable[[int, int, str], bool] | None, summary: ImportSummary) -> tuple[int, bool]:
+                  progress: Callable[[int, int, str], bool] | None, summary: ImportSummary,
+                  rome_codes: set[str]) -> tuple[int, bool]:
     """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
     results: list[FileResult | tuple[Path, ParsedFile]] = []
     began = time.perf_counter()
@@ -210,10 +236,10 @@ def _import_group(database: Database, files: list[Path], start: int, dry_run: bo
         if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
             break
     pending = [item for item in results if isinstance(item, tuple) and not _big_reference(item[1])]
-    written = _write_group(database, pending) if pending else {}
+    written = _write_group(database, pending, rome_codes) if pending else {}
     for item in results:
         if isinstance(item, tuple) and _big_reference(item[1]):
-            written[str(item[0])] = _write_reference_in_chunks(database, item[1], str(item[0]))
+            written[str(item[0])] = _write_reference_in_chunks(database, item[1], str(item[0]), rome_codes)
     summary.files.extend(written[str(item[0])] if isinstance(item, tuple) else item for item in results)
     return len(results), stopped
 
@@ -227,13 +253,14 @@ def _big_reference(parsed: ParsedFile) -> bool:
     return rome is not None and len(rome.codes) + len(rome.appellations) > REFERENCE_CHUNK_ROWS
 
 
-def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str) -> FileResult:
+def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str,
+                               rome_codes: set[str]) -> FileResult:
     """Write a large ROME table in short transactions, so that a counselor's window saving
-    meanwhile never waits long for the write lock; the métiers citing it are refreshed at the
-    end, also in short transactions. Reference data is merged by code, so an import cut short
-    is completed by importing the file again (the summary then says what was not done)."""
+    meanwhile never waits long for the write lock; the codes it touched are added to
+    ``rome_codes`` (their métiers are refreshed at the end of the import, also in short
+    transactions). Reference data is merged by code, so an import cut short is completed by
+    importing the file again (the summary then says what was not done)."""
     from db.catalogue.records import RomeReference
-    from db.catalogue.rome import metiers_citing, refresh_metiers
 
     rome = parsed.rome
     assert rome is not None
@@ -241,22 +268,17 @@ def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str
     pieces = [RomeReference(rome.version, rome.codes, [])] + [
         RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS])
         for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
-    touched: set[str] = set()
     for piece in pieces:
         with database.write() as session:
-            touched |= write_rome_reference(session, piece, refresh=False)
-    with database.read() as session:
-        pks = metiers_citing(session, touched)
-    for start in range(0, len(pks), REFRESH_CHUNK):
-        with database.write() as session:
-            refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
+            rome_codes |= write_rome_reference(session, piece, refresh=False)
     with database.write() as session:
         session.execute(insert(table_of(ImportLog)).values(
             source_file=name, format_name=parsed.format_name, imported_at=datetime.now(), created=0, updated=0))
     return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
 
 
-def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> dict[str, FileResult]:
+def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]],
+                 rome_codes: set[str]) -> dict[str, FileResult]:
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
     with database.write() as session:
@@ -267,7 +289,7 @@ def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]]) -> 
                     return _write_together(session, pending, cache)
             except (UserError, SQLAlchemyError):
                 cache.clear()  # fall back to one savepoint per file
-        return {str(path): _write_one(session, parsed, str(path), cache) for path, parsed in pending}
+        return {str(path): _write_one(session, parsed, str(path), cache, rome_codes) for path, parsed in pending}
 
 
 def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]],
@@ -291,10 +313,11 @@ def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]],
     return results
 
 
-def _write_one(session: Session, parsed: ParsedFile, name: str, cache: KnownIds) -> FileResult:
+def _write_one(session: Session, parsed: ParsedFile, name: str, cache: KnownIds,
+               rome_codes: set[str]) -> FileResult:
     try:
         with session.begin_nested():
-            return _write_in(session, parsed, name, datetime.now(), cache)
+            return _write_in(session, parsed, name, datetime.now(), cache, rome_codes)
     except UserError as exc:
         cache.clear()  # rows the rolled-back file added are gone again
         return FileResult(name, "refusé", parsed.format_name, reason=exc.message)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Metier, MetierRome, RomeAppellationRow, RomeCodeRow, table_of
 from db.catalogue.records import RomeReference
-from db.catalogue.search_index import reindex
+from db.catalogue.search_index import reindex_rome
 
 _M = table_of(Metier)
 _R = table_of(RomeCodeRow)
@@ -35,15 +35,18 @@ def write_rome_reference(session: Session, reference: RomeReference, *, refresh:
 
 
 def _merge_codes(session: Session, reference: RomeReference) -> None:
+    """Insert the new codes and update the known ones with the values ``reference`` gives
+    (one statement per set of columns given, not one per code)."""
     existing = set(session.execute(select(_R.c.code)).scalars())
     fresh = []
+    updates: dict[tuple[str, ...], list[dict[str, object]]] = {}
     for code in reference.codes:
         values = {k: v for k, v in {
             "label": code.label or None, "domaine_code": code.domaine_code, "domaine_label": code.domaine_label,
             "riasec_major": code.riasec_major, "riasec_minor": code.riasec_minor,
             "parent_code": code.parent_code, "version": reference.version}.items() if v is not None}
         if code.code in existing:
-            session.execute(update(_R).where(_R.c.code == code.code).values(**values))
+            updates.setdefault(tuple(sorted(values)), []).append({"b_code": code.code, **values})
         else:
             fresh.append({"code": code.code, "grand_domaine": code.code[0], "label": None, "domaine_code": None,
                           "domaine_label": None, "riasec_major": None, "riasec_minor": None,
@@ -51,6 +54,11 @@ def _merge_codes(session: Session, reference: RomeReference) -> None:
             existing.add(code.code)
     if fresh:
         session.execute(insert(_R), fresh)
+    for columns, rows in updates.items():  # after the inserts: a code given twice gets both
+        if columns:
+            statement = update(_R).where(_R.c.code == bindparam("b_code")).values(
+                {column: bindparam(column) for column in columns})
+            session.execute(statement, rows)
 
 
 def refresh_metiers_for_codes(session: Session, codes: set[str]) -> int:
@@ -70,15 +78,15 @@ def metiers_citing(session: Session, codes: set[str]) -> list[int]:
     return sorted(pks)
 
 
-def refresh_metiers(session: Session, pks: list[int]) -> None:
-    """Recompute the indexed text (ROME job titles included) and missing RIASEC of the métiers ``pks``.
-
-    A few statements per 500 métiers, whatever their number (see :func:`_fill_riasec`).
-    """
+def refresh_metiers(session: Session, pks: list[int]) -> int:
+    """Recompute what ROME data gives the métiers ``pks``: their indexed ROME job titles (the only
+    indexed text that depends on ROME tables, :func:`db.catalogue.search_index.reindex_rome`) and
+    missing RIASEC letters. A few statements per 500 métiers, whatever their number; only the
+    métiers whose indexed text changed are rewritten. Returns how many were."""
     if not pks:
-        return
+        return 0
     _fill_riasec(session, pks)
-    reindex(session.connection(), pks)
+    return reindex_rome(session.connection(), pks)
 
 
 def _fill_riasec(session: Session, pks: list[int]) -> None:

@@ -37,6 +37,30 @@ def reindex(conn: Connection, pks: Sequence[int] | None = None) -> int:
     return done
 
 
+def reindex_rome(conn: Connection, pks: Sequence[int]) -> int:
+    """Recompute only ``search_rome`` — the ROME job titles of each métier's current codes, the
+    one indexed column that depends on the ROME tables — for the métiers ``pks``, and write it
+    where it changed (each rewrite also rewrites the métier's full-text entry); returns how many
+    were rewritten. Gives the same text as :func:`reindex`."""
+    done = 0
+    titles: dict[str, str] = {}  # a code's job titles are shared by every métier citing it: index each once
+
+    def indexed(labels: list[str]) -> str:  # index_text(labels), title by title
+        return " ".join(titles.get(t) or titles.setdefault(t, index_text((t,))) for t in labels if t)
+
+    for start in range(0, len(pks), _CHUNK):
+        chunk = list(pks[start:start + _CHUNK])
+        rome = _rome_titles(conn, chunk)
+        stored = conn.execute(select(_M.c.pk, _M.c.search_rome).where(_M.c.pk.in_(chunk)))
+        rows = [{"b_pk": pk, "search_rome": text} for pk, old in stored
+                if (text := indexed(rome.get(pk, []))) != old]
+        if rows:
+            conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(search_rome=bindparam("search_rome")),
+                         rows)
+        done += len(rows)
+    return done
+
+
 def _index_rows(conn: Connection, pks: list[int]) -> list[dict[str, object]]:
     synonyms = _grouped(conn, pks, MetierSynonym, ("name", "label_f", "label_m"))
     sections = _grouped(conn, pks, MetierSection, ("title", "text"))

@@ -17,7 +17,6 @@ from db.catalogue import nomenclature as nom
 from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.errors import FicheError
-from db.catalogue.importers import parse_bytes
 from db.models import Base, InterestRow, LevelRow, Metier, SectorRow, StatutRow, Values, table_of
 
 log = logging.getLogger(__name__)
@@ -121,6 +120,8 @@ def starter_edition() -> str:
 
 
 def _write_starter_files(database: Database) -> int:
+    # Imported here: every command opens through this module, only a new database needs a parser.
+    from db.catalogue.importers import parse_bytes
     from db.catalogue.importing import write_parsed
 
     written = 0

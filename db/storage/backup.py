@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 KEEP_DAYS_DEFAULT = 7
 KEEP_MAX = 30
 KEEP_DAYS_KEY = "sauvegardes_jours"
-LAST_DAILY_KEY = "sauvegarde_quotidienne"
+DAILY_FILE = "derniere-sauvegarde-du-jour.json"  # beside the backups: the day and the file's fingerprint then
+INTEGRITY_FILE = "controle-integrite.json"  # beside the backups: the last full check (db.storage.integrity)
 FOLDER = "sauvegardes"
 LEGACY_PREFIX = "orientation-"  # backups made before each database had its own folder
 _STAMP = re.compile(r"(\d{8}-\d{6})")
@@ -90,6 +91,48 @@ def _taken_at(path: Path) -> datetime | None:
         return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
     except ValueError:
         return None
+
+
+def change_fingerprint(db_file: Path) -> str:
+    """A value that changes whenever a transaction is committed to ``db_file``, read without
+    opening it: the size and modification time of the file and of its write-ahead log (every
+    commit appends to the log, every checkpoint writes the file).
+
+    Only ``stat``: opening and closing the file by other means than SQLite while this process
+    has it open would release SQLite's POSIX locks on it (another process could then reset the
+    log under this process's readers)."""
+    parts = []
+    for name in (db_file, Path(f"{db_file}-wal")):
+        try:
+            info = name.stat()
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append("-" if info.st_size == 0 else f"{info.st_size}:{info.st_mtime_ns}")
+    return "/".join(parts)
+
+
+def last_daily(db_file: Path) -> dict[str, str]:
+    """The last daily backup's ``day`` (ISO date) and ``fingerprint``; empty when none is known."""
+    import json
+
+    try:
+        data = json.loads((backup_dir(db_file) / DAILY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def remember_daily(db_file: Path, day: str, fingerprint: str) -> None:
+    """Record the daily backup's day and the fingerprint of the file it copied."""
+    import json
+
+    try:
+        _private_backup_dir(db_file)
+        write_atomically(backup_dir(db_file) / DAILY_FILE,
+                         json.dumps({"day": day, "fingerprint": fingerprint}).encode("utf-8"))
+    except UserError:
+        log.info("daily backup date not recorded")  # the next opening compares again: harmless
 
 
 # ------------------------------------------------------------------ copies
@@ -354,6 +397,10 @@ def restore_from(db_file: Path, backup: Path) -> Path:
                             f"d'avant : {kept})") from exc
     finally:
         remove_with_companions(staging)
+    try:  # the damage a check recorded was the replaced file's: the next opening checks this one
+        (backup_dir(db_file) / INTEGRITY_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
     return kept
 
 

@@ -24,6 +24,7 @@ from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
 from db.storage.engine import Database, make_engine, resolve_url
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
 from db.storage.paths import default_db_path, requested_db
+from db.storage.integrity import not_damage
 from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
 
 log = logging.getLogger(__name__)
@@ -32,35 +33,57 @@ COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
 # ------------------------------------------------------------------ the entry point
-def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True) -> Database:
+def open_database(db: str | None = None, *, load_starter: bool = True, backups: bool = True,
+                  daily: bool = True) -> Database:
     """Open (creating if needed) and migrate the database; a new database gets the starter
     catalogue (or, with ``load_starter=False``, is marked as not wanting it). See :func:`resolve_url`.
 
-    A SQLite file is checked first — a folder, a read-only file or folder, another program's
-    file, a newer version's database or a damaged one (``quick_check``; the message names the
-    newest backup) each raise their own French :class:`UserError`. A new file is built under a
-    temporary name and appears whole (catalogue included) or not at all. Files are made 0600.
-    With ``backups``, a copy is made before any migration and once a day; a daily backup that
-    fails (disk full) is a warning in :attr:`Database.warnings`, never a reason not to open.
+    A SQLite file is checked first, cheaply (nothing read grows with the file) — a folder, a
+    read-only file or folder, another program's file, a newer version's database, a truncated
+    one or one the last background check found damaged (the message names the newest backup)
+    each raise their own French :class:`UserError`; the full check runs in the background
+    (:mod:`db.storage.integrity`). A new file is built under a temporary name and appears whole
+    (catalogue included) or not at all. Files are made 0600. With ``backups``, a copy is made
+    before any migration, and with ``daily`` too the day's backup (:func:`daily_backup`, skipped
+    when nothing changed); a daily backup that fails (disk full) is a warning in
+    :attr:`Database.warnings`, never a reason not to open. Read-only commands and the window
+    (which backs up off its GUI thread, after the database is attached) pass ``daily=False``.
     """
     url = resolve_url(db)
     path = _sqlite_file(url)
+    explicit = requested_db(db) != str(default_db_path())
     if path is not None:
-        check_before_opening(path, requested_db(db) != str(default_db_path()))
+        check_before_opening(path, explicit)
         if not path.exists() or path.stat().st_size == 0:
             create_atomically(path, load_starter=load_starter)
+            _remember_sound_new_file(path)
         make_private(path)
     try:
-        database = open_and_prepare(url, path, load_starter=load_starter, backups=backups)
+        database = open_and_prepare(url, path, load_starter=load_starter, backups=backups, daily=daily)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         if path is None:  # a server: unreachable, refused, wrong name or password
             raise DatabaseLocationError(
                 f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
                 "joignable et les paramètres de connexion") from exc
+        if _is_damage(str(exc)):  # a damaged page met while opening: the same refusal as the check's
+            raise _damaged(path, explicit, str(exc)) from exc
         raise diagnose(exc, path) from exc
     if path is not None:
         make_private(path)
     return database
+
+
+def _remember_sound_new_file(path: Path) -> None:
+    """A file this process has just built is sound: no full check is due for a week."""
+    from db.storage import integrity
+
+    integrity.record_result(path, None)
+    integrity.mark_open(path)
+
+
+def _is_damage(problem: str) -> bool:
+    text = problem.lower()
+    return any(word in text for word in ("malformed", "not a database", "corrupt"))
 
 
 def _safe_url(url: str) -> str:
@@ -86,16 +109,10 @@ def check_before_opening(path: Path, explicit: bool) -> None:
     try:
         _check_revision(path)
     except sqlite3.DatabaseError as exc:  # the header is SQLite's but the pages are not readable
-        if _not_damage(str(exc)):
+        if not_damage(str(exc)):
             raise diagnose(exc, path) from exc
         raise _damaged(path, explicit, str(exc)) from exc
     _check_integrity(path, explicit)
-
-
-def _not_damage(problem: str) -> bool:
-    """Whether SQLite could not read the file for a reason of the machine (full disk, removed
-    stick, busy, no access) rather than because the file is damaged."""
-    return any(word in problem.lower() for word in ("i/o error", "disk is full", "locked", "unable to open"))
 
 
 def _check_writable_folder(folder: Path) -> None:
@@ -158,21 +175,23 @@ def _check_revision(path: Path) -> None:
 
 
 def _check_integrity(path: Path, explicit: bool) -> None:
-    """SQLite's quick_check reads the whole file (0.3 s at 10,000 métiers, 14 s at a million):
-    it runs on the first opening of each day only, and whenever the file is shorter than its
-    own header says (a truncated copy). Other openings only read the header."""
-    from db.storage import backup
+    """Cheap checks only: the file is as long as its header says, and the last full check (run
+    in the background, see :mod:`db.storage.integrity`) found nothing. A recorded damage is
+    confirmed by checking again before the file is refused (it may have been replaced since);
+    a full check is started in the background when one is due."""
+    from db.storage import backup, integrity
 
-    if not _truncated(path) and _checked_today(path):
-        return
-    problem = backup.quick_check(path)
-    if problem and _not_damage(problem):
-        # The check could not read the file (full disk, removed stick, busy): not damage.
-        raise diagnose(sqlite3.OperationalError(problem), path)
-    if problem:
-        _forget_check(path)
-        raise _damaged(path, explicit, problem)
-    _remember_check(path)
+    if _truncated(path) or integrity.recorded_problem(path) is not None:
+        problem = backup.quick_check(path)
+        if problem and not_damage(problem):
+            # The check could not read the file (full disk, removed stick, busy): not damage.
+            raise diagnose(sqlite3.OperationalError(problem), path)
+        integrity.record_result(path, problem)
+        if problem:
+            raise _damaged(path, explicit, problem)
+    unclean = integrity.mark_open(path)
+    if integrity.check_due(path, unclean):
+        integrity.start_background_check(path)
 
 
 def _truncated(path: Path) -> bool:
@@ -190,56 +209,6 @@ def _truncated(path: Path) -> bool:
     page_size = 65_536 if page_size == 1 else page_size
     pages, counter, valid_for = (int.from_bytes(header[i:i + 4], "big") for i in (28, 24, 92))
     return pages > 0 and counter == valid_for and size < pages * page_size
-
-
-_CHECKS_FILE = "controles-integrite.json"  # file path → day of its last sound quick_check
-
-
-def _checks() -> dict[str, str]:
-    import json
-
-    from db.storage.paths import data_dir
-
-    try:
-        data = json.loads((data_dir() / _CHECKS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _today() -> str:
-    from db.storage import backup
-
-    return backup.now().date().isoformat()
-
-
-def _checked_today(path: Path) -> bool:
-    return _checks().get(str(path.resolve())) == _today()
-
-
-def _save_checks(checks: dict[str, str]) -> None:
-    import json
-
-    from db.storage.files import write_atomically
-    from db.storage.paths import data_dir
-
-    today = _today()
-    recent = {k: v for k, v in checks.items() if v == today}  # older days are never read again
-    try:
-        data_dir().mkdir(parents=True, exist_ok=True)
-        write_atomically(data_dir() / _CHECKS_FILE, json.dumps(recent, ensure_ascii=False).encode("utf-8"))
-    except (OSError, UserError):
-        log.info("integrity check date not recorded")  # the next opening checks again: harmless
-
-
-def _remember_check(path: Path) -> None:
-    _save_checks({**_checks(), str(path.resolve()): _today()})
-
-
-def _forget_check(path: Path) -> None:
-    checks = _checks()
-    if checks.pop(str(path.resolve()), None) is not None:
-        _save_checks(checks)
 
 
 def _damaged(path: Path, explicit: bool, problem: str) -> DatabaseDamagedError:
@@ -362,7 +331,8 @@ def make_private(path: Path) -> None:
 
 
 # ------------------------------------------------------------------ open, migrate, fill
-def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups: bool) -> Database:
+def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups: bool,
+                     daily: bool = True) -> Database:
     """The :class:`db.storage.engine.Database` at ``url``: migrated, nomenclatures current, starter
     catalogue loaded (or resumed), and the daily backup made when ``backups``."""
     from db.storage import backup
@@ -381,7 +351,7 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
             pending = backup.apply_pending_erasures(path)  # an erasure cut short is finished here
             if pending is not None and pending.failed:
                 database.warnings.append(pending.sentence())
-            warning = daily_backup_warning(database, path)
+            warning = daily_backup_warning(database, path) if daily else None
             if warning:
                 database.warnings.append(warning)
     except BaseException:
@@ -402,17 +372,36 @@ def daily_backup_warning(database: Database, path: Path) -> str | None:
 
 
 def daily_backup(database: Database, path: Path) -> Path | None:
-    """The first start of each day copies the database into its backups (then the rotation)."""
+    """Copy the database into its backups (then the rotation) once a day at most, and only when
+    it changed since the last daily backup (:func:`db.storage.backup.change_fingerprint`): an
+    unchanged file is not copied again. Returns the copy made, None when none was needed.
+
+    The day and the fingerprint are kept beside the backups, not in the database, so that
+    recording them does not itself change the file."""
     from db.storage import backup
-    from db.catalogue.store import get_meta, set_meta
+    from db.catalogue.store import get_meta
 
     today = backup.now().date().isoformat()
+    last = backup.last_daily(path)
+    if last.get("day") == today:
+        return None
+    fingerprint = backup.change_fingerprint(path)  # taken first: a write during the copy shows next time
+    if fingerprint == last.get("fingerprint") and backup.latest_backup(path) is not None:
+        backup.remember_daily(path, today, fingerprint)
+        return None
     with database.read() as session:
-        if get_meta(session, backup.LAST_DAILY_KEY) == today:
-            return None
         keep = get_meta(session, backup.KEEP_DAYS_KEY)
     days = int(keep) if keep and keep.isdigit() else backup.KEEP_DAYS_DEFAULT
     made = backup.automatic_backup(path, "quotidienne", days)
-    with database.write() as session:
-        set_meta(session, backup.LAST_DAILY_KEY, today)
+    backup.remember_daily(path, today, fingerprint)
     return made
+
+
+def backup_in_background(database: Database) -> str | None:
+    """The day's backup of ``database`` (see :func:`daily_backup`) for the window, which calls it
+    off its GUI thread once the database is attached; a French warning when it failed, None
+    otherwise (and for a database that is not a SQLite file)."""
+    from db.storage.backup import sqlite_path
+
+    path = sqlite_path(database.url)
+    return daily_backup_warning(database, path) if path is not None else None

@@ -23,6 +23,12 @@ log = logging.getLogger("orientation")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``orientation`` command. Returns the process exit status."""
+    import os
+
+    from db.storage.integrity import CHILD_ENV, child_main
+
+    if os.environ.get(CHILD_ENV) and getattr(sys, "frozen", False):
+        return child_main(os.environ[CHILD_ENV])  # a bundle's background integrity check (no Python -m there)
     args = build_parser().parse_args(argv)
     setup_logging()
     handler = _COMMANDS.get(args.command or "", _run_gui)

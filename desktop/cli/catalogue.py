@@ -30,7 +30,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from db.catalogue.export import SEARCH_FIELDS, search_record
     from db.catalogue.search import search, text_notice
 
-    database = open_database_for(args)
+    database = open_database_for(args, writes=False)
     with database.read() as session:
         criteria = criteria_from_request(session, SearchRequest(
             texte=args.texte, niveau_max=args.niveau_max, salaire_min=args.salaire_min,
@@ -51,7 +51,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from db.catalogue.export import EXPORT_FIELDS, iter_catalogue
 
-    database = open_database_for(args)
+    database = open_database_for(args, writes=False)
     with database.read() as session:  # written as read: memory stays flat (issue 20)
         _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS))
     return 0

@@ -7,12 +7,13 @@ import sys
 from db.storage.engine import Database
 
 
-def open_database_for(args: argparse.Namespace) -> Database:
+def open_database_for(args: argparse.Namespace, *, writes: bool = True) -> Database:
     """The database of ``--db`` / ``ORIENTATION_DB`` / the default, opened (and created,
-    migrated, checked); its warnings (e.g. no daily backup) go to stderr in French."""
+    migrated, checked); its warnings (e.g. no daily backup) go to stderr in French. Only a
+    command that ``writes`` makes the day's backup: one that only reads changes nothing to save."""
     from db.storage.opening import open_database
 
-    database = open_database(getattr(args, "db", None))
+    database = open_database(getattr(args, "db", None), daily=writes)
     for warning in database.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     return database

@@ -13,7 +13,7 @@ def cmd_parcours(args: argparse.Namespace) -> int:
     from db.catalogue.routes import class_label, routes_for
     from db.students.pathways import routes_for_student
 
-    database = open_database_for(args)
+    database = open_database_for(args, writes=False)
     with database.read() as session:
         if args.eleve is not None:
             found = routes_for_student(session, args.eleve, args.metier_id)
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """``orientation formations search|show``."""
     from db.catalogue.formations import search_formations, show_formation
 
-    database = open_database_for(args)
+    database = open_database_for(args, writes=False)
     with database.read() as session:
         if args.formation_command == "search":
             found = search_formations(session, args.texte, args.type, args.niveau)

@@ -13,7 +13,8 @@ from desktop.cli.common import open_database_for
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one ``students`` action on the database the arguments name; the exit status."""
-    return _ACTIONS[args.student_command](args, open_database_for(args))
+    writes = args.student_command not in _READ_ONLY
+    return _ACTIONS[args.student_command](args, open_database_for(args, writes=writes))
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
@@ -218,6 +219,7 @@ def _log(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
+_READ_ONLY = {"list", "log"}  # no daily backup before these: they change nothing
 _ACTIONS = {"list": _list, "add": _add, "edit": _edit, "seance": _seance, "show": _show, "export": _export,
             "import": _import, "erase": _erase, "purge": _purge, "log": _log}
 
@@ -226,7 +228,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from db.students.store import session_on
     from db.students.suggest import NOTHING_TICKED, has_something_to_go_on, suggest
 
-    database = open_database_for(args)
+    database = open_database_for(args, writes=False)
     with database.read() as session:
         state = session_on(session, args.student_id, args.seance)
         results = suggest(session, state, limit=args.limite)

@@ -169,6 +169,7 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
 
 def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     """At start-up a damaged file is not a crash: the user is asked, and the backup restored."""
+    from db.storage import integrity
     from db.storage.opening import open_database
     from db.students.store import create_student, find_students
     from desktop.app import open_or_recover
@@ -178,6 +179,7 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     create_student(database, "Après", "Sauvegarde")
     database.close()
     damage(path)
+    integrity.run_check(path)  # what the background check finds, the next opening reports
 
     asked, errors = [], []
     restored = open_or_recover(str(path), lambda m: asked.append(m) or True, errors.append)

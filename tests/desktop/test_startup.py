@@ -206,3 +206,24 @@ sys.exit(main(["--db", sys.argv[1]]))
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith(("shown", "ready"))]
     assert lines == ["shown True 8 True False", "ready 8 True True"]
+
+
+def test_the_days_backup_is_made_after_the_database_is_attached(qtbot, early_window, mini_db, db_path):
+    """The window's own opening makes no copy (the first paint and the attach never wait for
+    it); the day's backup follows on a worker thread once the database is attached."""
+    from db.storage import backup
+
+    folder = backup.backup_dir(db_path)
+    for made in [*folder.glob("*quotidienne*"), folder / backup.DAILY_FILE]:
+        made.unlink()  # as on a new day with changes since the last backup
+    window = early_window
+    try:
+        loader = desktop_app._start_loader(str(db_path), window)
+        with qtbot.waitSignal(window.ready, timeout=10000):
+            pass
+        qtbot.waitUntil(lambda: bool(list(folder.glob("*quotidienne*"))), timeout=10000)
+        assert loader.wait(5)
+        assert [text for kind, text in window.messages.shown if kind == "warning"] == []
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from db.storage import backup
+from db.storage import backup, integrity
 from db.storage.opening import open_database
 from db.errors import DatabaseDamagedError, UserError
 from db.storage.migrate import upgrade_if_behind
@@ -106,6 +106,7 @@ def test_backup_before_migration(db_path):
 def test_damaged_database_is_detected_and_names_the_backup(db_path):
     open_database(str(db_path), load_starter=False).close()
     damage(db_path)
+    integrity.run_check(db_path)  # the background check's finding is reported at the next opening
     with pytest.raises(DatabaseDamagedError) as raised:
         open_database(str(db_path))
     assert "endommagée" in raised.value.message and "orientation restore" in raised.value.message

@@ -94,7 +94,7 @@ def test_a_write_that_fails_half_way_is_rolled_back(seeded, db_path: Path, tmp_p
                         rome=RomeReference("4.60", codes=[RomeCode("H2502", "Titre")]))
     monkeypatch.setattr(importing, "parse_path", lambda path: parsed)
 
-    def failing_rome_write(session, reference):
+    def failing_rome_write(session, reference, **_options):
         raise UserError("échec simulé pendant l'écriture")
 
     monkeypatch.setattr(importing, "write_rome_reference", failing_rome_write)

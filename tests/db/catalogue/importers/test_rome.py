@@ -119,3 +119,38 @@ def test_a_large_rome_table_written_in_short_transactions_gives_the_same_catalog
         database.close()
     assert states[0] == states[1] and len(states[0][0]) > 13_000
     assert any("aide" in rome for _, rome, _, _, _ in states[0][2])
+
+
+def test_the_rome_import_indexes_exactly_what_a_full_reindex_gives_and_finds_by_rome_words(tmp_path):
+    """The import refreshes only the ROME job titles of the métiers citing a code, once for the
+    whole import: the indexed text is then exactly what recomputing every column of every métier
+    gives, and a fiche is found by a job title it only has through ROME."""
+    from sqlalchemy import text
+
+    from db.catalogue.criteria import SearchRequest, criteria_from_request
+    from db.catalogue.importing import import_paths
+    from db.catalogue.search import search
+    from db.catalogue.search_index import SEARCH_COLUMNS, reindex
+    from db.storage.opening import open_database
+    from tests.conftest import DATA, shared_path
+
+    folder = shared_path("data", "rome-v460")
+    database = open_database(str(tmp_path / "base.sqlite"), load_starter=False)
+    assert import_paths(database, [DATA / "mini.jsonl"]).refused == 0
+
+    def found(words: str) -> list[str]:
+        with database.read() as session:
+            return [row.id for row in search(session, criteria_from_request(session, SearchRequest(texte=words)))]
+
+    assert "ORI.macon" not in found("briqueteur")
+    summary = import_paths(database, sorted(folder.glob("unix_referentiel_*.csv")))
+    assert summary.refused == 0 and not summary.interrupted
+    query = text(f"SELECT id, {', '.join(SEARCH_COLUMNS)}, riasec FROM metiers ORDER BY id")
+    with database.read() as session:
+        imported = session.execute(query).all()
+    with database.write() as session:
+        assert reindex(session.connection()) == 8
+    with database.read() as session:
+        assert session.execute(query).all() == imported
+    assert "ORI.macon" in found("briqueteur")
+    database.close()

@@ -1,0 +1,120 @@
+"""ROME import into a counselor's real catalogue, against its parse-only floor, printed as JSON.
+
+    python bench/rome_bench.py [--runs 3]
+
+The catalogue is the starter one plus the ONISEP Markdown fiches and the 2024 Idéo XML export
+(../shared/data), built once; each run imports the ROME reference tables
+(``unix_referentiel_*.csv``) into a fresh copy of it. The floor is parsing the same files with no
+database. Import and floor alternate in one run; medians are printed with their ratio (goal ≤ 3),
+the number of SQL statements the import issued, and what SQLite alone takes to rewrite the
+full-text entries of the métiers citing a ROME code (a floor under the import's refresh).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ORIENTATION_NO_BACKGROUND_CHECK", "1")  # the bench times the import, not a check
+
+from sqlalchemy import event  # noqa: E402
+
+from db.catalogue.importers import parse_path  # noqa: E402
+from db.catalogue.importing import import_paths  # noqa: E402
+from db.storage.opening import open_database  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+GOAL_RATIO = 3.0
+
+
+def build_catalogue(folder: Path) -> Path:
+    """The starter catalogue plus the ONISEP imports, closed, ready to copy."""
+    path = folder / "catalogue.sqlite"
+    database = open_database(str(path), backups=False)
+    summary = import_paths(database, [SHARED / "onisep-metiers-md", SHARED / "onisep-ideo-xml-2024"])
+    database.close()
+    if summary.refused:
+        raise SystemExit(f"{summary.refused} fichier(s) ONISEP refusé(s) : catalogue incomplet")
+    return path
+
+
+def one_import(base: Path, folder: Path, files: list[Path], run: int) -> tuple[float, int, int]:
+    """Seconds to import ``files`` into a copy of ``base``, SQL statements issued, métiers."""
+    copy = folder / f"run-{run}.sqlite"
+    shutil.copy(base, copy)
+    database = open_database(str(copy), backups=False, daily=False)
+    statements = [0]
+    event.listen(database.engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+    start = time.perf_counter()
+    summary = import_paths(database, files)
+    elapsed = time.perf_counter() - start
+    with database.engine.connect() as conn:
+        metiers = conn.exec_driver_sql("SELECT count(*) FROM metiers").scalar_one()
+    database.close()
+    if summary.refused:
+        raise SystemExit("fichier ROME refusé")
+    return elapsed, statements[0], int(metiers)
+
+
+def fts_rewrite(base: Path, folder: Path) -> float:
+    """Seconds for SQLite alone to rewrite the full-text entries of the métiers citing a ROME code
+    (what any change to their indexed ROME job titles costs with one FTS5 table over all the
+    indexed text): a plain UPDATE that fires the index's trigger, on a copy of ``base``."""
+    import sqlite3
+
+    copy = folder / "fts-floor.sqlite"
+    shutil.copy(base, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("UPDATE metiers SET search_rome = search_rome WHERE pk IN "
+                     "(SELECT metier_pk FROM metier_rome WHERE NOT is_legacy)")
+        conn.execute("COMMIT")
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+def parse_only(files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        parse_path(path)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not SHARED.exists():
+        print(json.dumps({"erreur": "../shared absent : pas de données réelles à importer"}))
+        return
+    files = sorted((SHARED / "rome-v460").glob("unix_referentiel_*.csv"))
+    with tempfile.TemporaryDirectory(prefix="rome-bench-") as tmp:
+        folder = Path(tmp)
+        base = build_catalogue(folder)
+        imports, floors, fts = [], [], []
+        for run in range(args.runs):
+            floors.append(parse_only(files))
+            elapsed, statements, metiers = one_import(base, folder, files, run)
+            imports.append(elapsed)
+            fts.append(fts_rewrite(base, folder))
+    import_s, floor_s = statistics.median(imports), statistics.median(floors)
+    print(json.dumps({"files": [p.name for p in files], "metiers": metiers, "runs": args.runs,
+                      "rome_import_s": round(import_s, 3), "rome_parse_only_s": round(floor_s, 3),
+                      "rome_import_ratio": round(import_s / floor_s, 2), "goal_ratio": GOAL_RATIO,
+                      "fts_rewrite_of_citing_metiers_s": round(statistics.median(fts), 3),
+                      "sql_statements": statements}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
