@@ -14,6 +14,9 @@ def level_combo(no_limit_label: str) -> QComboBox:
     combo.addItem(no_limit_label, None)
     for choice in LEVEL_CHOICES:
         combo.addItem(choice.label, choice.max_bac_plus)
+    # As wide as its panel allows, not as its longest label: the narrow panels stay uncut.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
     return combo
 
 

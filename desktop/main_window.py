@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -64,9 +64,12 @@ ABOUT_TEXT = (
     "<li>Source : France Travail (ROME) — répertoire ROME, Licence Ouverte / Etalab.</li>"
     "<li>Fiches du projet Orientation — rédigées pour ce projet.</li></ul>"
 )
-SPLITTER_SHARES = (0.62, 0.38)  # table | fiche, when no positions were saved
+SPLITTER_SHARES = (0.45, 0.55)  # table | fiche, when no positions were saved
+FILTER_WIDTH = 270  # px of the Filtres panel at first start: its lists uncut
+STUDENT_WIDTH = 420  # px of the Élève panel: its five tabs and the suggestions' reasons readable
 FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
-WIDE_WINDOW = 1600  # from this width the Filtres and Élève panels sit side by side, else in tabs
+WIDE_CENTRE = 1000  # px: from this width of the centre the fiche sits beside the table, else under it
+WINDOW_STATE_VERSION = 2  # docks side by side (version 1 tabbed them: such a saved state is not restored)
 
 
 class MainWindow(QMainWindow):
@@ -153,54 +156,58 @@ class MainWindow(QMainWindow):
         self.import_progress = ImportProgress(self.importer)
 
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setAccessibleName("Panneau des filtres")
-        scroll.setWidget(self.filters)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(260)
-        self.filter_dock = QDockWidget("Filtres", self)
-        self.filter_dock.setObjectName("filterDock")
-        self.filter_dock.setWidget(scroll)
-        self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                     | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.filter_dock = self._dock("Filtres", "filterDock", self._filter_scroll(), 230)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
-        self.student_dock = QDockWidget("Élève", self)  # filled by StudentActions on attaching
-        self.student_dock.setObjectName("studentDock")
-        waiting = QLabel("Chargement du panneau élève…")
+        waiting = QLabel("Chargement du panneau élève…")  # replaced by StudentActions on attaching
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.student_dock.setWidget(waiting)
-        self.student_dock.setFeatures(self.filter_dock.features())
-        self.student_dock.setMinimumWidth(410)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.student_dock)
-        for dock in (self.filter_dock, self.student_dock):
-            # A dock behind another's tab is only moved off screen: disabled, Tab never lands in it.
-            dock.visibilityChanged.connect(lambda visible, dock=dock: dock.widget().setEnabled(visible))
-            dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
+        # The session sits on the right, never behind the filters: it stays in sight while browsing.
+        self.student_dock = self._dock("Élève", "studentDock", waiting, 330)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.student_dock)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(4, 8, 4, 0)
         centre_layout.addWidget(self.results)
         centre_layout.addWidget(self.table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget, stretch in ((centre, 4), (self.fiche_view, 3)):
+        self.splitter.installEventFilter(self)
+        for widget in (centre, self.fiche_view):
             self.splitter.addWidget(widget)
-            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 0)
-        # Messages appear under the table: its rows never move under the pointer (issue 14).
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.message_bar)
+        # Messages float over the bottom of the fiche: the table never moves or shrinks (issue 14).
+        self.message_bar.float_over(body)
         self.setCentralWidget(body)
         self.statusBar().addPermanentWidget(self.import_progress)
-        self.statusBar().showMessage("Entrée ou double-clic : ouvrir la fiche — Ctrl+F : rechercher")
+        self.statusBar().showMessage("F1 : raccourcis — Ctrl+F : rechercher un métier — F9 : l'élève")
         QWidget.setTabOrder(self.filters.clear_button, self.table)
         QWidget.setTabOrder(self.table, self.fiche_view.browser)
+
+    def _filter_scroll(self) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setAccessibleName("Panneau des filtres")
+        scroll.setWidget(self.filters)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _dock(self, title: str, name: str, widget: QWidget, width: int) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(width)
+        # A dock tabbed behind another by the counselor is only moved off screen: disabled, Tab never lands in it.
+        dock.visibilityChanged.connect(lambda visible: dock.widget().setEnabled(visible))
+        dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
+        return dock
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Fichier")
@@ -254,7 +261,7 @@ class MainWindow(QMainWindow):
             self.resize(min(1280, available.width()), min(720, available.height()))
         # No saved positions: share the width once the window has its real size (first show).
         self._default_splitter = not self.splitter.restoreState(self.settings.splitter_state)
-        self._default_docks = not self.restoreState(self.settings.window_state)
+        self._default_docks = not self.restoreState(self.settings.window_state, WINDOW_STATE_VERSION)
         self.set_title_form(self.settings.title_form)
 
     def showEvent(self, event) -> None:
@@ -264,19 +271,30 @@ class MainWindow(QMainWindow):
             self.arrange_docks()
         if self._default_splitter:
             self._default_splitter = False
-            width = self.splitter.width() or self.width()
-            self.splitter.setSizes([int(width * share) for share in SPLITTER_SHARES])
+            self._orient_splitter()
+            vertical = self.splitter.orientation() == Qt.Orientation.Vertical
+            total = self.splitter.height() if vertical else self.splitter.width()
+            self.splitter.setSizes([int(total * share) for share in SPLITTER_SHARES])
 
     def arrange_docks(self) -> None:
-        """First start: the Élève panel beside the filters on a wide window, in front of them otherwise."""
-        if self.width() >= WIDE_WINDOW:
-            self.splitDockWidget(self.filter_dock, self.student_dock, Qt.Orientation.Horizontal)
-            self.resizeDocks([self.filter_dock, self.student_dock], [280, 460], Qt.Orientation.Horizontal)
-        else:
-            self.tabifyDockWidget(self.filter_dock, self.student_dock)
-            self.student_dock.raise_()
-            self.resizeDocks([self.student_dock], [420], Qt.Orientation.Horizontal)
+        """First start: filters on the left, the session on the right, the catalogue between them."""
+        docks = [self.filter_dock, self.student_dock]
+        self.resizeDocks(docks, [FILTER_WIDTH, STUDENT_WIDTH], Qt.Orientation.Horizontal)
         self.name_dock_tabs()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._orient_splitter()
+        return super().eventFilter(watched, event)
+
+    def _orient_splitter(self) -> None:
+        """Table above the fiche in a narrow centre (a 1280 px screen), beside it in a wide one."""
+        wide = self.splitter.width() >= WIDE_CENTRE
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            total = self.splitter.width() if wide else self.splitter.height()
+            self.splitter.setSizes([int(total * share) for share in SPLITTER_SHARES])
 
     def name_dock_tabs(self) -> None:
         """Give the tab bars Qt makes for tabbed docks an accessible name (they have none)."""
@@ -308,9 +326,10 @@ class MainWindow(QMainWindow):
             self.open_row(first)
 
     def focus_search(self) -> None:
-        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        """Put the cursor in the search box, its text selected (Ctrl+F); the session stays in sight."""
         self.filter_dock.show()
         self.filter_dock.raise_()
+        self.student_dock.show()
         self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search_box.selectAll()
 
@@ -458,5 +477,5 @@ class MainWindow(QMainWindow):
         """Remember geometry and splitter positions for the next start."""
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter_state = self.splitter.saveState()
-        self.settings.window_state = self.saveState()
+        self.settings.window_state = self.saveState(WINDOW_STATE_VERSION)
         self.settings.sync()

@@ -84,13 +84,14 @@ class StudentActions(QObject):
     # ------------------------------------------------------------------ menus and layout
     def build_menu(self, menu: QMenu, view_menu: QMenu) -> None:
         """Fill the "Élève" menu; add the panel toggle to "Affichage"."""
-        # F9 brings the panel in front, or hides it when it is already in front (Qt's own toggle
-        # would hide it while it sits behind the Filtres tab).
-        toggle = self.toggle_action = QAction("Panneau &Élève", self.window.parent)
-        toggle.setShortcut(QKeySequence("F9"))
-        toggle.triggered.connect(self.toggle_panel)
+        # F9 goes to the session and never hides it; closing the panel is a menu choice of its own.
+        go_to = self.toggle_action = QAction("Aller au panneau &Élève", self.window.parent)
+        go_to.setShortcut(QKeySequence("F9"))
+        go_to.triggered.connect(self.focus_panel)
         view_menu.addSeparator()
-        view_menu.addAction(toggle)
+        view_menu.addAction(go_to)
+        self.dock.toggleViewAction().setText("Afficher le panneau É&lève")
+        view_menu.addAction(self.dock.toggleViewAction())
         entries = [
             ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
@@ -149,21 +150,27 @@ class StudentActions(QObject):
         self.dock.raise_()
 
     def in_front(self) -> bool:
-        """Whether the Élève panel is shown and not covered by the Filtres tab."""
+        """Whether the Élève panel is shown and not covered by another panel."""
         return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
 
-    def toggle_panel(self) -> None:
-        """F9: the Élève panel in front, or hidden when it already is."""
-        if self.in_front():
-            self.dock.hide()
-        else:
-            self.show_panel()
+    def focus_panel(self) -> None:
+        """F9: the Élève panel shown, the focus on the open session's tabs (arrows change tab, Tab
+        goes into it), or in the student search when no student is open."""
+        self.show_panel()
+        panel = self.panel
+        if panel.student is None:
+            panel.show_list()
+            return
+        panel.stack.setCurrentWidget(panel.page)
+        panel.editor.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
-        """Ctrl+E: the Élève panel in front (the open session stays open); pressed again, or
+        """Ctrl+E: first to the open session (as F9) when the focus is elsewhere; pressed again, or
         with no session open, the student list with the cursor in its search box."""
-        if self.panel.student is not None and not self.in_front():
-            self.show_panel()
+        focus = QApplication.focusWidget()
+        in_session = isinstance(focus, QWidget) and self.panel.page.isAncestorOf(focus) and self.panel.page.isVisible()
+        if self.panel.student is not None and not in_session:
+            self.focus_panel()
             return
         self.show_panel()
         self.panel.show_list()
