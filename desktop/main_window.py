@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
             lambda: self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder))
         self.browser.facets_changed.connect(self.filters.set_facets)
         self.table.open_requested.connect(self.open_row)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.browser.results_changed.connect(lambda _count: self._results_changed())
         self.fiche_view.related_requested.connect(self.open_fiche)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
@@ -339,19 +341,52 @@ class MainWindow(QMainWindow):
             self.open_fiche(index.data(RowRole).id)
 
     def open_fiche(self, metier_id: str) -> None:
-        """Show the fiche of ``metier_id`` in the fiche panel (once the database is attached)."""
+        """Show the fiche of ``metier_id`` in the fiche panel (once the database is attached); the
+        list's selection moves to its row, or leaves the list when the list does not hold it."""
         self.when_ready(lambda: self._show_fiche(metier_id))
 
     def _show_fiche(self, metier_id: str) -> None:
         from db.catalogue.fiche import get_fiche
 
         assert self.database is not None
-        with self.database.read() as session:
-            fiche = get_fiche(session, metier_id)
+        shown = self.fiche_view.fiche
+        if shown is None or shown.id != metier_id:
+            with self.database.read() as session:
+                fiche = get_fiche(session, metier_id)
+            if fiche is None:
+                self.messages.warning("cette fiche n'est plus dans le catalogue.")
+                return
+            self.fiche_view.set_fiche(fiche)
+        self._select_row_of(metier_id)
+
+    def _row_of(self, metier_id: str) -> int | None:
+        """The list row holding ``metier_id`` among those fetched, or None."""
+        return next((i for i, row in enumerate(self.model.rows_fetched()) if row.id == metier_id), None)
+
+    def _select_row_of(self, metier_id: str) -> None:
+        """Make the list's selection match the fiche shown: what Ctrl+D adds is what is highlighted."""
+        row = self._row_of(metier_id)
+        current = self.table.currentIndex()
+        if row is None:
+            self.table.selectionModel().clear()
+        elif not current.isValid() or current.row() != row:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The fiche follows the list's selection (arrows, click, search results)."""
+        if current.isValid():
+            self.open_fiche(current.data(RowRole).id)
+
+    def _results_changed(self) -> None:
+        """New results: the fiche's row selected again, or the fiche cleared when the list no
+        longer holds it (a fiche read earlier is never mistaken for a listed one)."""
+        fiche = self.fiche_view.fiche
         if fiche is None:
-            self.messages.warning("cette fiche n'est plus dans le catalogue.")
             return
-        self.fiche_view.set_fiche(fiche)
+        if self._row_of(fiche.id) is None:
+            self.fiche_view.set_fiche(None)
+        else:
+            self._select_row_of(fiche.id)
 
     def set_title_form(self, form: str) -> None:
         """Show titles in ``form`` everywhere and remember the choice."""

@@ -197,20 +197,23 @@ class StudentActions(QObject):
         return self.panel.add_to_shortlist(row.id, row.name)
 
     def add_focused(self) -> bool:
-        """Ctrl+D: add the métier the counselor is on — a suggestion or the fiche when one of
-        them has the focus, otherwise the list's current row, or its only row (typing
-        "berger" then Ctrl+D keeps the berger, never a fiche read earlier)."""
+        """Ctrl+D: add the métier visibly selected — the highlighted suggestion when the
+        suggestions have the focus, else the list's highlighted row (the fiche shows the same
+        métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
+        shown (opened from a suggestion or the shortlist)."""
         focus = QApplication.focusWidget()
         suggestions = self.panel.suggestions
         if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
             return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
-        fiche = self.window.fiche_view.fiche
-        if fiche is not None and isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus):
-            return self.panel.add_to_shortlist(fiche.id, fiche.name)
         table = self.window.table
-        if not table.currentIndex().isValid() and table.model().rowCount() == 1:
+        if table.currentIndex().isValid():
+            return self.add_current_row()
+        if table.model().rowCount() == 1:
             row = table.model().index(0, 0).data(RowRole)
             return self.panel.add_to_shortlist(row.id, row.name)
+        fiche = self.window.fiche_view.fiche
+        if fiche is not None:
+            return self.panel.add_to_shortlist(fiche.id, fiche.name)
         return self.add_current_row()
 
     def compare_checked(self) -> None:
