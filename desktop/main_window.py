@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.student_menu.setEnabled(False)
         help_menu = self.menuBar().addMenu("Ai&de")
         self._action(help_menu, "&Raccourcis clavier", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "&Guide d'utilisation", self.show_guide)
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -406,9 +407,10 @@ class MainWindow(QMainWindow):
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 if keys and action.text():
                     lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
-        return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste (Entrée ouvre la première fiche)",
-                "Entrée ou double-clic sur un métier : ouvrir sa fiche",
-                "Ctrl+Tab dans le panneau Élève : onglet suivant"]
+        return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
+                "Flèches dans la liste : la fiche suit le métier surligné",
+                "Ctrl+Tab dans le panneau Élève : onglet suivant",
+                "Échap : fermer une fenêtre ou un menu"]
 
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts (a window that does not block the application)."""
@@ -418,6 +420,13 @@ class MainWindow(QMainWindow):
         self.shortcuts_box.button(QMessageBox.StandardButton.Close).setText("Fermer")
         self.shortcuts_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.shortcuts_box.open()
+
+    def show_guide(self) -> None:
+        """Aide › Guide d'utilisation (offline, a window that does not block the application)."""
+        from desktop.help_dialog import GuideDialog
+
+        self.guide_dialog = GuideDialog(self)
+        self.guide_dialog.show()
 
     def show_about(self) -> None:
         """The sources and licences (a window that does not block the application)."""

@@ -206,3 +206,27 @@ def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
     qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
     assert "Ctrl+D" in window.shortcuts_box.text()
     window.shortcuts_box.close()
+
+
+def test_f1_shows_the_shortcuts_from_anywhere(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.focus_search()
+    qtbot.keyClick(window.filters.search_box, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
+    assert "Ctrl+D : Ajouter le métier à la sélection" in window.shortcuts_box.text()
+    window.shortcuts_box.close()
+
+
+def test_the_user_guide_opens_offline_from_the_aide_menu(qtbot, window):
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Ai&de")
+    guide = next(a for a in help_menu.actions() if a.text() == "&Guide d'utilisation")
+    guide.trigger()
+    dialog = window.guide_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    text = dialog.text()
+    assert text.startswith("Guide d'utilisation d'Orientation")
+    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet"):
+        assert step in text
+    assert dialog.browser.openLinks() is False
+    dialog.close()
