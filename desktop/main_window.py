@@ -41,6 +41,7 @@ from db.catalogue.search_types import Choices, Criteria
 from db.catalogue.source import CatalogueSource, DatabaseSource, StartupSource
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
+from desktop.common_widgets import name_inner_controls
 from desktop.fiche_view import FicheView
 from desktop.filter_panel import FilterPanel
 from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore()
+        name_inner_controls(self)
         self.summary_dialog: ImportSummaryDialog | None = None
         self.about_box: QMessageBox | None = None
         self.reload_choices()
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
         self.name_dock_tabs()
+        name_inner_controls(self)  # the student panel's scroll bars too
         waiting, self._on_ready = self._on_ready, []
         for action in waiting:
             action()
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.fiche_view = FicheView()
+        self.fiche_view.browser.setAccessibleDescription("La fiche du métier surligné dans la liste")
         self.message_bar = MessageBar()
         self.importer = ImportController(None, self)  # given the database on attaching
         self.import_progress = ImportProgress(self.importer)
