@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
+        if self.students.welcome(self.settings.welcomed == "fait"):
+            self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start
         self.ready.emit()
 
     def when_ready(self, action: Callable[[], None]) -> None:
@@ -443,17 +445,24 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ import
     def choose_files(self) -> None:
         """Fichier > Importer des fiches…: pick files, then import them in the background."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Importer des fiches", self.settings.import_folder, FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Importer des fiches", self._import_start_folder(), FILE_FILTER)
         if paths:
             self.settings.import_folder = str(Path(paths[0]).parent)
             self.start_import(paths)
 
     def choose_folder(self) -> None:
         """Fichier > Importer un dossier…: every file under the chosen folder."""
-        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de fiches", self.settings.import_folder)
+        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de fiches", self._import_start_folder())
         if folder:
             self.settings.import_folder = folder
             self.start_import([folder])
+
+    def _import_start_folder(self) -> str:
+        """Where the import dialogs open: the last folder imported from, else the Documents folder
+        (never the program's own folder)."""
+        from desktop.file_services import default_folder
+
+        return self.settings.import_folder or default_folder()
 
     def start_import(self, paths: list[str]) -> None:
         """Import ``paths`` in the background (one import at a time, once the database is attached)."""

@@ -17,7 +17,7 @@ from db.errors import UserError
 from db.students.settings import get_counselor
 from db.storage.engine import Database
 from desktop.compare_dialog import CompareDialog
-from desktop.counselor_dialog import CounselorDialog
+from desktop.counselor_dialog import CounselorDialog, first_run_wanted
 from desktop.fiche_view import FicheView
 from desktop.file_services import FileServices
 from desktop.import_worker import ImportController
@@ -181,10 +181,21 @@ class StudentActions(QObject):
         self.show_panel()
         self.panel.new_student()
 
-    def edit_counselor(self) -> None:
-        """The counselor's details printed on bilans."""
-        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window.parent)
+    def edit_counselor(self, *, first_run: bool = False) -> None:
+        """The counselor's details printed on bilans (with a welcome at first start)."""
+        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window.parent,
+                                                first_run=first_run)
         self.counselor_dialog.open()
+
+    def welcome(self, already_offered: bool) -> bool:
+        """First start: ask the counselor's details and the retention period (skippable, offered
+        once); True when the dialog was opened."""
+        with self.window.database.read() as session:
+            counselor = get_counselor(session)
+        if not first_run_wanted(already_offered, counselor):
+            return False
+        self.edit_counselor(first_run=True)
+        return True
 
     # ------------------------------------------------------------------ shortlist and comparison
     def add_current_row(self) -> bool:

@@ -19,6 +19,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
                      ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("ORIENTATION_DB", raising=False)
+    monkeypatch.setenv("ORIENTATION_FIRST_RUN", "0")  # no welcome dialog over the windows under test
 
 
 @pytest.fixture
