@@ -220,7 +220,8 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(file_menu, "&Importer des fiches…", self.choose_files, "Ctrl+I")
         self.import_folder_action = self._action(file_menu, "Importer un &dossier de fiches…", self.choose_folder)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q on every system (Qt's standard Quit key is empty on Windows and on some Linux desktops).
+        self._action(file_menu, "&Quitter", self.close, "Ctrl+Q")
         view_menu = self.view_menu = self.menuBar().addMenu("&Affichage")
         self.find_action = self._action(view_menu, "&Rechercher un métier", self.focus_search,
                                         QKeySequence.StandardKey.Find)

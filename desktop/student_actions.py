@@ -96,7 +96,7 @@ class StudentActions(QObject):
             ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
             ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
-            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, None),
+            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, "Ctrl+Shift+C"),
             ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
             ("E&xporter le dossier de l'élève…", self.privacy.export, None),
             ("&Importer un dossier d'élève…", self.privacy.import_file, None),
