@@ -165,11 +165,11 @@ class StudentActions(QObject):
         panel.editor.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
-        """Ctrl+E: first to the open session (as F9) when the focus is elsewhere; pressed again, or
-        with no session open, the student list with the cursor in its search box."""
+        """Ctrl+E: first to the open session (as F9) when the focus is outside the Élève panel;
+        pressed again, or with no session open, the student list with the cursor in its search box."""
         focus = QApplication.focusWidget()
-        in_session = isinstance(focus, QWidget) and self.panel.page.isAncestorOf(focus) and self.panel.page.isVisible()
-        if self.panel.student is not None and not in_session:
+        in_panel = isinstance(focus, QWidget) and self.panel.isAncestorOf(focus)
+        if self.panel.student is not None and not in_panel:
             self.focus_panel()
             return
         self.show_panel()
