@@ -20,7 +20,8 @@ from desktop.interest_tree import InterestTree
 from desktop.shortlist import Shortlist
 
 PRIVATE_TITLE = "Notes privées — jamais imprimées"
-PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; border: 1px solid #c8a23c; }"
+# Text colour set with the background: readable under a dark or high-contrast system palette too.
+PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; color: #1f1f1f; border: 1px solid #c8a23c; }"
 INTERESTS, CONSTRAINTS, SHORTLIST, NOTES, CHANGES = range(5)
 TAB_SPACE = 10  # px around each tab's text: the five tabs fit the Élève panel on a 1280 px screen
 

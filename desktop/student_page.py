@@ -46,7 +46,9 @@ class StudentPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.read_only_bar = QFrame()
-        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; }")
+        # Text colour with the background: readable under a dark or high-contrast system palette too.
+        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; } "
+                                         "QLabel { color: #1f1f1f; }")
         self.read_only_bar.hide()
         self.unlock_button = QPushButton("Modifier cet entretien")
         self.save_button = QPushButton("Enregistrer")
