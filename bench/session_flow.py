@@ -116,9 +116,7 @@ def test_session_flow(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     # 0:02 — three interests, a level, a salary
     window.activateWindow()  # the window manager gives the keyboard back to the window (not an action)
-    wait(panel.editor.tabBar().hasFocus)  # the new student opens on the Intérêts tab, focused
-    kb.key(Qt.Key.Key_Tab)  # into the interests
-    wait(panel.editor.interests.hasFocus)
+    wait(panel.editor.interests.hasFocus)  # the new student opens on the interests, focused
     for interest in ("je veux être utile", "ma vocation", "j'aime bouger"):
         kb.find_in_list(interest)
         kb.key(Qt.Key.Key_Space)
@@ -152,10 +150,7 @@ def test_session_flow(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     # 0:25 — a comment each, two ticked and compared
     shortlist = panel.editor.shortlist
-    kb.key(Qt.Key.Key_F9)
-    wait(panel.editor.tabBar().hasFocus)
-    kb.key(Qt.Key.Key_Right)  # from Critères (the tab left in front) to Sélection
-    kb.key(Qt.Key.Key_Tab)  # into the shortlist: the comment of the métier added last
+    kb.key(Qt.Key.Key_3, CTRL)  # the Sélection tab: the comment of the métier added last
     wait(shortlist.table.hasFocus)
     comments = ["stage à découvrir", "journée portes ouvertes", "en parler aux parents"]
     for number, comment in enumerate(reversed(comments)):
@@ -177,10 +172,7 @@ def test_session_flow(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # 0:35 — next step, note, private note; save; bilan
     window.activateWindow()
     wait(window.isActiveWindow)
-    kb.key(Qt.Key.Key_F9)
-    wait(panel.editor.tabBar().hasFocus)
-    kb.key(Qt.Key.Key_Right)  # Notes
-    kb.key(Qt.Key.Key_Tab)
+    kb.key(Qt.Key.Key_4, CTRL)  # the Notes tab, the cursor in "Prochaines étapes"
     wait(panel.editor.next_steps.hasFocus)
     kb.type("Stage d'observation en clinique vétérinaire")
     kb.key(Qt.Key.Key_Tab)

@@ -115,7 +115,17 @@ class StudentActions(QObject):
                 if shortcut:
                     action.setShortcut(QKeySequence(shortcut))
                 self.menu_actions[text.replace("&", "")] = action
+        self._tab_menu(menu)
         self._update_actions()
+
+    def _tab_menu(self, menu: QMenu) -> None:
+        """Élève › Aller à l'onglet: Ctrl+1…4 reach a tab of the session from anywhere."""
+        tabs = menu.addMenu("&Aller à l'onglet")
+        for number, title in enumerate(("Intérêts", "Critères", "Sélection", "Notes")):
+            action = tabs.addAction(title)
+            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(lambda checked=False, number=number: self.go_to_tab(number))
+            self.menu_actions[f"Onglet {title}"] = action
 
     def _connect(self) -> None:
         window, panel = self.window, self.panel
@@ -163,6 +173,19 @@ class StudentActions(QObject):
             return
         panel.stack.setCurrentWidget(panel.page)
         panel.editor.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to_tab(self, index: int) -> None:
+        """Ctrl+1…4: the open session's tab ``index`` in front, the cursor in its first field."""
+        panel = self.panel
+        if panel.student is None:
+            self.window.messages.warning("ouvrez d'abord un élève (Ctrl+E) ou créez-en un (Ctrl+N).")
+            return
+        self.show_panel()
+        panel.stack.setCurrentWidget(panel.page)
+        panel.editor.setCurrentIndex(index)
+        editor = panel.editor
+        first = (editor.interests, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
         """Ctrl+E: first to the open session (as F9) when the focus is outside the Élève panel;

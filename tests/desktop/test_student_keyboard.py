@@ -149,3 +149,16 @@ def test_f9_and_ctrl_e_bring_the_open_session_forward_from_the_filters(qtbot, wi
     assert panel.stack.currentIndex() == 1  # first the open session
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.list.search_box.hasFocus)  # then the list, to find another pupil
+
+
+def test_ctrl_1_to_4_reach_the_session_tabs_from_the_search_box(qtbot, window):
+    panel = open_session(qtbot, window)
+    window.focus_search()
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    for key, page, field in ((Qt.Key.Key_4, 3, panel.editor.next_steps),
+                             (Qt.Key.Key_3, 2, panel.editor.shortlist.table),
+                             (Qt.Key.Key_2, 1, panel.editor.constraints.level_combo),
+                             (Qt.Key.Key_1, 0, panel.editor.interests)):
+        press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(field.hasFocus)
+        assert panel.editor.currentIndex() == page
