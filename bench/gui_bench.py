@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ORIENTATION_FIRST_RUN", "0")  # no welcome dialog over the measured window
 RUNS = 7
 
 BARE = """

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ORIENTATION_FIRST_RUN", "0")  # no welcome dialog over the measured window
 
 RSS_SCRIPT = """
 import sys

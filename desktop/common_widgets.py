@@ -2,8 +2,9 @@
 walks over a tree widget's items they share."""
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QSpinBox, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QLineEdit, QScrollBar, QSpinBox, QToolButton, QTreeWidget,
+                               QTreeWidgetItem, QWidget)
 
 from db.catalogue.nomenclature import LEVEL_CHOICES
 
@@ -14,6 +15,9 @@ def level_combo(no_limit_label: str) -> QComboBox:
     combo.addItem(no_limit_label, None)
     for choice in LEVEL_CHOICES:
         combo.addItem(choice.label, choice.max_bac_plus)
+    # As wide as its panel allows, not as its longest label: the narrow panels stay uncut.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
     return combo
 
 
@@ -44,3 +48,26 @@ def top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
 def child_items(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
     """The children of ``item``, in order."""
     return [child for i in range(item.childCount()) if (child := item.child(i)) is not None]
+
+
+def name_inner_controls(root: QWidget) -> None:
+    """Name the controls Qt builds inside others, which have no accessible name of their own: the
+    scroll bars (named after what they scroll) and the clear buttons of search boxes."""
+    for bar in root.findChildren(QScrollBar):
+        if not bar.accessibleName():
+            owner = _named_owner(bar)
+            side = "verticale" if bar.orientation() == Qt.Orientation.Vertical else "horizontale"
+            bar.setAccessibleName(f"Barre de défilement {side}" + (f" : {owner}" if owner else ""))
+    for edit in root.findChildren(QLineEdit):
+        for button in edit.findChildren(QToolButton):
+            if not button.accessibleName():
+                button.setAccessibleName("Effacer le texte" + (f" : {edit.accessibleName()}"
+                                                              if edit.accessibleName() else ""))
+
+
+def _named_owner(widget: QWidget) -> str:
+    """The accessible name of the nearest parent that has one ("" when none)."""
+    parent = widget.parentWidget()
+    while parent is not None and not parent.accessibleName():
+        parent = parent.parentWidget()
+    return parent.accessibleName() if parent is not None else ""

@@ -27,8 +27,15 @@ class FileServices:
         return path or None
 
     def open_path(self, parent: QWidget | None, title: str, folder: str, filters: str) -> str | None:
-        """An existing file to read (None when cancelled)."""
-        path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+        """An existing file to read (None when cancelled); with no ``folder``, the dialog opens where
+        the last file was saved or read, else in the user's Documents folder."""
+        from desktop.settings import Settings
+
+        settings = Settings()
+        path, _ = QFileDialog.getOpenFileName(parent, title, folder or settings.save_folder or default_folder(),
+                                              filters)
+        if path:
+            settings.save_folder = str(Path(path).parent)
         return path or None
 
     def open_file(self, path: Path) -> bool:

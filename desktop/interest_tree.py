@@ -8,8 +8,9 @@ ticking a group ticks all of it. ``changed`` is emitted on each change made by t
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCollator, QLocale, Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QCollator, QElapsedTimer, QLocale, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.catalogue.nomenclature import INTEREST_GROUPS
 from desktop.common_widgets import child_items, top_level_items
@@ -36,6 +37,9 @@ def interest_groups(interests: list[tuple[str, str, str]]) -> list[QTreeWidgetIt
     return filled
 
 
+SHIFT = Qt.KeyboardModifier.ShiftModifier  # capitals and some French letters are typed with it
+
+
 class InterestTree(QTreeWidget):
     """See the module docstring."""
 
@@ -51,6 +55,7 @@ class InterestTree(QTreeWidget):
         self.setUniformRowHeights(False)
         self.read_only = False
         self._quiet = False
+        self._typed = QElapsedTimer()  # since the last letter typed (a type-ahead search)
         self.itemChanged.connect(self._item_changed)
 
     def set_choices(self, interests: list[tuple[str, str, str]]) -> None:
@@ -92,6 +97,19 @@ class InterestTree(QTreeWidget):
             for item in child_items(group):
                 item.setFlags(flags)
         self._quiet = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Typing finds an interest ("ma vocation"): a Space typed within the search continues it;
+        a Space after a pause ticks the interest found."""
+        typing = self._typed.isValid() and self._typed.elapsed() < QApplication.keyboardInputInterval()
+        if event.key() == Qt.Key.Key_Space and not event.modifiers() and typing:
+            self.keyboardSearch(" ")
+            self._typed.restart()
+            event.accept()
+            return
+        if event.text().isprintable() and event.text().strip() and not event.modifiers() & ~SHIFT:
+            self._typed.restart()
+        super().keyPressEvent(event)
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._quiet and column == 0:

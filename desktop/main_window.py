@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -41,6 +41,7 @@ from db.catalogue.search_types import Choices, Criteria
 from db.catalogue.source import CatalogueSource, DatabaseSource, StartupSource
 from desktop.browse import CatalogueBrowser
 from desktop.chips import ResultsBar
+from desktop.common_widgets import name_inner_controls
 from desktop.fiche_view import FicheView
 from desktop.filter_panel import FilterPanel
 from desktop.import_worker import ImportController, ImportProgress, ImportSummaryDialog, summary_lines
@@ -64,9 +65,12 @@ ABOUT_TEXT = (
     "<li>Source : France Travail (ROME) — répertoire ROME, Licence Ouverte / Etalab.</li>"
     "<li>Fiches du projet Orientation — rédigées pour ce projet.</li></ul>"
 )
-SPLITTER_SHARES = (0.62, 0.38)  # table | fiche, when no positions were saved
+SPLITTER_SHARES = (0.45, 0.55)  # table | fiche, when no positions were saved
+FILTER_WIDTH = 270  # px of the Filtres panel at first start: its lists uncut
+STUDENT_WIDTH = 420  # px of the Élève panel: its five tabs and the suggestions' reasons readable
 FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
-WIDE_WINDOW = 1600  # from this width the Filtres and Élève panels sit side by side, else in tabs
+WIDE_CENTRE = 1000  # px: from this width of the centre the fiche sits beside the table, else under it
+WINDOW_STATE_VERSION = 2  # docks side by side (version 1 tabbed them: such a saved state is not restored)
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore()
+        name_inner_controls(self)
         self.summary_dialog: ImportSummaryDialog | None = None
         self.about_box: QMessageBox | None = None
         self.reload_choices()
@@ -118,11 +123,14 @@ class MainWindow(QMainWindow):
         self.students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
         self.name_dock_tabs()
+        name_inner_controls(self)  # the student panel's scroll bars too
         waiting, self._on_ready = self._on_ready, []
         for action in waiting:
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
+        if self.students.welcome(self.settings.welcomed == "fait"):
+            self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start
         self.ready.emit()
 
     def when_ready(self, action: Callable[[], None]) -> None:
@@ -148,66 +156,72 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.fiche_view = FicheView()
+        self.fiche_view.browser.setAccessibleDescription("La fiche du métier surligné dans la liste")
         self.message_bar = MessageBar()
         self.importer = ImportController(None, self)  # given the database on attaching
         self.import_progress = ImportProgress(self.importer)
 
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setAccessibleName("Panneau des filtres")
-        scroll.setWidget(self.filters)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(260)
-        self.filter_dock = QDockWidget("Filtres", self)
-        self.filter_dock.setObjectName("filterDock")
-        self.filter_dock.setWidget(scroll)
-        self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                     | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.filter_dock = self._dock("Filtres", "filterDock", self._filter_scroll(), 230)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
-        self.student_dock = QDockWidget("Élève", self)  # filled by StudentActions on attaching
-        self.student_dock.setObjectName("studentDock")
-        waiting = QLabel("Chargement du panneau élève…")
+        waiting = QLabel("Chargement du panneau élève…")  # replaced by StudentActions on attaching
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.student_dock.setWidget(waiting)
-        self.student_dock.setFeatures(self.filter_dock.features())
-        self.student_dock.setMinimumWidth(410)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.student_dock)
-        for dock in (self.filter_dock, self.student_dock):
-            # A dock behind another's tab is only moved off screen: disabled, Tab never lands in it.
-            dock.visibilityChanged.connect(lambda visible, dock=dock: dock.widget().setEnabled(visible))
-            dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
+        # The session sits on the right, never behind the filters: it stays in sight while browsing.
+        self.student_dock = self._dock("Élève", "studentDock", waiting, 330)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.student_dock)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(4, 8, 4, 0)
         centre_layout.addWidget(self.results)
         centre_layout.addWidget(self.table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget, stretch in ((centre, 4), (self.fiche_view, 3)):
+        self.splitter.installEventFilter(self)
+        for widget in (centre, self.fiche_view):
             self.splitter.addWidget(widget)
-            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 0)
-        # Messages appear under the table: its rows never move under the pointer (issue 14).
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.message_bar)
+        # Messages float over the bottom of the fiche: the table never moves or shrinks (issue 14).
+        self.message_bar.float_over(body)
         self.setCentralWidget(body)
         self.statusBar().addPermanentWidget(self.import_progress)
-        self.statusBar().showMessage("Entrée ou double-clic : ouvrir la fiche — Ctrl+F : rechercher")
+        self.statusBar().showMessage("F1 : raccourcis — Ctrl+F : rechercher un métier — F9 : l'élève")
         QWidget.setTabOrder(self.filters.clear_button, self.table)
         QWidget.setTabOrder(self.table, self.fiche_view.browser)
+
+    def _filter_scroll(self) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setAccessibleName("Panneau des filtres")
+        scroll.setWidget(self.filters)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _dock(self, title: str, name: str, widget: QWidget, width: int) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(width)
+        # A dock tabbed behind another by the counselor is only moved off screen: disabled, Tab never lands in it.
+        dock.visibilityChanged.connect(lambda visible: dock.widget().setEnabled(visible))
+        dock.dockLocationChanged.connect(lambda _area: self.name_dock_tabs())
+        return dock
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Fichier")
         self.import_action = self._action(file_menu, "&Importer des fiches…", self.choose_files, "Ctrl+I")
         self.import_folder_action = self._action(file_menu, "Importer un &dossier de fiches…", self.choose_folder)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quitter", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q on every system (Qt's standard Quit key is empty on Windows and on some Linux desktops).
+        self._action(file_menu, "&Quitter", self.close, "Ctrl+Q")
         view_menu = self.view_menu = self.menuBar().addMenu("&Affichage")
         self.find_action = self._action(view_menu, "&Rechercher un métier", self.focus_search,
                                         QKeySequence.StandardKey.Find)
@@ -225,6 +239,7 @@ class MainWindow(QMainWindow):
         self.student_menu.setEnabled(False)
         help_menu = self.menuBar().addMenu("Ai&de")
         self._action(help_menu, "&Raccourcis clavier", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "&Guide d'utilisation", self.show_guide)
         self._action(help_menu, "À &propos d'Orientation", self.show_about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -244,6 +259,8 @@ class MainWindow(QMainWindow):
             lambda: self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder))
         self.browser.facets_changed.connect(self.filters.set_facets)
         self.table.open_requested.connect(self.open_row)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.browser.results_changed.connect(lambda _count: self._results_changed())
         self.fiche_view.related_requested.connect(self.open_fiche)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
@@ -254,7 +271,7 @@ class MainWindow(QMainWindow):
             self.resize(min(1280, available.width()), min(720, available.height()))
         # No saved positions: share the width once the window has its real size (first show).
         self._default_splitter = not self.splitter.restoreState(self.settings.splitter_state)
-        self._default_docks = not self.restoreState(self.settings.window_state)
+        self._default_docks = not self.restoreState(self.settings.window_state, WINDOW_STATE_VERSION)
         self.set_title_form(self.settings.title_form)
 
     def showEvent(self, event) -> None:
@@ -264,19 +281,30 @@ class MainWindow(QMainWindow):
             self.arrange_docks()
         if self._default_splitter:
             self._default_splitter = False
-            width = self.splitter.width() or self.width()
-            self.splitter.setSizes([int(width * share) for share in SPLITTER_SHARES])
+            self._orient_splitter()
+            vertical = self.splitter.orientation() == Qt.Orientation.Vertical
+            total = self.splitter.height() if vertical else self.splitter.width()
+            self.splitter.setSizes([int(total * share) for share in SPLITTER_SHARES])
 
     def arrange_docks(self) -> None:
-        """First start: the Élève panel beside the filters on a wide window, in front of them otherwise."""
-        if self.width() >= WIDE_WINDOW:
-            self.splitDockWidget(self.filter_dock, self.student_dock, Qt.Orientation.Horizontal)
-            self.resizeDocks([self.filter_dock, self.student_dock], [280, 460], Qt.Orientation.Horizontal)
-        else:
-            self.tabifyDockWidget(self.filter_dock, self.student_dock)
-            self.student_dock.raise_()
-            self.resizeDocks([self.student_dock], [420], Qt.Orientation.Horizontal)
+        """First start: filters on the left, the session on the right, the catalogue between them."""
+        docks = [self.filter_dock, self.student_dock]
+        self.resizeDocks(docks, [FILTER_WIDTH, STUDENT_WIDTH], Qt.Orientation.Horizontal)
         self.name_dock_tabs()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._orient_splitter()
+        return super().eventFilter(watched, event)
+
+    def _orient_splitter(self) -> None:
+        """Table above the fiche in a narrow centre (a 1280 px screen), beside it in a wide one."""
+        wide = self.splitter.width() >= WIDE_CENTRE
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            total = self.splitter.width() if wide else self.splitter.height()
+            self.splitter.setSizes([int(total * share) for share in SPLITTER_SHARES])
 
     def name_dock_tabs(self) -> None:
         """Give the tab bars Qt makes for tabbed docks an accessible name (they have none)."""
@@ -308,9 +336,10 @@ class MainWindow(QMainWindow):
             self.open_row(first)
 
     def focus_search(self) -> None:
-        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        """Put the cursor in the search box, its text selected (Ctrl+F); the session stays in sight."""
         self.filter_dock.show()
         self.filter_dock.raise_()
+        self.student_dock.show()
         self.filters.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search_box.selectAll()
 
@@ -320,19 +349,52 @@ class MainWindow(QMainWindow):
             self.open_fiche(index.data(RowRole).id)
 
     def open_fiche(self, metier_id: str) -> None:
-        """Show the fiche of ``metier_id`` in the fiche panel (once the database is attached)."""
+        """Show the fiche of ``metier_id`` in the fiche panel (once the database is attached); the
+        list's selection moves to its row, or leaves the list when the list does not hold it."""
         self.when_ready(lambda: self._show_fiche(metier_id))
 
     def _show_fiche(self, metier_id: str) -> None:
         from db.catalogue.fiche import get_fiche
 
         assert self.database is not None
-        with self.database.read() as session:
-            fiche = get_fiche(session, metier_id)
+        shown = self.fiche_view.fiche
+        if shown is None or shown.id != metier_id:
+            with self.database.read() as session:
+                fiche = get_fiche(session, metier_id)
+            if fiche is None:
+                self.messages.warning("cette fiche n'est plus dans le catalogue.")
+                return
+            self.fiche_view.set_fiche(fiche)
+        self._select_row_of(metier_id)
+
+    def _row_of(self, metier_id: str) -> int | None:
+        """The list row holding ``metier_id`` among those fetched, or None."""
+        return next((i for i, row in enumerate(self.model.rows_fetched()) if row.id == metier_id), None)
+
+    def _select_row_of(self, metier_id: str) -> None:
+        """Make the list's selection match the fiche shown: what Ctrl+D adds is what is highlighted."""
+        row = self._row_of(metier_id)
+        current = self.table.currentIndex()
+        if row is None:
+            self.table.selectionModel().clear()
+        elif not current.isValid() or current.row() != row:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The fiche follows the list's selection (arrows, click, search results)."""
+        if current.isValid():
+            self.open_fiche(current.data(RowRole).id)
+
+    def _results_changed(self) -> None:
+        """New results: the fiche's row selected again, or the fiche cleared when the list no
+        longer holds it (a fiche read earlier is never mistaken for a listed one)."""
+        fiche = self.fiche_view.fiche
         if fiche is None:
-            self.messages.warning("cette fiche n'est plus dans le catalogue.")
             return
-        self.fiche_view.set_fiche(fiche)
+        if self._row_of(fiche.id) is None:
+            self.fiche_view.set_fiche(None)
+        else:
+            self._select_row_of(fiche.id)
 
     def set_title_form(self, form: str) -> None:
         """Show titles in ``form`` everywhere and remember the choice."""
@@ -352,9 +414,10 @@ class MainWindow(QMainWindow):
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 if keys and action.text():
                     lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
-        return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste (Entrée ouvre la première fiche)",
-                "Entrée ou double-clic sur un métier : ouvrir sa fiche",
-                "Ctrl+Tab dans le panneau Élève : onglet suivant"]
+        return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
+                "Flèches dans la liste : la fiche suit le métier surligné",
+                "Ctrl+Tab dans le panneau Élève : onglet suivant",
+                "Échap : fermer une fenêtre ou un menu"]
 
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts (a window that does not block the application)."""
@@ -364,6 +427,13 @@ class MainWindow(QMainWindow):
         self.shortcuts_box.button(QMessageBox.StandardButton.Close).setText("Fermer")
         self.shortcuts_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.shortcuts_box.open()
+
+    def show_guide(self) -> None:
+        """Aide › Guide d'utilisation (offline, a window that does not block the application)."""
+        from desktop.help_dialog import GuideDialog
+
+        self.guide_dialog = GuideDialog(self)
+        self.guide_dialog.show()
 
     def show_about(self) -> None:
         """The sources and licences (a window that does not block the application)."""
@@ -376,17 +446,24 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ import
     def choose_files(self) -> None:
         """Fichier > Importer des fiches…: pick files, then import them in the background."""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Importer des fiches", self.settings.import_folder, FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Importer des fiches", self._import_start_folder(), FILE_FILTER)
         if paths:
             self.settings.import_folder = str(Path(paths[0]).parent)
             self.start_import(paths)
 
     def choose_folder(self) -> None:
         """Fichier > Importer un dossier…: every file under the chosen folder."""
-        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de fiches", self.settings.import_folder)
+        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de fiches", self._import_start_folder())
         if folder:
             self.settings.import_folder = folder
             self.start_import([folder])
+
+    def _import_start_folder(self) -> str:
+        """Where the import dialogs open: the last folder imported from, else the Documents folder
+        (never the program's own folder)."""
+        from desktop.file_services import default_folder
+
+        return self.settings.import_folder or default_folder()
 
     def start_import(self, paths: list[str]) -> None:
         """Import ``paths`` in the background (one import at a time, once the database is attached)."""
@@ -458,5 +535,5 @@ class MainWindow(QMainWindow):
         """Remember geometry and splitter positions for the next start."""
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter_state = self.splitter.saveState()
-        self.settings.window_state = self.saveState()
+        self.settings.window_state = self.saveState(WINDOW_STATE_VERSION)
         self.settings.sync()

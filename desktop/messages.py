@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 INFO, WARNING, ERROR = "info", "avertissement", "erreur"
@@ -19,6 +19,7 @@ _COLOURS = {  # background, border, text: readable on a projector, not only by c
     ERROR: ("#fde7e7", "#d46060", "#5c1010"),
 }
 _PREFIX = {INFO: "", WARNING: "Attention : ", ERROR: "Erreur : "}
+FLOAT_MARGIN = 8  # px between a floating bar and the edges of what it floats over
 INFO_TIMEOUT_MS = 12_000  # information fades away; warnings and errors stay until closed
 
 
@@ -90,10 +91,35 @@ class MessageBar(QFrame):
         self.action_button.setText(action[0] if action else "")
         self.action_button.setVisible(action is not None)
         self.show()
+        self._place()
         if level == INFO:
             self._timer.start()
         else:
             self._timer.stop()
+
+    def float_over(self, area: QWidget) -> None:
+        """Float at the bottom of ``area`` instead of taking room in a layout: showing a message
+        never moves or shrinks what is under the pointer."""
+        self.setParent(area)
+        self.setAutoFillBackground(True)
+        area.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return super().eventFilter(watched, event)
+
+    def _place(self) -> None:
+        """Across the bottom of the area floated over, as high as the wrapped text needs."""
+        area = self.parentWidget()
+        if area is None:
+            return
+        width = area.width() - 2 * FLOAT_MARGIN
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        height = max(height, self.minimumSizeHint().height())
+        self.setGeometry(FLOAT_MARGIN, area.height() - height - FLOAT_MARGIN, width, height)
+        self.raise_()
 
     def text(self) -> str:
         """The message shown now ("" when none)."""

@@ -20,7 +20,8 @@ from desktop.interest_tree import InterestTree
 from desktop.shortlist import Shortlist
 
 PRIVATE_TITLE = "Notes privées — jamais imprimées"
-PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; border: 1px solid #c8a23c; }"
+# Text colour set with the background: readable under a dark or high-contrast system palette too.
+PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; color: #1f1f1f; border: 1px solid #c8a23c; }"
 INTERESTS, CONSTRAINTS, SHORTLIST, NOTES, CHANGES = range(5)
 TAB_SPACE = 10  # px around each tab's text: the five tabs fit the Élève panel on a 1280 px screen
 
@@ -67,7 +68,7 @@ class SessionEditor(QTabWidget):
         self.shortlist = Shortlist()
         self.next_steps = _text_box("Prochaines étapes", 2)
         self.next_steps.setPlaceholderText("Une étape par ligne : un stage, une journée portes ouvertes…")
-        self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 1)
+        self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 3)
         self.private_notes = _text_box(PRIVATE_TITLE, 1)
         self.private_notes.setStyleSheet(PRIVATE_STYLE)
         self.changes = QPlainTextEdit()
@@ -85,9 +86,10 @@ class SessionEditor(QTabWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
         # Mnemonics chosen not to clash with the menus and the filter panel, which may be visible too.
-        for title, box, stretch in (("Pro&chaines étapes", self.next_steps, 3),
-                                    ("Note pour l'élè&ve (imprimée dans le bilan)", self.student_note, 2),
-                                    (PRIVATE_TITLE.replace("Notes", "N&otes", 1), self.private_notes, 2)):
+        # The note the family reads gets the most room; the private note stays one line at least.
+        for title, box, stretch in (("Pro&chaines étapes", self.next_steps, 2),
+                                    ("Note pour l'élè&ve (imprimée dans le bilan)", self.student_note, 3),
+                                    (PRIVATE_TITLE.replace("Notes", "N&otes", 1), self.private_notes, 1)):
             label = QLabel(title)
             label.setBuddy(box)
             label.setStyleSheet("font-weight: bold;" + (" color: #6b4e00;" if box is self.private_notes else ""))

@@ -61,6 +61,7 @@ class Settings:
     splitter_state = _Option("fenetre/separateurs_catalogue", QByteArray())
     import_folder = _Option("import/dernier_dossier", "")
     save_folder = _Option("fichiers/dernier_dossier", "")  # where the last bilan or export was saved
+    welcomed = _Option("accueil/premier_lancement", "", ("", "fait"))  # the first-run setup was offered
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_settings_path()

@@ -17,7 +17,7 @@ from db.errors import UserError
 from db.students.settings import get_counselor
 from db.storage.engine import Database
 from desktop.compare_dialog import CompareDialog
-from desktop.counselor_dialog import CounselorDialog
+from desktop.counselor_dialog import CounselorDialog, first_run_wanted
 from desktop.fiche_view import FicheView
 from desktop.file_services import FileServices
 from desktop.import_worker import ImportController
@@ -84,18 +84,19 @@ class StudentActions(QObject):
     # ------------------------------------------------------------------ menus and layout
     def build_menu(self, menu: QMenu, view_menu: QMenu) -> None:
         """Fill the "Élève" menu; add the panel toggle to "Affichage"."""
-        # F9 brings the panel in front, or hides it when it is already in front (Qt's own toggle
-        # would hide it while it sits behind the Filtres tab).
-        toggle = self.toggle_action = QAction("Panneau &Élève", self.window.parent)
-        toggle.setShortcut(QKeySequence("F9"))
-        toggle.triggered.connect(self.toggle_panel)
+        # F9 goes to the session and never hides it; closing the panel is a menu choice of its own.
+        go_to = self.toggle_action = QAction("Aller au panneau &Élève", self.window.parent)
+        go_to.setShortcut(QKeySequence("F9"))
+        go_to.triggered.connect(self.focus_panel)
         view_menu.addSeparator()
-        view_menu.addAction(toggle)
+        view_menu.addAction(go_to)
+        self.dock.toggleViewAction().setText("Afficher le panneau É&lève")
+        view_menu.addAction(self.dock.toggleViewAction())
         entries = [
             ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
             ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
-            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, None),
+            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, "Ctrl+Shift+C"),
             ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
             ("E&xporter le dossier de l'élève…", self.privacy.export, None),
             ("&Importer un dossier d'élève…", self.privacy.import_file, None),
@@ -114,7 +115,17 @@ class StudentActions(QObject):
                 if shortcut:
                     action.setShortcut(QKeySequence(shortcut))
                 self.menu_actions[text.replace("&", "")] = action
+        self._tab_menu(menu)
         self._update_actions()
+
+    def _tab_menu(self, menu: QMenu) -> None:
+        """Élève › Aller à l'onglet: Ctrl+1…4 reach a tab of the session from anywhere."""
+        tabs = menu.addMenu("&Aller à l'onglet")
+        for number, title in enumerate(("Intérêts", "Critères", "Sélection", "Notes")):
+            action = tabs.addAction(title)
+            action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(lambda checked=False, number=number: self.go_to_tab(number))
+            self.menu_actions[f"Onglet {title}"] = action
 
     def _connect(self) -> None:
         window, panel = self.window, self.panel
@@ -149,21 +160,40 @@ class StudentActions(QObject):
         self.dock.raise_()
 
     def in_front(self) -> bool:
-        """Whether the Élève panel is shown and not covered by the Filtres tab."""
+        """Whether the Élève panel is shown and not covered by another panel."""
         return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
 
-    def toggle_panel(self) -> None:
-        """F9: the Élève panel in front, or hidden when it already is."""
-        if self.in_front():
-            self.dock.hide()
-        else:
-            self.show_panel()
+    def focus_panel(self) -> None:
+        """F9: the Élève panel shown, the focus on the open session's tabs (arrows change tab, Tab
+        goes into it), or in the student search when no student is open."""
+        self.show_panel()
+        panel = self.panel
+        if panel.student is None:
+            panel.show_list()
+            return
+        panel.stack.setCurrentWidget(panel.page)
+        panel.editor.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to_tab(self, index: int) -> None:
+        """Ctrl+1…4: the open session's tab ``index`` in front, the cursor in its first field."""
+        panel = self.panel
+        if panel.student is None:
+            self.window.messages.warning("ouvrez d'abord un élève (Ctrl+E) ou créez-en un (Ctrl+N).")
+            return
+        self.show_panel()
+        panel.stack.setCurrentWidget(panel.page)
+        panel.editor.setCurrentIndex(index)
+        editor = panel.editor
+        first = (editor.interests, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
-        """Ctrl+E: the Élève panel in front (the open session stays open); pressed again, or
-        with no session open, the student list with the cursor in its search box."""
-        if self.panel.student is not None and not self.in_front():
-            self.show_panel()
+        """Ctrl+E: first to the open session (as F9) when the focus is outside the Élève panel;
+        pressed again, or with no session open, the student list with the cursor in its search box."""
+        focus = QApplication.focusWidget()
+        in_panel = isinstance(focus, QWidget) and self.panel.isAncestorOf(focus)
+        if self.panel.student is not None and not in_panel:
+            self.focus_panel()
             return
         self.show_panel()
         self.panel.show_list()
@@ -174,10 +204,21 @@ class StudentActions(QObject):
         self.show_panel()
         self.panel.new_student()
 
-    def edit_counselor(self) -> None:
-        """The counselor's details printed on bilans."""
-        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window.parent)
+    def edit_counselor(self, *, first_run: bool = False) -> None:
+        """The counselor's details printed on bilans (with a welcome at first start)."""
+        self.counselor_dialog = CounselorDialog(self.window.database, self.window.messages, self.window.parent,
+                                                first_run=first_run)
         self.counselor_dialog.open()
+
+    def welcome(self, already_offered: bool) -> bool:
+        """First start: ask the counselor's details and the retention period (skippable, offered
+        once); True when the dialog was opened."""
+        with self.window.database.read() as session:
+            counselor = get_counselor(session)
+        if not first_run_wanted(already_offered, counselor):
+            return False
+        self.edit_counselor(first_run=True)
+        return True
 
     # ------------------------------------------------------------------ shortlist and comparison
     def add_current_row(self) -> bool:
@@ -190,20 +231,23 @@ class StudentActions(QObject):
         return self.panel.add_to_shortlist(row.id, row.name)
 
     def add_focused(self) -> bool:
-        """Ctrl+D: add the métier the counselor is on — a suggestion or the fiche when one of
-        them has the focus, otherwise the list's current row, or its only row (typing
-        "berger" then Ctrl+D keeps the berger, never a fiche read earlier)."""
+        """Ctrl+D: add the métier visibly selected — the highlighted suggestion when the
+        suggestions have the focus, else the list's highlighted row (the fiche shows the same
+        métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
+        shown (opened from a suggestion or the shortlist)."""
         focus = QApplication.focusWidget()
         suggestions = self.panel.suggestions
         if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
             return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
-        fiche = self.window.fiche_view.fiche
-        if fiche is not None and isinstance(focus, QWidget) and self.window.fiche_view.isAncestorOf(focus):
-            return self.panel.add_to_shortlist(fiche.id, fiche.name)
         table = self.window.table
-        if not table.currentIndex().isValid() and table.model().rowCount() == 1:
+        if table.currentIndex().isValid():
+            return self.add_current_row()
+        if table.model().rowCount() == 1:
             row = table.model().index(0, 0).data(RowRole)
             return self.panel.add_to_shortlist(row.id, row.name)
+        fiche = self.window.fiche_view.fiche
+        if fiche is not None:
+            return self.panel.add_to_shortlist(fiche.id, fiche.name)
         return self.add_current_row()
 
     def compare_checked(self) -> None:

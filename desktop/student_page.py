@@ -46,7 +46,9 @@ class StudentPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.read_only_bar = QFrame()
-        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; }")
+        # Text colour with the background: readable under a dark or high-contrast system palette too.
+        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; } "
+                                         "QLabel { color: #1f1f1f; }")
         self.read_only_bar.hide()
         self.unlock_button = QPushButton("Modifier cet entretien")
         self.save_button = QPushButton("Enregistrer")
@@ -58,37 +60,37 @@ class StudentPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(self.suggestions)
-        self.splitter.setSizes([550, 450])  # proportions: the suggestions stay in sight
+        self.splitter.setSizes([440, 560])  # proportions: the suggestions stay in sight
 
     def _lay_out(self) -> None:
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addWidget(self.name_label)
         names.addWidget(self.details_label)
+        names.addWidget(self.status_label)
         header = QHBoxLayout()
         header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(names, 1)
         header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        # One line for the session and its date, the save state beside "Enregistrer": the rows saved
+        # go to the notes and the suggestions on a 720 px high screen.
         sessions = QHBoxLayout()
         sessions.addWidget(self.session_combo, 1)
-        sessions.addWidget(self.new_session_button)
-        day = QHBoxLayout()
         date_label = QLabel("Da&te :")
         date_label.setBuddy(self.date_edit)
-        day.addWidget(date_label)
-        day.addWidget(self.date_edit)
-        day.addWidget(self.status_label, 1)
+        sessions.addWidget(date_label)
+        sessions.addWidget(self.date_edit)
         bar = QHBoxLayout(self.read_only_bar)
         bar.setContentsMargins(8, 4, 4, 4)
         bar.addWidget(QLabel("Entretien passé, affiché en lecture seule."), 1)
         bar.addWidget(self.unlock_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.save_button)
-        bottom.addStretch(1)
+        bottom.addWidget(self.new_session_button)
         bottom.addWidget(self.report_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        for part in (header, sessions, day):
+        for part in (header, sessions):
             layout.addLayout(part)
         layout.addWidget(self.read_only_bar)
         layout.addWidget(self.splitter, 1)

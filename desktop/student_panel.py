@@ -128,6 +128,8 @@ class StudentPanel(QWidget):
             self.list.refresh(student_id)
         elif self.open_student(student_id):
             self.list.refresh(student_id)
+            self.editor.setCurrentIndex(0)  # next comes what the student likes: typing finds an interest
+            self.editor.interests.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_student(self, student_id: int) -> bool:
         """Show ``student_id`` with their latest session (a new one if they have none). False when the

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from copy import deepcopy
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QPainter, QPalette
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget)
 
 from db.storage.engine import Database
 from db.students.store import SessionState
@@ -21,6 +21,9 @@ from db.students.suggest import Suggestion, suggest
 from desktop.workers import LatestRunner
 
 DELAY_MS = 300
+PADDING, REASON_INDENT = 4, 22  # px around a suggestion; left indent of its reasons
+Index = QModelIndex | QPersistentModelIndex
+WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 IdRole = Qt.ItemDataRole.UserRole
 NameRole = Qt.ItemDataRole.UserRole + 1
 
@@ -93,6 +96,46 @@ def suggestion_text(rank: int, suggestion: Suggestion, shortlisted: bool = False
     return "\n".join(lines)
 
 
+class _HangingIndent(QStyledItemDelegate):
+    """Draws a suggestion as its first line, then each reason indented; a reason that wraps keeps
+    its indent (a plain list item would start its second line at the left edge)."""
+
+    def _lines(self, index: Index) -> list[tuple[int, str]]:
+        first, *reasons = str(index.data() or "").split("\n")
+        return [(PADDING, first), *((REASON_INDENT, reason.strip()) for reason in reasons)]
+
+    def _blocks(self, option: QStyleOptionViewItem, index: Index) -> list[tuple[QRect, str]]:
+        view = option.widget
+        width = view.viewport().width() if isinstance(view, QListWidget) else option.rect.width()
+        metrics, top, blocks = option.fontMetrics, PADDING, []
+        for indent, text in self._lines(index):
+            box = metrics.boundingRect(QRect(indent, top, max(1, width - indent - PADDING), 10_000),
+                                       WRAP, text)
+            blocks.append((box, text))
+            top = box.bottom() + 1
+        return blocks
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        self.initStyleOption(option, index)
+        blocks = self._blocks(option, index)
+        right = max(box.right() for box, _ in blocks)
+        return QSize(right, blocks[-1][0].bottom() + PADDING + 1)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        text, option.text = option.text, ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # background, focus
+        selected = option.state & QStyle.StateFlag.State_Selected
+        painter.save()
+        painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText if selected
+                                            else QPalette.ColorRole.Text))
+        option.text = text
+        for box, line in self._blocks(option, index):
+            painter.drawText(box.translated(option.rect.topLeft()), WRAP, line)
+        painter.restore()
+
+
 class SuggestionList(QWidget):
     """The ranked suggestions; double-click or Entrée opens the fiche, a button adds to the shortlist."""
 
@@ -110,13 +153,17 @@ class SuggestionList(QWidget):
         self.list.setAccessibleName("Métiers suggérés")
         self.list.setAccessibleDescription("Les mieux placés d'abord, avec leurs raisons ; Entrée ouvre la fiche")
         self.list.setWordWrap(True)
+        self.list.setItemDelegate(_HangingIndent(self.list))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)  # new width: the wrapped heights again
         self.list.setAlternatingRowColors(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.title.setBuddy(self.list)
-        self.add_button = QPushButton("A&jouter à la sélection")
+        self.add_button = QPushButton("A&jouter")
         self.add_button.setAccessibleName("Ajouter le métier suggéré à la sélection")
-        self.open_button = QPushButton("Voir la fiche")
+        self.open_button = QPushButton("Fiche")
         self.open_button.setAccessibleName("Voir la fiche du métier suggéré")
+        self.add_button.setToolTip("Ajouter le métier suggéré à la sélection de l'élève (Ctrl+D)")
+        self.open_button.setToolTip("Voir la fiche du métier suggéré (Entrée)")
         self._add_action = QAction("Ajouter à la sélection", self.list)
         self._open_action = QAction("Voir la fiche", self.list)
         self.list.addActions([self._add_action, self._open_action])
@@ -132,18 +179,16 @@ class SuggestionList(QWidget):
         self._update_buttons()
 
     def _lay_out(self) -> None:
+        # Title, count and buttons on one line: the height goes to the suggestions themselves.
         header = QHBoxLayout()
-        header.addWidget(self.title)
+        header.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.status, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
+        header.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(header)
         layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
 
     def set_busy(self) -> None:
         """Say that new suggestions are on their way (the old ones stay until then)."""
@@ -161,7 +206,7 @@ class SuggestionList(QWidget):
             self.list.addItem(item)
             if suggestion.metier_id == current:
                 self.list.setCurrentItem(item)
-        self.status.setText(f"{len(suggestions)} métier(s), les mieux placés d'abord" if suggestions
+        self.status.setText(f"{len(suggestions)} métier(s)" if suggestions
                             else "aucun métier ne correspond : élargissez les contraintes")
         self._update_buttons()
 

@@ -27,8 +27,8 @@ class MetierTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Liste des métiers")
-        self.setAccessibleDescription("Flèches pour se déplacer, Entrée pour ouvrir la fiche, "
-                                      "clic sur un en-tête pour trier")
+        self.setAccessibleDescription("Flèches pour se déplacer, la fiche suit ; Ctrl+D ajoute le métier "
+                                      "à la sélection de l'élève ; clic sur un en-tête pour trier")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -56,6 +56,9 @@ done_before=""
 if [ "$done_before" = "$wanted [test]" ] || [ "$done_before" = "$wanted ${extras}" ]; then
   exit 0
 fi
+if [ -n "$done_before" ]; then
+  echo "pyproject.toml a changé depuis la dernière installation : mise à jour des modules Python…"
+fi
 if ! .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
   tail -n 30 "$log"
   echo "L'installation des modules Python a échoué (détail : $log)."

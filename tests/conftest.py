@@ -21,6 +21,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.delenv("ORIENTATION_DB", raising=False)
     # No detached integrity-check process from ordinary tests (the tests of that check remove it).
     monkeypatch.setenv("ORIENTATION_NO_BACKGROUND_CHECK", "1")
+    monkeypatch.setenv("ORIENTATION_FIRST_RUN", "0")  # no welcome dialog over the windows under test
 
 
 @pytest.fixture

@@ -200,7 +200,7 @@ def test_adding_the_same_pupil_twice_is_refused_unless_asked(db, capsys):
                          "--db", db)
     assert status == 2
     assert err.strip() == ("Erreur : Zoé Martin (3e B) existe déjà : élève numéro 1 ; "
-                           "ajoutez --doublon pour créer quand même un second dossier")
+                           "ajoutez --meme-si-existe pour créer quand même un second dossier")
     status, out, _ = run(capsys, "students", "add", "--nom", "Martin", "--prenom", "Zoé", "--classe", "4e A",
                          "--db", db)
     assert status == 0 and "numéro 2" in out  # another class: another pupil

@@ -43,6 +43,10 @@ def _french() -> Iterator[None]:
 class _Parser(argparse.ArgumentParser):
     """argparse in French that exits with status 2 and one French line, never a traceback."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _french():  # the "-h" help text is written when the parser is built
+            super().__init__(*args, **kwargs)
+
     # typeshed splits these two into overloads on ``namespace``; one wrapper serves them all.
     def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # see above
                          namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:

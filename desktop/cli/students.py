@@ -47,7 +47,7 @@ def _add(args: argparse.Namespace, database: Database) -> int:
         if same is not None:
             classe = f" ({same.classe})" if same.classe else " (sans classe)"
             raise UserError(f"{same.full_name}{classe} existe déjà : élève numéro {same.id} ; "
-                            "ajoutez --doublon pour créer quand même un second dossier")
+                            "ajoutez --meme-si-existe pour créer quand même un second dossier")
     student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
                                 args.annee_scolaire, current_class=args.classe_actuelle)
     print(f"Élève créé : numéro {student_id}")

@@ -96,7 +96,9 @@ def test_sectors_show_their_counts_and_filter(qtbot, window):
 
 def test_counts_that_arrive_behind_the_student_tab_are_not_left_grey(qtbot, window):
     """Sectors with métiers read in the ordinary colour, empty ones in grey, even when the counts
-    came while the filters were behind the Élève tab (their panel disabled)."""
+    came while the filters were behind the Élève tab (their panel disabled), when the counselor
+    has put the two panels in tabs."""
+    window.tabifyDockWidget(window.filter_dock, window.student_dock)
     window.students.show_panel()
     qtbot.waitUntil(lambda: not window.filters.isEnabled())
     window.filters.search_box.setText("macon")  # typed earlier; the counts come while hidden

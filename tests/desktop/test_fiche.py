@@ -10,7 +10,7 @@ from db.catalogue.store import upsert_records
 from db.catalogue.fiche import get_fiche
 from db.catalogue.records import MetierRecord, Ref, RomeCode, RomeReference, Salary, Section, Synonym
 from db.catalogue.rome import write_rome_reference
-from tests.desktop.conftest import shown_ids
+from tests.desktop.conftest import shown_ids, wait_ids
 
 
 def plain(window) -> str:
@@ -22,15 +22,15 @@ def row_of(window, metier_id):
     return shown_ids(window).index(metier_id)
 
 
-def test_enter_opens_the_fiche_of_the_current_row(qtbot, window):
+def test_the_fiche_follows_the_highlighted_row(qtbot, window):
     table = window.table
     table.setFocus()
     table.setCurrentIndex(window.model.index(row_of(window, "ORI.comptable"), 0))
-    qtbot.keyClick(table, Qt.Key.Key_Down)  # arrows move…
-    assert table.currentIndex().row() == row_of(window, "ORI.comptable") + 1
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # arrows move, the fiche follows
+    below = window.model.row_at(row_of(window, "ORI.comptable") + 1).id
+    assert window.fiche_view.fiche.id == below
     qtbot.keyClick(table, Qt.Key.Key_Up)
-    assert window.fiche_view.fiche is None  # …without opening anything
-    qtbot.keyClick(table, Qt.Key.Key_Return)  # Enter opens
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # Enter opens it too
     assert window.fiche_view.fiche.id == "ORI.comptable"
     assert "Niveau d'études minimum : bac + 2" in window.fiche_view.text()
 
@@ -145,3 +145,17 @@ def test_get_fiche_returns_plain_values_usable_after_the_session(onisep_like_db)
 def test_a_fiche_gone_from_the_catalogue_is_a_french_warning(window):
     window.open_fiche("MET.404")
     assert window.messages.texts("warning") == ["cette fiche n'est plus dans le catalogue."]
+
+
+def test_the_fiche_is_cleared_when_the_list_no_longer_holds_it(qtbot, window):
+    window.table.setCurrentIndex(window.model.index(row_of(window, "ORI.comptable"), 0))
+    assert window.fiche_view.fiche.id == "ORI.comptable"
+    window.filters.search_box.setText("maçon")
+    wait_ids(qtbot, window, {"ORI.macon"})
+    assert window.fiche_view.fiche is None  # never a fiche the list does not show
+    assert "comptable" not in window.fiche_view.text()
+
+
+def test_a_fiche_opened_elsewhere_selects_its_row(qtbot, window):
+    window.open_fiche("ORI.oenologue")  # e.g. from a suggestion
+    assert window.table.currentIndex().row() == row_of(window, "ORI.oenologue")

@@ -84,7 +84,7 @@ def test_every_focusable_control_has_an_accessible_name(window):
     assert nameless == []
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
 def test_layout_holds_at_common_screen_sizes(qtbot, make_window, mini_db, size):
     window = make_window(mini_db, size=size)
     window.open_fiche("ORI.technicien-de-maintenance-industrielle")
@@ -102,8 +102,11 @@ def test_layout_holds_at_common_screen_sizes(qtbot, make_window, mini_db, size):
         assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance(longest)
     scroll = window.filters.parentWidget().parentWidget()
     assert window.filters.width() <= scroll.viewport().width()  # the filters are never cut on the right
-    assert window.fiche_view.width() >= 300
-    assert window.table.height() >= 300
+    assert window.fiche_view.width() >= 300 and window.fiche_view.height() >= 250
+    assert window.table.viewport().height() >= 7 * window.table.verticalHeader().defaultSectionSize()
+    # The session stays in sight beside the catalogue: no panel hides another.
+    assert window.tabifiedDockWidgets(window.filter_dock) == []
+    assert window.filters.isVisible() and window.students.panel.isVisible()
 
 
 def test_about_names_the_sources_and_licences(qtbot, window):
@@ -154,14 +157,14 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
     qtbot.waitExposed(window)
     QApplication.processEvents()
     first_row = window.table.viewport().mapTo(window, window.table.visualRect(window.model.index(0, 0)).topLeft()).y()
+    table_height = window.table.height()
     window.messages.error("la base de données est verrouillée.")
     assert window.message_bar.isVisible()
     QApplication.processEvents()
-    # The rows stay where they were under the pointer: the bar comes under the table.
+    # The rows stay where they were under the pointer, and the table keeps its height: the bar floats.
     assert window.table.viewport().mapTo(window, window.table.visualRect(window.model.index(0, 0)).topLeft()).y() \
         == first_row
-    bar_top = window.message_bar.mapTo(window, window.message_bar.rect().topLeft()).y()
-    assert bar_top >= window.table.mapTo(window, window.table.rect().bottomLeft()).y()
+    assert window.table.height() == table_height
     assert window.message_bar.text() == "Erreur : la base de données est verrouillée."
     qtbot.mouseClick(window.message_bar.close_button, Qt.MouseButton.LeftButton)
     assert not window.message_bar.isVisible()
@@ -205,3 +208,27 @@ def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
     qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
     assert "Ctrl+D" in window.shortcuts_box.text()
     window.shortcuts_box.close()
+
+
+def test_f1_shows_the_shortcuts_from_anywhere(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.focus_search()
+    qtbot.keyClick(window.filters.search_box, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
+    assert "Ctrl+D : Ajouter le métier à la sélection" in window.shortcuts_box.text()
+    window.shortcuts_box.close()
+
+
+def test_the_user_guide_opens_offline_from_the_aide_menu(qtbot, window):
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Ai&de")
+    guide = next(a for a in help_menu.actions() if a.text() == "&Guide d'utilisation")
+    guide.trigger()
+    dialog = window.guide_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    text = dialog.text()
+    assert text.startswith("Guide d'utilisation d'Orientation")
+    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet"):
+        assert step in text
+    assert dialog.browser.openLinks() is False
+    dialog.close()

@@ -94,26 +94,25 @@ def test_element_shortcuts(qtbot, window):
     window.table.setCurrentIndex(window.model.index(row, 0))
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D: keep the current row
     assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
-    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: find a student
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: the open session first
+    qtbot.waitUntil(panel.editor.tabBar().hasFocus)
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # again: find another student
     qtbot.waitUntil(panel.list.search_box.hasFocus)
     press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the filters come forward
     qtbot.waitUntil(window.filters.search_box.hasFocus)
-    press(qtbot, window, Qt.Key.Key_F9)  # the filters were in front: the Élève panel comes forward
-    qtbot.waitUntil(window.students.in_front)
-    press(qtbot, window, Qt.Key.Key_F9)  # in front already: hidden
-    assert not window.students.dock.isVisible()
-    press(qtbot, window, Qt.Key.Key_F9)
-    assert window.students.dock.isVisible()
+    press(qtbot, window, Qt.Key.Key_F9)  # F9: to the open session, which was in sight all along
+    qtbot.waitUntil(panel.editor.tabBar().hasFocus)
+    press(qtbot, window, Qt.Key.Key_F9)  # pressed again: still there, never hidden
+    assert window.students.dock.isVisible() and panel.stack.currentIndex() == 1
 
 
-def test_panels_share_a_small_window_in_tabs_and_the_hidden_one_takes_no_focus(qtbot, make_window, mini_db):
-    window = make_window(mini_db)  # 1280 × 720
-    assert window.tabifiedDockWidgets(window.filter_dock) == [window.students.dock]
-    window.students.show_panel()
-    assert window.students.panel.isEnabled() and not window.filters.isEnabled()  # Tab skips the hidden one
-    window.focus_search()
-    assert window.filters.isEnabled() and window.filters.search_box.hasFocus()
-    assert not window.students.panel.isEnabled()
+def test_the_session_stays_in_sight_while_searching_the_catalogue(qtbot, window):
+    panel = open_session(qtbot, window)  # 1280 × 720
+    assert window.tabifiedDockWidgets(window.filter_dock) == []
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    assert window.students.in_front() and panel.page.isVisible() and panel.suggestions.list.isVisible()
+    assert not window.students.dock.geometry().intersects(window.filter_dock.geometry())
 
 
 def test_panels_sit_side_by_side_on_a_wide_window(qtbot, make_window, mini_db):
@@ -137,16 +136,29 @@ def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before
 
 def test_f9_and_ctrl_e_bring_the_open_session_forward_from_the_filters(qtbot, window):
     panel = open_session(qtbot, window)
-    window.focus_search()  # Ctrl+F: the Filtres tab in front, the cursor in the search box
+    window.focus_search()  # Ctrl+F: the cursor in the search box, the session still in sight
     qtbot.waitUntil(window.filters.search_box.hasFocus)
-    assert not window.students.in_front()
-    press(qtbot, window, Qt.Key.Key_F9)  # in front again, not hidden
-    qtbot.waitUntil(window.students.in_front)
+    assert window.students.in_front()
+    press(qtbot, window, Qt.Key.Key_F9)  # the focus goes to the session, never hides it
+    qtbot.waitUntil(panel.editor.tabBar().hasFocus)
     assert panel.stack.currentIndex() == 1 and panel.student.prenom == "Zoé"  # the session, still open
     window.focus_search()
     qtbot.waitUntil(window.filters.search_box.hasFocus)
     qtbot.keyClick(window.filters.search_box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(window.students.in_front)  # Ctrl+E works from the search box too
+    qtbot.waitUntil(panel.editor.tabBar().hasFocus)  # Ctrl+E works from the search box too
     assert panel.stack.currentIndex() == 1  # first the open session
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.list.search_box.hasFocus)  # then the list, to find another pupil
+
+
+def test_ctrl_1_to_4_reach_the_session_tabs_from_the_search_box(qtbot, window):
+    panel = open_session(qtbot, window)
+    window.focus_search()
+    qtbot.waitUntil(window.filters.search_box.hasFocus)
+    for key, page, field in ((Qt.Key.Key_4, 3, panel.editor.next_steps),
+                             (Qt.Key.Key_3, 2, panel.editor.shortlist.table),
+                             (Qt.Key.Key_2, 1, panel.editor.constraints.level_combo),
+                             (Qt.Key.Key_1, 0, panel.editor.interests)):
+        press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(field.hasFocus)
+        assert panel.editor.currentIndex() == page

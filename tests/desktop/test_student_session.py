@@ -278,7 +278,7 @@ def test_students_are_found_by_name_without_accents_most_recent_first(qtbot, win
     create_student(qtbot, window, "Martin", "Zoé")
     panel.save()
     create_student(qtbot, window, "Kowalski", "Łukasz")
-    window.students.find_student()
+    window.students.find_student()  # Ctrl+E from the new student's session: the list
     assert panel.stack.currentIndex() == 0 and panel.list.search_box.hasFocus()
     assert [s.prenom for s in panel.list.students] == ["Zoé", "Łukasz"]  # seen first, never-seen after
     qtbot.keyClicks(panel.list.search_box, "zoe")
@@ -364,3 +364,32 @@ def test_creating_the_same_student_again_offers_the_existing_file(qtbot, window)
     messages.choice = 1  # « Créer un second dossier »
     create_student(qtbot, window, "Martin", "Zoé")
     assert panel_of(window).student.id != first
+
+
+def test_first_start_asks_the_counselor_once_and_can_be_skipped(qtbot, make_window, mini_db, monkeypatch):
+    from db.students.privacy import retention_extra_years
+    from db.students.settings import get_counselor
+
+    monkeypatch.setenv("ORIENTATION_FIRST_RUN", "1")
+    window = make_window(mini_db)
+    dialog = window.students.counselor_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.windowTitle().startswith("Bienvenue")
+    skip = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    assert skip.text() == "Plus tard"
+    dialog.name.setText("Mme Claire Dubois")
+    dialog.contact.setText("04 72 00 00 00")
+    dialog.retention.setValue(2)
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    with mini_db.read() as session:
+        assert get_counselor(session).name == "Mme Claire Dubois"
+        assert retention_extra_years(session) == 2
+    window.close()
+    again = make_window(mini_db)  # the same settings file: not asked twice
+    assert again.students.counselor_dialog is None
+
+
+def test_the_welcome_is_not_shown_when_disabled(make_window, mini_db):
+    window = make_window(mini_db)  # ORIENTATION_FIRST_RUN=0 in every test
+    assert window.students.counselor_dialog is None
