@@ -42,7 +42,7 @@ class Counts:
             return sum(self.values.get((r, key[1]), 0) for r in self.rows)
         return sum(self.values.values())
 
-    def keys(self) -> list[Key]:
+    def figures(self) -> list[Key]:
         """Every figure the table shows."""
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
         if self.additive:
@@ -57,10 +57,12 @@ class Counts:
             return []
         if len(self.cols) == 1:
             return [[(1, ("cell", r, self.cols[0])) for r in self.rows] + [(-1, GRAND)]]
-        eqs = [[(1, ("cell", r, c)) for c in self.cols] + [(-1, ("row", r))] for r in self.rows]
+        eqs: list[list[tuple[int, Key]]] = [[(1, ("cell", r, c)) for c in self.cols] + [(-1, ("row", r))]
+                                            for r in self.rows]
         eqs += [[(1, ("cell", r, c)) for r in self.rows] + [(-1, ("col", c))] for c in self.cols]
-        eqs.append([(1, ("row", r)) for r in self.rows] + [(-1, GRAND)])
-        eqs.append([(1, ("col", c)) for c in self.cols] + [(-1, GRAND)])
+        margin_rows: list[tuple[int, Key]] = [(1, ("row", r)) for r in self.rows]
+        margin_cols: list[tuple[int, Key]] = [(1, ("col", c)) for c in self.cols]
+        eqs += [[*margin_rows, (-1, GRAND)], [*margin_cols, (-1, GRAND)]]
         return eqs
 
 
@@ -84,18 +86,18 @@ def protect(counts: Counts, *, hide_total: bool = False) -> Protected:
     """Hide the small counts of ``counts`` and enough others (see the module docstring).
     The grand total is hidden only when under 5, when ``hide_total``, or as the last resort."""
     result = Protected(counts)
-    for key in counts.keys():
+    for key in counts.figures():
         if 0 < counts.value(key) < SMALL:
             result.hidden[key] = PRIMARY
-    if hide_total and GRAND in counts.keys():
+    if hide_total and GRAND in counts.figures():
         result.hidden.setdefault(GRAND, SECONDARY)
-    for _ in range(len(counts.keys()) + 1):
+    for _ in range(len(counts.figures()) + 1):
         pinned = _pinned(result)
         if not pinned:
             return result
         if not _hide_one_more(result, pinned):
             break
-    for key in counts.keys():  # nothing else helps: hide every figure that is not zero
+    for key in counts.figures():  # nothing else helps: hide every figure that is not zero
         if counts.value(key):
             result.hidden.setdefault(key, SECONDARY)
     return result

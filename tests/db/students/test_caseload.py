@@ -34,7 +34,7 @@ def ids(database, filt: CaseloadFilter) -> list[int]:
 
 
 def test_the_generated_year_has_the_size_the_issue_names(year):
-    database, made = year
+    _, made = year
     assert len(made) == 1500
     assert 5500 <= sum(len(s.dates) for s in made) <= 6500
 
