@@ -24,6 +24,9 @@ from reports.styles import FONT_BOLD, FONT_REGULAR, register_fonts
 from reports.text import plain
 
 MARGIN = 14 * mm
+_SHORT = {"janvier": "janv.", "février": "févr.", "mars": "mars", "avril": "avr.", "mai": "mai", "juin": "juin",
+          "juillet": "juil.", "août": "août", "septembre": "sept.", "octobre": "oct.", "novembre": "nov.",
+          "décembre": "déc."}
 
 
 def render_stats_pdf(stats: ActivityStats) -> bytes:
@@ -38,9 +41,14 @@ def render_stats_pdf(stats: ActivityStats) -> bytes:
     head = ParagraphStyle("h", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=3 * mm, spaceAfter=1 * mm)
     story = [Paragraph("Statistiques d'activité", title), Paragraph(plain(f"Période {stats.period}"), small),
              Paragraph(plain(LEGEND), small), Spacer(1, 2 * mm), _month_chart(stats.tables[0], doc.width)]
-    for table in stats.tables:
-        story.append(Paragraph(plain(table.title), head))
-        story.append(_table(table, small))
+    blocks = [[Paragraph(plain(table.title), head), _table(table, small)] for table in stats.tables]
+    for block in blocks[:2]:
+        story += block
+    pairs = [blocks[i:i + 2] for i in range(2, len(blocks), 2)]  # the smaller tables side by side
+    for pair in pairs:
+        cells = [[block for block in pair] + [""] * (2 - len(pair))]
+        story.append(Table(cells, colWidths=[doc.width / 2] * 2, hAlign="LEFT",
+                           style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     frame = KeepInFrame(doc.width, doc.height, story, mode="shrink")
     doc.build([frame])
     return buffer.getvalue()
@@ -57,8 +65,7 @@ def _table(table: StatTable, small: ParagraphStyle) -> Table | Paragraph:
     grid = table_grid(table)
     if len(grid) == 1:
         return Paragraph("Aucune donnée à publier.", small)
-    widths = None
-    flow = Table(grid, repeatRows=1, hAlign="LEFT", colWidths=widths)
+    flow = Table(grid, repeatRows=1, hAlign="LEFT")
     style = [("FONT", (0, 0), (-1, -1), FONT_REGULAR, 7.5), ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7.5),
              ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#BBBBBB")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF5")),
@@ -81,7 +88,7 @@ def _month_chart(table: StatTable, width: float) -> Drawing:
     column = table.cols[0]
     values = [table.table.shown(("cell", row, column)) for row in table.rows]
     chart.data = [[v or 0 for v in values]]
-    chart.categoryAxis.categoryNames = [row.split()[0][:4] + "." for row in table.rows]
+    chart.categoryAxis.categoryNames = [_SHORT.get(row.split()[0], row.split()[0]) for row in table.rows]
     chart.categoryAxis.labels.fontName = FONT_REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = FONT_REGULAR
