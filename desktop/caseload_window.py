@@ -24,7 +24,7 @@ from db.students.caseload import (CaseloadFilter, CaseloadRow, caseload, class_c
 Index = QModelIndex | QPersistentModelIndex
 ALL = "Tous les établissements"
 HEADERS = ("Élève", "Classe", "Établissement", "Dernier entretien", "Bilan remis")
-COUNT_HEADERS = ("Établissement", "Classe", "Élèves", "Pas vus", "Aucun entretien", "Aucun métier", "Bilan non remis")
+COUNT_HEADERS = ("Établissement", "Classe", "Élèves", "Pas vus", "Sans entretien", "Sans métier", "Bilan non remis")
 
 
 class CaseloadModel(QAbstractTableModel):
@@ -76,6 +76,7 @@ class CaseloadWindow(QMainWindow):
     def _build(self) -> None:
         self.reminders = QLabel()
         self.reminders.setWordWrap(True)
+        self.reminders.setStyleSheet("font-weight: bold")
         self.school = QComboBox()
         self.not_seen = QCheckBox("Pas vu·e depuis")
         self.days = QSpinBox()
@@ -96,13 +97,18 @@ class CaseloadWindow(QMainWindow):
         self.counts = QTableWidget(0, len(COUNT_HEADERS))
         self.counts.setHorizontalHeaderLabels(COUNT_HEADERS)
         self.counts.verticalHeader().hide()
+        self.counts.setWordWrap(False)
         self.counts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.summary = QLabel()
         right = QWidget()
@@ -113,7 +119,7 @@ class CaseloadWindow(QMainWindow):
         split = QSplitter()
         split.addWidget(self.counts)
         split.addWidget(right)
-        split.setSizes([560, 720])
+        split.setSizes([660, 620])
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.reminders)
