@@ -8,6 +8,8 @@ read the same functions); this module only shows them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -247,4 +249,30 @@ def install_year_menu(window: Any, database: Database) -> QMenu:
             caseload_window.show()
 
     menu.addAction("&Suivi de l'année…", show)
+    menu.addAction("&Statistiques d'activité de l'année (PDF)…", lambda: save_year_stats(window, database))
     return menu
+
+
+def save_year_stats(window: Any, database: Database) -> Path | None:
+    """Ask where to save the anonymous statistics of the current school year as a one-page PDF,
+    write it and open it; a French message on failure. None when the counselor cancelled."""
+    from db.students.stats import activity_stats, period_from
+    from desktop.file_services import default_folder, with_suffix
+    from reports.stats_pdf import write_stats_pdf
+
+    start, end = period_from(None, None, None, date.today())
+    files = window.students.files
+    suggested = str(Path(default_folder()) / f"statistiques-activite-{start.year}-{end.year}.pdf")
+    answer = files.save_path(window, "Enregistrer les statistiques d'activité", suggested, "PDF (*.pdf)")
+    if not answer:
+        return None
+    try:
+        with database.read() as session:
+            stats = activity_stats(session, start, end)
+        path = write_stats_pdf(stats, with_suffix(answer, ".pdf"))
+    except UserError as exc:
+        window.messages.error(str(exc))
+        return None
+    window.messages.info(f"Statistiques anonymes de l'année enregistrées dans {path}.")
+    files.open_file(path)
+    return path

@@ -54,3 +54,22 @@ def test_an_empty_year_says_so(make_window, mini_db):
     assert "Aucune échéance" in year.reminders.text()
     year.given_button.click()
     assert year.statusBar().currentMessage() == "Sélectionnez d'abord un élève dans la liste."
+
+
+def test_the_year_menu_saves_the_anonymous_statistics_as_a_pdf_and_opens_it(make_window, mini_db, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.desktop.students_helpers import RecordingFiles
+
+    create_student(mini_db, "Durand", "Inès", "3e B", "Collège Jean Moulin")
+    window = make_window(mini_db)
+    files = window.students.files = RecordingFiles(tmp_path)
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "Ann&ée")
+    (action,) = [a for a in menu.actions() if a.text().startswith("&Statistiques")]
+    action.trigger()  # cancelled: nothing written
+    assert files.opened == []
+    files.save_answer = str(tmp_path / "activite")
+    action.trigger()
+    (pdf,) = files.opened
+    assert pdf.name == "activite.pdf" and len(PdfReader(pdf).pages) == 1
+    assert "Durand" not in PdfReader(pdf).pages[0].extract_text()
