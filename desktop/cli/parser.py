@@ -228,7 +228,19 @@ def _add_year_commands(sub) -> None:
     listing.add_argument("--toutes", action="store_true", help="toutes les échéances, passées comprises")
     remove = sub.add_parser("echeance-retirer", help="supprimer une échéance")
     remove.add_argument("milestone_id", type=record_id, metavar="ID_ECHEANCE")
-    for parser in (given, add, listing, remove):
+    consent = sub.add_parser("consentement", help="noter l'accord de l'élève et de sa famille pour la note de liaison")
+    consent.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    consent.add_argument("--le", required=True, metavar="AAAA-MM-JJ", help="date de l'accord")
+    consent.add_argument("--par", required=True, metavar="QUI",
+                         help="qui a donné son accord (ex. « l'élève et sa mère »)")
+    liaison = sub.add_parser("liaison",
+                             help="note de liaison (fichier orientation-eleve) : seulement les parties cochées")
+    liaison.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    liaison.add_argument("--partie", action="append", default=[], required=True,
+                         choices=["interets", "contraintes", "selection", "prochaines_etapes", "note_eleve"],
+                         help="partie à transmettre (répétable ; jamais les notes privées)")
+    liaison.add_argument("--out", required=True, metavar="FICHIER.json")
+    for parser in (given, add, listing, remove, consent, liaison):
         _add_db(parser)
 
 

@@ -211,6 +211,7 @@ def _year(name: str):  # type: ignore[no-untyped-def]
 
 _ACTIONS = {"bilan-remis": _year("bilan_given"), "echeance": _year("add_milestone"),
             "echeances": _year("list_milestones"), "echeance-retirer": _year("remove_milestone"),
+            "consentement": _year("record_consent"), "liaison": _year("write_transition_note"),
             "list": _list, "add": _add, "seance": _seance, "show": _show, "export": _export, "import": _import,
             "erase": _erase, "purge": _purge, "log": _log}
 

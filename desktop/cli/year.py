@@ -133,6 +133,28 @@ def remove_milestone(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
+def record_consent(args: argparse.Namespace, database: Database) -> int:
+    """``students consentement ID --le DATE --par QUI``."""
+    from db.students.transition import record_consent as record
+
+    consent = record(database, args.student_id, args.le, args.par)
+    print(f"Accord pour la note de liaison noté : le {consent.given_on}, par {consent.given_by}.")
+    return 0
+
+
+def write_transition_note(args: argparse.Namespace, database: Database) -> int:
+    """``students liaison ID --partie P… --out FICHIER``: the note de liaison, owner-only."""
+    from db.storage.files import write_atomically
+    from db.students.transition import transition_note
+
+    document = transition_note(database, args.student_id, set(args.partie))
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    path = write_atomically(Path(args.out), text.encode("utf-8"))
+    print(f"Note de liaison écrite dans {path} (parties : {', '.join(sorted(set(args.partie)))} ; "
+          "jamais les notes privées).")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     """``orientation stats``: the anonymous activity figures of a school year or a period."""
     from db.students.stats import activity_stats, period_from
