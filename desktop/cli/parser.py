@@ -239,7 +239,8 @@ def _add_year_commands(sub) -> None:
     liaison.add_argument("--partie", action="append", default=[], required=True,
                          choices=["interets", "contraintes", "selection", "prochaines_etapes", "note_eleve"],
                          help="partie à transmettre (répétable ; jamais les notes privées)")
-    liaison.add_argument("--out", required=True, metavar="FICHIER.json")
+    liaison.add_argument("--out", required=True, metavar="FICHIER.json|FICHIER.pdf",
+                         help="fichier orientation-eleve (.json) ou note d'une page (.pdf)")
     for parser in (given, add, listing, remove, consent, liaison):
         _add_db(parser)
 

@@ -148,8 +148,16 @@ def write_transition_note(args: argparse.Namespace, database: Database) -> int:
     from db.students.transition import transition_note
 
     document = transition_note(database, args.student_id, set(args.partie))
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    path = write_atomically(Path(args.out), text.encode("utf-8"))
+    if args.out.lower().endswith(".pdf"):
+        from db.students.store import metier_names
+        from reports.transition_pdf import write_transition_pdf
+
+        with database.read() as session:
+            names = metier_names(session, [item["metier"] for item in document["seances"][0]["selection"]])
+        path = write_transition_pdf(document, names, Path(args.out))
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        path = write_atomically(Path(args.out), text.encode("utf-8"))
     print(f"Note de liaison écrite dans {path} (parties : {', '.join(sorted(set(args.partie)))} ; "
           "jamais les notes privées).")
     return 0

@@ -74,3 +74,12 @@ def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_
                  *db]) == 0
     assert main(["students", "liaison", str(student), "--partie", "selection", "--out", str(out), *db]) == 0
     assert json.loads(out.read_text())["format"] == "orientation-eleve/1" and out.stat().st_mode & 0o077 == 0
+    pdf = tmp_path / "liaison.pdf"
+    assert main(["students", "liaison", str(student), "--partie", "selection", "--partie", "note_eleve",
+                 "--out", str(pdf), *db]) == 0
+    from pypdf import PdfReader
+
+    (page,) = PdfReader(pdf).pages
+    text = page.extract_text()
+    assert "l'élève et son père" in text and "stage en juin" in text and "Bravo" in text
+    assert "SECRET" not in text and "Visiter le lycée" not in text
