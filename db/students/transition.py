@@ -21,7 +21,7 @@ from db.students.access_log import log_access
 from db.students.privacy import export_student
 from db.students.store import get_student
 
-PARTS = {"interets": "Centres d'intérêt", "contraintes": "Niveau visé, salaire, secteurs",
+PARTS = {"interets": "Centres d'intérêt", "contraintes": "Niveau visé et salaire souhaité",
          "selection": "Métiers retenus", "prochaines_etapes": "Prochaines étapes", "note_eleve": "Note pour l'élève"}
 MAX_WHO = 100
 NO_CONSENT = ("le consentement de l'élève et de sa famille n'est pas enregistré : notez-le d'abord "
