@@ -5,6 +5,10 @@ of 200 rows, the number of matching students and the per-class counts). For each
 median of several runs through :mod:`db.students.caseload` is printed beside its floor: the
 same SQL statements run directly on sqlite3 (no SQLAlchemy). Prints one JSON object.
 
+Also times the anonymous statistics of the school year (:func:`db.students.stats.activity_stats`,
+goal under 1 s at 1,500 students) and their one-page PDF, beside the floor of the bare
+sqlite3 read of the period's sessions.
+
 Usage: ``.venv/bin/python bench/caseload_bench.py [--sizes 1500,10000]``
 """
 from __future__ import annotations
@@ -32,6 +36,7 @@ from db.students import caseload as cl  # noqa: E402
 from tests.caseload_data import generate  # noqa: E402
 
 GOAL_MS = 200.0
+STATS_GOAL_MS = 1000.0
 REPEATS = 9
 TODAY = date(2026, 6, 1)
 FILTERS = {
@@ -114,11 +119,31 @@ def bench(size: int, folder: Path) -> dict[str, Any]:
             figures[f"{name}_floor_ms"] = _median_ms(lambda s=statements, c=conn: [c.execute(x).fetchall() for x in s])  # type: ignore[misc]
         if name == "classe_combine":
             figures["plans_classe_combine"] = _plans(path, statements)
+    figures.update(_stats_figures(database, path))
     database.close()
-    worst = max(v for k, v in figures.items() if k.endswith("_ms") and "floor" not in k)
+    worst = max(v for k, v in figures.items() if k.endswith("_ms") and "floor" not in k and "stats" not in k)
     figures["worst_ms"] = worst
     figures["goal_ms"] = GOAL_MS
     return figures
+
+
+def _stats_figures(database: Database, path: Path) -> dict[str, Any]:
+    from db.students.stats import activity_stats
+    from reports.stats_pdf import render_stats_pdf
+
+    start, end = date(2025, 9, 1), date(2026, 8, 31)
+
+    def tables() -> Any:
+        with database.read() as session:
+            return activity_stats(session, start, end)
+
+    stats = tables()
+    floor_sql = ("SELECT s.date, st.etablissement, st.classe FROM sessions s JOIN students st ON st.id = s.student_id "
+                 "WHERE s.date BETWEEN '2025-09-01' AND '2026-08-31'")
+    with sqlite3.connect(path) as conn:
+        floor = _median_ms(lambda: conn.execute(floor_sql).fetchall())
+    return {"stats_ms": _median_ms(tables), "stats_floor_ms": floor,
+            "stats_pdf_ms": _median_ms(lambda: render_stats_pdf(stats)), "stats_goal_ms": STATS_GOAL_MS}
 
 
 def main() -> None:

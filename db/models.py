@@ -410,3 +410,13 @@ class BilanHandover(Base):
     __tablename__ = "bilan_handovers"
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
     given_on: Mapped[str] = mapped_column(String(10))  # ISO date
+
+
+class LiaisonConsent(Base):
+    """The pupil's and family's consent to a note de liaison: the day and who gave it."""
+
+    __tablename__ = "liaison_consents"
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    given_on: Mapped[str] = mapped_column(String(10))  # ISO date
+    given_by: Mapped[str] = mapped_column(Text)  # e.g. "l'élève et sa mère"
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
                                                    self.open_fiche, self), self.student_dock)
         self.students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
+        from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
+        install_year_menu(self, database)
         self.name_dock_tabs()
         name_inner_controls(self)  # the student panel's scroll bars too
         waiting, self._on_ready = self._on_ready, []

@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--conservation", type=int, metavar="ANNEES",
                           help="années scolaires de conservation après le dernier entretien (0 par défaut)")
     _add_db(settings)
+    _add_stats_command(commands)
     return parser
 
 
@@ -234,6 +235,64 @@ def _add_student_commands(commands) -> None:
     log_cmd.add_argument("--format", choices=["table", "json"], default="table")
     for parser in (listing, add, edit, seance, show, export, imp, erase, purge, log_cmd):
         _add_db(parser)
+    _add_caseload_options(listing)
+    _add_year_commands(sub)
+
+
+def _add_caseload_options(listing: argparse.ArgumentParser) -> None:
+    """``students list`` by school and class, with the caseload filters (db.students.caseload)."""
+    listing.add_argument("--etablissement", help="seulement les élèves de cet établissement")
+    listing.add_argument("--pas-vu-depuis", type=int, metavar="JOURS",
+                         help="élèves sans entretien depuis JOURS jours (jamais vus compris)")
+    listing.add_argument("--aucun-entretien", action="store_true", help="élèves sans aucun entretien")
+    listing.add_argument("--aucun-metier", action="store_true",
+                         help="élèves dont le dernier entretien ne retient aucun métier")
+    listing.add_argument("--bilan-non-remis", action="store_true", help="élèves dont le bilan n'a pas été remis")
+    listing.add_argument("--par-classe", action="store_true",
+                         help="afficher les effectifs par classe au lieu de la liste")
+
+
+def _add_year_commands(sub) -> None:
+    """Bilan handovers and the counselor's milestones (``students bilan-remis``, ``students echeance…``)."""
+    given = sub.add_parser("bilan-remis", help="noter que le bilan d'un élève lui a été remis")
+    given.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    given.add_argument("--le", metavar="AAAA-MM-JJ", help="date de remise (par défaut : aujourd'hui)")
+    given.add_argument("--annuler", action="store_true", help="oublier la remise notée par erreur")
+    add = sub.add_parser("echeance", help="ajouter une échéance (Affelnet, Parcoursup…) et les élèves concernés")
+    add.add_argument("--titre", required=True)
+    add.add_argument("--date", required=True, metavar="AAAA-MM-JJ")
+    add.add_argument("--eleve", action="append", default=[], type=record_id, metavar="ID_ELEVE",
+                     help="élève concerné (répétable)")
+    listing = sub.add_parser("echeances", help="échéances à venir (14 jours ; --toutes pour toutes)")
+    listing.add_argument("--toutes", action="store_true", help="toutes les échéances, passées comprises")
+    remove = sub.add_parser("echeance-retirer", help="supprimer une échéance")
+    remove.add_argument("milestone_id", type=record_id, metavar="ID_ECHEANCE")
+    consent = sub.add_parser("consentement", help="noter l'accord de l'élève et de sa famille pour la note de liaison")
+    consent.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    consent.add_argument("--le", required=True, metavar="AAAA-MM-JJ", help="date de l'accord")
+    consent.add_argument("--par", required=True, metavar="QUI",
+                         help="qui a donné son accord (ex. « l'élève et sa mère »)")
+    liaison = sub.add_parser("liaison",
+                             help="note de liaison (fichier orientation-eleve) : seulement les parties cochées")
+    liaison.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    liaison.add_argument("--partie", action="append", default=[], required=True,
+                         choices=["interets", "contraintes", "selection", "prochaines_etapes", "note_eleve"],
+                         help="partie à transmettre (répétable ; jamais les notes privées)")
+    liaison.add_argument("--out", required=True, metavar="FICHIER.json|FICHIER.pdf",
+                         help="fichier orientation-eleve (.json) ou note d'une page (.pdf)")
+    for parser in (given, add, listing, remove, consent, liaison):
+        _add_db(parser)
+
+
+def _add_stats_command(commands) -> None:
+    """``orientation stats``: anonymous activity figures (db.students.stats)."""
+    stats = commands.add_parser("stats", help="statistiques anonymes d'activité (rapport d'activité du CIO)")
+    stats.add_argument("--annee", metavar="AAAA-AAAA", help="année scolaire, ex. 2025-2026 (par défaut : l'actuelle)")
+    stats.add_argument("--du", metavar="AAAA-MM-JJ", help="début de la période (au lieu de --annee)")
+    stats.add_argument("--au", metavar="AAAA-MM-JJ", help="fin de la période, incluse (au lieu de --annee)")
+    stats.add_argument("--format", choices=["texte", "csv", "json", "pdf"], default="texte")
+    stats.add_argument("--out", metavar="FICHIER", help="fichier à écrire (obligatoire pour le PDF)")
+    _add_db(stats)
 
 
 def _add_session_command(sub) -> argparse.ArgumentParser:

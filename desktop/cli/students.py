@@ -18,6 +18,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
+    from desktop.cli.year import caseload_asked, list_caseload
+
+    if caseload_asked(args):
+        return list_caseload(args, database)
     from db.students.privacy import past_retention
     from db.students.store import find_students
 
@@ -219,8 +223,19 @@ def _log(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
-_READ_ONLY = {"list", "log"}  # no daily backup before these: they change nothing
-_ACTIONS = {"list": _list, "add": _add, "edit": _edit, "seance": _seance, "show": _show, "export": _export,
+_READ_ONLY = {"list", "log", "echeances"}  # no daily backup before these: they change nothing
+def _year(name: str):  # type: ignore[no-untyped-def]
+    def action(args: argparse.Namespace, database: Database) -> int:
+        from desktop.cli import year
+
+        return int(getattr(year, name)(args, database))
+    return action
+
+
+_ACTIONS = {"bilan-remis": _year("bilan_given"), "echeance": _year("add_milestone"),
+            "echeances": _year("list_milestones"), "echeance-retirer": _year("remove_milestone"),
+            "consentement": _year("record_consent"), "liaison": _year("write_transition_note"),
+            "list": _list, "add": _add, "edit": _edit, "seance": _seance, "show": _show, "export": _export,
             "import": _import, "erase": _erase, "purge": _purge, "log": _log}
 
 

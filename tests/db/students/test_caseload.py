@@ -34,7 +34,7 @@ def ids(database, filt: CaseloadFilter) -> list[int]:
 
 
 def test_the_generated_year_has_the_size_the_issue_names(year):
-    database, made = year
+    _, made = year
     assert len(made) == 1500
     assert 5500 <= sum(len(s.dates) for s in made) <= 6500
 
@@ -127,3 +127,24 @@ def test_milestones_remind_in_the_next_two_weeks_and_go_with_an_erased_student(e
     remove_milestone(empty_db, affelnet)
     with empty_db.read() as session:
         assert [m.title for m in milestones(session)] == ["Parcoursup : confirmation des vœux"]
+
+
+def test_the_command_lists_by_class_with_filters_and_records_handovers_and_milestones(empty_db, db_path, capsys):
+    from desktop.cli import main
+
+    a = create_student(empty_db, "Durand", "Inès", "3e B", "Collège Jean Moulin")
+    b = create_student(empty_db, "Petit", "Noah", "3e B", "Collège Jean Moulin")
+    db = ["--db", str(db_path)]
+    assert main(["students", "bilan-remis", str(a), "--le", "2026-05-12", *db]) == 0
+    assert "noté remis le 2026-05-12" in capsys.readouterr().out
+    assert main(["students", "list", "--bilan-non-remis", "--format", "json", *db]) == 0
+    listed = __import__("json").loads(capsys.readouterr().out)
+    assert [s["id"] for s in listed] == [b]
+    assert main(["students", "list", "--par-classe", *db]) == 0
+    out = capsys.readouterr().out
+    assert "Collège Jean Moulin | 3e B | 2 | 2 | 2 | 1" in out
+    assert main(["students", "list", "--pas-vu-depuis", "-1", *db]) == 2
+    assert "nombre de jours" in capsys.readouterr().err
+    assert main(["students", "echeance", "--titre", "Affelnet", "--date", "2999-01-01", "--eleve", str(b), *db]) == 0
+    assert main(["students", "echeances", "--toutes", *db]) == 0
+    assert "Affelnet — élèves " + str(b) in capsys.readouterr().out

@@ -6,6 +6,7 @@
   an index; ``sessions`` gets an index on (student, date) for "aucun métier retenu".
 - ``milestones`` (a title and a date the counselor enters, e.g. Affelnet, Parcoursup) and
   ``milestone_students`` (the students a milestone concerns; erased with the student).
+- ``liaison_consents``: the pupil's and family's consent to a note de liaison (day, who).
 New tables and indexes only: no row is changed.
 
 Revision ID: 0008
@@ -44,7 +45,17 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "liaison_consents",
+        sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("given_on", sa.String(10), nullable=False),
+        sa.Column("given_by", sa.Text, nullable=False),
+        sa.Column("recorded_at", sa.DateTime, nullable=False),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("liaison_consents")
     op.drop_table("milestone_students")
     op.drop_table("milestones")
     op.drop_index("ix_sessions_student_date", "sessions")

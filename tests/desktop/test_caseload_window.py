@@ -1,0 +1,75 @@
+"""« Année › Suivi de l'année »: the caseload window lists, filters, counts, and opens a student."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMenu
+
+from db.students.caseload import add_milestone, record_bilan_given
+from db.students.store import create_student
+
+
+def year_window(window):
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "Ann&ée")
+    (action,) = [a for a in menu.actions() if a.text() == "&Suivi de l'année…"]
+    action.trigger()
+    return window._caseload_window
+
+
+def listed(year) -> list[str]:
+    return [f"{r.info.prenom} {r.info.nom}" for r in year.model.rows]
+
+
+def test_the_year_menu_lists_by_class_filters_and_opens_a_student(make_window, mini_db, qtbot, tmp_path):
+    ines = create_student(mini_db, "Durand", "Inès", "3e B", "Collège Jean Moulin")
+    create_student(mini_db, "Petit", "Noah", "3e B", "Collège Jean Moulin")
+    create_student(mini_db, "Roux", "Léo", "2de 1", "Lycée Ampère")
+    record_bilan_given(mini_db, ines, "2026-05-12")
+    add_milestone(mini_db, "Saisie des vœux Affelnet", "2999-01-01")
+    window = make_window(mini_db)
+    year = year_window(window)
+    assert listed(year) == ["Inès Durand", "Noah Petit", "Léo Roux"]
+    assert year.counts.rowCount() == 2 and year.counts.item(0, 2).text() == "2"
+    year.no_bilan.setChecked(True)
+    assert listed(year) == ["Noah Petit", "Léo Roux"]
+    year.counts.setCurrentCell(1, 0)
+    year.counts.cellClicked.emit(1, 0)
+    assert listed(year) == ["Léo Roux"] and "Lycée Ampère · 2de 1" in year.summary.text()
+    year.no_bilan.setChecked(False)
+    year.school.setCurrentText("Collège Jean Moulin")
+    assert listed(year) == ["Inès Durand", "Noah Petit"]
+    year.table.setCurrentIndex(year.model.index(1, 0))
+    year.given_button.click()
+    assert "remis aujourd'hui" in year.statusBar().currentMessage()
+    year.no_bilan.setChecked(True)
+    assert listed(year) == []
+    year.no_bilan.setChecked(False)
+    year.table.activated.emit(year.model.index(0, 0))
+    assert window.students.panel.student.id == ines
+    year.grab().save(str(tmp_path / "caseload.png"))
+
+
+def test_an_empty_year_says_so(make_window, mini_db):
+    window = make_window(mini_db)
+    year = year_window(window)
+    assert listed(year) == [] and year.summary.text() == "0 élève(s)"
+    assert "Aucune échéance" in year.reminders.text()
+    year.given_button.click()
+    assert year.statusBar().currentMessage() == "Sélectionnez d'abord un élève dans la liste."
+
+
+def test_the_year_menu_saves_the_anonymous_statistics_as_a_pdf_and_opens_it(make_window, mini_db, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.desktop.students_helpers import RecordingFiles
+
+    create_student(mini_db, "Durand", "Inès", "3e B", "Collège Jean Moulin")
+    window = make_window(mini_db)
+    files = window.students.files = RecordingFiles(tmp_path)
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "Ann&ée")
+    (action,) = [a for a in menu.actions() if a.text().startswith("&Statistiques")]
+    action.trigger()  # cancelled: nothing written
+    assert files.opened == []
+    files.save_answer = str(tmp_path / "activite")
+    action.trigger()
+    (pdf,) = files.opened
+    assert pdf.name == "activite.pdf" and len(PdfReader(pdf).pages) == 1
+    assert "Durand" not in PdfReader(pdf).pages[0].extract_text()
