@@ -11,6 +11,8 @@ import re
 import unicodedata
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+from bidi import get_display
 from reportlab.pdfbase import pdfmetrics
 
 from reports.styles import register_fonts
@@ -24,7 +26,14 @@ _SPACE_MAP = str.maketrans({
 # French typography: no line break before : ; ! ? » € % and after «.
 _NBSP_BEFORE = re.compile(r" +(?=[:;!?»€%])")
 _NBSP_AFTER = re.compile(r"(?<=«) +")
+# "bac + 2", "bac+2", "Bac +5": one unbreakable unit (no-break spaces around the plus sign).
+_BAC_PLUS = re.compile(r"\b([Bb]ac)\s*\+\s*(\d+)")
+# A number and its unit ("3 ans", "1 850 €") stay on one line too.
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:ans?\b|mois\b|h\b|€))")
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+# Hebrew, Arabic, Syriac, Thaana, N'Ko… and the Arabic presentation forms: right-to-left text.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+EMOJI_PLACEHOLDER = "(émoji)"
 
 
 def _is_emoji(cp: int) -> bool:
@@ -74,9 +83,24 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
-    text = _drop_uncovered(text)
+    if _RTL.search(text):
+        text = _right_to_left(text)
+    kept = _drop_uncovered(text)
+    if not kept.strip() and text.strip():
+        kept = EMOJI_PLACEHOLDER  # only emoji (or symbols no font draws): say so, never an empty line
+    text = _BAC_PLUS.sub("\\1\u00a0+\u00a0\\2", kept)
+    text = _NUMBER_UNIT.sub("\u00a0", text)
     text = _NBSP_BEFORE.sub("\u00a0", text)
     return _NBSP_AFTER.sub("\u00a0", text)
+
+
+def _right_to_left(text: str) -> str:
+    """Arabic letters joined (presentation forms the font draws) and each line in display order.
+
+    reportlab lays glyphs left to right and does not shape: arabic-reshaper picks the joined form
+    of each letter and python-bidi reorders each line as it must be seen.
+    """
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
 def markup(text: str | None) -> str:

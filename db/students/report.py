@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.catalogue.compare import compare
+from db.catalogue.compare import compare, study_length
 from db.catalogue.fiche_facts import MetierFacts, load_facts
 from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
@@ -24,6 +24,7 @@ from db.students.store import SessionState, get_student
 from db.students.suggest import Suggestion, explain
 
 ONISEP_KINDS = {"onisep-md", "onisep-xml", "onisep-json"}
+PROJECT_CREDIT = "fiche rédigée par l'équipe Orientation"  # words a parent understands ("fiche du projet" did not)
 
 
 def build_report(session: Session, state: SessionState, *, counselor: Counselor | None = None,
@@ -66,7 +67,7 @@ def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
 def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> ReportMetier:
     year = facts.salary_year or (facts.salary_source_date or "")[:4]
     salary = salary_sentence(facts.salary_min, facts.salary_max, facts.salary_year, facts.salary_country)
-    producer = "Onisep" if facts.source_kind in ONISEP_KINDS else source_label(facts.source_kind).lower() \
+    producer = "Onisep" if facts.source_kind in ONISEP_KINDS else PROJECT_CREDIT \
         if facts.source_kind == "projet" else source_label(facts.source_kind)
     return ReportMetier(
         title=facts.name, label_f=facts.label_f, label_m=facts.label_m, description=facts.summary,
@@ -77,7 +78,9 @@ def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> 
         # An unknown level is already written in the facts; an unknown salary is worth checking.
         cautions=[r.plain for r in suggestion.reasons if r.ok is False or (r.ok is None and r.criterion != "niveau")]
         if suggestion else [],
-        comment=comment, source=_attribution(facts.source_kind))
+        comment=comment, source=_attribution(facts.source_kind),
+        study_years=study_length(facts.bac_plus) if facts.bac_plus is not None else "",
+        bac_plus=facts.bac_plus, salary_start=facts.salary_min)
 
 
 ONISEP_DATASET = "Idéo-Fiches métiers"  # the name ONISEP gives the dataset (ODbL asks for it)
