@@ -6,7 +6,7 @@ so the renderer only lays it out. Private notes are never read into :class:`Repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from db.catalogue.compare import compare, study_length
 from db.catalogue.fiche_facts import MetierFacts, load_facts
 from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
-from db.models import InterestRow, RomeCodeRow
+from db.models import ImportLog, InterestRow, Metier, MetierRome, RomeCodeRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
@@ -95,7 +95,7 @@ def _attribution(kind: str) -> str:
     return f"Source : {source_label(kind)}"
 
 
-def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
+def _sources(session: Session, facts: Collection[MetierFacts]) -> list[str]:
     """The sources of the bilan, each with its date and licence: ONISEP's ODbL wants the dataset
     named with its date, the Licence Ouverte wants the producer, the data and its version."""
     lines: list[str] = []
@@ -112,8 +112,18 @@ def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
             lines.append(f"Fiches rédigées par l'équipe Orientation{f', données {when}' if when else ''}")
         else:
             lines.append(_attribution(kind) + (f", données du {when}" if when else ""))
+    rome = _rome_line(session, [f.id for f in facts])
+    return [*lines, rome] if rome else lines
+
+
+def _rome_line(session: Session, metier_ids: list[str]) -> str:
+    """The ROME credit (Licence Ouverte: producer, data, version, date), only when one of the
+    shown métiers cites a ROME code that the imported ROME describes; else ""."""
+    cited = select(MetierRome.code).join(Metier, Metier.pk == MetierRome.metier_pk).where(Metier.id.in_(metier_ids))
+    if not session.execute(select(func.count()).select_from(RomeCodeRow).where(RomeCodeRow.code.in_(cited))).scalar():
+        return ""
     version = session.execute(select(func.max(RomeCodeRow.version))).scalar()
-    if session.execute(select(func.count()).select_from(RomeCodeRow)).scalar():
-        lines.append(f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}, "
-                     "sous Licence Ouverte (Etalab)")
-    return lines
+    imported = session.execute(select(func.max(ImportLog.imported_at)).where(ImportLog.format_name == "rome-csv")).scalar()
+    when = f", données importées le {french_date(imported.date())}" if imported else ""
+    return (f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}{when}, "
+            "sous Licence Ouverte (Etalab)")

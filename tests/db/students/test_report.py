@@ -109,4 +109,9 @@ def test_sources_name_the_dataset_its_date_and_licence(mini_db, tmp_path):
     assert lines[0] == ("Idéo-Fiches métiers, Onisep, données du 21 octobre 2025, sous licence ODbL "
                         "(Open Database License)")
     assert lines[1].startswith("Fiches rédigées par l'équipe Orientation")
-    assert lines[2] == "Codes et métiers du ROME : France Travail, ROME 4.60, sous Licence Ouverte (Etalab)"
+    assert lines[2].startswith("Codes et métiers du ROME : France Travail, ROME 4.60, données importées le ")
+    assert lines[2].endswith(", sous Licence Ouverte (Etalab)")
+    # ROME is credited only when a shown métier cites one of its codes.
+    with mini_db.read() as session:
+        alone = _sources(session, load_facts(session, ["ORI.macon"]).values())
+    assert alone == ["Fiches rédigées par l'équipe Orientation, données 2025"]
