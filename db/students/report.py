@@ -123,7 +123,8 @@ def _rome_line(session: Session, metier_ids: list[str]) -> str:
     if not session.execute(select(func.count()).select_from(RomeCodeRow).where(RomeCodeRow.code.in_(cited))).scalar():
         return ""
     version = session.execute(select(func.max(RomeCodeRow.version))).scalar()
-    imported = session.execute(select(func.max(ImportLog.imported_at)).where(ImportLog.format_name == "rome-csv")).scalar()
+    imported = session.execute(select(func.max(ImportLog.imported_at))
+                               .where(ImportLog.format_name == "rome-csv")).scalar()
     when = f", données importées le {french_date(imported.date())}" if imported else ""
     return (f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}{when}, "
             "sous Licence Ouverte (Etalab)")
