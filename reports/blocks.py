@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
-from reports.text import capitalize, clip, fit, markup, one_line, plain
+from reports.text import capitalize, cell_markup, clip, fit, markup, one_line, plain
 from reports.words import BRUT_NET, level_words, short_level
 
 
@@ -134,7 +134,7 @@ class Blocks:
     def _bars(self, rows: Sequence[tuple[str, float]], width: float) -> Drawing:
         """One drawing with a labelled bar per (label, value) row."""
         size = self.styles["Cell"].fontSize
-        label_w, row_h = min(62 * mm, width * 0.56), size * 1.35
+        label_w, row_h = min(62 * mm, width * 0.62), size * 1.35
         bar_w = width - label_w - 8
         drawing = Drawing(width, row_h * len(rows) + 4, initialFontName=self.font_regular,
                           initialFontSize=size)
@@ -151,20 +151,24 @@ class Blocks:
         """One line per shortlisted métier: its number and name, level, length of studies and
         starting salary (the page-1 overview; the details follow later)."""
         head = [self.p(text, "CellHead") for text in
-                ("Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
-        rows = [[self.p(f"{i}.\u00a0{markup(clip(capitalize(plain(m.title)), self.max_column_title))}", "CellHead"),
-                 self.p(markup(m.level or "non précisé"), "Cell"),
-                 self.p(markup(m.study_years or "non précisée"), "Cell"),
-                 self.p(markup(m.salary or "non précisé"), "Cell")]
+                ("", "Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
+        # The number in its own column: a long title then wraps (and hyphenates) on its own.
+        rows = [[self.p(f"{i}.", "CellHead"),
+                 self.p(cell_markup(clip(capitalize(plain(m.title)), self.max_column_title)), "CellHead"),
+                 self.p(cell_markup(m.level or "non précisé"), "Cell"),
+                 self.p(cell_markup(m.study_years or "non précisée"), "Cell"),
+                 self.p(cell_markup(m.salary or "non précisé"), "Cell")]
                 for i, m in enumerate(metiers, start=1)]
         width = self.layout.frame_width
-        table = Table([head, *rows], colWidths=[width * f for f in (0.295, 0.21, 0.235, 0.26)],
+        number = 7 * mm
+        table = Table([head, *rows], colWidths=[number, *((width - number) * f for f in (0.27, 0.215, 0.245, 0.27))],
                       repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("LINEBELOW", (0, 0), (-1, 0), 1.2, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), BAND), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (0, -1), 0),
         ]))
         return table
 
@@ -204,7 +208,7 @@ class Blocks:
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
         return table
 
@@ -242,10 +246,10 @@ class Blocks:
         """Criteria down the left, one column per métier; rows may split across pages."""
         n = len(comparison.titles)
         # The header row repeats on every page, so it must stay short whatever the titles.
-        head = [""] + [self.p(markup(clip(capitalize(t), self.max_column_title)), "CellHead")
+        head = [""] + [self.p(cell_markup(clip(capitalize(t), self.max_column_title)), "CellHead")
                        for t in comparison.titles]
-        body = [[self.p(markup(row.criterion), "CellHead"),
-                 *(self.p(markup(v), "Cell") for v in _pad(row.values, n))]
+        body = [[self.p(cell_markup(row.criterion), "CellHead"),
+                 *(self.p(cell_markup(v), "Cell") for v in _pad(row.values, n))]
                 for row in comparison.rows]
         width = self.layout.frame_width
         first = 38 * mm
@@ -284,7 +288,7 @@ class Blocks:
     def _scatter(self, points: Sequence[tuple[int, int, int]], width: float) -> Drawing:
         """The drawing of :meth:`study_salary_chart`; ``points`` are (number, bac_plus, salary)."""
         size = 9
-        height = 46 * mm
+        height = 42 * mm
         left, bottom, top, right = 17 * mm, 7 * mm, 6, 14
         xs = [x for _, x, _ in points]
         ys = [y for _, _, y in points]

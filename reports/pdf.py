@@ -53,6 +53,7 @@ class ReportRenderer:
         self.blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
         self._header: tuple[str, str] = ("", "")
         self._chart_shown = False  # the studies/salary chart already sits beside the last card
+        self._sources_shown = False  # and the sources under it
         self._doc: BaseDocTemplate | None = None
 
     # -- driver ------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ class ReportRenderer:
         self.styles = self.build_styles()
         self.blocks = self.make_blocks()
         self._header = self.running_header()
-        self._chart_shown = False
+        self._chart_shown = self._sources_shown = False
         buffer = BytesIO()
         doc = self.make_doc(buffer)
         doc.afterFlowable = self.after_flowable
@@ -132,9 +133,12 @@ class ReportRenderer:
         (who, when, with whom, interests, the métiers one line each, next steps, the counselor's
         word, the useful words); the details, the comparison and the sources follow."""
         parts = (self.header_section, self.interests_section, self.summary_section,
-                 self.next_steps_section, self.note_section, self.words_section, self.metiers_section,
-                 self.comparison_section, self.sources_section)
-        return [flowable for part in parts for flowable in part()]
+                 self.next_steps_section, self.note_section, self.words_section, self.metiers_section)
+        story = [flowable for part in parts for flowable in part()]
+        # The sources never stand alone on a last page: kept with the comparison before them
+        # (or already printed beside the last métier card).
+        tail = [*self.comparison_section(), *self.sources_section()]
+        return [*story, KeepTogether(tail)] if tail else story
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -199,17 +203,21 @@ class ReportRenderer:
         if not metiers:
             return []
         # The details start on a new page unless a good part of one is left.
-        out: list[Flowable] = [CondPageBreak(70 * mm), b.heading("Chaque métier en détail")]
+        out: list[Flowable] = [CondPageBreak(45 * mm), b.heading("Chaque métier en détail")]
         for start in range(0, len(metiers), 2):
             pair = list(enumerate(metiers[start:start + 2], start=start + 1))
             title = " · ".join(b.metier_mark(i, m).title or "" for i, m in pair)
             cards = [b.metier_card(i, m) for i, m in pair]
             if len(cards) == 1 and len(metiers) > 1:
-                # The last card of an odd number: the studies/salary chart fills the other half.
-                chart = b.study_salary_chart(metiers, width=b.half_width)
-                if chart:
-                    cards.append(chart)
-                    self._chart_shown = True
+                # The last card of an odd number: the studies/salary chart fills the other half,
+                # with the sources under it when no comparison follows.
+                side = b.study_salary_chart(metiers, width=b.half_width)
+                self._chart_shown = bool(side)
+                if self._comparison() is None:
+                    side += [Spacer(1, 4), *self._sources()]
+                    self._sources_shown = True
+                if side:
+                    cards.append(side)
             out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
         return out
 
@@ -220,13 +228,12 @@ class ReportRenderer:
         comparison = self._comparison()
         if not chart and comparison is None:
             return []
+        # No KeepTogether here: the story keeps this section and the sources together.
         heading = b.heading("Comparaison" if comparison is not None else "Études et salaire")
         if comparison is None:
-            return [KeepTogether([heading, *chart])]
+            return [heading, *chart]
         table = b.comparison_table(comparison)
-        if not chart:
-            return [KeepTogether([heading, table])]
-        return [KeepTogether([heading, *chart]), Spacer(1, 4), table]
+        return [heading, table] if not chart else [heading, *chart, Spacer(1, 4), table]
 
     def _comparison(self) -> Comparison | None:
         """The comparison to print, without the rows page 1's overview and the cards already
@@ -260,13 +267,18 @@ class ReportRenderer:
         return [Spacer(1, 4), KeepTogether(out)]
 
     def sources_section(self) -> list[Flowable]:
+        """The sources, unless they already sit beside the last métier card."""
+        return [] if self._sources_shown else self._sources()
+
+    def _sources(self) -> list[Flowable]:
         """Where the information comes from, how recent it is and under which licence."""
         d, b = self.data, self.blocks
-        out: list[Flowable] = [b.heading("Sources des informations")]
+        # Fine print, as sources are: a small bold heading, not a section title.
+        out: list[Flowable] = [b.p("Sources des informations", "SourcesHead")]
         out += b.bullets(d.sources, style="SmallBullet") or [b.p("Sources non précisées.")]
         if plain(d.generated_on).strip():
             out.append(b.p(f"Document établi le {markup(d.generated_on)}.", "Small"))
-        return [KeepTogether(out)]
+        return out
 
 
 def render_report(data: ReportData) -> bytes:

@@ -108,7 +108,7 @@ def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[P
                          textColor=ACCENT, spaceAfter=2)
     yield ParagraphStyle("Student", base, fontName=bold, fontSize=15 * scale, leading=19 * scale, spaceAfter=6)
     yield ParagraphStyle("H1", base, fontName=bold, fontSize=14 * scale, leading=17 * scale, textColor=ACCENT,
-                         spaceBefore=8, spaceAfter=6, keepWithNext=1)
+                         spaceBefore=6, spaceAfter=5, keepWithNext=1)
     yield ParagraphStyle("H2", base, fontName=bold, fontSize=12 * scale, leading=15 * scale, textColor=INK,
                          backColor=BAND, borderPadding=(3, 5, 3, 5), spaceBefore=6,
                          spaceAfter=5, keepWithNext=1)
@@ -116,6 +116,8 @@ def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[P
     yield ParagraphStyle("Titles", base, textColor=MUTED, spaceAfter=3)
     yield ParagraphStyle("Bullet", base, leftIndent=14, bulletIndent=3, spaceAfter=1,
                          bulletFontName=regular)
+    yield ParagraphStyle("SourcesHead", base, fontName=bold, textColor=ACCENT, spaceBefore=6, spaceAfter=1,
+                         keepWithNext=1)
     yield ParagraphStyle("SmallBullet", base, fontSize=small, leading=small * 1.25, leftIndent=14,
                          bulletIndent=3, spaceAfter=1, bulletFontName=regular, textColor=MUTED)
     yield ParagraphStyle("Check", base, leftIndent=18, bulletIndent=2, spaceAfter=2,

@@ -12,6 +12,7 @@ import unicodedata
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
+import pyphen
 from bidi import get_display
 from reportlab.pdfbase import pdfmetrics
 
@@ -110,6 +111,28 @@ def markup(text: str | None) -> str:
     neither change the layout nor make reportlab read a file (``<img src=...>``).
     """
     return escape(plain(text).strip()).replace("\n", "<br/>")
+
+
+_WORD = re.compile(r"[^\W\d_]{7,}")  # letters only: a slash, a digit or an apostrophe ends a word
+_hyphenator: pyphen.Pyphen | None = None
+
+
+def hyphenable(text: str) -> str:
+    """``text`` with soft hyphens where French words may break (pyphen), for narrow cells.
+
+    reportlab breaks a line at a soft hyphen and prints a hyphen there; elsewhere it prints
+    nothing. A word too long for its cell is then cut "accompa-gnateur", never anywhere.
+    """
+    global _hyphenator
+    if _hyphenator is None:
+        _hyphenator = pyphen.Pyphen(lang="fr_FR")
+    hyphenator = _hyphenator
+    return _WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen="\u00ad"), text)
+
+
+def cell_markup(text: str | None) -> str:
+    """:func:`markup` with the soft hyphens of :func:`hyphenable`, for table cells."""
+    return escape(hyphenable(plain(text).strip())).replace("\n", "<br/>")
 
 
 def one_line(text: str) -> str:
