@@ -127,6 +127,16 @@ class Blocks:
         charts = [self._bars(profile[i:i + step], width) for i in range(0, len(profile), step)]
         return [caption, *charts]  # no KeepTogether: it cannot split inside a table cell
 
+    def profile_fits(self, profile: Sequence[tuple[str, float]], width: float) -> bool:
+        """Whether every label of ``profile`` fits, whole, beside its bar in ``width``."""
+        size = self.styles["Cell"].fontSize
+        room = self._label_width(width) - 6
+        return all(pdfmetrics.stringWidth(one_line(label), self.font_regular, size) <= room for label, _ in profile)
+
+    def _label_width(self, width: float) -> float:
+        """The width of the labels' column of a profile chart ``width`` wide."""
+        return float(min(62 * mm, width * 0.62))
+
     def side_by_side(self, left: list[Flowable], right: list[Flowable]) -> Table:
         """Two half-width columns of flowables; the row may split across pages."""
         return self.card_row([left, right])
@@ -134,7 +144,7 @@ class Blocks:
     def _bars(self, rows: Sequence[tuple[str, float]], width: float) -> Drawing:
         """One drawing with a labelled bar per (label, value) row."""
         size = self.styles["Cell"].fontSize
-        label_w, row_h = min(62 * mm, width * 0.62), size * 1.35
+        label_w, row_h = self._label_width(width), size * 1.35
         bar_w = width - label_w - 8
         drawing = Drawing(width, row_h * len(rows) + 4, initialFontName=self.font_regular,
                           initialFontSize=size)
@@ -287,9 +297,10 @@ class Blocks:
 
     def _scatter(self, points: Sequence[tuple[int, int, int]], width: float) -> Drawing:
         """The drawing of :meth:`study_salary_chart`; ``points`` are (number, bac_plus, salary)."""
-        size = 9
-        height = 42 * mm
-        left, bottom, top, right = 17 * mm, 7 * mm, 6, 14
+        size = self.styles["Small"].fontSize - 1  # 9 pt, 12 pt in large print
+        k = size / 9  # everything scales with the text
+        height = 42 * mm * k
+        left, bottom, top, right = 17 * mm * k, 7 * mm * k, 6 * k, 14 * k
         xs = [x for _, x, _ in points]
         ys = [y for _, _, y in points]
         x_lo, x_hi = min(-2, *xs) - 0.6, max(5, *xs) + 0.4
@@ -310,22 +321,22 @@ class Blocks:
             d.add(Line(left, py(value), left + plot_w, py(value), strokeColor=RULE, strokeWidth=0.4,
                        strokeDashArray=[1, 2]))
             label = f"{value:,}".replace(",", "\u00a0") + "\u00a0€"
-            d.add(String(left - 4, py(value) - 3, label, fontName=self.font_regular, fontSize=size,
+            d.add(String(left - 4, py(value) - 3 * k, label, fontName=self.font_regular, fontSize=size,
                          fillColor=INK, textAnchor="end"))
         for value in sorted({-2, 0, 2, 3, 5, *xs}):
             if x_lo <= value <= x_hi:
                 d.add(Line(px(value), bottom, px(value), bottom + plot_h, strokeColor=RULE,
                            strokeWidth=0.4, strokeDashArray=[1, 2]))
-                d.add(String(px(value), bottom - 11, short_level(value), fontName=self.font_regular,
+                d.add(String(px(value), bottom - 11 * k, short_level(value), fontName=self.font_regular,
                              fontSize=size, fillColor=INK, textAnchor="middle"))
         placed: list[tuple[float, float]] = []
         for number, x, y in points:
             cx, cy = px(x), py(y)
-            while any(abs(cx - ox) < 14 and abs(cy - oy) < 14 for ox, oy in placed):
-                cx += 15  # a circle already there: this one sits to its right
+            while any(abs(cx - ox) < 14 * k and abs(cy - oy) < 14 * k for ox, oy in placed):
+                cx += 15 * k  # a circle already there: this one sits to its right
             placed.append((cx, cy))
-            d.add(Circle(cx, cy, 6.5, fillColor=colors.white, strokeColor=INK, strokeWidth=1))
-            d.add(String(cx, cy - 3.2, str(number), fontName=self.font_bold, fontSize=size,
+            d.add(Circle(cx, cy, 6.5 * k, fillColor=colors.white, strokeColor=INK, strokeWidth=1))
+            d.add(String(cx, cy - 3.2 * k, str(number), fontName=self.font_bold, fontSize=size,
                          fillColor=INK, textAnchor="middle"))
         return d
 

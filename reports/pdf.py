@@ -30,7 +30,8 @@ from reports.text import fit, markup, one_line, plain
 # Comparison rows page 1 and the métier cards already show (criteria as db.catalogue.compare writes them).
 _SHOWN_ELSEWHERE = ("Niveau d'études", "Durée des études", "Salaire", "Formations")
 
-__all__ = ["FONT_BOLD", "FONT_REGULAR", "ReportRenderer", "markup", "plain", "register_fonts", "render_report"]
+__all__ = ["FONT_BOLD", "FONT_REGULAR", "LargePrintRenderer", "ReportRenderer",
+           "markup", "plain", "register_fonts", "render_report"]
 
 
 class ReportRenderer:
@@ -46,6 +47,7 @@ class ReportRenderer:
     font_regular = FONT_REGULAR
     font_bold = FONT_BOLD
     body_size = 10.5
+    cards_per_row = 2  # métier cards side by side
 
     def __init__(self, data: ReportData) -> None:
         self.data = data
@@ -179,6 +181,8 @@ class ReportRenderer:
                       *(b.p(markup(i.label), "Bullet", bulletText="•") for i in d.interests)]
         if not d.interest_profile:
             return [heading, *chosen]
+        if not b.profile_fits(d.interest_profile, b.half_width):
+            return [heading, *chosen, Spacer(1, 4), *b.profile_chart(d.interest_profile)]
         # The list and its picture side by side: half the height of one under the other.
         return [heading, b.side_by_side(chosen, b.profile_chart(d.interest_profile, width=b.half_width))]
 
@@ -204,11 +208,12 @@ class ReportRenderer:
             return []
         # The details start on a new page unless a good part of one is left.
         out: list[Flowable] = [CondPageBreak(45 * mm), b.heading("Chaque métier en détail")]
-        for start in range(0, len(metiers), 2):
-            pair = list(enumerate(metiers[start:start + 2], start=start + 1))
+        step = self.cards_per_row
+        for start in range(0, len(metiers), step):
+            pair = list(enumerate(metiers[start:start + step], start=start + 1))
             title = " · ".join(b.metier_mark(i, m).title or "" for i, m in pair)
             cards = [b.metier_card(i, m) for i, m in pair]
-            if len(cards) == 1 and len(metiers) > 1:
+            if len(cards) == 1 and len(metiers) > 1 and step == 2:
                 # The last card of an odd number: the studies/salary chart fills the other half,
                 # with the sources under it when no comparison follows.
                 side = b.study_salary_chart(metiers, width=b.half_width)
@@ -281,9 +286,18 @@ class ReportRenderer:
         return out
 
 
-def render_report(data: ReportData) -> bytes:
-    """Render ``data`` as the student's A4 PDF report and return its bytes.
+class LargePrintRenderer(ReportRenderer):
+    """The same bilan in large print for pupils with low vision: 14 pt body, headings scaled,
+    one métier card per row (long lines are easier to follow than narrow columns here)."""
+
+    body_size = 14.0
+    cards_per_row = 1
+
+
+def render_report(data: ReportData, *, large_print: bool = False) -> bytes:
+    """Render ``data`` as the student's A4 PDF report and return its bytes; ``large_print``
+    sets the body text in 14 pt (:class:`LargePrintRenderer`).
 
     Deterministic (same data, same bytes), thread-safe, no file written, no network.
     """
-    return ReportRenderer(data).render()
+    return (LargePrintRenderer if large_print else ReportRenderer)(data).render()

@@ -29,8 +29,9 @@ _NBSP_BEFORE = re.compile(r" +(?=[:;!?»€%])")
 _NBSP_AFTER = re.compile(r"(?<=«) +")
 # "bac + 2", "bac+2", "Bac +5": one unbreakable unit (no-break spaces around the plus sign).
 _BAC_PLUS = re.compile(r"\b([Bb]ac)\s*\+\s*(\d+)")
-# A number and its unit ("3 ans", "1 850 €") stay on one line too.
-_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:ans?\b|mois\b|h\b|€))")
+# A number and its unit ("3 ans", "1 850 €") stay on one line too, and so do the digit
+# groups of an amount typed with ordinary spaces ("1 850").
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:ans?\b|mois\b|h\b|€|\d{3}\b))")
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
 # Hebrew, Arabic, Syriac, Thaana, N'Ko… and the Arabic presentation forms: right-to-left text.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
+    report.add_argument("--gros-caracteres", action="store_true",
+                        help="texte en 14 points, pour un ou une élève qui voit mal")
     _add_db(report)
 
     backup = commands.add_parser("backup", help="sauvegarder la base (cohérente, même en cours d'utilisation)")

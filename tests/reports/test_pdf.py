@@ -570,3 +570,16 @@ def test_emoji_only_text_prints_a_placeholder() -> None:
     assert "Bilan d'orientation (émoji)" in text
     assert text.count("(émoji)") >= 3  # the name in the title, the running header and the step
     assert "Écrire au CIO" in text
+
+
+def test_large_print_sets_the_body_in_14_pt_or_more() -> None:
+    from reports.pdf import LargePrintRenderer
+
+    styles = LargePrintRenderer(sample_report()).build_styles()
+    assert styles["Body"].fontSize >= 14 and styles["CardBody"].fontSize >= 13
+    assert all(style.fontSize >= 12 for style in styles.byName.values())
+    pdf = render_report(report_with(3), large_print=True)
+    normal = render_report(report_with(3))
+    assert len(PdfReader(BytesIO(pdf)).pages) > len(PdfReader(BytesIO(normal)).pages)
+    for words in ["Les métiers que tu as retenus", "Mots utiles", "Sources des informations"]:
+        assert words in all_text(pdf)

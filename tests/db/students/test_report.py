@@ -82,6 +82,9 @@ def test_report_command_and_class_batch(mini_db, student, db_path, tmp_path, cap
     assert "Zoé Martin" in pdf_text(out.read_bytes())
     assert main(["report", "--classe", "3E B", "--out", str(tmp_path / "classe"), "--db", str(db_path)]) == 0
     assert [p.name for p in (tmp_path / "classe").iterdir()] == ["bilan-martin-zoe-2026-11-20.pdf"]
+    big = tmp_path / "gros.pdf"  # large print: the same bilan on more pages
+    assert main(["report", str(student), "--gros-caracteres", "--out", str(big), "--db", str(db_path)]) == 0
+    assert len(PdfReader(io.BytesIO(big.read_bytes())).pages) > len(PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert main(["report", str(student), "--seance", "2020-01-01", "--out", str(out), "--db", str(db_path)]) == 2
     assert "aucun entretien le 2020-01-01" in capsys.readouterr().err
 
