@@ -43,10 +43,23 @@ def student_report(database: Database, student_id: int, day: str | None = None, 
 
 
 def write_student_report(database: Database, student_id: int, day: str | None, out: Path, *,
-                         large_print: bool = False) -> Path:
-    """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path."""
-    _, pdf = student_report(database, student_id, day, large_print=large_print)
+                         large_print: bool = False, html: bool = False) -> Path:
+    """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path.
+    With ``html``, its accessible HTML twin is written beside it (same name, ``.html``)."""
+    state, pdf = student_report(database, student_id, day, large_print=large_print)
+    if html:
+        write_html_twin(database, state, out)
     return files.write_atomically(out, pdf)
+
+
+def write_html_twin(database: Database, state: SessionState, pdf_path: Path) -> Path:
+    """Write the HTML twin of the bilan of ``state`` beside ``pdf_path`` (owner-only); its path."""
+    from db.students.report import build_report
+    from reports.html import render_report_html
+
+    with database.read() as session:
+        data = build_report(session, state)
+    return files.write_atomically(pdf_path.with_suffix(".html"), render_report_html(data).encode("utf-8"))
 
 
 @dataclass
@@ -58,7 +71,7 @@ class ClassBilan:
 
 
 def write_class_reports(database: Database, classe: str, folder: Path, *,
-                        large_print: bool = False) -> Iterator[ClassBilan]:
+                        large_print: bool = False, html: bool = False) -> Iterator[ClassBilan]:
     """Write one bilan per pupil of ``classe`` into ``folder`` (made owner-only when created),
     yielding each pupil as it is done. UserError when the class has no pupil or the folder
     cannot be used."""
@@ -79,6 +92,8 @@ def write_class_reports(database: Database, classe: str, folder: Path, *,
         if name in used:
             name = name.removesuffix(".pdf") + f"-{student.id}.pdf"
         used.add(name)
+        if html:
+            write_html_twin(database, state, folder / name)
         yield ClassBilan(student, files.write_atomically(folder / name, pdf))
 
 

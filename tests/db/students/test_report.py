@@ -82,6 +82,10 @@ def test_report_command_and_class_batch(mini_db, student, db_path, tmp_path, cap
     assert "Zoé Martin" in pdf_text(out.read_bytes())
     assert main(["report", "--classe", "3E B", "--out", str(tmp_path / "classe"), "--db", str(db_path)]) == 0
     assert [p.name for p in (tmp_path / "classe").iterdir()] == ["bilan-martin-zoe-2026-11-20.pdf"]
+    twin = tmp_path / "twin.pdf"  # the accessible HTML page beside the PDF
+    assert main(["report", str(student), "--html", "--out", str(twin), "--db", str(db_path)]) == 0
+    page = twin.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<h2>Tes prochaines étapes</h2>" in page and PRIVATE not in page
     big = tmp_path / "gros.pdf"  # large print: the same bilan on more pages
     assert main(["report", str(student), "--gros-caracteres", "--out", str(big), "--db", str(db_path)]) == 0
     assert len(PdfReader(io.BytesIO(big.read_bytes())).pages) > len(PdfReader(io.BytesIO(out.read_bytes())).pages)
