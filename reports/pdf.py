@@ -81,9 +81,9 @@ class ReportRenderer:
         return BaseDocTemplate(
             buffer, pagesize=lay.pagesize, leftMargin=lay.left, rightMargin=lay.right,
             topMargin=lay.top, bottomMargin=lay.bottom,
-            title=one_line(f"Bilan d'orientation — {d.student_name}"),
-            author=one_line(d.counselor_name),
-            subject=one_line(f"Bilan d'orientation du {d.session_date}, {d.counselor_structure}"),
+            title=one_line(f"Bilan d'orientation — {d.student_name}", shape=False),
+            author=one_line(d.counselor_name, shape=False),
+            subject=one_line(f"Bilan d'orientation du {d.session_date}, {d.counselor_structure}", shape=False),
             creator="Orientation", keywords=["orientation", "bilan", "métiers"],
             invariant=1, lang="fr-FR", displayDocTitle=1, initialFontName=self.font_regular,
         )

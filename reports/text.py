@@ -75,7 +75,7 @@ def _drop_uncovered(text: str) -> str:
     return text.translate(_drop_table)
 
 
-def plain(text: str | None) -> str:
+def plain(text: str | None, *, shape: bool = True) -> str:
     """``text`` ready for the canvas or a chart: NFC, printable by the font, no markup meaning.
 
     Characters the embedded fonts do not cover (emoji, unknown scripts) and invisible controls
@@ -85,7 +85,7 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
-    if _RTL.search(text):
+    if shape and _RTL.search(text):
         text = _right_to_left(text)
     kept = _drop_uncovered(text)
     if not kept.strip() and text.strip():
@@ -136,9 +136,11 @@ def cell_markup(text: str | None) -> str:
     return escape(hyphenable(plain(text).strip())).replace("\n", "<br/>")
 
 
-def one_line(text: str) -> str:
-    """:func:`plain` on one line with single spaces, for PDF metadata and running headers."""
-    return " ".join(plain(text).replace("\u00a0", " ").split())
+def one_line(text: str, *, shape: bool = True) -> str:
+    """:func:`plain` on one line with single spaces, for PDF metadata and running headers.
+    ``shape=False`` keeps right-to-left text in its logical order, as metadata must be (a PDF
+    viewer shows the title itself; only text drawn by reportlab needs joining and reordering)."""
+    return " ".join(plain(text, shape=shape).replace("\u00a0", " ").split())
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

@@ -562,6 +562,8 @@ def test_arabic_is_joined_and_right_to_left() -> None:
     first = PdfReader(BytesIO(render_report(data))).pages[0].extract_text()
     assert sum(0xFE70 <= ord(c) <= 0xFEFF for c in first) == 4  # printed, joined
     assert not any(0x0600 <= ord(c) <= 0x06FF for c in first)  # no unjoined letter
+    # The title in the metadata stays in logical order: a viewer or a screen reader shapes it.
+    assert PdfReader(BytesIO(render_report(data))).metadata.title == f"Bilan d'orientation — {name}"
 
 
 def test_emoji_only_text_prints_a_placeholder() -> None:
