@@ -277,11 +277,12 @@ class Blocks:
     # -- study / salary chart --------------------------------------------------------------------
     def study_salary_chart(self, metiers: Sequence[ReportMetier], width: float | None = None) -> list[Flowable]:
         """Each métier's number placed by years of study (left to right) and starting salary
-        (bottom to top): black circles on white, dashed grey grid, for any printer."""
+        (bottom to top): black circles on white, dashed grey grid, for any printer. Nothing
+        when fewer than two métiers can be placed."""
         placed = [(i, m.bac_plus, m.salary_start) for i, m in enumerate(metiers, start=1)
                   if m.bac_plus is not None and m.salary_start]
-        if not placed:
-            return []
+        if len(placed) < 2:
+            return []  # one point says no more than the overview's line
         caption = self.p("<b>Études et salaire</b>\u00a0: chaque numéro est un métier de ta liste, "
                          "placé selon ses études (+2\u00a0: bac\u00a0+\u00a02) et son salaire de début "
                          "(brut par mois).",
