@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="exporter tout le catalogue")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--onisep-odbl", action="store_true",
+                        help="écrire dans --out les métiers issus d'Onisep et leur note de licence (ODbL)")
+    export.add_argument("--out", metavar="DOSSIER", help="dossier de l'export --onisep-odbl")
     _add_db(export)
     _add_student_commands(commands)
 
