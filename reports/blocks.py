@@ -7,19 +7,25 @@ Text arguments are user text unless a parameter says "markup": each goes through
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from db.students.report_data import Comparison, ReportInterest, ReportMetier
+from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
-from reports.text import capitalize, clip, fit, markup, one_line, plain
+from reports.text import capitalize, cell_markup, clip, fit, markup, one_line, plain
+from reports.words import BRUT_NET, level_words, short_level
+
+
+# Fixed text with its own bold words: escaped by hand (only "&" can occur in it).
+BRUT_NET_MARKUP = BRUT_NET.replace("&", "&amp;")
 
 
 class RuledHeading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints: Paragraph is Any
@@ -81,10 +87,12 @@ class Blocks:
         return [self.p(markup(item), style, bulletText=bullet)
                 for item in items if plain(item).strip()]
 
-    def list_block(self, title: str, items: Sequence[str], bullet: str = "•") -> list[Flowable]:
-        """A bold sub-heading and its bulleted items; nothing when there is no item."""
-        paragraphs = self.bullets(items, bullet)
-        return [self.p(markup(title), "H3"), *paragraphs] if paragraphs else []
+    def list_block(self, title: str, items: Sequence[str], bullet: str = "•",
+                   styles: tuple[str, str] = ("H3", "Bullet")) -> list[Flowable]:
+        """A bold sub-heading and its bulleted items; nothing when there is no item.
+        ``styles`` names the heading's and the items' styles."""
+        paragraphs = self.bullets(items, bullet, style=styles[1])
+        return [self.p(markup(title), styles[0]), *paragraphs] if paragraphs else []
 
     def heading(self, title: str) -> Paragraph:
         """A section heading (fixed French text) that stays with what follows."""
@@ -95,9 +103,11 @@ class Blocks:
         return TableStyle([("FONT", (0, 0), (-1, -1), self.font_regular, 10), *commands])
 
     def facts_box(self, rows: Sequence[tuple[str, str]]) -> Table:
-        """A shaded box of "label | value" rows (labels in bold, sized to the longest one)."""
-        label_width = max(pdfmetrics.stringWidth(label, self.font_bold, 10) for label, _ in rows)
-        table = Table([[self.p(markup(k), "CellHead"), self.p(markup(v), "Cell")] for k, v in rows],
+        """A shaded box of "label | value" rows (labels in bold, sized to the longest one);
+        the values are markup, already escaped."""
+        size = self.styles["CellHead"].fontSize
+        label_width = max(pdfmetrics.stringWidth(label, self.font_bold, size) for label, _ in rows)
+        table = Table([[self.p(markup(k), "CellHead"), self.p(v, "Cell")] for k, v in rows],
                       colWidths=[label_width + 24, None], splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("BOX", (0, 0), (-1, -1), 0.8, RULE), ("BACKGROUND", (0, 0), (-1, -1), BAND),
@@ -107,65 +117,111 @@ class Blocks:
         return table
 
     # -- interests -------------------------------------------------------------------------------
-    def interest_list(self, interests: Sequence[ReportInterest]) -> Flowable:
-        """The interests as a bulleted list, in two columns when there are more than three."""
-        items = [self.p(markup(i.label), "Bullet", bulletText="•") for i in interests]
-        if len(items) <= 3:
-            return KeepTogether(items)
-        half = math.ceil(len(items) / 2)
-        rows = [[items[i], items[i + half] if i + half < len(items) else ""] for i in range(half)]
-        table = Table(rows, colWidths=["50%", "50%"], splitInRow=1, hAlign="LEFT")
-        table.setStyle(self.table_style([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        return table
-
-    def profile_chart(self, profile: Sequence[tuple[str, float]]) -> list[Flowable]:
-        """A caption and horizontal bars (0 to 1), drawn in grey and black for any printer."""
-        caption = self.p("<b>Ton profil d'intérêts</b> (plus la barre est longue, plus ce domaine "
-                         "revient dans tes choix)")
+    def profile_chart(self, profile: Sequence[tuple[str, float]], width: float | None = None) -> list[Flowable]:
+        """A caption and horizontal bars (0 to 1), drawn in grey and black for any printer,
+        ``width`` wide (the frame's width by default)."""
+        caption = self.p("<b>Ton profil d'intérêts</b>\u00a0: plus la barre est longue, plus tu as "
+                         "choisi ce domaine.", "CardBody")
         step = self.chart_rows_per_drawing
-        charts = [self._bars(profile[i:i + step]) for i in range(0, len(profile), step)]
-        return [Spacer(1, 6), KeepTogether([caption, charts[0]]), *charts[1:]]
+        width = width or self.layout.frame_width
+        charts = [self._bars(profile[i:i + step], width) for i in range(0, len(profile), step)]
+        return [caption, *charts]  # no KeepTogether: it cannot split inside a table cell
 
-    def _bars(self, rows: Sequence[tuple[str, float]]) -> Drawing:
+    def profile_fits(self, profile: Sequence[tuple[str, float]], width: float) -> bool:
+        """Whether every label of ``profile`` fits, whole, beside its bar in ``width``."""
+        size = self.styles["Cell"].fontSize
+        room = self._label_width(width) - 6
+        return all(pdfmetrics.stringWidth(one_line(label), self.font_regular, size) <= room for label, _ in profile)
+
+    def _label_width(self, width: float) -> float:
+        """The width of the labels' column of a profile chart ``width`` wide."""
+        return float(min(62 * mm, width * 0.62))
+
+    def side_by_side(self, left: list[Flowable], right: list[Flowable]) -> Table:
+        """Two half-width columns of flowables; the row may split across pages."""
+        return self.card_row([left, right])
+
+    def _bars(self, rows: Sequence[tuple[str, float]], width: float) -> Drawing:
         """One drawing with a labelled bar per (label, value) row."""
-        width = self.layout.frame_width
-        label_w, row_h, size = 62 * mm, 17, 10
+        size = self.styles["Cell"].fontSize
+        label_w, row_h = self._label_width(width), size * 1.35
         bar_w = width - label_w - 8
         drawing = Drawing(width, row_h * len(rows) + 4, initialFontName=self.font_regular,
                           initialFontSize=size)
         for index, (label, value) in enumerate(rows):
             y = drawing.height - (index + 1) * row_h
             text = fit(one_line(label), self.font_regular, size, label_w - 6)
-            drawing.add(String(0, y + 4.5, text, fontName=self.font_regular, fontSize=size,
+            drawing.add(String(0, y + 3.5, text, fontName=self.font_regular, fontSize=size,
                                fillColor=INK))
-            _bar(drawing, label_w, y + 2, bar_w, row_h - 5, _unit(value))
+            _bar(drawing, label_w, y + 2, bar_w, row_h - 4, _unit(value))
         return drawing
 
     # -- métiers ---------------------------------------------------------------------------------
-    def metier_intro(self, index: int, m: ReportMetier) -> list[Flowable]:
-        """Title, both job titles, description, level, salary and sectors."""
+    def summary_table(self, metiers: Sequence[ReportMetier]) -> Table:
+        """One line per shortlisted métier: its number and name, level, length of studies and
+        starting salary (the page-1 overview; the details follow later)."""
+        head = [self.p(text, "CellHead") for text in
+                ("", "Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
+        # The number in its own column: a long title then wraps (and hyphenates) on its own.
+        rows = [[self.p(f"{i}.", "CellHead"),
+                 self.p(cell_markup(clip(capitalize(plain(m.title)), self.max_column_title)), "CellHead"),
+                 self.p(cell_markup(m.level or "non précisé"), "Cell"),
+                 self.p(cell_markup(m.study_years or "non précisée"), "Cell"),
+                 self.p(cell_markup(m.salary or "non précisé"), "Cell")]
+                for i, m in enumerate(metiers, start=1)]
+        width = self.layout.frame_width
+        number = 7 * mm
+        table = Table([head, *rows], colWidths=[number, *((width - number) * f for f in (0.27, 0.215, 0.245, 0.27))],
+                      repeatRows=1, splitInRow=1, hAlign="LEFT")
+        table.setStyle(self.table_style([
+            ("LINEBELOW", (0, 0), (-1, 0), 1.2, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+            ("BACKGROUND", (0, 0), (-1, 0), BAND), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (0, -1), 0),
+        ]))
+        return table
+
+    def metier_card(self, index: int, m: ReportMetier) -> list[Flowable]:
+        """Everything about one métier, for a half-page column: title, both job titles,
+        description, sectors, formations, reasons, points to check, comment and sources.
+        Level, studies and salary are on page 1's overview and in the chart: not repeated here."""
         out: list[Flowable] = [self.p(f"{index}.\u00a0{markup(capitalize(m.title))}", "H2")]
         out += self._titles(m)
         if plain(m.description).strip():
-            out.append(self.p(markup(m.description)))
-        return out + self._facts(m)
-
-    def metier_detail_parts(self, m: ReportMetier) -> list[list[Flowable]]:
-        """Formations, reasons, points to check and the counselor's comment, one part each (the
-        empty ones left out), the source closing the last part; always at least one part."""
-        parts = [self.list_block("Formations pour y arriver", m.formations[:self.max_formations]),
-                 self.list_block("Parcours depuis ta classe", m.routes, bullet="→"),
-                 self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔"),
-                 self.list_block("Points à vérifier", m.cautions, bullet="!")]
+            out.append(self.p(markup(m.description), "CardBody"))
+        out += self._sectors(m)
+        formations = [f for f in (plain(x).strip() for x in m.formations[:self.max_formations]) if f]
+        if formations:
+            out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
+                              "CardBody"))
+        lists = ("CardH3", "CardBullet")
+        out += self.list_block("Parcours depuis ta classe", m.routes, bullet="→", styles=lists)
+        out += self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔", styles=lists)
+        out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
-            parts.append([self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "Box")])
-        parts = [part for part in parts if part] or [[]]
-        if plain(m.source).strip():
-            parts[-1].append(self.p(markup(m.source), "Small"))
-        return parts
+            out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
+        return out + self._credits(m)
+
+    card_gap = 6 * mm
+
+    @property
+    def half_width(self) -> float:
+        """The width of one of two cards side by side."""
+        return float(self.layout.frame_width - self.card_gap) / 2
+
+    def card_row(self, cards: Sequence[list[Flowable]]) -> Table:
+        """One or two métier cards side by side; the row may split across pages."""
+        width, half = self.layout.frame_width, self.half_width
+        widths = [width] if len(cards) == 1 else [half, self.card_gap, half]
+        row: list[Any] = [cards[0]] if len(cards) == 1 else [cards[0], "", cards[1]]
+        table = Table([row], colWidths=widths, splitInRow=1, hAlign="LEFT")
+        table.setStyle(self.table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return table
 
     def metier_mark(self, index: int, m: ReportMetier) -> MetierMark:
         """The mark opening the block of ``m``; clipped: its "(suite)" line must fit at the top
@@ -178,42 +234,129 @@ class Blocks:
         if not fem and not masc:
             return []
         if fem == masc or not (fem and masc):
-            return [self.p(f"Intitulé\u00a0: {markup(fem or masc)}", "Titles")]
-        return [self.p(f"Au féminin\u00a0: <b>{markup(fem)}</b> · au masculin\u00a0: "
-                       f"<b>{markup(masc)}</b>", "Titles")]
+            return [self.p(f"On dit\u00a0: <b>{markup(fem or masc)}</b>", "CardTitles")]
+        return [self.p(f"On dit\u00a0: <b>{markup(fem)}</b> ou <b>{markup(masc)}</b>", "CardTitles")]
 
-    def _facts(self, m: ReportMetier) -> list[Flowable]:
-        """Level, salary (with its source) and sectors."""
-        salary = markup(m.salary or "non précisé")
-        if plain(m.salary_source).strip():
-            salary += f" <font color='#404040'>({markup(m.salary_source)})</font>"
-        out = [self.field("Niveau d'études minimum", m.level or "non précisé"),
-               self.p(f"<b>Salaire en début de carrière</b>\u00a0: {salary}")]
+    def _sectors(self, m: ReportMetier) -> list[Flowable]:
+        """The sectors on one line; nothing when none is known."""
         sectors = [s for s in (plain(x).strip() for x in m.sectors) if s]
-        if sectors:
-            label = "Secteurs" if len(sectors) > 1 else "Secteur"
-            out.append(self.field(label, ", ".join(sectors)))
-        return out
+        if not sectors:
+            return []
+        return [self.field("Secteurs" if len(sectors) > 1 else "Secteur", ", ".join(sectors), "CardBody")]
+
+    def _credits(self, m: ReportMetier) -> list[Flowable]:
+        """Who wrote the fiche, and where the salary comes from, in small print."""
+        parts = [markup(m.source)] if plain(m.source).strip() else []
+        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source), flags=re.IGNORECASE).strip()
+        if salary:
+            parts.append(f"salaire\u00a0: {markup(salary)}")
+        return [self.p(" · ".join(parts), "Small")] if parts else []
 
     # -- comparison ------------------------------------------------------------------------------
     def comparison_table(self, comparison: Comparison) -> Table:
         """Criteria down the left, one column per métier; rows may split across pages."""
         n = len(comparison.titles)
         # The header row repeats on every page, so it must stay short whatever the titles.
-        head = [""] + [self.p(markup(clip(capitalize(t), self.max_column_title)), "CellHead")
+        head = [""] + [self.p(cell_markup(clip(capitalize(t), self.max_column_title)), "CellHead")
                        for t in comparison.titles]
-        body = [[self.p(markup(row.criterion), "CellHead"),
-                 *(self.p(markup(v), "Cell") for v in _pad(row.values, n))]
+        body = [[self.p(cell_markup(row.criterion), "CellHead"),
+                 *(self.p(cell_markup(v), "Cell") for v in _pad(row.values, n))]
                 for row in comparison.rows]
         width = self.layout.frame_width
-        first = 44 * mm
+        first = 38 * mm
         table = Table([head, *body], colWidths=[first] + [(width - first) / n] * n,
                       repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), BAND),
             ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#F3F4F6")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 5), ("LINEBELOW", (0, 0), (-1, 0), 1.2, INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("LINEBELOW", (0, 0), (-1, 0), 1.2, INK),
+        ]))
+        return table
+
+    # -- study / salary chart --------------------------------------------------------------------
+    def study_salary_chart(self, metiers: Sequence[ReportMetier], width: float | None = None) -> list[Flowable]:
+        """Each métier's number placed by years of study (left to right) and starting salary
+        (bottom to top): black circles on white, dashed grey grid, for any printer. Nothing
+        when fewer than two métiers can be placed."""
+        placed = [(i, m.bac_plus, m.salary_start) for i, m in enumerate(metiers, start=1)
+                  if m.bac_plus is not None and m.salary_start]
+        if len(placed) < 2:
+            return []  # one point says no more than the overview's line
+        caption = self.p("<b>Études et salaire</b>\u00a0: chaque numéro est un métier de ta liste, "
+                         "placé selon ses études (+2\u00a0: bac\u00a0+\u00a02) et son salaire de début "
+                         "(brut par mois).",
+                         "Small")
+        points = [(i, x, y) for i, x, y in placed if x is not None and y]
+        out: list[Flowable] = [caption, self._scatter(points, width or self.layout.frame_width)]
+        missing = [f"{i}.\u00a0{plain(capitalize(m.title))}" for i, m in enumerate(metiers, start=1)
+                   if m.bac_plus is None or not m.salary_start]
+        if missing:
+            out.append(self.p("Pas sur le dessin (niveau ou salaire inconnu)\u00a0: "
+                              + markup(", ".join(missing)) + ".", "Small"))
+        return out
+
+    def _scatter(self, points: Sequence[tuple[int, int, int]], width: float) -> Drawing:
+        """The drawing of :meth:`study_salary_chart`; ``points`` are (number, bac_plus, salary)."""
+        size = self.styles["Small"].fontSize - 1  # 9 pt, 12 pt in large print
+        k = size / 9  # everything scales with the text
+        height = 42 * mm * k
+        left, bottom, top, right = 17 * mm * k, 7 * mm * k, 6 * k, 14 * k
+        xs = [x for _, x, _ in points]
+        ys = [y for _, _, y in points]
+        x_lo, x_hi = min(-2, *xs) - 0.6, max(5, *xs) + 0.4
+        step = 250 if max(ys) - min(ys) <= 1500 else 500
+        y_lo = (min(ys) - 100) // step * step
+        y_hi = max(y_lo + 2 * step, -(-(max(ys) + 100) // step) * step)
+        plot_w, plot_h = width - left - right, height - bottom - top
+
+        def px(value: float) -> float:
+            return float(left + (value - x_lo) / (x_hi - x_lo) * plot_w)
+
+        def py(value: float) -> float:
+            return float(bottom + (value - y_lo) / (y_hi - y_lo) * plot_h)
+
+        d = Drawing(width, height, initialFontName=self.font_regular, initialFontSize=size)
+        d.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
+        for value in range(int(y_lo), int(y_hi) + 1, step):
+            d.add(Line(left, py(value), left + plot_w, py(value), strokeColor=RULE, strokeWidth=0.4,
+                       strokeDashArray=[1, 2]))
+            label = f"{value:,}".replace(",", "\u00a0") + "\u00a0€"
+            d.add(String(left - 4, py(value) - 3 * k, label, fontName=self.font_regular, fontSize=size,
+                         fillColor=INK, textAnchor="end"))
+        for value in sorted({-2, 0, 2, 3, 5, *xs}):
+            if x_lo <= value <= x_hi:
+                d.add(Line(px(value), bottom, px(value), bottom + plot_h, strokeColor=RULE,
+                           strokeWidth=0.4, strokeDashArray=[1, 2]))
+                d.add(String(px(value), bottom - 11 * k, short_level(value), fontName=self.font_regular,
+                             fontSize=size, fillColor=INK, textAnchor="middle"))
+        placed: list[tuple[float, float]] = []
+        for number, x, y in points:
+            cx, cy = px(x), py(y)
+            while any(abs(cx - ox) < 14 * k and abs(cy - oy) < 14 * k for ox, oy in placed):
+                cx += 15 * k  # a circle already there: this one sits to its right
+            placed.append((cx, cy))
+            d.add(Circle(cx, cy, 6.5 * k, fillColor=colors.white, strokeColor=INK, strokeWidth=1))
+            d.add(String(cx, cy - 3.2 * k, str(number), fontName=self.font_bold, fontSize=size,
+                         fillColor=INK, textAnchor="middle"))
+        return d
+
+    # -- words ---------------------------------------------------------------------------------
+    def words_box(self, metiers: Sequence[ReportMetier]) -> Table:
+        """"Mots utiles": brut and net, and the levels the shown métiers need, in a shaded box."""
+        rows = [("Brut et net", BRUT_NET_MARKUP)]
+        rows += [(word, markup(text)) for word, text in level_words((m.level, m.bac_plus) for m in metiers)]
+        size = self.styles["CellHead"].fontSize
+        label_width = max(pdfmetrics.stringWidth(label, self.font_bold, size) for label, _ in rows)
+        cells = [[self.p(markup(k), "CellHead"), self.p(v, "Cell")] for k, v in rows]
+        table = Table([[self.p("Mots utiles", "CellHead"), ""], *cells],
+                      colWidths=[label_width + 16, None], hAlign="LEFT")
+        table.setStyle(self.table_style([
+            ("BOX", (0, 0), (-1, -1), 0.8, RULE), ("BACKGROUND", (0, 0), (-1, -1), BAND),
+            ("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ]))
         return table
 

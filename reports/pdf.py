@@ -19,15 +19,19 @@ from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, PageTemplate, Spacer
 
-from db.students.report_data import ReportData
+from db.students.report_data import Comparison, ReportData
 from reports import styles
 from reports.blocks import Blocks, MetierMark
 from reports.styles import FONT_BOLD, FONT_REGULAR, Layout, NumberedCanvas, register_fonts
 from reports.text import fit, markup, one_line, plain
 
-__all__ = ["FONT_BOLD", "FONT_REGULAR", "ReportRenderer", "markup", "plain", "register_fonts", "render_report"]
+# Comparison rows page 1 and the métier cards already show (criteria as db.catalogue.compare writes them).
+_SHOWN_ELSEWHERE = ("Niveau d'études", "Durée des études", "Salaire", "Formations")
+
+__all__ = ["FONT_BOLD", "FONT_REGULAR", "LargePrintRenderer", "ReportRenderer",
+           "markup", "plain", "register_fonts", "render_report"]
 
 
 class ReportRenderer:
@@ -43,12 +47,15 @@ class ReportRenderer:
     font_regular = FONT_REGULAR
     font_bold = FONT_BOLD
     body_size = 10.5
+    cards_per_row = 2  # métier cards side by side
 
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.styles: StyleSheet1 = StyleSheet1()
         self.blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
         self._header: tuple[str, str] = ("", "")
+        self._chart_shown = False  # the studies/salary chart already sits beside the last card
+        self._sources_shown = False  # and the sources under it
         self._doc: BaseDocTemplate | None = None
 
     # -- driver ------------------------------------------------------------------------------
@@ -58,6 +65,7 @@ class ReportRenderer:
         self.styles = self.build_styles()
         self.blocks = self.make_blocks()
         self._header = self.running_header()
+        self._chart_shown = self._sources_shown = False
         buffer = BytesIO()
         doc = self.make_doc(buffer)
         doc.afterFlowable = self.after_flowable
@@ -73,9 +81,9 @@ class ReportRenderer:
         return BaseDocTemplate(
             buffer, pagesize=lay.pagesize, leftMargin=lay.left, rightMargin=lay.right,
             topMargin=lay.top, bottomMargin=lay.bottom,
-            title=one_line(f"Bilan d'orientation — {d.student_name}"),
-            author=one_line(d.counselor_name),
-            subject=one_line(f"Bilan d'orientation du {d.session_date}, {d.counselor_structure}"),
+            title=one_line(f"Bilan d'orientation — {d.student_name}", shape=False),
+            author=one_line(d.counselor_name, shape=False),
+            subject=one_line(f"Bilan d'orientation du {d.session_date}, {d.counselor_structure}", shape=False),
             creator="Orientation", keywords=["orientation", "bilan", "métiers"],
             invariant=1, lang="fr-FR", displayDocTitle=1, initialFontName=self.font_regular,
         )
@@ -123,11 +131,16 @@ class ReportRenderer:
 
     # -- story -------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
-        """Every section in reading order."""
-        parts = (self.header_section, self.interests_section, self.metiers_section,
-                 self.comparison_section, self.next_steps_section, self.note_section,
-                 self.sources_section, self.contact_section)
-        return [flowable for part in parts for flowable in part()]
+        """Every section in reading order: page 1 is the overview a family pins on the fridge
+        (who, when, with whom, interests, the métiers one line each, next steps, the counselor's
+        word, the useful words); the details, the comparison and the sources follow."""
+        parts = (self.header_section, self.interests_section, self.summary_section,
+                 self.next_steps_section, self.note_section, self.words_section, self.metiers_section)
+        story = [flowable for part in parts for flowable in part()]
+        # The sources never stand alone on a last page: kept with the comparison before them
+        # (or already printed beside the last métier card).
+        tail = [*self.comparison_section(), *self.sources_section()]
+        return [*story, KeepTogether(tail)] if tail else story
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -135,13 +148,22 @@ class ReportRenderer:
         student = markup(d.student_name)
         if plain(d.student_class).strip():
             student += f"\u00a0· {markup(d.student_class)}"
-        rows = [("Établissement", d.school), ("Date de l'entretien", d.session_date),
-                ("Avec", self._counselor_line())]
-        rows = [(label, value) for label, value in rows if plain(value).strip()]
-        title = [b.p("Bilan d'orientation", "Title"), b.p(student, "Student")]
-        if not rows:
-            return title
-        return [*title, b.facts_box(rows), Spacer(1, 4)]
+        rows = [("Établissement", markup(d.school)), ("Date de l'entretien", markup(d.session_date)),
+                ("Avec", markup(self._counselor_line())), ("Pour reprendre contact", self._contact())]
+        rows = [(label, value) for label, value in rows if value]
+        return [b.p("Bilan d'orientation", "Title"), b.p(student, "Student"), b.facts_box(rows)]
+
+    def _contact(self) -> str:
+        """Markup: how to reach the counselor again; with no counselor set, whom to ask, and a
+        line to write a name and a number by hand."""
+        d = self.data
+        if plain(d.counselor_contact).strip():
+            return markup(d.counselor_contact)
+        if self._counselor_line():
+            return "Nom et téléphone\u00a0: " + "_" * 30
+        return ("le ou la psychologue de l'Éducation nationale de ton collège ou de ton lycée "
+                "(on dit aussi «\u00a0PsyEN\u00a0»), ou le centre d'information et d'orientation (CIO) "
+                "le plus proche.<br/>Nom et téléphone\u00a0: " + "_" * 30)
 
     def _counselor_line(self) -> str:
         """The counselor's name and structure, comma-separated (either may be missing)."""
@@ -151,46 +173,85 @@ class ReportRenderer:
     def interests_section(self) -> list[Flowable]:
         """The ticked centres d'intérêt, then the profile chart."""
         d, b = self.data, self.blocks
-        out: list[Flowable] = [b.heading("Tes centres d'intérêt")]
+        heading = b.heading("Tes centres d'intérêt")
         if not d.interests:
-            out.append(b.p("Aucun centre d'intérêt n'a été coché pendant l'entretien."))
+            chosen = [b.p("Aucun centre d'intérêt n'a été coché pendant l'entretien.")]
         else:
-            out.append(b.p("Pendant l'entretien, tu as choisi :"))
-            out.append(b.interest_list(d.interests))
-        if d.interest_profile:
-            out += b.profile_chart(d.interest_profile)
-        return out
+            chosen = [b.p("Pendant l'entretien, tu as choisi\u00a0:"),
+                      *(b.p(markup(i.label), "Bullet", bulletText="•") for i in d.interests)]
+        if not d.interest_profile:
+            return [heading, *chosen]
+        if not b.profile_fits(d.interest_profile, b.half_width):
+            return [heading, *chosen, Spacer(1, 4), *b.profile_chart(d.interest_profile)]
+        # The list and its picture side by side: half the height of one under the other.
+        return [heading, b.side_by_side(chosen, b.profile_chart(d.interest_profile, width=b.half_width))]
 
-    def metiers_section(self) -> list[Flowable]:
-        """One block per shortlisted métier, flowing from page to page without half-empty pages.
-
-        A block breaks only between its parts, each kept whole: the facts (title, description,
-        level, salary, sectors), then the formations, the reasons, the points to check, the
-        comment. A page that begins inside a block names the métier in its running header.
-        """
+    def summary_section(self) -> list[Flowable]:
+        """The shortlisted métiers, one line each (level, studies, starting salary)."""
         b = self.blocks
         heading = b.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
             return [heading, b.p("Aucun métier n'a encore été retenu.")]
-        out: list[Flowable] = []
-        for index, metier in enumerate(self.data.metiers, start=1):
-            # The marks travel inside the kept-together parts, so they land on the page their
-            # part lands on; keepWithNext does not reach into a KeepTogether: the section
-            # heading joins the first part.
-            intro = [b.metier_mark(index, metier), *b.metier_intro(index, metier)]
-            out.append(KeepTogether([heading, *intro] if index == 1 else intro))
-            parts = b.metier_detail_parts(metier)
-            # The gap ends the block so it never lands alone at the top of the next page.
-            parts[-1] = [*parts[-1], MetierMark(None), Spacer(1, 8)]
-            out += [KeepTogether(part) for part in parts]
+        return [heading, b.summary_table(self.data.metiers)]
+
+    def words_section(self) -> list[Flowable]:
+        """"Mots utiles": brut and net, and the levels of the shown métiers."""
+        return [Spacer(1, 6), KeepTogether([self.blocks.words_box(self.data.metiers)])]
+
+    def metiers_section(self) -> list[Flowable]:
+        """The shortlisted métiers in detail, two cards side by side (the last one alone, full
+        width, when their number is odd). A row of cards may split across pages; the page that
+        continues it starts with a line naming the métiers it continues."""
+        b = self.blocks
+        metiers = self.data.metiers
+        if not metiers:
+            return []
+        # The details start on a new page unless a good part of one is left.
+        out: list[Flowable] = [CondPageBreak(45 * mm), b.heading("Chaque métier en détail")]
+        step = self.cards_per_row
+        for start in range(0, len(metiers), step):
+            pair = list(enumerate(metiers[start:start + step], start=start + 1))
+            title = " · ".join(b.metier_mark(i, m).title or "" for i, m in pair)
+            cards = [b.metier_card(i, m) for i, m in pair]
+            if len(cards) == 1 and len(metiers) > 1 and step == 2:
+                # The last card of an odd number: the studies/salary chart fills the other half,
+                # with the sources under it when no comparison follows.
+                side = b.study_salary_chart(metiers, width=b.half_width)
+                self._chart_shown = bool(side)
+                if self._comparison() is None:
+                    side += [Spacer(1, 4), *self._sources()]
+                    self._sources_shown = True
+                if side:
+                    cards.append(side)
+            out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
         return out
 
     def comparison_section(self) -> list[Flowable]:
-        """The side-by-side table, only when the data has one."""
+        """The chart of studies and salaries, then the side-by-side table when the data has one."""
+        b = self.blocks
+        chart = [] if self._chart_shown else b.study_salary_chart(self.data.metiers)
+        comparison = self._comparison()
+        if not chart and comparison is None:
+            return []
+        # No KeepTogether here: the story keeps this section and the sources together.
+        heading = b.heading("Comparaison" if comparison is not None else "Études et salaire")
+        if comparison is None:
+            return [heading, *chart]
+        table = b.comparison_table(comparison)
+        return [heading, table] if not chart else [heading, *chart, Spacer(1, 4), table]
+
+    def _comparison(self) -> Comparison | None:
+        """The comparison to print, without the rows page 1's overview and the cards already
+        show for these very métiers (level, length of studies, salary, formations); None when
+        there is nothing left to compare."""
         comparison = self.data.comparison
         if comparison is None or not comparison.titles:
-            return []
-        return [self.blocks.heading("Comparaison"), self.blocks.comparison_table(comparison)]
+            return None
+        shown = {plain(m.title) for m in self.data.metiers}
+        if not all(plain(t) in shown for t in comparison.titles):
+            return comparison
+        rows = [row for row in comparison.rows if not row.criterion.startswith(_SHOWN_ELSEWHERE)]
+        return Comparison(comparison.titles, rows) if rows else None
 
     def next_steps_section(self) -> list[Flowable]:
         """The next steps as boxes the student can tick."""
@@ -208,37 +269,35 @@ class ReportRenderer:
         out: list[Flowable] = [b.p("Un mot pour toi", "H3"), b.p(markup(d.student_note), "Box")]
         if plain(d.counselor_name).strip():
             out.append(b.p(f"— {markup(d.counselor_name)}", "Signature"))
-        return [Spacer(1, 6), KeepTogether(out)]
+        return [Spacer(1, 4), KeepTogether(out)]
 
     def sources_section(self) -> list[Flowable]:
-        """Where the information comes from and how recent it is, kept on one page if it can."""
+        """The sources, unless they already sit beside the last métier card."""
+        return [] if self._sources_shown else self._sources()
+
+    def _sources(self) -> list[Flowable]:
+        """Where the information comes from, how recent it is and under which licence."""
         d, b = self.data, self.blocks
-        out: list[Flowable] = [b.heading("Sources des informations")]
-        out += b.bullets(d.sources) or [b.p("Sources non précisées.")]
+        # Fine print, as sources are: a small bold heading, not a section title.
+        out: list[Flowable] = [b.p("Sources des informations", "SourcesHead")]
+        out += b.bullets(d.sources, style="SmallBullet") or [b.p("Sources non précisées.")]
         if plain(d.generated_on).strip():
             out.append(b.p(f"Document établi le {markup(d.generated_on)}.", "Small"))
-        return [KeepTogether(out)]
-
-    def contact_section(self) -> list[Flowable]:
-        """How to reach the counselor or the CIO again. With no counselor set, the family is
-        still told whom to ask, with a line to write a name and a number by hand."""
-        b = self.blocks
-        out: list[Flowable] = []
-        line = self._counselor_line()
-        if line:
-            out.append(b.p(f"<b>{markup(line)}</b>"))
-        if plain(self.data.counselor_contact).strip():
-            out.append(b.p(markup(self.data.counselor_contact)))
-        if not out:
-            out = [b.p("Au collège ou au lycée, le ou la psychologue de l'Éducation nationale ; ailleurs, "
-                       "le centre d'information et d'orientation (CIO) le plus proche."),
-                   b.p("Nom et téléphone : " + "_" * 40)]
-        return [KeepTogether([b.heading("Pour reprendre contact"), *out])]
+        return out
 
 
-def render_report(data: ReportData) -> bytes:
-    """Render ``data`` as the student's A4 PDF report and return its bytes.
+class LargePrintRenderer(ReportRenderer):
+    """The same bilan in large print for pupils with low vision: 14 pt body, headings scaled,
+    one métier card per row (long lines are easier to follow than narrow columns here)."""
+
+    body_size = 14.0
+    cards_per_row = 1
+
+
+def render_report(data: ReportData, *, large_print: bool = False) -> bytes:
+    """Render ``data`` as the student's A4 PDF report and return its bytes; ``large_print``
+    sets the body text in 14 pt (:class:`LargePrintRenderer`).
 
     Deterministic (same data, same bytes), thread-safe, no file written, no network.
     """
-    return ReportRenderer(data).render()
+    return (LargePrintRenderer if large_print else ReportRenderer)(data).render()

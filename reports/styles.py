@@ -85,10 +85,14 @@ class Layout:
 
 
 def build_styles(regular: str, bold: str, body_size: float) -> StyleSheet1:
-    """All paragraph styles, in the fonts ``regular`` and ``bold``; body text is never below 10 pt."""
+    """All paragraph styles, in the fonts ``regular`` and ``bold``; body text is never below 10 pt.
+
+    The table cells hyphenate French words (reportlab calls pyphen), so a narrow cell breaks
+    "accompa-gnateur" with a hyphen instead of cutting it anywhere; wider text does not need to.
+    """
     sheet = StyleSheet1()
-    base = ParagraphStyle("Body", fontName=regular, fontSize=body_size, leading=body_size * 1.4,
-                          bulletFontName=regular, textColor=INK, alignment=TA_LEFT, spaceAfter=3)
+    base = ParagraphStyle("Body", fontName=regular, fontSize=body_size, leading=body_size * 1.3,
+                          bulletFontName=regular, textColor=INK, alignment=TA_LEFT, spaceAfter=2)
     sheet.add(base)
     for style in _derived_styles(base, regular, bold):
         sheet.add(style)
@@ -97,27 +101,44 @@ def build_styles(regular: str, bold: str, body_size: float) -> StyleSheet1:
 
 def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[ParagraphStyle]:
     """The styles built on the body style (titles, headings, lists, boxes, fine print)."""
-    yield ParagraphStyle("Title", base, fontName=bold, fontSize=24, leading=29,
-                         textColor=ACCENT, spaceAfter=4)
-    yield ParagraphStyle("Student", base, fontName=bold, fontSize=16, leading=21, spaceAfter=8)
-    yield ParagraphStyle("H1", base, fontName=bold, fontSize=16, leading=20, textColor=ACCENT,
-                         spaceBefore=16, spaceAfter=12, keepWithNext=1)
-    yield ParagraphStyle("H2", base, fontName=bold, fontSize=13, leading=17, textColor=INK,
-                         backColor=BAND, borderPadding=(4, 5, 4, 5), spaceBefore=6,
-                         spaceAfter=8, keepWithNext=1)
-    yield ParagraphStyle("H3", base, fontName=bold, spaceBefore=5, spaceAfter=2, keepWithNext=1)
-    yield ParagraphStyle("Titles", base, textColor=MUTED, spaceAfter=5)
-    yield ParagraphStyle("Bullet", base, leftIndent=15, bulletIndent=4, spaceAfter=1.5,
+    size = base.fontSize
+    scale = size / 10.5  # the large-print body scales every heading with it
+    small = max(10.0, size - 1)
+    yield ParagraphStyle("Title", base, fontName=bold, fontSize=22 * scale, leading=26 * scale,
+                         textColor=ACCENT, spaceAfter=2)
+    yield ParagraphStyle("Student", base, fontName=bold, fontSize=15 * scale, leading=19 * scale, spaceAfter=6)
+    yield ParagraphStyle("H1", base, fontName=bold, fontSize=14 * scale, leading=17 * scale, textColor=ACCENT,
+                         spaceBefore=6, spaceAfter=5, keepWithNext=1)
+    yield ParagraphStyle("H2", base, fontName=bold, fontSize=12 * scale, leading=15 * scale, textColor=INK,
+                         backColor=BAND, borderPadding=(3, 5, 3, 5), spaceBefore=6,
+                         spaceAfter=5, keepWithNext=1)
+    yield ParagraphStyle("H3", base, fontName=bold, spaceBefore=3, spaceAfter=1, keepWithNext=1)
+    yield ParagraphStyle("Titles", base, textColor=MUTED, spaceAfter=3)
+    yield ParagraphStyle("Bullet", base, leftIndent=14, bulletIndent=3, spaceAfter=1,
                          bulletFontName=regular)
-    yield ParagraphStyle("Check", base, leftIndent=18, bulletIndent=2, spaceAfter=3,
-                         bulletFontName=regular, bulletFontSize=12)
-    yield ParagraphStyle("Box", base, borderWidth=0.7, borderColor=RULE, borderPadding=6,
-                         leftIndent=6, rightIndent=6, spaceBefore=12, spaceAfter=10)
-    yield ParagraphStyle("Small", base, fontSize=10, leading=13, textColor=MUTED)
-    yield ParagraphStyle("Continued", base, fontName=bold, textColor=MUTED, spaceAfter=6)
+    yield ParagraphStyle("SourcesHead", base, fontName=bold, textColor=ACCENT, spaceBefore=6, spaceAfter=1,
+                         keepWithNext=1)
+    yield ParagraphStyle("SmallBullet", base, fontSize=small, leading=small * 1.25, leftIndent=14,
+                         bulletIndent=3, spaceAfter=1, bulletFontName=regular, textColor=MUTED)
+    yield ParagraphStyle("Check", base, leftIndent=18, bulletIndent=2, spaceAfter=2,
+                         bulletFontName=regular, bulletFontSize=size + 1.5)
+    yield ParagraphStyle("Box", base, borderWidth=0.7, borderColor=RULE, borderPadding=5,
+                         leftIndent=5, rightIndent=5, spaceBefore=8, spaceAfter=8)
+    yield ParagraphStyle("Small", base, fontSize=small, leading=small * 1.25, textColor=MUTED)
+    yield ParagraphStyle("Continued", base, fontName=bold, textColor=MUTED, spaceAfter=4)
     yield ParagraphStyle("Signature", base, alignment=2, spaceBefore=2)
-    yield ParagraphStyle("Cell", base, fontSize=10, leading=13, spaceAfter=0)
-    yield ParagraphStyle("CellHead", base, fontName=bold, fontSize=10, leading=13, spaceAfter=0)
+    # The métier cards (half a page wide): a notch smaller and tighter than the body.
+    card = ParagraphStyle("CardBody", base, fontSize=small, leading=small * 1.22, spaceAfter=1.5)
+    yield card
+    yield ParagraphStyle("CardTitles", card, textColor=MUTED)
+    yield ParagraphStyle("CardH3", card, fontName=bold, spaceBefore=2, spaceAfter=0.5, keepWithNext=1)
+    yield ParagraphStyle("CardBullet", card, leftIndent=12, bulletIndent=2, spaceAfter=0.5, bulletFontName=regular)
+    yield ParagraphStyle("CardBox", card, borderWidth=0.7, borderColor=RULE, borderPadding=4,
+                         leftIndent=4, rightIndent=4, spaceBefore=6, spaceAfter=6)
+    cell = ParagraphStyle("Cell", base, fontSize=small, leading=small * 1.2, spaceAfter=0,
+                          hyphenationLang="fr_FR", embeddedHyphenation=1)
+    yield cell
+    yield ParagraphStyle("CellHead", cell, fontName=bold)
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+import pyphen
+from bidi import get_display
 from reportlab.pdfbase import pdfmetrics
 
 from reports.styles import register_fonts
@@ -24,7 +27,15 @@ _SPACE_MAP = str.maketrans({
 # French typography: no line break before : ; ! ? » € % and after «.
 _NBSP_BEFORE = re.compile(r" +(?=[:;!?»€%])")
 _NBSP_AFTER = re.compile(r"(?<=«) +")
+# "bac + 2", "bac+2", "Bac +5": one unbreakable unit (no-break spaces around the plus sign).
+_BAC_PLUS = re.compile(r"\b([Bb]ac)\s*\+\s*(\d+)")
+# A number and its unit ("3 ans", "1 850 €") stay on one line too, and so do the digit
+# groups of an amount typed with ordinary spaces ("1 850").
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:ans?\b|mois\b|h\b|€|\d{3}\b))")
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+# Hebrew, Arabic, Syriac, Thaana, N'Ko… and the Arabic presentation forms: right-to-left text.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+EMOJI_PLACEHOLDER = "(émoji)"
 
 
 def _is_emoji(cp: int) -> bool:
@@ -64,7 +75,7 @@ def _drop_uncovered(text: str) -> str:
     return text.translate(_drop_table)
 
 
-def plain(text: str | None) -> str:
+def plain(text: str | None, *, shape: bool = True) -> str:
     """``text`` ready for the canvas or a chart: NFC, printable by the font, no markup meaning.
 
     Characters the embedded fonts do not cover (emoji, unknown scripts) and invisible controls
@@ -74,9 +85,24 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
-    text = _drop_uncovered(text)
+    if shape and _RTL.search(text):
+        text = _right_to_left(text)
+    kept = _drop_uncovered(text)
+    if not kept.strip() and text.strip():
+        kept = EMOJI_PLACEHOLDER  # only emoji (or symbols no font draws): say so, never an empty line
+    text = _BAC_PLUS.sub("\\1\u00a0+\u00a0\\2", kept)
+    text = _NUMBER_UNIT.sub("\u00a0", text)
     text = _NBSP_BEFORE.sub("\u00a0", text)
     return _NBSP_AFTER.sub("\u00a0", text)
+
+
+def _right_to_left(text: str) -> str:
+    """Arabic letters joined (presentation forms the font draws) and each line in display order.
+
+    reportlab lays glyphs left to right and does not shape: arabic-reshaper picks the joined form
+    of each letter and python-bidi reorders each line as it must be seen.
+    """
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
 def markup(text: str | None) -> str:
@@ -88,9 +114,33 @@ def markup(text: str | None) -> str:
     return escape(plain(text).strip()).replace("\n", "<br/>")
 
 
-def one_line(text: str) -> str:
-    """:func:`plain` on one line with single spaces, for PDF metadata and running headers."""
-    return " ".join(plain(text).replace("\u00a0", " ").split())
+_WORD = re.compile(r"[^\W\d_]{7,}")  # letters only: a slash, a digit or an apostrophe ends a word
+_hyphenator: pyphen.Pyphen | None = None
+
+
+def hyphenable(text: str) -> str:
+    """``text`` with soft hyphens where French words may break (pyphen), for narrow cells.
+
+    reportlab breaks a line at a soft hyphen and prints a hyphen there; elsewhere it prints
+    nothing. A word too long for its cell is then cut "accompa-gnateur", never anywhere.
+    """
+    global _hyphenator
+    if _hyphenator is None:
+        _hyphenator = pyphen.Pyphen(lang="fr_FR")
+    hyphenator = _hyphenator
+    return _WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen="\u00ad"), text)
+
+
+def cell_markup(text: str | None) -> str:
+    """:func:`markup` with the soft hyphens of :func:`hyphenable`, for table cells."""
+    return escape(hyphenable(plain(text).strip())).replace("\n", "<br/>")
+
+
+def one_line(text: str, *, shape: bool = True) -> str:
+    """:func:`plain` on one line with single spaces, for PDF metadata and running headers.
+    ``shape=False`` keeps right-to-left text in its logical order, as metadata must be (a PDF
+    viewer shows the title itself; only text drawn by reportlab needs joining and reordering)."""
+    return " ".join(plain(text, shape=shape).replace("\u00a0", " ").split())
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

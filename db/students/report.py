@@ -6,17 +6,17 @@ so the renderer only lays it out. Private notes are never read into :class:`Repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.catalogue.compare import compare
+from db.catalogue.compare import compare, study_length
 from db.catalogue.fiche_facts import MetierFacts, load_facts
 from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
-from db.models import InterestRow, RomeCodeRow
+from db.models import ImportLog, InterestRow, Metier, MetierRome, RomeCodeRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
 from db.students.pathways import route_lines
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
@@ -25,6 +25,7 @@ from db.students.store import SessionState, get_student
 from db.students.suggest import Suggestion, explain
 
 ONISEP_KINDS = {"onisep-md", "onisep-xml", "onisep-json"}
+PROJECT_CREDIT = "fiche rédigée par l'équipe Orientation"  # words a parent understands ("fiche du projet" did not)
 
 
 def build_report(session: Session, state: SessionState, *, counselor: Counselor | None = None,
@@ -70,7 +71,7 @@ def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
 def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> ReportMetier:
     year = facts.salary_year or (facts.salary_source_date or "")[:4]
     salary = salary_sentence(facts.salary_min, facts.salary_max, facts.salary_year, facts.salary_country)
-    producer = "Onisep" if facts.source_kind in ONISEP_KINDS else source_label(facts.source_kind).lower() \
+    producer = "Onisep" if facts.source_kind in ONISEP_KINDS else PROJECT_CREDIT \
         if facts.source_kind == "projet" else source_label(facts.source_kind)
     return ReportMetier(
         title=facts.name, label_f=facts.label_f, label_m=facts.label_m, description=facts.summary,
@@ -81,7 +82,9 @@ def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> 
         # An unknown level is already written in the facts; an unknown salary is worth checking.
         cautions=[r.plain for r in suggestion.reasons if r.ok is False or (r.ok is None and r.criterion != "niveau")]
         if suggestion else [],
-        comment=comment, source=_attribution(facts.source_kind))
+        comment=comment, source=_attribution(facts.source_kind),
+        study_years=study_length(facts.bac_plus) if facts.bac_plus is not None else "",
+        bac_plus=facts.bac_plus, salary_start=facts.salary_min)
 
 
 ONISEP_DATASET = "Idéo-Fiches métiers"  # the name ONISEP gives the dataset (ODbL asks for it)
@@ -96,7 +99,7 @@ def _attribution(kind: str) -> str:
     return f"Source : {source_label(kind)}"
 
 
-def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
+def _sources(session: Session, facts: Collection[MetierFacts]) -> list[str]:
     """The sources of the bilan, each with its date and licence: ONISEP's ODbL wants the dataset
     named with its date, the Licence Ouverte wants the producer, the data and its version."""
     lines: list[str] = []
@@ -113,8 +116,19 @@ def _sources(session: Session, facts: Iterable[MetierFacts]) -> list[str]:
             lines.append(f"Fiches rédigées par l'équipe Orientation{f', données {when}' if when else ''}")
         else:
             lines.append(_attribution(kind) + (f", données du {when}" if when else ""))
+    rome = _rome_line(session, [f.id for f in facts])
+    return [*lines, rome] if rome else lines
+
+
+def _rome_line(session: Session, metier_ids: list[str]) -> str:
+    """The ROME credit (Licence Ouverte: producer, data, version, date), only when one of the
+    shown métiers cites a ROME code that the imported ROME describes; else ""."""
+    cited = select(MetierRome.code).join(Metier, Metier.pk == MetierRome.metier_pk).where(Metier.id.in_(metier_ids))
+    if not session.execute(select(func.count()).select_from(RomeCodeRow).where(RomeCodeRow.code.in_(cited))).scalar():
+        return ""
     version = session.execute(select(func.max(RomeCodeRow.version))).scalar()
-    if session.execute(select(func.count()).select_from(RomeCodeRow)).scalar():
-        lines.append(f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}, "
-                     "sous Licence Ouverte (Etalab)")
-    return lines
+    imported = session.execute(select(func.max(ImportLog.imported_at))
+                               .where(ImportLog.format_name == "rome-csv")).scalar()
+    when = f", données importées le {french_date(imported.date())}" if imported else ""
+    return (f"Codes et métiers du ROME : France Travail, ROME{f' {version}' if version else ''}{when}, "
+            "sous Licence Ouverte (Etalab)")

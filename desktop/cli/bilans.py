@@ -16,13 +16,15 @@ def run(args: argparse.Namespace) -> int:
     database = open_database_for(args)
     if args.classe:
         written = skipped = 0
-        for done in write_class_reports(database, args.classe, Path(args.out)):
+        for done in write_class_reports(database, args.classe, Path(args.out), large_print=args.gros_caracteres,
+                                        html=args.html):
             print(f"{done.student.full_name} : {done.path or 'aucun entretien, pas de bilan'}")
             written, skipped = written + (done.path is not None), skipped + (done.path is None)
         print(f"{written} bilan(s) écrit(s), {skipped} élève(s) sans entretien.")
         return 0
     if args.student_id is None:
         raise UserError("indiquez le numéro de l'élève, ou --classe pour toute une classe")
-    out = write_student_report(database, args.student_id, args.seance, Path(args.out))
+    out = write_student_report(database, args.student_id, args.seance, Path(args.out),
+                               large_print=args.gros_caracteres, html=args.html)
     print(f"Bilan écrit : {out}")
     return 0

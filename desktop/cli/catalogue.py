@@ -51,9 +51,27 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from db.catalogue.export import EXPORT_FIELDS, iter_catalogue
 
+    if args.onisep_odbl:
+        return _export_onisep_odbl(args)
     database = open_database_for(args, writes=False)
     with database.read() as session:  # written as read: memory stays flat (issue 20)
         _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS))
+    return 0
+
+
+def _export_onisep_odbl(args: argparse.Namespace) -> int:
+    """``export --onisep-odbl --out DOSSIER``: the ONISEP-derived métiers, as the ODbL asks."""
+    from pathlib import Path
+
+    from db.catalogue.odbl_export import write_onisep_odbl
+    from db.errors import UserError
+
+    if not args.out:
+        raise UserError("indiquez le dossier de l'export avec --out DOSSIER")
+    database = open_database_for(args)
+    with database.read() as session:
+        done = write_onisep_odbl(session, Path(args.out))
+    print(f"{done.count} métier(s) issus d'Onisep : {done.data}\nNote de licence : {done.note}")
     return 0
 
 

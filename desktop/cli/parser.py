@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="exporter tout le catalogue")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--onisep-odbl", action="store_true",
+                        help="écrire dans --out les métiers issus d'Onisep et leur note de licence (ODbL)")
+    export.add_argument("--out", metavar="DOSSIER", help="dossier de l'export --onisep-odbl")
     _add_db(export)
     _add_student_commands(commands)
     _add_formation_commands(commands)
@@ -139,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
+    report.add_argument("--gros-caracteres", action="store_true",
+                        help="texte en 14 points, pour un ou une élève qui voit mal")
+    report.add_argument("--html", action="store_true",
+                        help="écrire aussi une page HTML accessible (lecteur d'écran) à côté du PDF")
     _add_db(report)
 
     backup = commands.add_parser("backup", help="sauvegarder la base (cohérente, même en cours d'utilisation)")

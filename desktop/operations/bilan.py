@@ -17,34 +17,49 @@ from db.students.store import SessionState, StudentInfo
 from db.students.viewer_copies import report_file_name
 
 
-def session_report(database: Database, state: SessionState) -> bytes:
-    """The PDF bytes of the bilan of ``state`` (saved or not); the access is logged. Opens its
-    own sessions, so it may run on a worker thread."""
+def session_report(database: Database, state: SessionState, *, large_print: bool = False) -> bytes:
+    """The PDF bytes of the bilan of ``state`` (saved or not), in large print if asked; the
+    access is logged. Opens its own sessions, so it may run on a worker thread."""
     from db.students.access_log import log_access
     from db.students.report import build_report
     from reports.pdf import render_report
 
     with database.read() as session:
         data = build_report(session, state)
-    pdf = render_report(data)
+    pdf = render_report(data, large_print=large_print)
     with database.write() as session:
         log_access(session, "rapport", state.student_id)
     return pdf
 
 
-def student_report(database: Database, student_id: int, day: str | None = None) -> tuple[SessionState, bytes]:
+def student_report(database: Database, student_id: int, day: str | None = None, *,
+                   large_print: bool = False) -> tuple[SessionState, bytes]:
     """The session of ``day`` (the latest when None) of a student and its bilan."""
     from db.students.store import session_on
 
     with database.read() as session:
         state = session_on(session, student_id, day)
-    return state, session_report(database, state)
+    return state, session_report(database, state, large_print=large_print)
 
 
-def write_student_report(database: Database, student_id: int, day: str | None, out: Path) -> Path:
-    """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path."""
-    _, pdf = student_report(database, student_id, day)
+def write_student_report(database: Database, student_id: int, day: str | None, out: Path, *,
+                         large_print: bool = False, html: bool = False) -> Path:
+    """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path.
+    With ``html``, its accessible HTML twin is written beside it (same name, ``.html``)."""
+    state, pdf = student_report(database, student_id, day, large_print=large_print)
+    if html:
+        write_html_twin(database, state, out)
     return files.write_atomically(out, pdf)
+
+
+def write_html_twin(database: Database, state: SessionState, pdf_path: Path) -> Path:
+    """Write the HTML twin of the bilan of ``state`` beside ``pdf_path`` (owner-only); its path."""
+    from db.students.report import build_report
+    from reports.html import render_report_html
+
+    with database.read() as session:
+        data = build_report(session, state)
+    return files.write_atomically(pdf_path.with_suffix(".html"), render_report_html(data).encode("utf-8"))
 
 
 @dataclass
@@ -55,7 +70,8 @@ class ClassBilan:
     path: Path | None
 
 
-def write_class_reports(database: Database, classe: str, folder: Path) -> Iterator[ClassBilan]:
+def write_class_reports(database: Database, classe: str, folder: Path, *,
+                        large_print: bool = False, html: bool = False) -> Iterator[ClassBilan]:
     """Write one bilan per pupil of ``classe`` into ``folder`` (made owner-only when created),
     yielding each pupil as it is done. UserError when the class has no pupil or the folder
     cannot be used."""
@@ -71,11 +87,13 @@ def write_class_reports(database: Database, classe: str, folder: Path) -> Iterat
         if student.last_session_on is None:
             yield ClassBilan(student, None)
             continue
-        state, pdf = student_report(database, student.id)
+        state, pdf = student_report(database, student.id, large_print=large_print)
         name = report_file_name(student.nom, student.prenom, state.date)
         if name in used:
             name = name.removesuffix(".pdf") + f"-{student.id}.pdf"
         used.add(name)
+        if html:
+            write_html_twin(database, state, folder / name)
         yield ClassBilan(student, files.write_atomically(folder / name, pdf))
 
 

@@ -23,12 +23,22 @@ NBSP = "\u00a0"
 # --------------------------------------------------------------------------------------------
 # Sample data
 # --------------------------------------------------------------------------------------------
+_BAC_PLUS = {"bac + 3": 3, "bac + 2": 2, "CAP ou équivalent": -2}
+_STUDIES = {3: "3 ans après le bac", 2: "2 ans après le bac", -2: "2 à 3 ans après la 3e"}
+
+
 def _metier(title: str, fem: str, masc: str, level: str, salary: str, **kw) -> ReportMetier:
-    """A shortlisted métier with sensible defaults for the fields a test does not care about."""
+    """A shortlisted métier with sensible defaults for the fields a test does not care about
+    (years of study and starting salary as db.students.report derives them)."""
+    bac_plus = _BAC_PLUS.get(level)
+    digits = "".join(c for c in salary if c.isdigit())
     defaults = dict(
         description=f"Le métier de {masc} en quelques mots : ce que l'on fait chaque jour.",
         salary_source="Source : Onisep, 2025", sectors=["santé"], formations=["BTS", "BUT"],
-        reasons=["niveau d'études ✔", "secteur ✔"], comment="", source="Source : Onisep (licence ODbL)",
+        reasons=["niveau d'études ✔", "secteur ✔"], comment="",
+        source="Source : Idéo-Fiches métiers, Onisep, sous licence ODbL",
+        bac_plus=bac_plus, study_years=_STUDIES.get(bac_plus, "") if bac_plus is not None else "",
+        salary_start=int(digits) if digits else None,
     )
     defaults.update(kw)
     return ReportMetier(title=title, label_f=fem, label_m=masc, level=level, salary=salary, **defaults)
@@ -65,7 +75,8 @@ def sample_report() -> ReportData:
         _metier("boulanger/ère", "boulangère", "boulanger", "CAP ou équivalent", "non précisé",
                 salary_source="", sectors=["alimentation"],
                 formations=["CAP boulanger", "mention complémentaire boulangerie spécialisée"],
-                reasons=["tu aimes créer avec tes mains"], source="Fiche du projet"),
+                reasons=["tu aimes créer avec tes mains"],
+                source="Fiche rédigée par l'équipe Orientation"),
         _metier("technicien/ne de laboratoire", "technicienne de laboratoire",
                 "technicien de laboratoire", "bac + 2", "à partir de 1 850 € brut par mois",
                 sectors=["santé", "recherche"], formations=["BTS analyses de biologie médicale",
@@ -74,11 +85,14 @@ def sample_report() -> ReportData:
     ]
     comparison = Comparison(
         titles=["infirmier/ère", "électricien/ne", "développeur/euse informatique"],
+        # The criteria as db.catalogue.compare writes them.
         rows=[ComparisonRow("Niveau d'études minimum", ["bac + 3", "CAP ou équivalent", "bac + 2"]),
-              ComparisonRow("Salaire de départ", ["1 950 € brut par mois", "1 810 € brut par mois",
-                                                 "2 300 € brut par mois"]),
-              ComparisonRow("Durée des études après la 3e", ["6 ans", "2 ans", "5 ans"]),
-              ComparisonRow("Secteur", ["santé, social", "bâtiment", "informatique"])])
+              ComparisonRow("Durée des études", ["3 ans après le bac", "2 à 3 ans après la 3e",
+                                                 "2 ans après le bac"]),
+              ComparisonRow("Salaire de début (brut par mois)", ["1 950 € brut par mois", "1 810 € brut par mois",
+                                                                 "2 300 € brut par mois"]),
+              ComparisonRow("Secteurs", ["santé, social", "bâtiment", "informatique"]),
+              ComparisonRow("Statuts", ["salarié, fonctionnaire", "salarié, artisan", "salarié, indépendant"])])
     return ReportData(
         student_name="Zoé Martin", student_class="3e B", school="Collège Jean-Moulin, Lyon",
         session_date="21 novembre 2026", counselor_name="Claire Dubois",
@@ -99,8 +113,9 @@ def sample_report() -> ReportData:
                     "Regarder la fiche « infirmier/ère » sur onisep.fr avec tes parents."],
         student_note="Tu as de belles idées, Zoé. Prends le temps de découvrir ces métiers "
                      "avant de choisir ton lycée.",
-        sources=["Source : Onisep (licence ODbL), données du 21/10/2025",
-                 "France Travail (ROME), données du 02/09/2025", "Fiche du projet, 2025"],
+        sources=["Idéo-Fiches métiers, Onisep, données du 21 octobre 2025, sous licence ODbL "
+                 "(Open Database License)", "Fiches rédigées par l'équipe Orientation, données 2025",
+                 "Codes et métiers du ROME : France Travail, ROME 4.60, sous Licence Ouverte (Etalab)"],
         generated_on="21 novembre 2026",
     )
 
@@ -146,9 +161,11 @@ def hostile_pdf() -> bytes:
 
 
 def pages_text(pdf: bytes) -> list[str]:
-    """The text of each page with all whitespace (NBSP included) collapsed to one space."""
+    """The text of each page with all whitespace (NBSP included) collapsed to one space, the
+    words hyphenated at a line's end joined again."""
     reader = PdfReader(BytesIO(pdf))
-    return [re.sub(r"\s+", " ", (page.extract_text() or "").replace(NBSP, " ")) for page in reader.pages]
+    return [re.sub(r"\s+", " ", re.sub(r"(?<=\w)-\n(?=\w)", "", (page.extract_text() or "")).replace(NBSP, " "))
+            for page in reader.pages]
 
 
 def all_text(pdf: bytes) -> str:
@@ -156,8 +173,21 @@ def all_text(pdf: bytes) -> str:
 
 
 def squash(text: str) -> str:
-    """``text`` without any whitespace, to compare text that was wrapped at any point."""
-    return re.sub(r"\s+", "", text.replace(NBSP, " "))
+    """``text`` without any whitespace, to compare text that was wrapped at any point; a word
+    hyphenated at the end of a line (in a narrow cell) is read whole again."""
+    return re.sub(r"\s+", "", re.sub(r"(?<=\w)-\n(?=\w)", "", text.replace(NBSP, " ")))
+
+
+def reads_in_order(item: str, text: str) -> bool:
+    """Whether the words of ``item`` are all in ``text`` in that order (other text, such as the
+    card beside it or a page break, may come between them)."""
+    position = 0
+    for word in item.split():
+        position = text.find(word, position)
+        if position < 0:
+            return False
+        position += len(word)
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,15 +221,17 @@ def test_sample_interests_and_chart_labels(sample_pdf: bytes) -> None:
 def test_sample_metier_facts(sample_pdf: bytes, index: int) -> None:
     text, flat = all_text(sample_pdf), squash(all_text(sample_pdf))
     m = sample_report().metiers[index]
-    assert f"{index + 1}. {m.title[0].upper()}{m.title[1:]}" in text
-    assert m.label_f in text and m.label_m in text
+    title = f"{index + 1}. {m.title[0].upper()}{m.title[1:]}"
+    assert title in text
+    assert f"On dit : {m.label_f} ou {m.label_m}" in text
     assert squash(m.description) in flat
-    assert f"Niveau d'études minimum : {m.level}" in text
-    assert f"Salaire en début de carrière : {m.salary}" in text
+    # Level, length of studies and salary: on the métier's line of page 1's overview.
+    first = squash(pages_text(sample_pdf)[0])
+    assert squash(title) + squash(m.level) + squash(m.study_years or "non précisée") + squash(m.salary) in first
     if m.salary_source:
-        assert f"({m.salary_source})" in text
+        assert squash(f"salaire : {m.salary_source.removeprefix('Source : ')}") in flat
     for item in [*m.sectors, *m.formations[:4], *m.reasons, m.source]:
-        assert squash(item) in flat, item
+        assert reads_in_order(item, text), item
     if m.comment:
         assert f"Commentaire de l'entretien : {m.comment}" in text
 
@@ -213,10 +245,13 @@ def test_at_most_four_formations(sample_pdf: bytes) -> None:
 def test_sample_comparison_next_steps_note_sources(sample_pdf: bytes) -> None:
     text, flat = all_text(sample_pdf), squash(all_text(sample_pdf))
     data = sample_report()
+    # The comparison keeps what page 1 and the cards do not already say for these métiers.
+    compared = text[text.index("Comparaison"):text.index("Sources des informations")]
     for row in data.comparison.rows:
-        assert squash(row.criterion) in flat
+        shown = row.criterion in ("Secteurs", "Statuts")
+        assert (row.criterion in compared) == shown, row.criterion
         for value in row.values:
-            assert squash(value) in flat, value
+            assert squash(value) in (squash(compared) if shown else flat), value
     for item in [*data.next_steps, data.student_note, *data.sources, data.counselor_contact]:
         assert squash(item) in flat, item
     assert "— Claire Dubois" in text
@@ -311,8 +346,13 @@ def body_text(pdf: bytes, data: ReportData) -> list[str]:
 
 
 def test_hostile_long_comment_flows_across_pages(hostile_pdf: bytes) -> None:
+    """The comment is split across pages, not cut: every sentence is there, in order (the card
+    beside it is read between two pages' parts of it)."""
     pages = body_text(hostile_pdf, hostile_report())
-    assert squash(LONG_COMMENT) in squash("".join(pages))
+    flat = squash("".join(pages))
+    numbers = re.findall(r"Phrase (\d{3})", LONG_COMMENT)
+    positions = [flat.find(f"Phrase{n}:") for n in numbers]
+    assert -1 not in positions and positions == sorted(positions)
     holding = [i for i, page in enumerate(pages) if "Phrase" in page]
     assert len(holding) >= 2  # the comment was split, not cut
 
@@ -418,14 +458,130 @@ def test_sample_text_matches_the_golden_file(sample_pdf: bytes) -> None:
 
 
 def test_a_page_that_continues_a_metier_names_it_first(sample_pdf: bytes, hostile_pdf: bytes) -> None:
-    """Métier blocks flow from page to page (no half-empty pages); a page that begins inside a
-    block starts with "<n>. <title> (suite)", the title printed as text."""
-    pages = pages_text(sample_pdf)
-    assert len(pages) == 4
+    """Cards of métiers flow from page to page two by two; a page that begins inside a row of
+    cards starts with "<n>. <title> · <n>. <title> (suite)", the titles printed as text."""
     header = "Bilan d'orientation · Zoé Martin, 3e B 21 novembre 2026"
-    starts = [" ".join(page.split())[len(header):].strip()[:40] for page in pages[1:]]
-    assert starts[0].startswith("1. Infirmier/ère (suite) Commentaire")
-    assert starts[1].startswith("4. Éducateur/trice spécialisé/e Au")  # a new block: no "(suite)"
-    assert starts[2].startswith("6. Technicien/ne de laboratoire (suite)")
+    starts = [" ".join(page.split())[len(header):].strip() for page in pages_text(sample_pdf)[1:]]
+    assert starts[-1].startswith("5. Boulanger/ère · 6. Technicien/ne de laboratoire (suite)")
     hostile = " ".join(" ".join(pages_text(hostile_pdf)).split())
-    assert "1. <b>gras</b> & cie (suite)" in hostile
+    assert "1. <b>gras</b> & cie · 2. Électricien/ne (suite)" in hostile
+
+
+# --------------------------------------------------------------------------------------------
+# A bilan a family keeps: short, plain words, pictures, any script
+# --------------------------------------------------------------------------------------------
+def report_with(count: int) -> ReportData:
+    """The sample with its first ``count`` métiers (and the comparison only with 3 or more)."""
+    data = sample_report()
+    return dataclasses.replace(data, metiers=data.metiers[:count],
+                               comparison=data.comparison if count >= 3 else None)
+
+
+def page_fill(pdf: bytes) -> list[float]:
+    """How far down each page the content goes, 0..1 of the frame (drawn by pdfium)."""
+    import pypdfium2 as pdfium
+
+    fills = []
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        image = page.render(scale=0.5, grayscale=True).to_pil()
+        width, height = image.size
+        top, bottom = int(height * 0.09), int(height * 0.90)  # below the running header, above "Page n / N"
+        rows = [y for y in range(top, bottom) if image.crop((0, y, width, y + 1)).getextrema()[0] < 200]
+        fills.append((max(rows) - top) / (bottom - top) if rows else 0.0)
+    return fills
+
+
+@pytest.mark.parametrize(("count", "most"), [(1, 2), (3, 2), (6, 4)])
+def test_page_count_for_one_three_and_six_metiers(count: int, most: int) -> None:
+    pdf = render_report(report_with(count))
+    pages = pages_text(pdf)
+    assert len(pages) <= most
+    fills = page_fill(pdf)
+    assert all(fill > 0.6 for fill in fills[:-1]), fills  # no page mostly blank but the last
+    # The sources never stand alone on the last page.
+    last = pages[-1].split("Sources des informations")[0]
+    assert len(squash(last)) > 200
+
+
+def test_page_one_is_the_overview(sample_pdf: bytes) -> None:
+    """Who, when, with whom and how to call, the interests, each métier on one line, the steps."""
+    first = pages_text(sample_pdf)[0]
+    for words in ["Zoé Martin", "21 novembre 2026", "Claire Dubois", "Pour reprendre contact", "04 78 00 00 00",
+                  "Tes centres d'intérêt", "Les métiers que tu as retenus", "Tes prochaines étapes",
+                  "6. Technicien/ne de laboratoire", "Aller aux portes ouvertes du lycée Ampère"]:
+        assert words in first, words
+
+
+def test_brut_and_levels_explained_once(sample_pdf: bytes) -> None:
+    text = all_text(sample_pdf)
+    assert text.count("Mots utiles") == 1
+    assert "le brut est le salaire écrit sur le contrat" in text
+    assert "environ 78 % du brut" in text
+    assert "bac + 2 2 ans d'études après le bac : BTS, BUT 2e année" in text
+    assert "CAP diplôme d'un métier" in text
+    assert "bac + 5" not in text  # no shown métier needs it
+
+
+def test_study_and_salary_chart_places_each_metier(sample_pdf: bytes) -> None:
+    text = all_text(sample_pdf)
+    assert "Études et salaire : chaque numéro est un métier de ta liste" in text
+    assert "Pas sur le dessin (niveau ou salaire inconnu) : 5. Boulanger/ère." in text
+    assert "2 250 €" in text  # an axis graduation: the chart is drawn as text and lines, no image
+
+
+def test_no_counselor_still_names_an_adult_with_a_line_to_fill() -> None:
+    data = dataclasses.replace(report_with(3), counselor_name="", counselor_structure="", counselor_contact="")
+    first = pages_text(render_report(data))[0]
+    assert "Pour reprendre contact le ou la psychologue de l'Éducation nationale de ton collège" in first
+    assert "Nom et téléphone : ______" in first
+
+
+def test_bac_plus_and_amounts_never_break() -> None:
+    assert plain("un bac+2 ou un Bac + 5") == "un bac\u00a0+\u00a02 ou un Bac\u00a0+\u00a05"
+    assert plain("3 ans après le bac, 1\u202f800 €") == "3\u00a0ans après le bac, 1\u00a0800\u00a0€"
+
+
+def test_narrow_cells_hyphenate_instead_of_cutting() -> None:
+    long_word = "accompagnateur/trice de tourisme équestre et d'alpinisme"
+    data = dataclasses.replace(report_with(3), comparison=Comparison(
+        titles=["a", "b", "c", "d"], rows=[ComparisonRow("Secteurs", [long_word] * 4)]))
+    compared = all_text(render_report(data)).split("Comparaison")[-1]
+    # Each cut inside a word is marked with a hyphen: the words read back whole once joined.
+    assert compared.count("alpi-") + compared.count("alpinisme") >= 4
+    assert "d'alpi nisme" not in compared and "accompagnateur/t rice" not in compared
+
+
+def test_arabic_is_joined_and_right_to_left() -> None:
+    name = "ليلى"  # Layla: four letters that join
+    data = dataclasses.replace(report_with(1), student_name=name)
+    shaped = plain(name)
+    # Presentation forms (joined shapes), in display order (the last letter drawn first).
+    assert all(0xFE70 <= ord(c) <= 0xFEFF for c in shaped)
+    assert shaped[0] in "\ufef0\ufeef\ufef4"  # a final alef maksura, drawn leftmost
+    first = PdfReader(BytesIO(render_report(data))).pages[0].extract_text()
+    assert sum(0xFE70 <= ord(c) <= 0xFEFF for c in first) == 4  # printed, joined
+    assert not any(0x0600 <= ord(c) <= 0x06FF for c in first)  # no unjoined letter
+    # The title in the metadata stays in logical order: a viewer or a screen reader shapes it.
+    assert PdfReader(BytesIO(render_report(data))).metadata.title == f"Bilan d'orientation — {name}"
+
+
+def test_emoji_only_text_prints_a_placeholder() -> None:
+    data = dataclasses.replace(report_with(1), student_name="🦄🌈", next_steps=["🎉🎉", "Écrire au CIO"])
+    text = all_text(render_report(data))
+    assert "Bilan d'orientation (émoji)" in text
+    assert text.count("(émoji)") >= 3  # the name in the title, the running header and the step
+    assert "Écrire au CIO" in text
+
+
+def test_large_print_sets_the_body_in_14_pt_or_more() -> None:
+    from reports.pdf import LargePrintRenderer
+
+    styles = LargePrintRenderer(sample_report()).build_styles()
+    assert styles["Body"].fontSize >= 14 and styles["CardBody"].fontSize >= 13
+    assert all(style.fontSize >= 12 for style in styles.byName.values())
+    pdf = render_report(report_with(3), large_print=True)
+    normal = render_report(report_with(3))
+    assert len(PdfReader(BytesIO(pdf)).pages) > len(PdfReader(BytesIO(normal)).pages)
+    for words in ["Les métiers que tu as retenus", "Mots utiles", "Sources des informations"]:
+        assert words in all_text(pdf)
