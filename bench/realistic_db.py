@@ -1,0 +1,271 @@
+"""A counselor's database as a counselor has one, for the benchmarks (issue 20).
+
+The starter catalogue, then the ONISEP Markdown métiers, the Idéo XML export and the ROME 4.0
+referential of ``../shared/data`` imported with the application's own import function (what
+``orientation import`` runs); above the real count, synthetic copies of the real fiches (their
+own ids and names, written by the application's upsert); then N students with 5 sessions each
+spread over ten years, saved through the application's own student functions.
+
+    .venv/bin/python bench/realistic_db.py --students 10000 --metiers 0 --out /tmp/reel.sqlite
+
+``--metiers 0`` keeps the real catalogue (≈ 1,600 métiers). Built databases are cached under
+``$ORIENTATION_BENCH_DIR/realistic`` (default /tmp/orientation-bench), keyed by the arguments and
+the revision of the application code; ``--out`` receives a copy.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+CACHE = Path(os.environ.get("ORIENTATION_BENCH_DIR", "/tmp/orientation-bench")) / "realistic"
+BUILD_TAG = "r1"  # bump when the generated content changes
+SESSIONS_PER_STUDENT = 5
+STUDENT_BATCH = 500
+COPY_BATCH = 5_000
+
+_NOMS = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+         "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+         "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Marchand")
+_PRENOMS = ("Léa", "Hugo", "Manon", "Lucas", "Chloé", "Nathan", "Emma", "Mathis", "Inès", "Enzo", "Camille",
+            "Louis", "Sarah", "Maxime", "Jade", "Théo", "Marie", "Adam", "Lina", "Mariam", "Yanis", "Zoé",
+            "Rayan", "Margaux", "Gabriel", "Clara", "Noah", "Anaïs", "Marius", "Louna")
+_CLASSES = ("3e A", "3e B", "2de 1", "2de 2", "1re G", "1re STMG", "Tle G", "Tle STI2D", "CAP 1", "Bac pro 2")
+
+
+def sources() -> list[Path]:
+    """The shared files imported, in the order a counselor would import them (missing ones skipped)."""
+    candidates = [SHARED_DATA / "onisep-metiers-md", SHARED_DATA / "onisep-ideo-xml-2024",
+                  SHARED_DATA / "rome-v460"]
+    return [path for path in candidates if path.exists()]
+
+
+def shared_missing() -> str | None:
+    """A French sentence when the shared data is absent, else None."""
+    if not sources():
+        return f"données partagées absentes ({SHARED_DATA}) : base réaliste impossible à construire"
+    return None
+
+
+def _code_revision() -> str:
+    """A hash of the application's database code: a cached base is rebuilt when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "db").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def cache_path(students: int, metiers: int) -> Path:
+    """Where the database for these arguments is cached."""
+    return CACHE / f"reel-{BUILD_TAG}-{_code_revision()}-e{students}-m{metiers}.sqlite"
+
+
+def _import_real(path: Path) -> int:
+    """Create the base with its starter catalogue and import the shared data; returns the métier count."""
+    from db.catalogue.importing import import_paths
+    from db.storage.opening import open_database
+
+    database = open_database(str(path), backups=False)
+    try:
+        summary = import_paths(database, sources())
+        if summary.refused or summary.interrupted:
+            print(f"  import : {summary.refused} fichier(s) refusé(s) {summary.interrupted or ''}", file=sys.stderr)
+    finally:
+        database.close()
+    return _count(path, "metiers")
+
+
+def _count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _real_records() -> list:
+    """The parsed métier records of the shared ONISEP files (the copies are made from them)."""
+    from db.catalogue.importers import parse_path
+    from db.catalogue.importing import expand_paths
+
+    records = []
+    for path in expand_paths([p for p in sources() if "onisep" in p.name]):
+        try:
+            records.extend(parse_path(path).records)
+        except Exception:  # a refused file is simply not copied
+            continue
+    return records
+
+
+def _copies(records: list, count: int) -> Iterator:
+    """``count`` synthetic copies of ``records``, each with its own id and name."""
+    for i in range(count):
+        record = records[i % len(records)]
+        k = i // len(records) + 1
+        suffix = f" (copie {k})"
+        yield dataclasses.replace(
+            record, id=f"{record.id}.c{k}", name=record.name + suffix,
+            label_f=(record.label_f or record.name) + suffix, label_m=(record.label_m or record.name) + suffix,
+            same_as=None)
+
+
+def _add_copies(path: Path, count: int) -> None:
+    """Add ``count`` synthetic copies of real métiers through the application's upsert."""
+    from db.catalogue.store import upsert_records
+    from db.storage.opening import open_database
+
+    records = _real_records()
+    if not records:
+        raise SystemExit("aucune fiche réelle à copier")
+    database = open_database(str(path), backups=False)
+    try:
+        batch: list = []
+        for record in _copies(records, count):
+            batch.append(record)
+            if len(batch) >= COPY_BATCH:
+                with database.write() as session:
+                    upsert_records(session, batch, "bench-copies")
+                batch = []
+        if batch:
+            with database.write() as session:
+                upsert_records(session, batch, "bench-copies")
+    finally:
+        database.close()
+
+
+def _session_states(student_id: int, rng: random.Random, metier_ids: list[str], first: date) -> list:
+    """Five sessions of one student, a few months apart, starting on ``first``."""
+    from db.catalogue import nomenclature as nom
+    from db.students.store import SessionState, ShortlistItem
+
+    states = []
+    day = first
+    for n in range(SESSIONS_PER_STUDENT):
+        kept = rng.sample(metier_ids, 3)
+        states.append(SessionState(
+            student_id=student_id, date=day.isoformat(),
+            interests=[i.id for i in rng.sample(nom.ONISEP_INTERESTS, rng.randint(1, 4))],
+            max_bac_plus=rng.choice((None, 0, 2, 3, 5)), min_salary=rng.choice((None, 1800, 2200)),
+            country="FR", sectors_wished=[s for s, _ in rng.sample(nom.ONISEP_SECTORS, 2)],
+            shortlist=[ShortlistItem(m, "à approfondir" if n % 2 else "") for m in kept],
+            comparison=kept[:2], next_steps="Stage d'observation, salon de l'orientation.",
+            student_note="Bon entretien.", private_notes="RAS."))
+        day += timedelta(days=rng.randint(20, 120))
+    return states
+
+
+def _add_students(path: Path, count: int, seed: int = 20) -> None:
+    """``count`` students, each with 5 sessions, first seen over the last ten years."""
+    from db.models import Student
+    from db.storage.opening import open_database
+    from db.students.store import _student_values, save_session_in  # the app's own validation and rows
+
+    rng = random.Random(seed)
+    with sqlite3.connect(path) as connection:
+        metier_ids = [row[0] for row in connection.execute("SELECT id FROM metiers ORDER BY pk LIMIT 5000")]
+    today = date.today()
+    database = open_database(str(path), backups=False)
+    try:
+        for start in range(0, count, STUDENT_BATCH):
+            with database.write() as session:
+                for i in range(start, min(count, start + STUDENT_BATCH)):
+                    first = today - timedelta(days=rng.randint(400, 3650))
+                    values = _student_values(rng.choice(_NOMS), f"{rng.choice(_PRENOMS)} {i}", rng.choice(_CLASSES),
+                                             "Collège et lycée Jean Moulin", f"{first.year}-{first.year + 1}")
+                    student = Student(created_at=datetime.combine(first, datetime.min.time()), **values)
+                    session.add(student)
+                    session.flush()
+                    for state in _session_states(student.id, rng, metier_ids, first):
+                        save_session_in(session, state)
+    finally:
+        database.close()
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _imported_base() -> Path:
+    """The starter catalogue plus the shared imports, built once per code revision."""
+    target = CACHE / f"importe-{BUILD_TAG}-{_code_revision()}.sqlite"
+    if not target.exists():
+        started = time.perf_counter()
+        work = target.with_suffix(".building")
+        work.mkdir(parents=True, exist_ok=True)
+        path = work / "base.sqlite"
+        path.unlink(missing_ok=True)
+        real = _import_real(path)
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.move(str(path), target)
+        shutil.rmtree(work, ignore_errors=True)
+        _say(f"  import réel : {real} métiers en {time.perf_counter() - started:.0f} s")
+    return target
+
+
+def build(students: int, metiers: int, *, quiet: bool = False) -> Path:
+    """The cached database for these arguments, built first when absent; returns its path."""
+    target = cache_path(students, metiers)
+    if target.exists():
+        return target
+    missing = shared_missing()
+    if missing:
+        raise SystemExit(missing)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = target.with_suffix(".building")
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "base.sqlite"
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    shutil.copyfile(_imported_base(), path)
+    real = _count(path, "metiers")
+    if metiers > real:
+        _add_copies(path, metiers - real)
+        _say(f"  copies : {metiers - real} métiers en {time.perf_counter() - started:.0f} s")
+    if students:
+        _add_students(path, students)
+        _say(f"  élèves : {students} en {time.perf_counter() - started:.0f} s")
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.move(str(path), target)
+    shutil.rmtree(work, ignore_errors=True)
+    if not quiet:
+        print(f"  base réaliste construite en {time.perf_counter() - started:.0f} s : "
+              f"{_count(target, 'metiers')} métiers, {_count(target, 'students')} élèves", file=sys.stderr)
+    return target
+
+
+def copy_to(students: int, metiers: int, out: Path) -> Path:
+    """A private copy of the cached database at ``out`` (the benchmarks may write into it)."""
+    source = build(students, metiers)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{out}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Construit une base de conseiller réaliste pour les bancs d'essai.")
+    parser.add_argument("--students", type=int, default=10_000, help="nombre d'élèves (5 entretiens chacun)")
+    parser.add_argument("--metiers", type=int, default=0,
+                        help="nombre de métiers voulu (au-delà du réel : copies synthétiques)")
+    parser.add_argument("--out", type=Path, required=True, help="fichier de la base à écrire")
+    args = parser.parse_args()
+    out = copy_to(args.students, args.metiers, args.out)
+    print(f"{out} : {_count(out, 'metiers')} métiers, {_count(out, 'students')} élèves, "
+          f"{_count(out, 'sessions')} entretiens")
+
+
+if __name__ == "__main__":
+    main()
