@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -61,9 +61,11 @@ def shared_missing() -> str | None:
 
 
 def _code_revision() -> str:
-    """A hash of the application's database code: a cached base is rebuilt when it changes."""
+    """A hash of the database schema (models and migrations): a cached base is rebuilt when it
+    changes. Other changes to the application's code keep the cache (a build takes minutes);
+    delete the cache folder to rebuild by hand."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "db").rglob("*.py")):
+    for path in [ROOT / "db" / "models.py", *sorted((ROOT / "db" / "storage" / "migrations").rglob("*.py"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -73,16 +75,17 @@ def cache_path(students: int, metiers: int) -> Path:
     return CACHE / f"reel-{BUILD_TAG}-{_code_revision()}-e{students}-m{metiers}.sqlite"
 
 
-def _import_real(path: Path) -> int:
-    """Create the base with its starter catalogue and import the shared data; returns the métier count."""
+def _import(path: Path, paths: list[Path]) -> int:
+    """Import ``paths`` into the base at ``path`` (created with its starter catalogue if new),
+    with the application's import function; returns the métier count."""
     from db.catalogue.importing import import_paths
     from db.storage.opening import open_database
 
     database = open_database(str(path), backups=False)
     try:
-        summary = import_paths(database, sources())
+        summary = import_paths(database, paths)
         if summary.refused or summary.interrupted:
-            print(f"  import : {summary.refused} fichier(s) refusé(s) {summary.interrupted or ''}", file=sys.stderr)
+            _say(f"  import : {summary.refused} fichier(s) refusé(s) {summary.interrupted or ''}")
     finally:
         database.close()
     return _count(path, "metiers")
@@ -195,22 +198,37 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _imported_base() -> Path:
-    """The starter catalogue plus the shared imports, built once per code revision."""
-    target = CACHE / f"importe-{BUILD_TAG}-{_code_revision()}.sqlite"
+def _cached(name: str, make: Callable[[Path], int]) -> Path:
+    """A base cached under ``name`` (per code revision), made by ``make(path)`` when absent."""
+    target = CACHE / f"{name}-{BUILD_TAG}-{_code_revision()}.sqlite"
     if not target.exists():
         started = time.perf_counter()
         work = target.with_suffix(".building")
         work.mkdir(parents=True, exist_ok=True)
         path = work / "base.sqlite"
-        path.unlink(missing_ok=True)
-        real = _import_real(path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        count = make(path)
         with sqlite3.connect(path) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.move(str(path), target)
         shutil.rmtree(work, ignore_errors=True)
-        _say(f"  import réel : {real} métiers en {time.perf_counter() - started:.0f} s")
+        _say(f"  {name} : {count} métiers en {time.perf_counter() - started:.0f} s")
     return target
+
+
+def onisep_base() -> Path:
+    """The starter catalogue plus the ONISEP Markdown fiches and the Idéo XML export (no ROME)."""
+    return _cached("onisep", lambda path: _import(path, [p for p in sources() if "onisep" in p.name]))
+
+
+def _imported_base() -> Path:
+    """:func:`onisep_base` plus the ROME referential: the real catalogue."""
+    def make(path: Path) -> int:
+        shutil.copyfile(onisep_base(), path)
+        return _import(path, [p for p in sources() if "onisep" not in p.name])
+
+    return _cached("importe", make)
 
 
 def build(students: int, metiers: int, *, quiet: bool = False) -> Path:
