@@ -231,6 +231,23 @@ def _imported_base() -> Path:
     return _cached("importe", make)
 
 
+def _wait_for_other_build(work: Path, target: Path) -> bool:
+    """True once another live process building ``target`` has finished it (False: build it here)."""
+    try:
+        pid = int((work / "pid").read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    _say(f"  attente de la construction en cours (processus {pid}) : {target.name}")
+    while not target.exists():
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return target.exists()
+        time.sleep(2)
+    return True
+
+
 def build(students: int, metiers: int, *, quiet: bool = False) -> Path:
     """The cached database for these arguments, built first when absent; returns its path."""
     target = cache_path(students, metiers)
@@ -241,9 +258,13 @@ def build(students: int, metiers: int, *, quiet: bool = False) -> Path:
         raise SystemExit(missing)
     CACHE.mkdir(parents=True, exist_ok=True)
     work = target.with_suffix(".building")
+    if _wait_for_other_build(work, target):
+        return target
     work.mkdir(parents=True, exist_ok=True)
+    (work / "pid").write_text(str(os.getpid()))
     path = work / "base.sqlite"
-    path.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     shutil.copyfile(_imported_base(), path)
     real = _count(path, "metiers")
