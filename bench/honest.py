@@ -188,7 +188,7 @@ def filters_100k(quick: bool) -> dict[str, Any]:
     db = realistic_db.build(0, BIG)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute(f"ATTACH DATABASE 'file:{_floor_fts(db)}?mode=ro' AS fts")
-    repeats = 5 if quick else filter_bench.REPEATS
+    repeats = 3 if quick else filter_bench.REPEATS
     filter_bench.REPEATS = repeats
     database = open_database(str(db), backups=False)
     app_ms: dict[str, float] = {}
