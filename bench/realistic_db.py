@@ -34,6 +34,8 @@ CACHE = Path(os.environ.get("ORIENTATION_BENCH_DIR", "/tmp/orientation-bench")) 
 BUILD_TAG = "r1"  # bump when the generated content changes
 SESSIONS_PER_STUDENT = 5
 STUDENT_BATCH = 500
+TEMPLATE_STUDENTS = 300  # saved through the app (≈ 0.1 s each here); the others are copies of their rows
+SESSION_TABLES = ("session_interests", "session_sectors", "shortlist", "comparison")
 
 _NOMS = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
          "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
@@ -155,7 +157,17 @@ def _session_states(student_id: int, rng: random.Random, metier_ids: list[str], 
 
 
 def _add_students(path: Path, count: int, seed: int = 20) -> None:
-    """``count`` students, each with 5 sessions, first seen over the last ten years."""
+    """``count`` students, each with 5 sessions, first seen over the last ten years: the first
+    :data:`TEMPLATE_STUDENTS` saved through the application's functions, the others replicated
+    from their rows (see :func:`_replicate_students`)."""
+    made = min(count, TEMPLATE_STUDENTS)
+    _save_students(path, made, seed)
+    if count > made:
+        _replicate_students(path, count - made, random.Random(seed + 1))
+
+
+def _save_students(path: Path, count: int, seed: int) -> None:
+    """``count`` students saved one session at a time by the application's student functions."""
     from db.models import Student
     from db.storage.opening import open_database
     from db.students.store import _student_values, save_session_in  # the app's own validation and rows
@@ -179,6 +191,72 @@ def _add_students(path: Path, count: int, seed: int = 20) -> None:
                         save_session_in(session, state)
     finally:
         database.close()
+
+
+def _rows(connection: sqlite3.Connection, sql: str) -> list[dict]:
+    cursor = connection.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+    if rows:
+        names = list(rows[0])
+        connection.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                               f"({', '.join('?' * len(names))})", [tuple(r[n] for n in names) for r in rows])
+
+
+def _shift_day(value: str | None, shift: timedelta) -> str | None:
+    return None if value is None else (date.fromisoformat(value[:10]) + shift).isoformat() + value[10:]
+
+
+def _replicate_students(path: Path, count: int, rng: random.Random) -> None:
+    """``count`` more students, each a copy of a saved student's rows (sessions, their interests,
+    sectors, shortlist and comparison, access log) under new ids, with an identity made by the
+    application's :func:`_student_values` and the dates moved to a new first session."""
+    from db.students.store import _student_values
+
+    with sqlite3.connect(path) as connection:
+        students = _rows(connection, "SELECT * FROM students ORDER BY id")
+        sessions = _rows(connection, "SELECT * FROM sessions ORDER BY date, id")
+        links = {table: _rows(connection, f"SELECT * FROM {table}") for table in SESSION_TABLES}
+        logs = _rows(connection, "SELECT * FROM access_log WHERE student_id IS NOT NULL")
+        next_student = int(connection.execute("SELECT max(id) FROM students").fetchone()[0]) + 1
+        next_session = int(connection.execute("SELECT max(id) FROM sessions").fetchone()[0]) + 1
+        by_student = {s["id"]: [x for x in sessions if x["student_id"] == s["id"]] for s in students}
+        by_session: dict[tuple[str, int], list[dict]] = {}
+        for table, rows in links.items():
+            for row in rows:
+                by_session.setdefault((table, row["session_id"]), []).append(row)
+        logs_of: dict[int, list[dict]] = {}
+        for row in logs:
+            logs_of.setdefault(row["student_id"], []).append({k: v for k, v in row.items() if k != "id"})
+        today = date.today()
+        for start in range(0, count, STUDENT_BATCH):
+            out: dict[str, list[dict]] = {"students": [], "sessions": [], "access_log": []}
+            out.update({table: [] for table in SESSION_TABLES})
+            for i in range(start, min(count, start + STUDENT_BATCH)):
+                model = students[i % len(students)]
+                own = by_student[model["id"]]
+                first = today - timedelta(days=rng.randint(400, 3650))
+                shift = first - date.fromisoformat(own[0]["date"]) if own else timedelta(0)
+                values = _student_values(rng.choice(_NOMS), f"{rng.choice(_PRENOMS)} {i + TEMPLATE_STUDENTS}",
+                                         rng.choice(_CLASSES), model["etablissement"], f"{first.year}-{first.year + 1}")
+                out["students"].append({**model, **values, "id": next_student,
+                                        "created_at": _shift_day(model["created_at"], shift),
+                                        "last_session_on": _shift_day(model["last_session_on"], shift)})
+                for old in own:
+                    out["sessions"].append({**old, "id": next_session, "student_id": next_student,
+                                            "date": _shift_day(old["date"], shift)})
+                    for table in SESSION_TABLES:
+                        out[table].extend({**row, "session_id": next_session}
+                                          for row in by_session.get((table, old["id"]), []))
+                    next_session += 1
+                out["access_log"].extend({**row, "student_id": next_student} for row in logs_of.get(model["id"], []))
+                next_student += 1
+            for table, rows in out.items():
+                _insert(connection, table, rows)
+            connection.commit()
 
 
 def _say(text: str) -> None:
