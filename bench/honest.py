@@ -275,6 +275,37 @@ def export_peak() -> dict[str, Any]:
             "export_floor_mb": round(float(floor.split()[-1]), 1)}
 
 
+PARSE_ONLY = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from db.catalogue.importers import parse_path
+from db.catalogue.importing import expand_paths
+for path in expand_paths(sys.argv[2:]):
+    parse_path(path)
+"""
+
+
+def onisep_cli(runs: int) -> dict[str, Any]:
+    """``orientation import`` of the 893 ONISEP Markdown fiches into a new base (starter catalogue
+    only), a whole process, vs a process that only parses them; alternated."""
+    folder = realistic_db.SHARED_DATA / "onisep-metiers-md"
+    if not folder.exists():
+        return _absent("import_onisep_cli_s")
+    workdir = _workdir()
+    imports, parses = [], []
+    try:
+        env = _env(workdir)
+        for n in range(runs):
+            db = workdir / f"import-{n}.sqlite"
+            shutil.copyfile(starter_db(workdir), db)
+            imports.append(_wall_s([ORIENTATION, "import", str(folder), "--db", str(db)], env))
+            parses.append(_wall_s([PYTHON, "-c", PARSE_ONLY, str(ROOT), str(folder)], env))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"import_onisep_cli_s": round(statistics.median(imports), 2),
+            "import_onisep_parse_only_s": round(statistics.median(parses), 2), "import_onisep_runs": runs}
+
+
 # ------------------------------------------------------------------ ROME import vs parsing
 def _timed(work: Callable[[], object]) -> float:
     started = time.perf_counter()
