@@ -31,6 +31,7 @@ import realistic_db  # noqa: E402
 
 
 def _workdir() -> Path:
+    """A new temporary folder for one measurement (removed by the caller)."""
     return Path(tempfile.mkdtemp(prefix="orientation-honest-"))
 
 
@@ -41,6 +42,7 @@ def _env(workdir: Path, **extra: str) -> dict[str, str]:
 
 
 def _absent(*keys: str) -> dict[str, Any]:
+    """``keys`` as unmeasured (None), with the French note saying why."""
     note = realistic_db.shared_missing() or "données partagées absentes"
     return {**{key: None for key in keys}, "note_donnees": note}
 
@@ -56,6 +58,7 @@ def starter_db(workdir: Path) -> Path:
 
 # ------------------------------------------------------------------ start-up, paint, GUI blocks
 def _series(db: Path, runs: int, platform: str, workdir: Path, imports: list[str] | None = None) -> dict[str, Any]:
+    """:func:`probes.series` in its own process, offscreen or under ``xvfb-run``; its JSON figures."""
     command = [PYTHON, str(BENCH / "probes.py"), "series", "--db", str(db), "--runs", str(runs)]
     if imports:
         command += ["--import", *imports]
@@ -134,6 +137,7 @@ def _floor_fts(db: Path) -> Path:
 
 
 def _match(text: str) -> str:
+    """The floor's FTS5 query for ``text``: prefix words, all of them (≤ 2 words) or any."""
     words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2]
     joiner = " AND " if len(words) <= 2 else " OR "
     return joiner.join(f'"{w}"*' for w in words)
@@ -158,6 +162,7 @@ FLOOR_CASES: dict[str, tuple[str, str, str]] = {  # case → (join, where, order
 
 
 def _floor_ms(conn: sqlite3.Connection, case: str, text: str | None, repeats: int) -> float:
+    """Median ms of the floor's count and first page for one filter case."""
     if text is not None:
         join, where, order = "JOIN fts.f ON f.rowid = m.pk", "f MATCH ?", "f.rank"
         params: tuple = (_match(text),)
@@ -221,6 +226,7 @@ print(len(rows), "eleve(s)")
 
 
 def _wall_s(command: list[str], env: dict[str, str]) -> float:
+    """Wall-clock seconds of one whole process."""
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
     return time.perf_counter() - started
@@ -308,6 +314,7 @@ def onisep_cli(runs: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ ROME import vs parsing
 def _timed(work: Callable[[], object]) -> float:
+    """Seconds taken by ``work()``."""
     started = time.perf_counter()
     work()
     return time.perf_counter() - started

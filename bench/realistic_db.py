@@ -92,6 +92,7 @@ def _import(path: Path, paths: list[Path]) -> int:
 
 
 def _count(path: Path, table: str) -> int:
+    """Rows in ``table`` of the base at ``path``."""
     with sqlite3.connect(path) as connection:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -103,6 +104,7 @@ _COPIED = {"pk": "pk + :shift", "id": "id || :tag", "name": "name || :suffix",
 
 
 def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    """The column names of ``table``."""
     return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
 
 
@@ -194,12 +196,14 @@ def _save_students(path: Path, count: int, seed: int) -> None:
 
 
 def _rows(connection: sqlite3.Connection, sql: str) -> list[dict]:
+    """The rows of ``sql`` as dicts keyed by column name."""
     cursor = connection.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``."""
     if rows:
         names = list(rows[0])
         connection.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
@@ -207,6 +211,7 @@ def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> Non
 
 
 def _shift_day(value: str | None, shift: timedelta) -> str | None:
+    """An ISO date or date-time string moved by ``shift`` days (the time part kept)."""
     return None if value is None else (date.fromisoformat(value[:10]) + shift).isoformat() + value[10:]
 
 
@@ -260,6 +265,7 @@ def _replicate_students(path: Path, count: int, rng: random.Random) -> None:
 
 
 def _say(text: str) -> None:
+    """A progress line on stderr."""
     print(text, file=sys.stderr, flush=True)
 
 

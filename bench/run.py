@@ -226,6 +226,7 @@ MIN_GOALS = {"search_p5_starter": 0.85, "search_top3_starter": 0.90,
 
 
 def _goals(result: dict) -> dict:
+    """Each goal with the measured value and whether it is met."""
     goals = {key: {"goal": goal, "value": result.get(key),
                    "met": result.get(key) is not None and result[key] <= goal}
              for key, goal in GOALS.items() if key in result}
@@ -236,6 +237,7 @@ def _goals(result: dict) -> dict:
 
 
 def _selected(only: list[str] | None) -> list[str]:
+    """The parts to run: those ``--only`` names (parts or figure keys), else all (less the slow ones with --quick)."""
     if not only:
         return [name for name in PARTS if not (QUICK and name in QUICK_SKIPPED)]
     names = [ONLY_ALIASES.get(key, key) for key in only]
@@ -246,6 +248,7 @@ def _selected(only: list[str] | None) -> list[str]:
 
 
 def _print_goals(goals: dict) -> None:
+    """The figures beside their goals, in French, on stderr."""
     for key, goal in goals.items():
         verdict = "atteint" if goal["met"] else ("non mesuré" if goal["value"] is None else "NON atteint")
         print(f"{key:40} {goal['value']!s:>10}   objectif {goal['goal']!s:>6} : {verdict}", file=sys.stderr)
