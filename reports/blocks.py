@@ -196,7 +196,10 @@ class Blocks:
             out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
                               "CardBody"))
         lists = ("CardH3", "CardBullet")
-        out += self.list_block("Parcours depuis ta classe", m.routes, bullet="→", styles=lists)
+        routes = [r for r in (plain(x).strip() for x in m.routes) if r]
+        if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
+            out.append(self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}",
+                              "CardBody"))
         out += self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔", styles=lists)
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():

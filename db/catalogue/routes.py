@@ -113,6 +113,14 @@ class Route:
                                          for s in self.steps[1:]]
         return f"{' → '.join(parts)} : {_years(self.years)} en tout"
 
+    def brief(self) -> str:
+        """French, short, for the bilan under "Parcours depuis ta classe" (the class is said there):
+        "CAP cuisine (2 ans)", or "2de GT (1 an) → bac (2 ans) → DE infirmier (3 ans) : 6 ans"."""
+        steps = [f"{s.label} ({_years(s.years)})" if s.years else s.label for s in self.steps[1:]]
+        if len(steps) == 1:
+            return steps[0]
+        return f"{' → '.join(steps)} : {_years(self.years)}"
+
     def as_json(self) -> dict[str, Any]:
         return {"annees": self.years, "etapes": [step.as_json() for step in self.steps]}
 

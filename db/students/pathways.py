@@ -8,6 +8,8 @@ from db.catalogue.routes import Routes, routes_for
 from db.errors import UserError
 from db.students.store import get_student, latest_session
 
+BILAN_ROUTES = 2  # routes per métier on the bilan
+
 
 def routes_for_student(session: Session, student_id: int, metier_id: str) -> Routes:
     """The routes from the student's current class to the métier, checked against the level the
@@ -23,11 +25,15 @@ def routes_for_student(session: Session, student_id: int, metier_id: str) -> Rou
 
 def route_lines(session: Session, current_class: str | None, metier_id: str,
                 max_bac_plus: int | None = None) -> list[str]:
-    """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan;
-    [] when the class is not known or the métier left the catalogue."""
+    """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan:
+    the :data:`BILAN_ROUTES` shortest ones, briefly, then the notes; [] when the class is not
+    known or the métier left the catalogue."""
     if not current_class:
         return []
     try:
-        return routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus).lines()
+        routes = routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus)
     except UserError:
         return []
+    # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
+    shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
+    return [route.brief() for route in shortest] + routes.notes
