@@ -51,6 +51,7 @@ from desktop.table_model import MetierTableModel, RowRole
 from desktop.table_view import MetierTableView
 
 if TYPE_CHECKING:
+    from desktop.student_page import StudentPage
     from db.catalogue.importing import ImportSummary
     from db.catalogue.startup_view import StartupView
     from db.storage.engine import Database
@@ -103,13 +104,12 @@ class MainWindow(QMainWindow):
         if database is not None:
             self.attach_database(database)
 
-    def attach_database(self, database: Database, choices: Choices | None = None) -> None:
-        """Work on ``database`` from now on: build what needs it and do what was asked meanwhile.
-        ``choices``, the database's filter lists when already read (off the GUI thread), spare a
-        query over the whole catalogue here."""
-        from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
-
-        self.database = database
+    def attach_database(self, database: Database, choices: Choices | None = None, staged: bool = False) -> None:
+        """Work on ``database`` from now on: build what needs it and do what was asked meanwhile;
+        :attr:`ready` is emitted once every action works. ``choices``, the database's filter lists
+        when already read (off the GUI thread), spare a query over the whole catalogue here.
+        ``staged``: the work is cut into short event-loop turns (start-up: the window stays
+        responsive, issue 20) instead of done before returning."""
         self.importer.database = database
         if not isinstance(self.browser.source, DatabaseSource):  # opened on the startup view: take over
             shown_choices = self.browser.choices()
@@ -118,9 +118,37 @@ class MainWindow(QMainWindow):
                 choices = self.browser.choices()
             if choices != shown_choices:
                 self._set_choices(choices)
+        if not staged:
+            self._attach_done(database, self._attach_students(database, None, deferred=False))
+            return
+        from desktop.student_page import StudentPage  # with the database layer, not before
+
+        # One turn each: the student page's widgets, the panel around them, its queries.
+        def page() -> None:
+            built = StudentPage()
+            QTimer.singleShot(0, lambda: students(built))
+
+        def students(built_page: StudentPage) -> None:
+            built = self._attach_students(database, built_page, deferred=True)
+            QTimer.singleShot(0, lambda: finish(built))
+
+        def finish(built: StudentActions) -> None:
+            built.finish_start()
+            self._attach_done(database, built)
+
+        QTimer.singleShot(0, page)
+
+    def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:
+        from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
+
         self.students = StudentActions(WindowParts(database, self.messages, self.table, self.fiche_view, self.importer,
-                                                   self.open_fiche, self), self.student_dock)
-        self.students.build_menu(self.student_menu, self.view_menu)
+                                                   self.open_fiche, self), self.student_dock,
+                                       page=page, deferred=deferred)
+        return self.students
+
+    def _attach_done(self, database: Database, students: StudentActions) -> None:
+        self.database = database
+        students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
         from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
         install_year_menu(self, database)
@@ -131,7 +159,7 @@ class MainWindow(QMainWindow):
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
-        if self.students.welcome(self.settings.welcomed == "fait"):
+        if students.welcome(self.settings.welcomed == "fait"):
             self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start
         self.ready.emit()
 

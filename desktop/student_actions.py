@@ -24,6 +24,7 @@ from desktop.import_worker import ImportController
 from desktop.messages import MessageService
 from desktop.privacy_actions import PrivacyActions
 from desktop.report_actions import ReportController
+from desktop.student_page import StudentPage
 from desktop.student_panel import StudentPanel
 from desktop.suggestions import NameRole
 from desktop.table_model import RowRole
@@ -46,12 +47,15 @@ class WindowParts:
 class StudentActions(QObject):
     """See the module docstring."""
 
-    def __init__(self, window: WindowParts, dock: QDockWidget, files: FileServices | None = None) -> None:
-        """Put the panel into ``dock`` (the window's Élève dock)."""
+    def __init__(self, window: WindowParts, dock: QDockWidget, files: FileServices | None = None,
+                 page: StudentPage | None = None, deferred: bool = False) -> None:
+        """Put the panel into ``dock`` (the window's Élève dock). ``page``: the student page, when
+        built beforehand; ``deferred``: leave the panel's lists and the retention reminder to
+        :meth:`finish_start` (so that start-up work is cut into short event-loop turns)."""
         super().__init__(window.parent)
         self.window = window
         self.files = files or FileServices()
-        self.panel = StudentPanel(window.database, window.messages)
+        self.panel = StudentPanel(window.database, window.messages, page=page, load_choices=not deferred)
         self.dock = dock
         scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
         scroll.setWidget(self.panel)
@@ -75,7 +79,14 @@ class StudentActions(QObject):
         window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._connect()
         self._update_actions()
-        self.privacy.remind()  # start-up: records kept past the retention period
+        if not deferred:
+            self.finish_start()
+
+    def finish_start(self) -> None:
+        """The start-up reads left by ``deferred``: the panel's lists, then the reminder of the
+        records kept past the retention period."""
+        self.panel.reload_choices()
+        self.privacy.remind()
 
     def use_files(self, files: FileServices) -> None:
         """Use ``files`` for every file dialog and viewer (tests give a recording one)."""

@@ -50,7 +50,11 @@ class StudentPanel(QWidget):
     open_fiche_requested = Signal(str)
     report_requested = Signal()
 
-    def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None,
+                 page: StudentPage | None = None, load_choices: bool = True) -> None:
+        """``page``: the student page when already built (the window builds it in an event-loop
+        turn of its own at start-up); ``load_choices`` False leaves :meth:`reload_choices` to the
+        caller (a query of its own, in a later turn)."""
         super().__init__(parent)
         self.database, self.messages = database, messages
         self.student: StudentInfo | None = None
@@ -60,7 +64,7 @@ class StudentPanel(QWidget):
         self.read_only = False
         self.dialog: StudentDialog | None = None
         self.list = StudentList(database)
-        self.page = StudentPage()
+        self.page = page or StudentPage()
         self.editor, self.suggestions = self.page.editor, self.page.suggestions
         self.service = SuggestionService(database, self)
         self.stack = QStackedWidget()
@@ -70,7 +74,8 @@ class StudentPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self._connect()
-        self.reload_choices()
+        if load_choices:
+            self.reload_choices()
 
     def _connect(self) -> None:
         self.list.open_requested.connect(self.open_student)

@@ -69,6 +69,22 @@ def test_on_attaching_the_student_panel_and_menu_arrive(qtbot, early_window, min
     assert set(shown_ids(window)) == ALL
 
 
+def test_a_staged_attach_answers_between_its_steps_and_is_ready_at_the_end(qtbot, early_window, mini_db):
+    """At start-up the attach is cut into event-loop turns: the window is not "ready" when the
+    call returns, what is asked meanwhile waits, and once ready the student panel works."""
+    window = early_window
+    done: list[str] = []
+    with qtbot.waitSignal(window.ready, timeout=10000):
+        window.attach_database(mini_db, staged=True)
+        assert window.database is None and not window.student_menu.isEnabled()  # not yet
+        window.when_ready(lambda: done.append("asked meanwhile"))
+        assert done == []
+    assert done == ["asked meanwhile"]
+    assert window.student_menu.isEnabled() and window.database is mini_db
+    assert window.student_dock.widget().accessibleName() == "Panneau de l'élève"
+    assert window.students is not None and window.students.panel.editor.interests.topLevelItemCount() > 0
+
+
 def test_typing_before_attaching_filters_once_attached(qtbot, early_window, mini_db):
     window = early_window
     qtbot.keyClicks(window.filters.search_box, "macon")
