@@ -113,8 +113,10 @@ def test_about_names_the_sources_and_licences(qtbot, window):
     window.show_about()
     box = window.about_box
     qtbot.waitUntil(box.isVisible)
-    assert "Source : Onisep (ODbL)" in box.text()
-    assert "Source : France Travail (ROME)" in box.text()
+    # The catalogue's own sources (the eight test fiches are the project's), with their date.
+    assert "Fiches rédigées par l'équipe Orientation, données 20" in box.text()
+    assert "Onisep" not in box.text().split("<ul>")[1].split("</ul>")[0]  # no ONISEP fiche in this base
+    assert "--onisep-odbl" in box.text()
     box.close()
 
 
