@@ -23,9 +23,9 @@ from db.models import (AnySelect, FormationRow, InterestRow, LevelRow, Metier, M
                        MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow, table_of)
 
 EXPORT_FIELDS = ("id", "source", "source_libelle", "attribution", "nom", "libelle_feminin", "libelle_masculin",
-                 "codes_rome", "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_texte",
-                 "secteurs", "centres_interet", "statuts", "formations", "formations_ids", "riasec", "pays",
-                 "source_fichier", "importe_le")
+                 "codes_rome", "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max",
+                 "salaire_texte", "secteurs", "centres_interet", "statuts", "formations", "formations_ids", "riasec",
+                 "pays", "source_fichier", "importe_le")
 
 
 EXPORT_CHUNK = 2_000  # métiers read at a time: memory stays flat whatever the catalogue's size
