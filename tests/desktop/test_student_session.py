@@ -393,3 +393,28 @@ def test_first_start_asks_the_counselor_once_and_can_be_skipped(qtbot, make_wind
 def test_the_welcome_is_not_shown_when_disabled(make_window, mini_db):
     window = make_window(mini_db)  # ORIENTATION_FIRST_RUN=0 in every test
     assert window.students.counselor_dialog is None
+
+
+def test_the_bilan_window_offers_large_print_and_an_accessible_html_copy(qtbot, window, mini_db, files, tmp_path):
+    """Issue 15: a pupil who sees poorly gets 14-point type, one who uses a screen reader an HTML
+    copy with the same content — from the window, as from ``orientation report``."""
+    create_student(qtbot, window, "Kowalski", "Łukasz")
+    tick(window, CARE)
+    panel_of(window).editor.private_notes.setPlainText(PRIVATE)
+    window.messages.answer = True
+    assert window.students.generate_report()
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
+    normal = window.students.report.dialog
+    assert not normal.large_print_box.isChecked()
+    normal_pdf = normal.pdf
+    normal.large_print_box.setChecked(True)  # the bilan is prepared again, its window replaced
+    qtbot.waitUntil(lambda: window.students.report.dialog not in (None, normal), timeout=10_000)
+    large = window.students.report.dialog
+    assert large.large_print_box.isChecked() and large.pdf != normal_pdf
+    assert "Łukasz Kowalski" in " ".join(pdf_text(large.pdf).split())
+    files.save_answer = str(tmp_path / "bilan-lukasz")
+    qtbot.mouseClick(large.html_button, Qt.MouseButton.LeftButton)
+    page = (tmp_path / "bilan-lukasz.html").read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and 'lang="fr"' in page
+    assert "Kowalski" in page and PRIVATE not in page
+    large.close()
