@@ -94,7 +94,7 @@ def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
 
 
 SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_annee", "secteur", "source",
-                 "source_libelle", "pays")
+                 "source_libelle", "attribution", "pays")
 
 
 def search_record(row: MetierRow) -> dict[str, object]:
@@ -102,4 +102,5 @@ def search_record(row: MetierRow) -> dict[str, object]:
     return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
             "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
             "salaire_max": row.salary_max, "salaire_annee": row.salary_year, "secteur": row.sector_label,
-            "source": row.source_kind, "source_libelle": source_label(row.source_kind), "pays": row.country}
+            "source": row.source_kind, "source_libelle": source_label(row.source_kind),
+            "attribution": metier_attribution(row.source_kind), "pays": row.country}

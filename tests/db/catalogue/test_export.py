@@ -55,3 +55,6 @@ def test_every_exported_row_carries_the_credit_its_licence_asks_for(mini_db, tmp
         credits = {row["source"]: row["attribution"] for row in export.iter_catalogue(session)}
     assert credits == {"projet": "Fiche rédigée par l'équipe Orientation",
                        "onisep-md": "Source : Idéo-Fiches métiers, Onisep, sous licence ODbL"}
+    with mini_db.read() as session:
+        found = {export.search_record(row)["attribution"] for row in search(session, Criteria())}
+    assert found == set(credits.values())  # ``orientation search --format json|csv`` says the same
