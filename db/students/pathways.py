@@ -28,12 +28,21 @@ def route_lines(session: Session, current_class: str | None, metier_id: str,
     """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan:
     the :data:`BILAN_ROUTES` shortest ones, briefly, then the notes; [] when the class is not
     known or the métier left the catalogue."""
+    return bilan_routes(session, current_class, metier_id, max_bac_plus)[0]
+
+
+def bilan_routes(session: Session, current_class: str | None, metier_id: str,
+                 max_bac_plus: int | None = None) -> tuple[list[str], list[tuple[str, int]]]:
+    """The bilan's route lines (:func:`route_lines`) and the steps of the shortest route to draw:
+    ``[(label, years), …]``, the current class first (0 years), the diploma last; ([], []) when
+    the class is not known or the métier left the catalogue."""
     if not current_class:
-        return []
+        return [], []
     try:
         routes = routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus)
     except UserError:
-        return []
+        return [], []
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
-    return [route.brief() for route in shortest] + routes.notes
+    drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
+    return [route.brief() for route in shortest] + routes.notes, drawn
