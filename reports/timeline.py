@@ -19,7 +19,8 @@ MAX_LINES = 3  # lines of a step's name; longer names end with "…"
 # Long stage names said shortly in a box (the route lines above the drawing say them in full).
 _SHORT = (("2de générale et technologique", "2de GT"), ("bac général ou technologique", "bac général ou techno"),
           ("classe préparatoire aux grandes écoles (CPGE)", "CPGE"),
-          ("les deux premières années d'un BUT", "2 ans de BUT"), ("diplôme d'État", "DE"))
+          ("les deux premières années d'un BUT", "2 ans de BUT"), ("diplôme d'État d'", "DE "),
+          ("diplôme d'État", "DE"))
 
 
 def years_text(years: int) -> str:

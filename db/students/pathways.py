@@ -46,3 +46,18 @@ def bilan_routes(session: Session, current_class: str | None, metier_id: str,
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
     return [route.brief() for route in shortest] + routes.notes, drawn
+
+
+FICHE_ROUTES = 3  # routes shown in the window's fiche pane
+
+
+def fiche_routes(session: Session, student_id: int, metier_id: str) -> Routes | None:
+    """The (at most :data:`FICHE_ROUTES`, shortest first) routes from the open student's current
+    class to the métier shown in the window; None when the class is not filled in, or the
+    student or the métier is not there any more."""
+    try:
+        found = routes_for_student(session, student_id, metier_id)
+    except UserError:
+        return None
+    found.routes = sorted(found.routes, key=lambda route: route.years)[:FICHE_ROUTES]
+    return found
