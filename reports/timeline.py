@@ -20,7 +20,8 @@ MAX_LINES = 3  # lines of a step's name; longer names end with "…"
 _SHORT = (("2de générale et technologique", "2de GT"), ("bac général ou technologique", "bac général ou techno"),
           ("classe préparatoire aux grandes écoles (CPGE)", "CPGE"),
           ("les deux premières années d'un BUT", "2 ans de BUT"), ("diplôme d'État d'", "DE "),
-          ("diplôme d'État", "DE"))
+          ("diplôme d'État", "DE"), ("professionnelle", "pro"), ("professionnel", "pro"),
+          ("technologique", "techno"))
 
 
 def years_text(years: int) -> str:
@@ -35,7 +36,7 @@ def route_timeline(steps: Sequence[tuple[str, int]], width: float, regular: str,
     if len(steps) < 2:
         return None
     leading = size * 1.2
-    tag_lines = wrap(short_label(steps[0][0]), width * 0.16 - 2 * PAD, regular, size)
+    tag_lines = wrap(short_label(steps[0][0]), width * 0.2 - 2 * PAD, regular, size)
     tag_w = max(stringWidth(line, regular, size) for line in tag_lines) + 2 * PAD + 2
     count = len(steps) - 1
     box_w = min((width - tag_w - ARROW * count) / count, width * 0.3)
