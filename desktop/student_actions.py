@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,6 +30,9 @@ from desktop.student_panel import StudentPanel
 from desktop.suggestions import NameRole
 from desktop.table_model import RowRole
 from desktop.table_view import MetierTableView
+
+if TYPE_CHECKING:
+    from db.catalogue.routes import Routes
 
 
 @dataclass
@@ -144,6 +148,7 @@ class StudentActions(QObject):
         panel.report_requested.connect(self.generate_report)
         panel.editor.shortlist.compare_requested.connect(self.show_comparison)
         panel.student_changed.connect(self._update_actions)
+        panel.student_changed.connect(self._fiche_routes)
         panel.student_changed.connect(lambda: self.show_panel() if panel.student else None)
         panel.session_changed.connect(self._update_actions)
         window.fiche_view.shortlist_requested.connect(panel.add_to_shortlist)
@@ -152,6 +157,21 @@ class StudentActions(QObject):
         self.report.busy_changed.connect(self._report_busy)
         window.importer.finished.connect(lambda _summary: panel.reload_choices())
         window.importer.failed.connect(lambda _message: panel.reload_choices())
+
+    def _fiche_routes(self) -> None:
+        """The fiche pane shows the routes from the open student's current class (none without one)."""
+        student, database = self.panel.student, self.window.database
+        if student is None:
+            self.window.fiche_view.set_routes_source(None)
+            return
+
+        def routes_of(metier_id: str, student_id: int = student.id) -> Routes | None:
+            from db.students.pathways import fiche_routes
+
+            with database.read() as session:
+                return fiche_routes(session, student_id, metier_id)
+
+        self.window.fiche_view.set_routes_source(routes_of)
 
     def _update_actions(self) -> None:
         editable, student = self.panel.can_edit, self.panel.student is not None

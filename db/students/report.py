@@ -18,7 +18,7 @@ from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
 from db.models import InterestRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
-from db.students.pathways import route_lines
+from db.students.pathways import bilan_routes
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
 from db.students.store import SessionState, get_student
@@ -38,7 +38,8 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
     kept = [item for item in state.shortlist if item.metier_id in facts]
     metiers = [_metier(facts[item.metier_id], reasons.get(item.metier_id), item.comment) for item in kept]
     for item, metier in zip(kept, metiers, strict=True):  # the routes from the pupil's current class
-        metier.routes = route_lines(session, student.current_class, item.metier_id, state.max_bac_plus)
+        metier.routes, metier.route_steps = bilan_routes(session, student.current_class, item.metier_id,
+                                                         state.max_bac_plus)
     return ReportData(
         student_name=student.full_name, student_class=student.classe or "", school=student.etablissement or "",
         session_date=french_date(state.date), counselor_name=counselor.name,
