@@ -209,7 +209,10 @@ class Blocks:
         return out + self._credits(m)
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
-        """The shortest route drawn as a timeline under the route lines (nothing without one)."""
+        """The shortest route drawn as a timeline under the route lines, when it has more than one
+        step (one box would only repeat the line above it, and cost the bilan room)."""
+        if len(m.route_steps) < 3:  # the class, then one step
+            return []
         size = self.styles["Small"].fontSize - 2.5  # 7.5 pt, 10.5 pt in large print
         drawing = route_timeline(m.route_steps, self.half_width, self.font_regular, self.font_bold, size)
         return [] if drawing is None else [drawing, Spacer(1, 3)]
@@ -259,7 +262,11 @@ class Blocks:
         """Who wrote the fiche, and where the salary comes from, in small print."""
         parts = [markup(m.source)] if plain(m.source).strip() else []
         salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source), flags=re.IGNORECASE).strip()
-        if salary:
+        source = plain(m.source).strip()
+        if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
+            year = salary[len(source):].strip(" ,")
+            parts.append(f"salaire de {markup(year)}" if year else "salaire de la même fiche")
+        elif salary:
             parts.append(f"salaire\u00a0: {markup(salary)}")
         return [self.p(" · ".join(parts), "Small")] if parts else []
 

@@ -65,13 +65,24 @@ def _bilan(database, metier_ids: list[str]):
         return build_report(session, latest_session(session, sid))
 
 
+def _lines(data) -> list[str]:
+    reader = PdfReader(io.BytesIO(render_report(data)))
+    return [" ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
+
+
 def test_the_shortest_route_is_drawn_under_the_route_lines(mini_db):
+    data = _bilan(mini_db, ["ORI.technicien-de-maintenance-industrielle"])
+    steps = data.metiers[0].route_steps
+    assert steps[0] == ("3e", 0) and len(steps) >= 3
+    # The drawing's own strings: the class alone on a line.
+    assert "3e" in _lines(data)
+
+
+def test_a_one_step_route_is_not_drawn_again_under_its_line(mini_db):
+    """« CAP maçon (2 ans) » is said on the line above: a box saying it again costs room."""
     data = _bilan(mini_db, ["ORI.macon"])
     assert data.metiers[0].route_steps == [("3e", 0), ("CAP maçon", 2)]
-    reader = PdfReader(io.BytesIO(render_report(data)))
-    lines = [" ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
-    # The drawing's own strings: the class alone on a line, the length under the diploma's name.
-    assert "3e" in lines and "2 ans" in lines
+    assert "3e" not in _lines(data)
 
 
 def test_the_drawings_add_no_page_to_a_six_metier_bilan(mini_db):
