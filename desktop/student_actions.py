@@ -245,21 +245,35 @@ class StudentActions(QObject):
         """Ctrl+D: add the métier visibly selected — the highlighted suggestion when the
         suggestions have the focus, else the list's highlighted row (the fiche shows the same
         métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
-        shown (opened from a suggestion or the shortlist)."""
+        shown (opened from a suggestion or the shortlist). Once added, the cursor is in its
+        comment; Entrée (or Échap) brings the focus back where Ctrl+D was pressed."""
         focus = QApplication.focusWidget()
+        picked = self._visibly_selected(focus)
+        if picked is None:
+            return self.add_current_row()  # says to pick a métier first
+        metier_id, name = picked
+        if not self.panel.add_to_shortlist(metier_id, name):
+            return False
+        self.show_panel()
+        shortlist = self.panel.editor.shortlist
+        self.panel.editor.setCurrentWidget(shortlist)
+        shortlist.edit_comment(metier_id, return_to=focus if isinstance(focus, QWidget) else None)
+        return True
+
+    def _visibly_selected(self, focus: object) -> tuple[str, str] | None:
+        """(id, name) of the métier Ctrl+D acts on (see :meth:`add_focused`), or None."""
         suggestions = self.panel.suggestions
         if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
-            return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
+            return metier_id, suggestions.list.currentItem().data(NameRole)
         table = self.window.table
         if table.currentIndex().isValid():
-            return self.add_current_row()
+            row = table.currentIndex().data(RowRole)
+            return row.id, row.name
         if table.model().rowCount() == 1:
             row = table.model().index(0, 0).data(RowRole)
-            return self.panel.add_to_shortlist(row.id, row.name)
+            return row.id, row.name
         fiche = self.window.fiche_view.fiche
-        if fiche is not None:
-            return self.panel.add_to_shortlist(fiche.id, fiche.name)
-        return self.add_current_row()
+        return (fiche.id, fiche.name) if fiche is not None else None
 
     def compare_checked(self) -> None:
         """Compare the métiers ticked in the shortlist."""

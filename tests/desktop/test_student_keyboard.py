@@ -94,6 +94,8 @@ def test_element_shortcuts(qtbot, window):
     window.table.setCurrentIndex(window.model.index(row, 0))
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D: keep the current row
     assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # no comment: back to the list
+    qtbot.waitUntil(window.table.hasFocus)
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: the open session first
     qtbot.waitUntil(panel.editor.tabBar().hasFocus)
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # again: find another student
@@ -132,6 +134,25 @@ def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
     assert "ORI.oenologue" not in panel.editor.shortlist.ids()
+
+
+def test_ctrl_d_puts_the_cursor_in_the_comment_and_enter_returns_to_the_list(qtbot, window):
+    panel = open_session(qtbot, window)  # aide-soignant and maçon kept, both ticked "Comparer"
+    shortlist = panel.editor.shortlist
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon"]
+    window.table.setFocus()
+    for metier_id, comment in (("ORI.comptable", "stage en cabinet"), ("ORI.oenologue", "a voir")):
+        row = next(r for r in range(window.model.rowCount()) if window.model.row_at(r).id == metier_id)
+        window.table.setCurrentIndex(window.model.index(row, 0))
+        press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        assert panel.editor.currentWidget() is shortlist
+        qtbot.keyClicks(QApplication.focusWidget(), comment)  # typed straight into the comment
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(window.table.hasFocus)  # back in the results, on the same row
+        assert window.table.currentIndex().row() == row
+    assert [item.comment for item in shortlist.entries()][-2:] == ["stage en cabinet", "a voir"]
+    # The third métier kept came ticked; the fourth did not (three compared by default).
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon", "ORI.comptable"]
 
 
 def test_f9_and_ctrl_e_bring_the_open_session_forward_from_the_filters(qtbot, window):

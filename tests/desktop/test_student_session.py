@@ -76,8 +76,8 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     editor.insert("à découvrir en stage")  # QTest types ASCII only
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: shortlist.entries()[0].comment == "à découvrir en stage")  # committed queued
-    shortlist.set_compared("ORI.aide-soignant", True)
-    shortlist.set_compared("ORI.macon", True)
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.comptable", "ORI.macon"]  # ticked as kept
+    shortlist.set_compared("ORI.comptable", False)
     qtbot.mouseClick(shortlist.compare_button, Qt.MouseButton.LeftButton)
     comparison = window.students.compare_dialog
     qtbot.waitUntil(comparison.isVisible)
