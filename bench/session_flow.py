@@ -5,7 +5,7 @@
 Prints ``{"actions": N, "seconds": S}``. The session is the one of issue 14: create Zoé Martin
 (3e B), tick three interests, set a level and a salary, read two fiches, keep three métiers with a
 comment each (the first three kept come ticked for comparison) and compare them, write a next step, a note and a private
-note, save, make the bilan, quit, start again and find the session as it was left.
+note, make the bilan (which saves the session), quit, start again and find the session as it was left.
 
 One action is one key or key chord (Tab, Entrée, Ctrl+D…) or one text typed into the field that has
 the focus. Every key goes to the widget that has the focus, as on a real keyboard: nothing is
@@ -176,9 +176,8 @@ def test_session_flow(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     kb.type("Bravo Zoé : tu sais ce qui te plaît. Parle de ces trois métiers avec tes parents.")
     kb.key(Qt.Key.Key_Tab)
     kb.type("Hésite encore, à revoir en mars.")
-    kb.key(Qt.Key.Key_S, CTRL)
+    kb.key(Qt.Key.Key_B, CTRL)  # saves the session, then makes its bilan
     wait(lambda: not panel.dirty and panel.base is not None and panel.base.id is not None)
-    kb.key(Qt.Key.Key_B, CTRL)
     report = window.students.report
     wait(lambda: report.dialog is not None and report.dialog.isVisible(), timeout=20_000)
     kb.key(Qt.Key.Key_Return)  # « Ouvrir » (the default button): the PDF in the system's viewer

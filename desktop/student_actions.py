@@ -296,17 +296,15 @@ class StudentActions(QObject):
 
     # ------------------------------------------------------------------ bilan
     def generate_report(self) -> bool:
-        """Make the bilan of the session shown, in the background (saved first, if the counselor agrees)."""
+        """Make the bilan of the session shown, in the background. An unsaved session is saved
+        first, without asking (the bilan prints what is on screen, and Ctrl+S would be the only
+        answer); nothing is made when it cannot be saved (the reason is shown)."""
         panel = self.panel
         if panel.student is None or panel.base is None:
             self.window.messages.warning("ouvrez d'abord un élève et son entretien.")
             return False
-        if panel.dirty or (panel.base.id is None and not panel.read_only):
-            if not self.window.messages.confirm("L'entretien n'est pas enregistré. L'enregistrer et faire le bilan ?",
-                                                yes="Enregistrer et faire le bilan", no="Annuler"):
-                return False
-            if not panel.save():
-                return False
+        if (panel.dirty or (panel.base.id is None and not panel.read_only)) and not panel.save():
+            return False
         with self.window.database.read() as session:
             anonymous = not get_counselor(session).name
         state = panel.current_state()
