@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLineEdit, QMenu, QScrollArea, QWidget
 
 from db.catalogue.compare import compare
 from db.errors import UserError
@@ -209,6 +209,14 @@ class StudentActions(QObject):
         self.show_panel()
         self.panel.show_list()
         self.panel.list.search_box.selectAll()
+
+    def start_on_student_search(self) -> None:
+        """Start-up: the cursor in the student search, as an interview starts by finding (or
+        creating) the pupil — unless a student is open or the counselor already typed in a field."""
+        focus = QApplication.focusWidget()
+        if self.panel.student is not None or (isinstance(focus, QLineEdit) and focus.text()):
+            return
+        self.panel.list.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_student(self) -> None:
         """Ctrl+N: the "Nouvel élève" form."""

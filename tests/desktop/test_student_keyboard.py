@@ -183,3 +183,12 @@ def test_ctrl_1_to_4_reach_the_session_tabs_from_the_search_box(qtbot, window):
         press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(field.hasFocus)
         assert panel.editor.currentIndex() == page
+
+
+def test_the_window_opens_with_the_cursor_in_the_student_search(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    search = panel_of(window).list.search_box
+    qtbot.waitUntil(search.hasFocus)  # an interview starts by finding the pupil: no key needed
+    qtbot.keyClicks(QApplication.focusWidget(), "Martin")
+    assert search.text() == "Martin"
