@@ -448,6 +448,7 @@ class MainWindow(QMainWindow):
         return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
                 "Flèches dans la liste : la fiche suit le métier surligné",
                 "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste",
+                "Ctrl+N après une recherche d'élève sans résultat : le nom tapé est repris",
                 "Niveau d'études : taper « bac + 3 » le choisit",
                 "Ctrl+Tab dans le panneau Élève : onglet suivant",
                 "Échap : fermer une fenêtre ou un menu"]

@@ -192,3 +192,18 @@ def test_the_window_opens_with_the_cursor_in_the_student_search(qtbot, window):
     qtbot.waitUntil(search.hasFocus)  # an interview starts by finding the pupil: no key needed
     qtbot.keyClicks(QApplication.focusWidget(), "Martin")
     assert search.text() == "Martin"
+
+
+def test_a_name_not_found_in_the_student_search_is_carried_into_the_new_student_form(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel = panel_of(window)
+    qtbot.waitUntil(panel.list.search_box.hasFocus)
+    qtbot.keyClicks(panel.list.search_box, "Martin")  # looked for first: no such pupil yet
+    press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.prenom.hasFocus())
+    assert panel.dialog.nom.text() == "Martin"  # the cursor waits in "Prénom"
+    qtbot.keyClicks(panel.dialog.prenom, "Zoe")
+    qtbot.keyClick(panel.dialog.prenom, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.student is not None)
+    assert (panel.student.nom, panel.student.prenom) == ("Martin", "Zoe")
