@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
+        students.start_on_student_search()
         if students.welcome(self.settings.welcomed == "fait"):
             self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start
         self.ready.emit()
@@ -447,6 +448,9 @@ class MainWindow(QMainWindow):
                     lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
         return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
                 "Flèches dans la liste : la fiche suit le métier surligné",
+                "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste",
+                "Ctrl+N après une recherche d'élève sans résultat : le nom tapé est repris",
+                "Niveau d'études : taper « bac + 3 » le choisit",
                 "Ctrl+Tab dans le panneau Élève : onglet suivant",
                 "Échap : fermer une fenêtre ou un menu"]
 

@@ -204,7 +204,8 @@ def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
     lines = window.shortcut_lines()
     for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",
                      "Ctrl+S : Enregistrer l'entretien",
-                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : "):
+                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : ",
+                     "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste"):
         assert any(line.startswith(expected) for line in lines), (expected, lines)
     window.show_shortcuts()
     qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
@@ -230,7 +231,8 @@ def test_the_user_guide_opens_offline_from_the_aide_menu(qtbot, window):
     qtbot.waitUntil(dialog.isVisible)
     text = dialog.text()
     assert text.startswith("Guide d'utilisation d'Orientation")
-    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet"):
+    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet",
+                 "Le curseur est alors dans son commentaire"):
         assert step in text
     assert dialog.browser.openLinks() is False
     dialog.close()

@@ -76,8 +76,8 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     editor.insert("à découvrir en stage")  # QTest types ASCII only
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: shortlist.entries()[0].comment == "à découvrir en stage")  # committed queued
-    shortlist.set_compared("ORI.aide-soignant", True)
-    shortlist.set_compared("ORI.macon", True)
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.comptable", "ORI.macon"]  # ticked as kept
+    shortlist.set_compared("ORI.comptable", False)
     qtbot.mouseClick(shortlist.compare_button, Qt.MouseButton.LeftButton)
     comparison = window.students.compare_dialog
     qtbot.waitUntil(comparison.isVisible)
@@ -162,16 +162,14 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     dialog.close()
 
 
-def test_the_bilan_asks_to_save_an_unsaved_session_first(qtbot, window, mini_db, files):
+def test_the_bilan_saves_an_unsaved_session_first(qtbot, window, mini_db, files):
     panel = panel_of(window)
     create_student(qtbot, window, "Kowalski", "Łukasz")
     tick(window, CARE)
-    window.messages.answer = False
-    assert not window.students.generate_report()
-    assert window.messages.questions[-1].startswith("L'entretien n'est pas enregistré.")
-    assert panel.dirty and window.students.report.dialog is None
-    window.messages.answer = True
-    assert window.students.generate_report()
+    asked = len(window.messages.questions)
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)  # no Ctrl+S before
+    assert len(window.messages.questions) == asked  # saved without a question
+    assert window.messages.texts("info")[-1].startswith("Entretien du ")
     assert not panel.dirty and panel.base.id is not None
     qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
     assert "votre nom ne figure pas sur le bilan" in window.messages.texts("warning")[-1]
