@@ -145,3 +145,22 @@ def test_quick_list_loads_no_sqlalchemy(people_db):
                           env={**os.environ, "ORIENTATION_NO_BACKGROUND_CHECK": "1"})
     lines = done.stdout.splitlines()
     assert lines[-2] == "6 élève(s)" and lines[-1] == "0 False False", done.stderr
+
+
+def test_a_damage_recorded_or_an_erasure_left_half_done_takes_the_ordinary_path(people_db, capsys):
+    from db.storage import backup, integrity
+
+    path = Path(people_db).resolve()
+    integrity.record_result(path, "database disk image is malformed")
+    assert list_students_quickly(people_db) is None
+    assert main(["students", "list", "--db", people_db]) == 0  # checked again: sound, and remembered so
+    assert integrity.recorded_problem(path) is None and list_students_quickly(people_db) is not None
+    capsys.readouterr()
+
+    with sqlite3.connect(path) as conn:  # the database erased, its backups not yet
+        conn.execute("INSERT INTO erasures (student_id, student_created, erased_at) "
+                     "VALUES (99, '2026-09-10 09:30:00.000000', '2026-12-01 10:00:00.000000')")
+    conn.close()
+    assert backup.erasures_pending(path) and list_students_quickly(people_db) is None
+    assert main(["students", "list", "--db", people_db]) == 0  # the ordinary path finishes the erasure
+    assert not backup.erasures_pending(path) and list_students_quickly(people_db) is not None

@@ -124,13 +124,20 @@ def ordinary_file(db: str | None) -> Path | None:
 def _private_and_writable(path: Path, info: os.stat_result) -> bool:
     """Owner-only modes (the ordinary path would tighten them), no hot rollback journal, and
     the file and its folder writable (the ordinary path explains a read-only one)."""
-    if info.st_mode & 0o077 or Path(f"{path}-journal").exists():
+    if _looser_than_private(info) or Path(f"{path}-journal").exists():
         return False
     for suffix in ("-wal", "-shm"):
         companion = Path(f"{path}{suffix}")
-        if companion.exists() and companion.stat().st_mode & 0o077:
+        if companion.exists() and _looser_than_private(companion.stat()):
             return False
     return os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _looser_than_private(info: os.stat_result) -> bool:
+    """Whether :func:`db.storage.files.tighten` would chmod this file to 0600 (ours, and looser;
+    never on Windows, where ACLs apply)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is not None and info.st_uid == getuid() and bool(stat.S_IMODE(info.st_mode) & ~0o600)
 
 
 def _sound_header(path: Path, size: int) -> bool:
