@@ -164,3 +164,17 @@ def test_a_damage_recorded_or_an_erasure_left_half_done_takes_the_ordinary_path(
     assert backup.erasures_pending(path) and list_students_quickly(people_db) is None
     assert main(["students", "list", "--db", people_db]) == 0  # the ordinary path finishes the erasure
     assert not backup.erasures_pending(path) and list_students_quickly(people_db) is not None
+
+
+def test_a_loose_data_folder_is_made_private_by_the_ordinary_path(people_db):
+    from db.storage.paths import default_db_path
+
+    default = default_db_path()
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.write_bytes(Path(people_db).read_bytes())
+    default.chmod(0o600)
+    default.parent.chmod(0o755)
+    assert list_students_quickly(None) is None  # the default database, in a folder others can read
+    assert main(["students", "list"]) == 0
+    assert default.parent.stat().st_mode & 0o777 == 0o700
+    assert list_students_quickly(None) is not None

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from db.errors import DatabaseLocationError
-from db.storage.paths import check_local_path, requested_db
+from db.storage.paths import check_local_path, data_dir, requested_db
 from db.storage.schema_version import HEAD, connect_read_only
 from db.students.retention import RETENTION_KEY, retention_cutoff
 from db.text import fold
@@ -126,6 +126,8 @@ def _private_and_writable(path: Path, info: os.stat_result) -> bool:
     the file and its folder writable (the ordinary path explains a read-only one)."""
     if _looser_than_private(info) or Path(f"{path}-journal").exists():
         return False
+    if path.parent == data_dir().resolve() and _looser_than_private(path.parent.stat(), 0o700):
+        return False  # the user's own data folder: the ordinary path makes it owner-only
     for suffix in ("-wal", "-shm"):
         companion = Path(f"{path}{suffix}")
         if companion.exists() and _looser_than_private(companion.stat()):
@@ -133,11 +135,11 @@ def _private_and_writable(path: Path, info: os.stat_result) -> bool:
     return os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def _looser_than_private(info: os.stat_result) -> bool:
-    """Whether :func:`db.storage.files.tighten` would chmod this file to 0600 (ours, and looser;
-    never on Windows, where ACLs apply)."""
+def _looser_than_private(info: os.stat_result, mode: int = 0o600) -> bool:
+    """Whether :func:`db.storage.files.tighten` would chmod this file or folder to ``mode`` (ours,
+    and looser; never on Windows, where ACLs apply)."""
     getuid = getattr(os, "getuid", None)
-    return getuid is not None and info.st_uid == getuid() and bool(stat.S_IMODE(info.st_mode) & ~0o600)
+    return getuid is not None and info.st_uid == getuid() and bool(stat.S_IMODE(info.st_mode) & ~mode)
 
 
 def _sound_header(path: Path, size: int) -> bool:
