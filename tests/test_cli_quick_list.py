@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,34 @@ def test_a_loose_data_folder_is_made_private_by_the_ordinary_path(people_db):
     assert main(["students", "list"]) == 0
     assert default.parent.stat().st_mode & 0o777 == 0o700
     assert list_students_quickly(None) is not None
+
+
+def test_quick_rows_are_find_students_rows_for_any_text(people_db):
+    """Any typed text (accents, ligatures, LIKE wildcards, spaces) and any retention day: the rows
+    and the count the ordinary functions give."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from db.storage.opening import open_database
+    from db.students.privacy import count_past_retention
+    from db.students.store import find_students
+
+    database = open_database(people_db, daily=False)
+    letters = st.sampled_from(list("maréèÉœŒ_%/ \\lin'-3EeAaü"))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(letters, max_size=6), st.sampled_from([None, "3e a", " 3E A", "2DE 1", "x"]),
+           st.dates(date(2018, 1, 1), date(2030, 12, 31)))
+    def same(text: str, classe: str | None, today: date) -> None:
+        quick = list_students_quickly(people_db, text, classe, today)
+        assert quick is not None
+        with database.read() as session:
+            assert [tuple(s) for s in quick.students] == [
+                (s.id, s.nom, s.prenom, s.classe, s.etablissement, s.annee_scolaire, s.last_session_on)
+                for s in find_students(session, text, classe)]
+            assert quick.past_retention == count_past_retention(session, today)
+
+    try:
+        same()
+    finally:
+        database.close()
