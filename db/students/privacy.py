@@ -117,15 +117,29 @@ def erase_student(database: Database, student_id: int, *, log: bool = True) -> E
 def erase_students(database: Database, student_ids: list[int], *, action: str | None = "effacement") -> ErasureResult:
     """Erase several students in one transaction (see :func:`erase_student`); ``action`` is the
     access-log word, None for no log line."""
-    erased: list[Erased] = []
     with database.write() as session:
-        for student_id in student_ids:
-            erased.append(_erase_rows(session, student_id))
-            if action:
-                log_access(session, action, student_id)
-    wal_truncated = checkpoint(database)
+        erased = erase_rows_in(session, student_ids, action=action)
+    return finish_erasure(database, erased)
+
+
+def erase_rows_in(session: Session, student_ids: list[int], *, action: str | None = "effacement") -> list[Erased]:
+    """The first half of :func:`erase_students`, inside the caller's transaction (a larger change,
+    such as the year change, erases with the rest of its work): the rows go, the erasures are
+    recorded. The caller must call :func:`finish_erasure` once the transaction is committed."""
+    erased: list[Erased] = []
     for student_id in student_ids:
-        remove_viewer_copies(student_id)
+        erased.append(_erase_rows(session, student_id))
+        if action:
+            log_access(session, action, student_id)
+    return erased
+
+
+def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
+    """The second half of :func:`erase_students`, after the commit: the write-ahead log, the bilans
+    opened for viewing and every automatic backup."""
+    wal_truncated = checkpoint(database)
+    for item in erased:
+        remove_viewer_copies(item.student_id)
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
 
 
