@@ -123,3 +123,27 @@ def test_undo_is_refused_once_something_was_saved(caseload):
     with pytest.raises(UserError, match="enregistrés depuis le changement d'année"):
         undo_year_change(db)
     assert _rows(db) == after
+
+
+def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_path, tmp_path, capsys):
+    from desktop.cli import main
+    from db.students.year_change import closing_year
+
+    year = closing_year(date.today())
+    sid = create_student(mini_db, "Echo", "Prénom", "3e B", "Collège Jean Moulin", year)
+    base = ["--db", str(db_path)]
+    assert main(["annee", "changer", "--apercu", *base]) == 0
+    out = capsys.readouterr().out
+    assert "1 élève(s) changent de classe" in out and "3e B → 2de : 1 élève(s)" in out and "Echo" not in out
+    assert _rows(mini_db)[sid][0] == "3e B"
+    assert main(["annee", "changer", "--confirmer", "--classe", "3e Z=2de", *base]) == 2
+    assert "« 3e Z »" in capsys.readouterr().err and _rows(mini_db)[sid][0] == "3e B"
+    folder = tmp_path / "archives"
+    assert main(["annee", "changer", "--confirmer", "--dossier", str(folder), *base]) == 0
+    assert _rows(mini_db)[sid][0] == "2de"
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == [f"statistiques-{year}.csv", f"statistiques-{year}.pdf"]
+    assert all(p.stat().st_mode & 0o077 == 0 and b"Echo" not in p.read_bytes() for p in folder.iterdir())
+    capsys.readouterr()
+    assert main(["annee", "annuler", "--confirmer", *base]) == 0
+    assert "annulé" in capsys.readouterr().out and _rows(mini_db)[sid][0] == "3e B"
