@@ -73,3 +73,39 @@ def test_the_year_menu_saves_the_anonymous_statistics_as_a_pdf_and_opens_it(make
     (pdf,) = files.opened
     assert pdf.name == "activite.pdf" and len(PdfReader(pdf).pages) == 1
     assert "Durand" not in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_deadlines_of_the_next_14_days_are_recalled_once_at_start(make_window, mini_db):
+    from datetime import date, timedelta
+
+    ids = [create_student(mini_db, "Durand", "Inès", "3e B"), create_student(mini_db, "Petit", "Noah", "3e B")]
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    add_milestone(mini_db, "Saisie des vœux Affelnet", soon, ids)
+    add_milestone(mini_db, "Conseil de classe", (date.today() + timedelta(days=30)).isoformat())
+    add_milestone(mini_db, "Date passée", (date.today() - timedelta(days=1)).isoformat())
+    window = make_window(mini_db)
+    reminders = [t for t in window.messages.texts("reminder") if "Saisie des vœux" in t]
+    assert len(reminders) == 1
+    assert "Saisie des vœux Affelnet — 2 élève(s)" in reminders[0] and "Inès" not in reminders[0]
+    assert "Conseil de classe" not in reminders[0] and "Date passée" not in reminders[0]
+    window.messages.actions["Voir le suivi de l'année…"]()
+    assert window._caseload_window.isVisible()
+
+
+def test_no_deadline_no_reminder(make_window, mini_db):
+    window = make_window(mini_db)
+    assert not [t for t in window.messages.texts() if "prochains jours" in t]
+
+
+def test_the_reminder_waits_until_the_message_shown_is_closed(qtbot):
+    from desktop.caseload_window import when_bar_free
+    from desktop.messages import MessageBar, WindowMessages
+
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    messages = WindowMessages(bar, bar)
+    messages.reminder("3 dossier(s) ont dépassé la durée de conservation", "Voir et effacer…", lambda: None)
+    when_bar_free(messages, lambda: messages.warning("Échéance du 20 mai"))
+    assert "conservation" in bar.text()
+    bar.close_button.click()
+    qtbot.waitUntil(lambda: "Échéance" in bar.text())
