@@ -11,7 +11,11 @@ Export format ``orientation-eleve/1`` (JSON, UTF-8)::
                                   "pays": "FR", "secteurs_souhaites": [ids], "secteurs_refuses": [ids]},
                   "selection": [{"metier": "MET.38", "commentaire": "à découvrir en stage"}],
                   "comparaison": ["MET.38", "ORI.aide-soignant"],
-                  "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}]}
+                  "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}],
+     "suivi": {"bilan_remis_le": "2026-05-12", "consentement_liaison": {"le": "2026-06-02", "par": "…"},
+               "echeances": [{"titre": "Vœux Affelnet", "date": "2026-05-20"}]}}
+
+``suivi`` (the year's follow-up) is optional: older files read as before, older versions ignore it.
 
 ``classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`) is written only when known:
 files written before it existed read as before, and older versions ignore it.
@@ -33,7 +37,8 @@ from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.storage.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
-from db.models import CounselingSession, Erasure, InterestRow, Student
+from db.models import (BilanHandover, CounselingSession, Erasure, InterestRow, LiaisonConsent, Milestone,
+                       MilestoneStudent, Student)
 # Re-exported: the student file's import lives in db.students.student_file.
 from db.students.student_file import FORMAT as FORMAT
 from db.students.student_file import import_student as import_student
@@ -55,6 +60,7 @@ def export_student(database: Database, student_id: int, *, include_private: bool
         info = get_student(session, student_id)
         sessions = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]
         labels = dict(session.execute(select(InterestRow.id, InterestRow.label)).all())
+        follow_up = _follow_up_doc(session, student_id)
         log_access(session, "export", student_id)
     return {
         "format": FORMAT,
@@ -64,7 +70,22 @@ def export_student(database: Database, student_id: int, *, include_private: bool
                   "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire,
                   **({"classe_actuelle": info.current_class} if info.current_class else {})},
         "seances": [_session_doc(s, labels, include_private) for s in sessions],
+        "suivi": follow_up,
     }
+
+
+def _follow_up_doc(session: Session, student_id: int) -> dict[str, Any]:
+    """The year's follow-up of the student: bilan handover day, consent to the note de liaison,
+    the counselor's milestones concerning them (title and day)."""
+    given = session.execute(select(BilanHandover.given_on).where(BilanHandover.student_id == student_id)).scalar()
+    consent = session.get(LiaisonConsent, student_id)
+    milestones = session.execute(select(Milestone.title, Milestone.due_on)
+                                 .join(MilestoneStudent, MilestoneStudent.milestone_id == Milestone.id)
+                                 .where(MilestoneStudent.student_id == student_id)
+                                 .order_by(Milestone.due_on, Milestone.id)).all()
+    return {"bilan_remis_le": given,
+            "consentement_liaison": ({"le": consent.given_on, "par": consent.given_by} if consent else None),
+            "echeances": [{"titre": title, "date": due_on} for title, due_on in milestones]}
 
 
 def _session_doc(state: SessionState, labels: dict[str, str], include_private: bool) -> dict[str, Any]:
@@ -149,6 +170,16 @@ def _erase_rows(session: Session, student_id: int) -> Erased:
     if created is None:
         raise UserError(f"aucun élève n'a le numéro {student_id}")
     at = datetime.now()
+    # Said explicitly rather than left to ON DELETE CASCADE: the follow-up rows, and the milestones
+    # that concerned this student alone (their title may name them).
+    own = (select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id == student_id)
+           .except_(select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id != student_id)))
+    alone = list(session.execute(own).scalars())
+    session.execute(delete(MilestoneStudent).where(MilestoneStudent.student_id == student_id))
+    if alone:
+        session.execute(delete(Milestone).where(Milestone.id.in_(alone)))
+    session.execute(delete(BilanHandover).where(BilanHandover.student_id == student_id))
+    session.execute(delete(LiaisonConsent).where(LiaisonConsent.student_id == student_id))
     session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
     session.execute(delete(Student).where(Student.id == student_id))
     session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
