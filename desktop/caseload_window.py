@@ -235,6 +235,9 @@ def install_year_menu(window: Any, database: Database) -> QMenu:
         window.menuBar().addMenu(menu)
     menu.addAction("&Suivi de l'année…", lambda: show_caseload(window, database))
     menu.addAction("&Statistiques d'activité de l'année (PDF)…", lambda: save_year_stats(window, database))
+    from desktop.year_change_actions import install_year_change
+
+    install_year_change(menu, window, database)
     return menu
 
 

@@ -109,3 +109,36 @@ def test_the_reminder_waits_until_the_message_shown_is_closed(qtbot):
     assert "conservation" in bar.text()
     bar.close_button.click()
     qtbot.waitUntil(lambda: "Échéance" in bar.text())
+
+
+def _year_action(window, text: str) -> None:
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "Ann&ée")
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    action.trigger()
+
+
+def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(make_window, mini_db):
+    from datetime import date
+
+    from db.students.store import get_student
+    from db.students.year_change import closing_year
+
+    sid = create_student(mini_db, "Durand", "Inès", "3e B", "Collège Jean Moulin", closing_year(date.today()))
+    window = make_window(mini_db)
+    window.messages.choice = None  # « Annuler »
+    _year_action(window, "&Nouvelle année scolaire…")
+    question = window.messages.questions[-1]
+    assert "1 élève(s) changent de classe" in question and "3e B → 2de" in question and "Inès" not in question
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "3e B"
+    window.messages.choice = 0
+    _year_action(window, "&Nouvelle année scolaire…")
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "2de"
+    assert any("commencée : 1 élève(s) ont changé de classe" in t for t in window.messages.texts("info"))
+    _year_action(window, "A&nnuler le changement d'année…")
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "3e B"
+    assert "Changement d'année annulé" in window.messages.texts("info")[-1]
+    _year_action(window, "A&nnuler le changement d'année…")
+    assert window.messages.texts("error")[-1] == "aucun changement d'année à annuler"
