@@ -234,6 +234,7 @@ def install_year_menu(window: Any, database: Database) -> QMenu:
     else:
         window.menuBar().addMenu(menu)
     menu.addAction("&Suivi de l'année…", lambda: show_caseload(window, database))
+    menu.addAction("Statistiques d'&activité…", lambda: show_stats(window, database))
     menu.addAction("&Statistiques d'activité de l'année (PDF)…", lambda: save_year_stats(window, database))
     from desktop.year_change_actions import install_year_change
 
@@ -292,6 +293,16 @@ def when_bar_free(messages: Any, show: Callable[[], None]) -> None:
 
     for button in (bar.close_button, bar.action_button):  # the action's own message may come first
         button.clicked.connect(lambda: QTimer.singleShot(0, attempt))
+
+
+def show_stats(window: Any, database: Database) -> Any:
+    """Open the anonymous statistics window (:mod:`desktop.stats_dialog`)."""
+    from desktop.stats_dialog import StatsDialog
+
+    dialog = window._stats_dialog = StatsDialog(database, window)
+    dialog.resize(1000, 600)
+    dialog.show()
+    return dialog
 
 
 def save_year_stats(window: Any, database: Database) -> Path | None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
 from db.errors import UserError
-from db.models import CounselingSession, Student
+from db.models import AppMeta, CounselingSession, Student
 from db.storage.engine import Database
 from db.students.privacy import ErasureResult, erase_rows_in, finish_erasure, past_retention
 from db.students.stats import class_level
@@ -196,6 +196,12 @@ def archived_statistics(session: Session, year: str) -> str | None:
     return get_meta(session, ARCHIVE_PREFIX + year.strip())
 
 
+def archived_years(session: Session) -> list[str]:
+    """The school years whose statistics were archived by a year change, latest first."""
+    keys = session.execute(select(AppMeta.key).where(AppMeta.key.startswith(ARCHIVE_PREFIX))).scalars()
+    return sorted((key[len(ARCHIVE_PREFIX):] for key in keys), reverse=True)
+
+
 def last_change(session: Session) -> dict[str, str] | None:
     """The record of the last year change (``de``, ``vers``, ``le``, ``sauvegarde``), or None."""
     value = get_meta(session, CHANGE_KEY)
@@ -235,5 +241,5 @@ def _saved_since(session: Session, at: datetime) -> bool:
     return any(moment is not None and moment > at for moment in (session_saved, student_added))
 
 
-__all__ = ["ClassMove", "YearChangePlan", "YearChangeResult", "archived_statistics", "change_year", "closing_year",
-           "last_change", "parse_mapping", "plan_year_change", "proposed_class", "undo_year_change"]
+__all__ = ["ClassMove", "YearChangePlan", "YearChangeResult", "archived_statistics", "archived_years", "change_year",
+           "closing_year", "last_change", "parse_mapping", "plan_year_change", "proposed_class", "undo_year_change"]

@@ -142,3 +142,34 @@ def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(m
     assert "Changement d'année annulé" in window.messages.texts("info")[-1]
     _year_action(window, "A&nnuler le changement d'année…")
     assert window.messages.texts("error")[-1] == "aucun changement d'année à annuler"
+
+
+def test_the_statistics_window_shows_the_years_anonymous_tables_and_the_archived_ones(make_window, mini_db,
+                                                                                      tmp_path):
+    from datetime import date
+
+    from db.students.store import SessionState, save_session, school_year
+    from db.students.year_change import change_year
+
+    today_year = school_year(date.today())
+    ids = [create_student(mini_db, f"Nom{i}", "Élève", "3e B", "Collège Jean Moulin", today_year) for i in range(6)]
+    for sid in ids:
+        save_session(mini_db, SessionState(student_id=sid, date=date.today().isoformat()))
+    window = make_window(mini_db)
+    _year_action(window, "Statistiques d'&activité…")
+    dialog = window._stats_dialog
+    assert dialog.year.currentText() == today_year
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Entretiens par établissement et niveau de classe" in titles
+    cells = dialog.tab_cells(titles.index("Entretiens par établissement et niveau de classe"))
+    assert cells[0][1] == "3e" and cells[1][:2] == ["Collège Jean Moulin", "6"]
+    shown = [cell for i in range(dialog.tabs.count()) for line in dialog.tab_cells(i) for cell in line]
+    assert shown and not any("Nom" in cell or "Élève" == cell for cell in shown)  # counts and labels only
+    dialog.grab().save(str(tmp_path / "stats.png"))
+    archive = '{"tableaux": [{"titre": "Entretiens par mois", "grille": [["Mois", "Entretiens"], ["mai", "< 5"]]}]}'
+    change_year(mini_db, archive, year="2019-2020")
+    dialog.close()
+    _year_action(window, "Statistiques d'&activité…")
+    dialog = window._stats_dialog
+    dialog.year.setCurrentText("2019-2020")
+    assert "archivées" in dialog.period.text() and dialog.tab_cells(0) == [["Mois", "Entretiens"], ["mai", "< 5"]]
