@@ -147,3 +147,33 @@ def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_pa
     capsys.readouterr()
     assert main(["annee", "annuler", "--confirmer", *base]) == 0
     assert "annulé" in capsys.readouterr().out and _rows(mini_db)[sid][0] == "3e B"
+
+
+def test_on_a_generated_caseload_every_student_moves_the_archive_is_anonymous_and_undo_restores(tmp_path):
+    from collections import Counter
+
+    from db.storage.opening import open_database
+    from desktop.operations.year_change import run_year_change
+    from tests.caseload_data import generate
+
+    path = tmp_path / "annee.sqlite"
+    database = open_database(str(path), load_starter=False)
+    try:
+        made = generate(database)  # 1,500 students of 2025-2026, 6,000 sessions
+        with database.read() as session:
+            assert len(plan_year_change(session, TODAY).to_erase) == 1500  # all past the default retention
+        set_retention_extra_years(database, 1)
+        before = _rows(database)
+        result, written = run_year_change(database, today=TODAY, folder=tmp_path / "archives")
+        assert result.plan.moving == 1500 and result.plan.to_erase == [] and result.plan.sessions_in_year > 5000
+        expected = Counter(proposed_class(s.classe) if s.classe else None for s in made)
+        assert Counter(classe for classe, _, _ in _rows(database).values()) == expected
+        with database.read() as session:
+            archive = archived_statistics(session, "2025-2026")
+        for text in [archive, *(p.read_bytes().decode("latin-1") for p in written)]:
+            assert text and not any(marker in text for marker in ("NOM-", "PRENOM-", "SECRET-"))
+        assert json.loads(archive)["debut"] == "2025-09-01"
+        undo_year_change(database)
+        assert _rows(database) == before
+    finally:
+        database.close()
