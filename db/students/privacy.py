@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
@@ -46,6 +46,7 @@ from db.students.student_file import read_document as read_document
 from db.students.access_log import AccessEntry as AccessEntry
 from db.students.access_log import access_log as access_log
 from db.students.access_log import log_access as log_access
+from db.students.access_log import log_accesses
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_max_level
 from db.students.store import SessionState, StudentInfo, get_session, get_student, list_sessions, student_info
@@ -146,13 +147,56 @@ def erase_students(database: Database, student_ids: list[int], *, action: str | 
 def erase_rows_in(session: Session, student_ids: list[int], *, action: str | None = "effacement") -> list[Erased]:
     """The first half of :func:`erase_students`, inside the caller's transaction (a larger change,
     such as the year change, erases with the rest of its work): the rows go, the erasures are
-    recorded. The caller must call :func:`finish_erasure` once the transaction is committed."""
-    erased: list[Erased] = []
-    for student_id in student_ids:
-        erased.append(_erase_rows(session, student_id))
-        if action:
-            log_access(session, action, student_id)
-    return erased
+    recorded. The caller must call :func:`finish_erasure` once the transaction is committed.
+    UserError (the caller's transaction then writes nothing) for an unknown student. A few
+    statements per :data:`CHUNK` students, not per student: a year's purge takes a moment."""
+    ids = list(dict.fromkeys(student_ids))
+    created: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        # The creation moment exactly as stored: backups are matched on it, byte for byte.
+        query = text("SELECT id, created_at FROM students WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        created.update((int(sid), str(at)) for sid, at in session.execute(query, {"ids": chunk}))
+    missing = next((sid for sid in ids if sid not in created), None)
+    if missing is not None:
+        raise UserError(f"aucun élève n'a le numéro {missing}")
+    at = datetime.now()
+    _erase_follow_up(session, ids)
+    for chunk in _chunks(ids):
+        session.execute(delete(CounselingSession).where(CounselingSession.student_id.in_(chunk)))
+        session.execute(delete(Student).where(Student.id.in_(chunk)))
+    if ids:
+        session.execute(insert(Erasure), [{"student_id": sid, "student_created": created[sid], "erased_at": at}
+                                          for sid in ids])
+    if action and ids:
+        log_accesses(session, action, ids)
+    return [Erased(sid, created[sid], at.isoformat(timespec="seconds")) for sid in ids]
+
+
+CHUNK = 500  # ids per IN (...) list: far below SQLite's limit on bound values
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _erase_follow_up(session: Session, ids: list[int]) -> None:
+    """Said explicitly rather than left to ON DELETE CASCADE: the follow-up rows, and the
+    milestones that concerned none but erased students (their title may name them)."""
+    erased = set(ids)
+    concerned: dict[int, set[int]] = {}
+    for chunk in _chunks(ids):
+        touched = select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id.in_(chunk))
+        links = select(MilestoneStudent.milestone_id, MilestoneStudent.student_id).where(
+            MilestoneStudent.milestone_id.in_(touched))
+        for milestone_id, student_id in session.execute(links):
+            concerned.setdefault(milestone_id, set()).add(student_id)
+    alone = [mid for mid, students in concerned.items() if students <= erased]
+    for chunk in _chunks(ids):
+        for table in (MilestoneStudent, BilanHandover, LiaisonConsent):
+            session.execute(delete(table).where(table.student_id.in_(chunk)))
+    for chunk in _chunks(alone):
+        session.execute(delete(Milestone).where(Milestone.id.in_(chunk)))
 
 
 def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
@@ -162,28 +206,6 @@ def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
     for item in erased:
         remove_viewer_copies(item.student_id)
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
-
-
-def _erase_rows(session: Session, student_id: int) -> Erased:
-    # The creation moment exactly as stored: backups are matched on it, byte for byte.
-    created = session.execute(text("SELECT created_at FROM students WHERE id = :id"), {"id": student_id}).scalar()
-    if created is None:
-        raise UserError(f"aucun élève n'a le numéro {student_id}")
-    at = datetime.now()
-    # Said explicitly rather than left to ON DELETE CASCADE: the follow-up rows, and the milestones
-    # that concerned this student alone (their title may name them).
-    own = (select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id == student_id)
-           .except_(select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id != student_id)))
-    alone = list(session.execute(own).scalars())
-    session.execute(delete(MilestoneStudent).where(MilestoneStudent.student_id == student_id))
-    if alone:
-        session.execute(delete(Milestone).where(Milestone.id.in_(alone)))
-    session.execute(delete(BilanHandover).where(BilanHandover.student_id == student_id))
-    session.execute(delete(LiaisonConsent).where(LiaisonConsent.student_id == student_id))
-    session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
-    session.execute(delete(Student).where(Student.id == student_id))
-    session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
-    return Erased(student_id, str(created), at.isoformat(timespec="seconds"))
 
 
 def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:
