@@ -37,7 +37,7 @@ def change_year(window: Any, database: Database) -> bool:
         window.messages.error(str(exc))
         return False
     question = ("\n".join(plan.lines()) + "\n\nUne sauvegarde est faite juste avant : le changement s'annule "
-                "(menu Année) tant qu'aucun entretien ni élève n'est enregistré.")
+                "(menu Année) tant que rien d'autre n'est enregistré.")
     picked = window.messages.choose(question, CHOICES)
     if picked is None:
         return False

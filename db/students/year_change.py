@@ -8,8 +8,9 @@ year's anonymous statistics archived, in one transaction that can be undone unti
   the closing year (the counselor's mapping, class as typed → new class), moves their current
   class code on, stores the archived statistics (a protected, anonymous JSON document the caller
   made) and the record of the change.
-- :func:`undo_year_change` restores that backup while nothing was saved since (no session
-  saved, no student added). Erased records stay erased: the restore re-applies every erasure.
+- :func:`undo_year_change` restores that backup while nothing was saved since (a digest of the
+  students, sessions, handovers, consents and milestones taken at the change is unchanged).
+  Erased records stay erased: the restore re-applies every erasure.
 
 Statistics are archived under the meta key ``statistiques_archivees_<année>``; the text is made
 by the caller (``reports.stats_export.stats_json``) since db/ does not format reports.
@@ -27,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
 from db.errors import UserError
-from db.models import AppMeta, CounselingSession, Student
+from db.models import (AppMeta, BilanHandover, CounselingSession, LiaisonConsent, Milestone, MilestoneStudent,
+                       Student, table_of)
 from db.storage.engine import Database
 from db.students.privacy import ErasureResult, erase_rows_in, finish_erasure, past_retention
 from db.students.stats import class_level
@@ -176,7 +178,7 @@ def change_year(database: Database, archive: str, today: date | None = None, yea
         set_meta(session, CLOSED_KEY, plan.closing)
         set_meta(session, CHANGE_KEY, json.dumps({
             "de": plan.closing, "vers": plan.opening, "le": datetime.now().isoformat(),
-            "sauvegarde": backup.name if backup else None}))
+            "sauvegarde": backup.name if backup else None, "empreinte": _fingerprint(session)}))
     erasure = finish_erasure(database, erased) if erased else None
     return YearChangeResult(plan, backup, erasure)
 
@@ -223,10 +225,9 @@ def undo_year_change(database: Database) -> str:
         change = last_change(session)
         if change is None:
             raise UserError("aucun changement d'année à annuler")
-        at = datetime.fromisoformat(change["le"])
-        if _saved_since(session, at):
-            raise UserError("des entretiens ou des élèves ont été enregistrés depuis le changement d'année : "
-                            "l'annuler les perdrait, il n'est plus possible de l'annuler")
+        if _fingerprint(session) != change.get("empreinte"):
+            raise UserError("quelque chose a été enregistré depuis le changement d'année (entretien, élève, "
+                            "bilan remis, échéance…) : l'annuler le perdrait, il ne peut plus être annulé")
     backup = backup_dir(db_file) / change["sauvegarde"] if db_file and change.get("sauvegarde") else None
     if backup is None or not backup.is_file():
         raise UserError("la sauvegarde faite avant le changement d'année n'existe plus : il ne peut pas être annulé")
@@ -235,10 +236,20 @@ def undo_year_change(database: Database) -> str:
     return change["de"]
 
 
-def _saved_since(session: Session, at: datetime) -> bool:
-    session_saved = session.execute(select(func.max(CounselingSession.updated_at))).scalar()
-    student_added = session.execute(select(func.max(Student.created_at))).scalar()
-    return any(moment is not None and moment > at for moment in (session_saved, student_added))
+def _fingerprint(session: Session) -> str:
+    """A digest of what the counselor saves (students, sessions, handovers, consents, milestones):
+    it differs as soon as anything was saved after the change, which then can no longer be undone."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for model in (Student, BilanHandover, LiaisonConsent, Milestone, MilestoneStudent):
+        table = table_of(model)
+        for row in session.execute(select(table).order_by(*table.primary_key.columns)):
+            digest.update(repr(tuple(row)).encode())
+    sessions = session.execute(select(func.count(), func.max(CounselingSession.id),
+                                      func.max(CounselingSession.updated_at))).one()
+    digest.update(repr(tuple(sessions)).encode())
+    return digest.hexdigest()
 
 
 __all__ = ["ClassMove", "YearChangePlan", "YearChangeResult", "archived_statistics", "archived_years", "change_year",

@@ -115,12 +115,23 @@ def test_undo_restores_classes_but_never_the_erased_record(caseload, db_path):
         undo_year_change(db)
 
 
-def test_undo_is_refused_once_something_was_saved(caseload):
+@pytest.mark.parametrize("save", ["session", "class", "bilan", "new student"])
+def test_undo_is_refused_once_something_was_saved(caseload, save):
+    from db.students.caseload import record_bilan_given
+    from db.students.store import update_student
+
     db, ids = caseload
     change_year(db, "{}", TODAY)
-    save_session(db, SessionState(student_id=ids["a"], date="2026-09-04"))
+    if save == "session":
+        save_session(db, SessionState(student_id=ids["a"], date="2026-09-04"))
+    elif save == "class":
+        update_student(db, ids["a"], "Alpha", "Prénom", "2de 4", "Lycée Ampère", "2026-2027")
+    elif save == "bilan":
+        record_bilan_given(db, ids["b"], "2026-09-04")
+    else:
+        create_student(db, "Foxtrot", "Prénom", "2de 1")
     after = _rows(db)
-    with pytest.raises(UserError, match="enregistrés depuis le changement d'année"):
+    with pytest.raises(UserError, match="enregistré depuis le changement d'année"):
         undo_year_change(db)
     assert _rows(db) == after
 
