@@ -73,7 +73,8 @@ class YearChangePlan:
                f"{len(self.to_erase)} dossier(s) ont dépassé la durée de conservation et seront effacés "
                "(sauvegardes automatiques comprises ; une annulation ne les fait pas revenir).",
                f"Statistiques anonymes de {self.closing} archivées ({self.sessions_in_year} entretien(s))."]
-        out += [f"  {m.old} → {m.new or '(sans classe)'} : {m.students} élève(s)" for m in self.moves]
+        out += [f"  {m.old} → {'(inchangée)' if m.new == m.old else m.new or '(sans classe)'} : {m.students} élève(s)"
+                for m in self.moves]
         return out
 
 
