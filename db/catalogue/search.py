@@ -36,6 +36,7 @@ from db.models import (AnySelect, LevelRow, Metier, MetierInterest, MetierSector
 # Re-exported: callers import the criteria and row types from here with the search functions.
 from db.catalogue.search_types import SORTS as SORTS
 from db.catalogue.search_types import Choices as Choices
+from db.catalogue.search_types import COUNT_CAP, FirstPage
 from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
@@ -348,8 +349,9 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
            offset: int = 0, total: int | None = None) -> list[MetierRow]:
     """The métiers matching ``criteria`` in the requested order (``limit`` rows from ``offset``).
 
-    ``total`` is the :func:`count` for ``criteria`` when the caller already has it; with a
-    ``limit`` it is used to choose the fastest query shape (it never changes the result).
+    ``total`` is the :func:`count` for ``criteria`` when the caller already has it, or a lower
+    bound above :data:`RANKED_MAX` (:func:`count_upto`); with a ``limit`` it is used to choose
+    the fastest query shape (it never changes the result).
     """
     if _sort(session, criteria) == "relevance":
         return _search_by_relevance(session, criteria, limit, offset, total)
@@ -369,7 +371,7 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
 
 
-RANKED_MAX = 3_000  # more matches than this: only the fiches naming the words are ranked
+RANKED_MAX = COUNT_CAP  # more matches than this: only the fiches naming the words are ranked
 
 
 def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
@@ -506,6 +508,30 @@ def count(session: Session, criteria: Criteria) -> int:
     """How many métiers match ``criteria``."""
     query = _filtered(session, criteria, [func.count()])
     return int(session.execute(query, _params(session, criteria)).scalar_one())
+
+
+def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> int:
+    """How many métiers match ``criteria``, counted up to ``cap`` + 1 only (``cap`` + 1: more
+    than ``cap``). Stops reading matches there, so it costs little however many match."""
+    inner = _filtered(session, criteria, [_M.c.pk]).limit(cap + 1).subquery("upto")
+    query = select(func.count()).select_from(inner)
+    return int(session.execute(query, _params(session, criteria)).scalar_one())
+
+
+def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUNT_CAP) -> FirstPage:
+    """What the window shows for ``criteria``: the count (exact up to ``cap``, else "more
+    than ``cap``") and the first ``limit`` rows — the same rows as :func:`search` gives.
+
+    The whole catalogue (no filter) is counted exactly: the count reads an index only.
+    """
+    if replace(criteria, sort="auto", descending=False) == Criteria():
+        total = count(session, criteria)
+        return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
+    total = count_upto(session, criteria, cap)
+    # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
+    known = total if total <= cap or cap >= RANKED_MAX else None
+    rows = search(session, criteria, limit=limit, total=known) if total else []
+    return FirstPage(total, rows, total <= cap)
 
 
 def facets(session: Session, criteria: Criteria, *, levels: bool = True) -> Facets:

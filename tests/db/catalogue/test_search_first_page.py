@@ -1,0 +1,31 @@
+"""The window's first page: a count that stops at a cap ("plus de N"), and the same rows as the search."""
+from __future__ import annotations
+
+import pytest
+
+from db.catalogue.search import Criteria, count, first_page, search
+
+MANY = [Criteria(max_bac_plus=8), Criteria(text="technicien maintenance"), Criteria(min_salary=1000),
+        Criteria(max_bac_plus=8, sort="salary", descending=True), Criteria(text="soin", sort="name")]
+
+
+@pytest.mark.parametrize("criteria", MANY)
+def test_a_capped_count_says_more_than_and_keeps_the_first_page(mini_db, criteria):
+    with mini_db.read() as session:
+        matching = count(session, criteria)
+        every_row = search(session, criteria)
+        for cap in (0, 1, matching - 1, matching, 3_000):
+            if cap < 0:
+                continue
+            answer = first_page(session, criteria, 2, cap)
+            assert answer.rows == every_row[:2]
+            if matching > cap:
+                assert (answer.total, answer.exact) == (cap + 1, False)
+            else:
+                assert (answer.total, answer.exact) == (matching, True)
+
+
+def test_the_whole_catalogue_is_always_counted_exactly(mini_db):
+    with mini_db.read() as session:
+        answer = first_page(session, Criteria(sort="name"), 3, cap=2)
+    assert (answer.total, answer.exact, len(answer.rows)) == (8, True, 3)
