@@ -29,3 +29,22 @@ def test_the_whole_catalogue_is_always_counted_exactly(mini_db):
     with mini_db.read() as session:
         answer = first_page(session, Criteria(sort="name"), 3, cap=2)
     assert (answer.total, answer.exact, len(answer.rows)) == (8, True, 3)
+
+
+def test_every_judged_query_shows_the_same_first_page_whatever_the_cap(tmp_path):
+    import json
+    from pathlib import Path
+
+    from db.storage.opening import open_database
+
+    queries = json.loads((Path(__file__).parents[2] / "data" / "search_queries.json").read_text(encoding="utf-8"))
+    database = open_database(str(tmp_path / "starter.sqlite"), backups=False)  # the starter catalogue
+    try:
+        with database.read() as session:
+            for judged in queries["queries"]:
+                criteria = Criteria(text=judged["query"])
+                expected = search(session, criteria, limit=20)
+                for cap in (5, 3_000):
+                    assert first_page(session, criteria, 20, cap).rows == expected, judged["query"]
+    finally:
+        database.close()
