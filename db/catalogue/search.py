@@ -424,7 +424,8 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
     hits = titled.subquery("titled")
     first = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
              .where(and_(*_conditions(session, criteria, DRIVEN)))
-             .order_by(hits.c.title_hits.desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk))
+             .order_by(hits.c.title_hits.desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
+             .limit(offset + limit))  # fewer back: they are all of them (a top-N sort, not a full one)
     named = list(session.execute(first, params | _params(session, criteria)).scalars())
     pks = named[offset:offset + limit]
     if len(pks) == limit:
