@@ -190,13 +190,33 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
 
 
+_FTS_STRUCTURE = "SELECT block FROM metier_fts_data WHERE id = 10"  # FTS5's structure record
+_WORDS_BY_LETTER: dict[tuple[str, bytes | None, str], list[str]] = {}
+
+
+def _indexed_words(session: Session, letter: str) -> list[str]:
+    """The indexed words starting with ``letter`` (typos rarely touch the first letter).
+
+    Listing them reads every list of the index under that letter (240 ms for "t" at 100,000
+    métiers), so they are kept per database until its index changes: FTS5 rewrites its
+    structure record on every write, which is the key.
+    """
+    structure = session.execute(text(_FTS_STRUCTURE)).scalar()
+    key = (str(session.get_bind().engine.url), structure, letter)
+    if key not in _WORDS_BY_LETTER:
+        if len(_WORDS_BY_LETTER) > 64:
+            _WORDS_BY_LETTER.clear()
+        _WORDS_BY_LETTER[key] = list(session.execute(
+            text("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high"),
+            {"low": letter, "high": chr(ord(letter) + 1)}).scalars())
+    return _WORDS_BY_LETTER[key]
+
+
 def _nearest_words(session: Session, word: str) -> list[str]:
     """Indexed words close to ``word`` (edit similarity), best first; stems are left out."""
     from rapidfuzz import fuzz, process
 
-    # Typos rarely touch the first letter: only words starting with it are compared.
-    rows = session.execute(text("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high"),
-                           {"low": word[0], "high": chr(ord(word[0]) + 1)}).scalars().all()
+    rows = _indexed_words(session, word[0])
     found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
     if not found:
         return []

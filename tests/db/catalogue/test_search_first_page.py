@@ -48,3 +48,15 @@ def test_every_judged_query_shows_the_same_first_page_whatever_the_cap(tmp_path)
                     assert first_page(session, criteria, 20, cap).rows == expected, judged["query"]
     finally:
         database.close()
+
+
+def test_a_typo_is_corrected_to_a_word_imported_after_an_earlier_search(mini_db):
+    from db.catalogue.records import MetierRecord
+    from db.catalogue.store import upsert_records
+
+    with mini_db.read() as session:
+        assert count(session, Criteria(text="astronote")) == 0  # the words under "a" are read once
+    with mini_db.write() as session:
+        upsert_records(session, [MetierRecord(id="ORI.astronaute", name="astronaute", source_kind="projet")], "t")
+    with mini_db.read() as session:
+        assert [row.id for row in search(session, Criteria(text="astronote"))] == ["ORI.astronaute"]
