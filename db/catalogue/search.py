@@ -238,7 +238,10 @@ def _nearest_words(session: Session, word: str) -> list[str]:
 # Lists (sectors, statuts, interests) are tested as "pk IN (SELECT metier_pk …)" so SQLite can
 # read them from their (id, metier_pk) index once instead of probing it for every métier.
 PLAIN, WALK, DRIVEN = "plain", "walk", "driven"
-TEXT_WALK_MIN = 50_000  # below this many text matches, always sort them (see _page_plan)
+# Below this many text matches, always sort them (see _page_plan). With the prefix lists
+# (migration 0009) the matching set is cheap to build, so walking pays from a few thousand
+# matches ("techn" in name order at 100,000 métiers: 46 ms walking, 195 ms sorting).
+TEXT_WALK_MIN = COUNT_CAP
 
 
 def _uses_fts(session: Session) -> bool:
