@@ -2,8 +2,9 @@
 
 Each query opens its own short read session (reads never wait for an import, see
 :meth:`db.storage.engine.Database.read`) and gives the model plain rows only. A criteria change
-costs one count and one page of rows, in the GUI thread (a few milliseconds even with
-100,000 métiers). The per-sector counts of the filter panel take longer on a large
+costs one count and one page of rows, in the GUI thread; the count stops at
+:data:`~db.catalogue.search_types.COUNT_CAP` ("plus de 3 000 métiers"), so neither grows with
+the catalogue. The per-sector counts of the filter panel take longer on a large
 catalogue, so they are computed on a :class:`~desktop.workers.LatestRunner`: only the counts
 for the latest criteria are shown, and at most one such query runs at a time.
 
@@ -35,7 +36,7 @@ class CatalogueBrowser(QObject):
     """Keeps the table model in step with the criteria and the sort order, asking one
     :class:`~db.catalogue.source.CatalogueSource` (the startup view, then the database)."""
 
-    results_changed = Signal(int)  # number of matching métiers
+    results_changed = Signal(int, bool)  # number of matching métiers, exact (False: "more than")
     facets_changed = Signal(object)  # db.search.Facets for the current criteria
     notice_changed = Signal(str)  # how the typed text was read ("" when as typed)
     sort_reset = Signal()  # new text: back to relevance order, no column chosen
@@ -57,8 +58,8 @@ class CatalogueBrowser(QObject):
         previous, self.source = self.source, source
         criteria = self.criteria
         answer = None if self._unanswered else source.first_page(criteria, self.model.page_size)
-        same = answer is not None and answer[0] == self.model.total \
-            and answer[1] == self.model.rows_fetched()[:len(answer[1])]
+        same = answer is not None and answer.total == self.model.total and answer.exact == self.model.exact \
+            and answer.rows == self.model.rows_fetched()[:len(answer.rows)]
         if same:
             self.model.set_fetch(lambda offset, limit: source.page(criteria, offset, limit))
             self.request_facets()
@@ -101,9 +102,9 @@ class CatalogueBrowser(QObject):
         self._unanswered = answer is None
         if answer is None:
             return
-        total, rows = answer
-        self.model.set_rows(rows, total, lambda offset, limit: source.page(criteria, offset, limit))
-        self.results_changed.emit(total)
+        self.model.set_rows(answer.rows, answer.total, lambda offset, limit: source.page(criteria, offset, limit),
+                            exact=answer.exact)
+        self.results_changed.emit(answer.total, answer.exact)
         self.notice_changed.emit(source.notice(criteria) or "")
         if facets_too:
             self.request_facets()

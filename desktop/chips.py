@@ -11,8 +11,11 @@ from db.catalogue.format import NBSP
 ActiveFilter = tuple[str, Callable[[], None]]  # chip text, what removes that filter
 
 
-def count_text(total: int) -> str:
-    """ "0 métier", "1 métier", "12 345 métiers" (French: singular below 2)."""
+def count_text(total: int, exact: bool = True) -> str:
+    """ "0 métier", "1 métier", "12 345 métiers" (French: singular below 2); not ``exact``:
+    "plus de 3 000 métiers" (more than ``total`` - 1)."""
+    if not exact:
+        return f"plus de {total - 1:,} métiers".replace(",", NBSP)
     number = f"{total:,}".replace(",", NBSP)
     return f"{number} métier" if total < 2 else f"{number} métiers"
 
@@ -104,9 +107,9 @@ class ResultsBar(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.chips_area)
 
-    def set_count(self, total: int) -> None:
-        """Show how many métiers match."""
-        self.count_label.setText(count_text(total))
+    def set_count(self, total: int, exact: bool = True) -> None:
+        """Show how many métiers match (``exact`` false: more than ``total`` - 1)."""
+        self.count_label.setText(count_text(total, exact))
 
     def set_notice(self, notice: str) -> None:
         """Show how the search read the typed text ("" hides the line)."""

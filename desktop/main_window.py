@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         self.browser.facets_changed.connect(self.filters.set_facets)
         self.table.open_requested.connect(self.open_row)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.browser.results_changed.connect(lambda _count: self._results_changed())
+        self.browser.results_changed.connect(lambda _count, _exact: self._results_changed())
         self.fiche_view.related_requested.connect(self.open_fiche)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)

@@ -65,18 +65,22 @@ class MetierTableModel(QAbstractTableModel):
         self._rows: list[MetierRow] = []
         self._total = 0
         self._fetch: FetchPage | None = None
+        self._open_ended = False  # more rows may follow than the total says (a "more than" count)
 
     # ------------------------------------------------------------------ contents
-    def set_rows(self, rows: list[MetierRow], total: int | None = None, fetch_page: FetchPage | None = None) -> None:
+    def set_rows(self, rows: list[MetierRow], total: int | None = None, fetch_page: FetchPage | None = None,
+                 *, exact: bool = True) -> None:
         """Replace the contents with ``rows``, the first of ``total`` matching rows.
 
         ``fetch_page(offset, limit)`` returns the following rows when the view needs them;
-        without it (or when ``total`` is None) ``rows`` is the whole result.
+        without it (or when ``total`` is None) ``rows`` is the whole result. ``exact`` false:
+        ``total`` is a lower bound, and pages are fetched until one comes back short.
         """
         self.beginResetModel()
         self._rows = list(rows)
         self._total = len(self._rows) if total is None or fetch_page is None else max(total, len(self._rows))
         self._fetch = fetch_page
+        self._open_ended = not exact and fetch_page is not None and total is not None
         self.endResetModel()
 
     def set_fetch(self, fetch_page: FetchPage) -> None:
@@ -89,8 +93,13 @@ class MetierTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        """How many rows the search matched (fetched or not)."""
+        """How many rows the search matched (fetched or not); a lower bound while not :attr:`exact`."""
         return self._total
+
+    @property
+    def exact(self) -> bool:
+        """Whether :attr:`total` is the exact number of matching rows."""
+        return not self._open_ended
 
     def row_at(self, row: int) -> MetierRow:
         """The plain row shown on line ``row``."""
@@ -105,19 +114,25 @@ class MetierTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, Column.TITLE), self.index(len(self._rows) - 1, Column.TITLE))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._fetch is not None and len(self._rows) < self._total
+        if parent.isValid() or self._fetch is None:
+            return False
+        return self._open_ended or len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
         assert self._fetch is not None
-        more = self._fetch(len(self._rows), min(self.page_size, self._total - len(self._rows)))
-        if not more:  # the catalogue shrank since the count: stop asking
-            self._total = len(self._rows)
+        wanted = self.page_size if self._open_ended else min(self.page_size, self._total - len(self._rows))
+        more = self._fetch(len(self._rows), wanted)
+        if len(more) < wanted:  # the last page (or the catalogue shrank since the count): stop asking
+            self._open_ended = False
+            self._total = len(self._rows) + len(more)
+        if not more:
             return
         start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
         self._rows.extend(more)
+        self._total = max(self._total, len(self._rows))
         self.endInsertRows()
 
     # ------------------------------------------------------------------ Qt model API

@@ -59,6 +59,24 @@ class MetierRow(NamedTuple):
     salary_year: int | None = None  # the year the salary figures hold for (the SMIC of that year)
 
 
+# The window counts matches up to this many only: beyond, it says "plus de 3 000 métiers" and
+# lets the counselor scroll on (a full count reads every match: 100s of ms at 100,000 métiers).
+# The same as db.catalogue.search.RANKED_MAX, so a capped count still chooses the ranking.
+COUNT_CAP = 3_000
+
+
+class FirstPage(NamedTuple):
+    """The window's answer to a criteria change: how many match, and the first rows.
+
+    ``exact`` false: more than ``total`` - 1 match (``total`` is :data:`COUNT_CAP` + 1);
+    the following pages are asked for until one comes back short.
+    """
+
+    total: int
+    rows: list[MetierRow]
+    exact: bool = True
+
+
 @dataclass
 class Facets:
     """Counts for the current criteria: per sector id (ignoring the sector filter) and per

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from db.catalogue.search_types import Choices, Criteria, Facets, MetierRow
+from db.catalogue.search_types import COUNT_CAP, Choices, Criteria, Facets, FirstPage, MetierRow
 
 if TYPE_CHECKING:
     from db.catalogue.startup_view import StartupView
@@ -22,8 +22,9 @@ class CatalogueSource(Protocol):
 
     answers_facets: bool  # whether :meth:`facets` can give counts (worth a background query)
 
-    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
-        """(number of matching métiers, their first ``limit`` rows), or None: not answerable yet."""
+    def first_page(self, criteria: Criteria, limit: int) -> FirstPage | None:
+        """The number of matching métiers (exact, or "more than") and their first ``limit``
+        rows, or None: not answerable yet."""
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
         """``limit`` rows from ``offset`` for criteria :meth:`first_page` answered."""
@@ -49,10 +50,10 @@ class StartupSource:
     def __init__(self, view: StartupView) -> None:
         self.view = view
 
-    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
+    def first_page(self, criteria: Criteria, limit: int) -> FirstPage | None:
         if criteria not in (Criteria(), Criteria(sort="name")):  # no text: "auto" is the name order
             return None
-        return self.view.total, self.view.page(0, limit)
+        return FirstPage(self.view.total, self.view.page(0, limit))
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
         return self.view.page(offset, limit)
@@ -74,20 +75,20 @@ class DatabaseSource:
     """The database: every query, each in its own short read session."""
 
     answers_facets = True
+    count_cap = COUNT_CAP  # counted exactly up to this many matches ("plus de 3 000 métiers" beyond)
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._notice: tuple[str, str | None] = ("", None)  # (text, its notice) of the last first page
 
-    def first_page(self, criteria: Criteria, limit: int) -> tuple[int, list[MetierRow]] | None:
-        from db.catalogue.search import count, search, text_notice
+    def first_page(self, criteria: Criteria, limit: int) -> FirstPage | None:
+        from db.catalogue.search import first_page, text_notice
 
         with self.database.read() as session:
-            total = count(session, criteria)
-            rows = search(session, criteria, limit=limit, total=total) if total else []
+            answer = first_page(session, criteria, limit, self.count_cap)
             # Read in the same session: the typed text is read (typos, words required) once.
             self._notice = (criteria.text, text_notice(session, criteria))
-            return total, rows
+            return answer
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
         from db.catalogue.search import search

@@ -280,3 +280,22 @@ def test_down_or_enter_in_the_search_box_goes_to_the_results(qtbot, window):
     qtbot.keyClicks(window.filters.search_box, "macon")
     qtbot.keyClick(window.filters.search_box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.fiche_view.fiche is not None and window.fiche_view.fiche.id == "ORI.macon")
+
+
+def test_many_matches_say_more_than_and_scrolling_still_reaches_every_one(qtbot, make_window, mini_db):
+    from db.catalogue.search import Criteria, search
+
+    window = make_window(mini_db)
+    window.browser.source.count_cap = 3
+    window.model.page_size = 2
+    criteria = Criteria(max_bac_plus=8)
+    with mini_db.read() as session:
+        expected = [row.id for row in search(session, criteria)]
+    assert len(expected) > 4
+    window.browser.apply(criteria)
+    assert window.results.count_label.text() == "plus de 3 métiers"
+    assert shown_ids(window) == expected[:2]
+    window.table.scrollToBottom()
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    assert shown_ids(window) == expected

@@ -89,3 +89,15 @@ def test_title_forms(mini_db):
     model.set_title_form("masculin")
     assert model.index(0, 0).data() == "maçon"
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "maçonne / maçon"
+
+
+def test_a_more_than_count_fetches_until_a_short_page_then_knows_the_exact_number(qtmodeltester, mini_db):
+    rows = rows_of(mini_db)  # 8 rows, said to be "more than 3"
+    model = MetierTableModel(page_size=3)
+    model.set_rows(rows[:3], 4, lambda offset, limit: rows[offset:offset + limit], exact=False)
+    assert (model.rowCount(), model.exact) == (3, False)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert [model.row_at(i) for i in range(model.rowCount())] == rows
+    assert (model.total, model.exact) == (8, True)
+    qtmodeltester.check(model)
