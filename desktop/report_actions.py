@@ -9,6 +9,7 @@ window closes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -174,21 +175,11 @@ class ReportController(QObject):
         """Ask where to save the accessible HTML twin of the bilan shown and write it there."""
         if self.last is None:
             return None
-        name = str(Path(pdf_name).with_suffix(".html"))
-        chosen = self.files.save_path(parent, "Enregistrer la version accessible du bilan",
-                                      str(Path(self.last_folder) / name) if self.last_folder else name,
-                                      "Page HTML (*.html)")
-        if not chosen:
-            return None
-        path = with_suffix(chosen, ".html")
-        try:
-            write_atomically(path, session_report_html(self.database, self.last[0]).encode("utf-8"))
-        except UserError as exc:
-            self.messages.error(exc.message)
-            return None
-        self.last_folder = str(path.parent)
-        self.messages.info(f"Version accessible du bilan enregistrée : {path}")
-        return path
+        state = self.last[0]
+        return self._save_as(parent, "Enregistrer la version accessible du bilan",
+                             str(Path(pdf_name).with_suffix(".html")), "Page HTML (*.html)", ".html",
+                             lambda: session_report_html(self.database, state).encode("utf-8"),
+                             "Version accessible du bilan enregistrée")
 
     def _failed(self, message: str) -> None:
         self.busy_changed.emit(False)
@@ -213,19 +204,26 @@ class ReportController(QObject):
 
     def save_copy(self, parent: QWidget, pdf: bytes, file_name: str) -> Path | None:
         """Ask where to save ``pdf`` and write it there; the path written, or None."""
-        chosen = self.files.save_path(parent, "Enregistrer le bilan",
+        return self._save_as(parent, "Enregistrer le bilan", file_name, "Bilan PDF (*.pdf)", ".pdf",
+                             lambda: pdf, "Bilan enregistré")
+
+    def _save_as(self, parent: QWidget, title: str, file_name: str, filters: str, suffix: str,
+                 content: Callable[[], bytes], done: str) -> Path | None:
+        """Ask where (in the last folder used), then write ``content()`` there atomically; the
+        path written, or None when cancelled or impossible (said in French)."""
+        chosen = self.files.save_path(parent, title,
                                       str(Path(self.last_folder) / file_name) if self.last_folder else file_name,
-                                      "Bilan PDF (*.pdf)")
+                                      filters)
         if not chosen:
             return None
-        path = with_suffix(chosen, ".pdf")
+        path = with_suffix(chosen, suffix)
         try:
-            write_atomically(path, pdf)
+            write_atomically(path, content())
         except UserError as exc:
             self.messages.error(exc.message)
             return None
         self.last_folder = str(path.parent)
-        self.messages.info(f"Bilan enregistré : {path}")
+        self.messages.info(f"{done} : {path}")
         return path
 
     def shutdown(self) -> None:

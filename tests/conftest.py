@@ -75,3 +75,22 @@ def damage(db_file: Path) -> None:
     data[2 * page:end] = b"\xa5" * max(0, end - 2 * page)
     db_file.write_bytes(bytes(data))
 
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    """``orientation ARGV…`` in this process: its exit status, standard output and error."""
+    from desktop.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def starter_file(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+    """A database file holding the starter catalogue, as after a first start (made once per module)."""
+    from db.storage.opening import open_database
+
+    path = tmp_path_factory.mktemp("starter") / "orientation.sqlite"
+    open_database(str(path), backups=False).close()
+    return str(path)

@@ -5,26 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
-from desktop.cli import main
+from tests.conftest import run_cli as run
 from tests.db.catalogue.test_formations import METIER, SAMPLE
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def starter_file(tmp_path_factory) -> str:
-    """A database file holding the starter catalogue (created once for the module)."""
-    from db.storage.opening import open_database
-
-    path = tmp_path_factory.mktemp("cli") / "o.sqlite"
-    open_database(str(path)).close()
-    return str(path)
 
 
 def test_parcours_from_a_class_prints_the_routes_in_french(starter_file, capsys):

@@ -7,24 +7,8 @@ import shlex
 
 import pytest
 
-from desktop.cli import main
+from tests.conftest import run_cli as run
 from tests.conftest import ROOT
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(scope="module")
-def starter_file(tmp_path_factory) -> str:
-    """A database file holding the starter catalogue, as after a first start."""
-    from db.storage.opening import open_database
-
-    path = tmp_path_factory.mktemp("starter") / "orientation.sqlite"
-    open_database(str(path), backups=False).close()
-    return str(path)
 
 
 def readme_searches() -> list[list[str]]:
