@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.catalogue.search import Criteria, count, search
-from db.errors import UserError
+from db.errors import DatabaseLocationError, UserError
 from db.models import CounselingSession, Erasure, Metier, Student
 from db.storage.engine import Database
 from db.storage.opening import open_database
@@ -95,3 +95,15 @@ def test_a_student_is_created_saved_and_erased_for_good(mini: Database) -> None:
         assert session.execute(select(Erasure.student_id)).scalars().all() == [student_id]
     with pytest.raises(UserError, match="aucun élève"):
         erase_student(mini, student_id)
+
+
+def test_a_server_that_cannot_be_reached_is_one_french_sentence_without_the_password(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://conseiller:motdepasse-secret@/orientation?host={tmp_path}&port=5999"
+    with pytest.raises(DatabaseLocationError, match=r"connexion impossible .* le serveur est joignable") as err:
+        open_database(url)
+    assert "motdepasse-secret" not in err.value.message
+
+
+def test_another_postgresql_driver_is_refused_with_the_address_to_write() -> None:
+    with pytest.raises(DatabaseLocationError, match=r"pilote PostgreSQL non pris en charge .* postgresql[+]psycopg://"):
+        open_database("postgresql://conseiller@serveur/orientation")
