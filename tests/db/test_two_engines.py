@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.catalogue.search import Criteria, count, search
+from db.catalogue.search import Criteria, count, search, text_notice
 from db.errors import DatabaseLocationError, UserError
 from db.models import CounselingSession, Erasure, Metier, Student
 from db.storage.engine import Database
@@ -70,6 +70,11 @@ def test_filters_and_text_find_the_same_fiches(mini: Database) -> None:
     assert _names(mini, Criteria(text="soignante")) == ["aide-soignant/e", "médecin généraliste"]
     assert _names(mini, Criteria(text="OENOLOGUE")) == ["œnologue"]  # case and ligature folded
     assert _names(mini, Criteria(text="ingenieur informaticien")) == ["ingénieur/e informaticien/ne"]
+    assert _names(mini, Criteria(text="informati")) == ["ingénieur/e informaticien/ne"]  # a word's start
+    assert _names(mini, Criteria(text="comptable xyzabc")) == ["comptable"]  # else the most words
+    with mini.read() as session:
+        assert "voici celles qui en contiennent le plus" in (text_notice(session, Criteria(text="comptable xyzabc"))
+                                                             or "")
     assert _names(mini, Criteria(max_bac_plus=0, sort="name")) == ["aide-soignant/e", "bénévole associatif/ve",
                                                                     "maçon/ne"]
     assert _names(mini, Criteria(min_salary=2500, sort="salary", descending=True)) == [
