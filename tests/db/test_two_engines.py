@@ -112,3 +112,34 @@ def test_a_server_that_cannot_be_reached_is_one_french_sentence_without_the_pass
 def test_another_postgresql_driver_is_refused_with_the_address_to_write() -> None:
     with pytest.raises(DatabaseLocationError, match=r"pilote PostgreSQL non pris en charge .* postgresql[+]psycopg://"):
         open_database("postgresql://conseiller@serveur/orientation")
+
+
+def test_names_sort_the_same_whatever_the_servers_language(pg_url: str) -> None:
+    """A server whose databases sort in French (ICU) orders the sort keys byte by byte, as SQLite."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.catalogue.importing import import_paths
+
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    name = f"{make_url(pg_url).database}_fr"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '
+                              "ICU_LOCALE 'fr-FR' LOCALE 'C.UTF-8'"))
+        database = open_database(make_url(pg_url).set(database=name).render_as_string(hide_password=False),
+                                 load_starter=False)
+        try:
+            import_paths(database, [DATA / "mini.jsonl"])
+            with database.read() as session:
+                collation = session.execute(text("SELECT collation_name FROM information_schema.columns "
+                                                 "WHERE table_name = 'metiers' AND column_name = 'sort_key'")).scalar()
+            assert collation == "C"
+            assert _names(database, Criteria(sort="name"))[:3] == ["aide-soignant/e", "bénévole associatif/ve",
+                                                                  "comptable"]
+        finally:
+            database.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
