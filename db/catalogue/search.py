@@ -3,7 +3,7 @@
 This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). On another
 database (PostgreSQL) the free-text criterion is a first step in portable ``LIKE`` over the same
 indexed text and word forms, every word else the most words; typo correction and the relevance
-order are SQLite's only so far (see "text without FTS5" below).
+order are SQLite's only so far (see :mod:`db.catalogue.search_like`).
 
 What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
 abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
@@ -28,8 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import (ColumnElement, Connection, and_, case, func, literal, literal_column, not_, or_, select,
-                        text)
+from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -44,7 +43,8 @@ from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
 from db.catalogue.search_index import SEARCH_COLUMNS
-from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query, word_forms
+from db.catalogue.search_like import at_least, required_words
+from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 from db.catalogue.startup_view import CHOICE_QUERIES
 
 _M = table_of(Metier)
@@ -143,7 +143,7 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
     else:
-        result = replace(result, required=_required_like(session, result))
+        result = replace(result, required=required_words(session, list(result.words)))
     if len(cache) > 64:
         cache.clear()
     cache[user_text] = result
@@ -231,48 +231,6 @@ def _indexed(column: ColumnElement[_T]) -> ColumnElement[_T]:
     return column
 
 
-# ------------------------------------------------------------------ text without FTS5 (PostgreSQL, first step)
-# The same indexed columns and the same word forms as FTS5 (a word, or its stem, at the start of
-# an indexed word; short ones as whole words), tested with LIKE over " col1 col2 … ": every word,
-# else the most words. Not yet equivalent: no typo correction, no relevance order (name order),
-# and no index helps these tests (each one reads every fiche).
-def _indexed_words() -> ColumnElement[str]:
-    """The five indexed columns of a fiche as one text, each indexed word preceded by a space."""
-    haystack: ColumnElement[str] = literal(" ")
-    for column in SEARCH_COLUMNS:
-        haystack = haystack + _M.c[column] + literal(" ")
-    return haystack
-
-
-def _like(word: QueryWord) -> ColumnElement[bool]:
-    """A fiche holding ``word``: any of its alternatives, every word of that alternative."""
-    haystack = _indexed_words()
-
-    def found(w: str) -> ColumnElement[bool]:
-        return or_(*(haystack.like(f"% {form}%" if prefix else f"% {form} %") for form, prefix in word_forms(w)))
-
-    return or_(*(and_(*(found(w) for w in group)) for group in word.alternatives))
-
-
-def _like_at_least(words: list[QueryWord], required: int) -> ColumnElement[bool]:
-    """A fiche holding at least ``required`` of ``words`` (all of them when ``required`` is 0)."""
-    if required <= 0 or required >= len(words):
-        return and_(*(_like(w) for w in words))
-    hits: ColumnElement[int] = literal(0)
-    for w in words:
-        hits = hits + case((_like(w), 1), else_=0)
-    return hits >= required
-
-
-def _required_like(session: Session, query: TextQuery) -> int:
-    """The most words of ``query`` that at least one fiche holds (see :func:`_required`)."""
-    words = list(query.words)
-    for required in range(len(words), 1, -1):
-        if session.execute(select(_M.c.pk).where(_like_at_least(words, required)).limit(1)).first() is not None:
-            return required
-    return 1
-
-
 def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
                 skip_level: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE tests for ``criteria`` (see the plans above)."""
@@ -287,7 +245,7 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
             conditions.append(pk.in_(fts_pks.bindparams(fts_match=query.match)))
         else:
-            conditions.append(_like_at_least(list(query.words), query.required))
+            conditions.append(at_least(list(query.words), query.required))
     if criteria.max_bac_plus is not None and not skip_level:
         conditions.append(keep(_M.c.bac_plus) <= criteria.max_bac_plus)
     if criteria.min_salary:  # 0 asks for no minimum: fiches without a figure stay
