@@ -2,16 +2,45 @@
 walks over a tree widget's items they share."""
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QLineEdit, QScrollBar, QSpinBox, QToolButton, QTreeWidget,
-                               QTreeWidgetItem, QWidget)
+from PySide6.QtCore import QElapsedTimer, QLocale, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialogButtonBox, QLineEdit, QScrollBar, QSpinBox,
+                               QToolButton, QTreeWidget, QTreeWidgetItem, QWidget)
 
 from db.catalogue.nomenclature import LEVEL_CHOICES
 
 
+class TypeAheadCombo(QComboBox):
+    """A combo box whose type-ahead reads spaces and signs: typing "bac + 3" picks "bac + 3"
+    (Qt's own stops at the space, which opens the list). A space typed first still opens it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._typed = ""
+        self._clock = QElapsedTimer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if not plain or not text.isprintable() or not text:
+            super().keyPressEvent(event)
+            return
+        fresh = not self._clock.isValid() or self._clock.elapsed() > QApplication.keyboardInputInterval()
+        if fresh and text == " ":
+            super().keyPressEvent(event)
+            return
+        self._typed = text if fresh else self._typed + text
+        self._clock.start()
+        match = self.findText(self._typed, Qt.MatchFlag.MatchStartsWith)
+        if match >= 0:
+            self.setCurrentIndex(match)
+        event.accept()
+
+
 def level_combo(no_limit_label: str) -> QComboBox:
-    """A choice of maximum level of study; item data is ``bac_plus`` (None for no limit)."""
-    combo = QComboBox()
+    """A choice of maximum level of study; item data is ``bac_plus`` (None for no limit);
+    typing a level as it reads ("bac + 3") picks it."""
+    combo = TypeAheadCombo()
     combo.addItem(no_limit_label, None)
     for choice in LEVEL_CHOICES:
         combo.addItem(choice.label, choice.max_bac_plus)

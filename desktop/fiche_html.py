@@ -14,6 +14,7 @@ from db.catalogue.format import title_in_form as format_title
 
 if TYPE_CHECKING:
     from db.catalogue.fiche import FicheDetail
+    from db.catalogue.routes import Route, Routes
 
 LINK_SCHEME = "metier"
 ROME_SOURCE = "France Travail (ROME)"
@@ -50,11 +51,13 @@ def title_in_form(fiche: FicheDetail, form: str) -> str:
     return format_title(fiche.name, fiche.label_f, fiche.label_m, form)
 
 
-def fiche_html(fiche: FicheDetail, form: str = "inclusif") -> str:
-    """The whole fiche as an HTML fragment (see the module docstring)."""
+def fiche_html(fiche: FicheDetail, form: str = "inclusif", routes: Routes | None = None) -> str:
+    """The whole fiche as an HTML fragment (see the module docstring); with ``routes`` (a
+    student's session is open and the pupil's class known), the routes drawn after the formations."""
     parts = [f"<h1>{_e(title_in_form(fiche, form))}</h1>", _forms(fiche), _facts(fiche)]
     parts += _sections(fiche)
     parts.append(_list("Formations", fiche.formation_lines or fiche.formations))
+    parts.append(routes_html(routes) if routes is not None else "")
     parts.append(_inline("Centres d'intérêt", fiche.interests))
     parts.append(_rome(fiche))
     parts.append(_related(fiche))
@@ -97,6 +100,37 @@ def _sections(fiche: FicheDetail) -> list[str]:
         if section.text.strip():
             parts.append(f"<h2>{_e(section.title)}</h2>" + _paragraphs(section.text))
     return parts
+
+
+def routes_html(routes: Routes) -> str:
+    """The routes from the pupil's class as rows of boxes: the class, then each step with its
+    length in years, the diploma in bold, the total at the end; then the notes."""
+    from db.catalogue.routes import class_label
+
+    school = _e(class_label(routes.class_code))
+    title = f'<a name="parcours"></a><h2>Parcours depuis la classe actuelle ({school})</h2>'
+    rows = [_route_row(route) for route in routes.routes]
+    notes = "".join(f"<p>{_e(note)}</p>" for note in routes.notes)
+    if not rows and not notes:
+        notes = "<p>Aucun parcours trouvé depuis cette classe.</p>"
+    return title + "".join(rows) + notes
+
+
+def _route_row(route: Route) -> str:
+    cells = [f'<td style="{_BOX} background-color: #E4E8EE;">{_e(route.steps[0].label)}</td>']
+    for index, step in enumerate(route.steps[1:], start=1):
+        name = f"<b>{_e(step.label)}</b>" if index == len(route.steps) - 1 else _e(step.label)
+        length = f"<br/><b>{_e(_years_text(step.years))}</b>" if step.years else ""
+        cells += ['<td style="padding: 2px;">→</td>', f'<td style="{_BOX}">{name}{length}</td>']
+    cells.append(f'<td style="padding: 4px;">= {_e(_years_text(route.years))}</td>')
+    return f'<table cellspacing="0" style="margin-bottom: 6px;"><tr valign="middle">{"".join(cells)}</tr></table>'
+
+
+def _years_text(years: int) -> str:
+    return f"{years} an" if years == 1 else f"{years} ans"
+
+
+_BOX = "border: 1px solid black; border-style: solid; padding: 4px; text-align: center;"
 
 
 def _list(title: str, items: list[str]) -> str:

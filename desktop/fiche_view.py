@@ -6,6 +6,7 @@ an "Ajouter à la sélection" button above the fiche asks to keep it (``shortlis
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
@@ -15,6 +16,7 @@ from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
 
 if TYPE_CHECKING:
     from db.catalogue.fiche import FicheDetail
+    from db.catalogue.routes import Routes
 
 PLACEHOLDER = ("Choisissez un métier dans la liste (flèches puis Entrée, ou double-clic) "
                "pour lire sa fiche ici.")
@@ -40,6 +42,7 @@ class FicheView(QWidget):
         self.shortlist_button.clicked.connect(self._shortlist)
         self.shortlist_button.hide()
         self._shortlist_wanted = False
+        self._routes_of: Callable[[str], Routes | None] | None = None
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addStretch(1)
@@ -75,8 +78,18 @@ class FicheView(QWidget):
     def _render(self) -> None:
         assert self.fiche is not None
         self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF()))
-        self.browser.setHtml(fiche_html(self.fiche, self.title_form))
+        routes = self._routes_of(self.fiche.id) if self._routes_of is not None else None
+        self.browser.setHtml(fiche_html(self.fiche, self.title_form, routes))
         self.browser.setAccessibleDescription(f"Fiche : {self.fiche.name}")
+
+    def set_routes_source(self, routes_of: Callable[[str], Routes | None] | None) -> None:
+        """Show, under the formations, the routes ``routes_of(metier_id)`` gives (the open
+        student's, from their current class); None hides them. The fiche shown is redrawn."""
+        self._routes_of = routes_of
+        if self.fiche is not None:
+            position = self.browser.verticalScrollBar().value()
+            self._render()
+            self.browser.verticalScrollBar().setValue(position)
 
     def _show_placeholder(self) -> None:
         self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF()))

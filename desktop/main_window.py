@@ -15,6 +15,7 @@ panel and its menu are built then. Given a database, the window attaches it at o
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Callable
@@ -60,16 +61,16 @@ if TYPE_CHECKING:
 ABOUT_TEXT = (
     "<h3>Orientation</h3>"
     "<p>Catalogue des métiers pour les entretiens d'orientation. Fonctionne sans connexion internet.</p>"
-    "<p><b>Sources et licences</b></p><ul>"
-    "<li>Source : Onisep (ODbL) — fiches métiers Onisep, licence ouverte ODbL ; "
-    "toute base dérivée reste sous ODbL.</li>"
-    "<li>Source : France Travail (ROME) — répertoire ROME, Licence Ouverte / Etalab.</li>"
-    "<li>Fiches du projet Orientation — rédigées pour ce projet.</li></ul>"
+    "<p><b>Sources et licences</b></p><ul>{sources}</ul>"
+    "<p>Une base tirée des données Onisep reste sous licence ODbL : « orientation export --onisep-odbl » "
+    "l'écrit sous une forme lisible par un programme.</p>"
 )
+ABOUT_SOURCES_UNKNOWN = ("Idéo-Fiches métiers et Idéo-Fiches formations, Onisep, sous licence ODbL ; ROME, "
+                         "France Travail, sous Licence Ouverte (Etalab) ; fiches rédigées par l'équipe Orientation")
 SPLITTER_SHARES = (0.45, 0.55)  # table | fiche, when no positions were saved
 FILTER_WIDTH = 270  # px of the Filtres panel at first start: its lists uncut
 STUDENT_WIDTH = 420  # px of the Élève panel: its five tabs and the suggestions' reasons readable
-FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.csv *.txt);;Tous les fichiers (*)"
+FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.tar.gz *.tgz *.csv *.txt);;Tous les fichiers (*)"
 WIDE_CENTRE = 1000  # px: from this width of the centre the fiche sits beside the table, else under it
 WINDOW_STATE_VERSION = 2  # docks side by side (version 1 tabbed them: such a saved state is not restored)
 
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
+        students.start_on_student_search()
         if students.welcome(self.settings.welcomed == "fait"):
             self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start
         self.ready.emit()
@@ -446,6 +448,9 @@ class MainWindow(QMainWindow):
                     lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
         return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
                 "Flèches dans la liste : la fiche suit le métier surligné",
+                "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste",
+                "Ctrl+N après une recherche d'élève sans résultat : le nom tapé est repris",
+                "Niveau d'études : taper « bac + 3 » le choisit",
                 "Ctrl+Tab dans le panneau Élève : onglet suivant",
                 "Échap : fermer une fenêtre ou un menu"]
 
@@ -467,7 +472,15 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """The sources and licences (a window that does not block the application)."""
-        self.about_box = QMessageBox(QMessageBox.Icon.Information, "À propos d'Orientation", ABOUT_TEXT,
+        sources = [ABOUT_SOURCES_UNKNOWN]  # before the database is attached
+        if self.database is not None:
+            from db.catalogue.credits import source_lines
+
+            with self.database.read() as session:  # the catalogue's own sources, dates and versions
+                sources = source_lines(session)
+        items = "".join(f"<li>{html.escape(line, quote=False)}</li>" for line in sources)
+        self.about_box = QMessageBox(QMessageBox.Icon.Information, "À propos d'Orientation",
+                                     ABOUT_TEXT.format(sources=items),
                                      QMessageBox.StandardButton.Close, self)
         self.about_box.button(QMessageBox.StandardButton.Close).setText("Fermer")
         self.about_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

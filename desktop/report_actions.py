@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from db.students import viewer_copies
 from db.storage.engine import Database
@@ -20,7 +20,7 @@ from db.errors import UserError
 from db.storage.files import os_error_sentence, write_atomically
 from db.catalogue.format import french_date
 from db.students.store import SessionState, StudentInfo
-from desktop.operations.bilan import session_report
+from desktop.operations.bilan import session_report, session_report_html
 from desktop.file_services import FileServices, with_suffix
 from desktop.messages import MessageService
 from desktop.workers import TaskRunner
@@ -42,7 +42,7 @@ class ReportDialog(QDialog):
     """The bilan is ready: "Ouvrir", "Enregistrer sous…", "Imprimer…", "Fermer" (never blocks)."""
 
     def __init__(self, pdf: bytes, file_name: str, student_id: int, title: str, controller: ReportController,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, large_print: bool = False) -> None:
         super().__init__(parent)
         self.pdf, self.file_name, self.controller = pdf, file_name, controller
         self.student_id = student_id
@@ -59,6 +59,14 @@ class ReportDialog(QDialog):
         self.print_button = QPushButton("Imprimer…")
         self.print_button.setToolTip(PRINT_HINT)
         self.close_button = QPushButton("Fermer")
+        # For a pupil who sees poorly, or who reads with a screen reader (issue 15).
+        self.large_print_box = QCheckBox("&Gros caractères (14 points)")
+        self.large_print_box.setChecked(large_print)
+        self.large_print_box.setAccessibleDescription("Prépare à nouveau le bilan, en plus gros caractères")
+        self.html_button = QPushButton("Version accessible (&HTML)…")
+        self.html_button.setToolTip("Une page HTML au même contenu, lisible par un lecteur d'écran")
+        self.large_print_box.toggled.connect(self.controller.regenerate)
+        self.html_button.clicked.connect(self.save_html)
         self.open_button.clicked.connect(self.open_pdf)
         self.save_button.clicked.connect(self.save_as)
         self.print_button.clicked.connect(self.print_pdf)
@@ -71,6 +79,11 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
+        extras = QHBoxLayout()
+        extras.addWidget(self.large_print_box)
+        extras.addStretch(1)
+        extras.addWidget(self.html_button)
+        layout.addLayout(extras)
         layout.addWidget(self.hint)
         self.open_button.setDefault(True)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
@@ -82,6 +95,10 @@ class ReportDialog(QDialog):
     def save_as(self) -> Path | None:
         """Ask where, then write the PDF there (atomically); the path, or None."""
         return self.controller.save_copy(self, self.pdf, self.file_name)
+
+    def save_html(self) -> Path | None:
+        """Ask where, then write the accessible HTML twin there; the path, or None."""
+        return self.controller.save_html(self, self.file_name)
 
     def print_pdf(self) -> bool:
         """Show the print dialog and print the bilan; False when cancelled or impossible."""
@@ -108,6 +125,7 @@ class ReportController(QObject):
         self.database, self.messages, self.files, self.parent_widget = database, messages, files, parent
         self.runner = TaskRunner(self)
         self.dialog: ReportDialog | None = None
+        self.last: tuple[SessionState, StudentInfo] | None = None  # the session of the bilan shown
         self.last_folder = ""
         self._temp: Path | None = None
         self._closing = False
@@ -120,25 +138,57 @@ class ReportController(QObject):
         """Whether a bilan is being prepared."""
         return self.runner.busy
 
-    def generate(self, state: SessionState, student: StudentInfo) -> bool:
-        """Start preparing the bilan of ``state``; False if one is already being prepared."""
+    def generate(self, state: SessionState, student: StudentInfo, large_print: bool = False) -> bool:
+        """Start preparing the bilan of ``state`` (in 14-point type if ``large_print``); False if
+        one is already being prepared."""
         if self.runner.busy:
             self.messages.warning("un bilan est déjà en préparation ; attendez qu'il soit prêt.")
             return False
         database = self.database
-        self.runner.run(lambda: session_report(database, state), lambda pdf: self._ready(pdf, state, student),
+        self.runner.run(lambda: session_report(database, state, large_print=large_print),
+                        lambda pdf: self._ready(pdf, state, student, large_print),
                         self._failed, error="le bilan n'a pas pu être préparé (détail dans le journal).")
         self.busy_changed.emit(True)
         return True
 
-    def _ready(self, pdf: bytes, state: SessionState, student: StudentInfo) -> None:
+    def regenerate(self, large_print: bool) -> bool:
+        """Prepare the bilan shown again, in large print or not; its window is replaced."""
+        if self.last is None:
+            return False
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
+        return self.generate(*self.last, large_print=large_print)
+
+    def _ready(self, pdf: bytes, state: SessionState, student: StudentInfo, large_print: bool = False) -> None:
         self.busy_changed.emit(False)
         if self._closing:  # the window closed while the bilan was being prepared
             return
+        self.last = (state, student)
         title = f"Bilan de {student.full_name} — entretien du {french_date(state.date)}"
         self.dialog = ReportDialog(pdf, report_file_name(student, state.date), student.id, title, self,
-                                   self.parent_widget)
+                                   self.parent_widget, large_print=large_print)
         self.dialog.show()
+
+    def save_html(self, parent: QWidget, pdf_name: str) -> Path | None:
+        """Ask where to save the accessible HTML twin of the bilan shown and write it there."""
+        if self.last is None:
+            return None
+        name = str(Path(pdf_name).with_suffix(".html"))
+        chosen = self.files.save_path(parent, "Enregistrer la version accessible du bilan",
+                                      str(Path(self.last_folder) / name) if self.last_folder else name,
+                                      "Page HTML (*.html)")
+        if not chosen:
+            return None
+        path = with_suffix(chosen, ".html")
+        try:
+            write_atomically(path, session_report_html(self.database, self.last[0]).encode("utf-8"))
+        except UserError as exc:
+            self.messages.error(exc.message)
+            return None
+        self.last_folder = str(path.parent)
+        self.messages.info(f"Version accessible du bilan enregistrée : {path}")
+        return path
 
     def _failed(self, message: str) -> None:
         self.busy_changed.emit(False)

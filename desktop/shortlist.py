@@ -1,5 +1,7 @@
 """The student's shortlist: the métiers kept, each with a short comment edited in place, in an
-order the counselor chooses, and a "Comparer" tick on 2 to 4 of them.
+order the counselor chooses, and a "Comparer" tick on 2 to 4 of them. A métier added while fewer
+than :data:`AUTO_COMPARED` are ticked comes ticked: the first three kept are compared unless the
+counselor unticks one.
 
 The widget holds plain values (métier id, name, comment); it never reads the database. Métier
 names are given by the caller (from the table, the fiche or the suggestions).
@@ -7,12 +9,13 @@ names are given by the caller (from the table, the fiche or the suggestions).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from db.students.store import MAX_COMPARED, ShortlistItem
 
 NAME, COMMENT, COMPARE = 0, 1, 2
+AUTO_COMPARED = 3  # a new métier comes ticked "Comparer" while fewer than this are ticked
 IdRole = Qt.ItemDataRole.UserRole
 EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                  | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
@@ -30,6 +33,7 @@ class Shortlist(QWidget):
         super().__init__(parent)
         self._quiet = False
         self.read_only = False
+        self._return_to: QWidget | None = None  # where the focus goes back after a comment (edit_comment)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Métier", "Commentaire", "Comparer"])
         self.table.setAccessibleName("Sélection de métiers")
@@ -73,6 +77,7 @@ class Shortlist(QWidget):
 
     def _connect(self) -> None:
         self.table.itemChanged.connect(self._item_changed)
+        self.table.itemDelegate().closeEditor.connect(self._editor_closed)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.cellDoubleClicked.connect(self._double_clicked)
         self.up_button.clicked.connect(lambda: self.move_current(-1))
@@ -113,11 +118,12 @@ class Shortlist(QWidget):
         self._apply_flags(row)
 
     def add(self, metier_id: str, name: str) -> bool:
-        """Append a métier (False, and nothing changes, when it is already there)."""
+        """Append a métier (False, and nothing changes, when it is already there), ticked
+        "Comparer" while fewer than :data:`AUTO_COMPARED` are ticked."""
         if self.read_only or metier_id in self.ids():
             return False
         self._quiet = True
-        self._append(metier_id, name, "", False)
+        self._append(metier_id, name, "", len(self.compared()) < AUTO_COMPARED)
         self._quiet = False
         self.table.setCurrentCell(self.table.rowCount() - 1, COMMENT)
         self._update_buttons()
@@ -148,6 +154,22 @@ class Shortlist(QWidget):
         self._cell(self.ids().index(metier_id), COMPARE).setCheckState(state)
 
     # ------------------------------------------------------------------ editing
+    def edit_comment(self, metier_id: str, return_to: QWidget | None = None) -> None:
+        """Open the comment of ``metier_id`` for typing, the cursor in it; when the edit ends
+        (Entrée or Échap), the focus goes back to ``return_to`` (where the métier was kept from)."""
+        if self.read_only or metier_id not in self.ids():
+            return
+        row = self.ids().index(metier_id)
+        self.table.setCurrentCell(row, COMMENT)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._return_to = return_to
+        self.table.editItem(self._cell(row, COMMENT))
+
+    def _editor_closed(self, _editor: QWidget, _hint: QAbstractItemDelegate.EndEditHint) -> None:
+        target, self._return_to = self._return_to, None
+        if target is not None and target.isVisible():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def move_current(self, step: int) -> None:
         """Move the current métier up (−1) or down (+1)."""
         row, column = self.table.currentRow(), max(self.table.currentColumn(), 0)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMenu, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLineEdit, QMenu, QScrollArea, QWidget
 
 from db.catalogue.compare import compare
 from db.errors import UserError
@@ -29,6 +30,9 @@ from desktop.student_panel import StudentPanel
 from desktop.suggestions import NameRole
 from desktop.table_model import RowRole
 from desktop.table_view import MetierTableView
+
+if TYPE_CHECKING:
+    from db.catalogue.routes import Routes
 
 
 @dataclass
@@ -144,6 +148,7 @@ class StudentActions(QObject):
         panel.report_requested.connect(self.generate_report)
         panel.editor.shortlist.compare_requested.connect(self.show_comparison)
         panel.student_changed.connect(self._update_actions)
+        panel.student_changed.connect(self._fiche_routes)
         panel.student_changed.connect(lambda: self.show_panel() if panel.student else None)
         panel.session_changed.connect(self._update_actions)
         window.fiche_view.shortlist_requested.connect(panel.add_to_shortlist)
@@ -152,6 +157,21 @@ class StudentActions(QObject):
         self.report.busy_changed.connect(self._report_busy)
         window.importer.finished.connect(lambda _summary: panel.reload_choices())
         window.importer.failed.connect(lambda _message: panel.reload_choices())
+
+    def _fiche_routes(self) -> None:
+        """The fiche pane shows the routes from the open student's current class (none without one)."""
+        student, database = self.panel.student, self.window.database
+        if student is None:
+            self.window.fiche_view.set_routes_source(None)
+            return
+
+        def routes_of(metier_id: str, student_id: int = student.id) -> Routes | None:
+            from db.students.pathways import fiche_routes
+
+            with database.read() as session:
+                return fiche_routes(session, student_id, metier_id)
+
+        self.window.fiche_view.set_routes_source(routes_of)
 
     def _update_actions(self) -> None:
         editable, student = self.panel.can_edit, self.panel.student is not None
@@ -210,6 +230,14 @@ class StudentActions(QObject):
         self.panel.show_list()
         self.panel.list.search_box.selectAll()
 
+    def start_on_student_search(self) -> None:
+        """Start-up: the cursor in the student search, as an interview starts by finding (or
+        creating) the pupil — unless a student is open or the counselor already typed in a field."""
+        focus = QApplication.focusWidget()
+        if self.panel.student is not None or (isinstance(focus, QLineEdit) and focus.text()):
+            return
+        self.panel.list.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def new_student(self) -> None:
         """Ctrl+N: the "Nouvel élève" form."""
         self.show_panel()
@@ -245,21 +273,35 @@ class StudentActions(QObject):
         """Ctrl+D: add the métier visibly selected — the highlighted suggestion when the
         suggestions have the focus, else the list's highlighted row (the fiche shows the same
         métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
-        shown (opened from a suggestion or the shortlist)."""
+        shown (opened from a suggestion or the shortlist). Once added, the cursor is in its
+        comment; Entrée (or Échap) brings the focus back where Ctrl+D was pressed."""
         focus = QApplication.focusWidget()
+        picked = self._visibly_selected(focus)
+        if picked is None:
+            return self.add_current_row()  # says to pick a métier first
+        metier_id, name = picked
+        if not self.panel.add_to_shortlist(metier_id, name):
+            return False
+        self.show_panel()
+        shortlist = self.panel.editor.shortlist
+        self.panel.editor.setCurrentWidget(shortlist)
+        shortlist.edit_comment(metier_id, return_to=focus if isinstance(focus, QWidget) else None)
+        return True
+
+    def _visibly_selected(self, focus: object) -> tuple[str, str] | None:
+        """(id, name) of the métier Ctrl+D acts on (see :meth:`add_focused`), or None."""
         suggestions = self.panel.suggestions
         if focus is suggestions.list and (metier_id := suggestions.current_id()) is not None:
-            return self.panel.add_to_shortlist(metier_id, suggestions.list.currentItem().data(NameRole))
+            return metier_id, suggestions.list.currentItem().data(NameRole)
         table = self.window.table
         if table.currentIndex().isValid():
-            return self.add_current_row()
+            row = table.currentIndex().data(RowRole)
+            return row.id, row.name
         if table.model().rowCount() == 1:
             row = table.model().index(0, 0).data(RowRole)
-            return self.panel.add_to_shortlist(row.id, row.name)
+            return row.id, row.name
         fiche = self.window.fiche_view.fiche
-        if fiche is not None:
-            return self.panel.add_to_shortlist(fiche.id, fiche.name)
-        return self.add_current_row()
+        return (fiche.id, fiche.name) if fiche is not None else None
 
     def compare_checked(self) -> None:
         """Compare the métiers ticked in the shortlist."""
@@ -282,17 +324,15 @@ class StudentActions(QObject):
 
     # ------------------------------------------------------------------ bilan
     def generate_report(self) -> bool:
-        """Make the bilan of the session shown, in the background (saved first, if the counselor agrees)."""
+        """Make the bilan of the session shown, in the background. An unsaved session is saved
+        first, without asking (the bilan prints what is on screen, and Ctrl+S would be the only
+        answer); nothing is made when it cannot be saved (the reason is shown)."""
         panel = self.panel
         if panel.student is None or panel.base is None:
             self.window.messages.warning("ouvrez d'abord un élève et son entretien.")
             return False
-        if panel.dirty or (panel.base.id is None and not panel.read_only):
-            if not self.window.messages.confirm("L'entretien n'est pas enregistré. L'enregistrer et faire le bilan ?",
-                                                yes="Enregistrer et faire le bilan", no="Annuler"):
-                return False
-            if not panel.save():
-                return False
+        if (panel.dirty or (panel.base.id is None and not panel.read_only)) and not panel.save():
+            return False
         with self.window.database.read() as session:
             anonymous = not get_counselor(session).name
         state = panel.current_state()

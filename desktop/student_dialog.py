@@ -23,7 +23,9 @@ class StudentDialog(QDialog):
     saved = Signal(int)
 
     def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None,
-                 student: StudentInfo | None = None) -> None:
+                 student: StudentInfo | None = None, nom: str = "") -> None:
+        """``nom``: a new student's name as already typed in the student search; it is filled in
+        and the cursor starts in "Prénom"."""
         super().__init__(parent)
         self.database, self.messages, self.student = database, messages, student
         self.setWindowTitle("Modifier l'élève" if student else "Nouvel élève")
@@ -31,6 +33,9 @@ class StudentDialog(QDialog):
         self._build()
         if student is not None:
             self._fill(student)
+        elif nom.strip():
+            self.nom.setText(nom.strip())
+            self.prenom.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build(self) -> None:
         self.nom = QLineEdit()

@@ -112,16 +112,18 @@ class StudentPanel(QWidget):
         self.list.search_box.setFocus()
 
     def new_student(self) -> None:
-        """Open the "Nouvel élève" form; the student is opened once created."""
-        self._open_dialog(None)
+        """Open the "Nouvel élève" form; the student is opened once created. A name typed in the
+        student search (looked for first, not found) is carried into the form."""
+        typed = self.list.search_box.text() if self.stack.currentIndex() == LIST_PAGE else ""
+        self._open_dialog(None, nom=typed)
 
     def edit_student(self) -> None:
         """Open the form on the open student's record."""
         if self.student is not None:
             self._open_dialog(self.student)
 
-    def _open_dialog(self, student: StudentInfo | None) -> None:
-        self.dialog = StudentDialog(self.database, self.messages, self, student)
+    def _open_dialog(self, student: StudentInfo | None, nom: str = "") -> None:
+        self.dialog = StudentDialog(self.database, self.messages, self, student, nom=nom)
         self.dialog.saved.connect(self._student_saved)
         self.dialog.open()
 

@@ -16,10 +16,11 @@ from reportlab.lib import colors
 from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
+from reports.timeline import route_timeline
 from reports.text import capitalize, cell_markup, clip, fit, markup, one_line, plain
 from reports.words import BRUT_NET, level_words, short_level
 
@@ -200,11 +201,21 @@ class Blocks:
         if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
             out.append(self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}",
                               "CardBody"))
+            out += self._route_drawing(m)
         out += self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔", styles=lists)
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
             out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
         return out + self._credits(m)
+
+    def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
+        """The shortest route drawn as a timeline under the route lines, when it has more than one
+        step (one box would only repeat the line above it, and cost the bilan room)."""
+        if len(m.route_steps) < 3:  # the class, then one step
+            return []
+        size = self.styles["Small"].fontSize - 2.5  # 7.5 pt, 10.5 pt in large print
+        drawing = route_timeline(m.route_steps, self.half_width, self.font_regular, self.font_bold, size)
+        return [] if drawing is None else [drawing, Spacer(1, 3)]
 
     card_gap = 6 * mm
 
@@ -251,7 +262,11 @@ class Blocks:
         """Who wrote the fiche, and where the salary comes from, in small print."""
         parts = [markup(m.source)] if plain(m.source).strip() else []
         salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source), flags=re.IGNORECASE).strip()
-        if salary:
+        source = plain(m.source).strip()
+        if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
+            year = salary[len(source):].strip(" ,")
+            parts.append(f"salaire de {markup(year)}" if year else "salaire de la même fiche")
+        elif salary:
             parts.append(f"salaire\u00a0: {markup(salary)}")
         return [self.p(" · ".join(parts), "Small")] if parts else []
 

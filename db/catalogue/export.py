@@ -1,7 +1,8 @@
 """The catalogue as plain dictionaries: the whole of it (``orientation export``) and the rows
 of a search (``orientation search --format json|csv``). Both name the same things the same way:
 ``source`` is the kind of source (``onisep``, ``projet``, ``rome``…, what an import reads back)
-and ``source_libelle`` the words shown to people ("Onisep", "Fiche du projet").
+and ``source_libelle`` the words shown to people ("Onisep", "Fiche du projet"); ``attribution`` is
+the credit line the source's licence asks for wherever the row is shown again.
 
 Lists are loaded with one query per list table for each chunk of métiers, not one per métier,
 so exporting thousands of fiches stays fast, and memory stays flat (:func:`iter_catalogue`).
@@ -15,15 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.catalogue.fiche_facts import grouped_lists
+from db.catalogue.credits import metier_attribution
 from db.catalogue.format import source_label
 from db.catalogue.search_types import MetierRow
 from db.models import (AnySelect, FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
                        MetierRome, MetierSector, MetierStatut, SectorRow, StatutRow, table_of)
 
-EXPORT_FIELDS = ("id", "source", "source_libelle", "nom", "libelle_feminin", "libelle_masculin", "codes_rome",
-                 "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_texte",
-                 "secteurs", "centres_interet", "statuts", "formations", "formations_ids", "riasec", "pays",
-                 "source_fichier", "importe_le")
+EXPORT_FIELDS = ("id", "source", "source_libelle", "attribution", "nom", "libelle_feminin", "libelle_masculin",
+                 "codes_rome", "codes_rome_anciens", "niveau", "bac_plus", "salaire_min", "salaire_max",
+                 "salaire_texte", "secteurs", "centres_interet", "statuts", "formations", "formations_ids", "riasec",
+                 "pays", "source_fichier", "importe_le")
 
 
 EXPORT_CHUNK = 2_000  # métiers read at a time: memory stays flat whatever the catalogue's size
@@ -73,6 +75,7 @@ def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
         codes = rome.get(pk, [])
         yield {
             "id": metier.id, "source": metier.source_kind, "source_libelle": source_label(metier.source_kind),
+            "attribution": metier_attribution(metier.source_kind),  # the words the source's licence asks for
             "nom": metier.name,
             "libelle_feminin": metier.label_f, "libelle_masculin": metier.label_m,
             "codes_rome": [c for c, legacy in codes if not legacy],
@@ -91,7 +94,7 @@ def _records(session: Session, pks: list[int]) -> Iterator[dict[str, object]]:
 
 
 SEARCH_FIELDS = ("id", "nom", "niveau", "bac_plus", "salaire_min", "salaire_max", "salaire_annee", "secteur", "source",
-                 "source_libelle", "pays")
+                 "source_libelle", "attribution", "pays")
 
 
 def search_record(row: MetierRow) -> dict[str, object]:
@@ -99,4 +102,5 @@ def search_record(row: MetierRow) -> dict[str, object]:
     return {"id": row.id, "nom": row.name, "libelle_feminin": row.label_f, "libelle_masculin": row.label_m,
             "niveau": row.level_label, "bac_plus": row.bac_plus, "salaire_min": row.salary_min,
             "salaire_max": row.salary_max, "salaire_annee": row.salary_year, "secteur": row.sector_label,
-            "source": row.source_kind, "source_libelle": source_label(row.source_kind), "pays": row.country}
+            "source": row.source_kind, "source_libelle": source_label(row.source_kind),
+            "attribution": metier_attribution(row.source_kind), "pays": row.country}

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.catalogue.format import salary_origin, salary_sentence, source_attribution, source_label
+from db.catalogue.credits import metier_attribution
+from db.catalogue.format import salary_origin, salary_sentence, source_label
 from db.models import (FormationRow, InterestRow, LevelRow, Metier, MetierFormation, MetierInterest,
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut, MetierSynonym,
                        SectorRow, StatutRow, table_of)
@@ -135,7 +136,7 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
         sectors=_sector_labels(session, pk), interests=_interest_labels(session, pk),
         statuts=_statut_labels(session, pk), rome_codes=codes, related=_related(session, pk),
         riasec=metier.riasec, country=metier.country, source_kind=metier.source_kind,
-        source=source_label(metier.source_kind), attribution=source_attribution(metier.source_kind),
+        source=source_label(metier.source_kind), attribution=metier_attribution(metier.source_kind),
         source_file=metier.source_file, source_date=metier.source_date, licence=metier.licence,
         imported_at=metier.imported_at, same_as=metier.same_as, superseded_by=metier.superseded_by,
         career_line=career, provenance=_provenance(session, metier.inherited),

@@ -63,16 +63,6 @@ def source_label(kind: str | None) -> str:
     return SOURCE_LABELS.get(kind or "", kind or "inconnue")
 
 
-def source_attribution(kind: str | None) -> str:
-    """The attribution line required where a fiche's content is shown."""
-    label = source_label(kind)
-    if label == "Onisep":
-        return "Source : Onisep (licence ODbL)"
-    if label == "Fiche du projet":
-        return "Fiche du projet Orientation"
-    return f"Source : {label}"
-
-
 def salary_sentence(low: int | None, high: int | None, year: int | None = None, country: str | None = "FR") -> str:
     """A starting salary as read aloud: "à partir de 1 850 € brut par mois", "1 600 – 4 000 € brut
     par mois", "à partir de 1 823 € brut par mois (≈ SMIC)" (see :func:`format_salary`), or

@@ -18,11 +18,13 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db.catalogue.archives import ARCHIVE_SUFFIXES, ArchiveMember, is_archive, read_archive
 from db.catalogue.formations import FormationWrite, upsert_formations
 from db.catalogue.store import KnownIds, upsert_batch, upsert_records
 from db.storage.engine import Database
+from db.storage.files import read_bounded
 from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
-from db.catalogue.importers import parse_path
+from db.catalogue.importers import MAX_FILE_BYTES, parse_bytes, parse_path
 from db.models import ImportLog, Values, table_of
 from db.catalogue.records import ParsedFile
 from db.catalogue.rome import write_rome_reference
@@ -100,9 +102,46 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return result
 
 
-def _parse(path: Path) -> ParsedFile | FileResult:
+# What an import walks through: a file on disk, a member of an archive read in memory, or an
+# archive already refused whole (its FileResult).
+Source = Path | ArchiveMember | FileResult
+
+
+def sources(paths: Iterable[str | Path]) -> list[Source]:
+    """The files under ``paths`` (:func:`expand_paths`), each archive of fiches replaced by its
+    members read in memory — or, when it is unreadable or unsafe, by one refused result: an
+    archive is checked whole before anything of it is written."""
+    result: list[Source] = []
+    for path in expand_paths(paths):
+        if not path.name.lower().endswith(ARCHIVE_SUFFIXES):
+            result.append(path)
+            continue
+        try:
+            data = read_bounded(path, MAX_FILE_BYTES, "l'archive")
+            if not is_archive(path.name, data):
+                result.append(path)  # a ZIP holding one Idéo XML export: its importer reads it
+                continue
+            members = read_archive(data, str(path))
+        except (FicheError, UserError) as exc:
+            result.append(FileResult(str(path), "refusé", reason=exc.message))
+            continue
+        if not members:
+            result.append(FileResult(str(path), "refusé", reason="archive sans aucune fiche"))
+        result.extend(members)
+    return result
+
+
+def _source_name(source: Source) -> str:
+    return Path(source.path).name if isinstance(source, FileResult) else source.name
+
+
+def _parse(path: Source) -> ParsedFile | FileResult:
     """The parsed file, or the FileResult saying why it is refused (never raises)."""
+    if isinstance(path, FileResult):
+        return path
     try:
+        if isinstance(path, ArchiveMember):
+            return parse_bytes(path.data, path.name)
         return parse_path(path)
     except FicheError as exc:
         return FileResult(str(path), "refusé", reason=exc.message)
@@ -160,7 +199,7 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     893 fiches does not pay 893 commits, while a counselor's window waiting to save never
     waits longer than one group. A file's result is reported only once its group committed.
     """
-    files = expand_paths(paths)
+    files = sources(paths)
     summary = ImportSummary()
     rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end
     position = 0
@@ -213,15 +252,16 @@ def _interruption(exc: Exception) -> str:
     return environment_sentence(exc) or "écriture impossible dans la base (détail dans le journal)"
 
 
-def _import_group(database: Database, files: list[Path], start: int, dry_run: bool,
+def _import_group(database: Database, files: list[Source], start: int, dry_run: bool,
                   progress: Callable[[int, int, str], bool] | None, summary: ImportSummary,
                   rome_codes: set[str]) -> tuple[int, bool]:
     """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
-    results: list[FileResult | tuple[Path, ParsedFile]] = []
+    results: list[FileResult | tuple[Path | ArchiveMember, ParsedFile]] = []
     began = time.perf_counter()
     stopped = False
     for path in files[start:]:
-        if progress is not None and progress(len(summary.files) + len(results), len(files), path.name) is False:
+        done = len(summary.files) + len(results)
+        if progress is not None and progress(done, len(files), _source_name(path)) is False:
             stopped = True
             break
         parsed = _parse(path)
@@ -232,6 +272,7 @@ def _import_group(database: Database, files: list[Path], start: int, dry_run: bo
                                       created=len(parsed.records) + len(parsed.formations),
                                       notes=parsed.notes))
         else:
+            assert not isinstance(path, FileResult)  # _parse returns a refused source as it is
             results.append((path, parsed))
         if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
             break
@@ -277,7 +318,7 @@ def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str
     return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
 
 
-def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]],
+def _write_group(database: Database, pending: list[tuple[Path | ArchiveMember, ParsedFile]],
                  rome_codes: set[str]) -> dict[str, FileResult]:
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
@@ -292,7 +333,7 @@ def _write_group(database: Database, pending: list[tuple[Path, ParsedFile]],
         return {str(path): _write_one(session, parsed, str(path), cache, rome_codes) for path, parsed in pending}
 
 
-def _write_together(session: Session, pending: list[tuple[Path, ParsedFile]],
+def _write_together(session: Session, pending: list[tuple[Path | ArchiveMember, ParsedFile]],
                     cache: KnownIds) -> dict[str, FileResult]:
     now = datetime.now()
     status = upsert_batch(session, [(r, str(path)) for path, parsed in pending for r in parsed.records], now, cache)

@@ -16,12 +16,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.catalogue.credits import ONISEP_KINDS
 from db.catalogue.export import iter_catalogue
 from db.catalogue.format import french_date
 from db.models import Metier
 from db.storage import files
 
-ONISEP_KINDS = ("onisep-md", "onisep-xml", "onisep-json")
 DATA_FILE = "metiers-onisep-odbl.json"
 NOTE_FILE = "LISEZMOI-ODbL.txt"
 # Where the counselor's computer kept the imported file says nothing about the data: left out.

@@ -314,6 +314,11 @@ def apply_pending_erasures(db_file: Path) -> ScrubReport | None:
     return report
 
 
+def erasures_pending(db_file: Path) -> bool:
+    """Whether :func:`apply_pending_erasures` has work to do (two small reads)."""
+    return len(known_erasures(db_file)) > _applied_count(db_file)
+
+
 def _applied_count(db_file: Path) -> int:
     try:
         return int((backup_dir(db_file) / APPLIED_MARK).read_text().strip() or 0)

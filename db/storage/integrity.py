@@ -21,14 +21,16 @@ import atexit
 import json
 import logging
 import os
-import subprocess
 import sys
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.errors import UserError
 from db.storage import backup
+
+if TYPE_CHECKING:
+    import threading
 
 log = logging.getLogger(__name__)
 STATE_FILE = backup.INTEGRITY_FILE
@@ -37,7 +39,7 @@ CHECK_EVERY = timedelta(days=7)
 NO_BACKGROUND_ENV = "ORIENTATION_NO_BACKGROUND_CHECK"
 CHILD_ENV = "ORIENTATION_INTEGRITY_CHECK"  # a frozen bundle's executable runs the check when set
 _marked: set[Path] = set()  # markers this process wrote (removed at a normal exit)
-_waiters: list[threading.Thread] = []
+_waiters: list[threading.Thread] = []  # subprocess and threading: imported when a check starts
 
 
 def _folder(db_file: Path) -> Path:
@@ -170,6 +172,9 @@ def start_background_check(db_file: Path) -> None:
     Does nothing when :data:`NO_BACKGROUND_ENV` is set."""
     if os.environ.get(NO_BACKGROUND_ENV):
         return
+    import subprocess
+    import threading
+
     db_file = db_file.resolve()
     frozen = getattr(sys, "frozen", False)
     command = [sys.executable] if frozen else [sys.executable, "-m", "db.storage.integrity", str(db_file)]

@@ -28,12 +28,36 @@ def route_lines(session: Session, current_class: str | None, metier_id: str,
     """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan:
     the :data:`BILAN_ROUTES` shortest ones, briefly, then the notes; [] when the class is not
     known or the métier left the catalogue."""
+    return bilan_routes(session, current_class, metier_id, max_bac_plus)[0]
+
+
+def bilan_routes(session: Session, current_class: str | None, metier_id: str,
+                 max_bac_plus: int | None = None) -> tuple[list[str], list[tuple[str, int]]]:
+    """The bilan's route lines (:func:`route_lines`) and the steps of the shortest route to draw:
+    ``[(label, years), …]``, the current class first (0 years), the diploma last; ([], []) when
+    the class is not known or the métier left the catalogue."""
     if not current_class:
-        return []
+        return [], []
     try:
         routes = routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus)
     except UserError:
-        return []
+        return [], []
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
-    return [route.brief() for route in shortest] + routes.notes
+    drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
+    return [route.brief() for route in shortest] + routes.notes, drawn
+
+
+FICHE_ROUTES = 3  # routes shown in the window's fiche pane
+
+
+def fiche_routes(session: Session, student_id: int, metier_id: str) -> Routes | None:
+    """The (at most :data:`FICHE_ROUTES`, shortest first) routes from the open student's current
+    class to the métier shown in the window; None when the class is not filled in, or the
+    student or the métier is not there any more."""
+    try:
+        found = routes_for_student(session, student_id, metier_id)
+    except UserError:
+        return None
+    found.routes = sorted(found.routes, key=lambda route: route.years)[:FICHE_ROUTES]
+    return found

@@ -44,8 +44,9 @@ from db.students.access_log import log_access as log_access
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_max_level
 from db.students.store import SessionState, StudentInfo, get_session, get_student, list_sessions, student_info
-
-RETENTION_KEY = "retention_annees_supplementaires"
+# Re-exported: the retention dates are read without SQLAlchemy by the quick students list.
+from db.students.retention import RETENTION_KEY as RETENTION_KEY
+from db.students.retention import retention_cutoff as retention_cutoff
 
 
 # ------------------------------------------------------------------ export / import
@@ -225,13 +226,6 @@ def count_past_retention(session: Session, today: date | None = None) -> int:
     """How many students :func:`past_retention` gives (the start-up reminder)."""
     return int(session.execute(select(func.count()).select_from(Student)
                                .where(_past_retention(session, today))).scalar_one())
-
-
-def retention_cutoff(today: date, extra_years: int = 0) -> date:
-    """The first day whose records are still kept: a record seen last (or created) before it is past
-    :func:`retention_deadline`. Deadlines fall on 31 August, so the cutoff is a 1 September."""
-    last_end = today.year if today > date(today.year, 8, 31) else today.year - 1  # latest 31 August passed
-    return date(last_end - extra_years, 9, 1)
 
 
 def _past_retention(session: Session, today: date | None) -> Any:

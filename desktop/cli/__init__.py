@@ -91,10 +91,21 @@ def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     return handler
 
 
+def _students(args: argparse.Namespace) -> int:
+    """``students …``; ``students list`` first tries its quick path, which loads no SQLAlchemy."""
+    if args.student_command == "list":
+        from desktop.cli.student_list import list_quickly
+
+        status = list_quickly(args)
+        if status is not None:
+            return status
+    return _lazy("students", "run")(args)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _lazy("catalogue", "cmd_import"), "search": _lazy("catalogue", "cmd_search"),
     "export": _lazy("catalogue", "cmd_export"), "suggest": _lazy("students", "cmd_suggest"),
-    "students": _lazy("students", "run"), "report": _lazy("bilans", "run"),
+    "students": _students, "report": _lazy("bilans", "run"),
     "stats": _lazy("year", "cmd_stats"),
     "settings": _lazy("maintenance", "cmd_settings"), "backup": _lazy("maintenance", "cmd_backup"),
     "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),

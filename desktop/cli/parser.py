@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, NoReturn
 
 # argparse's own messages ("usage:", "error:", …) in French: argparse looks up its module-level
@@ -29,15 +30,37 @@ _ARGPARSE_FR = {
 }
 
 
+# What gettext gave for each message: argparse asks ~100 times while the grammar is built, and
+# each gettext call searches the locale folders (a third of the build, ~10 ms a command).
+_LOOKED_UP: dict[str, str] = {}
+
+
 @contextmanager
 def _french() -> Iterator[None]:
     # argparse's gettext alias ``_`` is private: typeshed does not declare it, hence the ignores.
     english = argparse._  # type: ignore[attr-defined]  # private, see above
-    argparse._ = lambda text: _ARGPARSE_FR.get(text, english(text))  # type: ignore[attr-defined]  # idem
+
+    def french(text: str) -> str:
+        if text in _ARGPARSE_FR:
+            return _ARGPARSE_FR[text]
+        if text not in _LOOKED_UP:
+            _LOOKED_UP[text] = english(text)
+        return _LOOKED_UP[text]
+
+    argparse._ = french  # type: ignore[attr-defined]  # idem
     try:
         yield
     finally:
         argparse._ = english  # type: ignore[attr-defined]  # idem
+
+
+@cache
+def _help_width() -> int:
+    """argparse's own help width (the terminal's, less 2), asked once: argparse asks the
+    terminal for every option it adds (~170 times while the grammar is built)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns - 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +69,11 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         with _french():  # the "-h" help text is written when the parser is built
             super().__init__(*args, **kwargs)
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # typeshed's formatter protocol names ``prog`` only; argparse's formatters all take ``width``.
+        formatter: Any = self.formatter_class
+        return formatter(prog=self.prog, width=_help_width())  # type: ignore[no-any-return]  # see above
 
     # typeshed splits these two into overloads on ``namespace``; one wrapper serves them all.
     def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # see above

@@ -18,27 +18,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:
-    from desktop.cli.year import caseload_asked, list_caseload
+    from desktop.cli.student_list import caseload_asked, print_students
 
     if caseload_asked(args):
+        from desktop.cli.year import list_caseload
+
         return list_caseload(args, database)
-    from db.students.privacy import past_retention
+    from db.students.privacy import count_past_retention
     from db.students.store import find_students
 
     with database.read() as session:
         students = find_students(session, args.texte, args.classe)
-        overdue = past_retention(session)
-    if args.format == "json":
-        json.dump([{"id": s.id, "nom": s.nom, "prenom": s.prenom, "classe": s.classe,
-                    "derniere_seance": s.last_session_on} for s in students], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        for s in students:
-            print(f"{s.id:>5}  {s.nom} {s.prenom}  {s.classe or ''}  dernier entretien : {s.last_session_on or '—'}")
-        print(f"{len(students)} élève(s)")
-    if overdue:
-        print(f"Rappel : {len(overdue)} dossier(s) ont dépassé la durée de conservation "
-              "(orientation students purge).", file=sys.stderr)
+        overdue = count_past_retention(session)
+    print_students(students, args.format, overdue)
     return 0
 
 

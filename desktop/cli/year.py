@@ -15,12 +15,7 @@ from db.errors import UserError
 from db.storage.engine import Database
 from db.students.caseload import CaseloadFilter
 from desktop.cli.common import open_database_for
-
-
-def caseload_asked(args: argparse.Namespace) -> bool:
-    """True when ``students list`` got an option of the caseload (school, a filter, per class)."""
-    return bool(args.etablissement is not None or args.pas_vu_depuis is not None or args.aucun_entretien
-                or args.aucun_metier or args.bilan_non_remis or args.par_classe)
+from desktop.cli.student_list import caseload_asked as caseload_asked  # its home before the quick list
 
 
 def _filter(args: argparse.Namespace) -> CaseloadFilter:

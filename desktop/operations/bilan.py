@@ -32,6 +32,20 @@ def session_report(database: Database, state: SessionState, *, large_print: bool
     return pdf
 
 
+def session_report_html(database: Database, state: SessionState) -> str:
+    """The accessible HTML twin of the bilan of ``state`` (same content as the PDF, structured for
+    a screen reader); the access is logged."""
+    from db.students.access_log import log_access
+    from db.students.report import build_report
+    from reports.html import render_report_html
+
+    with database.read() as session:
+        data = build_report(session, state)
+    with database.write() as session:
+        log_access(session, "rapport", state.student_id)
+    return render_report_html(data)
+
+
 def student_report(database: Database, student_id: int, day: str | None = None, *,
                    large_print: bool = False) -> tuple[SessionState, bytes]:
     """The session of ``day`` (the latest when None) of a student and its bilan."""

@@ -17,3 +17,15 @@ def test_a_saved_level_aim_is_shown_and_kept(qtbot, saved, shown):
     form.set_values(Constraints(max_bac_plus=saved))
     assert form.level_combo.currentText() == shown
     assert form.values().max_bac_plus == saved
+
+
+def test_a_level_is_picked_by_typing_it_as_it_reads(qtbot):
+    form = ConstraintsForm()
+    qtbot.addWidget(form)
+    form.show()
+    form.level_combo.setFocus()
+    qtbot.keyClicks(form.level_combo, "bac + 3")  # the spaces do not open the list
+    assert form.values().max_bac_plus == 3 and not form.level_combo.view().isVisible()
+    qtbot.wait(700)  # a pause (> the type-ahead interval): a new search starts
+    qtbot.keyClicks(form.level_combo, "cap")
+    assert form.level_combo.currentText() == "CAP ou équivalent"

@@ -64,7 +64,7 @@ def test_the_fiche_shows_every_field_for_reading_aloud(window):
         "Formations", "diplôme d'État d'aide-soignant",
         "Centres d'intérêt", "ma vocation est de soigner ; je veux être utile aux autres",
         "Codes ROME", "J1501",
-        "Fiche du projet Orientation — fiche importée le",
+        "Fiche rédigée par l'équipe Orientation — fiche importée le",
     ):
         assert expected in text, expected
 
@@ -116,7 +116,8 @@ def test_onisep_fiche_sources_salary_origin_and_rome_labels(make_window, onisep_
     assert "D'après la fiche : « Environ 2000 euros brut par mois »" in text
     assert "J1501 — Soins d'hygiène, de confort du patient" in text
     assert "Libellés des codes : France Travail (ROME)" in text
-    assert "Source : Onisep (licence ODbL) — fiche importée le 21 novembre 2026 — données du 25 juin 2024" in text
+    assert ("Source : Idéo-Fiches métiers, Onisep, sous licence ODbL — fiche importée le 21 novembre 2026 — "
+            "données du 25 juin 2024") in text
     assert "Deuxième paragraphe." in text
 
 

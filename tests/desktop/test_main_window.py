@@ -113,8 +113,10 @@ def test_about_names_the_sources_and_licences(qtbot, window):
     window.show_about()
     box = window.about_box
     qtbot.waitUntil(box.isVisible)
-    assert "Source : Onisep (ODbL)" in box.text()
-    assert "Source : France Travail (ROME)" in box.text()
+    # The catalogue's own sources (the eight test fiches are the project's), with their date.
+    assert "Fiches rédigées par l'équipe Orientation, données 20" in box.text()
+    assert "Onisep" not in box.text().split("<ul>")[1].split("</ul>")[0]  # no ONISEP fiche in this base
+    assert "--onisep-odbl" in box.text()
     box.close()
 
 
@@ -202,7 +204,8 @@ def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
     lines = window.shortcut_lines()
     for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",
                      "Ctrl+S : Enregistrer l'entretien",
-                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : "):
+                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : ",
+                     "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste"):
         assert any(line.startswith(expected) for line in lines), (expected, lines)
     window.show_shortcuts()
     qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())
@@ -228,7 +231,8 @@ def test_the_user_guide_opens_offline_from_the_aide_menu(qtbot, window):
     qtbot.waitUntil(dialog.isVisible)
     text = dialog.text()
     assert text.startswith("Guide d'utilisation d'Orientation")
-    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet"):
+    for step in ("Ctrl+E", "Ctrl+F", "Ctrl+D", "Ctrl+S", "Ctrl+B", "sans connexion internet",
+                 "Le curseur est alors dans son commentaire"):
         assert step in text
     assert dialog.browser.openLinks() is False
     dialog.close()

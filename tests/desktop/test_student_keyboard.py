@@ -94,6 +94,8 @@ def test_element_shortcuts(qtbot, window):
     window.table.setCurrentIndex(window.model.index(row, 0))
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D: keep the current row
     assert panel.editor.shortlist.ids()[-1] == "ORI.comptable"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # no comment: back to the list
+    qtbot.waitUntil(window.table.hasFocus)
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: the open session first
     qtbot.waitUntil(panel.editor.tabBar().hasFocus)
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # again: find another student
@@ -134,6 +136,25 @@ def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before
     assert "ORI.oenologue" not in panel.editor.shortlist.ids()
 
 
+def test_ctrl_d_puts_the_cursor_in_the_comment_and_enter_returns_to_the_list(qtbot, window):
+    panel = open_session(qtbot, window)  # aide-soignant and maçon kept, both ticked "Comparer"
+    shortlist = panel.editor.shortlist
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon"]
+    window.table.setFocus()
+    for metier_id, comment in (("ORI.comptable", "stage en cabinet"), ("ORI.oenologue", "a voir")):
+        row = next(r for r in range(window.model.rowCount()) if window.model.row_at(r).id == metier_id)
+        window.table.setCurrentIndex(window.model.index(row, 0))
+        press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        assert panel.editor.currentWidget() is shortlist
+        qtbot.keyClicks(QApplication.focusWidget(), comment)  # typed straight into the comment
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(window.table.hasFocus)  # back in the results, on the same row
+        assert window.table.currentIndex().row() == row
+    assert [item.comment for item in shortlist.entries()][-2:] == ["stage en cabinet", "a voir"]
+    # The third métier kept came ticked; the fourth did not (three compared by default).
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon", "ORI.comptable"]
+
+
 def test_f9_and_ctrl_e_bring_the_open_session_forward_from_the_filters(qtbot, window):
     panel = open_session(qtbot, window)
     window.focus_search()  # Ctrl+F: the cursor in the search box, the session still in sight
@@ -162,3 +183,27 @@ def test_ctrl_1_to_4_reach_the_session_tabs_from_the_search_box(qtbot, window):
         press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(field.hasFocus)
         assert panel.editor.currentIndex() == page
+
+
+def test_the_window_opens_with_the_cursor_in_the_student_search(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    search = panel_of(window).list.search_box
+    qtbot.waitUntil(search.hasFocus)  # an interview starts by finding the pupil: no key needed
+    qtbot.keyClicks(QApplication.focusWidget(), "Martin")
+    assert search.text() == "Martin"
+
+
+def test_a_name_not_found_in_the_student_search_is_carried_into_the_new_student_form(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel = panel_of(window)
+    qtbot.waitUntil(panel.list.search_box.hasFocus)
+    qtbot.keyClicks(panel.list.search_box, "Martin")  # looked for first: no such pupil yet
+    press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.prenom.hasFocus())
+    assert panel.dialog.nom.text() == "Martin"  # the cursor waits in "Prénom"
+    qtbot.keyClicks(panel.dialog.prenom, "Zoe")
+    qtbot.keyClick(panel.dialog.prenom, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.student is not None)
+    assert (panel.student.nom, panel.student.prenom) == ("Martin", "Zoe")

@@ -76,8 +76,8 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     editor.insert("à découvrir en stage")  # QTest types ASCII only
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: shortlist.entries()[0].comment == "à découvrir en stage")  # committed queued
-    shortlist.set_compared("ORI.aide-soignant", True)
-    shortlist.set_compared("ORI.macon", True)
+    assert shortlist.compared() == ["ORI.aide-soignant", "ORI.comptable", "ORI.macon"]  # ticked as kept
+    shortlist.set_compared("ORI.comptable", False)
     qtbot.mouseClick(shortlist.compare_button, Qt.MouseButton.LeftButton)
     comparison = window.students.compare_dialog
     qtbot.waitUntil(comparison.isVisible)
@@ -162,16 +162,14 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     dialog.close()
 
 
-def test_the_bilan_asks_to_save_an_unsaved_session_first(qtbot, window, mini_db, files):
+def test_the_bilan_saves_an_unsaved_session_first(qtbot, window, mini_db, files):
     panel = panel_of(window)
     create_student(qtbot, window, "Kowalski", "Łukasz")
     tick(window, CARE)
-    window.messages.answer = False
-    assert not window.students.generate_report()
-    assert window.messages.questions[-1].startswith("L'entretien n'est pas enregistré.")
-    assert panel.dirty and window.students.report.dialog is None
-    window.messages.answer = True
-    assert window.students.generate_report()
+    asked = len(window.messages.questions)
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)  # no Ctrl+S before
+    assert len(window.messages.questions) == asked  # saved without a question
+    assert window.messages.texts("info")[-1].startswith("Entretien du ")
     assert not panel.dirty and panel.base.id is not None
     qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
     assert "votre nom ne figure pas sur le bilan" in window.messages.texts("warning")[-1]
@@ -393,3 +391,28 @@ def test_first_start_asks_the_counselor_once_and_can_be_skipped(qtbot, make_wind
 def test_the_welcome_is_not_shown_when_disabled(make_window, mini_db):
     window = make_window(mini_db)  # ORIENTATION_FIRST_RUN=0 in every test
     assert window.students.counselor_dialog is None
+
+
+def test_the_bilan_window_offers_large_print_and_an_accessible_html_copy(qtbot, window, mini_db, files, tmp_path):
+    """Issue 15: a pupil who sees poorly gets 14-point type, one who uses a screen reader an HTML
+    copy with the same content — from the window, as from ``orientation report``."""
+    create_student(qtbot, window, "Kowalski", "Łukasz")
+    tick(window, CARE)
+    panel_of(window).editor.private_notes.setPlainText(PRIVATE)
+    window.messages.answer = True
+    assert window.students.generate_report()
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
+    normal = window.students.report.dialog
+    assert not normal.large_print_box.isChecked()
+    normal_pdf = normal.pdf
+    normal.large_print_box.setChecked(True)  # the bilan is prepared again, its window replaced
+    qtbot.waitUntil(lambda: window.students.report.dialog not in (None, normal), timeout=10_000)
+    large = window.students.report.dialog
+    assert large.large_print_box.isChecked() and large.pdf != normal_pdf
+    assert "Łukasz Kowalski" in " ".join(pdf_text(large.pdf).split())
+    files.save_answer = str(tmp_path / "bilan-lukasz")
+    qtbot.mouseClick(large.html_button, Qt.MouseButton.LeftButton)
+    page = (tmp_path / "bilan-lukasz.html").read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and 'lang="fr"' in page
+    assert "Kowalski" in page and PRIVATE not in page
+    large.close()

@@ -41,3 +41,20 @@ def test_the_streamed_export_prints_what_the_whole_list_printed(db_path, capsys)
     writer.writerows({k: _csv_value(v) for k, v in record.items()} for record in whole)
     assert main(["export", "--format", "csv", "--db", str(db_path)]) == 0
     assert capsys.readouterr().out == expected.getvalue()
+
+
+def test_every_exported_row_carries_the_credit_its_licence_asks_for(mini_db, tmp_path):
+    """A row shown again elsewhere keeps its source's words: ODbL names the ONISEP dataset."""
+    from db.catalogue.importing import import_paths
+    from tests.db.catalogue.test_same_job import ONISEP_STYLE
+
+    fiche = tmp_path / "MET.561.md"
+    fiche.write_text(ONISEP_STYLE, encoding="utf-8")
+    assert import_paths(mini_db, [fiche]).refused == 0
+    with mini_db.read() as session:
+        credits = {row["source"]: row["attribution"] for row in export.iter_catalogue(session)}
+    assert credits == {"projet": "Fiche rédigée par l'équipe Orientation",
+                       "onisep-md": "Source : Idéo-Fiches métiers, Onisep, sous licence ODbL"}
+    with mini_db.read() as session:
+        found = {export.search_record(row)["attribution"] for row in search(session, Criteria())}
+    assert found == set(credits.values())  # ``orientation search --format json|csv`` says the same

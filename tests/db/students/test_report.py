@@ -99,9 +99,8 @@ def test_french_dates():
 
 def test_sources_name_the_dataset_its_date_and_licence(mini_db, tmp_path):
     """ODbL: the dataset named with its date; Licence Ouverte: producer, data and version."""
-    from db.catalogue.fiche_facts import load_facts
     from db.catalogue.importing import import_paths
-    from db.students.report import _sources
+    from db.catalogue.credits import source_lines
     from tests.db.catalogue.test_same_job import ONISEP_STYLE
 
     fiche = tmp_path / "MET.561.md"
@@ -111,7 +110,7 @@ def test_sources_name_the_dataset_its_date_and_licence(mini_db, tmp_path):
                     '"J1501","J1501","Soins d\'hygiène, de confort du patient","1"\n', encoding="utf-8")
     assert import_paths(mini_db, [fiche, rome]).refused == 0
     with mini_db.read() as session:
-        lines = _sources(session, load_facts(session, ["MET.561", "ORI.macon"]).values())
+        lines = source_lines(session, ["MET.561", "ORI.macon"])
     # The Markdown export's date (21/10/2025, see db.catalogue.importers.onisep_md).
     assert lines[0] == ("Idéo-Fiches métiers, Onisep, données du 21 octobre 2025, sous licence ODbL "
                         "(Open Database License)")
@@ -120,5 +119,5 @@ def test_sources_name_the_dataset_its_date_and_licence(mini_db, tmp_path):
     assert lines[2].endswith(", sous Licence Ouverte (Etalab)")
     # ROME is credited only when a shown métier cites one of its codes.
     with mini_db.read() as session:
-        alone = _sources(session, load_facts(session, ["ORI.macon"]).values())
+        alone = source_lines(session, ["ORI.macon"])
     assert alone == ["Fiches rédigées par l'équipe Orientation, données 2025"]

@@ -53,3 +53,43 @@ def test_three_metiers_with_their_routes_still_fit_two_pages(mini_db):
         data = build_report(session, latest_session(session, sid))
     assert all(m.routes for m in data.metiers)
     assert len(PdfReader(io.BytesIO(render_report(data))).pages) <= 2
+
+
+def _bilan(database, metier_ids: list[str]):
+    sid = create_student(database, "Martin", "Zoé", "3e B", current_class="3e")
+    with database.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem(i, "") for i in metier_ids]
+    save_session(database, state)
+    with database.read() as session:
+        return build_report(session, latest_session(session, sid))
+
+
+def _lines(data) -> list[str]:
+    reader = PdfReader(io.BytesIO(render_report(data)))
+    return [" ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
+
+
+def test_the_shortest_route_is_drawn_under_the_route_lines(mini_db):
+    data = _bilan(mini_db, ["ORI.technicien-de-maintenance-industrielle"])
+    steps = data.metiers[0].route_steps
+    assert steps[0] == ("3e", 0) and len(steps) >= 3
+    # The drawing's own strings: the class alone on a line.
+    assert "3e" in _lines(data)
+
+
+def test_a_one_step_route_is_not_drawn_again_under_its_line(mini_db):
+    """« CAP maçon (2 ans) » is said on the line above: a box saying it again costs room."""
+    data = _bilan(mini_db, ["ORI.macon"])
+    assert data.metiers[0].route_steps == [("3e", 0), ("CAP maçon", 2)]
+    assert "3e" not in _lines(data)
+
+
+def test_the_drawings_add_no_page_to_a_six_metier_bilan(mini_db):
+    data = _bilan(mini_db, ["ORI.macon", "ORI.aide-soignant", "ORI.technicien-de-maintenance-industrielle",
+                            "ORI.comptable", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste"])
+    assert len(data.metiers) == 6 and sum(bool(m.route_steps) for m in data.metiers) >= 3
+    drawn = len(PdfReader(io.BytesIO(render_report(data))).pages)
+    for metier in data.metiers:
+        metier.route_steps = []
+    assert drawn == len(PdfReader(io.BytesIO(render_report(data))).pages)

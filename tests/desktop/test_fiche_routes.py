@@ -1,0 +1,47 @@
+"""With a student open whose current class is known, the fiche pane shows the routes from that
+class to the métier: each step with its years, the total; none without a class or a student."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from tests.desktop.students_helpers import create_student, panel_of
+
+
+def _open_student_in_3e(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.students.menu_actions["Nouvel élève…"].trigger()
+    dialog = panel_of(window).dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.nom.setText("Martin")
+    dialog.prenom.setText("Zoé")
+    dialog.current_class.setCurrentIndex(dialog.current_class.findData("3e"))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel_of(window).student is not None)
+
+
+def _fiche_text(qtbot, window, metier_id: str) -> str:  # type: ignore[no-untyped-def]
+    window.open_fiche(metier_id)
+    qtbot.waitUntil(lambda: window.fiche_view.fiche is not None and window.fiche_view.fiche.id == metier_id)
+    return " ".join(window.fiche_view.text().split())
+
+
+def test_the_fiche_shows_the_routes_from_the_open_students_class(qtbot, window):
+    before = _fiche_text(qtbot, window, "ORI.macon")
+    assert "Parcours depuis" not in before  # no student open
+    _open_student_in_3e(qtbot, window)
+    text = " ".join(window.fiche_view.text().split())  # the fiche shown is redrawn with the routes
+    assert "Parcours depuis la classe actuelle (3e)" in text
+    assert "3e → CAP maçon 2 ans = 2 ans" in text
+    assert "3e → CAP maçon 2 ans → BP maçon 2 ans = 4 ans" in text
+    if os.environ.get("ORIENTATION_SHOTS"):  # to look at it: ORIENTATION_SHOTS=/tmp/shots
+        window.resize(1280, 720)
+        window.fiche_view.browser.scrollToAnchor("parcours")
+        window.grab().save(str(Path(os.environ["ORIENTATION_SHOTS"]) / "fiche_routes.png"))
+
+
+def test_no_route_block_for_a_student_without_a_current_class(qtbot, window):
+    create_student(qtbot, window, "Durand", "Léo")
+    assert "Parcours depuis" not in _fiche_text(qtbot, window, "ORI.macon")
