@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMenu,
                                QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -25,6 +25,7 @@ from db.students.caseload import (CaseloadFilter, CaseloadRow, caseload, class_c
 
 Index = QModelIndex | QPersistentModelIndex
 ALL = "Tous les établissements"
+REMINDER_DAYS = 14  # milestones due this close are recalled at start-up
 HEADERS = ("Élève", "Classe", "Établissement", "Dernier entretien", "Bilan remis")
 COUNT_HEADERS = ("Établissement", "Classe", "Élèves", "Pas vus", "Sans entretien", "Sans métier", "Bilan non remis")
 
@@ -232,25 +233,76 @@ def install_year_menu(window: Any, database: Database) -> QMenu:
         window.menuBar().insertMenu(help_menu.menuAction(), menu)
     else:
         window.menuBar().addMenu(menu)
+    menu.addAction("&Suivi de l'année…", lambda: show_caseload(window, database))
+    menu.addAction("Statistiques d'&activité…", lambda: show_stats(window, database))
+    menu.addAction("&Statistiques d'activité de l'année (PDF)…", lambda: save_year_stats(window, database))
+    from desktop.year_change_actions import install_year_change
 
+    install_year_change(menu, window, database)
+    return menu
+
+
+def show_caseload(window: Any, database: Database) -> CaseloadWindow:
+    """Open (or bring forward) the caseload window; it opens students in the window's Élève panel."""
     def open_student(student_id: int) -> None:
         window.students.show_panel()
         window.students.panel.open_student(student_id)
 
-    def show() -> None:
-        caseload_window = getattr(window, "_caseload_window", None)
-        if caseload_window is None:
-            caseload_window = window._caseload_window = CaseloadWindow(database, open_student, window)
-            caseload_window.resize(1280, 720)
-        caseload_window.refresh()
-        if caseload_window.isVisible():
-            caseload_window.raise_()
-        else:
-            caseload_window.show()
+    caseload_window: CaseloadWindow | None = getattr(window, "_caseload_window", None)
+    if caseload_window is None:
+        caseload_window = window._caseload_window = CaseloadWindow(database, open_student, window)
+        caseload_window.resize(1280, 720)
+    caseload_window.refresh()
+    if caseload_window.isVisible():
+        caseload_window.raise_()
+    else:
+        caseload_window.show()
+    return caseload_window
 
-    menu.addAction("&Suivi de l'année…", show)
-    menu.addAction("&Statistiques d'activité de l'année (PDF)…", lambda: save_year_stats(window, database))
-    return menu
+
+def remind_milestones(window: Any, database: Database, *, today: date | None = None,
+                      days: int = REMINDER_DAYS) -> list[str]:
+    """At start-up: the counselor's milestones due within ``days`` days, as one reminder with a
+    button opening the caseload (numbers of students, never a name); the lines shown ([] when
+    none). Shown when the message bar is free, so it never hides another reminder (the records
+    past retention) or a warning: it waits until that one is closed."""
+    with database.read() as session:
+        lines = reminder_lines(session, today, days)
+    if not lines:
+        return []
+    more = f" ; et {len(lines) - 3} autre(s)" if len(lines) > 3 else ""
+    text = f"Dans les {days} prochains jours — " + " ; ".join(lines[:3]) + more + "."
+    when_bar_free(window.messages, lambda: window.messages.reminder(
+        text, "Voir le suivi de l'année…", lambda: show_caseload(window, database)))
+    return lines
+
+
+def when_bar_free(messages: Any, show: Callable[[], None]) -> None:
+    """Call ``show`` now when ``messages`` has no bar or its bar is empty, else once it is closed."""
+    bar = getattr(messages, "bar", None)
+    if bar is None or not bar.text():
+        show()
+        return
+    done = False
+
+    def attempt() -> None:
+        nonlocal done
+        if not done and not bar.text():
+            done = True
+            show()
+
+    for button in (bar.close_button, bar.action_button):  # the action's own message may come first
+        button.clicked.connect(lambda: QTimer.singleShot(0, attempt))
+
+
+def show_stats(window: Any, database: Database) -> Any:
+    """Open the anonymous statistics window (:mod:`desktop.stats_dialog`)."""
+    from desktop.stats_dialog import StatsDialog
+
+    dialog = window._stats_dialog = StatsDialog(database, window)
+    dialog.resize(1000, 600)
+    dialog.show()
+    return dialog
 
 
 def save_year_stats(window: Any, database: Database) -> Path | None:

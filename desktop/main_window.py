@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
             action()
         for warning in database.warnings:  # e.g. the day's backup could not be made (disk full)
             self.messages.warning(warning)
+        from desktop.caseload_window import remind_milestones
+        remind_milestones(self, database)  # the counselor's deadlines of the next 14 days, once
         students.start_on_student_search()
         if students.welcome(self.settings.welcomed == "fait"):
             self.settings.welcomed = "fait"  # offered once: « Plus tard » means the menu, not every start

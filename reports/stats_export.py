@@ -22,6 +22,8 @@ def table_grid(table: StatTable) -> list[list[str]]:
     two_way = len(table.cols) > 1
     header = [table.row_label, *table.cols, *(["Total"] if two_way and counts.additive else [])]
     grid = [header]
+    if not table.cols:  # no session in the period: nothing to publish (and no column to total)
+        return grid
     for row in table.rows:
         line = [row, *(shown.text(("cell", row, col)) for col in table.cols)]
         if two_way and counts.additive:

@@ -124,7 +124,7 @@ def scrub_file(path: Path, erased: list[Erased]) -> int:
             return 0
         conn.execute("BEGIN IMMEDIATE")
         try:
-            removed = sum(_remove(conn, item) for item in erased)
+            removed = sum(_remove(conn, item, tables) for item in erased)
             if "erasures" in tables:
                 conn.executemany("INSERT OR IGNORE INTO erasures (student_id, student_created, erased_at) "
                                  "VALUES (?, ?, ?)", [(e.student_id, e.created, e.erased_at or e.created)
@@ -138,10 +138,17 @@ def scrub_file(path: Path, erased: list[Erased]) -> int:
     return removed
 
 
-def _remove(conn: sqlite3.Connection, item: Erased) -> int:
+def _remove(conn: sqlite3.Connection, item: Erased, tables: set[str]) -> int:
     found = conn.execute("SELECT 1 FROM students WHERE id = ? AND created_at = ?", item.key).fetchone()
     if found is None:
         return 0
+    if "milestone_students" in tables:  # the milestones that concerned this student alone go too
+        conn.execute("DELETE FROM milestones WHERE id IN (SELECT milestone_id FROM milestone_students "
+                     "WHERE student_id = ? EXCEPT SELECT milestone_id FROM milestone_students WHERE student_id != ?)",
+                     (item.student_id, item.student_id))
+    for table in ("milestone_students", "bilan_handovers", "liaison_consents"):
+        if table in tables:
+            conn.execute(f"DELETE FROM {table} WHERE student_id = ?", (item.student_id,))
     # Children go with their session (ON DELETE CASCADE, foreign keys on); said explicitly all
     # the same for the sessions, whose deletion must not depend on the copy's pragmas.
     conn.execute("DELETE FROM sessions WHERE student_id = ?", (item.student_id,))

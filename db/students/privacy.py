@@ -11,7 +11,11 @@ Export format ``orientation-eleve/1`` (JSON, UTF-8)::
                                   "pays": "FR", "secteurs_souhaites": [ids], "secteurs_refuses": [ids]},
                   "selection": [{"metier": "MET.38", "commentaire": "à découvrir en stage"}],
                   "comparaison": ["MET.38", "ORI.aide-soignant"],
-                  "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}]}
+                  "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}],
+     "suivi": {"bilan_remis_le": "2026-05-12", "consentement_liaison": {"le": "2026-06-02", "par": "…"},
+               "echeances": [{"titre": "Vœux Affelnet", "date": "2026-05-20"}]}}
+
+``suivi`` (the year's follow-up) is optional: older files read as before, older versions ignore it.
 
 ``classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`) is written only when known:
 files written before it existed read as before, and older versions ignore it.
@@ -26,14 +30,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.storage.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
-from db.models import CounselingSession, Erasure, InterestRow, Student
+from db.models import (BilanHandover, CounselingSession, Erasure, InterestRow, LiaisonConsent, Milestone,
+                       MilestoneStudent, Student)
 # Re-exported: the student file's import lives in db.students.student_file.
 from db.students.student_file import FORMAT as FORMAT
 from db.students.student_file import import_student as import_student
@@ -41,6 +46,7 @@ from db.students.student_file import read_document as read_document
 from db.students.access_log import AccessEntry as AccessEntry
 from db.students.access_log import access_log as access_log
 from db.students.access_log import log_access as log_access
+from db.students.access_log import log_accesses
 from db.students.viewer_copies import remove_viewer_copies
 from db.catalogue.nomenclature import describe_max_level
 from db.students.store import SessionState, StudentInfo, get_session, get_student, list_sessions, student_info
@@ -56,6 +62,7 @@ def export_student(database: Database, student_id: int, *, include_private: bool
         info = get_student(session, student_id)
         sessions = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]
         labels = dict(session.execute(select(InterestRow.id, InterestRow.label)).all())
+        follow_up = _follow_up_doc(session, student_id)
         log_access(session, "export", student_id)
     return {
         "format": FORMAT,
@@ -65,7 +72,22 @@ def export_student(database: Database, student_id: int, *, include_private: bool
                   "etablissement": info.etablissement, "annee_scolaire": info.annee_scolaire,
                   **({"classe_actuelle": info.current_class} if info.current_class else {})},
         "seances": [_session_doc(s, labels, include_private) for s in sessions],
+        "suivi": follow_up,
     }
+
+
+def _follow_up_doc(session: Session, student_id: int) -> dict[str, Any]:
+    """The year's follow-up of the student: bilan handover day, consent to the note de liaison,
+    the counselor's milestones concerning them (title and day)."""
+    given = session.execute(select(BilanHandover.given_on).where(BilanHandover.student_id == student_id)).scalar()
+    consent = session.get(LiaisonConsent, student_id)
+    milestones = session.execute(select(Milestone.title, Milestone.due_on)
+                                 .join(MilestoneStudent, MilestoneStudent.milestone_id == Milestone.id)
+                                 .where(MilestoneStudent.student_id == student_id)
+                                 .order_by(Milestone.due_on, Milestone.id)).all()
+    return {"bilan_remis_le": given,
+            "consentement_liaison": ({"le": consent.given_on, "par": consent.given_by} if consent else None),
+            "echeances": [{"titre": title, "date": due_on} for title, due_on in milestones]}
 
 
 def _session_doc(state: SessionState, labels: dict[str, str], include_private: bool) -> dict[str, Any]:
@@ -142,29 +164,74 @@ def erase_student(database: Database, student_id: int, *, log: bool = True) -> E
 def erase_students(database: Database, student_ids: list[int], *, action: str | None = "effacement") -> ErasureResult:
     """Erase several students in one transaction (see :func:`erase_student`); ``action`` is the
     access-log word, None for no log line."""
-    erased: list[Erased] = []
     with database.write() as session:
-        for student_id in student_ids:
-            erased.append(_erase_rows(session, student_id))
-            if action:
-                log_access(session, action, student_id)
+        erased = erase_rows_in(session, student_ids, action=action)
+    return finish_erasure(database, erased)
+
+
+def erase_rows_in(session: Session, student_ids: list[int], *, action: str | None = "effacement") -> list[Erased]:
+    """The first half of :func:`erase_students`, inside the caller's transaction (a larger change,
+    such as the year change, erases with the rest of its work): the rows go, the erasures are
+    recorded. The caller must call :func:`finish_erasure` once the transaction is committed.
+    UserError (the caller's transaction then writes nothing) for an unknown student. A few
+    statements per :data:`CHUNK` students, not per student: a year's purge takes a moment."""
+    ids = list(dict.fromkeys(student_ids))
+    created: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        # The creation moment exactly as stored: backups are matched on it, byte for byte.
+        query = text("SELECT id, created_at FROM students WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        created.update((int(sid), str(at)) for sid, at in session.execute(query, {"ids": chunk}))
+    missing = next((sid for sid in ids if sid not in created), None)
+    if missing is not None:
+        raise UserError(f"aucun élève n'a le numéro {missing}")
+    at = datetime.now()
+    _erase_follow_up(session, ids)
+    for chunk in _chunks(ids):
+        session.execute(delete(CounselingSession).where(CounselingSession.student_id.in_(chunk)))
+        session.execute(delete(Student).where(Student.id.in_(chunk)))
+    if ids:
+        session.execute(insert(Erasure), [{"student_id": sid, "student_created": created[sid], "erased_at": at}
+                                          for sid in ids])
+    if action and ids:
+        log_accesses(session, action, ids)
+    return [Erased(sid, created[sid], at.isoformat(timespec="seconds")) for sid in ids]
+
+
+CHUNK = 500  # ids per IN (...) list: far below SQLite's limit on bound values
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _erase_follow_up(session: Session, ids: list[int]) -> None:
+    """Said explicitly rather than left to ON DELETE CASCADE: the follow-up rows, and the
+    milestones that concerned none but erased students (their title may name them)."""
+    erased = set(ids)
+    concerned: dict[int, set[int]] = {}
+    for chunk in _chunks(ids):
+        touched = select(MilestoneStudent.milestone_id).where(MilestoneStudent.student_id.in_(chunk))
+        links = select(MilestoneStudent.milestone_id, MilestoneStudent.student_id).where(
+            MilestoneStudent.milestone_id.in_(touched))
+        for milestone_id, student_id in session.execute(links):
+            concerned.setdefault(milestone_id, set()).add(student_id)
+    alone = [mid for mid, students in concerned.items() if students <= erased]
+    for chunk in _chunks(ids):
+        for table in (MilestoneStudent, BilanHandover, LiaisonConsent):
+            session.execute(delete(table).where(table.student_id.in_(chunk)))
+    for chunk in _chunks(alone):
+        session.execute(delete(Milestone).where(Milestone.id.in_(chunk)))
+
+
+def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
+    """The second half of :func:`erase_students`, after the commit: the write-ahead log, the bilans
+    opened for viewing and every automatic backup."""
     wal_truncated = checkpoint(database)
-    for student_id in student_ids:
-        remove_viewer_copies(student_id)
+    for item in erased:
+        remove_viewer_copies(item.student_id)
     server = database.engine.dialect.name == "postgresql"
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased), vacuum(database) if server else None)
-
-
-def _erase_rows(session: Session, student_id: int) -> Erased:
-    # The creation moment exactly as stored: backups are matched on it, byte for byte.
-    created = session.execute(text("SELECT created_at FROM students WHERE id = :id"), {"id": student_id}).scalar()
-    if created is None:
-        raise UserError(f"aucun élève n'a le numéro {student_id}")
-    at = datetime.now()
-    session.execute(delete(CounselingSession).where(CounselingSession.student_id == student_id))
-    session.execute(delete(Student).where(Student.id == student_id))
-    session.execute(insert(Erasure).values(student_id=student_id, student_created=str(created), erased_at=at))
-    return Erased(student_id, str(created), at.isoformat(timespec="seconds"))
 
 
 def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:

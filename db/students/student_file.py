@@ -47,6 +47,7 @@ MAX_LEVEL = max(level.bac_plus for level in LEVELS)
 MAX_COMMENT = 2_000  # as db.students._validate
 ID_LIMITS = {"interest": 120, "sector": 120, "metier": 200}  # column widths of db.models
 MAX_LABEL = 200
+MAX_CONSENT_WHO = 100  # as db.students.transition.MAX_WHO (which imports this module through privacy)
 LISTED = 5  # names quoted in one note before "et N autres"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -102,6 +103,16 @@ class CheckedDocument:
     annee_scolaire: str | None
     sessions: list[CheckedSession]
     current_class: str | None = None  # code of db.catalogue.routes.CLASSES (absent from older files)
+    follow_up: CheckedFollowUp | None = None  # « suivi » (absent from older files)
+
+
+@dataclass(frozen=True)
+class CheckedFollowUp:
+    """The « suivi » of a checked document: bilan handover day, consent (day, who), milestones."""
+
+    bilan_given_on: str | None
+    consent: tuple[str, str] | None
+    milestones: list[tuple[str, str]]  # (title, ISO day)
 
 
 def _refuse(path: str, problem: str) -> NoReturn:
@@ -187,7 +198,29 @@ def check_document(document: Any) -> CheckedDocument:
         etablissement=_text(eleve.get("etablissement"), "eleve.etablissement", MAX_TEXT),
         annee_scolaire=_text(eleve.get("annee_scolaire"), "eleve.annee_scolaire", 9),
         sessions=[_check_session(doc, f"seances[{index}]") for index, doc in enumerate(sessions)],
-        current_class=_current_class(eleve.get("classe_actuelle")))
+        current_class=_current_class(eleve.get("classe_actuelle")),
+        follow_up=_follow_up(document.get("suivi")))
+
+
+def _follow_up(value: Any) -> CheckedFollowUp | None:
+    from db.students.caseload import MAX_TITLE
+
+    if value is None:
+        return None
+    doc = _object(value, "suivi")
+    given = doc.get("bilan_remis_le")
+    consent_doc = _object(doc.get("consentement_liaison"), "suivi.consentement_liaison", nullable=True)
+    consent = None
+    if consent_doc:
+        consent = (_day(consent_doc.get("le"), "suivi.consentement_liaison.le", "date"),
+                   _required_text(consent_doc.get("par"), "suivi.consentement_liaison.par", MAX_CONSENT_WHO))
+    milestones = []
+    for i, item in enumerate(_list(doc.get("echeances"), "suivi.echeances", MAX_ITEMS, "échéances")):
+        path = f"suivi.echeances[{i}]"
+        item = _object(item, path)
+        milestones.append((_required_text(item.get("titre"), f"{path}.titre", MAX_TITLE),
+                           _day(item.get("date"), f"{path}.date", "date")))
+    return CheckedFollowUp(None if given is None else _day(given, "suivi.bilan_remis_le", "date"), consent, milestones)
 
 
 def _current_class(value: Any) -> str | None:
@@ -230,14 +263,14 @@ def _check_session(value: Any, path: str) -> CheckedSession:
     return checked
 
 
-def _day(value: Any, path: str) -> str:
+def _day(value: Any, path: str, what: str = "date d'entretien") -> str:
     # date.fromisoformat alone would also take "20261120" or "2026-W47-5".
     if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
-        _refuse(path, "doit être une date AAAA-MM-JJ (date d'entretien invalide)")
+        _refuse(path, f"doit être une date AAAA-MM-JJ ({what} invalide)")
     try:
         date.fromisoformat(value)
     except ValueError:
-        _refuse(path, f"doit être une date AAAA-MM-JJ (date d'entretien invalide : « {value} »)")
+        _refuse(path, f"doit être une date AAAA-MM-JJ ({what} invalide : « {value} »)")
     return value
 
 
@@ -315,8 +348,27 @@ def import_student_file(database: Database, document: Any) -> ImportedStudent:
         sessions = sorted(checked.sessions, key=lambda s: s.date)  # stable: same-day order kept
         student_id = _insert_student(session, checked, max((s.date for s in sessions), default=None))
         _insert_sessions(session, student_id, sessions, resolver)
+        if checked.follow_up is not None:
+            _insert_follow_up(session, student_id, checked.follow_up)
         log_access(session, "import", student_id)
     return ImportedStudent(student_id, len(sessions), resolver.notes())
+
+
+def _insert_follow_up(session: Session, student_id: int, follow_up: CheckedFollowUp) -> None:
+    """The handover day, the consent, and each milestone as a new one concerning this student."""
+    from db.models import BilanHandover, LiaisonConsent, Milestone, MilestoneStudent
+
+    now = datetime.now()
+    if follow_up.bilan_given_on:
+        session.add(BilanHandover(student_id=student_id, given_on=follow_up.bilan_given_on))
+    if follow_up.consent:
+        session.add(LiaisonConsent(student_id=student_id, given_on=follow_up.consent[0],
+                                   given_by=" ".join(follow_up.consent[1].split()), recorded_at=now))
+    for title, day in follow_up.milestones:
+        milestone = Milestone(title=" ".join(title.split()), due_on=day, created_at=now)
+        session.add(milestone)
+        session.flush()
+        session.add(MilestoneStudent(milestone_id=milestone.id, student_id=student_id))
 
 
 def _insert_student(session: Session, checked: CheckedDocument, last_day: str | None) -> int:

@@ -84,6 +84,7 @@ def transition_note(database: Database, student_id: int, parts: set[str] | froze
     latest = _keep(document["seances"][-1], parts)
     with database.write() as session:
         log_access(session, "liaison", student_id)
+    document.pop("suivi", None)  # the follow-up (consent, milestones, handover) is not passed on
     document.update(seances=[latest], notes_privees_incluses=False,
                     note_de_liaison={"parties": sorted(parts), "consentement_le": consent.given_on,
                                      "consentement_de": consent.given_by})

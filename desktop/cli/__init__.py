@@ -106,7 +106,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _lazy("catalogue", "cmd_import"), "search": _lazy("catalogue", "cmd_search"),
     "export": _lazy("catalogue", "cmd_export"), "suggest": _lazy("students", "cmd_suggest"),
     "students": _students, "report": _lazy("bilans", "run"),
-    "stats": _lazy("year", "cmd_stats"),
+    "stats": _lazy("year", "cmd_stats"), "annee": _lazy("year", "cmd_year_change"),
     "settings": _lazy("maintenance", "cmd_settings"), "backup": _lazy("maintenance", "cmd_backup"),
     "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),
     "parcours": _lazy("formations", "cmd_parcours"), "formations": _lazy("formations", "run"),

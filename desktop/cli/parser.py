@@ -195,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="années scolaires de conservation après le dernier entretien (0 par défaut)")
     _add_db(settings)
     _add_stats_command(commands)
+    _add_year_change_commands(commands)
     return parser
 
 
@@ -328,6 +329,29 @@ def _add_stats_command(commands) -> None:
     stats.add_argument("--format", choices=["texte", "csv", "json", "pdf"], default="texte")
     stats.add_argument("--out", metavar="FICHIER", help="fichier à écrire (obligatoire pour le PDF)")
     _add_db(stats)
+
+
+def _add_year_change_commands(commands) -> None:
+    """``orientation annee changer|annuler``: the year change (db.students.year_change)."""
+    year = commands.add_parser("annee", help="changement d'année scolaire (classes, conservation, statistiques)")
+    sub = year.add_subparsers(dest="year_command", metavar="ACTION", parser_class=_Parser, required=True)
+    change = sub.add_parser("changer", help="passer à l'année suivante : classes, effacement des dossiers échus, "
+                            "statistiques archivées (annulable tant que rien n'est enregistré)")
+    mode = change.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--apercu", action="store_true", help="montrer ce qui serait fait, sans rien changer")
+    mode.add_argument("--confirmer", action="store_true", help="faire le changement")
+    change.add_argument("--annee", metavar="AAAA-AAAA", help="année close (par défaut : celle qui finit le 31 août "
+                        "de cette année)")
+    change.add_argument("--classe", action="append", default=[], metavar="ANCIENNE=NOUVELLE",
+                        help="nouvelle classe d'une classe (répétable ; « 3e B=2de », ou « Tle= » pour sans classe) ; "
+                             "par défaut le niveau suivant")
+    change.add_argument("--dossier", metavar="DOSSIER",
+                        help="écrire aussi les statistiques anonymes de l'année (CSV et PDF) dans ce dossier")
+    undo = sub.add_parser("annuler", help="annuler le dernier changement d'année (tant que rien n'a été enregistré "
+                          "depuis ; les dossiers effacés ne reviennent pas)")
+    undo.add_argument("--confirmer", action="store_true", required=True, help="confirmer l'annulation")
+    for parser in (change, undo):
+        _add_db(parser)
 
 
 def _add_session_command(sub) -> argparse.ArgumentParser:

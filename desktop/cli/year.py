@@ -184,3 +184,37 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_year_change(args: argparse.Namespace) -> int:
+    """``orientation annee changer --apercu|--confirmer`` and ``orientation annee annuler --confirmer``."""
+    from db.students.year_change import parse_mapping, plan_year_change, undo_year_change
+
+    if args.year_command == "annuler":
+        database = open_database_for(args)
+        year = undo_year_change(database)
+        print(f"Changement d'année annulé : la base est revenue à l'année {year} "
+              "(les dossiers effacés ne reviennent pas).")
+        return 0
+    mapping = parse_mapping(args.classe)
+    database = open_database_for(args, writes=args.confirmer)
+    if args.apercu:
+        with database.read() as session:
+            plan = plan_year_change(session, year=args.annee, mapping=mapping)
+        print("\n".join(plan.lines()))
+        print("Rien n'a été changé. Pour le faire : orientation annee changer --confirmer "
+              "(mêmes options).")
+        return 0
+    from desktop.operations.year_change import run_year_change
+
+    result, written = run_year_change(database, year=args.annee, mapping=mapping,
+                                      folder=Path(args.dossier) if args.dossier else None)
+    print("\n".join(result.plan.lines()))
+    for path in written:
+        print(f"Statistiques écrites dans {path}.")
+    if result.erasure is not None:
+        for line in result.erasure.sentences():
+            print(line)
+    print("Changement d'année fait. Pour l'annuler tant que rien n'est enregistré : "
+          "orientation annee annuler --confirmer")
+    return 0

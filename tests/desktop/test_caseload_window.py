@@ -73,3 +73,103 @@ def test_the_year_menu_saves_the_anonymous_statistics_as_a_pdf_and_opens_it(make
     (pdf,) = files.opened
     assert pdf.name == "activite.pdf" and len(PdfReader(pdf).pages) == 1
     assert "Durand" not in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_deadlines_of_the_next_14_days_are_recalled_once_at_start(make_window, mini_db):
+    from datetime import date, timedelta
+
+    ids = [create_student(mini_db, "Durand", "Inès", "3e B"), create_student(mini_db, "Petit", "Noah", "3e B")]
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    add_milestone(mini_db, "Saisie des vœux Affelnet", soon, ids)
+    add_milestone(mini_db, "Conseil de classe", (date.today() + timedelta(days=30)).isoformat())
+    add_milestone(mini_db, "Date passée", (date.today() - timedelta(days=1)).isoformat())
+    window = make_window(mini_db)
+    reminders = [t for t in window.messages.texts("reminder") if "Saisie des vœux" in t]
+    assert len(reminders) == 1
+    assert "Saisie des vœux Affelnet — 2 élève(s)" in reminders[0] and "Inès" not in reminders[0]
+    assert "Conseil de classe" not in reminders[0] and "Date passée" not in reminders[0]
+    window.messages.actions["Voir le suivi de l'année…"]()
+    assert window._caseload_window.isVisible()
+
+
+def test_no_deadline_no_reminder(make_window, mini_db):
+    window = make_window(mini_db)
+    assert not [t for t in window.messages.texts() if "prochains jours" in t]
+
+
+def test_the_reminder_waits_until_the_message_shown_is_closed(qtbot):
+    from desktop.caseload_window import when_bar_free
+    from desktop.messages import MessageBar, WindowMessages
+
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    messages = WindowMessages(bar, bar)
+    messages.reminder("3 dossier(s) ont dépassé la durée de conservation", "Voir et effacer…", lambda: None)
+    when_bar_free(messages, lambda: messages.warning("Échéance du 20 mai"))
+    assert "conservation" in bar.text()
+    bar.close_button.click()
+    qtbot.waitUntil(lambda: "Échéance" in bar.text())
+
+
+def _year_action(window, text: str) -> None:
+    menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "Ann&ée")
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    action.trigger()
+
+
+def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(make_window, mini_db):
+    from datetime import date
+
+    from db.students.store import get_student
+    from db.students.year_change import closing_year
+
+    sid = create_student(mini_db, "Durand", "Inès", "3e B", "Collège Jean Moulin", closing_year(date.today()))
+    window = make_window(mini_db)
+    window.messages.choice = None  # « Annuler »
+    _year_action(window, "&Nouvelle année scolaire…")
+    question = window.messages.questions[-1]
+    assert "1 élève(s) changent de classe" in question and "3e B → 2de" in question and "Inès" not in question
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "3e B"
+    window.messages.choice = 0
+    _year_action(window, "&Nouvelle année scolaire…")
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "2de"
+    assert any("commencée : 1 élève(s) ont changé de classe" in t for t in window.messages.texts("info"))
+    _year_action(window, "A&nnuler le changement d'année…")
+    with mini_db.read() as session:
+        assert get_student(session, sid).classe == "3e B"
+    assert "Changement d'année annulé" in window.messages.texts("info")[-1]
+    _year_action(window, "A&nnuler le changement d'année…")
+    assert window.messages.texts("error")[-1] == "aucun changement d'année à annuler"
+
+
+def test_the_statistics_window_shows_the_years_anonymous_tables_and_the_archived_ones(make_window, mini_db,
+                                                                                      tmp_path):
+    from datetime import date
+
+    from db.students.store import SessionState, save_session, school_year
+    from db.students.year_change import change_year
+
+    today_year = school_year(date.today())
+    ids = [create_student(mini_db, f"Nom{i}", "Élève", "3e B", "Collège Jean Moulin", today_year) for i in range(6)]
+    for sid in ids:
+        save_session(mini_db, SessionState(student_id=sid, date=date.today().isoformat()))
+    window = make_window(mini_db)
+    _year_action(window, "Statistiques d'&activité…")
+    dialog = window._stats_dialog
+    assert dialog.year.currentText() == today_year
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Entretiens par établissement et niveau de classe" in titles
+    cells = dialog.tab_cells(titles.index("Entretiens par établissement et niveau de classe"))
+    assert cells[0][1] == "3e" and cells[1][:2] == ["Collège Jean Moulin", "6"]
+    shown = [cell for i in range(dialog.tabs.count()) for line in dialog.tab_cells(i) for cell in line]
+    assert shown and not any("Nom" in cell or cell == "Élève" for cell in shown)  # counts and labels only
+    dialog.grab().save(str(tmp_path / "stats.png"))
+    archive = '{"tableaux": [{"titre": "Entretiens par mois", "grille": [["Mois", "Entretiens"], ["mai", "< 5"]]}]}'
+    change_year(mini_db, archive, year="2019-2020")
+    dialog.close()
+    _year_action(window, "Statistiques d'&activité…")
+    dialog = window._stats_dialog
+    dialog.year.setCurrentText("2019-2020")
+    assert "archivées" in dialog.period.text() and dialog.tab_cells(0) == [["Mois", "Entretiens"], ["mai", "< 5"]]
