@@ -11,7 +11,24 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Select, String, Table, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class SortKeyText(TypeDecorator[str]):
+    """Text holding a :func:`db.text.sort_key`, whose separator is NUL: PostgreSQL refuses NUL in
+    text, so there it is stored as U+0001 (no sorted name holds either; the order is the same)
+    and read back as NUL. SQLite stores the value unchanged."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x00", "\x01") if value is not None and dialect.name == "postgresql" else value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x01", "\x00") if value is not None and dialect.name == "postgresql" else value
 
 
 class Base(DeclarativeBase):
@@ -160,7 +177,7 @@ class Metier(Base):
     source_date: Mapped[str | None] = mapped_column(String(10))
     licence: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
-    sort_key: Mapped[str] = mapped_column(Text)
+    sort_key: Mapped[str] = mapped_column(SortKeyText)
     # Indexed text (see db.catalogue.search_text.index_text), one column per weight of the ranking:
     search_title: Mapped[str] = mapped_column(Text, default="")  # the job's own name and labels
     search_synonyms: Mapped[str] = mapped_column(Text, default="")  # the source's other names

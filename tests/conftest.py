@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,43 @@ def mini_db(empty_db):
     summary = import_paths(empty_db, [DATA / "mini.jsonl"])
     assert summary.refused == 0
     return empty_db
+
+
+PG_URL_VAR = "ORIENTATION_TEST_PG_URL"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a new, empty database on the test PostgreSQL server named by
+    ``ORIENTATION_TEST_PG_URL`` (``bash scripts/pg_test_server.sh COMMAND`` sets it), dropped
+    after the test; the test is skipped, with the reason, when the variable is absent."""
+    base = os.environ.get(PG_URL_VAR)
+    if not base:
+        pytest.skip(f"{PG_URL_VAR} absent : test sur PostgreSQL ignoré "
+                    "(lancez-le par « bash scripts/pg_test_server.sh … »)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"orientation_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_url: str):
+    """A migrated PostgreSQL database with the nomenclatures but no métier (see :func:`pg_url`)."""
+    from db.storage.opening import open_database
+
+    database = open_database(pg_url, load_starter=False)
+    yield database
+    database.close()
 
 
 def shared_path(*parts: str) -> Path:

@@ -1,7 +1,9 @@
 """Catalogue search: criteria in, plain rows out. All filtering and sorting happens in SQL.
 
 This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). On another
-database the free-text criterion falls back to portable ``LIKE`` over the same indexed text.
+database (PostgreSQL) the free-text criterion is a first step in portable ``LIKE`` over the same
+indexed text and word forms, every word else the most words; typo correction and the relevance
+order are SQLite's only so far (see :mod:`db.catalogue.search_like`).
 
 What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
 abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
@@ -42,7 +44,8 @@ from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
 from db.catalogue.search_index import SEARCH_COLUMNS
-from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query, stem
+from db.catalogue.search_like import at_least, required_words
+from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 from db.catalogue.startup_view import CHOICE_QUERIES
 
 _M = table_of(Metier)
@@ -147,6 +150,8 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     if _uses_fts(session):
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
+    else:
+        result = replace(result, required=required_words(session, list(result.words)))
     if len(cache) > 64:
         cache.clear()
     cache[user_text] = result
@@ -257,13 +262,6 @@ def _indexed(column: ColumnElement[_T]) -> ColumnElement[_T]:
     return column
 
 
-def _like(word: QueryWord) -> ColumnElement[bool]:
-    """Portable fallback: the word's first form (or its stem) in any indexed column."""
-    tests = [getattr(_M.c, column).like(f"%{form}%") for group in word.alternatives[:1] for w in group
-             for form in {w, stem(w)} for column in SEARCH_COLUMNS]
-    return or_(*tests)
-
-
 def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
                 skip_level: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE tests for ``criteria`` (see the plans above)."""
@@ -278,7 +276,7 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
             conditions.append(pk.in_(fts_pks.bindparams(fts_match=query.match)))
         else:
-            conditions.append(and_(*(_like(word) for word in query.words)))
+            conditions.append(at_least(list(query.words), query.required))
     if criteria.max_bac_plus is not None and not skip_level:
         conditions.append(keep(_M.c.bac_plus) <= criteria.max_bac_plus)
     if criteria.min_salary:  # 0 asks for no minimum: fiches without a figure stay

@@ -133,17 +133,23 @@ def read_query(user_text: str | None) -> list[QueryWord]:
     return (meaningful or result)[:MAX_QUERY_WORDS]
 
 
-def word_variants(word: str) -> list[str]:
-    """The FTS5 terms for one folded word: itself (as a prefix when long enough) and its stem."""
+def word_forms(word: str) -> list[tuple[str, bool]]:
+    """The indexed forms that match one folded word, each with whether it matches as a prefix
+    (True) or as a whole word only: the word itself (a prefix when long enough) and its stem."""
     if len(word) < _MIN_PREFIX:
-        return [f'"{word}"']
-    terms = [f'"{word}"*']
+        return [(word, False)]
+    forms = [(word, True)]
     root = stem(word)
     if root != word and len(root) >= _MIN_STEM:
-        terms.append(f'"{root}"*')
+        forms.append((root, True))
     elif root != word and len(root) >= _MIN_PREFIX:
-        terms.append(f'"{root}"')  # a short stem as a whole word: "aides" meets "aide" (stem "aid")
-    return terms
+        forms.append((root, False))  # a short stem as a whole word: "aides" meets "aide" (stem "aid")
+    return forms
+
+
+def word_variants(word: str) -> list[str]:
+    """The FTS5 terms for one folded word (see :func:`word_forms`)."""
+    return [f'"{form}"*' if prefix else f'"{form}"' for form, prefix in word_forms(word)]
 
 
 def fts_expression(query_word: QueryWord) -> str:

@@ -4,6 +4,11 @@ Resolution order for the database: ``--db`` (URL or path) > ``ORIENTATION_DB`` >
 file in the user data folder (platformdirs). SQLite connections get WAL, ``foreign_keys=ON``
 and a busy timeout; every transaction starts with ``BEGIN IMMEDIATE`` so two writers queue
 instead of failing half-way with "database is locked".
+
+A PostgreSQL server (``postgresql+psycopg://user@host/base``, psycopg 3) is accepted as it
+is: none of the SQLite settings above apply to it; its connections give up after
+:data:`CONNECT_TIMEOUT_S` seconds instead of hanging when the server is away. This module and
+:mod:`db.catalogue.search` are the places that know which engine they speak to.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -23,6 +29,8 @@ from db.storage.files import os_error_sentence, private_dir
 from db.storage.paths import check_local_path, data_dir, requested_db
 
 BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 5
+POSTGRESQL_DRIVER = "postgresql+psycopg"
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -44,6 +52,10 @@ def resolve_url(db: str | None = None) -> str:
                                             "(--db /chemin/orientation.sqlite)")
             check_local_path(Path(url.database))
             _check_kind(Path(url.database))
+        elif url.get_backend_name() == "postgresql" and url.drivername != POSTGRESQL_DRIVER:
+            raise DatabaseLocationError(
+                f"pilote PostgreSQL non pris en charge ({url.drivername}) : écrivez l'adresse "
+                f"{POSTGRESQL_DRIVER}://utilisateur@serveur/base")
         return value
     path = Path(value).expanduser()
     check_local_path(path)
@@ -110,7 +122,7 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     """
     # Parameters stay out of every error message and log line: they hold pupils' names and notes.
     try:
-        engine = create_engine(url, hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True, **_server_options(url))
     except (ImportError, NoSuchModuleError) as exc:
         raise DatabaseLocationError(
             "cette adresse de base de données n'est pas prise en charge par cette installation "
@@ -119,6 +131,14 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def _server_options(url: str) -> dict[str, Any]:
+    """Engine options for a database server (none for SQLite): a connection attempt gives up
+    after :data:`CONNECT_TIMEOUT_S`, and a connection the server dropped is noticed before use."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return {}
+    return {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}, "pool_pre_ping": True}
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, text
 
@@ -80,6 +80,15 @@ def upgrade_if_behind(url: str, revision: str = "head", before: Callable[[], obj
         return True
     finally:
         engine.dispose()
+
+
+def table_rebuild(conn: Connection) -> Literal["always", "auto"]:
+    """The ``recreate`` argument of ``batch_alter_table`` for a migration that changes ``metiers``.
+
+    SQLite rebuilds the table (copy, drop, rename: "always", the pattern the migrations were
+    written with); PostgreSQL alters it in place ("auto"), since it cannot drop a table that
+    other tables' foreign keys point to, and has no need to."""
+    return "always" if conn.dialect.name == "sqlite" else "auto"
 
 
 def _check_foreign_keys(conn: Connection) -> None:

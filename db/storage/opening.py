@@ -6,6 +6,10 @@ tests; each check raises a :class:`UserError` whose French sentence names the pr
 action that fixes it, so that a counselor is never told "la base est endommagée" about an
 intact file in a read-only folder. The low-level engine and session settings are
 :mod:`db.storage.engine`.
+
+A PostgreSQL server (``--db postgresql+psycopg://…``) skips every file check, backup and
+integrity step here (the office's own ``pg_dump`` backs it up): it is migrated and filled the
+same way, and a server that cannot be reached is one French sentence.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import sessionmaker
 
 from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
@@ -62,6 +67,9 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
         database = open_and_prepare(url, path, load_starter=load_starter, backups=backups, daily=daily)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         if path is None:  # a server: unreachable, refused, wrong name or password
+            if not isinstance(exc, SAOperationalError):
+                raise  # a statement the server refused: a bug, not the counselor's to fix
+            log.warning("database server unreachable: %s", str(exc).splitlines()[0][:300] if str(exc) else "")
             raise DatabaseLocationError(
                 f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
                 "joignable et les paramètres de connexion") from exc

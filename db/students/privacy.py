@@ -119,15 +119,39 @@ class ErasureResult:
 
     wal_truncated: bool
     backups: ScrubReport = field(default_factory=ScrubReport)
+    vacuumed: bool | None = None  # a PostgreSQL server: whether VACUUM ran (None: a SQLite file)
 
     def sentences(self) -> list[str]:
         """French lines for the counselor, beyond "effacé définitivement"."""
-        lines = [self.backups.sentence()]
+        lines = [self.backups.sentence() if self.vacuumed is None else _server_sentence(self.vacuumed)]
         if not self.wal_truncated:
             lines.append("Une autre fenêtre utilise la base : son journal sera vidé à sa fermeture.")
         lines.append("Les copies que vous avez faites vous-même (exports, bilans PDF enregistrés, "
                      "sauvegardes « backup --out ») ne sont pas touchées : supprimez-les si besoin.")
         return lines
+
+
+def _server_sentence(vacuumed: bool) -> str:
+    """What a PostgreSQL server still holds after an erasure, said plainly."""
+    done = ("Le serveur a été nettoyé (VACUUM) : la place des lignes effacées sera réutilisée"
+            if vacuumed else "Le nettoyage du serveur (VACUUM) n'a pas pu être fait ; il se fera automatiquement")
+    return (f"{done}, mais leurs octets peuvent rester dans les fichiers et journaux du serveur jusqu'à ce qu'ils "
+            "soient réécrits, et les sauvegardes du serveur (pg_dump de l'établissement) le contiennent encore.")
+
+
+def vacuum(database: Database) -> bool:
+    """On a PostgreSQL server, VACUUM the database so that erased rows' space is reclaimed; False
+    when it could not run (the connected role does not own the tables). Nothing on SQLite."""
+    from sqlalchemy.exc import DBAPIError
+
+    if database.engine.dialect.name != "postgresql":
+        return False
+    try:
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+    except DBAPIError:
+        return False
+    return True
 
 
 def erase_student(database: Database, student_id: int, *, log: bool = True) -> ErasureResult:
@@ -206,7 +230,8 @@ def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
     wal_truncated = checkpoint(database)
     for item in erased:
         remove_viewer_copies(item.student_id)
-    return ErasureResult(wal_truncated, _erase_from_backups(database, erased))
+    server = database.engine.dialect.name == "postgresql"
+    return ErasureResult(wal_truncated, _erase_from_backups(database, erased), vacuum(database) if server else None)
 
 
 def _erase_from_backups(database: Database, erased: list[Erased]) -> ScrubReport:

@@ -109,7 +109,8 @@ def upgrade() -> None:
         sa.Column("source_date", sa.String(10)),
         sa.Column("licence", sa.Text),
         sa.Column("imported_at", sa.DateTime, nullable=False),
-        sa.Column("sort_key", sa.Text, nullable=False),
+        # Compared byte by byte, as SQLite does, whatever the language of the PostgreSQL server.
+        sa.Column("sort_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=False),
         sa.Column("search_names", sa.Text, nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),
     )

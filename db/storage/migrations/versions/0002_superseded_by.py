@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.catalogue.search import create_fts, drop_fts
+from db.storage.migrate import table_rebuild
 
 revision = "0002"
 down_revision = "0001"
@@ -22,7 +23,7 @@ depends_on = None
 
 def upgrade() -> None:
     drop_fts(op.get_bind())
-    with op.batch_alter_table("metiers", recreate="always") as batch:
+    with op.batch_alter_table("metiers", recreate=table_rebuild(op.get_bind())) as batch:
         batch.add_column(sa.Column("superseded_by", sa.String(200)))
         batch.create_index("ix_metiers_superseded_by", ["superseded_by"])
     create_fts(op.get_bind(), ("search_names", "search_text"))
@@ -30,7 +31,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_fts(op.get_bind())
-    with op.batch_alter_table("metiers", recreate="always") as batch:
+    with op.batch_alter_table("metiers", recreate=table_rebuild(op.get_bind())) as batch:
         batch.drop_index("ix_metiers_superseded_by")
         batch.drop_column("superseded_by")
     create_fts(op.get_bind(), ("search_names", "search_text"))

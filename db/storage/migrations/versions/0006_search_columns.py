@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.catalogue.search import create_fts, drop_fts
+from db.storage.migrate import table_rebuild
 
 revision = "0006"
 down_revision = "0005"
@@ -33,7 +34,7 @@ _SANTE_ROME, _SANTE_ONISEP = "ROME.J", "T-IDEO2.4869"
 def upgrade() -> None:
     conn = op.get_bind()
     drop_fts(conn)
-    with op.batch_alter_table("metiers", recreate="always") as batch:
+    with op.batch_alter_table("metiers", recreate=table_rebuild(op.get_bind())) as batch:
         batch.drop_column("search_names")
         for column in _NEW_COLUMNS:
             batch.add_column(sa.Column(column, sa.Text, nullable=False, server_default=""))
@@ -51,8 +52,8 @@ def _one_sante(conn: sa.Connection) -> None:
     """Fiches filed under the ROME domain "Santé" move to the ONISEP sector "Santé"."""
     if conn.execute(sa.text("SELECT 1 FROM sectors WHERE id = :id"), {"id": _SANTE_ROME}).first() is None:
         return
-    conn.execute(sa.text("INSERT OR IGNORE INTO sectors (id, label, kind) VALUES (:id, 'Santé', 'onisep')"),
-                 {"id": _SANTE_ONISEP})
+    conn.execute(sa.text("INSERT INTO sectors (id, label, kind) SELECT :id, 'Santé', 'onisep' "
+                         "WHERE NOT EXISTS (SELECT 1 FROM sectors WHERE id = :id)"), {"id": _SANTE_ONISEP})
     conn.execute(sa.text("DELETE FROM metier_sectors WHERE sector_id = :rome AND metier_pk IN "
                          "(SELECT metier_pk FROM metier_sectors WHERE sector_id = :onisep)"),
                  {"rome": _SANTE_ROME, "onisep": _SANTE_ONISEP})
@@ -65,7 +66,7 @@ def _one_sante(conn: sa.Connection) -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     drop_fts(conn)
-    with op.batch_alter_table("metiers", recreate="always") as batch:
+    with op.batch_alter_table("metiers", recreate=table_rebuild(op.get_bind())) as batch:
         for column in (*_NEW_COLUMNS, "inherited"):
             batch.drop_column(column)
         batch.add_column(sa.Column("search_names", sa.Text, nullable=False, server_default=""))

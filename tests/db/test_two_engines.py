@@ -1,0 +1,149 @@
+"""One code, two engines: the same behaviours on a SQLite file and on a PostgreSQL server.
+
+Each test runs twice: on SQLite, and on a fresh database of the test PostgreSQL server named by
+``ORIENTATION_TEST_PG_URL`` (skipped, with the reason, when it is absent; see
+``scripts/pg_test_server.sh``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.catalogue.search import Criteria, count, search, text_notice
+from db.errors import DatabaseLocationError, UserError
+from db.models import CounselingSession, Erasure, Metier, Student
+from db.storage.engine import Database
+from db.storage.opening import open_database
+from db.students.privacy import erase_student
+from db.students.store import create_student, find_students, get_session, save_session, start_session
+from tests.conftest import DATA
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new database goes: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "orientation.sqlite")
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def mini(db_url: str) -> Iterator[Database]:
+    """The eight test fiches of tests/data/mini.jsonl, on either engine."""
+    from db.catalogue.importing import import_paths
+
+    database = open_database(db_url, load_starter=False)
+    try:
+        assert import_paths(database, [DATA / "mini.jsonl"]).refused == 0
+        yield database
+    finally:
+        database.close()
+
+
+def _names(database: Database, criteria: Criteria) -> list[str]:
+    with database.read() as session:
+        return [row.name for row in search(session, criteria)]
+
+
+def test_a_new_database_receives_the_starter_catalogue(db_url: str) -> None:
+    database = open_database(db_url, daily=False)
+    try:
+        with database.read() as session:
+            fiches = session.execute(select(func.count()).select_from(Metier)).scalar_one()
+            assert fiches > 800
+            assert count(session, Criteria()) > 800
+            assert any("boulang" in row.name for row in search(session, Criteria(text="boulanger"), limit=20))
+    finally:
+        database.close()
+    again = open_database(db_url, daily=False)  # opened again: nothing loaded twice
+    try:
+        with again.read() as session:
+            assert session.execute(select(func.count()).select_from(Metier)).scalar_one() == fiches
+    finally:
+        again.close()
+
+
+def test_filters_and_text_find_the_same_fiches(mini: Database) -> None:
+    assert _names(mini, Criteria(text="soignante")) == ["aide-soignant/e", "médecin généraliste"]
+    assert _names(mini, Criteria(text="OENOLOGUE")) == ["œnologue"]  # case and ligature folded
+    assert _names(mini, Criteria(text="ingenieur informaticien")) == ["ingénieur/e informaticien/ne"]
+    assert _names(mini, Criteria(text="informati")) == ["ingénieur/e informaticien/ne"]  # a word's start
+    assert _names(mini, Criteria(text="comptable xyzabc")) == ["comptable"]  # else the most words
+    with mini.read() as session:
+        assert "voici celles qui en contiennent le plus" in (text_notice(session, Criteria(text="comptable xyzabc"))
+                                                             or "")
+    assert _names(mini, Criteria(max_bac_plus=0, sort="name")) == ["aide-soignant/e", "bénévole associatif/ve",
+                                                                    "maçon/ne"]
+    assert _names(mini, Criteria(min_salary=2500, sort="salary", descending=True)) == [
+        "médecin généraliste", "ingénieur/e informaticien/ne"]
+
+
+def test_a_student_is_created_saved_and_erased_for_good(mini: Database) -> None:
+    student_id = create_student(mini, "Lefèvre", "Chloé", "3e B")
+    with mini.read() as session:
+        state = start_session(session, student_id, "2026-11-20")
+    state.next_steps, state.private_notes, state.max_bac_plus = "Stage en EHPAD", "confidentiel", 2
+    session_id = save_session(mini, state)
+    with mini.read() as session:
+        assert [s.full_name for s in find_students(session, "lefevre")] == ["Chloé Lefèvre"]
+        saved = get_session(session, session_id)
+    assert (saved.next_steps, saved.private_notes, saved.max_bac_plus) == ("Stage en EHPAD", "confidentiel", 2)
+
+    said = " ".join(erase_student(mini, student_id).sentences())
+    if mini.engine.dialect.name == "postgresql":  # what the server still holds, said plainly
+        assert "Le serveur a été nettoyé (VACUUM)" in said and "pg_dump" in said
+    else:
+        assert "sauvegarde automatique" in said and "VACUUM" not in said
+    with mini.read() as session:
+        assert find_students(session) == []
+        assert session.execute(select(func.count()).select_from(CounselingSession)).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(Student)).scalar_one() == 0
+        assert session.execute(select(Erasure.student_id)).scalars().all() == [student_id]
+    with pytest.raises(UserError, match="aucun élève"):
+        erase_student(mini, student_id)
+
+
+def test_a_server_that_cannot_be_reached_is_one_french_sentence_without_the_password(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://conseiller:motdepasse-secret@/orientation?host={tmp_path}&port=5999"
+    with pytest.raises(DatabaseLocationError, match=r"connexion impossible .* le serveur est joignable") as err:
+        open_database(url)
+    assert "motdepasse-secret" not in err.value.message
+
+
+def test_another_postgresql_driver_is_refused_with_the_address_to_write() -> None:
+    with pytest.raises(DatabaseLocationError, match=r"pilote PostgreSQL non pris en charge .* postgresql[+]psycopg://"):
+        open_database("postgresql://conseiller@serveur/orientation")
+
+
+def test_names_sort_the_same_whatever_the_servers_language(pg_url: str) -> None:
+    """A server whose databases sort in French (ICU) orders the sort keys byte by byte, as SQLite."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.catalogue.importing import import_paths
+
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    name = f"{make_url(pg_url).database}_fr"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '
+                              "ICU_LOCALE 'fr-FR' LOCALE 'C.UTF-8'"))
+        database = open_database(make_url(pg_url).set(database=name).render_as_string(hide_password=False),
+                                 load_starter=False)
+        try:
+            import_paths(database, [DATA / "mini.jsonl"])
+            with database.read() as session:
+                collation = session.execute(text("SELECT collation_name FROM information_schema.columns "
+                                                 "WHERE table_name = 'metiers' AND column_name = 'sort_key'")).scalar()
+            assert collation == "C"
+            assert _names(database, Criteria(sort="name"))[:3] == ["aide-soignant/e", "bénévole associatif/ve",
+                                                                  "comptable"]
+        finally:
+            database.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
