@@ -1,7 +1,7 @@
 """The student's centres d'intérêt as a checkable tree, grouped so a student finds one fast.
 
 Every interest the database knows is offered (ONISEP's list and the newer labels, see
-:func:`db.catalogue.search.interests_in_use`), under the groups of :data:`db.catalogue.nomenclature.INTEREST_GROUPS`,
+:func:`db.catalogue.choices.interests_in_use`), under the groups of :data:`db.catalogue.nomenclature.INTEREST_GROUPS`,
 in French alphabetical order;
 ticking a group ticks all of it. ``changed`` is emitted on each change made by the counselor
 (a group gives one per interest), never by :meth:`set_ticked`.

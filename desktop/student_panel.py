@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from db.storage.engine import Database
 from db.errors import UserError
 from db.catalogue.format import french_date
-from db.catalogue.search import countries_in_use, interests_in_use, sectors_in_use
+from db.catalogue.choices import countries_in_use, interests_in_use, sectors_in_use
 from db.students.store import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
                          save_session, session_changes, start_session)
 from desktop.messages import MessageService

@@ -46,7 +46,6 @@ from db.catalogue.search_types import with_sort as with_sort
 from db.catalogue.search_index import SEARCH_COLUMNS
 from db.catalogue.search_like import at_least, required_words
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
-from db.catalogue.startup_view import CHOICE_QUERIES
 
 _M = table_of(Metier)
 _MS = table_of(MetierSector)
@@ -587,33 +586,3 @@ def _params(session: Session, criteria: Criteria) -> dict[str, str]:
     query = read_text(session, criteria.text) if criteria.text else None
     match = query.match if query is not None else None
     return {"fts_match": match} if match is not None else {}
-
-
-def _choice_rows(session: Session, kind: str) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in session.execute(text(CHOICE_QUERIES[kind]))]
-
-
-def sectors_in_use(session: Session) -> list[tuple[str, str, int]]:
-    """(id, label, number of métiers) for every sector at least one métier has, by label."""
-    return _choice_rows(session, "sectors")
-
-
-def interests_in_use(session: Session) -> list[tuple[str, str, str]]:
-    """(id, label, group) of every interest known to the database, ONISEP ones first."""
-    return _choice_rows(session, "interests")
-
-
-def statuts_in_use(session: Session) -> list[tuple[str, str, int]]:
-    """(id, label, number of métiers) for every statut at least one métier has, by label."""
-    return _choice_rows(session, "statuts")
-
-
-def countries_in_use(session: Session) -> list[tuple[str, int]]:
-    """(country code, number of métiers) for every country of the catalogue, most métiers first."""
-    return _choice_rows(session, "countries")
-
-
-def choices(session: Session) -> Choices:
-    """Everything the filter lists offer (the same queries as :func:`db.catalogue.startup_view.read_choices`)."""
-    return Choices(sectors_in_use(session), interests_in_use(session), statuts_in_use(session),
-                   countries_in_use(session))

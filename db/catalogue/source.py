@@ -97,7 +97,7 @@ class DatabaseSource:
             return search(session, criteria, limit=limit, offset=offset)
 
     def choices(self) -> Choices:
-        from db.catalogue.search import choices
+        from db.catalogue.choices import choices
 
         with self.database.read() as session:
             return choices(session)

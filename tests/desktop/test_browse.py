@@ -233,7 +233,7 @@ def test_long_results_are_fetched_page_by_page(qtbot, make_window, mini_db):
 
 def test_the_filters_and_the_student_show_interests_in_the_same_order(qtbot, mini_db):
     """One list, one order: a counselor looking for an interest finds it in the same place."""
-    from db.catalogue.search import choices
+    from db.catalogue.choices import choices
     from desktop.common_widgets import child_items, top_level_items
     from desktop.filter_panel import FilterPanel
     from desktop.interest_tree import InterestTree

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from db.catalogue.search import Criteria, choices, count, search
+from db.catalogue.choices import choices
+from db.catalogue.search import Criteria, count, search
 from db.catalogue.startup_view import open_startup_view
 
 ROOT = Path(__file__).resolve().parents[3]
