@@ -11,14 +11,16 @@ import json
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from db.storage.engine import Database
 from db.students.store import school_year
 
 Grid = list[list[str]]
 YEARS_BACK = 3  # school years offered before the current one
+CHART_DPI = 80  # the A4 statistics page at about the window's width
 
 
 def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Grid, str]]]:
@@ -37,6 +39,21 @@ def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Gri
     document = json.loads(archived)
     period = f"{year} (archivées au changement d'année)"
     return period, [(t.get("titre", ""), t.get("grille", []), t.get("note", "")) for t in document.get("tableaux", [])]
+
+
+def year_pdf(database: Database, year: str) -> bytes | None:
+    """The one-page statistics PDF of ``year`` with its charts (the same as ``orientation stats
+    --format pdf``), or None for a year closed by a year change (only its tables were archived)."""
+    from db.students.stats import activity_stats, period_from
+    from db.students.year_change import archived_statistics
+    from reports.stats_pdf import render_stats_pdf
+
+    with database.read() as session:
+        if archived_statistics(session, year) is not None:
+            return None
+        start, end = period_from(year, None, None, date.today())
+        stats = activity_stats(session, start, end)
+    return render_stats_pdf(stats)
 
 
 def offered_years(database: Database, today: date | None = None) -> list[str]:
@@ -86,6 +103,9 @@ class StatsDialog(QDialog):
         period, tables = year_tables(self.database, year)
         self.period.setText(period)
         self.tabs.clear()
+        pdf = year_pdf(self.database, year)
+        if pdf is not None:  # the charts, drawn as the PDF draws them (no second charting library)
+            self.tabs.addTab(_charts_widget(pdf), "Graphiques")
         for title, grid, note in tables:
             self.tabs.addTab(_table_widget(grid, note), title)
 
@@ -102,6 +122,20 @@ class StatsDialog(QDialog):
         header = [text(table.horizontalHeaderItem(c)) for c in range(table.columnCount())]
         return [header, *[[text(table.item(r, c)) for c in range(table.columnCount())]
                           for r in range(table.rowCount())]]
+
+
+def _charts_widget(pdf: bytes) -> QWidget:
+    """The statistics page as an image, scrollable; its text is given to screen readers."""
+    from desktop.printing import page_images
+
+    label = QLabel()
+    label.setPixmap(QPixmap.fromImage(page_images(pdf, CHART_DPI)[0]))
+    label.setAccessibleName("Graphiques des statistiques de l'année")
+    label.setAccessibleDescription("Les mêmes chiffres que les onglets suivants, en tableaux")
+    scroll = QScrollArea()
+    scroll.setWidget(label)
+    scroll.setAccessibleName("Graphiques")
+    return scroll
 
 
 def _table_widget(grid: Grid, note: str) -> QWidget:

@@ -161,6 +161,10 @@ def test_the_statistics_window_shows_the_years_anonymous_tables_and_the_archived
     assert dialog.year.currentText() == today_year
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "Entretiens par établissement et niveau de classe" in titles
+    # The charts first, drawn as the statistics PDF draws them (issue 19: a window with charts).
+    assert titles[0] == "Graphiques"
+    chart = dialog.tabs.widget(0).widget()
+    assert chart.pixmap().width() > 400 and chart.pixmap().height() > 400
     cells = dialog.tab_cells(titles.index("Entretiens par établissement et niveau de classe"))
     assert cells[0][1] == "3e" and cells[1][:2] == ["Collège Jean Moulin", "6"]
     shown = [cell for i in range(dialog.tabs.count()) for line in dialog.tab_cells(i) for cell in line]
