@@ -13,6 +13,7 @@ from pathlib import Path
 from db.errors import UserError
 from db.storage import files
 from db.storage.engine import Database
+from db.students.report_data import ReportData
 from db.students.store import SessionState, StudentInfo
 from db.students.viewer_copies import report_file_name
 
@@ -20,30 +21,29 @@ from db.students.viewer_copies import report_file_name
 def session_report(database: Database, state: SessionState, *, large_print: bool = False) -> bytes:
     """The PDF bytes of the bilan of ``state`` (saved or not), in large print if asked; the
     access is logged. Opens its own sessions, so it may run on a worker thread."""
-    from db.students.access_log import log_access
-    from db.students.report import build_report
     from reports.pdf import render_report
 
-    with database.read() as session:
-        data = build_report(session, state)
-    pdf = render_report(data, large_print=large_print)
-    with database.write() as session:
-        log_access(session, "rapport", state.student_id)
-    return pdf
+    return render_report(_logged_report(database, state), large_print=large_print)
 
 
 def session_report_html(database: Database, state: SessionState) -> str:
     """The accessible HTML twin of the bilan of ``state`` (same content as the PDF, structured for
     a screen reader); the access is logged."""
+    from reports.html import render_report_html
+
+    return render_report_html(_logged_report(database, state))
+
+
+def _logged_report(database: Database, state: SessionState) -> ReportData:
+    """The bilan's data for ``state``, its reading written to the access log."""
     from db.students.access_log import log_access
     from db.students.report import build_report
-    from reports.html import render_report_html
 
     with database.read() as session:
         data = build_report(session, state)
     with database.write() as session:
         log_access(session, "rapport", state.student_id)
-    return render_report_html(data)
+    return data
 
 
 def student_report(database: Database, student_id: int, day: str | None = None, *,
