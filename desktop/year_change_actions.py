@@ -2,14 +2,19 @@
 
 The preview, the change and the undo are :mod:`db.students.year_change` and
 :mod:`desktop.operations.year_change` (``orientation annee`` calls the same); this module only
-asks, through the message service, and refreshes what the window shows afterwards.
+asks, through the message service, and refreshes what the window shows afterwards. The change
+and the undo (a backup, the statistics, every student's class: seconds on a large caseload) run
+on a :class:`~desktop.workers.TaskRunner` behind a modal « en cours » dialog, so the window keeps
+painting and nothing else can write meanwhile.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu, QProgressDialog
 
 from db.errors import UserError
 from db.storage.engine import Database
@@ -26,7 +31,8 @@ def install_year_change(menu: QMenu, window: Any, database: Database) -> None:
 
 def change_year(window: Any, database: Database) -> bool:
     """Show the preview, ask once (optionally where to write the statistics), then change the
-    year; a French message says what was done. True when the year was changed."""
+    year in the background; a French message says what was done when it ends. True when the
+    change was started."""
     from db.students.year_change import plan_year_change
     from desktop.operations.year_change import run_year_change
 
@@ -44,17 +50,17 @@ def change_year(window: Any, database: Database) -> bool:
     folder = _statistics_folder(window, plan.closing) if picked == 1 else None
     if picked == 1 and folder is None:
         return False
-    try:
-        result, written = run_year_change(database, folder=folder)
-    except UserError as exc:
-        window.messages.error(str(exc))
-        return False
-    _refresh(window)
-    erased = len(result.plan.to_erase)
-    files = f" Statistiques écrites dans {written[0].parent}." if written else ""
-    backups = f" {result.erasure.backups.sentence()}" if result.erasure else ""
-    window.messages.info(f"Année {result.plan.opening} commencée : {result.plan.moving} élève(s) ont changé de "
-                         f"classe, {erased} dossier(s) échu(s) effacé(s).{backups}{files}")
+
+    def done(outcome: Any) -> None:
+        result, written = outcome
+        _refresh(window)
+        erased = len(result.plan.to_erase)
+        files = f" Statistiques écrites dans {written[0].parent}." if written else ""
+        backups = f" {result.erasure.backups.sentence()}" if result.erasure else ""
+        window.messages.info(f"Année {result.plan.opening} commencée : {result.plan.moving} élève(s) ont changé "
+                             f"de classe, {erased} dossier(s) échu(s) effacé(s).{backups}{files}")
+
+    _run_busy(window, "Changement d'année en cours…", lambda: run_year_change(database, folder=folder), done)
     return True
 
 
@@ -67,21 +73,51 @@ def _statistics_folder(window: Any, year: str) -> Path | None:
 
 
 def undo_year_change(window: Any, database: Database) -> bool:
-    """Ask, then put the database back as it was before the last year change. True when done."""
+    """Ask, then put the database back as it was before the last year change (in the
+    background). True when the undo was started."""
     from db.students.year_change import undo_year_change as undo
 
     if not window.messages.confirm("Annuler le dernier changement d'année ? Les classes reviennent comme avant ; "
                                    "les dossiers effacés ne reviennent pas.", yes="Annuler le changement",
                                    no="Garder"):
         return False
-    try:
-        year = undo(database)
-    except UserError as exc:
-        window.messages.error(str(exc))
-        return False
-    _refresh(window)
-    window.messages.info(f"Changement d'année annulé : retour à l'année {year}.")
+    def done(year: Any) -> None:
+        _refresh(window)
+        window.messages.info(f"Changement d'année annulé : retour à l'année {year}.")
+
+    _run_busy(window, "Annulation du changement d'année en cours…", lambda: undo(database), done)
     return True
+
+
+def _run_busy(window: Any, label: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    """Run ``work`` off the GUI thread behind a modal dialog; then ``done(result)``, or the
+    French error, in the GUI thread. The runner and the dialog live until the result is in."""
+    from desktop.workers import TaskRunner
+
+    dialog = QProgressDialog(label, "", 0, 0, window)
+    dialog.setWindowTitle("Orientation")
+    dialog.setCancelButton(None)  # a half-done year change cannot be stopped; it is undone from the menu
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAccessibleName(label)
+    runner = TaskRunner(window)
+    window._year_change_running = runner  # kept alive (and visible to tests) until the result arrives
+
+    def finish() -> None:
+        dialog.close()
+        dialog.deleteLater()
+        window._year_change_running = None
+
+    def succeeded(result: Any) -> None:
+        finish()
+        done(result)
+
+    def failed(message: str) -> None:
+        finish()
+        window.messages.error(message)
+
+    dialog.show()
+    runner.run(work, succeeded, failed)
 
 
 def _refresh(window: Any) -> None:

@@ -117,8 +117,18 @@ def _year_action(window, text: str) -> None:
     action.trigger()
 
 
-def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(make_window, mini_db):
+def _year_action_done(window, qtbot, text: str) -> None:
+    """Trigger a year action that runs in the background, and wait for its result."""
+    _year_action(window, text)
+    qtbot.waitUntil(lambda: getattr(window, "_year_change_running", None) is None, timeout=20000)
+
+
+def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(make_window, mini_db, qtbot,
+                                                                               monkeypatch):
+    import threading
     from datetime import date
+
+    import desktop.operations.year_change as operations
 
     from db.students.store import get_student
     from db.students.year_change import closing_year
@@ -131,16 +141,26 @@ def test_the_year_change_is_previewed_asked_once_done_and_undone_from_the_menu(m
     assert "1 élève(s) changent de classe" in question and "3e B → 2de" in question and "Inès" not in question
     with mini_db.read() as session:
         assert get_student(session, sid).classe == "3e B"
+    threads: list[threading.Thread] = []
+    real = operations.run_year_change
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(operations, "run_year_change", recorded)
     window.messages.choice = 0
-    _year_action(window, "&Nouvelle année scolaire…")
+    _year_action_done(window, qtbot, "&Nouvelle année scolaire…")
+    # The change ran off the GUI thread: the window kept painting (seconds on a large caseload).
+    assert threads and threads[0] is not threading.main_thread()
     with mini_db.read() as session:
         assert get_student(session, sid).classe == "2de"
     assert any("commencée : 1 élève(s) ont changé de classe" in t for t in window.messages.texts("info"))
-    _year_action(window, "A&nnuler le changement d'année…")
+    _year_action_done(window, qtbot, "A&nnuler le changement d'année…")
     with mini_db.read() as session:
         assert get_student(session, sid).classe == "3e B"
     assert "Changement d'année annulé" in window.messages.texts("info")[-1]
-    _year_action(window, "A&nnuler le changement d'année…")
+    _year_action_done(window, qtbot, "A&nnuler le changement d'année…")
     assert window.messages.texts("error")[-1] == "aucun changement d'année à annuler"
 
 
