@@ -4,9 +4,14 @@ than :data:`AUTO_COMPARED` are ticked comes ticked: the first three kept are com
 counselor unticks one.
 
 The widget holds plain values (métier id, name, comment); it never reads the database. Métier
-names are given by the caller (from the table, the fiche or the suggestions).
+names are given by the caller (from the table, the fiche or the suggestions); so are the routes
+from the pupil's class (:meth:`Shortlist.set_route_source`): the shortest shows under the name,
+all of them in its tooltip.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
@@ -14,9 +19,13 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLa
 
 from db.students.store import MAX_COMPARED, ShortlistItem
 
+if TYPE_CHECKING:
+    from db.catalogue.routes import Routes
+
 NAME, COMMENT, COMPARE = 0, 1, 2
 AUTO_COMPARED = 3  # a new métier comes ticked "Comparer" while fewer than this are ticked
 IdRole = Qt.ItemDataRole.UserRole
+NameRole = Qt.ItemDataRole.UserRole + 1
 EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                  | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
 
@@ -34,6 +43,7 @@ class Shortlist(QWidget):
         self._quiet = False
         self.read_only = False
         self._return_to: QWidget | None = None  # where the focus goes back after a comment (edit_comment)
+        self._routes_of: Callable[[str], Routes | None] | None = None
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Métier", "Commentaire", "Comparer"])
         self.table.setAccessibleName("Sélection de métiers")
@@ -105,8 +115,9 @@ class Shortlist(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         name_item = QTableWidgetItem(name)
-        name_item.setToolTip(name)
         name_item.setData(IdRole, metier_id)
+        name_item.setData(NameRole, name)
+        self._show_route(name_item)
         name_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         comment_item = QTableWidgetItem(comment)
         comment_item.setToolTip("Un mot pour l'élève, imprimé dans le bilan")
@@ -116,6 +127,21 @@ class Shortlist(QWidget):
         for column, item in ((NAME, name_item), (COMMENT, comment_item), (COMPARE, compare_item)):
             self.table.setItem(row, column, item)
         self._apply_flags(row)
+
+    def set_route_source(self, routes_of: Callable[[str], Routes | None] | None) -> None:
+        """Show under each name the shortest route ``routes_of(metier_id)`` gives (the open
+        pupil's class known), every route in the tooltip; ``None``: names only."""
+        self._routes_of = routes_of
+        for row in range(self.table.rowCount()):
+            self._show_route(self._cell(row, NAME))
+
+    def _show_route(self, item: QTableWidgetItem) -> None:
+        name = str(item.data(NameRole))
+        routes = self._routes_of(str(item.data(IdRole))) if self._routes_of is not None else None
+        shortest = routes.routes[0].brief() if routes is not None and routes.routes else ""
+        item.setText(f"{name}\n↳ {shortest}" if shortest else name)
+        item.setToolTip("\n".join([name, *routes.lines()]) if routes is not None else name)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name}, parcours : {shortest}" if shortest else name)
 
     def add(self, metier_id: str, name: str) -> bool:
         """Append a métier (False, and nothing changes, when it is already there), ticked

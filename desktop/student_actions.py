@@ -159,10 +159,12 @@ class StudentActions(QObject):
         window.importer.failed.connect(lambda _message: panel.reload_choices())
 
     def _fiche_routes(self) -> None:
-        """The fiche pane shows the routes from the open student's current class (none without one)."""
+        """The fiche pane and the shortlist show the routes from the open student's current class
+        (none without one)."""
         student, database = self.panel.student, self.window.database
         if student is None:
             self.window.fiche_view.set_routes_source(None)
+            self.panel.editor.shortlist.set_route_source(None)
             return
 
         def routes_of(metier_id: str, student_id: int = student.id) -> Routes | None:
@@ -172,6 +174,7 @@ class StudentActions(QObject):
                 return fiche_routes(session, student_id, metier_id)
 
         self.window.fiche_view.set_routes_source(routes_of)
+        self.panel.editor.shortlist.set_route_source(routes_of)
 
     def _update_actions(self) -> None:
         editable, student = self.panel.can_edit, self.panel.student is not None

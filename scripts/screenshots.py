@@ -30,7 +30,8 @@ def main(out: Path) -> None:
     app = QApplication.instance() or QApplication([])
     temp = Path(tempfile.mkdtemp())
     database = open_database(str(temp / "o.sqlite"), backups=False)
-    student_id = create_student(database, "Martin", "Zoé", "3e B", "Collège Jean Moulin", "2026-2027")
+    student_id = create_student(database, "Martin", "Zoé", "3e B", "Collège Jean Moulin", "2026-2027",
+                                current_class="3e")
 
     def wait(ms: int) -> None:
         loop = QEventLoop()
@@ -55,7 +56,7 @@ def main(out: Path) -> None:
         window.open_row(window.model.index(0, 0))
         wait(1500)
         window.grab().save(str(out / f"window-{size[0]}x{size[1]}.png"))
-        for tab, name in ((1, "criteres"), (3, "notes")):
+        for tab, name in ((1, "criteres"), (2, "selection"), (3, "notes")):
             panel.editor.setCurrentIndex(tab)
             wait(200)
             window.grab().save(str(out / f"window-{size[0]}x{size[1]}-{name}.png"))

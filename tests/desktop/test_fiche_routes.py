@@ -45,3 +45,28 @@ def test_the_fiche_shows_the_routes_from_the_open_students_class(qtbot, window):
 def test_no_route_block_for_a_student_without_a_current_class(qtbot, window):
     create_student(qtbot, window, "Durand", "Léo")
     assert "Parcours depuis" not in _fiche_text(qtbot, window, "ORI.macon")
+
+
+def _shortlist_cells(window) -> list[str]:  # type: ignore[no-untyped-def]
+    table = panel_of(window).editor.shortlist.table
+    return [table.item(row, 0).text() for row in range(table.rowCount())]
+
+
+def test_the_shortlist_shows_the_shortest_route_under_each_metier(qtbot, window):
+    _open_student_in_3e(qtbot, window)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.can_edit)
+    panel.add_to_shortlist("ORI.macon", "maçon/ne")
+    (cell,) = _shortlist_cells(window)
+    assert cell == "maçon/ne\n↳ CAP maçon (2 ans)"  # the shortest of the routes the fiche shows
+    tooltip = panel.editor.shortlist.table.item(0, 0).toolTip()
+    assert "3e → CAP maçon (2 ans) → BP maçon (2 ans) : 4 ans en tout" in tooltip
+    assert panel.editor.shortlist.ids() == ["ORI.macon"]  # the id, not the text shown, is what is saved
+
+
+def test_no_route_under_the_shortlisted_metier_without_a_current_class(qtbot, window):
+    create_student(qtbot, window, "Durand", "Léo")
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.can_edit)
+    panel.add_to_shortlist("ORI.macon", "maçon/ne")
+    assert _shortlist_cells(window) == ["maçon/ne"]
