@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         self.student_menu.setEnabled(True)
         from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
         install_year_menu(self, database)
+        from desktop.formations_window import install_formations_action  # issue 16: the formation view
+        install_formations_action(self, database)
         self.name_dock_tabs()
         name_inner_controls(self)  # the student panel's scroll bars too
         waiting, self._on_ready = self._on_ready, []

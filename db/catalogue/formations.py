@@ -16,7 +16,8 @@ from functools import lru_cache
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from db.catalogue.formation_types import parse_level, parse_years, type_of_label, type_of_onisep
+from db.catalogue.formation_types import (FormationType, parse_level, parse_years, type_by_code, type_of_label,
+                                          type_of_onisep)
 from db.catalogue.records import FormationRecord
 from db.errors import UserError
 from db.models import (FormationMetierLabel, FormationRow, Metier, MetierFormation, MetierSynonym, Values,
@@ -141,26 +142,71 @@ class FormationView:
     next_text: str | None = None
     metiers: list[tuple[str | None, str]] = field(default_factory=list)  # (métier id or None, label)
     source: str | None = None
+    usual_path: str = ""  # French, from the project's type table: "Se prépare d'habitude après la 3e…"
+
+
+ENTRY_WORDS = {"3e": "après la 3e", "cap": "après un CAP", "bac": "après le bac", "bac+2": "après un bac + 2",
+               "bac+3": "après un bac + 3 (licence)", "bac+5": "après un bac + 5 (master)"}
+
+
+def usual_path(row: FormationRow) -> str:
+    """French: how this kind of diploma is usually reached and prepared, from the project's type
+    table (``resources/formations/types.tsv``); "" when the type is not known."""
+    ftype = _type_of(row)
+    if ftype is None:
+        return ""
+    years = row.years or ftype.years
+    duration = f" en {years} an{'s' if years > 1 else ''}" if years else ""
+    before = f" ({ftype.before} d'abord)" if ftype.before else ""
+    apprenticeship = " ; possible en apprentissage" if ftype.apprenticeship else ""
+    return (f"{ftype.label} : se prépare d'habitude{duration} {ENTRY_WORDS.get(ftype.entry, '')}{before}"
+            f"{apprenticeship}.").replace("  ", " ").replace(" .", ".")
+
+
+def _type_of(row: FormationRow) -> FormationType | None:
+    """The row's type: the code recorded at import, else the ONISEP "Type", else the label's beginning."""
+    return (type_by_code(row.type_code) if row.type_code else None) or type_of_onisep(row.type_text) \
+        or type_of_label(row.label)
 
 
 def _type_label(row: FormationRow) -> str:
-    ftype = type_of_onisep(row.type_text) or type_of_label(row.label)
+    ftype = _type_of(row)
     return row.type_text or (ftype.label if ftype else "")
+
+
+def _brief(row: FormationRow) -> FormationView:
+    """The row as listed: a level and a duration known from its type when the fiche gives none."""
+    ftype = _type_of(row)
+    level = row.level or (ftype.level if ftype else None)
+    years = row.years or (ftype.years if ftype else None)
+    return FormationView(row.id, row.label, _type_label(row), level, years, row.sigle)
 
 
 def search_formations(session: Session, text: str = "", type_code: str | None = None,
                       level: int | None = None, limit: int = 50) -> list[FormationView]:
     """Formations whose label holds every word of ``text`` (accents, case ignored), of a type
-    and a 2019 level when given, by label."""
-    query = select(FormationRow).order_by(FormationRow.label_key).limit(limit)
+    (its code in ``resources/formations/types.tsv``) and a 2019 level when given, by label. A
+    formation known by its label only (the starter catalogue) has the type its label names."""
+    query = select(FormationRow).order_by(FormationRow.label_key)
     for word in label_key(text).split():
         query = query.where(FormationRow.label_key.contains(word, autoescape=True))
-    if type_code:
-        query = query.where(FormationRow.type_code == type_code.upper())
-    if level is not None:
-        query = query.where(FormationRow.level == level)
-    return [FormationView(r.id, r.label, _type_label(r), r.level, r.years, r.sigle)
-            for r in session.execute(query).scalars()]
+    found: dict[str, tuple[FormationRow, FormationView]] = {}
+    # Type and level are read per row: a label-only formation has no code or level in the table
+    # (a few thousand formations at most, already narrowed by the words).
+    for row in session.execute(query).scalars():
+        ftype = _type_of(row)
+        if type_code and (ftype is None or ftype.code != type_code.upper()):
+            continue
+        view = _brief(row)
+        if level is not None and view.level != level:
+            continue
+        key = row.label_key or row.id
+        kept = found.get(key)
+        if kept is None or (row.source_kind and not kept[0].source_kind):  # the ONISEP fiche over its label
+            found[key] = (row, view)
+        if len(found) > limit:
+            break
+    return [view for _, view in found.values()][:limit]
 
 
 def show_formation(session: Session, formation_id: str) -> FormationView:
@@ -182,8 +228,9 @@ def show_formation(session: Session, formation_id: str) -> FormationView:
         if metier_id not in seen:
             metiers.append((metier_id, name))
     source = onisep_attribution(row.source_date) if row.source_kind else None
-    return FormationView(row.id, row.label, _type_label(row), row.level, row.years, row.sigle,
-                         row.access_text, row.next_text, metiers, source)
+    brief = _brief(row)
+    return FormationView(row.id, row.label, brief.type_label, brief.level, brief.years, row.sigle,
+                         row.access_text, row.next_text, metiers, source, usual_path(row))
 
 
 @dataclass

@@ -85,7 +85,9 @@ def test_formation_fiche_is_imported_with_its_facts_and_metiers(empty_db, tmp_pa
     assert view.metiers[:3] == [("ORI.boulanger-essai", "boulanger/ère d'essai"),
                                 ("ORI.patissier-essai", "pâtissière d'essai"), (None, "métier sans fiche d'essai")]
     assert view.source == "Source : Onisep, Idéo-Fiches formations du 21/10/2025 (licence ODbL)"
+    # The métier's label-only "CAP pâtisserie d'essai" is the same formation: listed once, as the fiche.
     assert [f.id for f in found] == ["FOR.90001"]
+    assert view.usual_path == "CAP : se prépare d'habitude en 2 ans après la 3e ; possible en apprentissage."
 
 
 def test_reimport_updates_in_place_and_a_cited_formation_gains_its_facts(empty_db, tmp_path):
