@@ -1,6 +1,6 @@
 """The note de liaison as a one-page A4 PDF (see :mod:`db.students.transition`).
 
-Contract: :func:`render_transition_pdf` takes the note document (``orientation-eleve/1`` with
+Contract: :func:`render_transition_pdf` takes the note document (``orientation-eleve/2`` with
 its ``note_de_liaison`` block) and the métier names by id, and returns PDF bytes showing only
 the parts the document holds, with the consent line. Text is escaped; no Qt, no database.
 """

@@ -1,8 +1,8 @@
 """Data protection (RGPD) for student records: export, import, real erasure, retention, access log.
 
-Export format ``orientation-eleve/1`` (JSON, UTF-8)::
+Export format ``orientation-eleve/2`` (JSON, UTF-8)::
 
-    {"format": "orientation-eleve/1", "exporte_le": "2026-11-21T10:00:00",
+    {"format": "orientation-eleve/2", "exporte_le": "2026-11-21T10:00:00",
      "notes_privees_incluses": false,
      "eleve": {"nom", "prenom", "classe", "etablissement", "annee_scolaire", "classe_actuelle"},
      "seances": [{"date": "2026-11-20",
@@ -15,10 +15,9 @@ Export format ``orientation-eleve/1`` (JSON, UTF-8)::
      "suivi": {"bilan_remis_le": "2026-05-12", "consentement_liaison": {"le": "2026-06-02", "par": "…"},
                "echeances": [{"titre": "Vœux Affelnet", "date": "2026-05-20"}]}}
 
-``suivi`` (the year's follow-up) is optional: older files read as before, older versions ignore it.
-
-``classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`) is written only when known:
-files written before it existed read as before, and older versions ignore it.
+Version 2 adds ``eleve.classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`, written
+only when known) and ``suivi`` (the year's follow-up, optional). ``orientation-eleve/1`` files,
+written before them, are read as before (and read those two fields when a /1 file has them).
 ``notes_privees`` is null unless the counselor explicitly chose to include private notes.
 Erasure deletes the rows with SQLite ``secure_delete`` on (freed pages are zeroed) and then
 truncates the write-ahead log, so no byte of the student's data stays readable in the files.
@@ -57,7 +56,7 @@ from db.students.retention import retention_cutoff as retention_cutoff
 
 # ------------------------------------------------------------------ export / import
 def export_student(database: Database, student_id: int, *, include_private: bool = False) -> dict[str, Any]:
-    """The student's whole file as a ``orientation-eleve/1`` document (access logged)."""
+    """The student's whole file as an ``orientation-eleve/2`` document (access logged)."""
     with database.write() as session:
         info = get_student(session, student_id)
         sessions = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]

@@ -1,4 +1,4 @@
-"""Student files (format ``orientation-eleve/1``, see :mod:`db.students.privacy`): read, check, import.
+"""Student files (format ``orientation-eleve/2``, /1 read too; see :mod:`db.students.privacy`): read, check, import.
 
 Contracts:
 
@@ -37,7 +37,8 @@ from db.catalogue.nomenclature import LEVELS, match_interest
 from db.catalogue.routes import class_code
 from db.students.store import MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values, _validate
 
-FORMAT = "orientation-eleve/1"
+FORMAT = "orientation-eleve/2"  # written; /2 = /1 + the current class and the follow-up ("suivi")
+READABLE_FORMATS = ("orientation-eleve/1", FORMAT)  # /1 files (older versions) are read as before
 MAX_FILE_BYTES = 50 * MB
 MAX_SESSIONS = 100_000
 MAX_ITEMS = 500  # any list of one session (interests, sectors, shortlist)
@@ -185,8 +186,9 @@ def check_document(document: Any) -> CheckedDocument:
 
     Nothing is read from or written to a database: the same answer on any computer.
     """
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise UserError(f"ce fichier n'est pas un dossier d'élève « {FORMAT} »")
+    if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
+        raise UserError("ce fichier n'est pas un dossier d'élève (« orientation-eleve/1 » ou « /2 ») : "
+                        "exportez-le de nouveau depuis Orientation")
     eleve = document.get("eleve")
     if not isinstance(eleve, dict):
         _refuse("eleve", "doit être un objet JSON avec au moins « nom » et « prenom »")
@@ -331,7 +333,7 @@ class ImportedStudent:
 
 
 def import_student(database: Database, document: Any) -> int:
-    """Create a new student from an ``orientation-eleve/1`` document; returns the new id.
+    """Create a new student from an ``orientation-eleve/1`` or ``/2`` document; returns the new id.
     See :func:`import_student_file` (same contract, with the notes)."""
     return import_student_file(database, document).id
 

@@ -1,7 +1,7 @@
 """Note de liaison: what the counselor passes to the receiving school's counselor, with consent.
 
 The note holds only the parts of the latest session the counselor ticks (never the private
-notes), in the ``orientation-eleve/1`` format (one session; parts not ticked are left out or
+notes), in the ``orientation-eleve/2`` format (one session; parts not ticked are left out or
 empty). It cannot be produced before the consent of the pupil and family is recorded: the day
 and who gave it. Producing it is written in the access log (student number only).
 """
@@ -65,7 +65,7 @@ def consent_of(session: Session, student_id: int) -> Consent | None:
 
 
 def transition_note(database: Database, student_id: int, parts: set[str] | frozenset[str]) -> dict[str, Any]:
-    """The note de liaison (``orientation-eleve/1``, latest session only, the ticked ``parts`` of
+    """The note de liaison (``orientation-eleve/2``, latest session only, the ticked ``parts`` of
     :data:`PARTS`). UserError when no consent is recorded, no part is ticked, a part is unknown,
     or the student has no session."""
     unknown = set(parts) - set(PARTS)

@@ -255,7 +255,7 @@ def _add_student_commands(commands) -> None:
     show.add_argument("--avec-notes-privees", action="store_true",
                       help="afficher aussi les notes privées (choix explicite ; par défaut elles sont exclues)")
     show.add_argument("--format", choices=["table", "json"], default="table")
-    export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/1)")
+    export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/2)")
     export.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     export.add_argument("--out", required=True, metavar="FICHIER.json")
     export.add_argument("--avec-notes-privees", action="store_true",

@@ -1,4 +1,4 @@
-"""A student's whole file written for another office (format ``orientation-eleve/1``)."""
+"""A student's whole file written for another office (format ``orientation-eleve/2``)."""
 from __future__ import annotations
 
 import json

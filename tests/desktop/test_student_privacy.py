@@ -69,7 +69,7 @@ def test_export_leaves_private_notes_out_unless_ticked_and_imports_back(qtbot, w
     files.save_answer = str(tmp_path / "dossier")
     dialog.accept()
     document = json.loads((tmp_path / "dossier.json").read_text(encoding="utf-8"))
-    assert document["format"] == "orientation-eleve/1" and document["notes_privees_incluses"] is False
+    assert document["format"] == "orientation-eleve/2" and document["notes_privees_incluses"] is False
     assert document["seances"][0]["notes_privees"] is None and SECRET not in json.dumps(document)
     assert document["seances"][0]["selection"] == [{"metier": "ORI.aide-soignant", "commentaire": "à voir"}]
     assert "sans les notes privées" in window.messages.texts("info")[-1]
@@ -98,7 +98,8 @@ def test_a_bad_import_file_is_refused_in_french(window, files, tmp_path):
     bad.write_text('{"format": "autre"}', encoding="utf-8")
     files.open_answer = str(bad)
     assert window.students.privacy.import_file() is None
-    assert window.messages.texts("error") == ["ce fichier n'est pas un dossier d'élève « orientation-eleve/1 »"]
+    assert window.messages.texts("error") == ["ce fichier n'est pas un dossier d'élève (« orientation-eleve/1 » "
+                                              "ou « /2 ») : exportez-le de nouveau depuis Orientation"]
 
 
 def test_start_up_reminder_of_records_past_retention_and_their_purge(qtbot, make_window, mini_db):

@@ -38,7 +38,7 @@ def without_ids(document: dict) -> dict:
 def test_export_format_and_private_notes_only_by_choice(mini_db):
     sid = student_with_history(mini_db)
     document = export_student(mini_db, sid)
-    assert document["format"] == "orientation-eleve/1" and document["notes_privees_incluses"] is False
+    assert document["format"] == "orientation-eleve/2" and document["notes_privees_incluses"] is False
     assert document["eleve"] == {"nom": "Kowalski", "prenom": "Łukasz", "classe": "3e B",
                                  "etablissement": "Collège Jean Moulin", "annee_scolaire": "2026-2027"}
     first = document["seances"][0]

@@ -150,7 +150,7 @@ WRONG = [
     (changed(("eleve", "prenom"), 12), "« eleve.prenom »"),
     (changed(("eleve", "classe"), ["3e"]), "« eleve.classe »"),
     (changed(("eleve", "etablissement"), "é" * 101), "« eleve.etablissement » est trop long"),
-    (changed(("format",), "orientation-eleve/2"), "n'est pas un dossier d'élève « orientation-eleve/1 »"),
+    (changed(("format",), "orientation-eleve/3"), "n'est pas un dossier d'élève (« orientation-eleve/1 » ou « /2 »)"),
 ]
 
 

@@ -12,7 +12,7 @@ from db.students.student_file import import_student
 def test_the_current_class_travels_with_the_students_file(mini_db):
     sid = create_student(mini_db, "Roux", "Inès", "1re 2", current_class="1re-pro")
     document = export_student(mini_db, sid)
-    assert document["eleve"]["classe_actuelle"] == "1re-pro"
+    assert document["format"] == "orientation-eleve/2" and document["eleve"]["classe_actuelle"] == "1re-pro"
     copy = import_student(mini_db, document)
     with mini_db.read() as session:
         assert get_student(session, copy).current_class == "1re-pro"
@@ -26,7 +26,7 @@ def test_a_file_written_before_the_current_class_imports_without_it(mini_db):
 
 
 def test_an_unknown_current_class_refuses_the_file_and_creates_nobody(mini_db):
-    bad = {"format": "orientation-eleve/1", "eleve": {"nom": "Roux", "prenom": "Inès", "classe_actuelle": "CM2"},
+    bad = {"format": "orientation-eleve/2", "eleve": {"nom": "Roux", "prenom": "Inès", "classe_actuelle": "CM2"},
            "seances": []}
     with pytest.raises(UserError, match=r"« eleve\.classe_actuelle » n'est pas une classe connue"):
         import_student(mini_db, bad)

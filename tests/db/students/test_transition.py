@@ -73,7 +73,7 @@ def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_
     assert main(["students", "consentement", str(student), "--le", "2026-05-10", "--par", "l'élève et son père",
                  *db]) == 0
     assert main(["students", "liaison", str(student), "--partie", "selection", "--out", str(out), *db]) == 0
-    assert json.loads(out.read_text())["format"] == "orientation-eleve/1" and out.stat().st_mode & 0o077 == 0
+    assert json.loads(out.read_text())["format"] == "orientation-eleve/2" and out.stat().st_mode & 0o077 == 0
     pdf = tmp_path / "liaison.pdf"
     assert main(["students", "liaison", str(student), "--partie", "selection", "--partie", "note_eleve",
                  "--out", str(pdf), *db]) == 0
