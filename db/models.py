@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, FetchedValue, ForeignKey, Index, Integer, Select, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Boolean, DateTime, FetchedValue, ForeignKey, Index, Integer, Select, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -317,7 +318,7 @@ class Student(Base):
     # Deferred: never read with the row, and absent from schemas older than 0010. A server default
     # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
     owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True, index=True)
-    __mapper_args__ = {"eager_defaults": False}  # owner is not read back after an INSERT
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
     sessions: Mapped[list[CounselingSession]] = relationship(
         cascade="all, delete-orphan", order_by="CounselingSession.date", back_populates="student")
@@ -344,7 +345,7 @@ class CounselingSession(Base):
     # Deferred: never read with the row, and absent from schemas older than 0010. A server default
     # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
     owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
-    __mapper_args__ = {"eager_defaults": False}  # owner is not read back after an INSERT
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
     student: Mapped[Student] = relationship(back_populates="sessions")
     __table_args__ = (Index("ix_sessions_student_date", "student_id", "date"),)
@@ -403,7 +404,7 @@ class AccessLog(Base):
     # Deferred: never read with the row, and absent from schemas older than 0010. A server default
     # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
     owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
-    __mapper_args__ = {"eager_defaults": False}  # owner is not read back after an INSERT
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
 
 class Erasure(Base):
@@ -429,7 +430,7 @@ class Milestone(Base):
     # Deferred: never read with the row, and absent from schemas older than 0010. A server default
     # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
     owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
-    __mapper_args__ = {"eager_defaults": False}  # owner is not read back after an INSERT
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
 
 class MilestoneStudent(Base):

@@ -277,7 +277,7 @@ def add_counselor(url: str, login: str, password: str, *, admin: bool = False) -
 def _hashed(conn: Connection, login: str, password: str) -> str:
     """The SCRAM-SHA-256 verifier of ``password``, computed by the client library."""
     driver = conn.connection.driver_connection
-    pgconn = getattr(driver, "pgconn")
+    pgconn = driver.pgconn  # type: ignore[union-attr]  # psycopg 3: the libpq connection
     return bytes(pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")).decode()
 
 

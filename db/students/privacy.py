@@ -169,7 +169,7 @@ def _may_vacuum(conn: Connection) -> bool:
     """Whether the connected role may VACUUM every table of :data:`ERASED_TABLES`: a superuser,
     the owner of the table or of the database (and from PostgreSQL 17, the MAINTAIN privilege)."""
     maintain = ("OR has_table_privilege(c.oid, 'MAINTAIN')"
-                if int(conn.exec_driver_sql("SHOW server_version_num").scalar()) >= 170000 else "")
+                if int(conn.exec_driver_sql("SHOW server_version_num").scalar() or 0) >= 170000 else "")
     query = text("SELECT bool_and((SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
                  "OR pg_has_role(c.relowner, 'MEMBER') "
                  "OR pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'MEMBER') "
@@ -213,7 +213,7 @@ def erase_rows_in(session: Session, student_ids: list[int], *, action: str | Non
     _erase_follow_up(session, ids)
     for chunk in _chunks(ids):
         session.execute(delete(CounselingSession).where(CounselingSession.student_id.in_(chunk)))
-        gone = session.execute(delete(Student).where(Student.id.in_(chunk))).rowcount
+        gone = getattr(session.execute(delete(Student).where(Student.id.in_(chunk))), "rowcount", 0)
         if gone != len(chunk):  # an office server's policy: a file shared with you is not yours to erase
             raise UserError("seul·e le ou la propriétaire d'un dossier peut l'effacer (il vous est partagé) : "
                             "rien n'a été effacé")

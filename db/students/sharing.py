@@ -62,8 +62,8 @@ def unshare_student(database: Database, student_id: int, login: str) -> str:
     """Stop sharing the file with ``login`` (only its owner may)."""
     with database.write() as session:
         _owned(session, student_id, "retirer un partage de")
-        gone = session.execute(delete(StudentShare).where(StudentShare.student_id == student_id,
-                                                          StudentShare.login == login)).rowcount
+        gone = _rowcount(session.execute(delete(StudentShare).where(StudentShare.student_id == student_id,
+                                                                    StudentShare.login == login)))
     if not gone:
         raise UserError(f"l'élève numéro {student_id} n'est pas partagé avec {login} : rien n'a été modifié")
     return f"Élève numéro {student_id} : {login} n'y a plus accès."
@@ -79,6 +79,11 @@ def transfer_student(database: Database, student_id: int, login: str) -> str:
         session.execute(text("SELECT orientation_hand_over(:student, :login)"),
                         {"student": student_id, "login": login})
     return f"Élève numéro {student_id} transféré à {login} : vous n'y avez plus accès."
+
+
+def _rowcount(result: object) -> int:
+    """Rows a DELETE reached (SQLAlchemy types execute()'s result as a plain Result)."""
+    return int(getattr(result, "rowcount", 0))
 
 
 def _owned(session: Session, student_id: int, verb: str) -> str:
