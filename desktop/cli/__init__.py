@@ -52,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in command %s", args.command)
         print(f"Erreur inattendue : le détail est dans le journal {log_file()}", file=sys.stderr)
         return 1
+    finally:
+        if args.command:  # the window closes its own database
+            from desktop.cli.common import close_opened
+
+            close_opened()
 
 
 def _silence_stdout() -> None:

@@ -215,3 +215,36 @@ def test_server_commands_refuse_a_sqlite_file_and_create_nothing(tmp_path: Path,
         database.close()
     assert _cli(monkeypatch, "students", "partager", str(student), "--avec", "bob", "--db", str(target)) == 2
     assert "qu'à un serveur PostgreSQL" in capsys.readouterr().err
+
+
+def _pg_tool(name: str) -> str:
+    import glob
+    import shutil
+
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [shutil.which(name) or ""]
+    if not found[-1]:
+        pytest.skip(f"{name} absent : procédure de restauration non essayée")
+    return found[-1]
+
+
+def test_the_readme_restore_procedure_keeps_an_erased_student_erased(
+        office: Office, as_a: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README « Plusieurs conseillers »: dump, erase, keep the ledger, restore, put the ledger back,
+    serveur init: the student erased after the dump does not come back."""
+    import subprocess
+
+    base = office.owner_url.replace("postgresql+psycopg://", "postgresql://")
+    kept, gone = _student_with_session(as_a, "Reste"), _student_with_session(as_a, "Efface")
+    dump, ledger = tmp_path / "orientation.dump", tmp_path / "effacements.sql"
+    subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", base], check=True)
+    erase_student(as_a, gone)
+    subprocess.run([_pg_tool("pg_dump"), "--data-only", "--table=erasures", "--inserts",
+                    "--on-conflict-do-nothing", f"--file={ledger}", base], check=True)
+    subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", f"--dbname={base}", str(dump)], check=True,
+                   capture_output=True)
+    assert _raw(office.owner_url, "SELECT count(*) FROM students") == [(2,)]  # the dump brought it back
+    subprocess.run([_pg_tool("psql"), "--quiet", "--file", str(ledger), base], check=True, capture_output=True)
+    assert _cli(monkeypatch, "serveur", "init", "--db", office.owner_url) == 0
+    assert _raw(office.owner_url, "SELECT id FROM students") == [(kept,)]
+    assert _raw(office.url(office.a), "SELECT nom FROM students") == [("Reste",)]  # the rules came back too
+    assert _student_with_session(as_a, "Nouveau") not in (kept, gone)  # no number handed out twice

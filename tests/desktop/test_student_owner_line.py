@@ -27,7 +27,7 @@ def test_a_shared_file_shows_its_owner_and_shares(qtbot, make_window, pg_url):  
         share_student(as_a, student, b)
         window = make_window(as_b)
         assert panel_of(window).open_student(student)
-        assert panel_of(window).page.details_label.text() == f"3e B · Dossier de {a} — partagé avec {b}"
+        assert panel_of(window).page.details_label.text().endswith(f" · Dossier de {a} — partagé avec {b}")
     finally:
         as_a.close()
         as_b.close()
@@ -36,4 +36,5 @@ def test_a_shared_file_shows_its_owner_and_shares(qtbot, make_window, pg_url):  
 def test_a_sqlite_file_has_no_owner_line(qtbot, window):  # type: ignore[no-untyped-def]
     student = create_student(window.database, "Lefèvre", "Chloé", "3e B")
     assert panel_of(window).open_student(student)
-    assert panel_of(window).page.details_label.text() == "3e B"
+    shown = panel_of(window).page.details_label.text()
+    assert shown.startswith("3e B") and "Dossier" not in shown
