@@ -108,6 +108,10 @@ def init_server(database: Database) -> list[str]:
         _grant(conn)
         _secure(conn, me)
         again = reapply_erasures(conn)
+        missing = _missing_extensions(conn)
+    if missing:
+        done.append(f"Attention : extension(s) {', '.join(missing)} absente(s) de ce serveur : installez le paquet "
+                    "postgresql-contrib de sa version de PostgreSQL (la recherche de texte en a besoin).")
     if again:
         done.append(f"{again} dossier(s) effacé(s) depuis la sauvegarde restaurée l'ont été à nouveau "
                     "(journal des effacements).")
@@ -115,6 +119,15 @@ def init_server(database: Database) -> list[str]:
                 f"qu'on lui partage ; seul {ADMIN_GROUP} modifie le catalogue. Le rôle « {me} » (installation, "
                 "restauration) voit tout : ne l'utilisez pas pour les entretiens.")
     return done
+
+
+REQUIRED_EXTENSIONS = ("unaccent", "pg_trgm")
+
+
+def _missing_extensions(conn: Connection) -> list[str]:
+    """Extensions the README asks for that this server cannot provide (not even installable)."""
+    available = set(conn.execute(text("SELECT name FROM pg_available_extensions")).scalars())
+    return [name for name in REQUIRED_EXTENSIONS if name not in available]
 
 
 def role_exists(conn: Connection, role: str) -> bool:

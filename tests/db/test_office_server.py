@@ -46,13 +46,19 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:
 
 @pytest.fixture
 def office(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Office:
-    """A prepared server (no starter catalogue: faster) and two counselors made by the command line."""
-    open_database(pg_url, load_starter=False, daily=False).close()
-    assert _cli(monkeypatch, "serveur", "init", "--db", pg_url) == 0
-    tag = uuid.uuid4().hex[:8]  # roles belong to the whole test server: one pair per test
-    office = Office(pg_url, f"a_{tag}", f"b_{tag}")
+    """A prepared server and two counselors made by the command line. As in an office, the
+    installation role owns the database and may create roles, but is not a superuser (a superuser
+    would pass every row-level rule without them being tried). No starter catalogue: faster."""
+    tag = uuid.uuid4().hex[:8]  # roles belong to the whole test server: new ones per test
+    installer = f"inst_{tag}"
+    _raw(pg_url, f"CREATE ROLE {installer} LOGIN CREATEROLE")
+    _raw(pg_url, f'ALTER DATABASE "{make_url(pg_url).database}" OWNER TO {installer}')
+    owner_url = make_url(pg_url).set(username=installer).render_as_string(hide_password=False)
+    open_database(owner_url, load_starter=False, daily=False).close()
+    assert _cli(monkeypatch, "serveur", "init", "--db", owner_url) == 0
+    office = Office(owner_url, f"a_{tag}", f"b_{tag}")
     for login in (office.a, office.b):
-        assert _cli(monkeypatch, "serveur", "conseiller", "ajouter", login, "--db", pg_url,
+        assert _cli(monkeypatch, "serveur", "conseiller", "ajouter", login, "--db", owner_url,
                     stdin="mot-de-passe-1\n") == 0
     return office
 
@@ -94,9 +100,14 @@ def _raw(url: str, sql: str, **params: object) -> list[tuple]:  # type: ignore[t
         engine.dispose()
 
 
-def test_a_counselor_reads_changes_and_erases_only_their_own_files(office: Office, as_a: Database,
-                                                                   as_b: Database) -> None:
+def test_a_counselor_reads_changes_and_erases_only_their_own_files(
+        office: Office, as_a: Database, as_b: Database, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     mine, theirs = _student_with_session(as_a, "Alpha"), _student_with_session(as_b, "Bravo")
+    for command in (("show", str(theirs)), ("edit", str(theirs), "--nom", "pris"), ("erase", str(theirs), "--yes"),
+                    ("seance", str(theirs), "--note", "pris"), ("export", str(theirs), "--out", "/dev/null")):
+        assert _cli(monkeypatch, "students", *command, "--db", office.url(office.a)) == 2
+        assert "aucun élève" in capsys.readouterr().err
     with as_a.read() as session:
         assert [s.nom for s in find_students(session)] == ["Alpha"]
     a_url = office.url(office.a)
@@ -236,11 +247,12 @@ def test_the_readme_restore_procedure_keeps_an_erased_student_erased(
     base = office.owner_url.replace("postgresql+psycopg://", "postgresql://")
     kept, gone = _student_with_session(as_a, "Reste"), _student_with_session(as_a, "Efface")
     dump, ledger = tmp_path / "orientation.dump", tmp_path / "effacements.sql"
-    subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", base], check=True)
+    subprocess.run([_pg_tool("pg_dump"), "--enable-row-security", "--format=custom", f"--file={dump}", base], check=True)
     erase_student(as_a, gone)
     subprocess.run([_pg_tool("pg_dump"), "--data-only", "--table=erasures", "--inserts",
                     "--on-conflict-do-nothing", f"--file={ledger}", base], check=True)
-    subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", f"--dbname={base}", str(dump)], check=True,
+    subprocess.run([_pg_tool("pg_restore"), "--enable-row-security", "--clean", "--if-exists", f"--dbname={base}",
+                    str(dump)], check=True,
                    capture_output=True)
     assert _raw(office.owner_url, "SELECT count(*) FROM students") == [(2,)]  # the dump brought it back
     subprocess.run([_pg_tool("psql"), "--quiet", "--file", str(ledger), base], check=True, capture_output=True)
