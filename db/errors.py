@@ -47,9 +47,9 @@ class PermissionRefusedError(UserError):
     (PostgreSQL SQLSTATE 42501: a missing grant, a row-level security policy, our triggers)."""
 
 
-REFUSED_SENTENCE = ("le serveur a refusé cette opération : votre compte n'en a pas le droit (le catalogue partagé "
-                    "ne se modifie qu'avec un compte administrateur ; un dossier d'élève n'est effacé, partagé ou "
-                    "transféré que par son ou sa propriétaire). Rien n'a été modifié")
+REFUSED_SENTENCE = ("le serveur a refusé cette opération : votre compte n'en a pas le droit (le catalogue et les "
+                    "réglages communs ne se modifient qu'avec un compte administrateur ; un dossier d'élève "
+                    "n'est effacé, partagé ou transféré que par son ou sa propriétaire). Rien n'a été modifié")
 
 
 def refused_by_server(exc: BaseException) -> bool:

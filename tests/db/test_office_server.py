@@ -183,6 +183,11 @@ def test_only_an_administrator_imports_into_the_catalogue(office: Office, monkey
     assert _raw(office.url(office.a), "SELECT count(*) FROM metiers") == [(8,)]  # everyone reads it
     with pytest.raises(DBAPIError, match="permission denied"):
         _raw(office.url(office.a), "DELETE FROM metiers")
+    # The office's common settings too: the server's refusal, said in French, nothing written.
+    assert _cli(monkeypatch, "settings", "--conservation", "3", "--db", office.url(office.a)) == 2
+    assert "votre compte n'en a pas le droit" in capsys.readouterr().err
+    assert _raw(office.owner_url, "SELECT count(*) FROM app_meta WHERE key = :k",
+                k="retention_annees_supplementaires") == [(0,)]
 
 
 def test_init_runs_again_and_erases_again_what_a_restored_dump_brought_back(
@@ -247,7 +252,8 @@ def test_the_readme_restore_procedure_keeps_an_erased_student_erased(
     base = office.owner_url.replace("postgresql+psycopg://", "postgresql://")
     kept, gone = _student_with_session(as_a, "Reste"), _student_with_session(as_a, "Efface")
     dump, ledger = tmp_path / "orientation.dump", tmp_path / "effacements.sql"
-    subprocess.run([_pg_tool("pg_dump"), "--enable-row-security", "--format=custom", f"--file={dump}", base], check=True)
+    subprocess.run([_pg_tool("pg_dump"), "--enable-row-security", "--format=custom", f"--file={dump}", base],
+                   check=True)
     erase_student(as_a, gone)
     subprocess.run([_pg_tool("pg_dump"), "--data-only", "--table=erasures", "--inserts",
                     "--on-conflict-do-nothing", f"--file={ledger}", base], check=True)
