@@ -20,11 +20,14 @@ dropped and created again. This is the one place that writes PostgreSQL-only DDL
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 
-from db.errors import PermissionRefusedError, UserError
+from db.errors import PermissionRefusedError, UserError, refused_by_server
 from db.storage.engine import Database, make_engine, resolve_url
 
 COUNSELOR_GROUP = "orientation_conseiller"
@@ -100,7 +103,7 @@ def init_server(database: Database) -> list[str]:
     if database.engine.dialect.name != "postgresql":
         raise UserError(NOT_A_SERVER)
     done: list[str] = []
-    with database.engine.begin() as conn:
+    with _refused_as(INIT_REFUSED), database.engine.begin() as conn:
         me = str(conn.execute(text("SELECT current_user")).scalar_one())
         for role, member_of in ((COUNSELOR_GROUP, None), (ADMIN_GROUP, COUNSELOR_GROUP)):
             if _create_group(conn, role, member_of):
@@ -128,6 +131,23 @@ def _missing_extensions(conn: Connection) -> list[str]:
     """Extensions the README asks for that this server cannot provide (not even installable)."""
     available = set(conn.execute(text("SELECT name FROM pg_available_extensions")).scalars())
     return [name for name in REQUIRED_EXTENSIONS if name not in available]
+
+
+INIT_REFUSED = ("« serveur init » doit être lancé avec le compte propriétaire de la base (le compte d'installation, "
+                "qui peut créer des comptes : CREATEROLE) : rien n'a été modifié")
+ADD_REFUSED = ("ce compte ne peut pas créer de comptes : lancez la commande avec le compte d'installation "
+               "(propriétaire de la base, CREATEROLE) ; rien n'a été créé")
+
+
+@contextmanager
+def _refused_as(sentence: str) -> Iterator[None]:
+    """The server's "insufficient privilege" as ``sentence`` (a French UserError)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if refused_by_server(exc):
+            raise PermissionRefusedError(sentence) from exc
+        raise
 
 
 def role_exists(conn: Connection, role: str) -> bool:
@@ -272,7 +292,7 @@ def add_counselor(url: str, login: str, password: str, *, admin: bool = False) -
         raise UserError("mot de passe trop court : 8 caractères au moins")
     engine = make_engine(server_url(url))
     try:
-        with engine.begin() as conn:
+        with _refused_as(ADD_REFUSED), engine.begin() as conn:
             if not role_exists(conn, COUNSELOR_GROUP):
                 raise UserError("le serveur n'est pas préparé : lancez d'abord « orientation serveur init --db … »")
             if role_exists(conn, login):

@@ -216,6 +216,16 @@ def test_an_account_is_refused_a_bad_login_a_short_password_or_a_second_creation
         assert said in capsys.readouterr().err
 
 
+def test_a_counselor_can_neither_prepare_the_server_nor_create_accounts(
+        office: Office, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    a_url = office.url(office.a)
+    assert _cli(monkeypatch, "serveur", "init", "--db", a_url) == 2
+    assert "compte propriétaire de la base" in capsys.readouterr().err
+    assert _cli(monkeypatch, "serveur", "conseiller", "ajouter", f"x_{uuid.uuid4().hex[:8]}", "--db", a_url,
+                stdin="mot-de-passe-1\n") == 2
+    assert "ne peut pas créer de comptes" in capsys.readouterr().err
+
+
 def test_server_commands_refuse_a_sqlite_file_and_create_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "orientation.sqlite"
