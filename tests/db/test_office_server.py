@@ -153,6 +153,10 @@ def test_sharing_shows_the_file_and_only_the_owner_erases_shares_or_hands_it_ove
         assert "propriétaire du dossier" in capsys.readouterr().err
     with pytest.raises(DBAPIError, match="only the owner"):  # the server says so too, without our checks
         _raw(b_url, "UPDATE students SET owner = :b WHERE id = :s", b=office.b, s=student)
+    with pytest.raises(DBAPIError, match="only the owner"):
+        _raw(b_url, "INSERT INTO student_shares (student_id, login) VALUES (:s, 'quelquun')", s=student)
+    with pytest.raises(DBAPIError, match="only the owner"):
+        _raw(b_url, "SELECT orientation_hand_over(:s, :b)", s=student, b=office.b)
     assert _cli(monkeypatch, "students", "partager", str(student), "--avec", office.b, "--retirer",
                 "--db", a_url) == 0
     assert _raw(b_url, "SELECT count(*) FROM students") == [(0,)]
