@@ -53,10 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur inattendue : le détail est dans le journal {log_file()}", file=sys.stderr)
         return 1
     finally:
-        if args.command:  # the window closes its own database
-            from desktop.cli.common import close_opened
-
-            close_opened()
+        # Databases a command opened are closed (the window closes its own). Looked up, not
+        # imported: the quick students list loads no SQLAlchemy, and must not load it here.
+        common = sys.modules.get("desktop.cli.common")
+        if args.command and common is not None:
+            common.close_opened()
 
 
 def _silence_stdout() -> None:
