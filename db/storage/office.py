@@ -119,8 +119,8 @@ def init_server(database: Database) -> list[str]:
         done.append(f"{again} dossier(s) effacé(s) depuis la sauvegarde restaurée l'ont été à nouveau "
                     "(journal des effacements).")
     done.append(f"Droits et règles d'accès en place : chaque conseiller·ère ne voit que ses dossiers et ceux "
-                f"qu'on lui partage ; seul {ADMIN_GROUP} modifie le catalogue. Le rôle « {me} » (installation, "
-                "restauration) voit tout : ne l'utilisez pas pour les entretiens.")
+                f"qu'on lui partage ; seuls les membres de {ADMIN_GROUP} modifient le catalogue. Le rôle « {me} » "
+                "(installation, restauration) voit tout : ne l'utilisez pas pour les entretiens.")
     return done
 
 
