@@ -42,6 +42,22 @@ class DatabaseBusyError(UserError):
     read-only file); nothing was written. The message says what to do."""
 
 
+class PermissionRefusedError(UserError):
+    """The database server refused a statement because the connected role may not do it
+    (PostgreSQL SQLSTATE 42501: a missing grant, a row-level security policy, our triggers)."""
+
+
+REFUSED_SENTENCE = ("le serveur a refusé cette opération : votre compte n'en a pas le droit (le catalogue et les "
+                    "réglages communs ne se modifient qu'avec un compte administrateur ; un dossier d'élève "
+                    "n'est effacé, partagé ou transféré que par son ou sa propriétaire). Rien n'a été modifié")
+
+
+def refused_by_server(exc: BaseException) -> bool:
+    """Whether ``exc`` (a SQLAlchemy or driver error) is the server's "insufficient privilege"."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) == "42501"
+
+
 def environment_sentence(exc: BaseException) -> str | None:
     """French words for a database error caused by the environment, not by a bug; else None."""
     text = str(getattr(exc, "orig", None) or exc).lower()
@@ -96,4 +112,6 @@ def user_message(exc: BaseException) -> str | None:
         return exc.message
     if isinstance(exc, OSError):
         return os_error_sentence(exc, exc.filename)
+    if refused_by_server(exc):
+        return REFUSED_SENTENCE
     return environment_sentence(exc)

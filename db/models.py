@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Select, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Boolean, DateTime, FetchedValue, ForeignKey, Index, Integer, Select, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -313,6 +314,11 @@ class Student(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_session_on: Mapped[str | None] = mapped_column(String(10), index=True)  # ISO date
     search_key: Mapped[str] = mapped_column(Text, index=True)  # folded "nom prénom"
+    # The database role the row belongs to (PostgreSQL: defaults to current_user; SQLite: NULL).
+    # Deferred: never read with the row, and absent from schemas older than 0010. A server default
+    # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
+    owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True, index=True)
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
     sessions: Mapped[list[CounselingSession]] = relationship(
         cascade="all, delete-orphan", order_by="CounselingSession.date", back_populates="student")
@@ -335,6 +341,11 @@ class CounselingSession(Base):
     student_note: Mapped[str] = mapped_column(Text, default="")  # printed on the report
     private_notes: Mapped[str] = mapped_column(Text, default="")  # never printed, never exported by default
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The database role the row belongs to (PostgreSQL: defaults to current_user; SQLite: NULL).
+    # Deferred: never read with the row, and absent from schemas older than 0010. A server default
+    # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
+    owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
     student: Mapped[Student] = relationship(back_populates="sessions")
     __table_args__ = (Index("ix_sessions_student_date", "student_id", "date"),)
@@ -389,6 +400,11 @@ class AccessLog(Base):
     user: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(20))  # export | import | rapport | effacement | purge
     student_id: Mapped[int | None] = mapped_column(Integer)
+    # The database role the row belongs to (PostgreSQL: defaults to current_user; SQLite: NULL).
+    # Deferred: never read with the row, and absent from schemas older than 0010. A server default
+    # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
+    owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
 
 class Erasure(Base):
@@ -410,6 +426,11 @@ class Milestone(Base):
     title: Mapped[str] = mapped_column(Text)
     due_on: Mapped[str] = mapped_column(String(10), index=True)  # ISO date
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The database role the row belongs to (PostgreSQL: defaults to current_user; SQLite: NULL).
+    # Deferred: never read with the row, and absent from schemas older than 0010. A server default
+    # (FetchedValue): the ORM leaves it out of its INSERTs so that PostgreSQL fills it in.
+    owner: Mapped[str | None] = mapped_column(String(63), server_default=FetchedValue(), deferred=True)
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012  # owner: not read back after an INSERT
 
 
 class MilestoneStudent(Base):
@@ -437,3 +458,12 @@ class LiaisonConsent(Base):
     given_on: Mapped[str] = mapped_column(String(10))  # ISO date
     given_by: Mapped[str] = mapped_column(Text)  # e.g. "l'élève et sa mère"
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StudentShare(Base):
+    """A student shared by its owner with another counselor's login (PostgreSQL office server)."""
+
+    __tablename__ = "student_shares"
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    login: Mapped[str] = mapped_column(String(63), primary_key=True, index=True)
+    shared_by: Mapped[str | None] = mapped_column(String(63))

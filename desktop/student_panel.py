@@ -26,6 +26,7 @@ from desktop.session_editor import CHANGES
 from desktop.student_dialog import StudentDialog
 from desktop.student_list import StudentList
 from desktop.student_page import StudentPage
+from db.students.sharing import ownership
 from db.students.suggest import NOTHING_TICKED
 from desktop.suggestions import SuggestionService
 
@@ -58,6 +59,7 @@ class StudentPanel(QWidget):
         super().__init__(parent)
         self.database, self.messages = database, messages
         self.student: StudentInfo | None = None
+        self.owner_line = ""  # on an office server: whose file it is, with whom it is shared
         self.base: SessionState | None = None  # id, student and date of the session shown
         self.sessions: list[tuple[int, str]] = []
         self.dirty = False
@@ -149,6 +151,8 @@ class StudentPanel(QWidget):
         with self.database.read() as session:
             self.student = get_student(session, student_id)
             self.sessions = list_sessions(session, student_id)
+            found = ownership(session, student_id)  # None on a SQLite file: one counselor, no owner line
+        self.owner_line = found.sentence() if found is not None else ""
         self._show_identity()
         if self.sessions:
             self.open_session(self.sessions[-1][0], ask=False)
@@ -170,7 +174,8 @@ class StudentPanel(QWidget):
     def _show_identity(self) -> None:
         assert self.student is not None
         self.page.name_label.setText(self.student.full_name)
-        details = [d for d in (self.student.classe, self.student.etablissement, self.student.annee_scolaire) if d]
+        details = [d for d in (self.student.classe, self.student.etablissement, self.student.annee_scolaire,
+                               self.owner_line) if d]
         self.page.details_label.setText(" · ".join(details))
         self.page.setAccessibleName(f"Élève : {self.student.full_name}")
 

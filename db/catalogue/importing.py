@@ -199,6 +199,10 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     893 fiches does not pay 893 commits, while a counselor's window waiting to save never
     waits longer than one group. A file's result is reported only once its group committed.
     """
+    if not dry_run:
+        from db.storage.office import check_catalogue_writable
+
+        check_catalogue_writable(database)  # an office server's counselor: one sentence, not a failed import
     files = sources(paths)
     summary = ImportSummary()
     rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end

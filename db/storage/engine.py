@@ -21,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseBusyError, DatabaseLocationError, environment_sentence
+from db.errors import (REFUSED_SENTENCE, DatabaseBusyError, DatabaseLocationError, PermissionRefusedError,
+                       environment_sentence, refused_by_server)
 from db.storage.files import os_error_sentence, private_dir
 from db.storage.paths import check_local_path, data_dir, requested_db
 
@@ -155,7 +156,8 @@ class Database:
         """A session in one write transaction: committed on success, rolled back on error.
 
         A lock held too long by another writer (after the busy timeout), a full disk or a
-        read-only file raise :class:`DatabaseBusyError` with a French sentence; nothing is written.
+        read-only file raise :class:`DatabaseBusyError` with a French sentence; a statement the
+        server refuses to the connected role raises :class:`PermissionRefusedError`; nothing is written.
         """
         try:
             with self.sessions() as session, session.begin():
@@ -165,6 +167,10 @@ class Database:
             if message is None:
                 raise
             raise DatabaseBusyError(message) from exc
+        except DBAPIError as exc:
+            if refused_by_server(exc):  # a grant or a row-level security policy of the office's server
+                raise PermissionRefusedError(REFUSED_SENTENCE) from exc
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:

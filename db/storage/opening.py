@@ -25,7 +25,8 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import sessionmaker
 
-from db.errors import DatabaseDamagedError, DatabaseLocationError, UserError
+from db.errors import (DatabaseDamagedError, DatabaseLocationError, PermissionRefusedError, UserError,
+                       refused_by_server)
 from db.storage.engine import Database, make_engine, resolve_url
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
 from db.storage.paths import default_db_path, requested_db
@@ -67,6 +68,11 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
         database = open_and_prepare(url, path, load_starter=load_starter, backups=backups, daily=daily)
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         if path is None:  # a server: unreachable, refused, wrong name or password
+            if refused_by_server(exc):  # a counselor's role met a schema its owner must migrate first
+                raise DatabaseLocationError(
+                    f"la base « {_safe_url(url)} » doit d'abord être mise à jour par son propriétaire "
+                    "(orientation serveur init --db …, avec le compte d'installation) : votre compte n'en a "
+                    "pas le droit") from exc
             if not isinstance(exc, SAOperationalError):
                 raise  # a statement the server refused: a bug, not the counselor's to fix
             log.warning("database server unreachable: %s", str(exc).splitlines()[0][:300] if str(exc) else "")
@@ -353,8 +359,12 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
         if not is_up_to_date(path):
             upgrade_if_behind(url, before=before)
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
-        ensure_nomenclatures(database)
-        load_starter_catalogue(database, skip=not load_starter)
+        try:
+            ensure_nomenclatures(database)
+            load_starter_catalogue(database, skip=not load_starter)
+        except PermissionRefusedError:  # a counselor on the office's server: the catalogue is not theirs
+            database.warnings.append("le catalogue partagé a une mise à jour en attente : elle se fera quand "
+                                     "l'administrateur·rice ouvrira la base. L'application reste utilisable")
         if path is not None and backups:
             pending = backup.apply_pending_erasures(path)  # an erasure cut short is finished here
             if pending is not None and pending.failed:

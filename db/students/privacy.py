@@ -30,6 +30,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
@@ -133,24 +134,47 @@ class ErasureResult:
 def _server_sentence(vacuumed: bool) -> str:
     """What a PostgreSQL server still holds after an erasure, said plainly."""
     done = ("Le serveur a été nettoyé (VACUUM) : la place des lignes effacées sera réutilisée"
-            if vacuumed else "Le nettoyage du serveur (VACUUM) n'a pas pu être fait ; il se fera automatiquement")
+            if vacuumed else "Votre compte ne peut pas lancer le nettoyage du serveur (VACUUM) : les lignes effacées "
+            "ne sont plus lisibles par aucune requête, et le serveur récupérera leur place lors de son nettoyage "
+            "automatique (autovacuum)")
     return (f"{done}, mais leurs octets peuvent rester dans les fichiers et journaux du serveur jusqu'à ce qu'ils "
             "soient réécrits, et les sauvegardes du serveur (pg_dump de l'établissement) le contiennent encore.")
 
 
+# The tables an erasure deletes from (the access log keeps its lines: they hold no content).
+ERASED_TABLES = ("students", "sessions", "session_interests", "session_sectors", "shortlist", "comparison",
+                 "milestones", "milestone_students", "bilan_handovers", "liaison_consents", "student_shares")
+
+
 def vacuum(database: Database) -> bool:
-    """On a PostgreSQL server, VACUUM the database so that erased rows' space is reclaimed; False
-    when it could not run (the connected role does not own the tables). Nothing on SQLite."""
+    """On a PostgreSQL server, VACUUM the tables an erasure touches so that the erased rows' space
+    is reclaimed; False when the connected role may not (PostgreSQL skips such tables with a mere
+    warning, so this is asked first) or it failed. Nothing on SQLite."""
     from sqlalchemy.exc import DBAPIError
 
     if database.engine.dialect.name != "postgresql":
         return False
     try:
         with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM")
+            if not _may_vacuum(conn):
+                return False
+            conn.exec_driver_sql("VACUUM " + ", ".join(ERASED_TABLES))
     except DBAPIError:
         return False
     return True
+
+
+def _may_vacuum(conn: Connection) -> bool:
+    """Whether the connected role may VACUUM every table of :data:`ERASED_TABLES`: a superuser,
+    the owner of the table or of the database (and from PostgreSQL 17, the MAINTAIN privilege)."""
+    maintain = ("OR has_table_privilege(c.oid, 'MAINTAIN')"
+                if int(conn.exec_driver_sql("SHOW server_version_num").scalar() or 0) >= 170000 else "")
+    query = text("SELECT bool_and((SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                 "OR pg_has_role(c.relowner, 'MEMBER') "
+                 "OR pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'MEMBER') "
+                 f"{maintain}) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+                 "AND c.relname IN :tables").bindparams(bindparam("tables", expanding=True))
+    return bool(conn.execute(query, {"tables": list(ERASED_TABLES)}).scalar())
 
 
 def erase_student(database: Database, student_id: int, *, log: bool = True) -> ErasureResult:
@@ -188,7 +212,10 @@ def erase_rows_in(session: Session, student_ids: list[int], *, action: str | Non
     _erase_follow_up(session, ids)
     for chunk in _chunks(ids):
         session.execute(delete(CounselingSession).where(CounselingSession.student_id.in_(chunk)))
-        session.execute(delete(Student).where(Student.id.in_(chunk)))
+        gone = getattr(session.execute(delete(Student).where(Student.id.in_(chunk))), "rowcount", 0)
+        if gone != len(chunk):  # an office server's policy: a file shared with you is not yours to erase
+            raise UserError("seul·e le ou la propriétaire d'un dossier peut l'effacer (il vous est partagé) : "
+                            "rien n'a été effacé")
     if ids:
         session.execute(insert(Erasure), [{"student_id": sid, "student_created": created[sid], "erased_at": at}
                                           for sid in ids])

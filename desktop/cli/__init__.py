@@ -52,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in command %s", args.command)
         print(f"Erreur inattendue : le détail est dans le journal {log_file()}", file=sys.stderr)
         return 1
+    finally:
+        # Databases a command opened are closed (the window closes its own). Looked up, not
+        # imported: the quick students list loads no SQLAlchemy, and must not load it here.
+        common = sys.modules.get("desktop.cli.common")
+        if args.command and common is not None:
+            common.close_opened()
 
 
 def _silence_stdout() -> None:
@@ -110,6 +116,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "settings": _lazy("maintenance", "cmd_settings"), "backup": _lazy("maintenance", "cmd_backup"),
     "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),
     "parcours": _lazy("formations", "cmd_parcours"), "formations": _lazy("formations", "run"),
+    "serveur": _lazy("server", "run"),
 }
 
 if __name__ == "__main__":  # pragma: no cover

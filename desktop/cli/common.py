@@ -14,6 +14,17 @@ def open_database_for(args: argparse.Namespace, *, writes: bool = True) -> Datab
     from db.storage.opening import open_database
 
     database = open_database(getattr(args, "db", None), daily=writes)
+    _opened.append(database)
     for warning in database.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     return database
+
+
+_opened: list[Database] = []  # closed by close_opened() when the command ends
+
+
+def close_opened() -> None:
+    """Release the connections of every database a command opened (a server's sockets are not
+    left for the garbage collector: ``main`` may run several commands in one process, as tests do)."""
+    while _opened:
+        _opened.pop().close()

@@ -196,7 +196,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(settings)
     _add_stats_command(commands)
     _add_year_change_commands(commands)
+    _add_server_commands(commands)
     return parser
+
+
+def _add_server_commands(commands) -> None:
+    """``orientation serveur init|conseiller ajouter``: an office's PostgreSQL server (db.storage.office)."""
+    server = commands.add_parser("serveur", help="serveur PostgreSQL partagé : préparation, comptes des conseillers")
+    sub = server.add_subparsers(dest="server_command", metavar="ACTION", parser_class=_Parser, required=True)
+    init = sub.add_parser("init", help="préparer le serveur (schéma, rôles, règles d'accès) ; "
+                                       "avec le compte propriétaire de la base ; peut être relancé")
+    counselor = sub.add_parser("conseiller", help="comptes des conseillers")
+    actions = counselor.add_subparsers(dest="counselor_command", metavar="ACTION", parser_class=_Parser,
+                                       required=True)
+    add = actions.add_parser("ajouter", help="créer le compte d'un·e conseiller·ère (mot de passe demandé au "
+                                             "terminal, ou lu sur l'entrée standard)")
+    add.add_argument("login", metavar="LOGIN", help="identifiant de connexion (minuscules, ex. c.martin)")
+    add.add_argument("--admin", action="store_true", help="peut aussi importer dans le catalogue partagé")
+    for parser in (server, init, counselor, add):
+        _add_db(parser)
 
 
 _CLASS_HELP = ('classe où est l\'élève pour calculer ses parcours : 3e, 2de-gt, 2de-pro, 1re-gt, 1re-pro, '
@@ -269,7 +287,16 @@ def _add_student_commands(commands) -> None:
     purge.add_argument("--yes", action="store_true", help="confirmer l'effacement")
     log_cmd = sub.add_parser("log", help="journal des exports, bilans, entretiens enregistrés et effacements")
     log_cmd.add_argument("--format", choices=["table", "json"], default="table")
-    for parser in (listing, add, edit, seance, show, export, imp, erase, purge, log_cmd):
+    share = sub.add_parser("partager", help="serveur partagé : laisser un·e collègue voir et modifier ce dossier")
+    share.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    share.add_argument("--avec", required=True, metavar="LOGIN", help="identifiant du ou de la collègue")
+    share.add_argument("--retirer", action="store_true", help="retirer ce partage au lieu de l'ajouter")
+    transfer = sub.add_parser("transferer", help="serveur partagé : confier ce dossier à un·e collègue (vous "
+                                                 "n'y aurez plus accès)")
+    transfer.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
+    transfer.add_argument("--a", "--à", dest="a", required=True, metavar="LOGIN",
+                          help="identifiant du ou de la collègue")
+    for parser in (listing, add, edit, seance, show, export, imp, erase, purge, log_cmd, share, transfer):
         _add_db(parser)
     _add_caseload_options(listing)
     _add_year_commands(sub)

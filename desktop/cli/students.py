@@ -224,7 +224,16 @@ def _year(name: str):  # type: ignore[no-untyped-def]
     return action
 
 
-_ACTIONS = {"bilan-remis": _year("bilan_given"), "echeance": _year("add_milestone"),
+def _server(name: str):  # type: ignore[no-untyped-def]
+    def action(args: argparse.Namespace, database: Database) -> int:
+        from desktop.cli import server
+
+        return int(getattr(server, name)(args, database))
+    return action
+
+
+_ACTIONS = {"partager": _server("share"), "transferer": _server("transfer"),
+            "bilan-remis": _year("bilan_given"), "echeance": _year("add_milestone"),
             "echeances": _year("list_milestones"), "echeance-retirer": _year("remove_milestone"),
             "consentement": _year("record_consent"), "liaison": _year("write_transition_note"),
             "list": _list, "add": _add, "edit": _edit, "seance": _seance, "show": _show, "export": _export,
