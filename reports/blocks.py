@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
@@ -60,6 +60,69 @@ class MetierMark(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
         pass
 
 
+class Glued(Flowable):  # type: ignore[misc]  # reportlab ships no type hints: Flowable is Any
+    """Flowables drawn one under the other that never split: a sub-heading and its first line
+    stay together, in the story and inside a table cell (where reportlab's keepWithNext does
+    nothing). Spacing between the parts is the larger of one's space after and the next's
+    space before, as in a frame."""
+
+    loose = 300.0  # points: taller than this (pages of text), the parts may part when they must
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.parts = list(parts)
+        self._heights: list[float] = []
+
+    def _gaps(self) -> list[float]:
+        return [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in zip(self.parts, self.parts[1:], strict=False)]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+        self.width = available_width
+        self.height = sum(self._heights) + sum(self._gaps())
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """Too tall for the room left: the last part is split so the others keep its first
+        lines (a heading never goes alone); when the first part alone is taller than the room
+        (5,000 characters of title), it is split instead; [] when neither can be done.
+        Always two flowables or none, as a table cell splitting its content expects."""
+        if len(self.parts) < 2:
+            return []
+        self.wrap(available_width, available_height)
+        room = available_height - sum(self._heights[:-1]) - sum(self._gaps())
+        pieces = self.parts[-1].split(available_width, room) if room > 0 else []
+        if len(pieces) == 2:
+            return [Glued([*self.parts[:-1], pieces[0]]), pieces[1]]
+        if self.height <= self.loose:
+            return []  # short: it moves whole to the next page or column
+        rest = self.parts[1:]
+        if self._heights[0] <= available_height:
+            return [self.parts[0], Glued(rest) if len(rest) > 1 else rest[0]]
+        pieces = self.parts[0].split(available_width, available_height)
+        return [pieces[0], Glued([pieces[1], *rest])] if len(pieces) == 2 else []
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.parts[0].getSpaceBefore()) if self.parts else 0.0
+
+    def getSpaceAfter(self) -> float:  # reportlab's name
+        return float(self.parts[-1].getSpaceAfter()) if self.parts else 0.0
+
+    def draw(self) -> None:
+        y = self.height
+        for part, height, gap in zip(self.parts, self._heights, [*self._gaps(), 0.0], strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+            y -= gap
+
+
+def glue_first(flowables: list[Flowable], count: int = 2) -> list[Flowable]:
+    """``flowables`` with the first ``count`` glued together (see :class:`Glued`)."""
+    if len(flowables) < 2:
+        return flowables
+    return [Glued(flowables[:count]), *flowables[count:]]
+
+
 class Blocks:
     """Makes the flowables of the report in the styles of ``styles`` (see :func:`reports.styles.build_styles`)."""
 
@@ -93,11 +156,21 @@ class Blocks:
         """A bold sub-heading and its bulleted items; nothing when there is no item.
         ``styles`` names the heading's and the items' styles."""
         paragraphs = self.bullets(items, bullet, style=styles[1])
-        return [self.p(markup(title), styles[0]), *paragraphs] if paragraphs else []
+        # The sub-heading never ends a page or a column alone: glued to the first item.
+        return glue_first([self.p(markup(title), styles[0]), *paragraphs]) if paragraphs else []
 
     def heading(self, title: str) -> Paragraph:
         """A section heading (fixed French text) that stays with what follows."""
         return RuledHeading(markup(title), self.styles["H1"])
+
+    def lead(self, title: str, follow: float) -> list[Flowable]:
+        """A section heading before a long flowable that may split (a table): it goes to the
+        next page only when less than its own height and ``follow`` points are left, so the
+        table starts under it instead of being pushed whole to the next page (which
+        ``keepWithNext`` would do, leaving a page a quarter blank)."""
+        heading = RuledHeading(markup(title), self.styles["H1Lead"])
+        height = heading.wrap(self.layout.frame_width, 1e6)[1] + heading.getSpaceBefore() + heading.getSpaceAfter()
+        return [CondPageBreak(height + follow), heading]
 
     def table_style(self, commands: list[tuple[Any, ...]]) -> TableStyle:
         """``commands`` on top of the body font, so that no cell falls back to Helvetica."""
@@ -206,7 +279,8 @@ class Blocks:
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
             out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
-        return out + self._credits(m)
+        # The title never ends a page or a column alone: glued to the line under it.
+        return glue_first(out + self._credits(m))
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
         """The shortest route drawn as a timeline under the route lines, when it has more than one
@@ -368,8 +442,9 @@ class Blocks:
         size = self.styles["CellHead"].fontSize
         label_width = max(pdfmetrics.stringWidth(label, self.font_bold, size) for label, _ in rows)
         cells = [[self.p(markup(k), "CellHead"), self.p(v, "Cell")] for k, v in rows]
+        # It may split between two words explained, its title row repeated on the next page.
         table = Table([[self.p("Mots utiles", "CellHead"), ""], *cells],
-                      colWidths=[label_width + 16, None], hAlign="LEFT")
+                      colWidths=[label_width + 16, None], hAlign="LEFT", repeatRows=1)
         table.setStyle(self.table_style([
             ("BOX", (0, 0), (-1, -1), 0.8, RULE), ("BACKGROUND", (0, 0), (-1, -1), BAND),
             ("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -23,7 +23,7 @@ from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTog
 
 from db.students.report_data import Comparison, ReportData
 from reports import styles
-from reports.blocks import Blocks, MetierMark
+from reports.blocks import Blocks, Glued, MetierMark
 from reports.styles import FONT_BOLD, FONT_REGULAR, Layout, NumberedCanvas, register_fonts
 from reports.text import fit, markup, one_line, plain
 
@@ -139,8 +139,12 @@ class ReportRenderer:
         story = [flowable for part in parts for flowable in part()]
         # The sources never stand alone on a last page: kept with the comparison before them
         # (or already printed beside the last métier card).
-        tail = [*self.comparison_section(), *self.sources_section()]
-        return [*story, KeepTogether(tail)] if tail else story
+        comparison, sources = self.comparison_section(), self.sources_section()
+        if not sources:
+            return [*story, KeepTogether(comparison)] if comparison else story
+        # The sources go with the last block before them (the table, or the chart), not with
+        # the whole comparison: a page is not left half blank for a heading and a chart that fit.
+        return [*story, *comparison[:-1], KeepTogether([*comparison[-1:], *sources])]
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -189,14 +193,16 @@ class ReportRenderer:
     def summary_section(self) -> list[Flowable]:
         """The shortlisted métiers, one line each (level, studies, starting salary)."""
         b = self.blocks
-        heading = b.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
-            return [heading, b.p("Aucun métier n'a encore été retenu.")]
-        return [heading, b.summary_table(self.data.metiers)]
+            return [b.heading("Les métiers que tu as retenus"), b.p("Aucun métier n'a encore été retenu.")]
+        # The table may start at the foot of a page (its head row repeats on the next): room
+        # for the head row and two métiers under the heading is enough.
+        return [*b.lead("Les métiers que tu as retenus", 7 * self.styles["Cell"].leading + 24),
+                b.summary_table(self.data.metiers)]
 
     def words_section(self) -> list[Flowable]:
         """"Mots utiles": brut and net, and the levels of the shown métiers."""
-        return [Spacer(1, 6), KeepTogether([self.blocks.words_box(self.data.metiers)])]
+        return [Spacer(1, 6), self.blocks.words_box(self.data.metiers)]
 
     def metiers_section(self) -> list[Flowable]:
         """The shortlisted métiers in detail, two cards side by side (the last one alone, full
@@ -223,7 +229,10 @@ class ReportRenderer:
                     self._sources_shown = True
                 if side:
                     cards.append(side)
-            out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
+            if step == 1:  # one card a row: its flowables in the page itself, where keepWithNext works
+                out += [MetierMark(title), *cards[0], MetierMark(None)]
+            else:
+                out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
         return out
 
     def comparison_section(self) -> list[Flowable]:
@@ -238,7 +247,8 @@ class ReportRenderer:
         if comparison is None:
             return [heading, *chart]
         table = b.comparison_table(comparison)
-        return [heading, table] if not chart else [heading, *chart, Spacer(1, 4), table]
+        # The chart is glued (the heading keeps with it); the table goes with the sources.
+        return [heading, table] if not chart else [heading, Glued(chart), Spacer(1, 4), table]
 
     def _comparison(self) -> Comparison | None:
         """The comparison to print, without the rows page 1's overview and the cards already
