@@ -19,7 +19,7 @@ from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, Spacer
 
 from db.students.report_data import Comparison, ReportData
 from reports import styles
@@ -54,6 +54,7 @@ class ReportRenderer:
         self.styles: StyleSheet1 = StyleSheet1()
         self.blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
         self._header: tuple[str, str] = ("", "")
+        self._opening: str | None = None  # a block's title, its mark laid out but not yet its content
         self._chart_shown = False  # the studies/salary chart already sits beside the last card
         self._sources_shown = False  # and the sources under it
         self._doc: BaseDocTemplate | None = None
@@ -66,6 +67,7 @@ class ReportRenderer:
         self.blocks = self.make_blocks()
         self._header = self.running_header()
         self._chart_shown = self._sources_shown = False
+        self._opening = None
         buffer = BytesIO()
         doc = self.make_doc(buffer)
         doc.afterFlowable = self.after_flowable
@@ -115,11 +117,20 @@ class ReportRenderer:
 
     def after_flowable(self, flowable: Flowable) -> None:
         """Called by reportlab after each flowable is laid out: while a métier's block is open,
-        every new page starts with "<title> (suite)" (reportlab's page-top flowables)."""
-        if isinstance(flowable, MetierMark) and self._doc is not None:
-            # reportlab's own hook, set the way SetPageTopFlowables sets it
-            self._doc._pageTopFlowables = (
-                [self.blocks.p(f"{markup(flowable.title)} (suite)", "Continued")] if flowable.title else [])
+        every new page starts with "<title> (suite)" (reportlab's page-top flowables).
+
+        A block is open once its first flowable after the mark is laid out: a block that does
+        not fit and starts the next page has no "(suite)" line over its own title."""
+        if self._doc is None:
+            return
+        if isinstance(flowable, MetierMark):
+            self._opening = flowable.title
+            if flowable.title is None:
+                self._doc._pageTopFlowables = []  # reportlab's own hook, as SetPageTopFlowables sets it
+            return
+        if self._opening is not None:
+            self._doc._pageTopFlowables = [self.blocks.p(f"{markup(self._opening)} (suite)", "Continued")]
+            self._opening = None
 
     def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Running header: whose report, and the date of the session."""
@@ -144,7 +155,9 @@ class ReportRenderer:
             return [*story, KeepTogether(comparison)] if comparison else story
         # The sources go with the last block before them (the table, or the chart), not with
         # the whole comparison: a page is not left half blank for a heading and a chart that fit.
-        return [*story, *comparison[:-1], KeepTogether([*comparison[-1:], *sources])]
+        # (reportlab's keepWithNext cannot hold a heading to a KeepTogether: the heading goes in it.)
+        split = 0 if len(comparison) <= 2 else len(comparison) - 1
+        return [*story, *comparison[:split], KeepTogether([*comparison[split:], *sources]), MetierMark(None)]
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -202,7 +215,7 @@ class ReportRenderer:
 
     def words_section(self) -> list[Flowable]:
         """"Mots utiles": brut and net, and the levels of the shown métiers."""
-        return [Spacer(1, 6), self.blocks.words_box(self.data.metiers)]
+        return [Spacer(1, 6), KeepTogether([self.blocks.words_box(self.data.metiers)])]
 
     def metiers_section(self) -> list[Flowable]:
         """The shortlisted métiers in detail, two cards side by side (the last one alone, full
@@ -213,7 +226,9 @@ class ReportRenderer:
         if not metiers:
             return []
         # The details start on a new page unless a good part of one is left.
-        out: list[Flowable] = [CondPageBreak(45 * mm), b.heading("Chaque métier en détail")]
+        # A heading that keeps with the first row of cards by a CondPageBreak: keepWithNext would
+        # push the whole row (a third of a page) to the next page.
+        out: list[Flowable] = b.lead("Chaque métier en détail", 35 * mm)
         step = self.cards_per_row
         for start in range(0, len(metiers), step):
             pair = list(enumerate(metiers[start:start + step], start=start + 1))
@@ -245,10 +260,13 @@ class ReportRenderer:
         # No KeepTogether here: the story keeps this section and the sources together.
         heading = b.heading("Comparaison" if comparison is not None else "Études et salaire")
         if comparison is None:
-            return [heading, *chart]
+            return [heading, Glued(chart)]
         table = b.comparison_table(comparison)
         # The chart is glued (the heading keeps with it); the table goes with the sources.
-        return [heading, table] if not chart else [heading, Glued(chart), Spacer(1, 4), table]
+        if not chart:
+            return [heading, table]
+        # The table may go to the next page with the sources: that page then says what it continues.
+        return [heading, Glued(chart), MetierMark("Comparaison"), Spacer(1, 4), table]
 
     def _comparison(self) -> Comparison | None:
         """The comparison to print, without the rows page 1's overview and the cards already
