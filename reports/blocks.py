@@ -13,7 +13,8 @@ from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
@@ -21,7 +22,8 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
 from reports.timeline import route_timeline
-from reports.text import capitalize, cell_markup, clip, fit, markup, one_line, plain
+from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
+                          starts_right_to_left)
 from reports.words import BRUT_NET, level_words, short_level
 
 
@@ -29,7 +31,54 @@ from reports.words import BRUT_NET, level_words, short_level
 BRUT_NET_MARKUP = BRUT_NET.replace("&", "&amp;")
 
 
-class RuledHeading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints: Paragraph is Any
+class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints: Paragraph is Any
+    """A paragraph whose right-to-left text (Arabic) is cut into lines in logical order, as
+    reportlab does, then drawn with each line in display order (python-bidi), so a long Arabic
+    note reads from its first line down, each line right to left. A paragraph that starts with
+    right-to-left text and runs over several lines is set flush right (bulleted items keep
+    their bullet on the left, as the French lists around them).
+
+    reportlab reorders lines itself only with its optional rlbidi package, which this project
+    does not use; the text arrives joined (:func:`reports.text.markup`) and in logical order.
+    """
+
+    blPara: Any  # reportlab's broken lines, set by wrap()
+    style: Any
+
+    def __init__(self, text: str | None, style: ParagraphStyle | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        source = "".join(str(getattr(frag, "text", "")) for frag in self.frags)
+        self._rtl = has_rtl(source)
+        self._base_rtl = self._rtl and starts_right_to_left(source)
+
+    def drawPara(self, debug: int = 0) -> Any:  # reportlab's name
+        if not self._rtl:
+            return super().drawPara(debug)
+        logical: Any = self.blPara
+        style: ParagraphStyle = self.style
+        self.blPara = _display_lines(logical, self._base_rtl)
+        if self._base_rtl and not self.bulletText and len(logical.lines) > 1:
+            self.style = ParagraphStyle(f"{style.name}-rtl", style, alignment=TA_RIGHT)
+        try:
+            return super().drawPara(debug)
+        finally:  # a paragraph split later is cut again from its logical lines
+            self.blPara, self.style = logical, style
+
+
+def _display_lines(para: Any, right_to_left: bool) -> Any:
+    """reportlab's broken lines (``blPara``) with each line's text in display order."""
+    if para.kind == 0:  # one style: (extra space, words) per line
+        lines = [(line[0], [display_order(" ".join(line[1]), right_to_left)], *line[2:]) for line in para.lines]
+        return para.clone(lines=lines)
+    lines = []
+    for line in para.lines:  # several styles: a run of text per fragment
+        words = [frag.clone(text=display_order(frag.text, right_to_left)) if hasattr(frag, "text") else frag
+                 for frag in line.words]
+        lines.append(line.clone(words=words[::-1] if right_to_left else words))
+    return para.clone(lines=lines)
+
+
+class RuledHeading(BidiParagraph):
     """A section heading with a rule drawn under it across the frame width."""
 
     def draw(self) -> None:
@@ -139,7 +188,7 @@ class Blocks:
     # -- paragraphs and lists ------------------------------------------------------------------
     def p(self, text: str, style: str = "Body", **kwargs: Any) -> Paragraph:
         """A paragraph of trusted markup (already escaped) in the named style."""
-        return Paragraph(text, self.styles[style], **kwargs)
+        return BidiParagraph(text, self.styles[style], **kwargs)
 
     def field(self, label: str, value: str, style: str = "Body") -> Paragraph:
         """A "label : value" line, label in bold; ``value`` is user text and gets escaped."""
@@ -238,7 +287,8 @@ class Blocks:
                 ("", "Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
         # The number in its own column: a long title then wraps (and hyphenates) on its own.
         rows = [[self.p(f"{i}.", "CellHead"),
-                 self.p(cell_markup(clip(capitalize(plain(m.title)), self.max_column_title)), "CellHead"),
+                 self.p(cell_markup(clip(capitalize(plain(m.title, reorder=False)), self.max_column_title)),
+                        "CellHead"),
                  self.p(cell_markup(m.level or "non précisé"), "Cell"),
                  self.p(cell_markup(m.study_years or "non précisée"), "Cell"),
                  self.p(cell_markup(m.salary or "non précisé"), "Cell")]
@@ -265,12 +315,12 @@ class Blocks:
         if plain(m.description).strip():
             out.append(self.p(markup(m.description), "CardBody"))
         out += self._sectors(m)
-        formations = [f for f in (plain(x).strip() for x in m.formations[:self.max_formations]) if f]
+        formations = [f for f in (plain(x, reorder=False).strip() for x in m.formations[:self.max_formations]) if f]
         if formations:
             out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
                               "CardBody"))
         lists = ("CardH3", "CardBullet")
-        routes = [r for r in (plain(x).strip() for x in m.routes) if r]
+        routes = [r for r in (plain(x, reorder=False).strip() for x in m.routes) if r]
         if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
             out.append(self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}",
                               "CardBody"))
@@ -315,11 +365,12 @@ class Blocks:
     def metier_mark(self, index: int, m: ReportMetier) -> MetierMark:
         """The mark opening the block of ``m``; clipped: its "(suite)" line must fit at the top
         of a page whatever the title."""
-        return MetierMark(clip(one_line(f"{index}. {capitalize(plain(m.title))}"), self.max_column_title))
+        return MetierMark(clip(one_line(f"{index}. {capitalize(plain(m.title, reorder=False))}", reorder=False),
+                              self.max_column_title))
 
     def _titles(self, m: ReportMetier) -> list[Flowable]:
         """Both job titles, or one line when they are the same word."""
-        fem, masc = plain(m.label_f).strip(), plain(m.label_m).strip()
+        fem, masc = plain(m.label_f, reorder=False).strip(), plain(m.label_m, reorder=False).strip()
         if not fem and not masc:
             return []
         if fem == masc or not (fem and masc):
@@ -328,7 +379,7 @@ class Blocks:
 
     def _sectors(self, m: ReportMetier) -> list[Flowable]:
         """The sectors on one line; nothing when none is known."""
-        sectors = [s for s in (plain(x).strip() for x in m.sectors) if s]
+        sectors = [s for s in (plain(x, reorder=False).strip() for x in m.sectors) if s]
         if not sectors:
             return []
         return [self.field("Secteurs" if len(sectors) > 1 else "Secteur", ", ".join(sectors), "CardBody")]
@@ -336,8 +387,8 @@ class Blocks:
     def _credits(self, m: ReportMetier) -> list[Flowable]:
         """Who wrote the fiche, and where the salary comes from, in small print."""
         parts = [markup(m.source)] if plain(m.source).strip() else []
-        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source), flags=re.IGNORECASE).strip()
-        source = plain(m.source).strip()
+        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source, reorder=False), flags=re.IGNORECASE).strip()
+        source = plain(m.source, reorder=False).strip()
         if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
             year = salary[len(source):].strip(" ,")
             parts.append(f"salaire de {markup(year)}" if year else "salaire de la même fiche")
@@ -383,7 +434,7 @@ class Blocks:
                          "Small")
         points = [(i, x, y) for i, x, y in placed if x is not None and y]
         out: list[Flowable] = [caption, self._scatter(points, width or self.layout.frame_width)]
-        missing = [f"{i}.\u00a0{plain(capitalize(m.title))}" for i, m in enumerate(metiers, start=1)
+        missing = [f"{i}.\u00a0{plain(capitalize(m.title), reorder=False)}" for i, m in enumerate(metiers, start=1)
                    if m.bac_plus is None or not m.salary_start]
         if missing:
             out.append(self.p("Pas sur le dessin (niveau ou salaire inconnu)\u00a0: "

@@ -184,7 +184,8 @@ class ReportRenderer:
 
     def _counselor_line(self) -> str:
         """The counselor's name and structure, comma-separated (either may be missing)."""
-        parts = (plain(self.data.counselor_name).strip(), plain(self.data.counselor_structure).strip())
+        parts = (plain(self.data.counselor_name, reorder=False).strip(),
+                 plain(self.data.counselor_structure, reorder=False).strip())
         return ", ".join(part for part in parts if part)
 
     def interests_section(self) -> list[Flowable]:
