@@ -10,7 +10,6 @@ import sys
 from io import BytesIO
 from pathlib import Path
 
-import arabic_reshaper
 import pytest
 from pypdf import PdfReader
 
@@ -587,58 +586,3 @@ def test_large_print_sets_the_body_in_14_pt_or_more() -> None:
     for words in ["Les métiers que tu as retenus", "Mots utiles", "Sources des informations"]:
         assert words in all_text(pdf)
 
-
-_ROOTS = ["كتب", "درس", "عمل", "سفر", "لعب", "فهم", "شرح", "حمل", "نظر", "قرأ"]
-ARABIC_WORDS = [root + end for end in ("ة", "ات", "ون", "ين") for root in _ROOTS]  # 40 distinct words
-
-
-def arabic_runs(pdf: bytes) -> list[list[int]]:
-    """For each line of text holding Arabic, the numbers of its ARABIC_WORDS, as pypdf reads
-    them (pypdf puts a right-to-left run back in logical order: the order in which it is read)."""
-    number = {arabic_reshaper.reshape(word): i for i, word in enumerate(ARABIC_WORDS)}
-    runs = []
-    for page in PdfReader(BytesIO(pdf)).pages:
-        for line in page.extract_text().splitlines():
-            words = [number[w] for w in line.split() if w in number]
-            if words:
-                runs.append(words)
-    return runs
-
-
-def test_long_arabic_wraps_line_by_line_in_reading_order() -> None:
-    """A long Arabic step, note and comment wrap over several lines: the first line holds the
-    first words, each line reads right to left, letters joined (issue 15). Cutting the text
-    after putting it in display order (as before) printed the last words on the first line."""
-    text = " ".join(ARABIC_WORDS)
-    data = report_with(1)
-    data = dataclasses.replace(data, next_steps=[text], student_note=text,
-                               metiers=[dataclasses.replace(data.metiers[0], comment=text)])
-    pdf = render_report(data)
-    runs = arabic_runs(pdf)
-    whole = list(range(len(ARABIC_WORDS)))
-    flat = [i for run in runs for i in run]
-    assert flat == whole * 3  # the step, the note, the comment: every word, in order
-    assert len(runs) >= 9  # each of the three wrapped over several lines
-    assert all(run == list(range(run[0], run[0] + len(run))) for run in runs)
-    text_all = all_text(pdf)
-    assert not any(0x0600 <= ord(c) <= 0x06FF for c in text_all)  # joined forms only
-    assert "Commentaire de l'entretien :" in text_all
-
-
-def test_arabic_lines_are_drawn_right_to_left() -> None:
-    """What is drawn for each line, without pypdf's reordering: the line's first word is drawn
-    rightmost, its letters in display order; the paragraph keeps its logical lines to split."""
-    from reportlab.lib.styles import ParagraphStyle
-
-    from reports.blocks import BidiParagraph, _display_lines
-    from reports.pdf import FONT_REGULAR, register_fonts
-
-    register_fonts()
-    para = BidiParagraph(markup(" ".join(ARABIC_WORDS)), ParagraphStyle("t", fontName=FONT_REGULAR, fontSize=10))
-    para.wrap(200, 1000)
-    logical = para.blPara.lines
-    assert len(logical) >= 3 and logical[0][1][0] == arabic_reshaper.reshape(ARABIC_WORDS[0])
-    drawn = [line[1][0] for line in _display_lines(para.blPara, right_to_left=True).lines]
-    first = drawn[0].split()
-    assert first[-1] == arabic_reshaper.reshape(ARABIC_WORDS[0])[::-1]  # rightmost, letters reversed
-    assert drawn[1].split()[-1] == logical[1][1][0][::-1]  # the next line starts where the first stopped
