@@ -338,10 +338,16 @@ class Blocks:
         if len(m.route_steps) < 3:  # the class, then one step
             return []
         size = self.styles["Small"].fontSize - 2.5  # 7.5 pt, 10.5 pt in large print
-        drawing = route_timeline(m.route_steps, self.half_width, self.font_regular, self.font_bold, size)
+        drawing = route_timeline(m.route_steps, self.card_width, self.font_regular, self.font_bold, size)
         return [] if drawing is None else [drawing, Spacer(1, 3)]
 
     card_gap = 6 * mm
+    wide_cards = False  # one card a row (large print): a card is as wide as the frame
+
+    @property
+    def card_width(self) -> float:
+        """The width of a métier card."""
+        return float(self.layout.frame_width) if self.wide_cards else self.half_width
 
     @property
     def half_width(self) -> float:

@@ -96,7 +96,9 @@ class ReportRenderer:
 
     def make_blocks(self) -> Blocks:
         """The maker of flowables, in :attr:`styles`."""
-        return Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
+        blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
+        blocks.wide_cards = self.cards_per_row == 1
+        return blocks
 
     # -- pages -------------------------------------------------------------------------------
     def page_templates(self, doc: BaseDocTemplate) -> list[PageTemplate]:
