@@ -105,6 +105,11 @@ class MetierMark(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
+    def frameAction(self, frame: Any) -> None:  # reportlab's name
+        """A frame "adds" a flowable with this hook without measuring it: the mark fits even
+        when the block before it left the frame full (its space after past the foot), where
+        an empty flowable would open a blank page."""
+
     def draw(self) -> None:
         pass
 

@@ -241,3 +241,20 @@ def test_arabic_lines_are_drawn_right_to_left() -> None:
     first = drawn[0].split()
     assert first[-1] == arabic_reshaper.reshape(ARABIC_WORDS[0])[::-1]  # rightmost, letters reversed
     assert drawn[1].split()[-1] == logical[1][1][0][::-1]  # the next line starts where the first stopped
+
+
+def test_a_block_mark_never_opens_a_blank_page() -> None:
+    """The invisible mark after the last block fits a frame that block left full (its space
+    after past the foot): a 6-métier large-print bilan of the real catalogue ended on a page
+    holding only its running header."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, Spacer
+
+    from reports.blocks import MetierMark
+
+    frame = Frame(0, 0, 200, 100, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    canvas = Canvas(BytesIO())
+    spacer = Spacer(1, 99)
+    spacer.spaceAfter = 6  # the frame's current point goes below its foot
+    assert frame.add(spacer, canvas)
+    assert frame.add(MetierMark(None), canvas)
