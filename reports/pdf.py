@@ -247,11 +247,22 @@ class ReportRenderer:
                     self._sources_shown = True
                 if side:
                     cards.append(side)
+            if start + step >= len(metiers) and not self._sources_shown and self._nothing_after_cards():
+                # No chart nor comparison follows: the sources close the last card, glued to its
+                # last line, so they never stand alone on a last page.
+                cards[-1] = [*cards[-1][:-1], Glued([cards[-1][-1], Spacer(1, 4), *self._sources()])]
+                self._sources_shown = True
             if step == 1:  # one card a row: its flowables in the page itself, where keepWithNext works
                 out += [MetierMark(title), *cards[0], MetierMark(None)]
             else:
                 out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
         return out
+
+    def _nothing_after_cards(self) -> bool:
+        """Whether neither the studies/salary chart nor a comparison follows the cards."""
+        if self._comparison() is not None:
+            return False
+        return self._chart_shown or not self.blocks.study_salary_chart(self.data.metiers)
 
     def comparison_section(self) -> list[Flowable]:
         """The chart of studies and salaries, then the side-by-side table when the data has one."""

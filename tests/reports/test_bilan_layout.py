@@ -159,6 +159,15 @@ def test_no_page_holds_only_headings(rendered, count: int, large: bool, routes: 
 
 
 @pytest.mark.parametrize(("count", "large", "routes"), CASES)
+def test_the_sources_never_open_a_page(rendered, count: int, large: bool, routes: bool) -> None:
+    """The sources follow something of the bilan on their page (the comparison, the chart or the
+    last card's last line): never a page that starts with them."""
+    _, pdf = rendered[count, large, routes]
+    for number, lines in enumerate(page_lines(pdf), start=1):
+        assert lines[0][2] != "Sources des informations", number
+
+
+@pytest.mark.parametrize(("count", "large", "routes"), CASES)
 def test_a_suite_line_only_over_a_block_that_goes_on(rendered, count: int, large: bool, routes: bool) -> None:
     """"<title> (suite)" heads a page only when that page continues the block: never right
     above the block's own title (a card that did not fit and starts the page)."""
