@@ -13,15 +13,17 @@ from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
 from reports.timeline import route_timeline
-from reports.text import capitalize, cell_markup, clip, fit, markup, one_line, plain
+from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
+                          starts_right_to_left)
 from reports.words import BRUT_NET, level_words, short_level
 
 
@@ -29,7 +31,54 @@ from reports.words import BRUT_NET, level_words, short_level
 BRUT_NET_MARKUP = BRUT_NET.replace("&", "&amp;")
 
 
-class RuledHeading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints: Paragraph is Any
+class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints: Paragraph is Any
+    """A paragraph whose right-to-left text (Arabic) is cut into lines in logical order, as
+    reportlab does, then drawn with each line in display order (python-bidi), so a long Arabic
+    note reads from its first line down, each line right to left. A paragraph that starts with
+    right-to-left text and runs over several lines is set flush right (bulleted items keep
+    their bullet on the left, as the French lists around them).
+
+    reportlab reorders lines itself only with its optional rlbidi package, which this project
+    does not use; the text arrives joined (:func:`reports.text.markup`) and in logical order.
+    """
+
+    blPara: Any  # reportlab's broken lines, set by wrap()
+    style: Any
+
+    def __init__(self, text: str | None, style: ParagraphStyle | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        source = "".join(str(getattr(frag, "text", "")) for frag in self.frags)
+        self._rtl = has_rtl(source)
+        self._base_rtl = self._rtl and starts_right_to_left(source)
+
+    def drawPara(self, debug: int = 0) -> Any:  # reportlab's name
+        if not self._rtl:
+            return super().drawPara(debug)
+        logical: Any = self.blPara
+        style: ParagraphStyle = self.style
+        self.blPara = _display_lines(logical, self._base_rtl)
+        if self._base_rtl and not self.bulletText and len(logical.lines) > 1:
+            self.style = ParagraphStyle(f"{style.name}-rtl", style, alignment=TA_RIGHT)
+        try:
+            return super().drawPara(debug)
+        finally:  # a paragraph split later is cut again from its logical lines
+            self.blPara, self.style = logical, style
+
+
+def _display_lines(para: Any, right_to_left: bool) -> Any:
+    """reportlab's broken lines (``blPara``) with each line's text in display order."""
+    if para.kind == 0:  # one style: (extra space, words) per line
+        lines = [(line[0], [display_order(" ".join(line[1]), right_to_left)], *line[2:]) for line in para.lines]
+        return para.clone(lines=lines)
+    lines = []
+    for line in para.lines:  # several styles: a run of text per fragment
+        words = [frag.clone(text=display_order(frag.text, right_to_left)) if hasattr(frag, "text") else frag
+                 for frag in line.words]
+        lines.append(line.clone(words=words[::-1] if right_to_left else words))
+    return para.clone(lines=lines)
+
+
+class RuledHeading(BidiParagraph):
     """A section heading with a rule drawn under it across the frame width."""
 
     def draw(self) -> None:
@@ -56,8 +105,76 @@ class MetierMark(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
+    def frameAction(self, frame: Any) -> None:  # reportlab's name
+        """A frame "adds" a flowable with this hook without measuring it: the mark fits even
+        when the block before it left the frame full (its space after past the foot), where
+        an empty flowable would open a blank page."""
+
     def draw(self) -> None:
         pass
+
+
+class Glued(Flowable):  # type: ignore[misc]  # reportlab ships no type hints: Flowable is Any
+    """Flowables drawn one under the other that never split: a sub-heading and its first line
+    stay together, in the story and inside a table cell (where reportlab's keepWithNext does
+    nothing). Spacing between the parts is the larger of one's space after and the next's
+    space before, as in a frame."""
+
+    loose = 300.0  # points: taller than this (pages of text), the parts may part when they must
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.parts = list(parts)
+        self._heights: list[float] = []
+
+    def _gaps(self) -> list[float]:
+        return [max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in zip(self.parts, self.parts[1:], strict=False)]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+        self.width = available_width
+        self.height = sum(self._heights) + sum(self._gaps())
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """Too tall for the room left: the last part is split so the others keep its first
+        lines (a heading never goes alone); when the first part alone is taller than the room
+        (5,000 characters of title), it is split instead; [] when neither can be done.
+        Always two flowables or none, as a table cell splitting its content expects."""
+        if len(self.parts) < 2:
+            return []
+        self.wrap(available_width, available_height)
+        room = available_height - sum(self._heights[:-1]) - sum(self._gaps())
+        pieces = self.parts[-1].split(available_width, room) if room > 0 else []
+        if len(pieces) == 2:
+            return [Glued([*self.parts[:-1], pieces[0]]), pieces[1]]
+        if self.height <= self.loose:
+            return []  # short: it moves whole to the next page or column
+        rest = self.parts[1:]
+        if self._heights[0] <= available_height:
+            return [self.parts[0], Glued(rest) if len(rest) > 1 else rest[0]]
+        pieces = self.parts[0].split(available_width, available_height)
+        return [pieces[0], Glued([pieces[1], *rest])] if len(pieces) == 2 else []
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.parts[0].getSpaceBefore()) if self.parts else 0.0
+
+    def getSpaceAfter(self) -> float:  # reportlab's name
+        return float(self.parts[-1].getSpaceAfter()) if self.parts else 0.0
+
+    def draw(self) -> None:
+        y = self.height
+        for part, height, gap in zip(self.parts, self._heights, [*self._gaps(), 0.0], strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+            y -= gap
+
+
+def glue_first(flowables: list[Flowable], count: int = 2) -> list[Flowable]:
+    """``flowables`` with the first ``count`` glued together (see :class:`Glued`)."""
+    if len(flowables) < 2:
+        return flowables
+    return [Glued(flowables[:count]), *flowables[count:]]
 
 
 class Blocks:
@@ -76,7 +193,7 @@ class Blocks:
     # -- paragraphs and lists ------------------------------------------------------------------
     def p(self, text: str, style: str = "Body", **kwargs: Any) -> Paragraph:
         """A paragraph of trusted markup (already escaped) in the named style."""
-        return Paragraph(text, self.styles[style], **kwargs)
+        return BidiParagraph(text, self.styles[style], **kwargs)
 
     def field(self, label: str, value: str, style: str = "Body") -> Paragraph:
         """A "label : value" line, label in bold; ``value`` is user text and gets escaped."""
@@ -93,11 +210,21 @@ class Blocks:
         """A bold sub-heading and its bulleted items; nothing when there is no item.
         ``styles`` names the heading's and the items' styles."""
         paragraphs = self.bullets(items, bullet, style=styles[1])
-        return [self.p(markup(title), styles[0]), *paragraphs] if paragraphs else []
+        # The sub-heading never ends a page or a column alone: glued to the first item.
+        return glue_first([self.p(markup(title), styles[0]), *paragraphs]) if paragraphs else []
 
     def heading(self, title: str) -> Paragraph:
         """A section heading (fixed French text) that stays with what follows."""
         return RuledHeading(markup(title), self.styles["H1"])
+
+    def lead(self, title: str, follow: float) -> list[Flowable]:
+        """A section heading before a long flowable that may split (a table): it goes to the
+        next page only when less than its own height and ``follow`` points are left, so the
+        table starts under it instead of being pushed whole to the next page (which
+        ``keepWithNext`` would do, leaving a page a quarter blank)."""
+        heading = RuledHeading(markup(title), self.styles["H1Lead"])
+        height = heading.wrap(self.layout.frame_width, 1e6)[1] + heading.getSpaceBefore() + heading.getSpaceAfter()
+        return [CondPageBreak(height + follow), heading]
 
     def table_style(self, commands: list[tuple[Any, ...]]) -> TableStyle:
         """``commands`` on top of the body font, so that no cell falls back to Helvetica."""
@@ -165,7 +292,8 @@ class Blocks:
                 ("", "Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
         # The number in its own column: a long title then wraps (and hyphenates) on its own.
         rows = [[self.p(f"{i}.", "CellHead"),
-                 self.p(cell_markup(clip(capitalize(plain(m.title)), self.max_column_title)), "CellHead"),
+                 self.p(cell_markup(clip(capitalize(plain(m.title, reorder=False)), self.max_column_title)),
+                        "CellHead"),
                  self.p(cell_markup(m.level or "non précisé"), "Cell"),
                  self.p(cell_markup(m.study_years or "non précisée"), "Cell"),
                  self.p(cell_markup(m.salary or "non précisé"), "Cell")]
@@ -192,12 +320,12 @@ class Blocks:
         if plain(m.description).strip():
             out.append(self.p(markup(m.description), "CardBody"))
         out += self._sectors(m)
-        formations = [f for f in (plain(x).strip() for x in m.formations[:self.max_formations]) if f]
+        formations = [f for f in (plain(x, reorder=False).strip() for x in m.formations[:self.max_formations]) if f]
         if formations:
             out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
                               "CardBody"))
         lists = ("CardH3", "CardBullet")
-        routes = [r for r in (plain(x).strip() for x in m.routes) if r]
+        routes = [r for r in (plain(x, reorder=False).strip() for x in m.routes) if r]
         if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
             out.append(self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}",
                               "CardBody"))
@@ -206,7 +334,8 @@ class Blocks:
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
             out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
-        return out + self._credits(m)
+        # The title never ends a page or a column alone: glued to the line under it.
+        return glue_first(out + self._credits(m))
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
         """The shortest route drawn as a timeline under the route lines, when it has more than one
@@ -214,10 +343,16 @@ class Blocks:
         if len(m.route_steps) < 3:  # the class, then one step
             return []
         size = self.styles["Small"].fontSize - 2.5  # 7.5 pt, 10.5 pt in large print
-        drawing = route_timeline(m.route_steps, self.half_width, self.font_regular, self.font_bold, size)
+        drawing = route_timeline(m.route_steps, self.card_width, self.font_regular, self.font_bold, size)
         return [] if drawing is None else [drawing, Spacer(1, 3)]
 
     card_gap = 6 * mm
+    wide_cards = False  # one card a row (large print): a card is as wide as the frame
+
+    @property
+    def card_width(self) -> float:
+        """The width of a métier card."""
+        return float(self.layout.frame_width) if self.wide_cards else self.half_width
 
     @property
     def half_width(self) -> float:
@@ -232,19 +367,21 @@ class Blocks:
         table = Table([row], colWidths=widths, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            # 2 pt above: a title's shaded band must not cover the rule of the heading over it
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ]))
         return table
 
     def metier_mark(self, index: int, m: ReportMetier) -> MetierMark:
         """The mark opening the block of ``m``; clipped: its "(suite)" line must fit at the top
         of a page whatever the title."""
-        return MetierMark(clip(one_line(f"{index}. {capitalize(plain(m.title))}"), self.max_column_title))
+        return MetierMark(clip(one_line(f"{index}. {capitalize(plain(m.title, reorder=False))}", reorder=False),
+                              self.max_column_title))
 
     def _titles(self, m: ReportMetier) -> list[Flowable]:
         """Both job titles, or one line when they are the same word."""
-        fem, masc = plain(m.label_f).strip(), plain(m.label_m).strip()
+        fem, masc = plain(m.label_f, reorder=False).strip(), plain(m.label_m, reorder=False).strip()
         if not fem and not masc:
             return []
         if fem == masc or not (fem and masc):
@@ -253,7 +390,7 @@ class Blocks:
 
     def _sectors(self, m: ReportMetier) -> list[Flowable]:
         """The sectors on one line; nothing when none is known."""
-        sectors = [s for s in (plain(x).strip() for x in m.sectors) if s]
+        sectors = [s for s in (plain(x, reorder=False).strip() for x in m.sectors) if s]
         if not sectors:
             return []
         return [self.field("Secteurs" if len(sectors) > 1 else "Secteur", ", ".join(sectors), "CardBody")]
@@ -261,8 +398,8 @@ class Blocks:
     def _credits(self, m: ReportMetier) -> list[Flowable]:
         """Who wrote the fiche, and where the salary comes from, in small print."""
         parts = [markup(m.source)] if plain(m.source).strip() else []
-        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source), flags=re.IGNORECASE).strip()
-        source = plain(m.source).strip()
+        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source, reorder=False), flags=re.IGNORECASE).strip()
+        source = plain(m.source, reorder=False).strip()
         if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
             year = salary[len(source):].strip(" ,")
             parts.append(f"salaire de {markup(year)}" if year else "salaire de la même fiche")
@@ -308,7 +445,7 @@ class Blocks:
                          "Small")
         points = [(i, x, y) for i, x, y in placed if x is not None and y]
         out: list[Flowable] = [caption, self._scatter(points, width or self.layout.frame_width)]
-        missing = [f"{i}.\u00a0{plain(capitalize(m.title))}" for i, m in enumerate(metiers, start=1)
+        missing = [f"{i}.\u00a0{plain(capitalize(m.title), reorder=False)}" for i, m in enumerate(metiers, start=1)
                    if m.bac_plus is None or not m.salary_start]
         if missing:
             out.append(self.p("Pas sur le dessin (niveau ou salaire inconnu)\u00a0: "
@@ -368,8 +505,9 @@ class Blocks:
         size = self.styles["CellHead"].fontSize
         label_width = max(pdfmetrics.stringWidth(label, self.font_bold, size) for label, _ in rows)
         cells = [[self.p(markup(k), "CellHead"), self.p(v, "Cell")] for k, v in rows]
+        # It may split between two words explained, its title row repeated on the next page.
         table = Table([[self.p("Mots utiles", "CellHead"), ""], *cells],
-                      colWidths=[label_width + 16, None], hAlign="LEFT")
+                      colWidths=[label_width + 16, None], hAlign="LEFT", repeatRows=1)
         table.setStyle(self.table_style([
             ("BOX", (0, 0), (-1, -1), 0.8, RULE), ("BACKGROUND", (0, 0), (-1, -1), BAND),
             ("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -19,11 +19,11 @@ from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, Spacer
 
 from db.students.report_data import Comparison, ReportData
 from reports import styles
-from reports.blocks import Blocks, MetierMark
+from reports.blocks import Blocks, Glued, MetierMark
 from reports.styles import FONT_BOLD, FONT_REGULAR, Layout, NumberedCanvas, register_fonts
 from reports.text import fit, markup, one_line, plain
 
@@ -54,6 +54,7 @@ class ReportRenderer:
         self.styles: StyleSheet1 = StyleSheet1()
         self.blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
         self._header: tuple[str, str] = ("", "")
+        self._opening: str | None = None  # a block's title, its mark laid out but not yet its content
         self._chart_shown = False  # the studies/salary chart already sits beside the last card
         self._sources_shown = False  # and the sources under it
         self._doc: BaseDocTemplate | None = None
@@ -66,6 +67,7 @@ class ReportRenderer:
         self.blocks = self.make_blocks()
         self._header = self.running_header()
         self._chart_shown = self._sources_shown = False
+        self._opening = None
         buffer = BytesIO()
         doc = self.make_doc(buffer)
         doc.afterFlowable = self.after_flowable
@@ -94,7 +96,9 @@ class ReportRenderer:
 
     def make_blocks(self) -> Blocks:
         """The maker of flowables, in :attr:`styles`."""
-        return Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
+        blocks = Blocks(self.styles, self.layout, self.font_regular, self.font_bold)
+        blocks.wide_cards = self.cards_per_row == 1
+        return blocks
 
     # -- pages -------------------------------------------------------------------------------
     def page_templates(self, doc: BaseDocTemplate) -> list[PageTemplate]:
@@ -115,11 +119,20 @@ class ReportRenderer:
 
     def after_flowable(self, flowable: Flowable) -> None:
         """Called by reportlab after each flowable is laid out: while a métier's block is open,
-        every new page starts with "<title> (suite)" (reportlab's page-top flowables)."""
-        if isinstance(flowable, MetierMark) and self._doc is not None:
-            # reportlab's own hook, set the way SetPageTopFlowables sets it
-            self._doc._pageTopFlowables = (
-                [self.blocks.p(f"{markup(flowable.title)} (suite)", "Continued")] if flowable.title else [])
+        every new page starts with "<title> (suite)" (reportlab's page-top flowables).
+
+        A block is open once its first flowable after the mark is laid out: a block that does
+        not fit and starts the next page has no "(suite)" line over its own title."""
+        if self._doc is None:
+            return
+        if isinstance(flowable, MetierMark):
+            self._opening = flowable.title
+            if flowable.title is None:
+                self._doc._pageTopFlowables = []  # reportlab's own hook, as SetPageTopFlowables sets it
+            return
+        if self._opening is not None:
+            self._doc._pageTopFlowables = [self.blocks.p(f"{markup(self._opening)} (suite)", "Continued")]
+            self._opening = None
 
     def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Running header: whose report, and the date of the session."""
@@ -139,8 +152,14 @@ class ReportRenderer:
         story = [flowable for part in parts for flowable in part()]
         # The sources never stand alone on a last page: kept with the comparison before them
         # (or already printed beside the last métier card).
-        tail = [*self.comparison_section(), *self.sources_section()]
-        return [*story, KeepTogether(tail)] if tail else story
+        comparison, sources = self.comparison_section(), self.sources_section()
+        if not sources:
+            return [*story, KeepTogether(comparison)] if comparison else story
+        # The sources go with the last block before them (the table, or the chart), not with
+        # the whole comparison: a page is not left half blank for a heading and a chart that fit.
+        # (reportlab's keepWithNext cannot hold a heading to a KeepTogether: the heading goes in it.)
+        split = 0 if len(comparison) <= 2 else len(comparison) - 1
+        return [*story, *comparison[:split], KeepTogether([*comparison[split:], *sources]), MetierMark(None)]
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -167,7 +186,8 @@ class ReportRenderer:
 
     def _counselor_line(self) -> str:
         """The counselor's name and structure, comma-separated (either may be missing)."""
-        parts = (plain(self.data.counselor_name).strip(), plain(self.data.counselor_structure).strip())
+        parts = (plain(self.data.counselor_name, reorder=False).strip(),
+                 plain(self.data.counselor_structure, reorder=False).strip())
         return ", ".join(part for part in parts if part)
 
     def interests_section(self) -> list[Flowable]:
@@ -189,10 +209,12 @@ class ReportRenderer:
     def summary_section(self) -> list[Flowable]:
         """The shortlisted métiers, one line each (level, studies, starting salary)."""
         b = self.blocks
-        heading = b.heading("Les métiers que tu as retenus")
         if not self.data.metiers:
-            return [heading, b.p("Aucun métier n'a encore été retenu.")]
-        return [heading, b.summary_table(self.data.metiers)]
+            return [b.heading("Les métiers que tu as retenus"), b.p("Aucun métier n'a encore été retenu.")]
+        # The table may start at the foot of a page (its head row repeats on the next): room
+        # for the head row and two métiers under the heading is enough.
+        return [*b.lead("Les métiers que tu as retenus", 7 * self.styles["Cell"].leading + 24),
+                b.summary_table(self.data.metiers)]
 
     def words_section(self) -> list[Flowable]:
         """"Mots utiles": brut and net, and the levels of the shown métiers."""
@@ -207,7 +229,9 @@ class ReportRenderer:
         if not metiers:
             return []
         # The details start on a new page unless a good part of one is left.
-        out: list[Flowable] = [CondPageBreak(45 * mm), b.heading("Chaque métier en détail")]
+        # A heading that keeps with the first row of cards by a CondPageBreak: keepWithNext would
+        # push the whole row (a third of a page) to the next page.
+        out: list[Flowable] = b.lead("Chaque métier en détail", 35 * mm)
         step = self.cards_per_row
         for start in range(0, len(metiers), step):
             pair = list(enumerate(metiers[start:start + step], start=start + 1))
@@ -223,8 +247,22 @@ class ReportRenderer:
                     self._sources_shown = True
                 if side:
                     cards.append(side)
-            out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
+            if start + step >= len(metiers) and not self._sources_shown and self._nothing_after_cards():
+                # No chart nor comparison follows: the sources close the last card, glued to its
+                # last line, so they never stand alone on a last page.
+                cards[-1] = [*cards[-1][:-1], Glued([cards[-1][-1], Spacer(1, 4), *self._sources()])]
+                self._sources_shown = True
+            if step == 1:  # one card a row: its flowables in the page itself, where keepWithNext works
+                out += [MetierMark(title), *cards[0], MetierMark(None)]
+            else:
+                out += [MetierMark(title), b.card_row(cards), MetierMark(None)]
         return out
+
+    def _nothing_after_cards(self) -> bool:
+        """Whether neither the studies/salary chart nor a comparison follows the cards."""
+        if self._comparison() is not None:
+            return False
+        return self._chart_shown or not self.blocks.study_salary_chart(self.data.metiers)
 
     def comparison_section(self) -> list[Flowable]:
         """The chart of studies and salaries, then the side-by-side table when the data has one."""
@@ -236,9 +274,13 @@ class ReportRenderer:
         # No KeepTogether here: the story keeps this section and the sources together.
         heading = b.heading("Comparaison" if comparison is not None else "Études et salaire")
         if comparison is None:
-            return [heading, *chart]
+            return [heading, Glued(chart)]
         table = b.comparison_table(comparison)
-        return [heading, table] if not chart else [heading, *chart, Spacer(1, 4), table]
+        # The chart is glued (the heading keeps with it); the table goes with the sources.
+        if not chart:
+            return [heading, table]
+        # The table may go to the next page with the sources: that page then says what it continues.
+        return [heading, Glued(chart), MetierMark("Comparaison"), Spacer(1, 4), table]
 
     def _comparison(self) -> Comparison | None:
         """The comparison to print, without the rows page 1's overview and the cards already

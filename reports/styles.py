@@ -107,8 +107,10 @@ def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[P
     yield ParagraphStyle("Title", base, fontName=bold, fontSize=22 * scale, leading=26 * scale,
                          textColor=ACCENT, spaceAfter=2)
     yield ParagraphStyle("Student", base, fontName=bold, fontSize=15 * scale, leading=19 * scale, spaceAfter=6)
-    yield ParagraphStyle("H1", base, fontName=bold, fontSize=14 * scale, leading=17 * scale, textColor=ACCENT,
-                         spaceBefore=6, spaceAfter=5, keepWithNext=1)
+    h1 = ParagraphStyle("H1", base, fontName=bold, fontSize=14 * scale, leading=17 * scale, textColor=ACCENT,
+                        spaceBefore=6, spaceAfter=5, keepWithNext=1)
+    yield h1
+    yield ParagraphStyle("H1Lead", h1, keepWithNext=0)  # kept with what follows by a CondPageBreak
     yield ParagraphStyle("H2", base, fontName=bold, fontSize=12 * scale, leading=15 * scale, textColor=INK,
                          backColor=BAND, borderPadding=(3, 5, 3, 5), spaceBefore=6,
                          spaceAfter=5, keepWithNext=1)

@@ -75,7 +75,7 @@ def _drop_uncovered(text: str) -> str:
     return text.translate(_drop_table)
 
 
-def plain(text: str | None, *, shape: bool = True) -> str:
+def plain(text: str | None, *, shape: bool = True, reorder: bool = True) -> str:
     """``text`` ready for the canvas or a chart: NFC, printable by the font, no markup meaning.
 
     Characters the embedded fonts do not cover (emoji, unknown scripts) and invisible controls
@@ -86,7 +86,7 @@ def plain(text: str | None, *, shape: bool = True) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n")).translate(_SPACE_MAP)
     if shape and _RTL.search(text):
-        text = _right_to_left(text)
+        text = _right_to_left(text) if reorder else _joined(text)
     kept = _drop_uncovered(text)
     if not kept.strip() and text.strip():
         kept = EMOJI_PLACEHOLDER  # only emoji (or symbols no font draws): say so, never an empty line
@@ -94,6 +94,35 @@ def plain(text: str | None, *, shape: bool = True) -> str:
     text = _NUMBER_UNIT.sub("\u00a0", text)
     text = _NBSP_BEFORE.sub("\u00a0", text)
     return _NBSP_AFTER.sub("\u00a0", text)
+
+
+def _joined(text: str) -> str:
+    """Arabic letters joined (the presentation forms the font draws), still in logical order:
+    for a paragraph, which must be cut into lines before each line is put in display order."""
+    return "\n".join(arabic_reshaper.reshape(line) for line in text.split("\n"))
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds right-to-left letters (Arabic, Hebrew…)."""
+    return bool(_RTL.search(text))
+
+
+def starts_right_to_left(text: str) -> bool:
+    """Whether the first letter of ``text`` with a direction is right-to-left: the paragraph's
+    base direction, as the Unicode bidi algorithm finds it."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def display_order(text: str, right_to_left: bool) -> str:
+    """One line of logical text (already joined) in the order it is drawn, left to right, in a
+    paragraph whose base direction is ``right_to_left`` or not (python-bidi)."""
+    return str(get_display(text, base_dir="R" if right_to_left else "L"))
 
 
 def _right_to_left(text: str) -> str:
@@ -109,9 +138,11 @@ def markup(text: str | None) -> str:
     """``text`` as safe ``Paragraph`` markup: :func:`plain`, then XML-escaped, newlines as <br/>.
 
     Whatever the input, the result contains no tag other than ``<br/>``, so user text can
-    neither change the layout nor make reportlab read a file (``<img src=...>``).
+    neither change the layout nor make reportlab read a file (``<img src=...>``). Arabic is
+    joined but stays in logical order: :class:`reports.blocks.BidiParagraph` cuts the lines,
+    then puts each one in display order.
     """
-    return escape(plain(text).strip()).replace("\n", "<br/>")
+    return escape(plain(text, reorder=False).strip()).replace("\n", "<br/>")
 
 
 _WORD = re.compile(r"[^\W\d_]{7,}")  # letters only: a slash, a digit or an apostrophe ends a word
@@ -128,19 +159,21 @@ def hyphenable(text: str) -> str:
     if _hyphenator is None:
         _hyphenator = pyphen.Pyphen(lang="fr_FR")
     hyphenator = _hyphenator
-    return _WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen="\u00ad"), text)
+    return _WORD.sub(lambda word: word.group(0) if has_rtl(word.group(0))  # French rules only
+                     else hyphenator.inserted(word.group(0), hyphen="\u00ad"), text)
 
 
 def cell_markup(text: str | None) -> str:
     """:func:`markup` with the soft hyphens of :func:`hyphenable`, for table cells."""
-    return escape(hyphenable(plain(text).strip())).replace("\n", "<br/>")
+    return escape(hyphenable(plain(text, reorder=False).strip())).replace("\n", "<br/>")
 
 
-def one_line(text: str, *, shape: bool = True) -> str:
+def one_line(text: str, *, shape: bool = True, reorder: bool = True) -> str:
     """:func:`plain` on one line with single spaces, for PDF metadata and running headers.
     ``shape=False`` keeps right-to-left text in its logical order, as metadata must be (a PDF
-    viewer shows the title itself; only text drawn by reportlab needs joining and reordering)."""
-    return " ".join(plain(text, shape=shape).replace("\u00a0", " ").split())
+    viewer shows the title itself; only text drawn by reportlab needs joining and reordering);
+    ``reorder=False`` joins it but keeps the logical order, for text that goes on into a paragraph."""
+    return " ".join(plain(text, shape=shape, reorder=reorder).replace("\u00a0", " ").split())
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

@@ -585,3 +585,4 @@ def test_large_print_sets_the_body_in_14_pt_or_more() -> None:
     assert len(PdfReader(BytesIO(pdf)).pages) > len(PdfReader(BytesIO(normal)).pages)
     for words in ["Les métiers que tu as retenus", "Mots utiles", "Sources des informations"]:
         assert words in all_text(pdf)
+
