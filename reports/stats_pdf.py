@@ -21,7 +21,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 from db.students.stats import ActivityStats, StatTable
 from reports.stats_export import LEGEND, table_grid
 from reports.styles import FONT_BOLD, FONT_REGULAR, register_fonts
-from reports.text import plain
+from reports.text import line_markup
 
 MARGIN = 14 * mm
 _SHORT = {"janvier": "janv.", "février": "févr.", "mars": "mars", "avril": "avr.", "mai": "mai", "juin": "juin",
@@ -39,9 +39,9 @@ def render_stats_pdf(stats: ActivityStats) -> bytes:
     title = ParagraphStyle("t", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=2 * mm)
     small = ParagraphStyle("s", fontName=FONT_REGULAR, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
     head = ParagraphStyle("h", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=3 * mm, spaceAfter=1 * mm)
-    story = [Paragraph("Statistiques d'activité", title), Paragraph(plain(f"Période {stats.period}"), small),
-             Paragraph(plain(LEGEND), small), Spacer(1, 2 * mm), _month_chart(stats.tables[0], doc.width)]
-    blocks = [[Paragraph(plain(table.title), head), _table(table, small)] for table in stats.tables]
+    story = [Paragraph("Statistiques d'activité", title), Paragraph(line_markup(f"Période {stats.period}"), small),
+             Paragraph(line_markup(LEGEND), small), Spacer(1, 2 * mm), _month_chart(stats.tables[0], doc.width)]
+    blocks = [[Paragraph(line_markup(table.title), head), _table(table, small)] for table in stats.tables]
     for block in blocks[:2]:
         story += block
     pairs = [blocks[i:i + 2] for i in range(2, len(blocks), 2)]  # the smaller tables side by side
@@ -74,7 +74,7 @@ def _table(table: StatTable, small: ParagraphStyle) -> Table | Paragraph:
         style.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, 7.5))
     flow.setStyle(TableStyle(style))
     if table.note:
-        return Table([[flow], [Paragraph(plain(table.note), small)]], hAlign="LEFT",
+        return Table([[flow], [Paragraph(line_markup(table.note), small)]], hAlign="LEFT",
                      style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0)])
     return flow
 

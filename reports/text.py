@@ -145,6 +145,13 @@ def markup(text: str | None) -> str:
     return escape(plain(text, reorder=False).strip()).replace("\n", "<br/>")
 
 
+def line_markup(text: str | None) -> str:
+    """``text`` as safe markup for a plain ``Paragraph`` of a line or two (not a
+    :class:`reports.blocks.BidiParagraph`): :func:`plain` with each line already in display
+    order, XML-escaped, newlines as <br/>. A name typed "<b>Zoé</b>" prints as typed."""
+    return escape(plain(text).strip()).replace("\n", "<br/>")
+
+
 _WORD = re.compile(r"[^\W\d_]{7,}")  # letters only: a slash, a digit or an apostrophe ends a word
 _hyphenator: pyphen.Pyphen | None = None
 

@@ -19,7 +19,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 from db.catalogue.format import french_date
 from db.students.transition import PARTS
 from reports.styles import FONT_BOLD, FONT_REGULAR, register_fonts
-from reports.text import plain
+from reports.text import line_markup
 
 
 def render_transition_pdf(note: dict[str, Any], metier_names: dict[str, str]) -> bytes:
@@ -36,15 +36,15 @@ def render_transition_pdf(note: dict[str, Any], metier_names: dict[str, str]) ->
     (latest,) = note["seances"]
     details = " · ".join(x for x in (pupil.get("classe"), pupil.get("etablissement")) if x)
     story: list[Any] = [Paragraph("Note de liaison", title),
-                        Paragraph(plain(f"{pupil['prenom']} {pupil['nom']}" + (f" — {details}" if details else "")),
+                        Paragraph(line_markup(f"{pupil['prenom']} {pupil['nom']}" + (f" — {details}" if details else "")),
                                   body),
-                        Paragraph(plain(f"Entretien du {french_date(latest['date'])}."), body),
-                        Paragraph(plain(f"Transmise avec l'accord de : {liaison['consentement_de']}, "
+                        Paragraph(line_markup(f"Entretien du {french_date(latest['date'])}."), body),
+                        Paragraph(line_markup(f"Transmise avec l'accord de : {liaison['consentement_de']}, "
                                         f"le {french_date(liaison['consentement_le'])}."), small),
                         Spacer(1, 2 * mm)]
     for part in liaison["parties"]:
-        story.append(Paragraph(plain(PARTS[part]), head))
-        story += [Paragraph(plain(line), body) for line in _lines(part, latest, metier_names)]
+        story.append(Paragraph(line_markup(PARTS[part]), head))
+        story += [Paragraph(line_markup(line), body) for line in _lines(part, latest, metier_names)]
     frame = KeepInFrame(doc.width, doc.height, story, mode="shrink")
     doc.build([frame])
     return buffer.getvalue()

@@ -83,3 +83,20 @@ def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_
     text = page.extract_text()
     assert "l'élève et son père" in text and "stage en juin" in text and "Bravo" in text
     assert "SECRET" not in text and "Visiter le lycée" not in text
+
+
+def test_markup_typed_in_a_name_or_a_note_prints_as_typed(mini_db, tmp_path):
+    from pypdf import PdfReader
+
+    from reports.transition_pdf import write_transition_pdf
+
+    sid = create_student(mini_db, "<b>Roux</b> & Fils", "Inès <i>", "3e B")
+    with mini_db.read() as session:
+        state = start_session(session, sid, "2026-05-02")
+    state.student_note = "a < b & <font size=40>c</font>"
+    save_session(mini_db, state)
+    record_consent(mini_db, sid, "2026-05-10", "l'élève <img src='x'>")
+    note = transition_note(mini_db, sid, {"note_eleve"})
+    text = PdfReader(write_transition_pdf(note, {}, tmp_path / "n.pdf")).pages[0].extract_text()
+    assert "Inès <i> <b>Roux</b> & Fils" in text
+    assert "a < b & <font size=40>c</font>" in text and "l'élève <img src='x'>" in text
