@@ -35,9 +35,8 @@ def render_transition_pdf(note: dict[str, Any], metier_names: dict[str, str]) ->
     pupil, liaison = note["eleve"], note["note_de_liaison"]
     (latest,) = note["seances"]
     details = " · ".join(x for x in (pupil.get("classe"), pupil.get("etablissement")) if x)
-    story: list[Any] = [Paragraph("Note de liaison", title),
-                        Paragraph(line_markup(f"{pupil['prenom']} {pupil['nom']}" + (f" — {details}" if details else "")),
-                                  body),
+    who = f"{pupil['prenom']} {pupil['nom']}" + (f" — {details}" if details else "")
+    story: list[Any] = [Paragraph("Note de liaison", title), Paragraph(line_markup(who), body),
                         Paragraph(line_markup(f"Entretien du {french_date(latest['date'])}."), body),
                         Paragraph(line_markup(f"Transmise avec l'accord de : {liaison['consentement_de']}, "
                                         f"le {french_date(liaison['consentement_le'])}."), small),
