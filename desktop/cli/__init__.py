@@ -110,6 +110,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "settings": _lazy("maintenance", "cmd_settings"), "backup": _lazy("maintenance", "cmd_backup"),
     "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),
     "parcours": _lazy("formations", "cmd_parcours"), "formations": _lazy("formations", "run"),
+    "transfert": _lazy("transfer", "cmd_transfer"),
 }
 
 if __name__ == "__main__":  # pragma: no cover
