@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -86,14 +86,15 @@ def transfer(source: str, destination: str, *, batch: int = BATCH,
     if _same(source_url, destination_url):
         raise UserError("la source et la destination sont la même base : indiquez une autre destination")
     created = _create_file(destination_url)
+    report = None
     try:
-        return _copy(source_url, destination_url, batch, progress)
-    except BaseException:
-        if created is not None:
+        report = _copy(source_url, destination_url, batch, progress)
+        return report
+    finally:
+        if created is not None and (report is None or not report.committed):
             from db.storage.files import remove_with_companions
 
             remove_with_companions(created)
-        raise
 
 
 def _copy(source_url: str, destination_url: str, batch: int,
@@ -130,7 +131,7 @@ def _copy_table(src: Connection, dst: Connection, table: Table, batch: int) -> T
     columns = _columns(table)
     digest, rows = hashlib.sha256(), 0
     for part in _stream(src, table, batch):
-        dst.execute(insert(table), [{c.key: value for c, value in zip(columns, row)} for row in part])
+        dst.execute(insert(table), [{c.key: value for c, value in zip(columns, row, strict=True)} for row in part])
         for row in part:
             digest.update(row_bytes(row))
         rows += len(part)
@@ -169,10 +170,10 @@ def _columns(table: Table) -> list[Any]:
 
 
 def _stream(conn: Connection, table: Table, batch: int) -> Iterable[Sequence[Any]]:
-    query = select(*_columns(table)).order_by(*_order(conn, table))
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
-    for part in result.partitions(batch):
-        yield part
+    # Options on the statement, not the connection: the same connection then writes (executemany).
+    query = select(*_columns(table)).order_by(*_order(conn, table)).execution_options(yield_per=batch)
+    result = conn.execute(query)
+    yield from result.partitions(batch)
 
 
 def _order(conn: Connection, table: Table) -> list[ColumnElement[Any]]:
@@ -212,7 +213,7 @@ def canonical(value: Any) -> Any:
         return {"decimal": str(value.normalize())}
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return {"datetime": value.isoformat(timespec="microseconds")}
     if isinstance(value, (date, time)):
         return {type(value).__name__: value.isoformat()}
