@@ -19,8 +19,8 @@ from db.storage.engine import Database
 from db.errors import UserError
 from db.catalogue.format import french_date
 from db.catalogue.choices import countries_in_use, interests_in_use, sectors_in_use
-from db.students.store import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
-                         save_session, session_changes, start_session)
+from db.students.store import (SessionConflictError, SessionState, StudentInfo, get_session, get_student,
+                               list_sessions, metier_names, save_session, session_changes, start_session)
 from desktop.messages import MessageService
 from desktop.session_editor import CHANGES
 from desktop.student_dialog import StudentDialog
@@ -40,6 +40,7 @@ class _FixedLayout(QVBoxLayout):
         return False
 
 UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
+CONFLICT_CHOICES = ("Garder leur version", "Garder la mienne", "Annuler")
 
 
 class StudentPanel(QWidget):
@@ -280,6 +281,8 @@ class StudentPanel(QWidget):
         was_new = state.id is None
         try:
             session_id = save_session(self.database, state)
+        except SessionConflictError as exc:
+            return self._resolve_conflict(state, exc)
         except UserError as exc:
             self.messages.error(exc.message)
             return False
@@ -297,6 +300,32 @@ class StudentPanel(QWidget):
         self.messages.info(f"Entretien du {french_date(state.date)} enregistré.")
         self.session_changed.emit()
         return True
+
+    def _resolve_conflict(self, mine: SessionState, conflict: SessionConflictError) -> bool:
+        """The session was saved elsewhere since it was opened: show what differs and when, then
+        keep theirs (shown, mine dropped), keep mine (saved over theirs, now seen) or go back to
+        editing (nothing saved). True when nothing unsaved is left."""
+        from db.students.conflicts import conflict_lines
+
+        with self.database.read() as session:
+            lines = conflict_lines(session, conflict.theirs, mine)
+        who = self.student.full_name if self.student else "cet élève"
+        question = (f"L'entretien du {french_date(mine.date)} de {who} a été enregistré ailleurs (une autre "
+                    f"fenêtre, un collègue ou une commande) le {conflict.saved_at:%d/%m/%Y à %H:%M:%S}, pendant "
+                    "que vous le modifiiez. Rien n'a encore été enregistré.\n\n"
+                    + ("Ce qui diffère :\n" + "\n".join(f"• {line}" for line in lines) if lines
+                       else "Leur version et la vôtre ont le même contenu."))
+        choice = self.messages.choose(question, CONFLICT_CHOICES)
+        if choice == 0:
+            with self.database.read() as session:
+                self.sessions = list_sessions(session, mine.student_id)
+            self._load(conflict.theirs, read_only=False)
+            self.messages.info("Leur version de l'entretien est affichée ; vos changements n'ont pas été enregistrés.")
+            return True
+        if choice == 1:
+            self.base = replace(self.base or mine, version=conflict.theirs.version)
+            return self.save()
+        return False
 
     def maybe_discard(self) -> bool:
         """True when nothing unsaved would be lost: no changes, or saved, or dropped by choice."""
