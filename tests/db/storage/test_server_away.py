@@ -84,3 +84,18 @@ def test_a_draft_file_is_owner_only_and_names_no_one(tmp_path: Path) -> None:
     assert draft is not None and draft.state.private_notes == "Lefèvre"
     drop_draft("postgresql+psycopg://conseiller@serveur/cio", 7)
     assert find_draft("postgresql+psycopg://conseiller@serveur/cio", 7) is None
+
+
+def test_erasing_a_student_removes_their_draft(tmp_path: Path) -> None:
+    from db.students.drafts import keep_draft
+    from db.students.privacy import erase_student
+    from db.students.store import SessionState
+
+    database = open_database(str(tmp_path / "orientation.sqlite"), load_starter=False)
+    try:
+        student = create_student(database, "Lefèvre", "Chloé")
+        keep_draft(database.url, SessionState(student_id=student, date="2026-11-20", private_notes="confidentiel"))
+        erase_student(database, student)
+        assert find_draft(database.url, student) is None
+    finally:
+        database.close()

@@ -120,6 +120,19 @@ def test_a_destination_at_another_schema_version_is_refused(source: str, tmp_pat
         engine.dispose()
 
 
+def test_a_source_at_an_older_schema_version_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    from sqlalchemy.engine import URL
+
+    from db.storage.migrate import upgrade_if_behind
+
+    old = tmp_path / "ancienne.sqlite"
+    upgrade_if_behind(URL.create("sqlite", database=str(old)).render_as_string(), "0008")
+    before = old.read_bytes()
+    with pytest.raises(UserError, match=r"la base source est à la version de schéma 0008, .* ouvrez-la d'abord"):
+        transfer(str(old), str(tmp_path / "copie.sqlite"))
+    assert old.read_bytes() == before and not (tmp_path / "copie.sqlite").exists()
+
+
 def test_a_missing_source_is_one_sentence_and_creates_nothing(tmp_path: Path) -> None:
     with pytest.raises(UserError, match=r"la base source .* n'existe pas"):
         transfer(str(tmp_path / "absente.sqlite"), str(tmp_path / "copie.sqlite"))
