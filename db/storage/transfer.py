@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,12 +31,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from db.errors import DatabaseLocationError, UserError
+from db.errors import DatabaseLocationError, UserError, environment_sentence
 from db.models import Base
 from db.storage.engine import READ_ONLY, make_engine, resolve_url
 from db.storage.schema_version import HEAD
 
 BATCH = 1_000  # rows read and written at a time
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,10 @@ def transfer(source: str, destination: str, *, batch: int = BATCH,
     try:
         report = _copy(source_url, destination_url, batch, progress)
         return report
+    except DBAPIError as exc:  # a value the destination refuses, a server gone mid-copy, a damaged file
+        log.warning("transfer failed: %s", str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__)
+        reason = environment_sentence(exc) or "une valeur ou une table n'a pas pu être copiée, détail dans le journal"
+        raise UserError(f"la copie a échoué ({reason}) : la destination n'a pas été modifiée") from exc
     finally:
         if created is not None and (report is None or not report.committed):
             from db.storage.files import remove_with_companions

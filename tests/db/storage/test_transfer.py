@@ -238,3 +238,20 @@ def test_a_failed_copy_to_a_server_leaves_it_empty(source: str, pg_url: str, mon
             assert inspect(conn).get_table_names() == []  # not even the schema: one transaction
     finally:
         engine.dispose()
+
+
+def test_a_value_the_server_refuses_fails_the_whole_copy_in_french(source: str, pg_url: str) -> None:
+    """PostgreSQL refuses a NUL character in text, which SQLite stores: nothing is left half-copied."""
+    import sqlite3
+
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE students SET etablissement = ? WHERE id = 2", ("Collège\x00Moulin",))
+    conn.close()
+    with pytest.raises(UserError, match=r"la copie a échoué .* la destination n'a pas été modifiée"):
+        transfer(source, pg_url)
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()
