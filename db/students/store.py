@@ -8,7 +8,7 @@ what changed since.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
@@ -298,10 +298,14 @@ def start_session(session: Session, student_id: int, day: str | None = None) -> 
 
 def save_session(database: Database, state: SessionState) -> int:
     """Insert or replace a session (one transaction) and return its id. Validates first; see
-    :func:`save_session_in` for the version check (:class:`SessionConflictError`)."""
+    :func:`save_session_in` for the version check (:class:`SessionConflictError`); ``state``
+    takes the new version once committed (unchanged when the save fails)."""
     _validate(state)
+    work = replace(state)  # ``state`` takes the new version only once it is committed
     with database.write() as session:
-        return save_session_in(session, state)
+        session_id = save_session_in(session, work)
+    state.version = work.version
+    return session_id
 
 
 def save_session_in(session: Session, state: SessionState) -> int:
