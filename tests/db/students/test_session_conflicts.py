@@ -153,3 +153,50 @@ def test_the_command_refuses_when_the_session_changed_under_it(tmp_path: Path, m
         assert _load(database, session_id).student_note == ""
     finally:
         database.close()
+
+
+def test_on_a_server_a_command_racing_a_window_refuses_instead_of_overwriting(pg_url: str) -> None:
+    """The real race: ``students seance`` reads the session, a window's save of it is under way
+    (not yet committed); the command's save waits for it, then sees a version it never read."""
+    import threading
+    import time
+
+    from db.catalogue.importing import import_paths
+    from db.students.session_edit import SessionEdit, edit_session
+
+    window = open_database(pg_url, load_starter=False)
+    command = open_database(pg_url, load_starter=False)
+    try:
+        import_paths(window, [DATA / "mini.jsonl"])
+        session_id = _saved_session(window, "Lefèvre")
+        mine = _load(window, session_id)
+        mine.next_steps = "celle de la fenêtre"
+        outcome: list[BaseException | None] = []
+
+        def run_command() -> None:
+            try:
+                edit_session(command, mine.student_id, SessionEdit(student_note="celle de la commande"))
+                outcome.append(None)
+            except BaseException as exc:  # handed over to the test's thread
+                outcome.append(exc)
+
+        with window.write() as session:
+            save_session_in(session, mine)  # holds the session's row until the commit below
+            worker = threading.Thread(target=run_command)
+            worker.start()
+            waiting = ("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                       "AND datname = current_database()")
+            for _ in range(600):  # until the command waits for the window's row lock
+                with window.read() as probe:
+                    if probe.execute(text(waiting)).scalar():
+                        break
+                time.sleep(0.05)
+            else:
+                pytest.fail("la commande n'attend pas le verrou de la fenêtre")
+        worker.join()
+        assert isinstance(outcome[0], SessionConflictError) and "enregistré ailleurs" in str(outcome[0])
+        saved = _load(window, session_id)
+        assert (saved.next_steps, saved.student_note) == ("celle de la fenêtre", "")
+    finally:
+        window.close()
+        command.close()
