@@ -55,3 +55,18 @@ def test_the_window_keeps_a_draft_and_offers_it_when_the_server_is_back(qtbot, r
             back.stop()
     finally:
         database.close()
+
+
+def test_the_window_opening_on_an_unreachable_server_says_so_in_french() -> None:
+    """No traceback, no endless wait: the window's opening gives the one French sentence."""
+    import socket
+
+    from desktop.app import open_or_recover
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shown: list[str] = []
+    url = f"postgresql+psycopg://conseiller:secret@127.0.0.1:{port}/orientation"
+    assert open_or_recover(url, lambda _message: False, shown.append) is None
+    assert len(shown) == 1 and shown[0].startswith("connexion impossible") and "secret" not in shown[0]
