@@ -285,12 +285,19 @@ class _connect:
         self.conn: Connection | None = None
 
     def __enter__(self) -> Connection:
+        option = "--de" if self.side == "source" else "--vers"
         try:
             self.conn = self.engine.connect()
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            path = _sqlite_file(self.url)
+            if path is not None:  # SQLite reads the file as it connects
+                raise DatabaseLocationError(f"« {path} » n'est pas une base de données lisible (fichier d'un autre "
+                                            f"type ?) : vérifiez le chemin donné à {option}") from exc
+            if not isinstance(exc, OperationalError):
+                raise
             raise DatabaseLocationError(
                 f"connexion impossible à la base {self.side} « {_safe(self.url)} » : vérifiez que le serveur "
-                "est joignable et les paramètres de connexion") from exc
+                f"est joignable et les paramètres de connexion ({option})") from exc
         return self.conn
 
     def __exit__(self, *exc: object) -> None:

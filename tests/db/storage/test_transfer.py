@@ -139,6 +139,14 @@ def test_a_missing_source_is_one_sentence_and_creates_nothing(tmp_path: Path) ->
     assert not (tmp_path / "absente.sqlite").exists() and not (tmp_path / "copie.sqlite").exists()
 
 
+def test_a_source_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("bonjour\n" * 200)
+    with pytest.raises(UserError, match=r"n'est pas une base de données lisible .* --de"):
+        transfer(str(notes), str(tmp_path / "copie.sqlite"))
+    assert notes.read_text() == "bonjour\n" * 200 and not (tmp_path / "copie.sqlite").exists()
+
+
 def test_a_copy_cut_short_leaves_no_new_file(source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = transfer_module._copy_table
 
