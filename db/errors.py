@@ -58,9 +58,34 @@ def refused_by_server(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == "42501"
 
 
+class ServerUnreachableError(DatabaseBusyError):
+    """The database server stopped answering (stopped, network down) during a write; nothing was
+    written. The window keeps the unsaved session as a local draft (:mod:`db.students.drafts`)."""
+
+
+# What psycopg and libpq say when the server is gone or does not answer (lower case).
+SERVER_GONE = ("server closed the connection", "connection refused", "connection timeout expired",
+               "terminating connection", "connection is lost", "connection is closed", "consuming input failed",
+               "could not receive data", "could not send data", "no route to host", "network is unreachable",
+               "is the server running", "the database system is shutting down", "the database system is starting up",
+               "timeout expired", "connection reset by peer", "ssl syscall error")
+
+
+def server_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database server cannot be reached (see :data:`SERVER_GONE`)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(words in text for words in SERVER_GONE)
+
+
+SERVER_GONE_SENTENCE = ("le serveur de base de données ne répond pas (arrêté, ou réseau coupé) : rien n'a été "
+                        "enregistré. Vérifiez la connexion puis réessayez")
+
+
 def environment_sentence(exc: BaseException) -> str | None:
     """French words for a database error caused by the environment, not by a bug; else None."""
     text = str(getattr(exc, "orig", None) or exc).lower()
+    if server_gone(exc):
+        return SERVER_GONE_SENTENCE
     if "database is locked" in text or "database is busy" in text:
         return ("la base est occupée par une autre opération (un import ?) : rien n'a été enregistré, "
                 "réessayez dans un instant")

@@ -16,11 +16,11 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from db.storage.engine import Database
-from db.errors import UserError
+from db.errors import ServerUnreachableError, UserError
 from db.catalogue.format import french_date
 from db.catalogue.choices import countries_in_use, interests_in_use, sectors_in_use
-from db.students.store import (SessionState, StudentInfo, get_session, get_student, list_sessions, metier_names,
-                         save_session, session_changes, start_session)
+from db.students.store import (SessionConflictError, SessionState, StudentInfo, get_session, get_student,
+                               list_sessions, metier_names, save_session, session_changes, start_session)
 from desktop.messages import MessageService
 from desktop.session_editor import CHANGES
 from desktop.student_dialog import StudentDialog
@@ -41,6 +41,8 @@ class _FixedLayout(QVBoxLayout):
         return False
 
 UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
+CONFLICT_CHOICES = ("Garder leur version", "Garder la mienne", "Annuler")
+DRAFT_CHOICES = ("Reprendre le brouillon", "Le supprimer", "Plus tard")
 
 
 class StudentPanel(QWidget):
@@ -160,7 +162,26 @@ class StudentPanel(QWidget):
             self.new_session(ask=False)
         self.stack.setCurrentIndex(STUDENT_PAGE)
         self.student_changed.emit()
+        self._offer_draft()
         return True
+
+    def _offer_draft(self) -> None:
+        """A session kept as a draft while the server was away: take it back, drop it, or later."""
+        from db.students.drafts import drop_draft, find_draft
+
+        draft = find_draft(self.database.url, self.student.id) if self.student else None
+        if draft is None or self.student is None:
+            return
+        choice = self.messages.choose(
+            f"Un brouillon de l'entretien du {french_date(draft.state.date)} de {self.student.full_name}, gardé sur "
+            f"cet ordinateur le {draft.kept_at:%d/%m/%Y à %H:%M} parce que le serveur ne répondait pas, n'a pas "
+            "été enregistré.", DRAFT_CHOICES)
+        if choice == 0:
+            self._load(draft.state, read_only=False)
+            self.dirty = True  # shown, not saved: "Enregistrer" (with the usual check) saves it
+            self._update_status()
+        if choice in (0, 1):
+            drop_draft(self.database.url, self.student.id)
 
     def close_student(self) -> None:
         """Forget the open student without asking (after erasing them)."""
@@ -285,10 +306,17 @@ class StudentPanel(QWidget):
         was_new = state.id is None
         try:
             session_id = save_session(self.database, state)
+        except SessionConflictError as exc:
+            return self._resolve_conflict(state, exc)
+        except ServerUnreachableError as exc:
+            return self._keep_draft(state, exc)
         except UserError as exc:
             self.messages.error(exc.message)
             return False
         self.base = replace(state, id=session_id)
+        from db.students.drafts import drop_draft
+
+        drop_draft(self.database.url, state.student_id)
         with self.database.read() as session:
             self.sessions = list_sessions(session, state.student_id)
             self.student = get_student(session, state.student_id)
@@ -302,6 +330,46 @@ class StudentPanel(QWidget):
         self.messages.info(f"Entretien du {french_date(state.date)} enregistré.")
         self.session_changed.emit()
         return True
+
+    def _keep_draft(self, state: SessionState, error: ServerUnreachableError) -> bool:
+        """The server is away: the session shown is kept on this computer, offered again later."""
+        from db.students.drafts import keep_draft
+
+        try:
+            keep_draft(self.database.url, state)
+        except UserError as exc:
+            self.messages.error(f"{error.message}. Le brouillon n'a pas pu être gardé non plus : {exc.message}")
+            return False
+        who = self.student.full_name if self.student else "l'élève"
+        self.messages.error(f"{error.message}. L'entretien est gardé en brouillon sur cet ordinateur : il vous sera "
+                            f"proposé à la prochaine ouverture de {who}, quand le serveur répondra.")
+        return False
+
+    def _resolve_conflict(self, mine: SessionState, conflict: SessionConflictError) -> bool:
+        """The session was saved elsewhere since it was opened: show what differs and when, then
+        keep theirs (shown, mine dropped), keep mine (saved over theirs, now seen) or go back to
+        editing (nothing saved). True when nothing unsaved is left."""
+        from db.students.conflicts import conflict_lines
+
+        with self.database.read() as session:
+            lines = conflict_lines(session, conflict.theirs, mine)
+        who = self.student.full_name if self.student else "cet élève"
+        question = (f"L'entretien du {french_date(mine.date)} de {who} a été enregistré ailleurs (une autre "
+                    f"fenêtre, un collègue ou une commande) le {conflict.saved_at:%d/%m/%Y à %H:%M:%S}, pendant "
+                    "que vous le modifiiez. Rien n'a encore été enregistré.\n\n"
+                    + ("Ce qui diffère :\n" + "\n".join(f"• {line}" for line in lines) if lines
+                       else "Leur version et la vôtre ont le même contenu."))
+        choice = self.messages.choose(question, CONFLICT_CHOICES)
+        if choice == 0:
+            with self.database.read() as session:
+                self.sessions = list_sessions(session, mine.student_id)
+            self._load(conflict.theirs, read_only=False)
+            self.messages.info("Leur version de l'entretien est affichée ; vos changements n'ont pas été enregistrés.")
+            return True
+        if choice == 1:
+            self.base = replace(self.base or mine, version=conflict.theirs.version)
+            return self.save()
+        return False
 
     def maybe_discard(self) -> bool:
         """True when nothing unsaved would be lost: no changes, or saved, or dropped by choice."""

@@ -252,10 +252,14 @@ def _erase_follow_up(session: Session, ids: list[int]) -> None:
 
 def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
     """The second half of :func:`erase_students`, after the commit: the write-ahead log, the bilans
-    opened for viewing and every automatic backup."""
+    opened for viewing, a local draft of a session (:mod:`db.students.drafts`) and every
+    automatic backup."""
+    from db.students.drafts import drop_draft
+
     wal_truncated = checkpoint(database)
     for item in erased:
         remove_viewer_copies(item.student_id)
+        drop_draft(database.url, item.student_id)  # a session kept unsaved while the server was away
     server = database.engine.dialect.name == "postgresql"
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased), vacuum(database) if server else None)
 

@@ -8,8 +8,8 @@ what changed since.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
 from sqlalchemy import func, insert, select
@@ -74,6 +74,23 @@ class SessionState:
     next_steps: str = ""
     student_note: str = ""
     private_notes: str = ""
+    # The saved row's ``updated_at`` when this state was read (None: new, or not read from the
+    # database): a save checks the row still has it, so no save overwrites one it never saw.
+    version: datetime | None = None
+
+
+class SessionConflictError(UserError):
+    """A session saved elsewhere (another window, a colleague, a command) since ``version`` was
+    read: nothing was written. ``theirs`` is the session as saved now (its ``version`` included),
+    ``saved_at`` when that save happened."""
+
+    def __init__(self, theirs: SessionState, saved_at: datetime) -> None:
+        day = date.fromisoformat(theirs.date).strftime("%d/%m/%Y")
+        super().__init__(f"l'entretien du {day} a été enregistré ailleurs (une autre fenêtre, un collègue ou une "
+                         f"commande) le {saved_at:%d/%m/%Y à %H:%M:%S}, après que vous l'avez ouvert : rien n'a été "
+                         "enregistré, pour ne pas effacer ces changements. Rechargez l'entretien (ou relancez la "
+                         "commande) puis refaites les vôtres")
+        self.theirs, self.saved_at = theirs, saved_at
 
 
 def school_year(day: date) -> str:
@@ -234,7 +251,8 @@ def get_session(session: Session, session_id: int) -> SessionState:
         sectors_refused=sorted(s.sector_id for s in row.sectors if not s.wished),
         shortlist=[ShortlistItem(e.metier_id, e.comment) for e in row.shortlist],
         comparison=[e.metier_id for e in row.comparison],
-        next_steps=row.next_steps, student_note=row.student_note, private_notes=row.private_notes)
+        next_steps=row.next_steps, student_note=row.student_note, private_notes=row.private_notes,
+        version=row.updated_at)
 
 
 def latest_session(session: Session, student_id: int) -> SessionState | None:
@@ -279,20 +297,34 @@ def start_session(session: Session, student_id: int, day: str | None = None) -> 
 
 
 def save_session(database: Database, state: SessionState) -> int:
-    """Insert or replace a session (one transaction) and return its id. Validates first."""
+    """Insert or replace a session (one transaction) and return its id. Validates first; see
+    :func:`save_session_in` for the version check (:class:`SessionConflictError`); ``state``
+    takes the new version once committed (unchanged when the save fails)."""
     _validate(state)
+    work = replace(state)  # ``state`` takes the new version only once it is committed
     with database.write() as session:
-        return save_session_in(session, state)
+        session_id = save_session_in(session, work)
+    state.version = work.version
+    return session_id
 
 
 def save_session_in(session: Session, state: SessionState) -> int:
     """:func:`save_session` inside the caller's write transaction (the window's "Enregistrer"
     and ``orientation students seance`` both end here); the save is noted in the access log
-    (student number only). UserError, with nothing written, when ``state`` is invalid."""
+    (student number only). UserError, with nothing written, when ``state`` is invalid.
+
+    Optimistic check: a ``state`` read from the database (``version`` set) is saved only if the
+    row still has that version; otherwise :class:`SessionConflictError` (nothing written). The
+    row is locked for the check (PostgreSQL ``FOR UPDATE``; SQLite writers are serialised by
+    ``BEGIN IMMEDIATE``): two saves of one session queue, and the second sees the first. Other
+    sessions are not locked, so different students never wait for each other on a server. On
+    success ``state.version`` becomes the new version (the caller may save it again)."""
     _validate(state)
     _check_references(session, state)
     student = _student(session, state.student_id)
-    row = session.get(CounselingSession, state.id) if state.id else None
+    row = _locked_row(session, state.id) if state.id else None
+    if row is not None and state.version is not None and row.updated_at != state.version:
+        raise SessionConflictError(get_session(session, row.id), row.updated_at)
     if row is None:
         row = CounselingSession(student_id=state.student_id)
         session.add(row)
@@ -301,7 +333,13 @@ def save_session_in(session: Session, state: SessionState) -> int:
     student.last_session_on = session.execute(
         select(func.max(CounselingSession.date)).where(CounselingSession.student_id == student.id)).scalar()
     log_access(session, "entretien", student.id)
+    state.version = row.updated_at
     return row.id
+
+
+def _locked_row(session: Session, session_id: int) -> CounselingSession | None:
+    query = select(CounselingSession).where(CounselingSession.id == session_id).with_for_update()
+    return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _validate(state: SessionState) -> None:
@@ -338,7 +376,9 @@ def _fill(row: CounselingSession, state: SessionState) -> None:
     row.country = state.country
     row.next_steps, row.student_note = state.next_steps.strip(), state.student_note.strip()
     row.private_notes = state.private_notes.strip()
-    row.updated_at = datetime.now()
+    # Always later than the version it replaces (a clock set back, two saves in one microsecond).
+    previous = row.updated_at
+    row.updated_at = max(datetime.now(), previous + timedelta(microseconds=1)) if previous else datetime.now()
     row.interests = [SessionInterest(interest_id=i) for i in dict.fromkeys(state.interests)]
     row.sectors = ([SessionSector(sector_id=s, wished=True) for s in dict.fromkeys(state.sectors_wished)]
                    + [SessionSector(sector_id=s, wished=False) for s in dict.fromkeys(state.sectors_refused)])

@@ -117,6 +117,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": _lazy("maintenance", "cmd_restore"), "selftest": _lazy("maintenance", "cmd_selftest"),
     "parcours": _lazy("formations", "cmd_parcours"), "formations": _lazy("formations", "run"),
     "serveur": _lazy("server", "run"),
+    "transfert": _lazy("transfer", "cmd_transfer"),
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -197,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stats_command(commands)
     _add_year_change_commands(commands)
     _add_server_commands(commands)
+    transfert = commands.add_parser("transfert", help="copier toute la base (catalogue et élèves) dans une base "
+                                    "neuve ou vide, SQLite ou PostgreSQL, avec une empreinte par table")
+    transfert.add_argument("--de", required=True, metavar="SOURCE", help="fichier SQLite ou adresse postgresql+psycopg://")
+    transfert.add_argument("--vers", required=True, metavar="DESTINATION",
+                           help="nouveau fichier SQLite, ou base PostgreSQL vide")
     return parser
 
 
