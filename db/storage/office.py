@@ -242,12 +242,15 @@ _TRIGGERS = {
 
 # Handing a file over makes it invisible to the one who does it, which a policy forbids to a
 # plain UPDATE (the new row must stay visible): this function does it as the installation role,
-# for the file's owner only (session_user: the login connected, whatever the function runs as).
+# for the file's owner only (session_user: the login connected, whatever the function runs as),
+# or for the installation role itself (current_user inside the function): files copied in by
+# ``orientation transfert`` have no owner yet, and a departing counselor's files need a new one.
 _HAND_OVER = """
 CREATE OR REPLACE FUNCTION orientation_hand_over(p_student integer, p_login text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $body$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM students WHERE id = p_student AND owner = session_user)
+    IF NOT EXISTS (SELECT 1 FROM students WHERE id = p_student
+                   AND (owner = session_user OR session_user = current_user))
        OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login
                       AND pg_has_role(oid, '{group}', 'MEMBER')) THEN
         RAISE EXCEPTION 'orientation: only the owner may hand this student over' USING ERRCODE = '42501';

@@ -71,14 +71,25 @@ def unshare_student(database: Database, student_id: int, login: str) -> str:
 
 def transfer_student(database: Database, student_id: int, login: str) -> str:
     """Hand the file over to ``login``: its sessions too; its shares are removed (the new owner
-    decides). Only its owner may; afterwards the former owner no longer sees it."""
+    decides). Only its owner may, or the installation account (files copied in by ``orientation
+    transfert`` have no owner; a departing counselor's files need one); afterwards the former
+    owner no longer sees it."""
     with database.write() as session:
-        me = _owned(session, student_id, "transférer")
+        installer = _is_installer(session)
+        me = _owned(session, student_id, "transférer", installer=installer)
         _check_counselor(session, login, me)
         # The server's function (db.storage.office) checks ownership again and moves the file.
         session.execute(text("SELECT orientation_hand_over(:student, :login)"),
                         {"student": student_id, "login": login})
+    if installer:
+        return f"Élève numéro {student_id} confié à {login}."
     return f"Élève numéro {student_id} transféré à {login} : vous n'y avez plus accès."
+
+
+def _is_installer(session: Session) -> bool:
+    """Whether the connected role owns the database (the installation account)."""
+    return bool(session.execute(text("SELECT pg_get_userbyid(datdba) = current_user FROM pg_database "
+                                     "WHERE datname = current_database()")).scalar())
 
 
 def _rowcount(result: object) -> int:
@@ -86,14 +97,15 @@ def _rowcount(result: object) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
-def _owned(session: Session, student_id: int, verb: str) -> str:
-    """The connected login, after checking it owns the visible student ``student_id``."""
+def _owned(session: Session, student_id: int, verb: str, *, installer: bool = False) -> str:
+    """The connected login, after checking it owns the visible student ``student_id`` (or,
+    with ``installer``, that the installation account sees it)."""
     if session.get_bind().dialect.name != "postgresql":
         raise UserError(NOT_A_SERVER)
     found = ownership(session, student_id)
     if found is None:
         raise UserError(f"aucun élève n'a le numéro {student_id} parmi les dossiers que vous voyez")
-    if not found.mine:
+    if not found.mine and not installer:
         raise UserError(f"seul·e le ou la propriétaire du dossier ({found.owner}) peut le {verb}")
     return str(session.execute(text("SELECT current_user")).scalar_one())
 
