@@ -1,0 +1,306 @@
+"""Catalogue search on PostgreSQL: the one module holding PostgreSQL-only search SQL.
+
+The same search as the FTS5 index of :mod:`db.catalogue.search` (SQLite), on the same indexed
+text: the ``search_*`` columns of ``metiers``, already folded (accents, ligatures, case) and
+doubled with French Snowball stems by :mod:`db.catalogue.search_text`. Both engines therefore
+index the very same words, and match them the same way:
+
+- ``metiers.search_tsv``, a generated column (PostgreSQL keeps it in step with every write:
+  import, edit, merge), holds those words in the text search configuration ``orientation_fr``
+  (``unaccent`` then ``simple``: the French folding and stemming are already done, once, by the
+  shared Python indexer; stemming again with PostgreSQL's ``french`` dictionary would make a
+  typed prefix meet other words than on SQLite). A GIN index serves the searches.
+- Column weights: the tsvector has four labels, FTS5 has five columns. The job's own name and
+  labels are A, the source's synonyms B, interest and sector labels C, ROME job titles and the
+  description D, weighed as in :data:`db.catalogue.search.WEIGHTS` (12, 6, 3, 1).
+- A query word is a prefix (``:*``) or a whole word exactly as in FTS5 (see
+  :func:`db.catalogue.search_text.word_forms`); "the most words" and the relevance order
+  (words matched, words in the name, shorter name, then ``ts_rank_cd``) are those of SQLite.
+- Typos: the indexed words are listed in ``metier_words`` (kept by triggers), searched with
+  ``pg_trgm`` trigram similarity, then chosen by the same edit-similarity rule as on SQLite.
+
+:func:`create_search` (migration 0011) needs the ``unaccent`` and ``pg_trgm`` extensions; a
+server where the role may not create them keeps the portable ``LIKE`` search of
+:mod:`db.catalogue.search_like`, and the search says so in French (:func:`notice`).
+"""
+from __future__ import annotations
+
+import logging
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Connection, String, and_, case, func, literal, literal_column, not_, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from db.catalogue.search_text import MAX_COMBINED_WORDS, QueryWord, word_forms
+from db.catalogue.search_types import Criteria, MetierRow
+from db.models import Metier, table_of
+
+if TYPE_CHECKING:
+    from db.catalogue.search import TextQuery
+
+_M = table_of(Metier)
+_LOG = logging.getLogger(__name__)
+CONFIG = "orientation_fr"
+_CONFIG: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
+# ts_rank_cd weights for labels {D, C, B, A}: FTS5's column weights (12, 6, 3, 1) over 12.
+_WEIGHTS: ColumnElement[Any] = literal_column("'{0.0833, 0.25, 0.5, 1.0}'::float4[]")
+_NORMALIZATION = 1  # ts_rank_cd: divide by 1 + log(length), as BM25 favours short fiches
+_TRGM_THRESHOLD = 0.2  # loose: the edit-similarity rule of db.catalogue.search chooses among these
+NOTICE = ("Recherche simplifiée : ce serveur PostgreSQL n'a pas les extensions « unaccent » et « pg_trgm » "
+          "(demandez à son administrateur de les installer) ; ni correction des fautes de frappe, "
+          "ni tri par pertinence.")
+
+_LABELS = (("search_title", "A"), ("search_synonyms", "B"), ("search_tags", "C"))
+_SCHEMA = (
+    f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, "
+    "word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple",
+    "ALTER TABLE metiers ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ("
+    + " || ".join(f"setweight(to_tsvector('{CONFIG}'::regconfig, coalesce({column}, '')), '{label}')"
+                  for column, label in _LABELS)
+    + f" || setweight(to_tsvector('{CONFIG}'::regconfig, coalesce(search_rome, '') || ' ' || "
+    "coalesce(search_text, '')), 'D')) STORED",
+    "CREATE INDEX ix_metiers_search_tsv ON metiers USING gin (search_tsv)",
+    # The indexed words, for typo tolerance (words of deleted fiches linger: see _live).
+    "CREATE TABLE metier_words (word text PRIMARY KEY)",
+    "CREATE INDEX ix_metier_words_trgm ON metier_words USING gin (word gin_trgm_ops)",
+    "CREATE FUNCTION metier_words_inserted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO metier_words (word) SELECT DISTINCT w FROM new_rows, unnest(tsvector_to_array(new_rows.search_tsv)) w "
+    "ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+    "CREATE FUNCTION metier_words_updated() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO metier_words (word) SELECT unnest(tsvector_to_array(NEW.search_tsv)) "
+    "EXCEPT SELECT unnest(tsvector_to_array(OLD.search_tsv)) ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+    "CREATE TRIGGER metiers_words_ai AFTER INSERT ON metiers REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION metier_words_inserted()",
+    "CREATE TRIGGER metiers_words_au AFTER UPDATE ON metiers FOR EACH ROW "
+    "WHEN (OLD.search_tsv IS DISTINCT FROM NEW.search_tsv) EXECUTE FUNCTION metier_words_updated()",
+    "INSERT INTO metier_words (word) SELECT DISTINCT unnest(tsvector_to_array(search_tsv)) FROM metiers",
+)
+_DROP = (
+    "DROP TRIGGER IF EXISTS metiers_words_au ON metiers",
+    "DROP TRIGGER IF EXISTS metiers_words_ai ON metiers",
+    "DROP FUNCTION IF EXISTS metier_words_updated()",
+    "DROP FUNCTION IF EXISTS metier_words_inserted()",
+    "DROP TABLE IF EXISTS metier_words",
+    "ALTER TABLE metiers DROP COLUMN IF EXISTS search_tsv",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
+)
+
+
+# ------------------------------------------------------------------ schema (migration 0011)
+def create_search(conn: Connection) -> bool:
+    """Create the full-text search objects on PostgreSQL (nothing elsewhere, nothing twice).
+
+    Returns False, having changed nothing, when the ``unaccent`` and ``pg_trgm`` extensions are
+    absent and the role may not create them: the search then stays the portable ``LIKE`` one.
+    """
+    if conn.dialect.name != "postgresql" or _has_vector(conn):
+        return conn.dialect.name == "postgresql"
+    try:
+        with conn.begin_nested():
+            for extension in ("unaccent", "pg_trgm"):
+                conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+    except DBAPIError as exc:  # no privilege, or the server lacks postgresql-contrib
+        _LOG.warning("recherche PostgreSQL simplifiée : extensions unaccent/pg_trgm impossibles à créer (%s)",
+                     type(exc.orig).__name__)
+        return False
+    for statement in _SCHEMA:
+        conn.exec_driver_sql(statement)
+    return True
+
+
+def drop_search(conn: Connection) -> None:
+    """Remove what :func:`create_search` made (the extensions stay: other bases may use them)."""
+    if conn.dialect.name == "postgresql":
+        for statement in _DROP:
+            conn.exec_driver_sql(statement)
+
+
+def _has_vector(conn: Connection) -> bool:
+    found = conn.execute(text("SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('metiers') "
+                              "AND attname = 'search_tsv' AND NOT attisdropped")).first()
+    return found is not None
+
+
+def available(session: Session) -> bool:
+    """Whether this is PostgreSQL with the full-text index (asked once per server connection)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    info = session.connection().info
+    if "orientation_fts" not in info:
+        info["orientation_fts"] = _has_vector(session.connection())
+    return bool(info["orientation_fts"])
+
+
+def notice(session: Session) -> str | None:
+    """The French sentence of a PostgreSQL server searching without its full-text index."""
+    if session.get_bind().dialect.name == "postgresql" and not available(session):
+        return NOTICE
+    return None
+
+
+# ------------------------------------------------------------------ queries
+def tsquery(word: QueryWord, label: str = "") -> str:
+    """The tsquery text of one query word (``label`` "A": in the job's own name or labels).
+
+    The forms are folded words of letters and digits only; they are quoted all the same.
+    """
+    def term(form: str, prefix: bool) -> str:
+        quoted = "'" + form.replace("'", "''") + "'"
+        return quoted + (":*" if prefix else ":") + label if prefix or label else quoted
+
+    alternatives = []
+    for group in word.alternatives:
+        parts = ["(" + " | ".join(term(form, prefix) for form, prefix in word_forms(w)) + ")" for w in group]
+        alternatives.append("(" + " & ".join(parts) + ")")
+    return " | ".join(alternatives)
+
+
+def tsquery_at_least(words: list[QueryWord], required: int) -> str:
+    """The tsquery of a fiche matching at least ``required`` of ``words`` (as
+    :func:`db.catalogue.search_text.fts_at_least`)."""
+    required = max(1, min(required or len(words), len(words)))
+    parts = [f"({tsquery(w)})" for w in words]
+    if required == len(parts):
+        return " & ".join(parts)
+    if required == 1 or len(parts) > MAX_COMBINED_WORDS:
+        return " | ".join(parts)
+    return " | ".join("(" + " & ".join(group) + ")" for group in combinations(parts, required))
+
+
+def _vector() -> ColumnElement[Any]:
+    return literal_column("metiers.search_tsv")
+
+
+def _query(expression: str) -> ColumnElement[Any]:
+    return func.to_tsquery(_CONFIG, literal(expression, String))
+
+
+def _holds(expression: str) -> ColumnElement[bool]:
+    return _vector().op("@@")(_query(expression))
+
+
+def matches(words: tuple[QueryWord, ...], required: int) -> ColumnElement[bool]:
+    """The WHERE test of a fiche matching at least ``required`` of ``words`` (0: all)."""
+    return _holds(tsquery_at_least(list(words), required))
+
+
+def _matches_anything(session: Session, expression: str) -> bool:
+    return session.execute(select(literal(1)).select_from(_M).where(_holds(expression)).limit(1)).first() is not None
+
+
+def required_words(session: Session, words: tuple[QueryWord, ...]) -> int:
+    """The most of ``words`` at least one fiche matches (all when possible, at least 1)."""
+    for required in range(len(words), 1, -1):
+        if _matches_anything(session, tsquery_at_least(list(words), required)):
+            return required
+    return 1
+
+
+def corrected(session: Session, query: TextQuery) -> TextQuery:
+    """``query`` with each single word that matches nothing replaced by its nearest indexed
+    words: the rule of :func:`db.catalogue.search._corrected`, the words found by ``pg_trgm``."""
+    from db.catalogue.search import _MIN_FUZZY, TextQuery
+
+    fixed: list[QueryWord] = []
+    shown: list[str] = []
+    for word in query.words:
+        fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
+        near = _nearest_words(session, word.typed) if fixable and not _matches_anything(session, tsquery(word)) else []
+        fixed.append(QueryWord(word.typed, tuple((w,) for w in near)) if near else word)
+        shown.append(near[0] if near else word.typed)
+    changed = any(a is not b for a, b in zip(fixed, query.words, strict=True))
+    return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
+
+
+def _nearest_words(session: Session, word: str) -> list[str]:
+    """Indexed words close to ``word``, best first (same first letter, as on SQLite)."""
+    from rapidfuzz import fuzz, process
+
+    from db.catalogue.search import _FUZZY_CUTOFF, _FUZZY_SPREAD
+
+    session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                    {"t": str(_TRGM_THRESHOLD)})
+    rows = list(session.execute(text("SELECT word FROM metier_words WHERE word % :w AND left(word, 1) = :first"),
+                                {"w": word, "first": word[0]}).scalars())
+    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=16)
+    live = _live(session, [term for term, _score, _index in found])
+    found = [entry for entry in found if entry[0] in live][:8]
+    if not found:
+        return []
+    best = found[0][1]
+    close = sorted((term for term, score, _index in found if score >= best - _FUZZY_SPREAD),
+                   key=lambda term: (-fuzz.ratio(word, term), len(term)))
+    return close[:3]
+
+
+def _live(session: Session, terms: list[str]) -> set[str]:
+    """Those of ``terms`` some fiche still holds (the words of a deleted fiche stay listed)."""
+    if not terms:
+        return set()
+    rows = session.execute(text(
+        "SELECT w FROM unnest(CAST(:terms AS text[])) AS w WHERE EXISTS (SELECT 1 FROM metiers "
+        f"WHERE search_tsv @@ to_tsquery('{CONFIG}'::regconfig, quote_literal(w)))"), {"terms": terms})
+    return set(rows.scalars())
+
+
+# ------------------------------------------------------------------ relevance order
+def _count_of(expressions: list[str]) -> ColumnElement[int]:
+    total: ColumnElement[int] = literal(0)
+    for expression in expressions:
+        total = total + case((_holds(expression), 1), else_=0)
+    return total
+
+
+def search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
+                        total: int | None) -> list[MetierRow]:
+    """The rows of :func:`db.catalogue.search.search` in relevance order, as on SQLite: words
+    matched, words in the name, shorter name, then ``ts_rank_cd`` for BM25, then the name."""
+    from db.catalogue import search as base
+
+    query = base.read_text(session, criteria.text)
+    assert query is not None
+    if limit is not None and not criteria.descending:
+        total = base.count(session, criteria) if total is None else total
+        if total > base.RANKED_MAX:
+            return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
+    words = list(query.words)
+    hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
+    title_hits = _count_of([tsquery(w, "A") for w in words])
+    score = -func.ts_rank_cd(_WEIGHTS, _vector(), _query(tsquery_at_least(words, query.required)), _NORMALIZATION)
+    shortness = case((title_hits > 0, func.length(_M.c.name)), else_=0)
+    order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
+    if criteria.descending:
+        order = [hits, title_hits, shortness.desc(), score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
+    page = (select(_M.c.pk).select_from(_M).where(and_(*base._conditions(session, criteria, base.PLAIN)))
+            .order_by(*order).offset(offset))
+    if limit is not None:
+        page = page.limit(limit)
+    return base._rows(session, list(session.execute(page, base._params(session, criteria)).scalars()))
+
+
+def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
+                total: int) -> list[int]:
+    """One page when matches are many (as :func:`db.catalogue.search._tiered_pks`): the fiches
+    whose name holds words first, then the other matches in name order."""
+    from dataclasses import replace
+
+    from db.catalogue import search as base
+
+    titles = [tsquery(w, "A") for w in query.words]
+    title_any = _holds(" | ".join(f"({t})" for t in titles))
+    params = base._params(session, criteria)
+    first = (select(_M.c.pk).select_from(_M).where(and_(*base._conditions(session, criteria, base.PLAIN)), title_any)
+             .order_by(_count_of(titles).desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
+             .limit(offset + limit))
+    named = list(session.execute(first, params).scalars())
+    pks = named[offset:offset + limit]
+    if len(pks) == limit:
+        return pks
+    rest = replace(criteria, sort="name")
+    skip, wanted = max(0, offset - len(named)), limit - len(pks)
+    page = base._filtered(session, rest, [_M.c.pk]).where(not_(title_any))
+    page = base._order(session, rest, page).limit(wanted).offset(skip)
+    return pks + list(session.execute(page, base._params(session, rest)).scalars())
