@@ -15,7 +15,8 @@ index the very same words, and match them the same way:
   description D, weighed as in :data:`db.catalogue.search.WEIGHTS` (12, 6, 3, 1).
 - A query word is a prefix (``:*``) or a whole word exactly as in FTS5 (see
   :func:`db.catalogue.search_text.word_forms`); "the most words" and the relevance order
-  (words matched, words in the name, shorter name, then ``ts_rank_cd``) are those of SQLite.
+  (words matched, words in the name, shorter name, then a BM25-like score: :func:`_score`)
+  are those of SQLite.
 - Typos: the indexed words are listed in ``metier_words`` (kept by triggers), searched with
   ``pg_trgm`` trigram similarity, then chosen by the same edit-similarity rule as on SQLite.
 
@@ -26,6 +27,7 @@ server where the role may not create them keeps the portable ``LIKE`` search of
 from __future__ import annotations
 
 import logging
+import math
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -44,9 +46,9 @@ _M = table_of(Metier)
 _LOG = logging.getLogger(__name__)
 CONFIG = "orientation_fr"
 _CONFIG: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
-# ts_rank_cd weights for labels {D, C, B, A}: FTS5's column weights (12, 6, 3, 1) over 12.
+# ts_rank weights for labels {D, C, B, A}: FTS5's column weights (12, 6, 3, 1) over 12.
 _WEIGHTS: ColumnElement[Any] = literal_column("'{0.0833, 0.25, 0.5, 1.0}'::float4[]")
-_NORMALIZATION = 1  # ts_rank_cd: divide by 1 + log(length), as BM25 favours short fiches
+_K1, _B = 1.2, 0.75  # BM25's constants, as in FTS5
 _TRGM_THRESHOLD = 0.2  # loose: the edit-similarity rule of db.catalogue.search chooses among these
 NOTICE = ("Recherche simplifiée : ce serveur PostgreSQL n'a pas les extensions « unaccent » et « pg_trgm » "
           "(demandez à son administrateur de les installer) ; ni correction des fautes de frappe, "
@@ -142,18 +144,19 @@ def notice(session: Session) -> str | None:
 
 
 # ------------------------------------------------------------------ queries
+def _term(form: str, prefix: bool, label: str = "") -> str:
+    """One tsquery term: a folded word (letters and digits only, quoted all the same), as a
+    prefix or a whole word, anywhere or only in the columns of weight ``label``."""
+    quoted = "'" + form.replace("'", "''") + "'"
+    return quoted + (":*" if prefix else ":") + label if prefix or label else quoted
+
+
 def tsquery(word: QueryWord, label: str = "") -> str:
-    """The tsquery text of one query word (``label`` "A": in the job's own name or labels).
-
-    The forms are folded words of letters and digits only; they are quoted all the same.
-    """
-    def term(form: str, prefix: bool) -> str:
-        quoted = "'" + form.replace("'", "''") + "'"
-        return quoted + (":*" if prefix else ":") + label if prefix or label else quoted
-
+    """The tsquery text of one query word (``label`` "A": in the job's own name or labels)."""
     alternatives = []
     for group in word.alternatives:
-        parts = ["(" + " | ".join(term(form, prefix) for form, prefix in word_forms(w)) + ")" for w in group]
+        parts = ["(" + " | ".join(_term(form, prefix, label) for form, prefix in word_forms(w)) + ")"
+                 for w in group]
         alternatives.append("(" + " & ".join(parts) + ")")
     return " | ".join(alternatives)
 
@@ -254,10 +257,61 @@ def _count_of(expressions: list[str]) -> ColumnElement[int]:
     return total
 
 
+def _size() -> ColumnElement[int]:
+    """How many words the fiche's indexed text holds (BM25's document length, as in FTS5)."""
+    lexemes = func.unnest(_vector()).table_valued("lexeme", "positions", "weights").alias("lexemes")
+    return func.coalesce(select(func.sum(func.cardinality(lexemes.c.positions))).select_from(lexemes)
+                         .scalar_subquery(), 0)
+
+
+def _frequency(form: str, prefix: bool) -> ColumnElement[float]:
+    """How often the fiche holds the form, each occurrence weighed as its FTS5 column (12 in the
+    name, 6 synonyms, 3 interest and sector labels, 1 ROME titles and description)."""
+    lexemes = func.unnest(_vector()).table_valued("lexeme", "positions", "weights").alias("lexemes")
+    weights = func.unnest(lexemes.c.weights).table_valued("weight").render_derived(name="weights")
+    test = lexemes.c.lexeme.startswith(form, autoescape=True) if prefix else lexemes.c.lexeme == form
+    found = case({"A": 12.0, "B": 6.0, "C": 3.0}, value=weights.c.weight, else_=1.0)
+    return func.coalesce(select(func.sum(found)).select_from(lexemes).join(weights, literal(True)).where(test)
+                         .scalar_subquery(), 0.0)
+
+
+def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
+    """BM25's sense in PostgreSQL terms, lower is better: per word, its rarity (BM25's inverse
+    document frequency) times ``ts_rank`` (weighted frequency in the fiche, over its length).
+
+    Plain ``ts_rank_cd`` over the whole query ignores rarity: "aide à domicile" then ranked
+    fiches full of "aide" above the AES; with the rarity, the first results agree with SQLite's
+    far more often (see bench/pg_search_bench.py and the report of the branch that made this).
+    """
+    counts: dict[str, int] = session.info.setdefault("pg_word_counts", {})
+    if len(counts) > 256:
+        counts.clear()
+    size = counts.get("") or session.execute(select(func.count()).select_from(_M)).scalar_one()
+    counts[""] = size
+    if "avgdl" not in session.info:  # the mean length of a fiche (a sample is enough)
+        sample = select(_size().label("v")).select_from(_M).limit(2000).subquery()
+        session.info["avgdl"] = float(session.execute(select(func.avg(sample.c.v))).scalar() or 1)
+    length = literal(1 - _B) + literal(_B) * _size() / literal(session.info["avgdl"])
+    total: ColumnElement[float] = literal(0.0)
+    # Each form of each word is a BM25 phrase of its own, as in the FTS5 expression: a form
+    # found in two alternatives ("dev web": "developpeur web" | "integrateur web") counts twice.
+    phrases = [(form, prefix) for word in words for group in word.alternatives for w in group
+               for form, prefix in word_forms(w)]
+    for form, prefix in phrases:
+        expression = _term(form, prefix)
+        if expression not in counts:
+            counts[expression] = session.execute(select(func.count()).select_from(_M)
+                                                 .where(_holds(expression))).scalar_one()
+        rarity = max(math.log((size - counts[expression] + 0.5) / (counts[expression] + 0.5)), 1e-6)
+        frequency = _frequency(form, prefix)
+        total = total + literal(rarity) * frequency * (_K1 + 1) / (frequency + literal(_K1) * length)
+    return -total
+
+
 def search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
                         total: int | None) -> list[MetierRow]:
     """The rows of :func:`db.catalogue.search.search` in relevance order, as on SQLite: words
-    matched, words in the name, shorter name, then ``ts_rank_cd`` for BM25, then the name."""
+    matched, words in the name, shorter name, then :func:`_score` for BM25, then the name."""
     from db.catalogue import search as base
 
     query = base.read_text(session, criteria.text)
@@ -269,7 +323,7 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
     words = list(query.words)
     hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
     title_hits = _count_of([tsquery(w, "A") for w in words])
-    score = -func.ts_rank_cd(_WEIGHTS, _vector(), _query(tsquery_at_least(words, query.required)), _NORMALIZATION)
+    score = _score(session, words)
     shortness = case((title_hits > 0, func.length(_M.c.name)), else_=0)
     order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
