@@ -211,3 +211,61 @@ def test_the_judged_queries_score_the_same_on_both_engines(starters: dict[str, D
         assert figures[engine].target_top3() >= quality.GOAL_TARGET_TOP3, engine
     assert figures["postgresql"].target_top3() == figures["sqlite"].target_top3()
     assert abs(figures["postgresql"].precision() - figures["sqlite"].precision()) <= 0.01
+
+
+def test_the_search_follows_the_catalogue_s_writes(mini: Database, tmp_path: Path) -> None:
+    """A fiche imported again under a new name is found by it, typos included, and no longer by
+    the old one: the index (FTS5 triggers, PostgreSQL's generated column) follows every write."""
+    import json
+
+    from db.catalogue.importing import import_paths
+
+    lines = (DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()
+    fiche = next(json.loads(line) for line in lines if '"ORI.comptable"' in line)
+    fiche.update(nom="trésorier/ère", libelle_feminin="trésorière", libelle_masculin="trésorier", synonymes=[],
+                 description="Tient les caisses.", travail="", acces="")
+    assert _names(mini, Criteria(text="accounts")) == ["comptable"]  # in its description, before
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps(fiche, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(mini, [changed]).refused == 0
+    assert _names(mini, Criteria(text="tresoriere")) == ["trésorier/ère"]
+    assert _names(mini, Criteria(text="trésorrier")) == ["trésorier/ère"]  # the new word is known for typos
+    assert _names(mini, Criteria(text="accounts")) == []  # the old description's word
+    with mini.read() as session:
+        assert text_notice(session, Criteria(text="trésorrier")) == (
+            "Aucune fiche ne contient « tresorrier » : résultats pour « tresorier ».")
+
+
+def test_a_server_that_refuses_the_extensions_keeps_a_simple_search_and_says_so(pg_url: str) -> None:
+    """A counselor's role that may not create unaccent and pg_trgm: the base opens all the same,
+    text is still found (every word, else the most words), and the search says why it is simpler."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.catalogue.importing import import_paths
+    from db.catalogue.search_pg import NOTICE
+
+    role = f"conseiller_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:  # may create tables, not extensions (no CREATE on the base)
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'GRANT CREATE ON SCHEMA public TO "{role}"'))
+        database = open_database(make_url(pg_url).set(username=role).render_as_string(hide_password=False),
+                                 load_starter=False)
+        try:
+            assert import_paths(database, [DATA / "mini.jsonl"]).refused == 0
+            assert _names(database, Criteria(text="informati")) == ["ingénieur/e informaticien/ne"]
+            assert _names(database, Criteria(text="comptable xyzabc")) == ["comptable"]
+            with database.read() as session:
+                assert text_notice(session, Criteria(text="comptable")) == NOTICE
+                assert text_notice(session, Criteria()) is None
+        finally:
+            database.close()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
