@@ -298,15 +298,22 @@ def _statistics(session: Session) -> dict[str, float]:
 _STATISTICS: dict[tuple[str, int], dict[str, float]] = {}
 
 
-def _frequency(form: str, prefix: bool) -> ColumnElement[float]:
-    """How often the fiche holds the form, each occurrence weighed as its FTS5 column (12 in the
-    name, 6 synonyms, 3 interest and sector labels, 1 ROME titles and description)."""
+def _frequencies(phrases: list[tuple[str, bool]]) -> Any:
+    """One pass over the fiche's words: per phrase (a form, by prefix or whole), how often the
+    fiche holds it, each occurrence weighed as its FTS5 column (12 in the name, 6 synonyms, 3
+    interest and sector labels, 1 ROME titles and description); columns f0, f1…"""
     lexemes = func.unnest(_vector()).table_valued("lexeme", "positions", "weights").alias("lexemes")
-    weights = func.unnest(lexemes.c.weights).table_valued("weight").render_derived(name="weights")
-    test = lexemes.c.lexeme.startswith(form, autoescape=True) if prefix else lexemes.c.lexeme == form
-    found = case({"A": 12.0, "B": 6.0, "C": 3.0}, value=weights.c.weight, else_=1.0)
-    return func.coalesce(select(func.sum(found)).select_from(lexemes).join(weights, literal(True)).where(test)
-                         .scalar_subquery(), 0.0)
+    weights = lexemes.c.weights
+
+    def times(label: str) -> ColumnElement[int]:
+        return func.cardinality(func.array_positions(weights, literal(label, String)))
+
+    weighted = func.cardinality(weights) + 11 * times("A") + 5 * times("B") + 2 * times("C")
+    columns = []
+    for i, (form, prefix) in enumerate(phrases):
+        test = lexemes.c.lexeme.startswith(form, autoescape=True) if prefix else lexemes.c.lexeme == form
+        columns.append(func.coalesce(func.sum(case((test, weighted), else_=0)), 0).label(f"f{i}"))
+    return select(*columns).select_from(lexemes).subquery("frequencies")
 
 
 def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
@@ -327,7 +334,8 @@ def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
     # found in two alternatives ("dev web": "developpeur web" | "integrateur web") counts twice.
     phrases = [(form, prefix) for word in words for group in word.alternatives for w in group
                for form, prefix in word_forms(w)]
-    for form, prefix in phrases:
+    found = _frequencies(phrases)
+    for i, (form, prefix) in enumerate(phrases):
         expression = _term(form, prefix)
         if expression not in counts:
             if len(counts) > 4096:  # a long day of typing: forget the phrases, keep the totals
@@ -336,9 +344,9 @@ def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
             counts[expression] = session.execute(select(func.count()).select_from(_M)
                                                  .where(_holds(expression))).scalar_one()
         rarity = max(math.log((size - counts[expression] + 0.5) / (counts[expression] + 0.5)), 1e-6)
-        frequency = _frequency(form, prefix)
+        frequency = found.c[f"f{i}"]
         total = total + literal(rarity) * frequency * (_K1 + 1) / (frequency + literal(_K1) * length)
-    return -total
+    return -select(total).select_from(found).scalar_subquery()
 
 
 def search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
