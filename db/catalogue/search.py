@@ -24,6 +24,7 @@ User input is never pasted into SQL or FTS syntax: words are extracted and quote
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -151,7 +152,7 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
     elif search_pg.available(session):
-        result = search_pg.corrected(session, result)
+        result = search_pg.corrected(session, result, sys.modules[__name__])
         result = replace(result, required=search_pg.required_words(session, result.words))
     else:
         result = replace(result, required=required_words(session, list(result.words)))
@@ -410,7 +411,7 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     others follow in name order — the page a counselor reads is the same in practice.
     """
     if not _uses_fts(session):
-        return search_pg.search_by_relevance(session, criteria, limit, offset, total)
+        return search_pg.search_by_relevance(session, criteria, limit, offset, total, sys.modules[__name__])
     query = read_text(session, criteria.text)
     assert query is not None
     if limit is not None and not criteria.descending:

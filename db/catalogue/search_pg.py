@@ -29,7 +29,8 @@ from __future__ import annotations
 import logging
 import math
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, String, and_, case, func, literal, literal_column, not_, select, text
 from sqlalchemy.exc import DBAPIError
@@ -42,6 +43,29 @@ from db.models import Metier, table_of
 
 if TYPE_CHECKING:
     from db.catalogue.search import TextQuery
+    from db.models import AnySelect
+
+
+class Search(Protocol):
+    """What this module uses of :mod:`db.catalogue.search`, which passes itself in (importing it
+    here would close an import circle): its reading of the text, conditions, orders, rows."""
+
+    RANKED_MAX: int
+    PLAIN: str
+    _MIN_FUZZY: int
+    _FUZZY_CUTOFF: int
+    _FUZZY_SPREAD: int
+
+    def read_text(self, session: Session, user_text: str) -> TextQuery | None: ...
+    def count(self, session: Session, criteria: Criteria) -> int: ...
+    def _rows(self, session: Session, pks: list[int]) -> list[MetierRow]: ...
+    def _conditions(self, session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
+                    skip_level: bool = False) -> list[ColumnElement[bool]]: ...
+    def _params(self, session: Session, criteria: Criteria) -> dict[str, str]: ...
+    def _filtered(self, session: Session, criteria: Criteria, columns: list[Any], *, plan: str = ...,
+                  skip_sectors: bool = False, skip_level: bool = False,
+                  without_title_words: TextQuery | None = None) -> AnySelect: ...
+    def _order(self, session: Session, criteria: Criteria, query: AnySelect) -> AnySelect: ...
 
 _M = table_of(Metier)
 _LOG = logging.getLogger(__name__)
@@ -217,27 +241,24 @@ def required_words(session: Session, words: tuple[QueryWord, ...]) -> int:
     return 1
 
 
-def corrected(session: Session, query: TextQuery) -> TextQuery:
+def corrected(session: Session, query: TextQuery, base: Search) -> TextQuery:
     """``query`` with each single word that matches nothing replaced by its nearest indexed
     words: the rule of :func:`db.catalogue.search._corrected`, the words found by ``pg_trgm``."""
-    from db.catalogue.search import _MIN_FUZZY, TextQuery
-
     fixed: list[QueryWord] = []
     shown: list[str] = []
     for word in query.words:
-        fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
-        near = _nearest_words(session, word.typed) if fixable and not _matches_anything(session, tsquery(word)) else []
+        fixable = len(word.typed) >= base._MIN_FUZZY and len(word.alternatives) == 1
+        unknown = fixable and not _matches_anything(session, tsquery(word))
+        near = _nearest_words(session, word.typed, base) if unknown else []
         fixed.append(QueryWord(word.typed, tuple((w,) for w in near)) if near else word)
         shown.append(near[0] if near else word.typed)
     changed = any(a is not b for a, b in zip(fixed, query.words, strict=True))
-    return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
+    return replace(query, words=tuple(fixed), corrected=" ".join(shown) if changed else None)
 
 
-def _nearest_words(session: Session, word: str) -> list[str]:
+def _nearest_words(session: Session, word: str, base: Search) -> list[str]:
     """Indexed words close to ``word``, best first (same first letter, as on SQLite)."""
     from rapidfuzz import fuzz, process
-
-    from db.catalogue.search import _FUZZY_CUTOFF, _FUZZY_SPREAD
 
     session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
                     {"t": str(_TRGM_THRESHOLD)})
@@ -245,13 +266,13 @@ def _nearest_words(session: Session, word: str) -> list[str]:
     rows = list(session.execute(text("SELECT word FROM metier_words WHERE word >= :first AND word < :next "
                                      "AND left(word, 1) = :first AND word % :w"),
                                 {"w": word, "first": word[0], "next": chr(ord(word[0]) + 1)}).scalars())
-    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=16)
+    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=base._FUZZY_CUTOFF, limit=16)
     live = _live(session, [term for term, _score, _index in found])
     found = [entry for entry in found if entry[0] in live][:8]
     if not found:
         return []
     best = found[0][1]
-    close = sorted((term for term, score, _index in found if score >= best - _FUZZY_SPREAD),
+    close = sorted((term for term, score, _index in found if score >= best - base._FUZZY_SPREAD),
                    key=lambda term: (-fuzz.ratio(word, term), len(term)))
     return close[:3]
 
@@ -350,17 +371,15 @@ def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
 
 
 def search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
-                        total: int | None) -> list[MetierRow]:
+                        total: int | None, base: Search) -> list[MetierRow]:
     """The rows of :func:`db.catalogue.search.search` in relevance order, as on SQLite: words
     matched, words in the name, shorter name, then :func:`_score` for BM25, then the name."""
-    from db.catalogue import search as base
-
     query = base.read_text(session, criteria.text)
     assert query is not None
     if limit is not None and not criteria.descending:
         total = base.count(session, criteria) if total is None else total
         if total > base.RANKED_MAX:
-            return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
+            return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, base))
     words = list(query.words)
     hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
     title_hits = _count_of([tsquery(w, "A") for w in words])
@@ -377,13 +396,9 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
-                total: int) -> list[int]:
+                base: Search) -> list[int]:
     """One page when matches are many (as :func:`db.catalogue.search._tiered_pks`): the fiches
     whose name holds words first, then the other matches in name order."""
-    from dataclasses import replace
-
-    from db.catalogue import search as base
-
     titles = [tsquery(w, "A") for w in query.words]
     title_any = _holds(" | ".join(f"({t})" for t in titles))
     params = base._params(session, criteria)
