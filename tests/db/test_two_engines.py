@@ -6,7 +6,7 @@ Each test runs twice: on SQLite, and on a fresh database of the test PostgreSQL 
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 import sys
 from pathlib import Path
 
@@ -269,3 +269,32 @@ def test_a_server_that_refuses_the_extensions_keeps_a_simple_search_and_says_so(
             conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_the_postgresql_search_migration_goes_down_and_up_again(mini: Database) -> None:
+    """Migration 0011 undone: the portable search answers (and says it is simpler); redone: the
+    full-text search is back, over the fiches already there."""
+    from alembic import command
+
+    from db.catalogue.search_pg import NOTICE
+    from db.storage.migrate import alembic_config
+
+    def migrate(step: Callable[..., None], revision: str) -> None:
+        with mini.engine.begin() as conn:
+            config = alembic_config(mini.url)
+            config.attributes["connection"] = conn
+            step(config, revision)
+        mini.engine.dispose()  # the next sessions ask again whether the index is there
+
+    criteria = Criteria(text="ingenieur informaticien")
+    migrate(command.downgrade, "0009")
+    assert _names(mini, criteria) == ["ingénieur/e informaticien/ne"]
+    with mini.read() as session:
+        said = text_notice(session, criteria)
+    assert said == (NOTICE if mini.engine.dialect.name == "postgresql" else None)
+    migrate(command.upgrade, "head")
+    assert _names(mini, criteria) == ["ingénieur/e informaticien/ne"]
+    with mini.read() as session:
+        assert text_notice(session, criteria) is None
+        assert text_notice(session, Criteria(text="infornaticien")) == (
+            "Aucune fiche ne contient « infornaticien » : résultats pour « informaticien ».")
