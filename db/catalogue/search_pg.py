@@ -12,11 +12,13 @@ index the very same words, and match them the same way:
   typed prefix meet other words than on SQLite). A GIN index serves the searches.
 - Column weights: the tsvector has four labels, FTS5 has five columns. The job's own name and
   labels are A, the source's synonyms B, interest and sector labels C, ROME job titles and the
-  description D, weighed as in :data:`db.catalogue.search.WEIGHTS` (12, 6, 3, 1).
+  description D, weighed as in :data:`db.catalogue.search.WEIGHTS` (12, 6, 3, 1; ROME titles
+  weigh 1 here, 1.5 in FTS5). ``search_title_tsv`` (generated, GIN-indexed) holds the name and
+  labels alone, as FTS5's column filter does; ``search_words`` the fiche's length in words.
 - A query word is a prefix (``:*``) or a whole word exactly as in FTS5 (see
   :func:`db.catalogue.search_text.word_forms`); "the most words" and the relevance order
-  (words matched, words in the name, shorter name, then a BM25-like score: :func:`_score`)
-  are those of SQLite.
+  (words matched, words in the name, shorter name, then FTS5's BM25 computed in SQL:
+  :func:`_score`) are those of SQLite.
 - Typos: the indexed words are listed in ``metier_words`` (kept by triggers), searched with
   ``pg_trgm`` trigram similarity, then chosen by the same edit-similarity rule as on SQLite.
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 import logging
 import math
 from itertools import combinations
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -71,8 +74,6 @@ _M = table_of(Metier)
 _LOG = logging.getLogger(__name__)
 CONFIG = "orientation_fr"
 _CONFIG: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
-# ts_rank weights for labels {D, C, B, A}: FTS5's column weights (12, 6, 3, 1) over 12.
-_WEIGHTS: ColumnElement[Any] = literal_column("'{0.0833, 0.25, 0.5, 1.0}'::float4[]")
 _K1, _B = 1.2, 0.75  # BM25's constants, as in FTS5
 _TRGM_THRESHOLD = 0.2  # loose: the edit-similarity rule of db.catalogue.search chooses among these
 NOTICE = ("Recherche simplifiée : ce serveur PostgreSQL n'a pas les extensions « unaccent » et « pg_trgm » "
@@ -93,6 +94,11 @@ _SCHEMA = (
     "ALTER TABLE metiers ADD COLUMN search_words integer GENERATED ALWAYS AS (cardinality(array_remove("
     "string_to_array(" + " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCH_COLUMNS) + ", ' '), ''))) STORED",
     "CREATE INDEX ix_metiers_search_tsv ON metiers USING gin (search_tsv)",
+    # The job's own name and labels alone (FTS5's column filter): "names holding the words first"
+    # is then answered by its index, not by rechecking the weights of every match.
+    f"ALTER TABLE metiers ADD COLUMN search_title_tsv tsvector GENERATED ALWAYS AS (to_tsvector('{CONFIG}'::regconfig, "
+    "coalesce(search_title, ''))) STORED",
+    "CREATE INDEX ix_metiers_search_title_tsv ON metiers USING gin (search_title_tsv)",
     # The indexed words, for typo tolerance (words of deleted fiches linger: see _live).
     "CREATE TABLE metier_words (word text PRIMARY KEY)",
     "CREATE INDEX ix_metier_words_trgm ON metier_words USING gin (word gin_trgm_ops)",
@@ -124,6 +130,7 @@ _DROP = (
     "DROP FUNCTION IF EXISTS metier_words_updated()",
     "DROP FUNCTION IF EXISTS metier_words_inserted()",
     "DROP TABLE IF EXISTS metier_words",
+    "ALTER TABLE metiers DROP COLUMN IF EXISTS search_title_tsv",
     "ALTER TABLE metiers DROP COLUMN IF EXISTS search_words",
     "ALTER TABLE metiers DROP COLUMN IF EXISTS search_tsv",
     f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
@@ -183,18 +190,18 @@ def notice(session: Session) -> str | None:
 
 
 # ------------------------------------------------------------------ queries
-def _term(form: str, prefix: bool, label: str = "") -> str:
+def _term(form: str, prefix: bool) -> str:
     """One tsquery term: a folded word (letters and digits only, quoted all the same), as a
-    prefix or a whole word, anywhere or only in the columns of weight ``label``."""
+    prefix or a whole word."""
     quoted = "'" + form.replace("'", "''") + "'"
-    return quoted + (":*" if prefix else ":") + label if prefix or label else quoted
+    return quoted + ":*" if prefix else quoted
 
 
-def tsquery(word: QueryWord, label: str = "") -> str:
-    """The tsquery text of one query word (``label`` "A": in the job's own name or labels)."""
+def tsquery(word: QueryWord) -> str:
+    """The tsquery text of one query word (any of its alternatives, every word of one)."""
     alternatives = []
     for group in word.alternatives:
-        parts = ["(" + " | ".join(_term(form, prefix, label) for form, prefix in word_forms(w)) + ")"
+        parts = ["(" + " | ".join(_term(form, prefix) for form, prefix in word_forms(w)) + ")"
                  for w in group]
         alternatives.append("(" + " & ".join(parts) + ")")
     return " | ".join(alternatives)
@@ -220,8 +227,13 @@ def _query(expression: str) -> ColumnElement[Any]:
     return func.to_tsquery(_CONFIG, literal(expression, String))
 
 
-def _holds(expression: str) -> ColumnElement[bool]:
-    return _vector().op("@@")(_query(expression))
+def _holds(expression: str, vector: str = "search_tsv") -> ColumnElement[bool]:
+    return literal_column(f"metiers.{vector}").op("@@")(_query(expression))
+
+
+def _titled(expression: str) -> ColumnElement[bool]:
+    """The job's own name or labels match ``expression``."""
+    return _holds(expression, "search_title_tsv")
 
 
 def matches(words: tuple[QueryWord, ...], required: int) -> ColumnElement[bool]:
@@ -288,10 +300,10 @@ def _live(session: Session, terms: list[str]) -> set[str]:
 
 
 # ------------------------------------------------------------------ relevance order
-def _count_of(expressions: list[str]) -> ColumnElement[int]:
+def _count_of(expressions: list[str], test: Callable[[str], ColumnElement[bool]] = _holds) -> ColumnElement[int]:
     total: ColumnElement[int] = literal(0)
     for expression in expressions:
-        total = total + case((_holds(expression), 1), else_=0)
+        total = total + case((test(expression), 1), else_=0)
     return total
 
 
@@ -382,7 +394,7 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
             return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, base))
     words = list(query.words)
     hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
-    title_hits = _count_of([tsquery(w, "A") for w in words])
+    title_hits = _count_of([tsquery(w) for w in words], _titled)
     score = _score(session, words)
     shortness = case((title_hits > 0, func.length(_M.c.name)), else_=0)
     order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
@@ -399,11 +411,11 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
                 base: Search) -> list[int]:
     """One page when matches are many (as :func:`db.catalogue.search._tiered_pks`): the fiches
     whose name holds words first, then the other matches in name order."""
-    titles = [tsquery(w, "A") for w in query.words]
-    title_any = _holds(" | ".join(f"({t})" for t in titles))
+    titles = [tsquery(w) for w in query.words]
+    title_any = _titled(" | ".join(f"({t})" for t in titles))
     params = base._params(session, criteria)
     first = (select(_M.c.pk).select_from(_M).where(and_(*base._conditions(session, criteria, base.PLAIN)), title_any)
-             .order_by(_count_of(titles).desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
+             .order_by(_count_of(titles, _titled).desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
              .limit(offset + limit))
     named = list(session.execute(first, params).scalars())
     pks = named[offset:offset + limit]
