@@ -14,7 +14,9 @@ startup_floor_s (the ``orientation`` command on its starter catalogue, to the fi
 event loop with the window shown, vs a bare PySide6 window with a 1,000-row table, fresh
 processes, same run) and startup_ratio; startup_all_actions_s (until the database layer, loaded
 behind the window, is attached); rss_mb_10k (resident memory of the window
-showing a 10,000-métier catalogue) with rss_floor_mb (the bare window); search_p5_* and
+showing a 10,000-métier catalogue) with rss_floor_mb (the bare window); filter_ms_10k/100k_sqlite
+and _postgresql with filter_worst_ms_* (bench/pg_search_bench.py, --only pg_search: the same 14
+cases on both engines, same run, its own throw-away PostgreSQL server); search_p5_* and
 search_top3_* (bench/search_quality.py: precision@5 and share of judged queries with the job in the
 top 3, on the starter catalogue and on starter + the ONISEP fiches of ../shared); and "goals"
 (times at most their goal, search figures at least theirs).
@@ -203,11 +205,22 @@ def honest_rome() -> dict:
     return honest.rome_import(1 if QUICK else 3)
 
 
+def pg_search() -> dict:
+    """bench/pg_search_bench.py (its own throw-away PostgreSQL server): filter latency at 10k and
+    100k métiers on PostgreSQL beside SQLite, median and worst of the 14 cases."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "pg_search_bench.py"), "--repeats",
+                           "3" if QUICK else "7"], capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"pg_search_note": (done.stderr.strip().splitlines() or ["échec"])[-1]}
+    return {key: value for key, value in json.loads(done.stdout).items() if key.startswith("filter_")}
+
+
 # Each part by the key --only selects it with; the older synthetic figures first.
 PARTS: dict[str, Callable[[], dict]] = {
     "filters": filters, "memory": memory, "imports": imports, "report": report, "suggestions": suggestions,
     "startup": startup, "search": search, "paint": honest_startup, "filter_100k": honest_filters,
-    "cli": honest_cli, "export": honest_export, "rome": honest_rome, "onisep_cli": honest_onisep}
+    "cli": honest_cli, "export": honest_export, "rome": honest_rome, "onisep_cli": honest_onisep,
+    "pg_search": pg_search}
 QUICK_SKIPPED = ("filters", "memory", "startup")  # superseded by paint / filter_100k, or slow
 ONLY_ALIASES = {"paint_ratio_offscreen": "paint", "paint_ratio_xvfb": "paint", "paint_ratio_real_xvfb": "paint",
                 "ready_s_real": "paint", "gui_max_block_ms_real": "paint", "filter_worst_ms_100k": "filter_100k",

@@ -88,6 +88,34 @@ def pg_db(pg_url: str):
     database.close()
 
 
+@pytest.fixture(scope="module")
+def pg_starter() -> Iterator:
+    """A PostgreSQL database opened the normal way, so holding the starter catalogue, shared by
+    the tests of one module (read only there); skipped like :func:`pg_url`."""
+    base = os.environ.get(PG_URL_VAR)
+    if not base:
+        pytest.skip(f"{PG_URL_VAR} absent : test sur PostgreSQL ignoré "
+                    "(lancez-le par « bash scripts/pg_test_server.sh … »)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.storage.opening import open_database
+
+    name = f"orientation_s_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database = open_database(make_url(base).set(database=name).render_as_string(hide_password=False),
+                                 daily=False)
+        yield database
+        database.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test when ../shared is absent."""
     path = SHARED.joinpath(*parts)

@@ -1,9 +1,9 @@
 """Catalogue search: criteria in, plain rows out. All filtering and sorting happens in SQL.
 
-This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). On another
-database (PostgreSQL) the free-text criterion is a first step in portable ``LIKE`` over the same
-indexed text and word forms, every word else the most words; typo correction and the relevance
-order are SQLite's only so far (see :mod:`db.catalogue.search_like`).
+This is the one module allowed SQLite-specific SQL (the FTS5 full-text index). PostgreSQL's
+full-text search, same words, rules and order, is :mod:`db.catalogue.search_pg` (called from
+here where the engines differ); a server without its extensions falls back to portable ``LIKE``
+(:mod:`db.catalogue.search_like`: every word else the most words, name order, no typo fixing).
 
 What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
 abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
@@ -24,6 +24,7 @@ User input is never pasted into SQL or FTS syntax: words are extracted and quote
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -44,6 +45,7 @@ from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
 from db.catalogue.search_index import SEARCH_COLUMNS
+from db.catalogue import search_pg  # PostgreSQL's full-text search (its SQL is there, not here)
 from db.catalogue.search_like import at_least, required_words
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -149,6 +151,9 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     if _uses_fts(session):
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
+    elif search_pg.available(session):
+        result = search_pg.corrected(session, result, sys.modules[__name__])
+        result = replace(result, required=search_pg.required_words(session, result.words))
     else:
         result = replace(result, required=required_words(session, list(result.words)))
     if len(cache) > 64:
@@ -274,6 +279,8 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
         if _uses_fts(session):
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
             conditions.append(pk.in_(fts_pks.bindparams(fts_match=query.match)))
+        elif search_pg.available(session):
+            conditions.append(search_pg.matches(query.words, query.required))
         else:
             conditions.append(at_least(list(query.words), query.required))
     if criteria.max_bac_plus is not None and not skip_level:
@@ -321,7 +328,7 @@ def _sort(session: Session, criteria: Criteria) -> str:
     """The order actually used: "auto" and "relevance" mean relevance when there is text to rank by."""
     sort = criteria.sort if criteria.sort in SORTS else "name"
     if sort in ("auto", "relevance"):
-        ranked = _uses_fts(session) and read_text(session, criteria.text) is not None
+        ranked = (_uses_fts(session) or search_pg.available(session)) and read_text(session, criteria.text) is not None
         return "relevance" if ranked else "name"
     return sort
 
@@ -403,6 +410,8 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     (one page asked), the fiches whose name or labels hold a word come first, ranked, and the
     others follow in name order — the page a counselor reads is the same in practice.
     """
+    if not _uses_fts(session):
+        return search_pg.search_by_relevance(session, criteria, limit, offset, total, sys.modules[__name__])
     query = read_text(session, criteria.text)
     assert query is not None
     if limit is not None and not criteria.descending:
@@ -516,7 +525,7 @@ def text_notice(session: Session, criteria: Criteria) -> str | None:
     query = read_text(session, criteria.text) if criteria.text else None
     if query is None:
         return None
-    sentences = []
+    sentences = [sentence for sentence in (search_pg.notice(session),) if sentence]
     if query.corrected:
         typed = " ".join(word.typed for word in query.words)
         sentences.append(f"Aucune fiche ne contient « {typed} » : résultats pour « {query.corrected} ».")

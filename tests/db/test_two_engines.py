@@ -6,7 +6,8 @@ Each test runs twice: on SQLite, and on a fresh database of the test PostgreSQL 
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from db.storage.engine import Database
 from db.storage.opening import open_database
 from db.students.privacy import erase_student
 from db.students.store import create_student, find_students, get_session, save_session, start_session
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -147,3 +148,153 @@ def test_names_sort_the_same_whatever_the_servers_language(pg_url: str) -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+# ------------------------------------------------------------------ search: same words, same order
+@pytest.fixture(scope="module")
+def starters(pg_starter: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Database]]:
+    """The starter catalogue on SQLite and on PostgreSQL, side by side (read only)."""
+    lite = open_database(str(tmp_path_factory.mktemp("starter") / "orientation.sqlite"), backups=False)
+    yield {"sqlite": lite, "postgresql": pg_starter}
+    lite.close()
+
+
+SANTE = "T-IDEO2.4869"  # the ONISEP sector "Santé"
+
+
+@pytest.mark.parametrize("criteria, first, notice", [
+    (Criteria(text="boulangre"), "boulanger/ère", "résultats pour « boulangere »"),  # a typo, corrected
+    (Criteria(text="coifeur"), "coiffeur/euse", "résultats pour « coiffeur »"),
+    (Criteria(text="infirmières"), "infirmier/ère", None),  # accents, plural, feminine
+    (Criteria(text="ŒNOLOGUE"), "oenologue", None),  # ligature and case
+    (Criteria(text="œnologue"), "oenologue", None),
+    (Criteria(text="electricien"), "ingénieur/e électricien/ne", None),
+    (Criteria(text="informati"), "consultant/e informatique", None),  # a word's start
+    (Criteria(text="développeur informatique"), "développeur/euse informatique", None),  # every word
+    (Criteria(text="comptable xyzabc"), "comptable", "contiennent le plus"),  # else the most words
+    (Criteria(text="maîtresse d'école"), "professeur/e des écoles", "contiennent le plus"),
+    (Criteria(text="dev web"), "intégrateur/trice web", None),  # an abbreviation's alternatives
+    (Criteria(text="je veux travailler avec les chevaux"), "garde à cheval", None),  # a sentence
+    (Criteria(text="technicien", max_bac_plus=2), None, None),  # text and level
+    (Criteria(text="soins", sectors=(SANTE,)), None, None),  # text and sector
+    (Criteria(text="assistant", max_bac_plus=3, sectors=(SANTE,), sort="name"), None, None),
+    (Criteria(text="mécanique", sort="relevance", descending=True), None, None),
+], ids=lambda value: getattr(value, "text", None) if isinstance(value, Criteria) else "")
+def test_the_same_text_finds_the_same_fiches_in_the_same_order_on_both_engines(
+        starters: dict[str, Database], criteria: Criteria, first: str | None, notice: str | None) -> None:
+    seen = {}
+    for engine, database in starters.items():
+        with database.read() as session:
+            seen[engine] = (count(session, criteria), [row.name for row in search(session, criteria, limit=10)],
+                            text_notice(session, criteria))
+    assert seen["postgresql"] == seen["sqlite"]
+    total, names, said = seen["postgresql"]
+    assert total > 0 and names
+    if first is not None:
+        assert names[0] == first
+    assert (notice or "") in (said or "") and (said is None) == (notice is None)
+
+
+def test_the_judged_queries_score_the_same_on_both_engines(starters: dict[str, Database]) -> None:
+    """bench/search_quality.py's judged queries: precision@5 and "job in the top 3" on each engine."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("search_quality", ROOT / "bench" / "search_quality.py")
+    assert spec is not None and spec.loader is not None
+    quality = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = quality  # its dataclasses look their module up
+    spec.loader.exec_module(quality)
+    queries = quality.load_queries()
+    figures = {engine: quality.measure(engine, database, queries) for engine, database in starters.items()}
+    for engine in starters:
+        assert figures[engine].precision() >= quality.GOAL_PRECISION, engine
+        assert figures[engine].target_top3() >= quality.GOAL_TARGET_TOP3, engine
+    assert figures["postgresql"].target_top3() == figures["sqlite"].target_top3()
+    assert abs(figures["postgresql"].precision() - figures["sqlite"].precision()) <= 0.01
+
+
+def test_the_search_follows_the_catalogue_s_writes(mini: Database, tmp_path: Path) -> None:
+    """A fiche imported again under a new name is found by it, typos included, and no longer by
+    the old one: the index (FTS5 triggers, PostgreSQL's generated column) follows every write."""
+    import json
+
+    from db.catalogue.importing import import_paths
+
+    lines = (DATA / "mini.jsonl").read_text(encoding="utf-8").splitlines()
+    fiche = next(json.loads(line) for line in lines if '"ORI.comptable"' in line)
+    fiche.update(nom="trésorier/ère", libelle_feminin="trésorière", libelle_masculin="trésorier", synonymes=[],
+                 description="Tient les caisses.", travail="", acces="")
+    assert _names(mini, Criteria(text="accounts")) == ["comptable"]  # in its description, before
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps(fiche, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(mini, [changed]).refused == 0
+    assert _names(mini, Criteria(text="tresoriere")) == ["trésorier/ère"]
+    assert _names(mini, Criteria(text="trésorrier")) == ["trésorier/ère"]  # the new word is known for typos
+    assert _names(mini, Criteria(text="accounts")) == []  # the old description's word
+    with mini.read() as session:
+        assert text_notice(session, Criteria(text="trésorrier")) == (
+            "Aucune fiche ne contient « tresorrier » : résultats pour « tresorier ».")
+
+
+def test_a_server_that_refuses_the_extensions_keeps_a_simple_search_and_says_so(pg_url: str) -> None:
+    """A counselor's role that may not create unaccent and pg_trgm: the base opens all the same,
+    text is still found (every word, else the most words), and the search says why it is simpler."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.catalogue.importing import import_paths
+    from db.catalogue.search_pg import NOTICE
+
+    role = f"conseiller_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:  # may create tables, not extensions (no CREATE on the base)
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'GRANT CREATE ON SCHEMA public TO "{role}"'))
+        database = open_database(make_url(pg_url).set(username=role).render_as_string(hide_password=False),
+                                 load_starter=False)
+        try:
+            assert import_paths(database, [DATA / "mini.jsonl"]).refused == 0
+            assert _names(database, Criteria(text="informati")) == ["ingénieur/e informaticien/ne"]
+            assert _names(database, Criteria(text="comptable xyzabc")) == ["comptable"]
+            with database.read() as session:
+                assert text_notice(session, Criteria(text="comptable")) == NOTICE
+                assert text_notice(session, Criteria()) is None
+        finally:
+            database.close()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
+def test_the_postgresql_search_migration_goes_down_and_up_again(mini: Database) -> None:
+    """Migration 0011 undone: the portable search answers (and says it is simpler); redone: the
+    full-text search is back, over the fiches already there."""
+    from alembic import command
+
+    from db.catalogue.search_pg import NOTICE
+    from db.storage.migrate import alembic_config
+
+    def migrate(step: Callable[..., None], revision: str) -> None:
+        with mini.engine.begin() as conn:
+            config = alembic_config(mini.url)
+            config.attributes["connection"] = conn
+            step(config, revision)
+        mini.engine.dispose()  # the next sessions ask again whether the index is there
+
+    criteria = Criteria(text="ingenieur informaticien")
+    migrate(command.downgrade, "0009")
+    assert _names(mini, criteria) == ["ingénieur/e informaticien/ne"]
+    with mini.read() as session:
+        said = text_notice(session, criteria)
+    assert said == (NOTICE if mini.engine.dialect.name == "postgresql" else None)
+    migrate(command.upgrade, "head")
+    assert _names(mini, criteria) == ["ingénieur/e informaticien/ne"]
+    with mini.read() as session:
+        assert text_notice(session, criteria) is None
+        assert text_notice(session, Criteria(text="infornaticien")) == (
+            "Aucune fiche ne contient « infornaticien » : résultats pour « informaticien ».")
