@@ -108,6 +108,11 @@ def init_server(database: Database) -> list[str]:
         for role, member_of in ((COUNSELOR_GROUP, None), (ADMIN_GROUP, COUNSELOR_GROUP)):
             if _create_group(conn, role, member_of):
                 done.append(f"Rôle {role} créé.")
+        from db.catalogue.search_pg import create_search
+
+        # The full-text objects (migration 0011) if the extensions came after the migration ran;
+        # before the grants, which then cover its tables too.
+        create_search(conn)
         _grant(conn)
         _secure(conn, me)
         again = reapply_erasures(conn)

@@ -13,7 +13,10 @@ from sqlalchemy.engine import make_url
 
 from db.storage.opening import open_database
 from db.students.store import create_student, find_students, latest_session, save_session, start_session
+from db.catalogue.importing import import_paths
+from db.catalogue.search import Criteria, search, text_notice
 from desktop.cli import main
+from tests.conftest import DATA
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:
@@ -25,6 +28,7 @@ def test_a_local_file_moves_into_the_office_and_its_students_are_handed_to_their
         pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     local = tmp_path / "orientation.sqlite"
     database = open_database(str(local), load_starter=False, daily=False)
+    assert import_paths(database, [DATA / "mini.jsonl"]).refused == 0
     student_id = create_student(database, "Martin", "Zoé", "3e B")
     with database.read() as session:
         state = start_session(session, student_id, "2026-11-20")
@@ -56,5 +60,9 @@ def test_a_local_file_moves_into_the_office_and_its_students_are_handed_to_their
             (found,) = find_students(session)
             assert (found.nom, found.prenom) == ("Martin", "Zoé")
             assert latest_session(session, student_id).student_note == "Bravo Zoé"
+            # The copied catalogue is searched as on the file, typos corrected, by a counselor's account.
+            criteria = Criteria(text="ingenieru informaticien")
+            assert [row.name for row in search(session, criteria)] == ["ingénieur/e informaticien/ne"]
+            assert "ingenieur" in (text_notice(session, criteria) or "")
     finally:
         as_counselor.close()
