@@ -11,16 +11,15 @@ import json
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from db.storage.engine import Database
 from db.students.store import school_year
+from reports.stats_charts import Chart
 
 Grid = list[list[str]]
 YEARS_BACK = 3  # school years offered before the current one
-CHART_DPI = 80  # the A4 statistics page at about the window's width
 
 
 def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Grid, str]]]:
@@ -41,19 +40,19 @@ def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Gri
     return period, [(t.get("titre", ""), t.get("grille", []), t.get("note", "")) for t in document.get("tableaux", [])]
 
 
-def year_pdf(database: Database, year: str) -> bytes | None:
-    """The one-page statistics PDF of ``year`` with its charts (the same as ``orientation stats
-    --format pdf``), or None for a year closed by a year change (only its tables were archived)."""
+def year_charts(database: Database, year: str) -> list[Chart] | None:
+    """The charts of ``year``, the same as the statistics PDF draws (``orientation stats --format
+    pdf``), or None for a year closed by a year change (only its tables were archived)."""
     from db.students.stats import activity_stats, period_from
     from db.students.year_change import archived_statistics
-    from reports.stats_pdf import render_stats_pdf
+    from reports.stats_charts import stats_charts
 
     with database.read() as session:
         if archived_statistics(session, year) is not None:
             return None
         start, end = period_from(year, None, None, date.today())
         stats = activity_stats(session, start, end)
-    return render_stats_pdf(stats)
+    return stats_charts(stats)
 
 
 def offered_years(database: Database, today: date | None = None) -> list[str]:
@@ -103,9 +102,9 @@ class StatsDialog(QDialog):
         period, tables = year_tables(self.database, year)
         self.period.setText(period)
         self.tabs.clear()
-        pdf = year_pdf(self.database, year)
-        if pdf is not None:  # the charts, drawn as the PDF draws them (no second charting library)
-            self.tabs.addTab(_charts_widget(pdf), "Graphiques")
+        charts = year_charts(self.database, year)
+        if charts:  # the PDF's charts, drawn in the window from the same values
+            self.tabs.addTab(_charts_widget(charts), "Graphiques")
         for title, grid, note in tables:
             self.tabs.addTab(_table_widget(grid, note), title)
 
@@ -124,17 +123,25 @@ class StatsDialog(QDialog):
                           for r in range(table.rowCount())]]
 
 
-def _charts_widget(pdf: bytes) -> QWidget:
-    """The statistics page as an image, scrollable; its text is given to screen readers."""
-    from desktop.printing import page_images
+def _charts_widget(charts: list[Chart]) -> QWidget:
+    """The charts, scrollable: the months across, the others two by two side by side."""
+    from desktop.bar_chart import BarChart
 
-    label = QLabel()
-    label.setPixmap(QPixmap.fromImage(page_images(pdf, CHART_DPI)[0]))
-    label.setAccessibleName("Graphiques des statistiques de l'année")
-    label.setAccessibleDescription("Les mêmes chiffres que les onglets suivants, en tableaux")
+    page = QWidget()
+    layout = QGridLayout(page)
+    row = 0
+    for chart in charts:
+        if not chart.horizontal:
+            layout.addWidget(BarChart(chart), row, 0, 1, 2)
+            row += 1
+    for index, chart in enumerate(c for c in charts if c.horizontal):
+        layout.addWidget(BarChart(chart), row + index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
+    layout.setRowStretch(layout.rowCount(), 1)
     scroll = QScrollArea()
-    scroll.setWidget(label)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(page)
     scroll.setAccessibleName("Graphiques")
+    scroll.setAccessibleDescription("Les mêmes chiffres que les onglets suivants, en tableaux")
     return scroll
 
 

@@ -183,8 +183,14 @@ def test_the_statistics_window_shows_the_years_anonymous_tables_and_the_archived
     assert "Entretiens par établissement et niveau de classe" in titles
     # The charts first, drawn as the statistics PDF draws them (issue 19: a window with charts).
     assert titles[0] == "Graphiques"
-    chart = dialog.tabs.widget(0).widget()
-    assert chart.pixmap().width() > 400 and chart.pixmap().height() > 400
+    from desktop.bar_chart import BarChart
+
+    charts = {c.accessibleName(): c for c in dialog.tabs.widget(0).findChildren(BarChart)}
+    assert set(charts) == {"Entretiens par mois", "Entretiens par établissement", "Niveau d'études visé"}
+    # Six sessions, one school: the month and the school show the figure, as the tables do.
+    assert "Collège Jean Moulin 6" in charts["Entretiens par établissement"].accessibleDescription()
+    month = date.today().strftime("%m")
+    assert any(bar.value == 6 for bar in charts["Entretiens par mois"].chart.bars), month
     cells = dialog.tab_cells(titles.index("Entretiens par établissement et niveau de classe"))
     assert cells[0][1] == "3e" and cells[1][:2] == ["Collège Jean Moulin", "6"]
     shown = [cell for i in range(dialog.tabs.count()) for line in dialog.tab_cells(i) for cell in line]

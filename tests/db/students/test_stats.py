@@ -48,6 +48,7 @@ def test_no_name_note_comment_or_student_number_reaches_any_format(year):
     for name in ("texte", "csv", "json", "pdf"):
         assert not PERSONAL.search(out[name]), name
         assert "Collège Jean Moulin" in out[name] and "Entretiens par mois" in out[name]
+    assert "Entretiens par établissement" in out["pdf"] and "Niveau d'études visé" in out["pdf"]  # the charts
     figures = {v for line in json.loads(out["json"])["tableaux"] for row in line["grille"][1:] for v in row[1:]}
     assert all(v in ("< 5", "n.c.") or v.isdigit() for v in figures)
 
@@ -80,6 +81,15 @@ def test_small_counts_are_shown_as_under_five_and_cannot_be_recovered(empty_db):
     grid = stats.tables[1].table
     assert grid.text(("row", "Lycée B")) == "< 5" and grid.text(("cell", "Lycée B", "2de")) == "< 5"
     assert "n.c." in {grid.text(("row", "Collège A")), grid.text(("col", "3e")), grid.text(("all",))}
+    # The charts show what the tables show: no bar for a hidden figure, its mark instead.
+    from reports.stats_charts import stats_charts
+
+    charts = {chart.title: chart for chart in stats_charts(stats)}
+    schools = {bar.label: bar for bar in charts["Entretiens par établissement"].bars}
+    assert (schools["Lycée B"].value, schools["Lycée B"].shown) == (None, "< 5")
+    november = next(bar for bar in charts["Entretiens par mois"].bars if bar.label == "nov.")
+    assert (november.value, november.shown) == (None, "< 5")
+    assert all(bar.value in (None, 0) or bar.value >= 5 for chart in charts.values() for bar in chart.bars)
 
 
 def _session(database, student: int, day: str) -> None:
