@@ -11,6 +11,11 @@ the event loop starts:
   ready (the database attached: ``MainWindow.ready``), and, with ``--import``, from the start of
   an import through the real window (``MainWindow.start_import``) to 2 s after it ends.
 
+With ``--suggest NONE INTERESTS`` (two student ids), once ready, the student panel opens the
+student whose latest session ticks nothing, then the one with interests
+(``StudentPanel.open_student``, as a click in the list does): the longest block from each open to
+1 s after its suggestions are shown (``suggest_none_max_block_ms``, ``suggest_max_block_ms``).
+
 It prints one JSON line of absolute times (``time.time()``). The bare floor (``--bare``) is a
 PySide6 window showing a 1,000-row ``QTableView`` with the same first-paint probe.
 
@@ -110,7 +115,40 @@ def run_bare() -> None:
     app.exec()
 
 
-def run_app(db: str, imports: list[str]) -> None:
+SUGGEST_AFTER_S = 1.0
+
+
+def _probe_suggestions(window: Any, beat: Heartbeat, report: dict[str, Any], students: list[int],
+                       done: Any) -> None:
+    """Open each student in turn; record the longest GUI block from the open to 1 s after the
+    suggestions are shown (the "nothing ticked" student shows its message at once), then ``done()``."""
+    from PySide6.QtCore import QTimer
+
+    panel = window.students.panel
+    keys = ["suggest_none", "suggest"]
+
+    def step(index: int) -> None:
+        if index >= len(students):
+            done()
+            return
+        key, started = keys[index], time.time()
+
+        def shown(*_args: Any) -> None:
+            panel.service.ready.disconnect(shown)
+            report[f"{key}_s"] = time.time() - started
+            QTimer.singleShot(int(SUGGEST_AFTER_S * 1000), lambda: finish(time.time() - SUGGEST_AFTER_S))
+
+        def finish(end: float) -> None:
+            report[f"{key}_max_block_ms"] = beat.max_block_ms(started, end + SUGGEST_AFTER_S)
+            step(index + 1)
+
+        panel.service.ready.connect(shown)
+        panel.open_student(students[index])
+
+    step(0)
+
+
+def run_app(db: str, imports: list[str], suggest: list[int] | None = None) -> None:
     """The real ``orientation --db DB`` start, probed (see the module docstring)."""
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QTimer
@@ -142,6 +180,9 @@ def run_app(db: str, imports: list[str]) -> None:
             QTimer.singleShot(int(AFTER_S * 1000), finish)
 
         def after_ready() -> None:
+            if suggest:
+                _probe_suggestions(window, beat, report, suggest, finish)
+                return
             if not imports:
                 finish()
                 return
@@ -180,7 +221,7 @@ def launch(args: list[str], workdir: Path, timeout: float = 300) -> dict[str, fl
     report = json.loads(lines[-1])
     relative = {f"{key}_ms": (value - started) * 1000 for key, value in report.items()
                 if key in ("painted", "loop", "ready", "import_start", "import_end")}
-    relative.update({key: value for key, value in report.items() if key.endswith("block_ms")})
+    relative.update({key: value for key, value in report.items() if key.endswith(("block_ms", "_s"))})
     return relative
 
 
@@ -221,6 +262,8 @@ def main() -> None:
     one.add_argument("--bare", action="store_true", help="la fenêtre nue de référence")
     one.add_argument("--db", help="la base à ouvrir")
     one.add_argument("--import", dest="imports", nargs="*", default=[], help="fichiers à importer une fois prêt")
+    one.add_argument("--suggest", nargs=2, type=int, metavar=("SANS", "AVEC"),
+                     help="élèves à ouvrir une fois prêt : sans rien de coché, puis avec des intérêts")
     many = sub.add_parser("series", help="lancements alternés, médianes en JSON")
     many.add_argument("--db", required=True)
     many.add_argument("--runs", type=int, default=7)
@@ -231,7 +274,7 @@ def main() -> None:
     elif args.bare:
         run_bare()
     else:
-        run_app(args.db, args.imports)
+        run_app(args.db, args.imports, args.suggest)
 
 
 if __name__ == "__main__":

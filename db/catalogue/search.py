@@ -256,11 +256,9 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
         conditions.append(keep(_M.c.country).in_(criteria.countries))
     if criteria.interests:
         wanted = tuple(dict.fromkeys(criteria.interests))
-        having = select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(wanted))
-        if criteria.interests_mode == "all" and len(wanted) > 1:
-            having = having.group_by(_MI.c.metier_pk).having(
-                func.count(func.distinct(_MI.c.interest_id)) == len(wanted))
-        conditions.append(pk.in_(having))
+        # "All": one list per interest, each read once from its index (grouping them cost more).
+        groups = [(i,) for i in wanted] if criteria.interests_mode == "all" else [wanted]
+        conditions += [pk.in_(select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(g))) for g in groups]
     return conditions
 
 
@@ -277,7 +275,8 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan:
         keep = _no_index if plan == WALK else _indexed
         conditions.append(not_(keep(_M.c.pk).in_(titled)))
     query = select(*columns).select_from(_M).where(and_(*conditions))
-    return _by_pk(query) if plan == DRIVEN else query
+    driver = criteria.text or criteria.sectors or criteria.statuts or criteria.interests
+    return _by_pk(query) if plan == DRIVEN and driver else query
 
 
 def filtered_pks(session: Session, criteria: Criteria) -> AnySelect:
@@ -328,9 +327,9 @@ def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, to
         # names could read most of the index before a page is full: sort the matches instead.
         return DRIVEN
     size = session.execute(select(func.max(_M.c.pk))).scalar() or 0  # rows, cheaply (upper bound)
-    # Walking reads about (offset + limit) × size / total index entries (covering, cheap);
-    # sorting reads total table rows (about 8 times dearer each) and sorts them.
-    return WALK if total and (offset + limit) * size < 8 * total * total else DRIVEN
+    # Walking reads about (offset + limit) × size / total index entries (covering, cheap); sorting
+    # looks up at least total matches in ix_metiers_by_pk (a descent each: about 32 steps of a walk).
+    return WALK if total and (offset + limit) * size < 32 * total * total else DRIVEN
 
 
 def search(session: Session, criteria: Criteria, *, limit: int | None = None,
