@@ -29,9 +29,11 @@ alternated; starter base) and paint_ratio_real_offscreen / _xvfb (realistic base
 event-loop turn → ready + 2 s, worst run) and import_/after_import_gui_max_block_ms_real (the 893
 ONISEP fiches imported through the real window); gui_max_block_ms_suggest / _100k (the real window
 opens a student with nothing ticked, then one with the four commonest interests and two wished
-sectors: longest GUI block from each open to 1 s after the suggestions show, worst launch, realistic
-base and its 100k-métier copy); filter_worst_ms_100k (worst of the 14 filter
-cases, with its independent FTS5/SQL floor); cli_students_ratio_real (``orientation students list
+sectors: longest GUI block while the suggestions compute, to 1 s after they show, worst launch,
+realistic base and its 100k-métier copy; the synchronous opens apart: gui_max_block_ms_open_student);
+filter_worst_ms_100k (worst of the 14 filter cases, with its independent FTS5/SQL floor;
+filter_worst_cpu_ms_100k: the same in this process's CPU time, leaving out what other processes
+on a shared machine add to the wall clock); cli_students_ratio_real (``orientation students list
 --texte mar`` vs a plain sqlite3 script, whole processes); export_peak_mb_100k (peak RSS of
 ``orientation export``); rome_import_ratio (ROME import into starter + ONISEP vs parsing only);
 import_onisep_cli_s (``orientation import`` of the 893 ONISEP fiches, whole process, vs parsing only).
