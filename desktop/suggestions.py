@@ -8,7 +8,6 @@ one computation runs at a time, and only the result for the latest state is show
 """
 from __future__ import annotations
 
-import gc
 from copy import deepcopy
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
@@ -58,7 +57,6 @@ class SuggestionService(QObject):
         if self._state is None:
             return
         state, database = self._state, self.database
-        _freeze_heap()
         self.started.emit()
         self.runner.request(lambda: _compute(database, state), self._done, self.failed.emit,
                             error="les suggestions n'ont pas pu être calculées (détail dans le journal).")
@@ -78,16 +76,6 @@ class SuggestionService(QObject):
         self._state = None
         self.runner.forget()
         self.runner.wait()
-
-
-def _freeze_heap() -> None:
-    """Leave what is alive now (modules, the window, caches) out of later full garbage collections.
-
-    Scoring 30,000 candidates at 100,000 métiers allocates enough to set off full collections on
-    the worker thread; each walks the whole heap holding the GIL, and the window's thread waited
-    100-160 ms for it (5-30 ms once frozen). Freezing is cheap (no collection) and done once."""
-    if not gc.get_freeze_count():
-        gc.freeze()
 
 
 def _compute(database: Database, state: SessionState) -> list[Suggestion]:
