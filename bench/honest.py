@@ -119,6 +119,73 @@ def startup(runs: int) -> dict[str, Any]:
     return result
 
 
+# ------------------------------------------------------------------ GUI blocks while suggesting
+def add_probe_students(db: Path) -> tuple[int, int]:
+    """Two students saved by the application into ``db``: one whose session ticks nothing, one
+    with the four interests most métiers carry and two wished sectors (the most candidates)."""
+    from datetime import date
+
+    from db.storage.opening import open_database
+    from db.students.store import SessionState, create_student, save_session
+
+    with sqlite3.connect(db) as conn:
+        interests = [row[0] for row in conn.execute(
+            "SELECT interest_id FROM metier_interests GROUP BY interest_id ORDER BY count(*) DESC LIMIT 4")]
+        sectors = [row[0] for row in conn.execute(
+            "SELECT sector_id FROM metier_sectors GROUP BY sector_id ORDER BY count(*) DESC LIMIT 2")]
+    database = open_database(str(db), backups=False)
+    try:
+        today = date.today().isoformat()
+        none = create_student(database, "Sonde", "Sans intérêt")
+        save_session(database, SessionState(student_id=none, date=today))
+        some = create_student(database, "Sonde", "Avec intérêts")
+        save_session(database, SessionState(student_id=some, date=today, interests=interests, max_bac_plus=3,
+                                            min_salary=1800, sectors_wished=sectors))
+    finally:
+        database.close()
+    return none, some
+
+
+def _suggest_launches(db: Path, runs: int, workdir: Path) -> list[dict[str, float]]:
+    """``runs`` probed launches of the real window opening the two probe students (offscreen)."""
+    import probes
+
+    students = [str(n) for n in add_probe_students(db)]
+    env_dir = workdir / "probe"
+    env_dir.mkdir(exist_ok=True)
+    probes.launch(["--db", str(db), "--suggest", *students], env_dir)  # warm-up (OS cache, first open)
+    return [probes.launch(["--db", str(db), "--suggest", *students], env_dir) for _ in range(runs)]
+
+
+def suggest_blocks(runs: int, big: bool = True) -> dict[str, Any]:
+    """Longest GUI-thread block while suggestions compute, in the real window, on the realistic
+    base and (``big``) on its 100k-métier copy: worst and median over ``runs`` launches."""
+    if realistic_db.shared_missing():
+        return _absent("gui_max_block_ms_suggest")
+    workdir = _workdir()
+    result: dict[str, Any] = {"suggest_runs": runs}
+    try:
+        bases = {"": (REAL_STUDENTS, 0)} | ({"_100k": (0, BIG)} if big else {})
+        for tag, (students, metiers) in bases.items():
+            db = realistic_db.copy_to(students, metiers, workdir / f"suggest{tag}.sqlite")
+            launches = _suggest_launches(db, runs, workdir)
+            db.unlink()
+            for key, name in (("suggest", "interets"), ("suggest_none", "sans")):
+                blocks = [launch[f"{key}_max_block_ms"] for launch in launches]
+                result[f"gui_max_block_ms_suggest_{name}{tag}"] = max(blocks)
+                result[f"gui_max_block_ms_suggest_{name}{tag}_median"] = round(statistics.median(blocks), 1)
+            # The goal's figure: the worse of the two students, worst launch.
+            result[f"gui_max_block_ms_suggest{tag}"] = max(result[f"gui_max_block_ms_suggest_interets{tag}"],
+                                                           result[f"gui_max_block_ms_suggest_sans{tag}"])
+            result[f"suggest_shown_s{tag}"] = round(statistics.median(launch["suggest_s"] for launch in launches), 2)
+            # Not while suggesting, shown apart: opening a student (its session, the page's widgets).
+            result[f"gui_max_block_ms_open_student{tag}"] = max(launch["open_max_block_ms"] for launch in launches)
+            result[f"gui_max_block_ms_first_open{tag}"] = max(launch["first_open_max_block_ms"] for launch in launches)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
 # ------------------------------------------------------------------ filter latency at 100k
 def _floor_fts(db: Path) -> Path:
     """An independent FTS5 index (name and description, prefix tokens) of the base's métiers."""
@@ -161,8 +228,10 @@ FLOOR_CASES: dict[str, tuple[str, str, str]] = {  # case → (join, where, order
 }
 
 
-def _floor_ms(conn: sqlite3.Connection, case: str, text: str | None, repeats: int) -> float:
-    """Median ms of the floor's count and first page for one filter case."""
+def _floor_ms(conn: sqlite3.Connection, case: str, text: str | None, repeats: int,
+              clock: Callable[[], float] = time.perf_counter) -> float:
+    """Median ms of the floor's count and first page for one filter case (``clock``: see
+    :func:`filter_bench.time_model`)."""
     if text is not None:
         join, where, order = "JOIN fts.f ON f.rowid = m.pk", "f MATCH ?", "f.rank"
         params: tuple = (_match(text),)
@@ -173,10 +242,10 @@ def _floor_ms(conn: sqlite3.Connection, case: str, text: str | None, repeats: in
     counting = f"SELECT count(*) FROM metiers m {join} WHERE {where}"
     samples = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = clock()
         conn.execute(counting, params).fetchone()
         conn.execute(page, params).fetchall()
-        samples.append((time.perf_counter() - started) * 1000)
+        samples.append((clock() - started) * 1000)
     return statistics.median(samples)
 
 
@@ -198,10 +267,16 @@ def filters_100k(quick: bool) -> dict[str, Any]:
     database = open_database(str(db), backups=False)
     app_ms: dict[str, float] = {}
     floor_ms: dict[str, float] = {}
+    app_cpu: dict[str, float] = {}
+    floor_cpu: dict[str, float] = {}
     try:
         for case, criteria in filter_bench.CASES.items():  # candidate and floor alternated case by case
             app_ms[case] = filter_bench.time_model(database, criteria)
             floor_ms[case] = round(_floor_ms(conn, case, criteria.text or None, repeats), 2)
+            # CPU time of this process alone: what other processes on a shared machine add to the
+            # wall clock is left out (both run in this process).
+            app_cpu[case] = filter_bench.time_model(database, criteria, time.process_time)
+            floor_cpu[case] = round(_floor_ms(conn, case, criteria.text or None, repeats, time.process_time), 2)
     finally:
         database.close()
         conn.close()
@@ -210,7 +285,10 @@ def filters_100k(quick: bool) -> dict[str, Any]:
             "filter_floor_median_ms_100k": round(statistics.median(floor_ms.values()), 2),
             "filter_worst_ms_100k": app_ms[worst], "filter_worst_case_100k": worst,
             "filter_worst_floor_ms_100k": floor_ms[worst], "filter_repeats": repeats,
-            "filter_detail_100k": {case: [app_ms[case], floor_ms[case]] for case in app_ms}}
+            "filter_detail_100k": {case: [app_ms[case], floor_ms[case]] for case in app_ms},
+            "filter_worst_cpu_ms_100k": max(app_cpu.values()),
+            "filter_worst_cpu_case_100k": max(app_cpu, key=lambda case: app_cpu[case]),
+            "filter_cpu_detail_100k": {case: [app_cpu[case], floor_cpu[case]] for case in app_cpu}}
 
 
 # ------------------------------------------------------------------ CLI as whole processes

@@ -11,6 +11,13 @@ the event loop starts:
   ready (the database attached: ``MainWindow.ready``), and, with ``--import``, from the start of
   an import through the real window (``MainWindow.start_import``) to 2 s after it ends.
 
+With ``--suggest NONE INTERESTS`` (two student ids), once ready, the student panel opens the
+student whose latest session ticks nothing, the one with interests, then the first again
+(``StudentPanel.open_student``, as a click in the list does): the longest block while the
+suggestions compute, to 1 s after they are shown (``suggest_max_block_ms``; after the
+nothing-ticked open, the second that follows it: ``suggest_none_max_block_ms``), and apart the
+synchronous opens (``first_open_max_block_ms``, ``open_max_block_ms``).
+
 It prints one JSON line of absolute times (``time.time()``). The bare floor (``--bare``) is a
 PySide6 window showing a 1,000-row ``QTableView`` with the same first-paint probe.
 
@@ -55,6 +62,12 @@ class Heartbeat:
 
     def _tick(self) -> None:
         self.ticks.append((time.time(), float(self.clock.restart())))
+
+    def max_block_within(self, start: float, end: float) -> float:
+        """Longest block that began at or after ``start`` and ended by ``end`` (a block still
+        running at ``start`` belongs to what ran before)."""
+        gaps = [gap for at, gap in self.ticks if at - gap / 1000 >= start - 0.001 and at <= end]
+        return round(max(gaps, default=float(TICK_MS)) - TICK_MS, 1)
 
     def max_block_ms(self, start: float, end: float) -> float:
         """Longest block (gap minus the tick period) of the ticks that ended in [start, end]."""
@@ -110,7 +123,69 @@ def run_bare() -> None:
     app.exec()
 
 
-def run_app(db: str, imports: list[str]) -> None:
+SUGGEST_AFTER_S = 1.0
+
+
+def _probe_suggestions(window: Any, beat: Heartbeat, report: dict[str, Any], students: list[int],
+                       done: Any) -> None:
+    """Open the student with nothing ticked (the page's first showing, ``first_open``), then the
+    one with interests, then the first again, as clicks in the list do; record the longest GUI
+    block while the suggestions compute (from the worker's start to 1 s after they are shown;
+    after the nothing-ticked open: the second that follows it) apart from the synchronous open
+    itself (``open``); then ``done()``. See :meth:`Heartbeat.max_block_within`."""
+    from PySide6.QtCore import QTimer
+
+    panel, (none, some) = window.students.panel, students
+    marks: dict[str, float] = {}
+    panel.service.started.connect(lambda: marks.setdefault("started", time.time()))
+
+    def open_timed(student: int) -> tuple[float, float]:
+        before = time.time()
+        panel.open_student(student)
+        return before, time.time()
+
+    def later(then: Any) -> None:
+        QTimer.singleShot(int(SUGGEST_AFTER_S * 1000), then)
+
+    def first() -> None:
+        before, after = open_timed(none)
+
+        def measured() -> None:
+            report["first_open_max_block_ms"] = beat.max_block_ms(before, after + SUGGEST_AFTER_S)
+            with_interests()
+
+        later(measured)
+
+    def with_interests() -> None:
+        def shown(*_args: Any) -> None:
+            panel.service.ready.disconnect(shown)
+            marks["shown"] = time.time()
+            later(measured)
+
+        def measured() -> None:
+            report["suggest_max_block_ms"] = beat.max_block_within(marks["started"], marks["shown"] + SUGGEST_AFTER_S)
+            report["suggest_s"] = marks["shown"] - marks["opened"]
+            report["open_max_block_ms"] = beat.max_block_ms(marks["opened"], marks["open_end"] + 0.25)
+            nothing_ticked()
+
+        marks.pop("started", None)
+        panel.service.ready.connect(shown)
+        marks["opened"], marks["open_end"] = open_timed(some)
+
+    def nothing_ticked() -> None:
+        before, after = open_timed(none)
+
+        def measured() -> None:
+            report["suggest_none_max_block_ms"] = beat.max_block_within(after, after + SUGGEST_AFTER_S)
+            report["open_max_block_ms"] = max(report["open_max_block_ms"], beat.max_block_ms(before, after + 0.25))
+            done()
+
+        later(measured)
+
+    first()
+
+
+def run_app(db: str, imports: list[str], suggest: list[int] | None = None) -> None:
     """The real ``orientation --db DB`` start, probed (see the module docstring)."""
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QTimer
@@ -142,6 +217,9 @@ def run_app(db: str, imports: list[str]) -> None:
             QTimer.singleShot(int(AFTER_S * 1000), finish)
 
         def after_ready() -> None:
+            if suggest:
+                _probe_suggestions(window, beat, report, suggest, finish)
+                return
             if not imports:
                 finish()
                 return
@@ -180,7 +258,7 @@ def launch(args: list[str], workdir: Path, timeout: float = 300) -> dict[str, fl
     report = json.loads(lines[-1])
     relative = {f"{key}_ms": (value - started) * 1000 for key, value in report.items()
                 if key in ("painted", "loop", "ready", "import_start", "import_end")}
-    relative.update({key: value for key, value in report.items() if key.endswith("block_ms")})
+    relative.update({key: value for key, value in report.items() if key.endswith(("block_ms", "_s"))})
     return relative
 
 
@@ -221,6 +299,8 @@ def main() -> None:
     one.add_argument("--bare", action="store_true", help="la fenêtre nue de référence")
     one.add_argument("--db", help="la base à ouvrir")
     one.add_argument("--import", dest="imports", nargs="*", default=[], help="fichiers à importer une fois prêt")
+    one.add_argument("--suggest", nargs=2, type=int, metavar=("SANS", "AVEC"),
+                     help="élèves à ouvrir une fois prêt : sans rien de coché, puis avec des intérêts")
     many = sub.add_parser("series", help="lancements alternés, médianes en JSON")
     many.add_argument("--db", required=True)
     many.add_argument("--runs", type=int, default=7)
@@ -231,7 +311,7 @@ def main() -> None:
     elif args.bare:
         run_bare()
     else:
-        run_app(args.db, args.imports)
+        run_app(args.db, args.imports, args.suggest)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,13 @@ the real ``orientation`` start vs a bare window with a 1,000-row QTableView, who
 alternated; starter base) and paint_ratio_real_offscreen / _xvfb (realistic base); ready_s_real
 (until MainWindow.ready); gui_max_block_ms_real (5 ms heartbeat in the real process, first
 event-loop turn → ready + 2 s, worst run) and import_/after_import_gui_max_block_ms_real (the 893
-ONISEP fiches imported through the real window); filter_worst_ms_100k (worst of the 14 filter
-cases, with its independent FTS5/SQL floor); cli_students_ratio_real (``orientation students list
+ONISEP fiches imported through the real window); gui_max_block_ms_suggest / _100k (the real window
+opens a student with nothing ticked, then one with the four commonest interests and two wished
+sectors: longest GUI block while the suggestions compute, to 1 s after they show, worst launch,
+realistic base and its 100k-métier copy; the synchronous opens apart: gui_max_block_ms_open_student);
+filter_worst_ms_100k (worst of the 14 filter cases, with its independent FTS5/SQL floor;
+filter_worst_cpu_ms_100k: the same in this process's CPU time, leaving out what other processes
+on a shared machine add to the wall clock); cli_students_ratio_real (``orientation students list
 --texte mar`` vs a plain sqlite3 script, whole processes); export_peak_mb_100k (peak RSS of
 ``orientation export``); rome_import_ratio (ROME import into starter + ONISEP vs parsing only);
 import_onisep_cli_s (``orientation import`` of the 893 ONISEP fiches, whole process, vs parsing only).
@@ -181,6 +186,12 @@ def honest_filters() -> dict:
     return honest.filters_100k(QUICK)
 
 
+def honest_suggest() -> dict:
+    import honest
+
+    return honest.suggest_blocks(3 if QUICK else 5)
+
+
 def honest_cli() -> dict:
     import honest
 
@@ -219,11 +230,13 @@ def pg_search() -> dict:
 PARTS: dict[str, Callable[[], dict]] = {
     "filters": filters, "memory": memory, "imports": imports, "report": report, "suggestions": suggestions,
     "startup": startup, "search": search, "paint": honest_startup, "filter_100k": honest_filters,
+    "suggest_gui": honest_suggest,
     "cli": honest_cli, "export": honest_export, "rome": honest_rome, "onisep_cli": honest_onisep,
     "pg_search": pg_search}
 QUICK_SKIPPED = ("filters", "memory", "startup")  # superseded by paint / filter_100k, or slow
 ONLY_ALIASES = {"paint_ratio_offscreen": "paint", "paint_ratio_xvfb": "paint", "paint_ratio_real_xvfb": "paint",
                 "ready_s_real": "paint", "gui_max_block_ms_real": "paint", "filter_worst_ms_100k": "filter_100k",
+                "gui_max_block_ms_suggest": "suggest_gui", "gui_max_block_ms_suggest_100k": "suggest_gui",
                 "cli_students_ratio_real": "cli", "export_peak_mb_100k": "export", "rome_import_ratio": "rome",
                 "import_onisep_cli_s": "onisep_cli"}
 
@@ -233,6 +246,7 @@ GOALS = {"filter_ms_10k": 16, "filter_ms_100k": 50, "report_ms": 500, "startup_r
          "paint_ratio_offscreen": 1.5, "paint_ratio_xvfb": 1.5, "paint_ratio_real_offscreen": 1.5,
          "paint_ratio_real_xvfb": 1.5, "ready_s_real": 1.0, "gui_max_block_ms_real": 50,
          "import_gui_max_block_ms_real": 50, "after_import_gui_max_block_ms_real": 50,
+         "gui_max_block_ms_suggest": 50, "gui_max_block_ms_suggest_100k": 100,
          "filter_worst_ms_100k": 50, "cli_students_ratio_real": 3, "export_peak_mb_100k": 300,
          "rome_import_ratio": 3, "import_s": 1.5, "import_onisep_cli_s": 1.5}
 MIN_GOALS = {"search_p5_starter": 0.85, "search_top3_starter": 0.90,

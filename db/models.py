@@ -215,6 +215,9 @@ class Metier(Base):
         Index("ix_metiers_live_name", "superseded_by", "sort_key", "bac_plus", "salary_min", "country"),
         Index("ix_metiers_live_salary", "superseded_by", "salary_min", "bac_plus", "country", "sort_key"),
         Index("ix_metiers_live_level", "superseded_by", "bac_plus", "salary_min", "country", "sort_key"),
+        # By pk, what a search reads of each fiche a list or the full-text index found: the
+        # row's end (superseded_by) lies on overflow pages behind the long texts (migration 0012).
+        Index("ix_metiers_by_pk", "pk", "superseded_by", "sort_key", "name", "bac_plus", "salary_min", "country"),
     )
 
 

@@ -155,6 +155,9 @@ class SuggestionList(QWidget):
         self.list.setWordWrap(True)
         self.list.setItemDelegate(_HangingIndent(self.list))
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)  # new width: the wrapped heights again
+        # Wrapped heights are measured ten items per event-loop turn, not fifty in one (a GUI block).
+        self.list.setLayoutMode(QListWidget.LayoutMode.Batched)
+        self.list.setBatchSize(10)
         self.list.setAlternatingRowColors(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.title.setBuddy(self.list)

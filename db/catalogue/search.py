@@ -29,7 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, literal_column, or_, select, text
+from sqlalchemy import (ColumnElement, and_, case, column, func, literal_column, not_, or_, select, table,
+                        text)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -44,8 +45,11 @@ from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
-from db.catalogue.search_index import SEARCH_COLUMNS
 from db.catalogue import search_pg  # PostgreSQL's full-text search (its SQL is there, not here)
+# Re-exported: the migrations create and drop the full-text index through this module.
+from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
+from db.catalogue.search_index import create_fts as create_fts
+from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -63,50 +67,6 @@ _T = TypeVar("_T")
 # labels, the source's synonyms, ROME job titles (many, loosely related: they weigh less),
 # interest and sector labels, the description.
 WEIGHTS = (12.0, 6.0, 1.5, 3.0, 1.0)
-# Prefix lengths the index keeps a ready list for: a prefix query ("techn"*) of one of these
-# lengths reads one list instead of merging those of every indexed word it starts (the merge
-# grows with the catalogue: 130-180 ms for "techn" at 100,000 métiers, 2-3 ms with the list).
-# Query words and stems are searched by prefix from 3 letters (db.catalogue.search_text).
-FTS_PREFIXES = "3 4 5 6 7"
-
-
-def create_fts(conn: Connection, columns: tuple[str, ...] = SEARCH_COLUMNS, *, prefixes: str | None = None) -> None:
-    """Create the FTS5 index over métiers and the triggers that keep it in sync.
-
-    External-content table: the text lives in the ``metiers`` columns ``columns``; the triggers
-    mirror every insert, update and delete, so the index cannot drift from the rows. A
-    migration that rebuilds ``metiers`` must call :func:`drop_fts` before and this after (older
-    migrations pass the columns of their time). ``metier_fts_vocab`` lists the indexed words.
-    ``prefixes``: the FTS5 ``prefix`` option (see :data:`FTS_PREFIXES`; None before migration 0009).
-    """
-    if conn.dialect.name != "sqlite":
-        return
-    names = ", ".join(columns)
-    new_values = ", ".join(f"new.{c}" for c in columns)
-    old_values = ", ".join(f"old.{c}" for c in columns)
-    delete_old = (f"INSERT INTO metier_fts(metier_fts, rowid, {names}) VALUES ('delete', old.pk, {old_values}); ")
-    insert_new = f"INSERT INTO metier_fts(rowid, {names}) VALUES (new.pk, {new_values}); "
-    for statement in (
-        f"CREATE VIRTUAL TABLE metier_fts USING fts5({names}, content='metiers', "
-        "content_rowid='pk', tokenize='unicode61 remove_diacritics 2'"
-        + (f", prefix='{prefixes}')" if prefixes else ")"),
-        f"CREATE TRIGGER metiers_fts_ai AFTER INSERT ON metiers BEGIN {insert_new}END",
-        f"CREATE TRIGGER metiers_fts_ad AFTER DELETE ON metiers BEGIN {delete_old}END",
-        f"CREATE TRIGGER metiers_fts_au AFTER UPDATE OF {names} ON metiers BEGIN {delete_old}{insert_new}END",
-        "INSERT INTO metier_fts(metier_fts) VALUES ('rebuild')",
-        "CREATE VIRTUAL TABLE metier_fts_vocab USING fts5vocab(metier_fts, 'row')",
-    ):
-        conn.exec_driver_sql(statement)
-
-
-def drop_fts(conn: Connection) -> None:
-    """Drop the FTS5 index and its triggers (see :func:`create_fts`)."""
-    if conn.dialect.name != "sqlite":
-        return
-    for name in ("metiers_fts_ai", "metiers_fts_ad", "metiers_fts_au"):
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS metier_fts_vocab")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS metier_fts")
 
 
 # ------------------------------------------------------------------ reading the text
@@ -243,7 +203,9 @@ def _nearest_words(session: Session, word: str) -> list[str]:
 # rows is fetched in one of two shapes, chosen from the number of matches:
 #   WALK   – many matches: walk ix_metiers_live_name (superseded_by, sort_key) in name order and
 #            stop after one page; the other tests are made unusable as index keys ("+col").
-#   DRIVEN – few matches: let the most selective test find them, then sort only those.
+#   DRIVEN – few matches: let the most selective test find them, then sort only those. Each one
+#            found is looked up in ix_metiers_by_pk (migration 0012), not in the table: a row's
+#            end (superseded_by) lies on overflow pages behind its long texts.
 # Lists (sectors, statuts, interests) are tested as "pk IN (SELECT metier_pk …)" so SQLite can
 # read them from their (id, metier_pk) index once instead of probing it for every métier.
 PLAIN, WALK, DRIVEN = "plain", "walk", "driven"
@@ -266,15 +228,20 @@ def _indexed(column: ColumnElement[_T]) -> ColumnElement[_T]:
     return column
 
 
+def _by_pk(query: AnySelect) -> AnySelect:
+    """``query`` reading métiers through ix_metiers_by_pk: the columns a search needs, by pk."""
+    return query.with_hint(_M, "INDEXED BY ix_metiers_by_pk", "sqlite")
+
+
 def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
-                skip_level: bool = False) -> list[ColumnElement[bool]]:
-    """The WHERE tests for ``criteria`` (see the plans above)."""
+                skip_level: bool = False, skip_text: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE tests for ``criteria`` (see the plans above); ``skip_text``: the caller's join
+    already keeps the fiches matching the text."""
     keep = _indexed if plan != WALK else _no_index
-    live = _no_index(_M.c.superseded_by) if plan == DRIVEN else _M.c.superseded_by
     # A fiche another source supersedes (the project's fiche once ONISEP's is imported) is hidden.
-    conditions: list[ColumnElement[bool]] = [live.is_(None)]
+    conditions: list[ColumnElement[bool]] = [_M.c.superseded_by.is_(None)]
     pk = keep(_M.c.pk)
-    query = read_text(session, criteria.text) if criteria.text else None
+    query = read_text(session, criteria.text) if criteria.text and not skip_text else None
     if query is not None:
         if _uses_fts(session):
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
@@ -296,11 +263,9 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
         conditions.append(keep(_M.c.country).in_(criteria.countries))
     if criteria.interests:
         wanted = tuple(dict.fromkeys(criteria.interests))
-        having = select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(wanted))
-        if criteria.interests_mode == "all" and len(wanted) > 1:
-            having = having.group_by(_MI.c.metier_pk).having(
-                func.count(func.distinct(_MI.c.interest_id)) == len(wanted))
-        conditions.append(pk.in_(having))
+        # "All": one list per interest, each read once from its index (grouping them cost more).
+        groups = [(i,) for i in wanted] if criteria.interests_mode == "all" else [wanted]
+        conditions += [pk.in_(select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(g))) for g in groups]
     return conditions
 
 
@@ -316,7 +281,9 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan:
         titled = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_title_any")
         keep = _no_index if plan == WALK else _indexed
         conditions.append(not_(keep(_M.c.pk).in_(titled)))
-    return select(*columns).select_from(_M).where(and_(*conditions))
+    query = select(*columns).select_from(_M).where(and_(*conditions))
+    driver = criteria.text or criteria.sectors or criteria.statuts or criteria.interests
+    return _by_pk(query) if plan == DRIVEN and driver else query
 
 
 def filtered_pks(session: Session, criteria: Criteria) -> AnySelect:
@@ -367,9 +334,9 @@ def _page_plan(session: Session, criteria: Criteria, limit: int, offset: int, to
         # names could read most of the index before a page is full: sort the matches instead.
         return DRIVEN
     size = session.execute(select(func.max(_M.c.pk))).scalar() or 0  # rows, cheaply (upper bound)
-    # Walking reads about (offset + limit) × size / total index entries (covering, cheap);
-    # sorting reads total table rows (about 8 times dearer each) and sorts them.
-    return WALK if total and (offset + limit) * size < 8 * total * total else DRIVEN
+    # Walking reads about (offset + limit) × size / total index entries (covering, cheap); sorting
+    # looks up at least total matches in ix_metiers_by_pk (a descent each: about 32 steps of a walk).
+    return WALK if total and (offset + limit) * size < 32 * total * total else DRIVEN
 
 
 def search(session: Session, criteria: Criteria, *, limit: int | None = None,
@@ -420,8 +387,9 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
     ranked, params = _ranking(query)
     hits = ranked.subquery("hits")
-    page = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
-            .where(and_(*_conditions(session, criteria, DRIVEN))))
+    # The hits are the text's matches: only the other criteria are tested, through the narrow index.
+    page = _by_pk(select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
+                  .where(and_(*_conditions(session, criteria, DRIVEN, skip_text=True))))
     # Among names that hold the words, the shortest is the job itself ("comptable" before
     # "aide-comptable", "journaliste" before "journaliste sportif").
     shortness = case((hits.c.title_hits > 0, func.length(_M.c.name)), else_=0)
@@ -451,8 +419,9 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
     then shorter names first), then the other matches in name order."""
     titled, params = _title_ranking(query)
     hits = titled.subquery("titled")
-    first = (select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
-             .where(and_(*_conditions(session, criteria, DRIVEN)))
+    # One word: a fiche whose name holds it matches the text (listing every match costs more).
+    conditions = _conditions(session, criteria, DRIVEN, skip_text=len(query.words) == 1)
+    first = (_by_pk(select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk).where(and_(*conditions)))
              .order_by(hits.c.title_hits.desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
              .limit(offset + limit))  # fewer back: they are all of them (a top-N sort, not a full one)
     named = list(session.execute(first, params | _params(session, criteria)).scalars())
@@ -543,7 +512,16 @@ def count(session: Session, criteria: Criteria) -> int:
 def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> int:
     """How many métiers match ``criteria``, counted up to ``cap`` + 1 only (``cap`` + 1: more
     than ``cap``). Stops reading matches there, so it costs little however many match."""
-    inner = _filtered(session, criteria, [_M.c.pk]).limit(cap + 1).subquery("upto")
+    if criteria.text and _uses_fts(session) and read_text(session, criteria.text) is not None:
+        # The full-text matches stream in rowid order, each tested through the narrow index, and
+        # the count stops at cap + 1 (listing every match of "techn" first: 20-60 ms at 100k).
+        fts = table("metier_fts", column("rowid"))
+        others = _conditions(session, criteria, DRIVEN, skip_text=True)
+        live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
+        matches = select(fts.c.rowid).where(text("metier_fts MATCH :fts_match"), live.exists())
+    else:
+        matches = _filtered(session, criteria, [_M.c.pk])
+    inner = matches.limit(cap + 1).subquery("upto")
     query = select(func.count()).select_from(inner)
     return int(session.execute(query, _params(session, criteria)).scalar_one())
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -117,6 +118,14 @@ def _on_connect_no_fk(dbapi_conn: sqlite3.Connection, record: object) -> None:
     dbapi_conn.execute("PRAGMA foreign_keys = OFF")
 
 
+class _HintingCompiler(SQLiteCompiler):
+    """SQLite's compiler writing a table's ``with_hint(table, "INDEXED BY …", "sqlite")`` after its
+    name (SQLAlchemy drops table hints on SQLite); the search uses it (db.catalogue.search)."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     """Create an engine for ``url`` with the SQLite connection settings described above.
 
@@ -132,6 +141,7 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
+        engine.dialect.statement_compiler = _HintingCompiler
     return engine
 
 

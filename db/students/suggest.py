@@ -35,6 +35,7 @@ Each suggestion carries per-criterion :class:`Reason` objects: a short line for 
 """
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,11 +104,14 @@ def suggest(session: Session, state: SessionState, limit: int = 50) -> list[Sugg
         return []
     context = _Context.load(session, state)
     # Every candidate is scored from a few counts SQL gives cheaply (indexes only); only the best
-    # ``limit`` get their labels and reasons (10,000 métiers may be candidates).
-    ranked = sorted(_fits(session, context), key=lambda c: c.rank)
+    # ``limit`` get their labels and reasons (10,000 métiers may be candidates, 30,000 at 100k).
+    ranked = _fits(session, context)
     if len(ranked) > limit:
-        # The id breaks the last ties: keep every candidate tied with the last one kept.
-        ranked = [c for c in ranked if c.rank <= ranked[limit - 1].rank] if limit > 0 else []
+        # The id breaks the last ties: keep every candidate tied with the last one kept. A heap,
+        # not a sort of them all: one sort of 30,000 is a C call holding the GIL (the window's
+        # thread waits 30-60 ms for it); the heap's Python steps let it run in between.
+        last = heapq.nsmallest(limit, ranked, key=lambda c: c.rank)[-1].rank if limit > 0 else None
+        ranked = [c for c in ranked if last is not None and c.rank <= last]
     built = _suggestions(session, context, [c.pk for c in ranked])
     ordered = sorted(ranked, key=lambda c: (c.rank, built[c.pk].metier_id))
     return [built[c.pk] for c in ordered[:limit]]
@@ -195,7 +199,10 @@ def _fits(session: Session, context: _Context) -> list[_Candidate]:
     base = filtered_pks(session, Criteria(max_bac_plus=state.max_bac_plus,
                                           countries=(state.country,) if state.country else ()))
     facts = (base.with_only_columns(Metier.pk, Metier.sort_key, Metier.bac_plus, Metier.salary_min, wished)
-             .where(linked, ~_in_sectors(state.sectors_refused)))
+             .where(linked, ~_in_sectors(state.sectors_refused))
+             # Each candidate's facts from the narrow index by pk (migration 0012): the rows' end
+             # (superseded_by) lies on overflow pages behind their long texts.
+             .with_hint(Metier.__table__, "INDEXED BY ix_metiers_by_pk", "sqlite"))
     counts = (select(MetierInterest.metier_pk, func.count(),
                      func.sum(case((MetierInterest.interest_id.in_(ticked), 1), else_=0)),
                      func.sum(case((MetierInterest.interest_id.in_(near_ids), 1), else_=0)))
