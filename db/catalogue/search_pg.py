@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import math
-from itertools import combinations
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,7 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from db.catalogue.search_index import SEARCH_COLUMNS
-from db.catalogue.search_text import MAX_COMBINED_WORDS, QueryWord, word_forms
+from db.catalogue.search_text import QueryWord, at_least_expression, word_forms
 from db.catalogue.search_types import Criteria, MetierRow
 from db.models import Metier, table_of
 
@@ -210,13 +209,7 @@ def tsquery(word: QueryWord) -> str:
 def tsquery_at_least(words: list[QueryWord], required: int) -> str:
     """The tsquery of a fiche matching at least ``required`` of ``words`` (as
     :func:`db.catalogue.search_text.fts_at_least`)."""
-    required = max(1, min(required or len(words), len(words)))
-    parts = [f"({tsquery(w)})" for w in words]
-    if required == len(parts):
-        return " & ".join(parts)
-    if required == 1 or len(parts) > MAX_COMBINED_WORDS:
-        return " | ".join(parts)
-    return " | ".join("(" + " & ".join(group) + ")" for group in combinations(parts, required))
+    return at_least_expression([f"({tsquery(w)})" for w in words], required or len(words), " & ", " | ")
 
 
 def _vector() -> ColumnElement[Any]:

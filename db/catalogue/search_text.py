@@ -172,10 +172,17 @@ def fts_at_least(query: list[QueryWord], required: int) -> str | None:
     """
     if not query:
         return None
-    required = max(1, min(required, len(query)))
-    parts = [f"({fts_expression(w)})" for w in query]
+    return at_least_expression([f"({fts_expression(w)})" for w in query], required, " AND ", " OR ")
+
+
+def at_least_expression(parts: list[str], required: int, both: str, either: str) -> str:
+    """``parts`` (one bracketed expression per word) combined so that at least ``required`` of
+    them hold, with the engine's ``both`` and ``either`` operators (FTS5 " AND "/" OR ",
+    tsquery " & "/" | "). ``required`` is clamped to 1..len(parts); beyond
+    :data:`MAX_COMBINED_WORDS` parts, anything short of all of them means any one of them."""
+    required = max(1, min(required, len(parts)))
     if required == len(parts):
-        return " AND ".join(parts)
+        return both.join(parts)
     if required == 1 or len(parts) > MAX_COMBINED_WORDS:
-        return " OR ".join(parts)
-    return " OR ".join("(" + " AND ".join(group) + ")" for group in combinations(parts, required))
+        return either.join(parts)
+    return either.join("(" + both.join(group) + ")" for group in combinations(parts, required))

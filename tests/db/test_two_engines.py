@@ -23,14 +23,6 @@ from db.students.store import create_student, find_students, get_session, save_s
 from tests.conftest import DATA, ROOT
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a new database goes: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(tmp_path / "orientation.sqlite")
-    return str(request.getfixturevalue("pg_url"))
-
-
 @pytest.fixture
 def mini(db_url: str) -> Iterator[Database]:
     """The eight test fiches of tests/data/mini.jsonl, on either engine."""

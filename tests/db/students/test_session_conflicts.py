@@ -22,13 +22,6 @@ from tests.conftest import DATA
 CARE, USEFUL = "T-IDEO2.4807", "T-IDEO2.4812"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "orientation.sqlite")
-    return str(request.getfixturevalue("pg_url"))
-
-
 @pytest.fixture
 def two(db_url: str) -> Iterator[tuple[Database, Database]]:
     """Two openings of one database: two windows, or two counselors' computers."""
