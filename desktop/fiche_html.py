@@ -21,19 +21,23 @@ ROME_SOURCE = "France Travail (ROME)"
 
 STYLE = """
 h1 {{ font-size: {h1}pt; margin-bottom: 2px; }}
-h2 {{ font-size: {h2}pt; margin-top: 16px; margin-bottom: 4px; color: #1d3f66; }}
+h2 {{ font-size: {h2}pt; margin-top: 16px; margin-bottom: 4px; color: {heading}; }}
 p, li, td {{ font-size: {body}pt; }}
-.forms {{ color: #444444; }}
+.forms {{ color: {muted}; }}
 .fact {{ margin-top: 2px; margin-bottom: 2px; }}
-.muted {{ color: #555555; }}
-.source {{ font-size: {small}pt; color: #444444; }}
+.muted {{ color: {muted}; }}
+.source {{ font-size: {small}pt; color: {muted}; }}
 """
+# Heading and secondary text colours on a light and on a dark background (a dark or high-contrast
+# system palette): at least 7:1 against white, and against a near-black background (#202020).
+COLOURS = {False: {"heading": "#1d3f66", "muted": "#444444"}, True: {"heading": "#a8ccff", "muted": "#d0d0d0"}}
 
 
-def style_sheet(base_pt: float) -> str:
-    """The document style for a base font of ``base_pt`` points (text scales with the system font)."""
+def style_sheet(base_pt: float, dark: bool = False) -> str:
+    """The document style for a base font of ``base_pt`` points (text scales with the system
+    font), with colours for a light or a ``dark`` background (the system palette's)."""
     return STYLE.format(h1=round(base_pt * 1.7, 1), h2=round(base_pt * 1.3, 1), body=round(base_pt * 1.1, 1),
-                        small=round(base_pt, 1))
+                        small=round(base_pt, 1), **COLOURS[dark])
 
 
 def _e(text: str | None) -> str:
@@ -117,7 +121,8 @@ def routes_html(routes: Routes) -> str:
 
 
 def _route_row(route: Route) -> str:
-    cells = [f'<td style="{_BOX} background-color: #E4E8EE;">{_e(route.steps[0].label)}</td>']
+    # The class's box has its own light background: its text is black whatever the palette.
+    cells = [f'<td style="{_BOX} background-color: #E4E8EE; color: #000000;">{_e(route.steps[0].label)}</td>']
     for index, step in enumerate(route.steps[1:], start=1):
         name = f"<b>{_e(step.label)}</b>" if index == len(route.steps) - 1 else _e(step.label)
         length = f"<br/><b>{_e(_years_text(step.years))}</b>" if step.years else ""
@@ -130,7 +135,7 @@ def _years_text(years: int) -> str:
     return f"{years} an" if years == 1 else f"{years} ans"
 
 
-_BOX = "border: 1px solid black; border-style: solid; padding: 4px; text-align: center;"
+_BOX = "border: 1px solid #808080; border-style: solid; padding: 4px; text-align: center;"  # seen on light and dark
 
 
 def _list(title: str, items: list[str]) -> str:

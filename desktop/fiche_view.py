@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
@@ -77,10 +78,14 @@ class FicheView(QWidget):
 
     def _render(self) -> None:
         assert self.fiche is not None
-        self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF()))
+        self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF(), self._dark()))
         routes = self._routes_of(self.fiche.id) if self._routes_of is not None else None
         self.browser.setHtml(fiche_html(self.fiche, self.title_form, routes))
         self.browser.setAccessibleDescription(f"Fiche : {self.fiche.name}")
+
+    def _dark(self) -> bool:
+        """Whether the fiche's background (the palette's Base: dark or high-contrast themes) is dark."""
+        return self.browser.palette().color(QPalette.ColorRole.Base).lightness() < 128
 
     def set_routes_source(self, routes_of: Callable[[str], Routes | None] | None) -> None:
         """Show, under the formations, the routes ``routes_of(metier_id)`` gives (the open
@@ -92,7 +97,7 @@ class FicheView(QWidget):
             self.browser.verticalScrollBar().setValue(position)
 
     def _show_placeholder(self) -> None:
-        self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF()))
+        self.browser.document().setDefaultStyleSheet(style_sheet(self.font().pointSizeF(), self._dark()))
         self.browser.setPlainText(PLACEHOLDER)
 
     def offer_shortlist(self, offered: bool) -> None:
