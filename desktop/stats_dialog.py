@@ -22,11 +22,13 @@ Grid = list[list[str]]
 YEARS_BACK = 3  # school years offered before the current one
 
 
-def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Grid, str]]]:
-    """The period line and the (title, grid, note) of each table of ``year``: the archive when
-    the year was closed by a year change, else computed now."""
+def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Grid, str]], list[Chart] | None]:
+    """The period line, the (title, grid, note) of each table of ``year`` and its charts (those
+    the statistics PDF draws): the archive when the year was closed by a year change (its tables
+    only: charts None), else computed now, once for both."""
     from db.students.stats import activity_stats, period_from
     from db.students.year_change import archived_statistics
+    from reports.stats_charts import stats_charts
     from reports.stats_export import table_grid
 
     with database.read() as session:
@@ -34,25 +36,11 @@ def year_tables(database: Database, year: str) -> tuple[str, list[tuple[str, Gri
         if archived is None:
             start, end = period_from(year, None, None, date.today())
             stats = activity_stats(session, start, end)
-            return stats.period, [(t.title, table_grid(t), t.note) for t in stats.tables]
+            return stats.period, [(t.title, table_grid(t), t.note) for t in stats.tables], stats_charts(stats)
     document = json.loads(archived)
     period = f"{year} (archivées au changement d'année)"
-    return period, [(t.get("titre", ""), t.get("grille", []), t.get("note", "")) for t in document.get("tableaux", [])]
-
-
-def year_charts(database: Database, year: str) -> list[Chart] | None:
-    """The charts of ``year``, the same as the statistics PDF draws (``orientation stats --format
-    pdf``), or None for a year closed by a year change (only its tables were archived)."""
-    from db.students.stats import activity_stats, period_from
-    from db.students.year_change import archived_statistics
-    from reports.stats_charts import stats_charts
-
-    with database.read() as session:
-        if archived_statistics(session, year) is not None:
-            return None
-        start, end = period_from(year, None, None, date.today())
-        stats = activity_stats(session, start, end)
-    return stats_charts(stats)
+    tables = [(t.get("titre", ""), t.get("grille", []), t.get("note", "")) for t in document.get("tableaux", [])]
+    return period, tables, None
 
 
 def offered_years(database: Database, today: date | None = None) -> list[str]:
@@ -99,10 +87,9 @@ class StatsDialog(QDialog):
 
     def show_year(self, year: str) -> None:
         """Read and show the tables of ``year``."""
-        period, tables = year_tables(self.database, year)
+        period, tables, charts = year_tables(self.database, year)
         self.period.setText(period)
         self.tabs.clear()
-        charts = year_charts(self.database, year)
         if charts:  # the PDF's charts, drawn in the window from the same values
             self.tabs.addTab(_charts_widget(charts), "Graphiques")
         for title, grid, note in tables:
