@@ -23,7 +23,7 @@ from db.students.stats import ActivityStats, StatTable
 from reports.stats_charts import Chart, stats_charts
 from reports.stats_export import LEGEND, table_grid
 from reports.styles import FONT_BOLD, FONT_REGULAR, register_fonts
-from reports.text import line_markup
+from reports.text import clip, line_markup
 
 MARGIN = 14 * mm
 BAR_COLOUR = colors.HexColor("#3A6EA5")
@@ -119,7 +119,7 @@ def _bar_chart(chart: Chart, width: float) -> Drawing:
     bars.x, bars.y = label_width, 8 * mm
     bars.width, bars.height = width - label_width - 10 * mm, row * len(chart.bars)
     bars.data = [[bar.value or 0 for bar in reversed(chart.bars)]]  # the first row on top
-    bars.categoryAxis.categoryNames = [_cut(bar.label, 30) for bar in reversed(chart.bars)]
+    bars.categoryAxis.categoryNames = [clip(bar.label, 30) for bar in reversed(chart.bars)]
     _style(bars)
     top = max([bar.value or 0 for bar in chart.bars] + [4]) * 1.25  # room for the figure after the bar
     bars.valueAxis.valueMax = top
@@ -138,7 +138,3 @@ def _style(bars: VerticalBarChart | HorizontalBarChart) -> None:
     bars.valueAxis.valueMin = 0
     bars.bars[0].fillColor = BAR_COLOUR
     bars.bars[0].strokeColor = None
-
-
-def _cut(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[:limit - 1] + "…"
