@@ -6,6 +6,7 @@ its fiche in the main window. This module only shows what those functions return
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -26,13 +27,16 @@ IdRole = Qt.ItemDataRole.UserRole
 
 
 class _SearchField(QLineEdit):
-    """Down or Entrée moves into the list of formations (keyboard first, as in the main window)."""
+    """Down or Entrée moves into the list of formations (keyboard first, as in the main window),
+    the text typed applied first (``flush``)."""
 
-    def __init__(self, target: QListWidget) -> None:
+    def __init__(self, target: QListWidget, flush: Callable[[], None]) -> None:
         super().__init__()
-        self._target = target
+        self._target, self._flush = target, flush
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._flush()
         if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._target.count():
             self._target.setFocus()
             if self._target.currentRow() < 0:
@@ -50,7 +54,7 @@ class FormationsWindow(QMainWindow):
         self.setWindowTitle("Formations — Orientation")
         self.results = QListWidget()
         self.results.setAccessibleName("Formations trouvées")
-        self.search_box = _SearchField(self.results)
+        self.search_box = _SearchField(self.results, self._apply_typed_text)
         self.search_box.setPlaceholderText("mots du nom : cuisine, infirmier, BTS commerce…")
         self.search_box.setAccessibleName("Rechercher une formation")
         self.search_box.setClearButtonEnabled(True)
@@ -100,6 +104,12 @@ class FormationsWindow(QMainWindow):
         layout.addLayout(top)
         layout.addWidget(splitter)
         self.setCentralWidget(body)
+
+    def _apply_typed_text(self) -> None:
+        """Typed faster than the pause: search the text now."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
 
     def refresh(self) -> None:
         """List the formations matching the name, type and level chosen (the first is shown)."""

@@ -34,6 +34,12 @@ def test_formations_are_found_by_name_and_type_and_lead_to_their_metiers(window,
     formations.search_box.setFocus()
     qtbot.keyClick(formations.search_box, Qt.Key.Key_Down)  # keyboard: from the field into the list
     assert QApplication.focusWidget() is formations.results and formations.results.currentRow() == 0
+    formations.type_box.setCurrentIndex(0)  # every type again
+    formations.search_box.setFocus()
+    formations.search_box.clear()
+    qtbot.keyClicks(formations.search_box, "BP ma")
+    qtbot.keyClick(formations.search_box, Qt.Key.Key_Down)  # at once, before the typing pause
+    assert formations.results.currentItem().text() == "BP maçon — brevet professionnel"
     formations.fiche.anchorClicked.emit(QUrl("metier:ORI.macon"))  # the métier link
     qtbot.waitUntil(lambda: window.fiche_view.fiche is not None and window.fiche_view.fiche.id == "ORI.macon")
     formations.grab().save(str(tmp_path / "formations.png"))
