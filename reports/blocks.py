@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
-from reports.timeline import route_timeline
+from reports.timeline import route_timeline, years_text
 from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
                           starts_right_to_left)
 from reports.words import BRUT_NET, level_words, short_level
@@ -181,6 +181,9 @@ class Blocks:
     """Makes the flowables of the report in the styles of ``styles`` (see :func:`reports.styles.build_styles`)."""
 
     max_formations = 4
+    # 0: everything; 1: no formation list beside the routes from the pupil's class; 2: and only the
+    # shortest route. Set by the renderer when the bilan runs longer than its page goal.
+    compact = 0
     chart_rows_per_drawing = 14
     max_column_title = 120  # characters of a métier title in the comparison header and "(suite)" lines
 
@@ -321,21 +324,35 @@ class Blocks:
             out.append(self.p(markup(m.description), "CardBody"))
         out += self._sectors(m)
         formations = [f for f in (plain(x, reorder=False).strip() for x in m.formations[:self.max_formations]) if f]
+        routes = [r for r in (plain(x, reorder=False).strip() for x in m.routes) if r]
+        if self.compact and routes:  # the routes name the formations that matter from the pupil's class
+            formations, routes = [], routes[:1] if self.compact > 1 else routes
         if formations:
             out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
                               "CardBody"))
         lists = ("CardH3", "CardBullet")
-        routes = [r for r in (plain(x, reorder=False).strip() for x in m.routes) if r]
         if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
-            out.append(self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}",
-                              "CardBody"))
-            out += self._route_drawing(m)
+            out += self._routes(m, routes)
         out += self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔", styles=lists)
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
             out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
         # The title never ends a page or a column alone: glued to the line under it.
         return glue_first(out + self._credits(m))
+
+    def _routes(self, m: ReportMetier, routes: list[str]) -> list[Flowable]:
+        """The routes from the pupil's class: the shortest drawn as a timeline with its total length
+        (its line would only repeat the drawing), the others in words under it; all in words when
+        there is no drawing."""
+        drawing = self._route_drawing(m)
+        if not drawing:
+            return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}", "CardBody")]
+        total = years_text(sum(years for _, years in m.route_steps))
+        out: list[Flowable] = [self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:", "CardBody"),
+                               *drawing]
+        if routes[1:]:
+            out.append(self.p(f"ou\u00a0: {markup(' ; ou '.join(routes[1:]))}", "CardBody"))
+        return out
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
         """The shortest route drawn as a timeline under the route lines, when it has more than one

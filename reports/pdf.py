@@ -12,6 +12,8 @@ report dataclasses only: no Qt, no ORM.
 """
 from __future__ import annotations
 
+import math
+
 from functools import partial
 from io import BytesIO
 
@@ -61,10 +63,30 @@ class ReportRenderer:
 
     # -- driver ------------------------------------------------------------------------------
     def render(self) -> bytes:
-        """Build the whole document and return the PDF bytes (deterministic for equal data)."""
+        """Build the whole document and return the PDF bytes (deterministic for equal data).
+
+        When the bilan runs longer than :meth:`page_goal`, it is built again with the métier
+        cards more compact (see :attr:`Blocks.compact`), keeping the shortest that fits, else the
+        most compact."""
         register_fonts()
         self.styles = self.build_styles()
+        goal = self.page_goal()
+        for compact in range(3):
+            pdf, pages = self._build(compact)
+            if goal is None or pages <= goal:
+                break
+        return pdf
+
+    def page_goal(self) -> int | None:
+        """The most pages the bilan should take: 2 for up to 3 métiers, 4 for 6 (issue 15's goal);
+        None for no goal."""
+        count = len(self.data.metiers)
+        return 2 if count <= 3 else 2 + math.ceil((count - 3) * 2 / 3)
+
+    def _build(self, compact: int) -> tuple[bytes, int]:
+        """One build at the given compactness: (PDF bytes, number of pages)."""
         self.blocks = self.make_blocks()
+        self.blocks.compact = compact
         self._header = self.running_header()
         self._chart_shown = self._sources_shown = False
         self._opening = None
@@ -75,7 +97,7 @@ class ReportRenderer:
         doc.addPageTemplates(self.page_templates(doc))
         doc.build(self.story(), canvasmaker=partial(NumberedCanvas,
                                                     draw_page_number=self.draw_page_number))
-        return buffer.getvalue()
+        return buffer.getvalue(), doc.page
 
     def make_doc(self, buffer: BytesIO) -> BaseDocTemplate:
         """The document template, with metadata, language and invariant mode set."""
@@ -239,12 +261,12 @@ class ReportRenderer:
             cards = [b.metier_card(i, m) for i, m in pair]
             if len(cards) == 1 and len(metiers) > 1 and step == 2:
                 # The last card of an odd number: the studies/salary chart fills the other half,
-                # with the sources under it when no comparison follows.
+                # with the sources under it (fine print in a column the card makes long anyway:
+                # on a page of their own with the comparison, they made 3 métiers take 3 pages).
                 side = b.study_salary_chart(metiers, width=b.half_width)
                 self._chart_shown = bool(side)
-                if self._comparison() is None:
-                    side += [Spacer(1, 4), *self._sources()]
-                    self._sources_shown = True
+                side += [Spacer(1, 4), *self._sources()]
+                self._sources_shown = True
                 if side:
                     cards.append(side)
             if start + step >= len(metiers) and not self._sources_shown and self._nothing_after_cards():
@@ -334,6 +356,10 @@ class LargePrintRenderer(ReportRenderer):
 
     body_size = 14.0
     cards_per_row = 1
+
+    def page_goal(self) -> int | None:
+        """None: large print takes the pages it needs (about twice the normal ones)."""
+        return None
 
 
 def render_report(data: ReportData, *, large_print: bool = False) -> bytes:
