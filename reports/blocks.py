@@ -348,8 +348,9 @@ class Blocks:
         if not drawing:
             return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}", "CardBody")]
         total = years_text(sum(years for _, years in m.route_steps))
-        out: list[Flowable] = [self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:", "CardBody"),
-                               *drawing]
+        # The line that introduces the drawing never ends a page or a column without it.
+        out: list[Flowable] = [Glued([self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:",
+                                             "CardBody"), *drawing])]
         if routes[1:]:
             out.append(self.p(f"ou\u00a0: {markup(' ; ou '.join(routes[1:]))}", "CardBody"))
         return out
