@@ -12,12 +12,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
+from desktop.theme import tone
+
 INFO, WARNING, ERROR = "info", "avertissement", "erreur"
-_COLOURS = {  # background, border, text: readable on a projector, not only by colour (prefix)
-    INFO: ("#e8f1fb", "#7aa7d9", "#10335c"),
-    WARNING: ("#fff4d6", "#d9a520", "#4d3800"),
-    ERROR: ("#fde7e7", "#d46060", "#5c1010"),
-}
 _PREFIX = {INFO: "", WARNING: "Attention : ", ERROR: "Erreur : "}
 FLOAT_MARGIN = 8  # px between a floating bar and the edges of what it floats over
 INFO_TIMEOUT_MS = 12_000  # information fades away; warnings and errors stay until closed
@@ -81,7 +78,8 @@ class MessageBar(QFrame):
     def show_message(self, level: str, text: str, action: tuple[str, Callable[[], object]] | None = None) -> None:
         """Replace the current message by ``text`` at ``level`` (INFO, WARNING or ERROR), with an
         optional ``(label, callback)`` button; the callback runs once, after the bar is cleared."""
-        background, border, colour = _COLOURS[level]
+        # Tinted for the palette (desktop.theme), and never told by colour alone (the prefix).
+        background, border, colour = tone(self, level)
         self.setStyleSheet(f"#messageBar {{ background: {background}; border: 1px solid {border}; "
                            f"border-radius: 4px; }} #messageBar QLabel {{ color: {colour}; }}")
         self.level = level

@@ -18,10 +18,9 @@ from db.students.store import SessionState
 from desktop.constraints_form import Constraints, ConstraintsForm
 from desktop.interest_tree import InterestTree
 from desktop.shortlist import Shortlist
+from desktop.theme import private_title_colour, tone
 
 PRIVATE_TITLE = "Notes privées — jamais imprimées"
-# Text colour set with the background: readable under a dark or high-contrast system palette too.
-PRIVATE_STYLE = "QPlainTextEdit { background: #fff8e1; color: #1f1f1f; border: 1px solid #c8a23c; }"
 INTERESTS, CONSTRAINTS, SHORTLIST, NOTES, CHANGES = range(5)
 TAB_SPACE = 10  # px around each tab's text: the five tabs fit the Élève panel on a 1280 px screen
 
@@ -70,7 +69,9 @@ class SessionEditor(QTabWidget):
         self.next_steps.setPlaceholderText("Une étape par ligne : un stage, une journée portes ouvertes…")
         self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 3)
         self.private_notes = _text_box(PRIVATE_TITLE, 1)
-        self.private_notes.setStyleSheet(PRIVATE_STYLE)
+        # Text colour set with the background, both for the palette (desktop.theme).
+        self.private_notes.setStyleSheet("QPlainTextEdit {{ background: {}; border: 1px solid {}; color: {}; }}"
+                                         .format(*tone(self, "private")))
         self.changes = QPlainTextEdit()
         self.changes.setReadOnly(True)
         self.changes.setAccessibleName("Ce qui a changé depuis l'entretien précédent")
@@ -92,7 +93,8 @@ class SessionEditor(QTabWidget):
                                     (PRIVATE_TITLE.replace("Notes", "N&otes", 1), self.private_notes, 1)):
             label = QLabel(title)
             label.setBuddy(box)
-            label.setStyleSheet("font-weight: bold;" + (" color: #6b4e00;" if box is self.private_notes else ""))
+            colour = f" color: {private_title_colour(self)};" if box is self.private_notes else ""
+            label.setStyleSheet("font-weight: bold;" + colour)
             layout.addWidget(label)
             layout.addWidget(box, stretch)
         return page

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFrame, QHBoxLayout, QLabel
 
 from desktop.session_editor import SessionEditor
 from desktop.suggestions import SuggestionList
+from desktop.theme import tone
 
 
 class StudentPage(QWidget):
@@ -46,9 +47,10 @@ class StudentPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.read_only_bar = QFrame()
-        # Text colour with the background: readable under a dark or high-contrast system palette too.
-        self.read_only_bar.setStyleSheet("QFrame { background: #eef1f5; border-radius: 4px; } "
-                                         "QLabel { color: #1f1f1f; }")
+        # Text colour with the background, both for the palette (desktop.theme).
+        bar = tone(self, "neutral")
+        self.read_only_bar.setStyleSheet(f"QFrame {{ background: {bar.background}; border-radius: 4px; }} "
+                                         f"QLabel {{ color: {bar.text}; }}")
         self.read_only_bar.hide()
         self.unlock_button = QPushButton("Modifier cet entretien")
         self.save_button = QPushButton("Enregistrer")

@@ -3,7 +3,8 @@
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py OUT_FOLDER
 Opens the window on a fresh database with the starter catalogue, creates a student with three
 interests and two shortlisted métiers, filters the catalogue and opens a fiche, then saves
-``window-WxH.png`` at 1280×720 and 1366×768.
+``window-WxH.png`` at 1280×720 and 1366×768. With ``--sombre``, under a dark Fusion palette
+(``window-WxH-sombre….png``), with a warning in the message bar.
 """
 from __future__ import annotations
 
@@ -18,7 +19,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ORIENTATION_FIRST_RUN", "0")
 
 
-def main(out: Path) -> None:
+def dark_palette():  # type: ignore[no-untyped-def]
+    """A dark palette as a desktop's dark theme gives one."""
+    from PySide6.QtGui import QColor, QPalette
+    palette = QPalette()
+    for role, colour in (("Window", "#353535"), ("WindowText", "#f0f0f0"), ("Base", "#252525"),
+                         ("AlternateBase", "#303030"), ("Text", "#f0f0f0"), ("Button", "#404040"),
+                         ("ButtonText", "#f0f0f0"), ("Highlight", "#2a82da"), ("HighlightedText", "#ffffff"),
+                         ("ToolTipBase", "#404040"), ("ToolTipText", "#f0f0f0"), ("PlaceholderText", "#a0a0a0")):
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    return palette
+
+
+def main(out: Path, dark: bool = False) -> None:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -28,6 +41,11 @@ def main(out: Path) -> None:
     from desktop.settings import Settings
 
     app = QApplication.instance() or QApplication([])
+    suffix = ""
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+        suffix = "-sombre"
     temp = Path(tempfile.mkdtemp())
     database = open_database(str(temp / "o.sqlite"), backups=False)
     student_id = create_student(database, "Martin", "Zoé", "3e B", "Collège Jean Moulin", "2026-2027",
@@ -55,11 +73,13 @@ def main(out: Path) -> None:
         window.table.setCurrentIndex(window.model.index(0, 0))
         window.open_row(window.model.index(0, 0))
         wait(1500)
-        window.grab().save(str(out / f"window-{size[0]}x{size[1]}.png"))
+        if dark:
+            window.messages.warning("Exemple d'avertissement : la sauvegarde du jour n'a pas pu être faite.")
+        window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}.png"))
         for tab, name in ((1, "criteres"), (2, "selection"), (3, "notes")):
             panel.editor.setCurrentIndex(tab)
             wait(200)
-            window.grab().save(str(out / f"window-{size[0]}x{size[1]}-{name}.png"))
+            window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}-{name}.png"))
         panel.dirty = False
         window.close()
     database.close()
@@ -67,4 +87,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "."))
+    args = [arg for arg in sys.argv[1:] if arg != "--sombre"]
+    main(Path(args[0] if args else "."), dark="--sombre" in sys.argv[1:])

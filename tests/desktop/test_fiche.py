@@ -10,6 +10,7 @@ from db.catalogue.store import upsert_records
 from db.catalogue.fiche import get_fiche
 from db.catalogue.records import MetierRecord, Ref, RomeCode, RomeReference, Salary, Section, Synonym
 from db.catalogue.rome import write_rome_reference
+from desktop.theme import contrast
 from tests.desktop.conftest import shown_ids, wait_ids
 
 
@@ -69,16 +70,6 @@ def test_the_fiche_shows_every_field_for_reading_aloud(window):
         assert expected in text, expected
 
 
-def _contrast(a, b) -> float:  # type: ignore[no-untyped-def]
-    """WCAG contrast ratio of two QColors."""
-    def luminance(c) -> float:  # type: ignore[no-untyped-def]
-        parts = [x / 255 for x in (c.red(), c.green(), c.blue())]
-        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in parts]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def _heading_colour(window, heading: str):  # type: ignore[no-untyped-def]
     block = window.fiche_view.browser.document().begin()
     while block.isValid():
@@ -98,7 +89,7 @@ def test_fiche_headings_stay_readable_on_a_light_or_dark_palette(window, base):
     window.fiche_view.browser.setPalette(palette)
     window.open_fiche("ORI.aide-soignant")
     assert "Présentation" in plain(window)
-    assert _contrast(_heading_colour(window, "Présentation"), QColor(base)) >= 7
+    assert contrast(_heading_colour(window, "Présentation"), QColor(base)) >= 7
 
 
 def test_title_form_applies_to_table_and_fiche(qtbot, window):
