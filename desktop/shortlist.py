@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from db.students.store import MAX_COMPARED, ShortlistItem
@@ -190,6 +190,18 @@ class Shortlist(QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._return_to = return_to
         self.table.editItem(self._cell(row, COMMENT))
+
+    def finish_comment(self) -> QWidget | None:
+        """When a comment is being typed: keep it, close its editor and give where the métier was
+        kept from (see :meth:`edit_comment`); else None and nothing changes."""
+        editor = QApplication.focusWidget()
+        if self.table.state() != QAbstractItemView.State.EditingState or editor is None \
+                or not self.table.isAncestorOf(editor):
+            return None
+        target, self._return_to = self._return_to, None
+        self.table.commitData(editor)
+        self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        return target
 
     def _editor_closed(self, _editor: QWidget, _hint: QAbstractItemDelegate.EndEditHint) -> None:
         target, self._return_to = self._return_to, None

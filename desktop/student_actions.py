@@ -218,7 +218,7 @@ class StudentActions(QObject):
         panel.stack.setCurrentWidget(panel.page)
         panel.editor.setCurrentIndex(index)
         editor = panel.editor
-        first = (editor.interests, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
+        first = (editor.interest_finder, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
         first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
@@ -277,8 +277,10 @@ class StudentActions(QObject):
         suggestions have the focus, else the list's highlighted row (the fiche shows the same
         métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
         shown (opened from a suggestion or the shortlist). Once added, the cursor is in its
-        comment; Entrée (or Échap) brings the focus back where Ctrl+D was pressed."""
-        focus = QApplication.focusWidget()
+        comment and the list it came from highlights its next métier (whose fiche shows); Entrée
+        (or Échap) brings the focus back to that list, and Ctrl+D pressed in the comment keeps
+        the comment and that next métier at once."""
+        focus = self.panel.editor.shortlist.finish_comment() or QApplication.focusWidget()
         picked = self._visibly_selected(focus)
         if picked is None:
             return self.add_current_row()  # says to pick a métier first
@@ -286,10 +288,25 @@ class StudentActions(QObject):
         if not self.panel.add_to_shortlist(metier_id, name):
             return False
         self.show_panel()
+        self._highlight_next(focus)
         shortlist = self.panel.editor.shortlist
         self.panel.editor.setCurrentWidget(shortlist)
         shortlist.edit_comment(metier_id, return_to=focus if isinstance(focus, QWidget) else None)
         return True
+
+    def _highlight_next(self, focus: object) -> None:
+        """After a métier is kept from a list, that list highlights (and the fiche pane shows) the next one."""
+        suggestions = self.panel.suggestions
+        if focus is suggestions.list:
+            row = suggestions.list.currentRow() + 1
+            if 0 < row < suggestions.list.count():
+                suggestions.list.setCurrentRow(row)
+                if (metier_id := suggestions.current_id()) is not None:
+                    self.window.open_fiche(metier_id)
+            return
+        table, current = self.window.table, self.window.table.currentIndex()
+        if current.isValid() and current.row() + 1 < table.model().rowCount():
+            table.setCurrentIndex(table.model().index(current.row() + 1, current.column()))
 
     def _visibly_selected(self, focus: object) -> tuple[str, str] | None:
         """(id, name) of the métier Ctrl+D acts on (see :meth:`add_focused`), or None."""
