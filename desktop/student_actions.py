@@ -218,7 +218,8 @@ class StudentActions(QObject):
         panel.stack.setCurrentWidget(panel.page)
         panel.editor.setCurrentIndex(index)
         editor = panel.editor
-        first = (editor.interest_finder, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
+        first = (editor.interest_finder, editor.constraints.level_combo, editor.shortlist.table,
+                 editor.next_steps)[index]
         first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:

@@ -193,7 +193,8 @@ class StudentList(QWidget):
         self.open_button.setEnabled(self.list.currentIndex().isValid())
         searching = bool(text.strip())
         self.empty_label.setText("" if rows else (
-            "Aucun élève ne porte ce nom : Entrée le crée (prénom, nom et classe repris)." if searching else "Aucun élève pour l'instant : « Nouvel élève… »."))
+            "Aucun élève ne porte ce nom : Entrée ouvre « Nouvel élève » (prénom, nom et classe repris)."
+            if searching else "Aucun élève pour l'instant : « Nouvel élève… »."))
         self.empty_label.setVisible(not rows)
 
     def current_id(self) -> int | None:
