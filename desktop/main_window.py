@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
                 self.messages.warning("cette fiche n'est plus dans le catalogue.")
                 return
             self.fiche_view.set_fiche(fiche)
+        self.fiche_view.show_fiche_page()
         self._select_row_of(metier_id)
 
     def _row_of(self, metier_id: str) -> int | None:

@@ -63,7 +63,7 @@ class Shortlist(QWidget):
                                   "la fiche ou les suggestions.")
         self.empty_label.setWordWrap(True)
         self.up_button, self.down_button = QPushButton("Monter"), QPushButton("Descendre")
-        self.remove_button, self.compare_button = QPushButton("Retirer"), QPushButton("C&omparer…")
+        self.remove_button, self.compare_button = QPushButton("Retirer"), QPushButton("C&omparer")
         for button, name in ((self.up_button, "Monter le métier dans la sélection"),
                              (self.down_button, "Descendre le métier dans la sélection"),
                              (self.remove_button, "Retirer le métier de la sélection"),

@@ -17,7 +17,6 @@ from db.catalogue.compare import compare
 from db.errors import UserError
 from db.students.settings import get_counselor
 from db.storage.engine import Database
-from desktop.compare_dialog import CompareDialog
 from desktop.counselor_dialog import CounselorDialog, first_run_wanted
 from desktop.fiche_view import FicheView
 from desktop.file_services import FileServices
@@ -74,7 +73,6 @@ class StudentActions(QObject):
         self.report = ReportController(window.database, window.messages, self.files, window.parent)
         self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window.parent)
         self.menu_actions: dict[str, QAction] = {}
-        self.compare_dialog: CompareDialog | None = None
         self.counselor_dialog: CounselorDialog | None = None
         self.add_action = QAction("Ajouter le métier à la &sélection", window.parent)
         self.add_action.setShortcut(QKeySequence("Ctrl+D"))
@@ -111,7 +109,7 @@ class StudentActions(QObject):
             ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
             ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
-            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, "Ctrl+Shift+C"),
+            self.add_action, ("&Comparer les métiers cochés", self.compare_checked, "Ctrl+Shift+C"),
             ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
             ("E&xporter le dossier de l'élève…", self.privacy.export, None),
             ("&Importer un dossier d'élève…", self.privacy.import_file, None),
@@ -181,7 +179,7 @@ class StudentActions(QObject):
         self.add_action.setEnabled(editable)
         self.table_add_action.setEnabled(editable)
         self.window.fiche_view.offer_shortlist(editable)
-        for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés…",
+        for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés",
                      "Générer le bilan PDF", "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(student if name != "Enregistrer l'entretien" else editable)
@@ -325,13 +323,14 @@ class StudentActions(QObject):
         return (fiche.id, fiche.name) if fiche is not None else None
 
     def compare_checked(self) -> None:
-        """Compare the métiers ticked in the shortlist."""
+        """Ctrl+Maj+C: compare the métiers ticked in the shortlist (a comment being typed is kept first)."""
+        self.panel.editor.shortlist.finish_comment()
         self.show_panel()
         self.panel.editor.setCurrentWidget(self.panel.editor.shortlist)
         self.panel.editor.shortlist.request_comparison()
 
     def show_comparison(self, metier_ids: list[str]) -> None:
-        """The comparison table of ``metier_ids`` in its own window."""
+        """The comparison table of ``metier_ids`` in the main window, in place of the fiche."""
         state = self.panel.current_state()
         try:
             with self.window.database.read() as session:
@@ -340,8 +339,7 @@ class StudentActions(QObject):
             self.window.messages.error(exc.message)
             return
         name = self.panel.student.full_name if self.panel.student else ""
-        self.compare_dialog = CompareDialog(comparison, name, self.window.parent)
-        self.compare_dialog.show()
+        self.window.fiche_view.show_comparison(comparison, name)
 
     # ------------------------------------------------------------------ bilan
     def generate_report(self) -> bool:
