@@ -110,7 +110,8 @@ class StudentActions(QObject):
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
             ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
             self.add_action, ("&Comparer les métiers cochés", self.compare_checked, "Ctrl+Shift+C"),
-            ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
+            ("Générer et ouvrir le &bilan", lambda: self.generate_report(open_directly=True), "Ctrl+B"),
+            ("Bilan &PDF (enregistrer, imprimer…)…", self.generate_report, "Ctrl+Shift+B"), None,
             ("E&xporter le dossier de l'élève…", self.privacy.export, None),
             ("&Importer un dossier d'élève…", self.privacy.import_file, None),
             ("E&ffacer le dossier de l'élève…", self.privacy.erase, None),
@@ -180,7 +181,8 @@ class StudentActions(QObject):
         self.table_add_action.setEnabled(editable)
         self.window.fiche_view.offer_shortlist(editable)
         for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés",
-                     "Générer le bilan PDF", "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
+                     "Générer et ouvrir le bilan", "Bilan PDF (enregistrer, imprimer…)…",
+                     "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(student if name != "Enregistrer l'entretien" else editable)
         self.panel.page.report_button.setEnabled(student and not self.report.busy)
@@ -342,8 +344,9 @@ class StudentActions(QObject):
         self.window.fiche_view.show_comparison(comparison, name)
 
     # ------------------------------------------------------------------ bilan
-    def generate_report(self) -> bool:
-        """Make the bilan of the session shown, in the background. An unsaved session is saved
+    def generate_report(self, *, open_directly: bool = False) -> bool:
+        """Make the bilan of the session shown, in the background (``open_directly``: in the PDF
+        viewer as soon as it is ready, see :meth:`ReportController.generate`). An unsaved session is saved
         first, without asking (the bilan prints what is on screen, and Ctrl+S would be the only
         answer); nothing is made when it cannot be saved (the reason is shown)."""
         panel = self.panel
@@ -356,7 +359,7 @@ class StudentActions(QObject):
             anonymous = not get_counselor(session).name
         state = panel.current_state()
         assert state is not None
-        if not self.report.generate(state, panel.student):
+        if not self.report.generate(state, panel.student, open_directly=open_directly):
             return False
         if anonymous:
             self.window.messages.warning("votre nom ne figure pas sur le bilan : renseignez-le dans "
