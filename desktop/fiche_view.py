@@ -59,6 +59,7 @@ class FicheView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.browser)
         self.comparison = CompareView()
+        self.comparison.setMinimumSize(1, 1)  # shown in place of the fiche: never makes the window wider than it
         self.comparison.closed.connect(self.leave_comparison)
         self.pages = QStackedWidget()
         self.pages.addWidget(fiche_page)
