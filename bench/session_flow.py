@@ -3,10 +3,10 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/session_flow.py
 
 Prints ``{"actions": N, "seconds": S}``. The session is the one of issue 14: create Zoé Martin
-(3e B), tick three interests, set a level and a salary, read two fiches, keep three métiers with a
-comment each (the first three kept come ticked for comparison) and compare them, write a next step,
-a note and a private note, make the bilan (which saves the session), quit, start again and find the
-session as it was left.
+(3e B), tick three interests, set a level and a salary, read the fiches of the suggestions, keep
+three métiers with a comment each (the first three kept come ticked for comparison) and compare
+them, write a next step, a note and a private note, make the bilan (which saves the session),
+quit, start again and find the session as it was left.
 
 One action is one key or key chord (Tab, Entrée, Ctrl+D…) or one text typed into the field that has
 the focus. Every key goes to the widget that has the focus, as on a real keyboard: nothing is
