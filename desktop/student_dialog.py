@@ -38,6 +38,7 @@ class StudentDialog(QDialog):
             self.nom.setText(line.nom)
             self.prenom.setText(line.prenom)
             self.classe.setCurrentText(line.classe)
+            self.current_class.setCurrentIndex(max(0, self.current_class.findData(line.current_class)))
             self.prenom.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build(self) -> None:

@@ -26,12 +26,36 @@ class StudentLine:
     prenom: str = ""
     nom: str = ""
     classe: str = ""
+    current_class: str = ""  # the code of :data:`db.catalogue.routes.CLASSES` the class suggests, or ""
+
+
+# The first word of a class, as written, to what :func:`db.catalogue.routes.class_code` reads.
+_CLASS_WORD = {"3eme": "3e", "3e": "3e", "troisieme": "3e", "2nde": "2de", "2de": "2de", "seconde": "2de",
+               "1re": "1re", "1ere": "1re", "1e": "1re", "premiere": "1re", "tle": "tle", "term": "tle",
+               "terminale": "tle", "cap": "cap"}
+
+
+def _current_class(classe: str) -> str:
+    """The current-class code a class such as "3e B" or "Tle G2" suggests ("" when unsure): a
+    general track is assumed, the form shows it to be corrected."""
+    from db.catalogue.routes import class_code
+
+    words = fold(classe).split()
+    if not words or words[0] not in _CLASS_WORD:
+        return ""
+    word = _CLASS_WORD[words[0]]
+    if word == "cap":
+        return "cap"
+    if len(words) > 1 and words[1] == "pro" and word in ("2de", "1re", "tle"):
+        return {"2de": "2de-pro", "1re": "1re-pro", "tle": "term-pro"}[word]
+    return class_code(word)
 
 
 def parse_student_line(text: str) -> StudentLine:
     """Read "Zoé Martin 3e B" as first name "Zoé", name "Martin", class "3e B".
 
-    The class is everything from the first word that starts a class ("3e", "2nde", "Tle", "CAP"…).
+    The class is everything from the first word that starts a class ("3e", "2nde", "Tle", "CAP"…);
+    the current class for the routes is guessed from it ("3e B" → "3e", "2nde 4" → "2de-gt").
     Before it: one word is a name (looked for first, as in the student search), two or more are a
     first name then the name ("Jean Pierre Dupont" gives "Jean", "Pierre Dupont": the form lets the
     counselor move a word). Never raises; blank text gives an empty line.
@@ -39,9 +63,10 @@ def parse_student_line(text: str) -> StudentLine:
     words = text.split()
     start = next((i for i, word in enumerate(words) if _CLASS_START.match(word)), len(words))
     names, classe = words[:start], " ".join(words[start:])
+    current = _current_class(classe)
     if len(names) == 1:
-        return StudentLine(nom=names[0], classe=classe)
-    return StudentLine(prenom=" ".join(names[:1]), nom=" ".join(names[1:]), classe=classe)
+        return StudentLine(nom=names[0], classe=classe, current_class=current)
+    return StudentLine(prenom=" ".join(names[:1]), nom=" ".join(names[1:]), classe=classe, current_class=current)
 
 
 @dataclass

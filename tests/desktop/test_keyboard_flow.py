@@ -25,6 +25,7 @@ def test_a_line_typed_in_the_student_search_fills_the_new_student_form(qtbot, wi
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible())
     dialog = panel.dialog
     assert (dialog.prenom.text(), dialog.nom.text(), dialog.classe.currentText()) == ("Zoe", "Martin", "3e B")
+    assert dialog.current_class.currentText() == "3e"  # for the routes to a métier, guessed from the class
     qtbot.waitUntil(dialog.prenom.hasFocus)  # the form can be corrected; Entrée saves it as it is
     qtbot.keyClick(dialog.prenom, Qt.Key.Key_Return)  # « Enregistrer »
     qtbot.waitUntil(lambda: panel.student is not None)

@@ -7,11 +7,14 @@ from db.students.quick_entry import StudentLine, match_interests, parse_student_
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("Zoé Martin 3e B", StudentLine("Zoé", "Martin", "3e B")),
-    ("Jean Pierre Dupont 2nde 4", StudentLine("Jean", "Pierre Dupont", "2nde 4")),
-    ("Léa Roux Tle G2", StudentLine("Léa", "Roux", "Tle G2")),
-    ("Ali Ben CAP 1", StudentLine("Ali", "Ben", "CAP 1")),
-    ("Inès Petit 1re STMG", StudentLine("Inès", "Petit", "1re STMG")),
+    ("Zoé Martin 3e B", StudentLine("Zoé", "Martin", "3e B", "3e")),
+    ("Jean Pierre Dupont 2nde 4", StudentLine("Jean", "Pierre Dupont", "2nde 4", "2de-gt")),
+    ("Léa Roux Tle G2", StudentLine("Léa", "Roux", "Tle G2", "term-gt")),
+    ("Ali Ben CAP 1", StudentLine("Ali", "Ben", "CAP 1", "cap")),
+    ("Inès Petit 1re STMG", StudentLine("Inès", "Petit", "1re STMG", "1re-gt")),
+    ("Noé Blanc 2nde pro MELEC", StudentLine("Noé", "Blanc", "2nde pro MELEC", "2de-pro")),
+    ("Lou Gris 3ème 2", StudentLine("Lou", "Gris", "3ème 2", "3e")),
+    ("Sam Vert ULIS", StudentLine("Sam", "Vert", "ULIS", "")),
     ("Zoé Martin", StudentLine("Zoé", "Martin", "")),
     ("Martin", StudentLine("", "Martin", "")),
     ("   ", StudentLine("", "", "")),
