@@ -74,15 +74,6 @@ class Keyboard:
         self.qtbot.wait(SEARCH_PAUSE_MS)
 
 
-def keep_with_comment(kb: Keyboard, window, comment: str) -> None:  # type: ignore[no-untyped-def]
-    """Ctrl+D keeps the highlighted métier with the cursor in its comment; Entrée, back to the results."""
-    kb.key(Qt.Key.Key_D, CTRL)
-    kb.qtbot.waitUntil(lambda: window.students.panel.editor.shortlist.table.viewport().isAncestorOf(kb.focus()))
-    kb.type(comment)
-    kb.key(Qt.Key.Key_Return)
-    kb.qtbot.waitUntil(window.table.hasFocus)
-
-
 def test_session_flow(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from db.storage.opening import open_database
     from desktop.main_window import MainWindow
