@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
                 "Recherche d'élève sans résultat, Entrée (ou Ctrl+N) : « Zoé Martin 3e B » remplit le formulaire",
                 "Champ des intérêts : « utile, vocation, bouger » puis Entrée les coche et passe aux critères",
                 "Niveau d'études : taper « bac + 3 » le choisit ; Entrée dans les critères : aux suggestions",
-                "Échap dans la comparaison : revenir à la fiche",
+                "Échap dans la comparaison, ou Ctrl+Maj+C à nouveau : revenir à la fiche",
                 "Ctrl+Tab dans le panneau Élève : onglet suivant",
                 "Échap : fermer une fenêtre ou un menu"]
 

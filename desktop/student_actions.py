@@ -325,7 +325,11 @@ class StudentActions(QObject):
         return (fiche.id, fiche.name) if fiche is not None else None
 
     def compare_checked(self) -> None:
-        """Ctrl+Maj+C: compare the métiers ticked in the shortlist (a comment being typed is kept first)."""
+        """Ctrl+Maj+C: compare the métiers ticked in the shortlist (a comment being typed is kept
+        first); pressed again while the comparison is shown, back to the fiche."""
+        if self.window.fiche_view.comparing():
+            self.window.fiche_view.leave_comparison()
+            return
         self.panel.editor.shortlist.finish_comment()
         self.show_panel()
         self.panel.editor.setCurrentWidget(self.panel.editor.shortlist)

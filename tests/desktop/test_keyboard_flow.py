@@ -128,7 +128,29 @@ def test_the_comparison_shows_in_place_of_the_fiche_and_the_keys_still_work(qtbo
     assert not view.comparing() and view.browser.isVisible()
     press(qtbot, window, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert view.comparing()
+    press(qtbot, window, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)  # again: back to the fiche
+    assert not view.comparing()
+    press(qtbot, window, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert view.comparing()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4, CTRL)  # no window in the way: the notes
     qtbot.waitUntil(panel.editor.next_steps.hasFocus)
     window.open_fiche(panel.editor.shortlist.ids()[0])  # any fiche opened comes in front
     qtbot.waitUntil(lambda: not view.comparing())
+
+
+def test_ctrl_b_shows_the_bilan_window_when_no_pdf_viewer_opens_it(qtbot, window, tmp_path):
+    from tests.desktop.students_helpers import RecordingFiles
+
+    class NoViewer(RecordingFiles):
+        def open_file(self, path):  # type: ignore[no-untyped-def]
+            super().open_file(path)
+            return False
+
+    files = NoViewer(tmp_path)
+    window.students.use_files(files)
+    create_student(qtbot, window, "Martin", "Zoé")
+    tick(window, CARE)
+    press(qtbot, window, Qt.Key.Key_B, CTRL)
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)  # to save or print it
+    assert files.opened and "aucun lecteur de PDF n'a pu ouvrir le bilan" in window.messages.texts("warning")[-1]
+    window.students.report.dialog.close()
