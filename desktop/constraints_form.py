@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -33,6 +34,7 @@ class ConstraintsForm(QWidget):
     """See the module docstring. ``changed`` is emitted on every change the counselor makes."""
 
     changed = Signal()
+    finished = Signal()  # Entrée on the level or the salary: the criteria are set
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +59,14 @@ class ConstraintsForm(QWidget):
         self.country_combo.currentIndexChanged.connect(self._changed)
         self.wished_list.itemChanged.connect(lambda item: self._sector_ticked(item, self.refused_list))
         self.refused_list.itemChanged.connect(lambda item: self._sector_ticked(item, self.wished_list))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Entrée on the level or the salary (which let it through): ``finished``."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.finished.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _lay_out(self) -> None:
         form = QFormLayout()

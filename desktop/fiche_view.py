@@ -3,6 +3,8 @@
 Links to related métiers ask the window to open them (``related_requested``); nothing is
 ever loaded from the network and no link opens a browser. While a student's session is open,
 an "Ajouter à la sélection" button above the fiche asks to keep it (``shortlist_requested``).
+The comparison of the shortlisted métiers (:class:`desktop.compare_view.CompareView`) is shown
+here too, in place of the fiche, until a fiche is shown again or the counselor leaves it (Échap).
 """
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.compare_view import CompareView
 from desktop.fiche_html import LINK_SCHEME, fiche_html, style_sheet
 
 if TYPE_CHECKING:
     from db.catalogue.fiche import FicheDetail
+    from db.students.report_data import Comparison
     from db.catalogue.routes import Routes
 
 PLACEHOLDER = ("Choisissez un métier dans la liste (flèches puis Entrée, ou double-clic) "
@@ -48,15 +53,45 @@ class FicheView(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addStretch(1)
         bar.addWidget(self.shortlist_button)
-        layout = QVBoxLayout(self)
+        fiche_page = QWidget()
+        layout = QVBoxLayout(fiche_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.browser)
+        self.comparison = CompareView()
+        self.comparison.setMinimumSize(1, 1)  # shown in place of the fiche: never makes the window wider than it
+        self.comparison.closed.connect(self.leave_comparison)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(fiche_page)
+        self.pages.addWidget(self.comparison)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
         self._show_placeholder()
 
+    def show_comparison(self, comparison: Comparison, student_name: str) -> None:
+        """Show ``comparison`` in place of the fiche, the cursor in it (arrows read it, Échap leaves)."""
+        self.comparison.show_comparison(comparison, student_name)
+        self.pages.setCurrentWidget(self.comparison)
+        self.comparison.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def comparing(self) -> bool:
+        """Whether the comparison is shown in place of the fiche."""
+        return self.pages.currentWidget() is self.comparison
+
+    def show_fiche_page(self) -> None:
+        """The fiche in front again (the comparison stays filled until the next one)."""
+        self.pages.setCurrentIndex(0)
+
+    def leave_comparison(self) -> None:
+        """Échap or "Revenir à la fiche": the fiche again, the cursor in it."""
+        self.show_fiche_page()
+        self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def set_fiche(self, fiche: FicheDetail | None) -> None:
-        """Show ``fiche`` from its top (or the placeholder for None)."""
+        """Show ``fiche`` from its top (or the placeholder for None), in front of the comparison."""
         self.fiche = fiche
+        self.show_fiche_page()
         self._update_shortlist_button()
         if fiche is None:
             self._show_placeholder()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCollator, QElapsedTimer, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget
 
 from db.catalogue.nomenclature import INTEREST_GROUPS
 from desktop.common_widgets import child_items, top_level_items
@@ -83,6 +83,10 @@ class InterestTree(QTreeWidget):
             item.setCheckState(0, Qt.CheckState.Checked if item.data(0, IdRole) in wanted else Qt.CheckState.Unchecked)
         self._quiet = False
 
+    def labelled(self) -> list[tuple[str, str]]:
+        """(id, label) of every interest offered, in list order."""
+        return [(item.data(0, IdRole), item.text(0)) for item in self._leaves()]
+
     def item_for(self, interest_id: str) -> QTreeWidgetItem | None:
         """The tree item of ``interest_id`` (tests and keyboard helpers)."""
         return next((item for item in self._leaves() if item.data(0, IdRole) == interest_id), None)
@@ -114,3 +118,49 @@ class InterestTree(QTreeWidget):
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._quiet and column == 0:
             self.changed.emit()  # a group tick gives several: listeners debounce
+
+
+class InterestFinder(QLineEdit):
+    """The field above the student's tree: "utile, vocation, bouger" then Entrée ticks the best
+    match of each part (:func:`db.students.quick_entry.match_interests`) and says, in French, which
+    were ticked and which were not found; the parts not found stay in the field to be corrected.
+    ``all_found`` is emitted when every part was ticked (the session moves on to the criteria)."""
+
+    all_found = Signal()
+    said = Signal(str)  # what Entrée did, in French
+
+    def __init__(self, tree: InterestTree, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = tree
+        self.setPlaceholderText("utile, vocation, bouger… puis Entrée")
+        self.setAccessibleName("Cocher des centres d'intérêt")
+        self.setAccessibleDescription("Plusieurs mots séparés par des virgules ; Entrée coche l'intérêt "
+                                      "le plus proche de chacun et passe aux critères")
+        self.setClearButtonEnabled(True)
+        self.returnPressed.connect(self.tick_typed)
+
+    def tick_typed(self) -> None:
+        """Tick what was typed (see the class docstring); nothing typed: on to the criteria."""
+        from db.students.quick_entry import match_interests
+
+        if not self.text().strip():
+            self.all_found.emit()
+            return
+        if self.tree.read_only:
+            self.said.emit("Entretien passé, en lecture seule : « Modifier cet entretien » d'abord.")
+            return
+        match = match_interests(self.text(), self.tree.labelled())
+        for iid, _label in match.found:
+            item = self.tree.item_for(iid)
+            if item is not None and item.checkState(0) != Qt.CheckState.Checked:
+                item.setCheckState(0, Qt.CheckState.Checked)  # emits changed, as a tick by hand
+        parts = []
+        if match.found:
+            parts.append("Coché : " + ", ".join(f"« {label} »" for _iid, label in match.found) + ".")
+        if match.not_found:
+            parts.append("Pas trouvé : " + ", ".join(f"« {p} »" for p in match.not_found)
+                         + " — essayez un autre mot, ou cherchez dans la liste.")
+        self.said.emit(" ".join(parts))
+        self.setText(", ".join(match.not_found))
+        if match.found and not match.not_found:
+            self.all_found.emit()

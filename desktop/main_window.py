@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
                 self.messages.warning("cette fiche n'est plus dans le catalogue.")
                 return
             self.fiche_view.set_fiche(fiche)
+        self.fiche_view.show_fiche_page()
         self._select_row_of(metier_id)
 
     def _row_of(self, metier_id: str) -> int | None:
@@ -451,10 +452,13 @@ class MainWindow(QMainWindow):
                 if keys and action.text():
                     lines.append(f"{keys} : {action.text().replace('&', '').rstrip('…')}")
         return [*lines, "Flèche bas ou Entrée dans la recherche : aller à la liste",
-                "Flèches dans la liste : la fiche suit le métier surligné",
-                "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste",
-                "Ctrl+N après une recherche d'élève sans résultat : le nom tapé est repris",
-                "Niveau d'études : taper « bac + 3 » le choisit",
+                "Flèches dans la liste ou les suggestions : la fiche suit le métier surligné",
+                "Après Ctrl+D : taper le commentaire du métier ; Entrée revient à la liste, sur le métier suivant ;"
+                " Ctrl+D garde aussi ce suivant",
+                "Recherche d'élève sans résultat, Entrée (ou Ctrl+N) : « Zoé Martin 3e B » remplit le formulaire",
+                "Champ des intérêts : « utile, vocation, bouger » puis Entrée les coche et passe aux critères",
+                "Niveau d'études : taper « bac + 3 » le choisit ; Entrée dans les critères : aux suggestions",
+                "Échap dans la comparaison, ou Ctrl+Maj+C à nouveau : revenir à la fiche",
                 "Ctrl+Tab dans le panneau Élève : onglet suivant",
                 "Échap : fermer une fenêtre ou un menu"]
 

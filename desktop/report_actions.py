@@ -139,15 +139,18 @@ class ReportController(QObject):
         """Whether a bilan is being prepared."""
         return self.runner.busy
 
-    def generate(self, state: SessionState, student: StudentInfo, large_print: bool = False) -> bool:
+    def generate(self, state: SessionState, student: StudentInfo, large_print: bool = False,
+                 *, open_directly: bool = False) -> bool:
         """Start preparing the bilan of ``state`` (in 14-point type if ``large_print``); False if
-        one is already being prepared."""
+        one is already being prepared. Once ready, the "Bilan prêt" window offers to open, save or
+        print it; with ``open_directly`` (Ctrl+B) it opens in the PDF viewer at once instead, the
+        window coming only when no viewer could open it."""
         if self.runner.busy:
             self.messages.warning("un bilan est déjà en préparation ; attendez qu'il soit prêt.")
             return False
         database = self.database
         self.runner.run(lambda: session_report(database, state, large_print=large_print),
-                        lambda pdf: self._ready(pdf, state, student, large_print),
+                        lambda pdf: self._ready(pdf, state, student, large_print, open_directly),
                         self._failed, error="le bilan n'a pas pu être préparé (détail dans le journal).")
         self.busy_changed.emit(True)
         return True
@@ -161,11 +164,18 @@ class ReportController(QObject):
             self.dialog = None
         return self.generate(*self.last, large_print=large_print)
 
-    def _ready(self, pdf: bytes, state: SessionState, student: StudentInfo, large_print: bool = False) -> None:
+    def _ready(self, pdf: bytes, state: SessionState, student: StudentInfo, large_print: bool = False,
+               open_directly: bool = False) -> None:
         self.busy_changed.emit(False)
         if self._closing:  # the window closed while the bilan was being prepared
             return
         self.last = (state, student)
+        if open_directly and self.open_copy(pdf, report_file_name(student, state.date), student.id):
+            pages = page_count(pdf)
+            self.messages.info(f"Bilan de {student.full_name} ({pages} page{'s' if pages > 1 else ''}) ouvert dans "
+                               "votre lecteur PDF. L'enregistrer ailleurs, l'imprimer d'ici ou en gros caractères : "
+                               "Élève > Bilan PDF… (Ctrl+Maj+B).")
+            return
         title = f"Bilan de {student.full_name} — entretien du {french_date(state.date)}"
         self.dialog = ReportDialog(pdf, report_file_name(student, state.date), student.id, title, self,
                                    self.parent_widget, large_print=large_print)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QLabel, QPlainTextEdit, QProxyStyle, QStyle, QStyleFactory,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from db.students.store import SessionState
 from desktop.constraints_form import Constraints, ConstraintsForm
-from desktop.interest_tree import InterestTree
+from desktop.interest_tree import InterestFinder, InterestTree
 from desktop.shortlist import Shortlist
 from desktop.theme import private_title_colour, tone
 
@@ -50,6 +50,7 @@ class SessionEditor(QTabWidget):
 
     edited = Signal()
     criteria_changed = Signal()
+    criteria_done = Signal()  # Entrée in the criteria: on to the suggestions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +64,10 @@ class SessionEditor(QTabWidget):
         self.read_only = False
         self._quiet = False
         self.interests = InterestTree()
+        self.interest_finder = InterestFinder(self.interests)
+        self.interest_said = QLabel()
+        self.interest_said.setWordWrap(True)
+        self.interest_said.setAccessibleName("Centres d'intérêt cochés par la frappe")
         self.constraints = ConstraintsForm()
         self.shortlist = Shortlist()
         self.next_steps = _text_box("Prochaines étapes", 2)
@@ -76,11 +81,31 @@ class SessionEditor(QTabWidget):
         self.changes.setReadOnly(True)
         self.changes.setAccessibleName("Ce qui a changé depuis l'entretien précédent")
         self.changes.setTabChangesFocus(True)
-        for page in (self.interests, self.constraints, self.shortlist, self._notes_page(), self.changes):
+        for page in (self._interests_page(), self.constraints, self.shortlist, self._notes_page(), self.changes):
             self.addTab(page, "")
         self._connect()
         self._update_titles()
         self.set_changes([], None)
+
+    def _interests_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        for widget in (self.interest_finder, self.interest_said):
+            layout.addWidget(widget)
+        layout.addWidget(self.interests, 1)
+        self.interest_said.hide()
+        return page
+
+    def go_to_criteria(self) -> None:
+        """The Critères tab in front, the cursor on the level (after the interests)."""
+        self.setCurrentWidget(self.constraints)
+        self.constraints.level_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _interests_said(self, text: str) -> None:
+        self.interest_said.setText(text)
+        self.interest_said.setVisible(bool(text))
 
     def _notes_page(self) -> QWidget:
         page = QWidget()
@@ -103,6 +128,9 @@ class SessionEditor(QTabWidget):
         for signal in (self.interests.changed, self.constraints.changed):
             signal.connect(self._criteria_edited)
         self.shortlist.changed.connect(self._edited)
+        self.interest_finder.said.connect(self._interests_said)
+        self.interest_finder.all_found.connect(self.go_to_criteria)
+        self.constraints.finished.connect(self.criteria_done)
         for box in (self.next_steps, self.student_note, self.private_notes):
             box.textChanged.connect(self._edited)
 
@@ -126,6 +154,8 @@ class SessionEditor(QTabWidget):
                           (self.private_notes, state.private_notes)):
             box.setPlainText(text)
         self._quiet = False
+        self.interest_finder.clear()
+        self._interests_said("")
         self._update_titles()
 
     def state(self, base: SessionState) -> SessionState:
@@ -142,6 +172,7 @@ class SessionEditor(QTabWidget):
         """Show a past session without letting it change."""
         self.read_only = read_only
         self.interests.set_read_only(read_only)
+        self.interest_finder.setReadOnly(read_only)
         self.constraints.set_read_only(read_only)
         self.shortlist.set_read_only(read_only)
         for box in (self.next_steps, self.student_note, self.private_notes):

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from db.students.store import MAX_COMPARED, ShortlistItem
 
@@ -63,7 +63,7 @@ class Shortlist(QWidget):
                                   "la fiche ou les suggestions.")
         self.empty_label.setWordWrap(True)
         self.up_button, self.down_button = QPushButton("Monter"), QPushButton("Descendre")
-        self.remove_button, self.compare_button = QPushButton("Retirer"), QPushButton("C&omparer…")
+        self.remove_button, self.compare_button = QPushButton("Retirer"), QPushButton("C&omparer")
         for button, name in ((self.up_button, "Monter le métier dans la sélection"),
                              (self.down_button, "Descendre le métier dans la sélection"),
                              (self.remove_button, "Retirer le métier de la sélection"),
@@ -190,6 +190,18 @@ class Shortlist(QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._return_to = return_to
         self.table.editItem(self._cell(row, COMMENT))
+
+    def finish_comment(self) -> QWidget | None:
+        """When a comment is being typed: keep it, close its editor and give where the métier was
+        kept from (see :meth:`edit_comment`); else None and nothing changes."""
+        editor = QApplication.focusWidget()
+        if self.table.state() != QAbstractItemView.State.EditingState or editor is None \
+                or not self.table.isAncestorOf(editor):
+            return None
+        target, self._return_to = self._return_to, None
+        self.table.commitData(editor)
+        self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        return target
 
     def _editor_closed(self, _editor: QWidget, _hint: QAbstractItemDelegate.EndEditHint) -> None:
         target, self._return_to = self._return_to, None

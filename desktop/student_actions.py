@@ -17,7 +17,6 @@ from db.catalogue.compare import compare
 from db.errors import UserError
 from db.students.settings import get_counselor
 from db.storage.engine import Database
-from desktop.compare_dialog import CompareDialog
 from desktop.counselor_dialog import CounselorDialog, first_run_wanted
 from desktop.fiche_view import FicheView
 from desktop.file_services import FileServices
@@ -74,7 +73,6 @@ class StudentActions(QObject):
         self.report = ReportController(window.database, window.messages, self.files, window.parent)
         self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window.parent)
         self.menu_actions: dict[str, QAction] = {}
-        self.compare_dialog: CompareDialog | None = None
         self.counselor_dialog: CounselorDialog | None = None
         self.add_action = QAction("Ajouter le métier à la &sélection", window.parent)
         self.add_action.setShortcut(QKeySequence("Ctrl+D"))
@@ -111,8 +109,9 @@ class StudentActions(QObject):
             ("&Rechercher un élève", self.find_student, "Ctrl+E"), ("&Nouvel élève…", self.new_student, "Ctrl+N"),
             ("Nouvel &entretien", self.panel.new_session, "Ctrl+Shift+N"),
             ("Enre&gistrer l'entretien", self.panel.save, "Ctrl+S"), None,
-            self.add_action, ("&Comparer les métiers cochés…", self.compare_checked, "Ctrl+Shift+C"),
-            ("Générer le &bilan PDF", self.generate_report, "Ctrl+B"), None,
+            self.add_action, ("&Comparer les métiers cochés", self.compare_checked, "Ctrl+Shift+C"),
+            ("Générer et ouvrir le &bilan", lambda: self.generate_report(open_directly=True), "Ctrl+B"),
+            ("Bilan &PDF (enregistrer, imprimer…)…", self.generate_report, "Ctrl+Shift+B"), None,
             ("E&xporter le dossier de l'élève…", self.privacy.export, None),
             ("&Importer un dossier d'élève…", self.privacy.import_file, None),
             ("E&ffacer le dossier de l'élève…", self.privacy.erase, None),
@@ -181,8 +180,9 @@ class StudentActions(QObject):
         self.add_action.setEnabled(editable)
         self.table_add_action.setEnabled(editable)
         self.window.fiche_view.offer_shortlist(editable)
-        for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés…",
-                     "Générer le bilan PDF", "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
+        for name in ("Nouvel entretien", "Enregistrer l'entretien", "Comparer les métiers cochés",
+                     "Générer et ouvrir le bilan", "Bilan PDF (enregistrer, imprimer…)…",
+                     "Exporter le dossier de l'élève…", "Effacer le dossier de l'élève…"):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(student if name != "Enregistrer l'entretien" else editable)
         self.panel.page.report_button.setEnabled(student and not self.report.busy)
@@ -218,7 +218,8 @@ class StudentActions(QObject):
         panel.stack.setCurrentWidget(panel.page)
         panel.editor.setCurrentIndex(index)
         editor = panel.editor
-        first = (editor.interests, editor.constraints.level_combo, editor.shortlist.table, editor.next_steps)[index]
+        first = (editor.interest_finder, editor.constraints.level_combo, editor.shortlist.table,
+                 editor.next_steps)[index]
         first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def find_student(self) -> None:
@@ -277,8 +278,10 @@ class StudentActions(QObject):
         suggestions have the focus, else the list's highlighted row (the fiche shows the same
         métier), or its only row (typing "berger" then Ctrl+D keeps the berger), else the fiche
         shown (opened from a suggestion or the shortlist). Once added, the cursor is in its
-        comment; Entrée (or Échap) brings the focus back where Ctrl+D was pressed."""
-        focus = QApplication.focusWidget()
+        comment and the list it came from highlights its next métier (whose fiche shows); Entrée
+        (or Échap) brings the focus back to that list, and Ctrl+D pressed in the comment keeps
+        the comment and that next métier at once."""
+        focus = self.panel.editor.shortlist.finish_comment() or QApplication.focusWidget()
         picked = self._visibly_selected(focus)
         if picked is None:
             return self.add_current_row()  # says to pick a métier first
@@ -286,10 +289,25 @@ class StudentActions(QObject):
         if not self.panel.add_to_shortlist(metier_id, name):
             return False
         self.show_panel()
+        self._highlight_next(focus)
         shortlist = self.panel.editor.shortlist
         self.panel.editor.setCurrentWidget(shortlist)
         shortlist.edit_comment(metier_id, return_to=focus if isinstance(focus, QWidget) else None)
         return True
+
+    def _highlight_next(self, focus: object) -> None:
+        """After a métier is kept from a list, that list highlights (and the fiche pane shows) the next one."""
+        suggestions = self.panel.suggestions
+        if focus is suggestions.list:
+            row = suggestions.list.currentRow() + 1
+            if 0 < row < suggestions.list.count():
+                suggestions.list.setCurrentRow(row)
+                if (metier_id := suggestions.current_id()) is not None:
+                    self.window.open_fiche(metier_id)
+            return
+        table, current = self.window.table, self.window.table.currentIndex()
+        if current.isValid() and current.row() + 1 < table.model().rowCount():
+            table.setCurrentIndex(table.model().index(current.row() + 1, current.column()))
 
     def _visibly_selected(self, focus: object) -> tuple[str, str] | None:
         """(id, name) of the métier Ctrl+D acts on (see :meth:`add_focused`), or None."""
@@ -307,13 +325,18 @@ class StudentActions(QObject):
         return (fiche.id, fiche.name) if fiche is not None else None
 
     def compare_checked(self) -> None:
-        """Compare the métiers ticked in the shortlist."""
+        """Ctrl+Maj+C: compare the métiers ticked in the shortlist (a comment being typed is kept
+        first); pressed again while the comparison is shown, back to the fiche."""
+        if self.window.fiche_view.comparing():
+            self.window.fiche_view.leave_comparison()
+            return
+        self.panel.editor.shortlist.finish_comment()
         self.show_panel()
         self.panel.editor.setCurrentWidget(self.panel.editor.shortlist)
         self.panel.editor.shortlist.request_comparison()
 
     def show_comparison(self, metier_ids: list[str]) -> None:
-        """The comparison table of ``metier_ids`` in its own window."""
+        """The comparison table of ``metier_ids`` in the main window, in place of the fiche."""
         state = self.panel.current_state()
         try:
             with self.window.database.read() as session:
@@ -322,12 +345,12 @@ class StudentActions(QObject):
             self.window.messages.error(exc.message)
             return
         name = self.panel.student.full_name if self.panel.student else ""
-        self.compare_dialog = CompareDialog(comparison, name, self.window.parent)
-        self.compare_dialog.show()
+        self.window.fiche_view.show_comparison(comparison, name)
 
     # ------------------------------------------------------------------ bilan
-    def generate_report(self) -> bool:
-        """Make the bilan of the session shown, in the background. An unsaved session is saved
+    def generate_report(self, *, open_directly: bool = False) -> bool:
+        """Make the bilan of the session shown, in the background (``open_directly``: in the PDF
+        viewer as soon as it is ready, see :meth:`ReportController.generate`). An unsaved session is saved
         first, without asking (the bilan prints what is on screen, and Ctrl+S would be the only
         answer); nothing is made when it cannot be saved (the reason is shown)."""
         panel = self.panel
@@ -340,7 +363,7 @@ class StudentActions(QObject):
             anonymous = not get_counselor(session).name
         state = panel.current_state()
         assert state is not None
-        if not self.report.generate(state, panel.student):
+        if not self.report.generate(state, panel.student, open_directly=open_directly):
             return False
         if anonymous:
             self.window.messages.warning("votre nom ne figure pas sur le bilan : renseignez-le dans "

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from db.catalogue.routes import CLASSES as SCHOOL_CLASSES
 from db.storage.engine import Database
 from db.errors import UserError
+from db.students.quick_entry import StudentLine
 from db.students.store import (CLASSES, StudentInfo, create_student, find_same_student, get_student, school_year,
                                update_student)
 from desktop.messages import MessageService
@@ -23,9 +24,9 @@ class StudentDialog(QDialog):
     saved = Signal(int)
 
     def __init__(self, database: Database, messages: MessageService, parent: QWidget | None = None,
-                 student: StudentInfo | None = None, nom: str = "") -> None:
-        """``nom``: a new student's name as already typed in the student search; it is filled in
-        and the cursor starts in "Prénom"."""
+                 student: StudentInfo | None = None, line: StudentLine | None = None) -> None:
+        """``line``: a new student as already typed in the student search ("Zoé Martin 3e B"); it
+        fills the form, the cursor in "Prénom" (Entrée saves when it was given too)."""
         super().__init__(parent)
         self.database, self.messages, self.student = database, messages, student
         self.setWindowTitle("Modifier l'élève" if student else "Nouvel élève")
@@ -33,8 +34,11 @@ class StudentDialog(QDialog):
         self._build()
         if student is not None:
             self._fill(student)
-        elif nom.strip():
-            self.nom.setText(nom.strip())
+        elif line is not None and (line.nom or line.prenom):
+            self.nom.setText(line.nom)
+            self.prenom.setText(line.prenom)
+            self.classe.setCurrentText(line.classe)
+            self.current_class.setCurrentIndex(max(0, self.current_class.findData(line.current_class)))
             self.prenom.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build(self) -> None:

@@ -193,7 +193,8 @@ class StudentList(QWidget):
         self.open_button.setEnabled(self.list.currentIndex().isValid())
         searching = bool(text.strip())
         self.empty_label.setText("" if rows else (
-            "Aucun élève ne porte ce nom." if searching else "Aucun élève pour l'instant : « Nouvel élève… »."))
+            "Aucun élève ne porte ce nom : Entrée ouvre « Nouvel élève » (prénom, nom et classe repris)."
+            if searching else "Aucun élève pour l'instant : « Nouvel élève… »."))
         self.empty_label.setVisible(not rows)
 
     def current_id(self) -> int | None:
@@ -202,10 +203,14 @@ class StudentList(QWidget):
         return index.data(StudentRole) if index.isValid() else None
 
     def _open_first(self) -> None:
+        """Entrée in the search: open the highlighted (else first) student found; when none is
+        found, the "Nouvel élève" form for what was typed ("Zoé Martin 3e B")."""
         self.refresh()
         if self.model.rows:
             index = self.list.currentIndex()
             self._open(index if index.isValid() else self.model.index(0))
+        elif self.search_box.text().strip():
+            self.new_requested.emit()
 
     def _open(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():

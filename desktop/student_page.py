@@ -57,7 +57,8 @@ class StudentPage(QWidget):
         self.save_button.setToolTip("Enregistrer l'entretien (Ctrl+S)")
         self.save_button.setAccessibleName("Enregistrer l'entretien")
         self.report_button = QPushButton("Générer le bilan PDF")
-        self.report_button.setToolTip("Le bilan que l'élève emporte (Ctrl+B)")
+        self.report_button.setToolTip("Le bilan que l'élève emporte : ouvrir, enregistrer, imprimer (Ctrl+Maj+B ; "
+                                      "Ctrl+B l'ouvre directement)")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.editor)

@@ -26,9 +26,10 @@ from desktop.session_editor import CHANGES
 from desktop.student_dialog import StudentDialog
 from desktop.student_list import StudentList
 from desktop.student_page import StudentPage
+from db.students.quick_entry import StudentLine
 from db.students.sharing import ownership
 from db.students.suggest import NOTHING_TICKED
-from desktop.suggestions import SuggestionService
+from desktop.suggestions import IdRole, SuggestionService
 
 LIST_PAGE, STUDENT_PAGE = 0, 1
 
@@ -67,6 +68,7 @@ class StudentPanel(QWidget):
         self.dirty = False
         self.read_only = False
         self.dialog: StudentDialog | None = None
+        self._to_suggestions = False  # Entrée in the criteria: the cursor goes to the suggestions when ready
         self.list = StudentList(database)
         self.page = page or StudentPage()
         self.editor, self.suggestions = self.page.editor, self.page.suggestions
@@ -94,6 +96,7 @@ class StudentPanel(QWidget):
         self.page.report_button.clicked.connect(self.report_requested)
         self.editor.edited.connect(self._edited)
         self.editor.criteria_changed.connect(self.request_suggestions)
+        self.editor.criteria_done.connect(self.focus_suggestions)
         self.editor.shortlist.changed.connect(self._show_suggestions)
         self.editor.shortlist.open_requested.connect(self.open_fiche_requested)
         self.editor.shortlist.notice.connect(self.messages.warning)
@@ -102,6 +105,10 @@ class StudentPanel(QWidget):
         self.service.failed.connect(self.messages.error)
         self.suggestions.open_requested.connect(self.open_fiche_requested)
         self.suggestions.add_requested.connect(self.add_to_shortlist)
+        # The fiche follows the suggestion highlighted by the counselor (not a list being refilled).
+        self.suggestions.list.currentItemChanged.connect(
+            lambda item, _old: self.open_fiche_requested.emit(item.data(IdRole))
+            if item is not None and self.suggestions.list.hasFocus() else None)
 
     def reload_choices(self) -> None:
         """Offer the interests, sectors and countries of the database (again after an import)."""
@@ -116,18 +123,21 @@ class StudentPanel(QWidget):
         self.list.search_box.setFocus()
 
     def new_student(self) -> None:
-        """Open the "Nouvel élève" form; the student is opened once created. A name typed in the
-        student search (looked for first, not found) is carried into the form."""
+        """Open the "Nouvel élève" form; the student is opened once created. What was typed in the
+        student search (looked for first, not found) fills it: "Zoé Martin 3e B" gives the first
+        name, the name and the class (:func:`db.students.quick_entry.parse_student_line`)."""
+        from db.students.quick_entry import parse_student_line
+
         typed = self.list.search_box.text() if self.stack.currentIndex() == LIST_PAGE else ""
-        self._open_dialog(None, nom=typed)
+        self._open_dialog(None, line=parse_student_line(typed))
 
     def edit_student(self) -> None:
         """Open the form on the open student's record."""
         if self.student is not None:
             self._open_dialog(self.student)
 
-    def _open_dialog(self, student: StudentInfo | None, nom: str = "") -> None:
-        self.dialog = StudentDialog(self.database, self.messages, self, student, nom=nom)
+    def _open_dialog(self, student: StudentInfo | None, line: StudentLine | None = None) -> None:
+        self.dialog = StudentDialog(self.database, self.messages, self, student, line=line)
         self.dialog.saved.connect(self._student_saved)
         self.dialog.open()
 
@@ -139,8 +149,8 @@ class StudentPanel(QWidget):
             self.list.refresh(student_id)
         elif self.open_student(student_id):
             self.list.refresh(student_id)
-            self.editor.setCurrentIndex(0)  # next comes what the student likes: typing finds an interest
-            self.editor.interests.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.editor.setCurrentIndex(0)  # next comes what the student likes: "utile, bouger" + Entrée
+            self.editor.interest_finder.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_student(self, student_id: int) -> bool:
         """Show ``student_id`` with their latest session (a new one if they have none). False when the
@@ -407,6 +417,23 @@ class StudentPanel(QWidget):
         state = self.current_state()
         self.service.request(state if state is None or state.interests or state.sectors_wished else None)
 
+    def focus_suggestions(self) -> None:
+        """Entrée in the criteria: the cursor on the best suggestion (once computed), its fiche shown."""
+        self._to_suggestions = True
+        if not self.service.busy:
+            self._land_on_suggestions()
+
+    def _land_on_suggestions(self) -> None:
+        self._to_suggestions = False
+        view = self.suggestions.list
+        if view.count() == 0:
+            return
+        if view.currentItem() is None:
+            view.setCurrentRow(0)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if (metier_id := self.suggestions.current_id()) is not None:
+            self.open_fiche_requested.emit(metier_id)
+
     def _show_suggestions(self, suggestions: list | None = None) -> None:
         if suggestions is None:
             suggestions = self.suggestions.suggestions  # the shortlist changed: only the marks
@@ -414,6 +441,8 @@ class StudentPanel(QWidget):
             self.suggestions.clear(NOTHING_TICKED)
         else:
             self.suggestions.set_suggestions(suggestions, set(self.editor.shortlist.ids()))
+        if self._to_suggestions and not self.service.busy:
+            self._land_on_suggestions()
 
     def shutdown(self) -> None:
         """Wait for the background suggestions (before the database closes)."""

@@ -3,7 +3,8 @@
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py OUT_FOLDER
 Opens the window on a fresh database with the starter catalogue, creates a student with three
 interests and two shortlisted métiers, filters the catalogue and opens a fiche, then saves
-``window-WxH.png`` at 1280×720 and 1366×768. With ``--sombre``, under a dark Fusion palette
+``window-WxH.png`` at 1280×720 and 1366×768 (and the interests typed in their field, each tab of
+the session, the comparison in place of the fiche). With ``--sombre``, under a dark Fusion palette
 (``window-WxH-sombre….png``), with a warning in the message bar.
 """
 from __future__ import annotations
@@ -76,10 +77,17 @@ def main(out: Path, dark: bool = False) -> None:
         if dark:
             window.messages.warning("Exemple d'avertissement : la sauvegarde du jour n'a pas pu être faite.")
         window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}.png"))
+        panel.editor.interest_finder.setText("utile, bouger, xylophone")
+        panel.editor.interest_finder.tick_typed()  # what the field says after Entrée
+        wait(200)
+        window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}-interets.png"))
         for tab, name in ((1, "criteres"), (2, "selection"), (3, "notes")):
             panel.editor.setCurrentIndex(tab)
             wait(200)
             window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}-{name}.png"))
+        window.students.compare_checked()  # the comparison in place of the fiche
+        wait(300)
+        window.grab().save(str(out / f"window-{size[0]}x{size[1]}{suffix}-comparaison.png"))
         panel.dirty = False
         window.close()
     database.close()

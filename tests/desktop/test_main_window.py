@@ -204,8 +204,9 @@ def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
     lines = window.shortcut_lines()
     for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",
                      "Ctrl+S : Enregistrer l'entretien",
-                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer le bilan PDF", "F9 : ",
-                     "Après Ctrl+D : taper le commentaire du métier, Entrée revient à la liste"):
+                     "Ctrl+D : Ajouter le métier à la sélection", "Ctrl+B : Générer et ouvrir le bilan", "F9 : ",
+                     "Ctrl+Maj+B : Bilan PDF (enregistrer, imprimer", "Ctrl+Maj+C : Comparer les métiers cochés",
+                     "Après Ctrl+D : taper le commentaire du métier ; Entrée revient à la liste, sur le métier"):
         assert any(line.startswith(expected) for line in lines), (expected, lines)
     window.show_shortcuts()
     qtbot.waitUntil(lambda: window.shortcuts_box.isVisible())

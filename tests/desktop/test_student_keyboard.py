@@ -40,7 +40,7 @@ def test_tab_reaches_every_control_of_every_tab(qtbot, window):
     common = [top.back_button, top.edit_button, top.session_combo, top.new_session_button, top.date_edit,
               editor.tabBar(), panel.suggestions.list, top.save_button, top.report_button]
     pages = {
-        0: [editor.interests],
+        0: [editor.interest_finder, editor.interests],
         1: [editor.constraints.level_combo, editor.constraints.salary_spin, editor.constraints.country_combo,
             editor.constraints.wished_list, editor.constraints.refused_list],
         2: [editor.shortlist.table, editor.shortlist.up_button, editor.shortlist.remove_button,
@@ -136,7 +136,7 @@ def test_ctrl_d_after_a_search_keeps_the_listed_metier_not_the_fiche_read_before
     assert "ORI.oenologue" not in panel.editor.shortlist.ids()
 
 
-def test_ctrl_d_puts_the_cursor_in_the_comment_and_enter_returns_to_the_list(qtbot, window):
+def test_ctrl_d_puts_the_cursor_in_the_comment_and_enter_returns_to_the_next_row(qtbot, window):
     panel = open_session(qtbot, window)  # aide-soignant and maçon kept, both ticked "Comparer"
     shortlist = panel.editor.shortlist
     assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon"]
@@ -148,8 +148,9 @@ def test_ctrl_d_puts_the_cursor_in_the_comment_and_enter_returns_to_the_list(qtb
         assert panel.editor.currentWidget() is shortlist
         qtbot.keyClicks(QApplication.focusWidget(), comment)  # typed straight into the comment
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        qtbot.waitUntil(window.table.hasFocus)  # back in the results, on the same row
-        assert window.table.currentIndex().row() == row
+        qtbot.waitUntil(window.table.hasFocus)  # back in the results, on the next row, its fiche shown
+        assert window.table.currentIndex().row() == row + 1
+        assert window.fiche_view.fiche.id == window.model.row_at(row + 1).id
     assert [item.comment for item in shortlist.entries()][-2:] == ["stage en cabinet", "a voir"]
     # The third métier kept came ticked; the fourth did not (three compared by default).
     assert shortlist.compared() == ["ORI.aide-soignant", "ORI.macon", "ORI.comptable"]
@@ -179,7 +180,7 @@ def test_ctrl_1_to_4_reach_the_session_tabs_from_the_search_box(qtbot, window):
     for key, page, field in ((Qt.Key.Key_4, 3, panel.editor.next_steps),
                              (Qt.Key.Key_3, 2, panel.editor.shortlist.table),
                              (Qt.Key.Key_2, 1, panel.editor.constraints.level_combo),
-                             (Qt.Key.Key_1, 0, panel.editor.interests)):
+                             (Qt.Key.Key_1, 0, panel.editor.interest_finder)):
         press(qtbot, window, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(field.hasFocus)
         assert panel.editor.currentIndex() == page

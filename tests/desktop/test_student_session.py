@@ -79,13 +79,13 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     assert shortlist.compared() == ["ORI.aide-soignant", "ORI.comptable", "ORI.macon"]  # ticked as kept
     shortlist.set_compared("ORI.comptable", False)
     qtbot.mouseClick(shortlist.compare_button, Qt.MouseButton.LeftButton)
-    comparison = window.students.compare_dialog
+    comparison = window.fiche_view.comparison  # in place of the fiche, in the window
     qtbot.waitUntil(comparison.isVisible)
     assert comparison.table.columnCount() == 2
     assert "Niveau d'études minimum : CAP ou équivalent | CAP ou équivalent" in comparison.text()
     assert "Tes centres d'intérêt en commun : ma vocation est de soigner ; je veux être utile aux autres | aucun" \
         in comparison.text()
-    comparison.close()
+    comparison.closed.emit()
 
     # 0:35 — next steps, the note for the student, private notes; Ctrl+S saves
     notes = panel.editor
@@ -162,7 +162,7 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     dialog.close()
 
 
-def test_the_bilan_saves_an_unsaved_session_first(qtbot, window, mini_db, files):
+def test_the_bilan_saves_an_unsaved_session_first_and_ctrl_b_opens_it(qtbot, window, mini_db, files):
     panel = panel_of(window)
     create_student(qtbot, window, "Kowalski", "Łukasz")
     tick(window, CARE)
@@ -171,8 +171,13 @@ def test_the_bilan_saves_an_unsaved_session_first(qtbot, window, mini_db, files)
     assert len(window.messages.questions) == asked  # saved without a question
     assert window.messages.texts("info")[-1].startswith("Entretien du ")
     assert not panel.dirty and panel.base.id is not None
-    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(files.opened), timeout=10_000)  # straight into the PDF viewer
+    assert files.opened[-1].name.endswith(".pdf") and window.students.report.dialog is None
+    assert any(text.startswith("Bilan de Łukasz Kowalski (") and "Ctrl+Maj+B" in text
+               for text in window.messages.texts("info"))
     assert "votre nom ne figure pas sur le bilan" in window.messages.texts("warning")[-1]
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.students.report.dialog is not None, timeout=10_000)  # to save or print it
     window.students.report.dialog.close()
 
 
