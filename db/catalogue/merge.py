@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, insert, select, update
 
 from db.models import (Metier, MetierFormation, MetierInterest, MetierRome, MetierSector, MetierStatut,
                        table_of)
@@ -173,15 +173,26 @@ def _take_from_twins(conn: Connection, pairs: list[tuple[int, int]]) -> set[int]
     for field in LIST_FIELDS:
         for shown in _copy_lists(conn, field, pairs):
             inherited[shown][field] = str(facts[dict(pairs)[shown]]["id"])
-    changed: set[int] = set()
+    first = _first_sectors(conn, [shown for shown, _ in pairs if "secteurs" in inherited[shown]])
+    changed: dict[int, dict[str, object]] = {}
     for shown, _twin in pairs:
         if "secteurs" in inherited[shown]:
-            values[shown]["main_sector_id"] = _first_sector(conn, shown)
+            values[shown]["main_sector_id"] = first.get(shown)
         if inherited[shown] != inherited_fields(facts[shown]["inherited"]) or values[shown]:
             values[shown]["inherited"] = _inherited_json(inherited[shown])
-            conn.execute(update(_M).where(_M.c.pk == shown).values(values[shown]))
-            changed.add(shown)
-    return changed
+            changed[shown] = values[shown]
+    _update_metiers(conn, changed)
+    return set(changed)
+
+
+def _update_metiers(conn: Connection, values: dict[int, dict[str, object]]) -> None:
+    """Write each métier's ``values`` (pk → column → value): one executemany per set of columns,
+    not one statement per métier."""
+    by_columns: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for pk, row in values.items():
+        by_columns[tuple(sorted(row))].append({"b_pk": pk, **row})
+    for columns, rows in by_columns.items():
+        conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values({c: bindparam(c) for c in columns}), rows)
 
 
 def _scalar_facts(conn: Connection, pks: list[int]) -> dict[int, Any]:
@@ -244,6 +255,16 @@ def _first_sector(conn: Connection, pk: int) -> str | None:
     return conn.execute(query.limit(1)).scalar()
 
 
+def _first_sectors(conn: Connection, pks: Sequence[int]) -> dict[int, str]:
+    """:func:`_first_sector` of each of ``pks`` (those with no sector are absent), a few
+    statements for all."""
+    query = select(_MS.c.metier_pk, _MS.c.sector_id).order_by(_MS.c.metier_pk, _MS.c.is_derived, _MS.c.position)
+    first: dict[int, str] = {}
+    for pk, sector in _rows_in(conn, query, _MS.c.metier_pk, list(pks)):
+        first.setdefault(pk, sector)
+    return first
+
+
 # ------------------------------------------------------------------ sectors from ROME codes
 def infer_sectors(conn: Connection, pks: Sequence[int] | None = None) -> list[int]:
     """Give each shown fiche with no stated sector the sectors other fiches state for its ROME code.
@@ -258,20 +279,58 @@ def infer_sectors(conn: Connection, pks: Sequence[int] | None = None) -> list[in
         return []
     codes = _codes_by_fiche(conn, [pk for pk, _ in lacking])
     votes = _sector_votes(conn, sorted({code for found in codes.values() for code in found}))
-    changed: list[int] = []
+    # Decided in memory on each fiche's sector rows read at once, then written in a few
+    # statements for all (one set of statements per fiche made large imports slow).
+    rows = _sector_rows(conn, sorted({pk for pk, _ in lacking}))
+    edits: dict[int, dict[str, object]] = {}
     for pk, value in lacking:
         inherited = inherited_fields(value)
         best, code = _best_sectors(codes.get(pk, ()), votes)
         before = inherited.get("secteurs", "")
         if before.startswith(INFERRED_PREFIX):
-            if code == before[len(INFERRED_PREFIX):] and best == _stated_sectors(conn, pk):
+            stated = [row["sector_id"] for row in rows[pk] if not row["is_derived"]]
+            if code == before[len(INFERRED_PREFIX):] and best == stated:
                 continue  # inferred again as before: nothing to write
-            _remove_inferred(conn, pk, inherited)
-            changed.append(pk)
+            # The inferred sectors go (a fiche with inferred sectors states none itself).
+            rows[pk] = [row for row in rows[pk] if row["is_derived"]]
+            inherited.pop("secteurs", None)
+            edits[pk] = {"main_sector_id": _first_of(rows[pk]), "inherited": _inherited_json(inherited)}
         if best:
-            _add_inferred(conn, pk, best, code, inherited)
-            changed.append(pk)
-    return sorted(set(changed))
+            # The inferred sectors become the fiche's first ones, the others follow.
+            kept = [row for row in rows[pk] if row["sector_id"] not in best]
+            fresh = [{"sector_id": sid, "is_derived": False} for sid in best]
+            rows[pk] = [{**row, "position": i} for i, row in enumerate(fresh + kept)]
+            inherited["secteurs"] = INFERRED_PREFIX + code
+            edits[pk] = {"main_sector_id": best[0], "inherited": _inherited_json(inherited)}
+    _replace_sector_rows(conn, {pk: rows[pk] for pk in edits})
+    _update_metiers(conn, edits)
+    return sorted(edits)
+
+
+def _sector_rows(conn: Connection, pks: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each fiche's sector rows (sector_id, is_derived, position), in position order."""
+    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+    query = select(_MS.c.metier_pk, _MS.c.sector_id, _MS.c.is_derived, _MS.c.position).order_by(
+        _MS.c.metier_pk, _MS.c.position)
+    for pk, sector, derived, position in _rows_in(conn, query, _MS.c.metier_pk, pks):
+        result[pk].append({"sector_id": sector, "is_derived": derived, "position": position})
+    return result
+
+
+def _first_of(rows: list[dict[str, Any]]) -> str | None:
+    """What :func:`_first_sector` reads for a fiche holding ``rows``: stated before derived."""
+    ordered = sorted(rows, key=lambda row: (bool(row["is_derived"]), row["position"]))
+    return str(ordered[0]["sector_id"]) if ordered else None
+
+
+def _replace_sector_rows(conn: Connection, rows: dict[int, list[dict[str, Any]]]) -> None:
+    """Make ``rows`` (pk → its sector rows) the whole sector list of each of those fiches."""
+    pks = sorted(rows)
+    for start in range(0, len(pks), _CHUNK):
+        conn.execute(delete(_MS).where(_MS.c.metier_pk.in_(pks[start:start + _CHUNK])))
+    fresh = [{**row, "metier_pk": pk} for pk in pks for row in rows[pk]]
+    if fresh:
+        conn.execute(insert(_MS), fresh)
 
 
 def _best_sectors(codes: Iterable[str], votes: dict[str, Counter[str]]) -> tuple[list[str], str]:
@@ -284,12 +343,6 @@ def _best_sectors(codes: Iterable[str], votes: dict[str, Counter[str]]) -> tuple
     return [], ""
 
 
-def _stated_sectors(conn: Connection, pk: int) -> list[str]:
-    query = (select(_MS.c.sector_id).where(_MS.c.metier_pk == pk, _MS.c.is_derived.is_(False))
-             .order_by(_MS.c.position))
-    return list(conn.execute(query).scalars())
-
-
 def _fiches_with_inferred_sectors(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
     query = select(_M.c.pk, _M.c.inherited).where(_M.c.superseded_by.is_(None), _M.c.inherited.like("%ROME:%"))
     return [(pk, value) for pk, value in _shown_rows(conn, query, pks)
@@ -300,14 +353,6 @@ def _shown_rows(conn: Connection, query: Any, pks: Sequence[int] | None) -> list
     """(pk, inherited) rows of ``query``, for ``pks`` only unless None."""
     rows: Iterable[Any] = conn.execute(query) if pks is None else _rows_in(conn, query, _M.c.pk, pks)
     return [(row.pk, row.inherited) for row in rows]
-
-
-def _remove_inferred(conn: Connection, pk: int, inherited: dict[str, str]) -> None:
-    """Take away sectors inferred earlier (``inherited`` loses its "secteurs" entry)."""
-    conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.is_derived.is_(False)))
-    inherited.pop("secteurs", None)
-    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=_first_sector(conn, pk),
-                                                       inherited=_inherited_json(inherited)))
 
 
 def _fiches_without_stated_sector(conn: Connection, pks: Sequence[int] | None) -> list[tuple[int, str | None]]:
@@ -335,14 +380,6 @@ def _codes_by_fiche(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
     for pk, code in _rows_in(conn, query, _MR.c.metier_pk, pks):
         result[pk].append(code)
     return result
-
-
-def _add_inferred(conn: Connection, pk: int, sectors: list[str], code: str, inherited: dict[str, str]) -> None:
-    conn.execute(delete(_MS).where(_MS.c.metier_pk == pk, _MS.c.sector_id.in_(sectors)))
-    _insert_first(conn, _MS, pk, [{"sector_id": sid} for sid in sectors], {"is_derived": False})
-    inherited["secteurs"] = INFERRED_PREFIX + code
-    conn.execute(update(_M).where(_M.c.pk == pk).values(main_sector_id=sectors[0],
-                                                       inherited=_inherited_json(inherited)))
 
 
 # ------------------------------------------------------------------ same fiche, another source

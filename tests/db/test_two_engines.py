@@ -290,3 +290,36 @@ def test_the_postgresql_search_migration_goes_down_and_up_again(mini: Database) 
         assert text_notice(session, criteria) is None
         assert text_notice(session, Criteria(text="infornaticien")) == (
             "Aucune fiche ne contient « infornaticien » : résultats pour « informaticien ».")
+
+
+def test_twins_facts_and_inferred_sectors_are_written_alike_on_both_engines(mini: Database, tmp_path: Path) -> None:
+    """An ONISEP fiche takes the sectors and salary its project twin states; a fiche without
+    sector takes those stated for its ROME code, and another once more fiches state another:
+    the same fiches, sectors, main sectors and provenance on SQLite and on PostgreSQL."""
+    from db.catalogue.fiche import get_fiche
+    from db.catalogue.importing import import_paths
+    from db.models import SectorRow
+    from tests.db.catalogue.test_same_job import ONISEP_STYLE, _stating
+
+    with mini.read() as session:
+        other = session.execute(select(func.min(Metier.main_sector_id)).where(Metier.id == "ORI.oenologue")).scalar()
+    assert other
+    fiches = {"MET.561": ONISEP_STYLE,
+              "MET.99001": ONISEP_STYLE.replace("aide-soignant/e", "brancardier/ère").replace("MET.561", "MET.99001")}
+    for metier_id, body in fiches.items():
+        (tmp_path / f"{metier_id}.md").write_text(body, encoding="utf-8")
+        assert import_paths(mini, [tmp_path / f"{metier_id}.md"]).refused == 0
+    with mini.read() as session:
+        twin, project = get_fiche(session, "MET.561"), get_fiche(session, "ORI.aide-soignant")
+        assert twin.sectors == project.sectors and twin.salary_min == project.salary_min
+        assert get_fiche(session, "MET.99001").sectors == project.sectors
+        other_label = session.execute(select(SectorRow.label).where(SectorRow.id == other)).scalar_one()
+    for metier_id, name in (("MET.99002", "agent/e de service hospitalier"), ("MET.99003", "ambulancier/ère")):
+        (tmp_path / f"{metier_id}.md").write_text(_stating(metier_id, name, other_label), encoding="utf-8")
+        assert import_paths(mini, [tmp_path / f"{metier_id}.md"]).refused == 0
+    with mini.read() as session:
+        moved = get_fiche(session, "MET.99001")
+        main = session.execute(select(Metier.main_sector_id).where(Metier.id == "MET.99001")).scalar_one()
+    assert moved.sectors[0] == other_label and main == other
+    assert moved.provenance == ["Secteurs : d'après les autres fiches du code ROME J1501."]
+    assert "brancardier/ère" in _names(mini, Criteria(sectors=(other,)))

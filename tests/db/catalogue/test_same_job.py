@@ -79,3 +79,43 @@ def test_a_fiche_without_twin_gets_the_sectors_of_its_rome_code(mini_db, tmp_pat
     fiche = _fiche(mini_db, "MET.99001")
     assert fiche.sectors == _fiche(mini_db, "ORI.aide-soignant").sectors
     assert fiche.provenance == ["Secteurs : d'après les autres fiches du code ROME J1501."]
+
+
+def _stating(metier_id: str, name: str, sector_label: str) -> str:
+    """An ONISEP-style fiche on J1501 that states one sector."""
+    return (ONISEP_STYLE.replace("MET.561", metier_id).replace("aide-soignant/e", name)
+            .replace("**Statuts possibles:**", f"**Secteurs d'activité:**\n- {sector_label}\n\n**Statuts possibles:**"))
+
+
+def test_inferred_sectors_follow_the_fiches_stating_one_for_the_rome_code(mini_db, tmp_path):
+    """A fiche's inferred sector moves when more fiches of its ROME code state another one: the
+    old inferred sector goes, the new one comes first (before the sector of its ROME domain),
+    becomes its main sector, and the sector filter and its provenance say so."""
+    from sqlalchemy import text
+
+    from db.catalogue.search import Criteria, search
+
+    with mini_db.read() as session:
+        other = session.execute(text("SELECT label FROM sectors WHERE id = 'T-IDEO2.4868'")).scalar_one()
+    brancardier = tmp_path / "MET.99001.md"
+    brancardier.write_text(ONISEP_STYLE.replace("aide-soignant/e", "brancardier/ère").replace("MET.561", "MET.99001"),
+                           encoding="utf-8")
+    assert import_paths(mini_db, [brancardier]).refused == 0
+    before = _fiche(mini_db, "MET.99001")
+    assert before.sectors == _fiche(mini_db, "ORI.aide-soignant").sectors  # inferred from the only stating fiche
+    for metier_id, name in (("MET.99002", "agent/e de service hospitalier"), ("MET.99003", "ambulancier/ère")):
+        path = tmp_path / f"{metier_id}.md"
+        path.write_text(_stating(metier_id, name, other), encoding="utf-8")
+        assert import_paths(mini_db, [path]).refused == 0
+    after = _fiche(mini_db, "MET.99001")
+    assert after.sectors[0] == other and after.sectors != before.sectors
+    assert after.provenance == ["Secteurs : d'après les autres fiches du code ROME J1501."]
+    with mini_db.read() as session:
+        rows = session.execute(text(
+            "SELECT s.sector_id, s.is_derived, s.position, m.main_sector_id FROM metier_sectors s "
+            "JOIN metiers m ON m.pk = s.metier_pk WHERE m.id = 'MET.99001' ORDER BY s.position")).all()
+        assert rows[0][:3] == ("T-IDEO2.4868", 0, 0) and rows[0][3] == "T-IDEO2.4868"
+        assert [r.position for r in rows] == list(range(len(rows)))  # one list, no gap or duplicate
+        assert all(r.is_derived for r in rows[1:])  # the sector of its ROME domain stays, after
+        assert "MET.99001" in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4868",)))]
+        assert "MET.99001" not in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4869",)))]
