@@ -159,7 +159,8 @@ _SPEED = (
     "FOR EACH STATEMENT EXECUTE FUNCTION metiers_live_updated()",
     "CREATE TRIGGER metiers_live_ad AFTER DELETE ON metiers REFERENCING OLD TABLE AS old_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION metiers_live_deleted()",
-    "CREATE TRIGGER metiers_live_at AFTER TRUNCATE ON metiers FOR EACH STATEMENT EXECUTE FUNCTION metiers_live_truncated()",
+    "CREATE TRIGGER metiers_live_at AFTER TRUNCATE ON metiers "
+    "FOR EACH STATEMENT EXECUTE FUNCTION metiers_live_truncated()",
     "UPDATE search_version SET live = (SELECT count(*) FROM metiers WHERE superseded_by IS NULL)",
 )
 # The salary orders, as search._order writes them (fiches without a figure last, then the name):
