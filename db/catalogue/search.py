@@ -524,7 +524,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
         matches = select(fts.c.rowid).where(text("metier_fts MATCH :fts_match"), live.exists())
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
-        return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]).limit(cap + 1),
+        return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
                                       _params(session, criteria))
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
