@@ -163,9 +163,13 @@ _SPEED = (
     "FOR EACH STATEMENT EXECUTE FUNCTION metiers_live_truncated()",
     "UPDATE search_version SET live = (SELECT count(*) FROM metiers WHERE superseded_by IS NULL)",
 )
-# The salary orders, as search._order writes them (fiches without a figure last, then the name):
-# a page is then the first 200 entries of an index instead of a sort of every shown fiche.
-_SALARY_INDEXES = (
+# The orders of the window's pages, as search._order writes them, over the shown fiches only,
+# holding what the filters on the fiche itself test: a page is then the first entries of one
+# index (read alone: no table row is visited), not a sort of every shown fiche. The name order
+# (with pk, which ix_metiers_live_name lacks) is walked for the lists too (sector, interest…).
+_ORDER_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_metiers_pg_name ON metiers (sort_key, pk) "
+    "INCLUDE (bac_plus, salary_min, country) WHERE superseded_by IS NULL",
     "CREATE INDEX IF NOT EXISTS ix_metiers_pg_salary ON metiers "
     "((salary_min IS NULL), salary_min, sort_key, pk) WHERE superseded_by IS NULL",
     "CREATE INDEX IF NOT EXISTS ix_metiers_pg_salary_desc ON metiers "
@@ -174,6 +178,7 @@ _SALARY_INDEXES = (
 _DROP_SPEED = (
     "DROP INDEX IF EXISTS ix_metiers_pg_salary_desc",
     "DROP INDEX IF EXISTS ix_metiers_pg_salary",
+    "DROP INDEX IF EXISTS ix_metiers_pg_name",
     *(f"DROP TRIGGER IF EXISTS metiers_live_{event} ON metiers" for event in ("ai", "au", "ad", "at")),
     *(f"DROP FUNCTION IF EXISTS metiers_live_{event}()" for event in ("inserted", "updated", "deleted", "truncated")),
     "ALTER TABLE IF EXISTS search_version DROP COLUMN IF EXISTS live",
@@ -204,11 +209,11 @@ def create_search(conn: Connection) -> bool:
 
 
 def create_speed(conn: Connection) -> None:
-    """Migration 0013 on PostgreSQL (nothing elsewhere, nothing twice): the salary order
+    """Migration 0013 on PostgreSQL (nothing elsewhere, nothing twice): the page order
     indexes, and the count of shown fiches when the full-text objects exist (:data:`_SPEED`)."""
     if conn.dialect.name != "postgresql":
         return
-    for statement in _SALARY_INDEXES:
+    for statement in _ORDER_INDEXES:
         conn.exec_driver_sql(statement)
     if _has_vector(conn) and not _has_live_count(conn):
         for statement in _SPEED:
@@ -225,7 +230,7 @@ def drop_speed(conn: Connection) -> None:
 def drop_search(conn: Connection) -> None:
     """Remove what :func:`create_search` made (the extensions stay: other bases may use them)."""
     if conn.dialect.name == "postgresql":
-        for statement in (*_DROP_SPEED[2:], *_DROP):
+        for statement in (*_DROP_SPEED[3:], *_DROP):
             conn.exec_driver_sql(statement)
 
 
@@ -279,11 +284,18 @@ def _term(form: str, prefix: bool) -> str:
     return quoted + ":*" if prefix else quoted
 
 
+def _needed(forms: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """``forms`` without those another prefix of them already matches ("boulanger" within
+    "boulang"*): the same fiches, but GIN lists each prefix's words apart, so each one costs."""
+    return [(form, prefix) for form, prefix in forms
+            if not any(other != form and is_prefix and form.startswith(other) for other, is_prefix in forms)]
+
+
 def tsquery(word: QueryWord) -> str:
     """The tsquery text of one query word (any of its alternatives, every word of one)."""
     alternatives = []
     for group in word.alternatives:
-        parts = ["(" + " | ".join(_term(form, prefix) for form, prefix in word_forms(w)) + ")"
+        parts = ["(" + " | ".join(_term(form, prefix) for form, prefix in _needed(word_forms(w))) + ")"
                  for w in group]
         alternatives.append("(" + " & ".join(parts) + ")")
     return " | ".join(alternatives)

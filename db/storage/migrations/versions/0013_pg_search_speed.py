@@ -2,9 +2,9 @@
 
 On a PostgreSQL server: the number of shown fiches kept by triggers beside the catalogue's
 version (``search_version.live``), so "every métier" is counted without reading every index
-entry, and two partial indexes in the salary orders of the window, so a page sorted by salary
-is the start of an index rather than a sort of the whole catalogue (see
-:func:`db.catalogue.search_pg.create_speed`). Schema only: no row changes.
+entry, and partial indexes of the shown fiches in the name and salary orders of the window, so
+a page is the start of an index read alone rather than a sort of the whole catalogue or a
+visit of each row (see :func:`db.catalogue.search_pg.create_speed`). Schema only: no row changes.
 
 Revision ID: 0013
 Revises: 0012
