@@ -414,7 +414,8 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
 
 def _estimated_rows(session: Session, query: AnySelect, params: dict[str, str]) -> float:
     """How many rows the planner expects ``query`` to return (planned, not run)."""
-    compiled = query.compile(dialect=session.get_bind().dialect)
+    # Lists (sectors, interests…) are expanded into their values' parameters, as execute() does.
+    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     values = {**compiled.params, **params}
     plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, values).scalar_one()
     return float(plan[0]["Plan"]["Plan Rows"])

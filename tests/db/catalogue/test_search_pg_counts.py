@@ -58,3 +58,12 @@ def test_a_text_count_is_capped_as_before_and_leaves_the_planner_as_it_was(mini_
         assert count_upto(session, words, cap=1) == 2  # "more than 1"
         assert count_upto(session, words, cap=100) == exact
         assert session.execute(text("SHOW enable_seqscan")).scalar_one() == "on"
+
+
+def test_a_text_count_with_lists_of_sectors_and_interests_is_the_exact_one(mini_db):
+    combined = Criteria(text="test", sectors=("T-IDEO2.4869", "T-IDEO2.4863"), interests=("T-IDEO2.4807",),
+                        statuts=("T-ITM.9",))
+    with mini_db.read() as session:
+        exact = count(session, combined)
+        assert exact >= 1
+        assert count_upto(session, combined) == first_page(session, combined, 200).total == exact
