@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from db.catalogue.search import Criteria, count, count_upto, first_page
+from db.catalogue.search import Criteria, count, count_upto, first_page, search
 from db.storage.engine import Database
 
 
@@ -67,3 +67,18 @@ def test_a_text_count_with_lists_of_sectors_and_interests_is_the_exact_one(mini_
         exact = count(session, combined)
         assert exact >= 1
         assert count_upto(session, combined) == first_page(session, combined, 200).total == exact
+
+
+@pytest.mark.parametrize("typed", ["technicien", "aide", "je voudrais travailler dehors avec des animaux",
+                                   "technicien batiment", "ingenieur", "agent"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_relevance_page_is_the_slice_of_the_whole_ranking(pg_starter, typed, descending):
+    """Only the matches whose cheap keys can reach the page are scored (search_pg._ranked_page):
+    every page must still be exactly that part of the whole ranked list."""
+    criteria = Criteria(text=typed, descending=descending)
+    with pg_starter.read() as session:
+        whole = [row.id for row in search(session, criteria)]
+        assert len(whole) >= 3
+        for limit, offset in ((1, 0), (3, 0), (3, 2), (10, 5), (200, 0)):
+            page = [row.id for row in search(session, criteria, limit=limit, offset=offset, total=len(whole))]
+            assert page == whole[offset:offset + limit]
