@@ -404,13 +404,20 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     if fiches is None:  # counted by migration 0013's triggers; else the planner's figure
         fiches = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('metiers')")).scalar()
     walk = matches * matches > 3.5 * (cap + 1) * float(fiches or 0)
-    if not walk:
-        session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
-    capped = query.limit(cap + 1).subquery("upto")
-    total = session.execute(select(func.count()).select_from(capped), params).scalar_one()
-    if not walk:  # (on an error, the transaction's rollback undoes the setting: it is local to it)
-        session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
-    return int(total)
+    counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
+    if walk:
+        return int(session.execute(counted, params).scalar_one())
+    return int(_through_indexes(session, counted, params)[0][0])
+
+
+def _through_indexes(session: Session, query: Any, params: dict[str, str]) -> list[Any]:
+    """The rows of ``query`` run with table scans ruled out (then allowed again): its matches
+    are few next to the catalogue, but the planner, not knowing what testing a fiche's words
+    costs, would read the table for them. On an error the transaction's rollback undoes it."""
+    session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    rows = list(session.execute(query, params).all())
+    session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
+    return rows
 
 
 def _estimated_rows(session: Session, query: AnySelect, params: dict[str, str]) -> float:
@@ -549,14 +556,20 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
              .select_from(_M).where(and_(*conditions)).cte("ranking_keys"))
     ordered = (cheap.c.k1, cheap.c.k2, cheap.c.k3)
     last = select(*ordered).order_by(*ordered).offset(offset + limit - 1).limit(1).subquery("page_end")
-    score = _score(session, words)
-    order = [*ordered, score, _M.c.sort_key, _M.c.pk]
-    if descending:
-        order = [*ordered, score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
     within = or_(last.c.k1.is_(None), tuple_(*ordered) <= tuple_(last.c.k1, last.c.k2, last.c.k3))
-    page = (select(_M.c.pk).select_from(_M.join(cheap, cheap.c.pk == _M.c.pk).outerjoin(last, true()))
-            .where(within).order_by(*order).offset(offset).limit(limit))
-    return list(session.execute(page, params).scalars())
+    # Materialized, then each candidate's fiche looked up by pk: joined first, PostgreSQL would
+    # read the whole table to keep a few hundred rows.
+    chosen = (select(cheap).select_from(cheap.outerjoin(last, true())).where(within)
+              .cte("page_candidates").prefix_with("MATERIALIZED"))
+    scored = (select(_score(session, words).label("score"), _M.c.sort_key.label("sort_key"))
+              .where(_M.c.pk == chosen.c.pk).limit(1).lateral("scored"))  # LIMIT: kept a lookup per row
+    keys = (chosen.c.k1, chosen.c.k2, chosen.c.k3)
+    order: list[Any] = [*keys, scored.c.score, scored.c.sort_key, chosen.c.pk]
+    if descending:
+        order = [*keys, scored.c.score.desc(), scored.c.sort_key.desc(), chosen.c.pk.desc()]
+    page = (select(chosen.c.pk).select_from(chosen.join(scored, true())).order_by(*order)
+            .offset(offset).limit(limit))
+    return [row[0] for row in _through_indexes(session, page, params)]
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
