@@ -362,6 +362,11 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
         query = query.where(_M.c.pk.in_(page))
     query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
     query = _order(session, criteria, query)
+    if limit is not None and total is not None and total <= TEXT_WALK_MIN and search_pg.available(session) \
+            and read_text(session, criteria.text) is not None:
+        # Few text matches on PostgreSQL: sort them, found through the GIN index, rather than
+        # walk an order testing every fiche's words (see search_pg.capped_count).
+        return [MetierRow(*row) for row in search_pg.through_indexes(session, query, _params(session, criteria))]
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
 
 

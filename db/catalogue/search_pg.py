@@ -407,10 +407,10 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
     if walk:
         return int(session.execute(counted, params).scalar_one())
-    return int(_through_indexes(session, counted, params)[0][0])
+    return int(through_indexes(session, counted, params)[0][0])
 
 
-def _through_indexes(session: Session, query: Any, params: dict[str, str]) -> list[Any]:
+def through_indexes(session: Session, query: Any, params: dict[str, str]) -> list[Any]:
     """The rows of ``query`` run with table scans ruled out (then allowed again): its matches
     are few next to the catalogue, but the planner, not knowing what testing a fiche's words
     costs, would read the table for them. On an error the transaction's rollback undoes it."""
@@ -569,7 +569,7 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
         order = [*keys, scored.c.score.desc(), scored.c.sort_key.desc(), chosen.c.pk.desc()]
     page = (select(chosen.c.pk).select_from(chosen.join(scored, true())).order_by(*order)
             .offset(offset).limit(limit))
-    return [row[0] for row in _through_indexes(session, page, params)]
+    return [row[0] for row in through_indexes(session, page, params)]
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,

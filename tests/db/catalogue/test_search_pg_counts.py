@@ -82,3 +82,14 @@ def test_a_relevance_page_is_the_slice_of_the_whole_ranking(pg_starter, typed, d
         for limit, offset in ((1, 0), (3, 0), (3, 2), (10, 5), (200, 0)):
             page = [row.id for row in search(session, criteria, limit=limit, offset=offset, total=len(whole))]
             assert page == whole[offset:offset + limit]
+
+
+@pytest.mark.parametrize("sort", ["name", "salary", "level"])
+def test_a_page_of_few_text_matches_in_another_order_is_the_slice_of_the_whole_list(pg_starter, sort):
+    for descending in (False, True):
+        criteria = Criteria(text="aide", sort=sort, descending=descending)
+        with pg_starter.read() as session:
+            whole = [row.id for row in search(session, criteria)]
+            assert len(whole) >= 3
+            page = [row.id for row in search(session, criteria, limit=3, offset=1, total=len(whole))]
+            assert page == whole[1:4]
