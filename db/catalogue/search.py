@@ -362,6 +362,11 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
         query = query.where(_M.c.pk.in_(page))
     query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
     query = _order(session, criteria, query)
+    if limit is not None and total is not None and total <= TEXT_WALK_MIN and search_pg.available(session) \
+            and read_text(session, criteria.text) is not None:
+        # Few text matches on PostgreSQL: sort them, found through the GIN index, rather than
+        # walk an order testing every fiche's words (see search_pg.capped_count).
+        return [MetierRow(*row) for row in search_pg.through_indexes(session, query, _params(session, criteria))]
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
 
 
@@ -505,6 +510,10 @@ def text_notice(session: Session, criteria: Criteria) -> str | None:
 
 def count(session: Session, criteria: Criteria) -> int:
     """How many métiers match ``criteria``."""
+    if replace(criteria, sort="auto", descending=False) == Criteria():
+        kept = search_pg.live_count(session)  # every shown fiche: PostgreSQL keeps the figure
+        if kept is not None:
+            return kept
     query = _filtered(session, criteria, [func.count()])
     return int(session.execute(query, _params(session, criteria)).scalar_one())
 
@@ -519,6 +528,9 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         others = _conditions(session, criteria, DRIVEN, skip_text=True)
         live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
         matches = select(fts.c.rowid).where(text("metier_fts MATCH :fts_match"), live.exists())
+    elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
+        return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
+                                      _params(session, criteria))
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
     inner = matches.limit(cap + 1).subquery("upto")

@@ -142,6 +142,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
         engine.dialect.statement_compiler = _HintingCompiler
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _on_server_connect)
     return engine
 
 
@@ -155,6 +157,20 @@ def _server_options(url: str) -> dict[str, Any]:
     lost = {"tcp_user_timeout": LOST_AFTER_MS, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
             "keepalives_count": 2}
     return {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S, **lost}, "pool_pre_ping": True}
+
+
+# The application's queries are small (a page of rows, a capped count): compiling one to machine
+# code (JIT) or starting parallel workers for it costs more than it saves — 5-30 ms a query of
+# the catalogue search at 100,000 métiers (bench/pg_search_bench.py). Set once per connection
+# (not as start-up options, which a connection pooler such as PgBouncer may refuse).
+SERVER_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+
+
+def _on_server_connect(dbapi_conn: Any, _record: object) -> None:
+    with dbapi_conn.cursor() as cursor:
+        for name, value in SERVER_SETTINGS.items():
+            cursor.execute(f"SET {name} = {value}")
+    dbapi_conn.commit()  # a SET inside a transaction rolled back later would be undone
 
 
 @dataclass
