@@ -69,16 +69,16 @@ def test_failed_write_rolls_back_everything(mini_db):
         assert session.execute(select(func.count()).where(Metier.name == "changé")).scalar() == 0
 
 
-def test_first_start_loads_the_starter_catalogue_once(db_path):
+def test_first_start_loads_the_starter_catalogue_once(db_location):
     from db.catalogue.starter import catalogue_dir
 
     assert len(list(catalogue_dir().glob("*.jsonl"))) >= 3  # the starter catalogue ships with the app
-    database = open_database(str(db_path))
+    database = open_database(db_location)
     with database.read() as session:
         n = session.execute(text("SELECT count(*) FROM metiers")).scalar()
     database.close()
     assert n > 0
-    database = open_database(str(db_path))  # second start: nothing added
+    database = open_database(db_location)  # second start: nothing added
     with database.read() as session:
         assert session.execute(text("SELECT count(*) FROM metiers")).scalar() == n
     database.close()

@@ -154,10 +154,10 @@ def test_purge_reaches_the_backups_too(mini_db, db_path, monkeypatch):
     assert _files_holding_markers(db_path.parent) == {}
 
 
-def test_an_export_is_the_users_copy_and_says_so(mini_db, db_path, tmp_path, capsys):
+def test_an_export_is_the_users_copy_and_says_so(mini_db, db_location, tmp_path, capsys):
     student_id = _make_student(mini_db)
     out = tmp_path / "export.json"
-    assert main(["students", "export", str(student_id), "--out", str(out), "--db", str(db_path)]) == 0
+    assert main(["students", "export", str(student_id), "--out", str(out), "--db", db_location]) == 0
     assert "l'effacement de l'élève ne l'atteindra pas" in capsys.readouterr().out
     assert json.loads(out.read_text())["eleve"]["nom"] == MARKERS["nom"]
     assert export_student  # the same function serves the window
@@ -201,7 +201,7 @@ def test_unfinished_copies_left_by_a_killed_backup_or_restore_go_with_an_erasure
     assert _files_holding_markers(db_path.parent) == {}
 
 
-def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_path):
+def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_location):
     """Emptying the write-ahead log meets a full disk after the erasure was committed: that is
     reported as "the log will be emptied later", never as "nothing was saved"."""
     import sqlite3

@@ -163,19 +163,19 @@ def test_a_first_start_killed_at_any_moment_ends_with_the_whole_catalogue(tmp_pa
     assert not list(tmp_path.glob(".base.sqlite.creation-*"))
 
 
-def test_a_starter_catalogue_cut_short_by_an_older_version_is_completed(db_path):
+def test_a_starter_catalogue_cut_short_by_an_older_version_is_completed(db_location):
     from db.catalogue.store import set_meta
     from db.catalogue.importing import write_parsed
     from db.catalogue.importers import parse_bytes
     from db.catalogue.starter import STARTER_KEY, catalogue_dir
 
-    database = open_database(str(db_path), load_starter=False)
+    database = open_database(db_location, load_starter=False)
     with database.write() as session:  # undo "declined": a start killed half-way, as before
         set_meta(session, STARTER_KEY, "")
     first = sorted(catalogue_dir().glob("*.jsonl"))[0]
     write_parsed(database, parse_bytes(first.read_bytes(), first.name), f"catalogue de départ/{first.name}")
     database.close()
-    database = open_database(str(db_path))
+    database = open_database(db_location)
     with database.read() as session:
         count = session.execute(__import__("sqlalchemy").text("SELECT count(*) FROM metiers")).scalar_one()
     database.close()

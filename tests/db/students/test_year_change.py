@@ -136,13 +136,13 @@ def test_undo_is_refused_once_something_was_saved(caseload, save):
     assert _rows(db) == after
 
 
-def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_path, tmp_path, capsys):
+def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_location, tmp_path, capsys):
     from desktop.cli import main
     from db.students.year_change import closing_year
 
     year = closing_year(date.today())
     sid = create_student(mini_db, "Echo", "Prénom", "3e B", "Collège Jean Moulin", year)
-    base = ["--db", str(db_path)]
+    base = ["--db", db_location]
     assert main(["annee", "changer", "--apercu", *base]) == 0
     out = capsys.readouterr().out
     assert "1 élève(s) changent de classe" in out and "3e B → 2de : 1 élève(s)" in out and "Echo" not in out
