@@ -47,13 +47,15 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """What ``--db`` names for this test's database: a SQLite file in the test's folder, or on the
-    PostgreSQL pass the URL of a new database of the test server holding the migrated schema and
-    the nomenclatures (no métier), dropped after the test. Not created yet on SQLite."""
+    """What ``--db`` names for this test's database: a SQLite file in the test's folder (not
+    created yet), or on the PostgreSQL pass the URL of a new database of the test server, dropped
+    after the test: the one :func:`empty_db` opens when the test uses it (a copy of the migrated
+    template), else a blank one, which the first opening fills as it fills a new file."""
     if not on_postgresql():
         yield str(tmp_path / "orientation.sqlite")
         return
-    with _pg_database_from(request.getfixturevalue("_pg_templates")["empty"]) as url:
+    template = request.getfixturevalue("_pg_templates")["empty"] if "empty_db" in request.fixturenames else None
+    with _pg_database_from(template) as url:
         yield url
 
 
@@ -240,36 +242,43 @@ def _pg_admin(*statements: str) -> None:
 
 
 @contextmanager
-def _pg_database_from(template: str) -> Iterator[str]:
-    """A new database of the test server copied from ``template``: its URL; dropped afterwards."""
+def _pg_database_from(template: str | None) -> Iterator[str]:
+    """A new database of the test server, copied from ``template`` or blank: its URL; dropped afterwards."""
     from sqlalchemy.engine import make_url
 
     name = f"orientation_t_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _pg_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield make_url(os.environ[PG_URL_VAR]).set(database=name).render_as_string(hide_password=False)
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+SHARED_DB_FIXTURES = {"empty_db", "mini_db", "db_location", "starter_file", "db_path"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass: tests marked ``sqlite_only`` are skipped with their reason, and the
-    tests written for PostgreSQL itself (fixtures ``pg_url``, ``pg_db``, ``pg_starter``,
-    ``db_url``, ``relayed``) are deselected: they already ran, on the same server, in the SQLite pass."""
+    """On the PostgreSQL pass, only the tests of the shared database fixtures run (``empty_db``,
+    ``mini_db``, ``db_location``, ``starter_file``; ``db_path`` ones skip with the reason): tests
+    marked ``sqlite_only`` are skipped with their reason; the tests written for PostgreSQL
+    itself (``pg_url``, ``pg_db``, ``pg_starter``, ``db_url``, ``relayed``) are deselected, as
+    they already ran on the same server in the SQLite pass, and so are the tests that open no
+    database through those fixtures (parsers, PDF layout…): nothing in them depends on the engine."""
     if not on_postgresql():
         return
-    kept, already = [], []
+    kept, left_out = [], []
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
             item.add_marker(pytest.mark.skip(reason=f"SQLite seulement : {reason}"))
-        if PG_ONLY_FIXTURES & set(getattr(item, "fixturenames", ())):
-            already.append(item)
+        names = set(getattr(item, "fixturenames", ()))
+        if PG_ONLY_FIXTURES & names or not SHARED_DB_FIXTURES & names:
+            left_out.append(item)
         else:
             kept.append(item)
-    if already:
-        config.hook.pytest_deselected(items=already)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
         items[:] = kept
 
 

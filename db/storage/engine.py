@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
@@ -138,11 +139,25 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         raise DatabaseLocationError(
             "cette adresse de base de données n'est pas prise en charge par cette installation "
             f"({make_url(url).drivername}) : utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _without_row_details)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
         engine.dialect.statement_compiler = _HintingCompiler
     return engine
+
+
+def _without_row_details(context: ExceptionContext) -> None:
+    """PostgreSQL's error messages quote the rows they refused ("DETAIL:  Failing row contains
+    (…)", "Key (nom)=(…) already exists"): a pupil's name or notes. Those lines are cut from the
+    driver's exception and from SQLAlchemy's, so that no message, log line or report carries
+    them (``hide_parameters`` only hides the statement's parameters)."""
+    for exc in (context.original_exception, context.sqlalchemy_exception):
+        if exc is None or not exc.args or not isinstance(exc.args[0], str):
+            continue
+        kept = [line for line in exc.args[0].splitlines() if not line.lstrip().startswith("DETAIL:")]
+        exc.args = ("\n".join(kept), *exc.args[1:])
 
 
 def _server_options(url: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def test_network_filesystem_mount_is_refused(tmp_path, monkeypatch):
         resolve_url(str(tmp_path / "base.sqlite"))
 
 
+@pytest.mark.sqlite_only(reason="réglages de connexion propres à SQLite (PRAGMA)")
 def test_connections_use_wal_foreign_keys_and_busy_timeout(empty_db):
     with empty_db.read() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
