@@ -27,7 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import (REFUSED_SENTENCE, DatabaseBusyError, DatabaseLocationError, PermissionRefusedError,
-                       ServerUnreachableError, environment_sentence, refused_by_server, server_gone)
+                       ServerUnreachableError, UserError, environment_sentence, refused_by_server, server_gone)
 from db.storage.files import os_error_sentence, private_dir
 from db.storage.paths import check_local_path, data_dir, requested_db
 
@@ -180,6 +180,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     warnings: list[str] = field(default_factory=list)  # French, shown once (e.g. no daily backup)
+    # The local catalogue opened while the server is away (db.storage.local_catalogue): no write.
+    read_only: bool = False
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -188,7 +190,11 @@ class Database:
         A lock held too long by another writer (after the busy timeout), a full disk or a
         read-only file raise :class:`DatabaseBusyError` with a French sentence; a statement the
         server refuses to the connected role raises :class:`PermissionRefusedError`; nothing is written.
+        A ``read_only`` database refuses at once with a :class:`UserError`.
         """
+        if self.read_only:
+            raise UserError("le catalogue local est ouvert en lecture seule, le serveur étant injoignable : "
+                            "rien ne peut être enregistré avant son retour")
         try:
             with self.sessions() as session, session.begin():
                 yield session
