@@ -20,9 +20,10 @@ def open_database_for(args: argparse.Namespace, *, writes: bool = True, catalogu
     try:
         database = open_database(getattr(args, "db", None), daily=writes)
     except UserError as exc:
-        database = _local_catalogue_instead(getattr(args, "db", None), exc) if catalogue_only else None
-        if database is None:
+        local = _local_catalogue_instead(getattr(args, "db", None), exc) if catalogue_only else None
+        if local is None:
             raise
+        database = local
     _opened.append(database)
     for warning in database.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
