@@ -145,6 +145,21 @@ def pg_starter() -> Iterator:
         admin.dispose()
 
 
+def database_content(database) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    """Every row of every table of ``database`` (either engine), committed ones only (a new
+    transaction), in a stable order: what a refused import must leave exactly as it was."""
+    from sqlalchemy import select
+
+    from db.models import Base
+
+    rows: list[tuple[str, ...]] = []
+    with database.read() as session:
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows += [(table.name, *map(repr, row)) for row in session.execute(select(table).order_by(*order))]
+    return rows
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test when ../shared is absent."""
     path = SHARED.joinpath(*parts)
