@@ -38,7 +38,7 @@ def _local_catalogue_instead(db: str | None, error: Exception) -> Database | Non
     away = server_away_fallback(db, error) if isinstance(error, UserError) else None
     if away is None or away.local is None:
         return None
-    print(f"Attention : {away.message}.", file=sys.stderr)
+    print(f"Attention : {error}.", file=sys.stderr)  # the note that follows says what is read instead
     return open_local_catalogue(away.local)
 
 
