@@ -48,6 +48,7 @@ def test_connections_use_wal_foreign_keys_and_busy_timeout(empty_db):
         assert session.execute(text("PRAGMA busy_timeout")).scalar() == engine_mod.BUSY_TIMEOUT_MS
 
 
+@pytest.mark.sqlite_only(reason="verrou d'écriture de SQLite (BEGIN IMMEDIATE)")
 def test_writes_take_the_write_lock_up_front(empty_db, db_path):
     import sqlite3
 
