@@ -129,10 +129,12 @@ def freeze_startup_objects() -> None:
     gc.enable()
 
 
-def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
-                    show_error: Callable[[str], None]) -> Database | None:
+def open_or_recover(db: str | None, ask_restore: Callable[[str], bool], show_error: Callable[[str], None],
+                    ask_local: Callable[[str], bool] | None = None) -> Database | None:
     """Open the database; when it is damaged, offer to restore the newest backup instead of
-    crashing. Returns None (after telling the user why, in French) when it cannot be opened."""
+    crashing; when it is a server that cannot be reached, offer (``ask_local``, a yes/no
+    question) this computer's catalogue read-only. Returns None (after telling the user why, in
+    French) when nothing is opened."""
     from db.storage.backup import restore_from, sqlite_path
     from db.storage.engine import resolve_url
     from db.storage.opening import open_database
@@ -153,8 +155,33 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool],
             show_error(again.message)
             return None
     except UserError as exc:
-        show_error(exc.message)
+        return _local_catalogue_or_error(db, exc, ask_local or _ask_yes_no, show_error)
+
+
+def _local_catalogue_or_error(db: str | None, exc: UserError, ask: Callable[[str], bool],
+                              show_error: Callable[[str], None]) -> Database | None:
+    """A server that cannot be reached: offer this computer's catalogue, read-only (métiers only);
+    any other problem, or a refusal: its sentence, and None."""
+    from db.storage.local_catalogue import open_local_catalogue, server_away_fallback
+
+    away = server_away_fallback(db, exc)
+    if away is None or away.local is None:
+        show_error(away.message if away else exc.message)
         return None
+    if not ask(f"{away.message}.\n\nOuvrir maintenant le catalogue local en lecture seule ?"):
+        return None
+    try:
+        return open_local_catalogue(away.local)
+    except UserError as again:
+        show_error(again.message)
+        return None
+
+
+def _ask_yes_no(question: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(None, "Orientation", f"{question[:1].upper()}{question[1:]}")
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _ask_restore(message: str) -> bool:

@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
                 choices = self.browser.choices()
             if choices != shown_choices:
                 self._set_choices(choices)
+        if database.read_only:  # the local catalogue while the server is away: métiers only
+            from desktop.local_catalogue_mode import attach_catalogue_only
+            return attach_catalogue_only(self, database)
         if not staged:
             self._attach_done(database, self._attach_students(database, None, deferred=False))
             return

@@ -18,26 +18,26 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def filled(mini_db, db_path) -> str:
+def filled(mini_db, db_location) -> str:
     """A database file holding only the eight test fiches (no starter catalogue)."""
     mini_db.close()
-    return str(db_path)
+    return db_location
 
 
-def test_import_prints_a_summary_per_file_and_totals(empty_db, db_path, capsys, tmp_path):
+def test_import_prints_a_summary_per_file_and_totals(empty_db, db_location, capsys, tmp_path):
     bad = tmp_path / "vide.txt"
     bad.write_bytes(b"")
-    status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), str(bad), "--db", str(db_path))
+    status, out, _ = run(capsys, "import", str(DATA / "mini.jsonl"), str(bad), "--db", db_location)
     assert status == 1  # one file refused
     assert "mini.jsonl : importé (orientation-fiche/1 ; 8 nouvelle(s) fiche(s), 0 mise(s) à jour)" in out
     assert "vide.txt : refusé — fichier vide" in out
     assert "Total : 2 fichier(s), 1 accepté(s), 1 refusé(s) ; 8 fiche(s) créée(s)" in out
 
 
-def test_dry_run_writes_nothing(empty_db, db_path, capsys):
-    status, out, _ = run(capsys, "import", "--dry-run", str(DATA / "mini.jsonl"), "--db", str(db_path))
+def test_dry_run_writes_nothing(empty_db, db_location, capsys):
+    status, out, _ = run(capsys, "import", "--dry-run", str(DATA / "mini.jsonl"), "--db", db_location)
     assert status == 0 and "vérifié" in out
-    status, out, _ = run(capsys, "search", "--format", "json", "--db", str(db_path))
+    status, out, _ = run(capsys, "search", "--format", "json", "--db", db_location)
     assert json.loads(out) == []
 
 
@@ -184,11 +184,11 @@ def test_no_screen_gives_a_french_message(monkeypatch, capsys):
     assert status == 2 and "aucun écran" in err
 
 
-def test_listing_students_loads_no_file_parser(empty_db, db_path):
+def test_listing_students_loads_no_file_parser(empty_db, db_location):
     """``students list`` on an existing database opens it without loading the importers (they
     only serve a new database's starter catalogue): a command pays for what it uses."""
     code = ("import sys; from desktop.cli import main; status = main(sys.argv[1:]); "
             "print(status, 'db.catalogue.importers' in sys.modules, 'reportlab' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code, "students", "list", "--texte", "mar", "--db", str(db_path)],
+    done = subprocess.run([sys.executable, "-c", code, "students", "list", "--texte", "mar", "--db", db_location],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == "0 False False", done.stderr

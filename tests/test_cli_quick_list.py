@@ -16,6 +16,9 @@ from db.students.quick_list import list_students_quickly
 from desktop.cli import main
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="la liste rapide lit le fichier SQLite avec sqlite3, sans SQLAlchemy")
+
 # nom, prénom, classe, last session (None: never seen), created (old ones are past retention)
 PEOPLE = [
     ("Martin", "Léa", "3e A", "2026-10-02", "2026-09-10"),

@@ -26,10 +26,10 @@ SCRIPT = ["--interet", "ma vocation est de soigner", "--interet", USEFUL, "--niv
 
 
 @pytest.fixture
-def db(mini_db, db_path) -> str:
+def db(mini_db, db_location) -> str:
     """A database file holding only the eight test fiches (tests/data/mini.jsonl)."""
     mini_db.close()
-    return str(db_path)
+    return db_location
 
 
 @pytest.fixture

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import (REFUSED_SENTENCE, DatabaseBusyError, DatabaseLocationError, PermissionRefusedError,
-                       ServerUnreachableError, environment_sentence, refused_by_server, server_gone)
+                       ServerUnreachableError, UserError, environment_sentence, refused_by_server, server_gone)
 from db.storage.files import os_error_sentence, private_dir
 from db.storage.paths import check_local_path, data_dir, requested_db
 
@@ -138,6 +139,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         raise DatabaseLocationError(
             "cette adresse de base de données n'est pas prise en charge par cette installation "
             f"({make_url(url).drivername}) : utilisez un fichier SQLite (--db /chemin/orientation.sqlite)") from exc
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _without_row_details)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
@@ -145,6 +148,18 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _on_server_connect)
     return engine
+
+
+def _without_row_details(context: ExceptionContext) -> None:
+    """PostgreSQL's error messages quote the rows they refused ("DETAIL:  Failing row contains
+    (…)", "Key (nom)=(…) already exists"): a pupil's name or notes. Those lines are cut from the
+    driver's exception and from SQLAlchemy's, so that no message, log line or report carries
+    them (``hide_parameters`` only hides the statement's parameters)."""
+    for exc in (context.original_exception, context.sqlalchemy_exception):
+        if exc is None or not exc.args or not isinstance(exc.args[0], str):
+            continue
+        kept = [line for line in exc.args[0].splitlines() if not line.lstrip().startswith("DETAIL:")]
+        exc.args = ("\n".join(kept), *exc.args[1:])
 
 
 def _server_options(url: str) -> dict[str, Any]:
@@ -181,6 +196,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     warnings: list[str] = field(default_factory=list)  # French, shown once (e.g. no daily backup)
+    # The local catalogue opened while the server is away (db.storage.local_catalogue): no write.
+    read_only: bool = False
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -189,7 +206,11 @@ class Database:
         A lock held too long by another writer (after the busy timeout), a full disk or a
         read-only file raise :class:`DatabaseBusyError` with a French sentence; a statement the
         server refuses to the connected role raises :class:`PermissionRefusedError`; nothing is written.
+        A ``read_only`` database refuses at once with a :class:`UserError`.
         """
+        if self.read_only:
+            raise UserError("le catalogue local est ouvert en lecture seule, le serveur étant injoignable : "
+                            "rien ne peut être enregistré avant son retour")
         try:
             with self.sessions() as session, session.begin():
                 yield session

@@ -9,7 +9,9 @@ year's anonymous statistics archived, in one transaction that can be undone unti
   class code on, stores the archived statistics (a protected, anonymous JSON document the caller
   made) and the record of the change.
 - :func:`undo_year_change` restores that backup while nothing was saved since (a digest of the
-  students, sessions, handovers, consents and milestones taken at the change is unchanged).
+  students, sessions, handovers, consents and milestones taken at the change is unchanged). A
+  PostgreSQL server has no backup file: there the change records each moved student's previous
+  class, year and class code (ids, never a name), and the undo puts them back.
   Erased records stay erased: the restore re-applies every erasure.
 
 Statistics are archived under the meta key ``statistiques_archivees_<année>``; the text is made
@@ -22,8 +24,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.catalogue.store import get_meta, set_meta
@@ -174,12 +177,16 @@ def change_year(database: Database, archive: str, today: date | None = None, yea
     with database.write() as session:
         plan = plan_year_change(session, today, year, mapping)
         erased = erase_rows_in(session, plan.to_erase, action="purge")
+        # A server has no file to back up: the change records what it moves, which undoes it.
+        before = _classes_before(session, plan) if db_file is None else None
+        previous_closed = get_meta(session, CLOSED_KEY)
         _move_classes(session, plan)
         set_meta(session, ARCHIVE_PREFIX + plan.closing, archive)
         set_meta(session, CLOSED_KEY, plan.closing)
         set_meta(session, CHANGE_KEY, json.dumps({
             "de": plan.closing, "vers": plan.opening, "le": datetime.now().isoformat(),
-            "sauvegarde": backup.name if backup else None, "empreinte": _fingerprint(session)}))
+            "sauvegarde": backup.name if backup else None, "avant": before, "close_avant": previous_closed,
+            "empreinte": _fingerprint(session)}))
     erasure = finish_erasure(database, erased) if erased else None
     return YearChangeResult(plan, backup, erasure)
 
@@ -229,12 +236,40 @@ def undo_year_change(database: Database) -> str:
         if _fingerprint(session) != change.get("empreinte"):
             raise UserError("quelque chose a été enregistré depuis le changement d'année (entretien, élève, "
                             "bilan remis, échéance…) : l'annuler le perdrait, il ne peut plus être annulé")
+    if db_file is None and change.get("avant") is not None:
+        _put_classes_back(database, change)
+        return change["de"]
     backup = backup_dir(db_file) / change["sauvegarde"] if db_file and change.get("sauvegarde") else None
     if backup is None or not backup.is_file():
         raise UserError("la sauvegarde faite avant le changement d'année n'existe plus : il ne peut pas être annulé")
     database.close()  # no pooled connection holds the file while it is replaced
     restore_from(db_file, backup)  # type: ignore[arg-type]  # db_file is set when backup is
     return change["de"]
+
+
+def _classes_before(session: Session, plan: YearChangePlan) -> list[list[object]]:
+    """``[id, classe, annee_scolaire, current_class]`` of each student the change moves (no name)."""
+    rows = session.execute(select(Student.id, Student.classe, Student.annee_scolaire, Student.current_class)
+                           .where(_in_closing(plan.closing)).order_by(Student.id))
+    return [list(row) for row in rows]
+
+
+def _put_classes_back(database: Database, change: dict[str, Any]) -> None:
+    """Undo a change made on a server (no backup file): every moved student gets back the class,
+    year and class code the change recorded, the archived statistics and the record go; in one
+    transaction, refused as :func:`undo_year_change` says when anything was saved since."""
+    with database.write() as session:
+        if _fingerprint(session) != change.get("empreinte"):  # checked again inside the write
+            raise UserError("quelque chose a été enregistré depuis le changement d'année : il ne peut plus être annulé")
+        for sid, classe, year, code in change["avant"]:
+            session.execute(update(Student).where(Student.id == sid)
+                            .values(classe=classe, annee_scolaire=year, current_class=code)
+                            .execution_options(synchronize_session=False))
+        session.execute(delete(AppMeta).where(AppMeta.key.in_([ARCHIVE_PREFIX + str(change["de"]), CHANGE_KEY])))
+        if change.get("close_avant"):
+            set_meta(session, CLOSED_KEY, str(change["close_avant"]))
+        else:
+            session.execute(delete(AppMeta).where(AppMeta.key == CLOSED_KEY))
 
 
 def _fingerprint(session: Session) -> str:

@@ -30,7 +30,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from db.catalogue.export import SEARCH_FIELDS, search_record
     from db.catalogue.search import search, text_notice
 
-    database = open_database_for(args, writes=False)
+    database = open_database_for(args, writes=False, catalogue_only=True)
     with database.read() as session:
         criteria = criteria_from_request(session, SearchRequest(
             texte=args.texte, niveau_max=args.niveau_max, salaire_min=args.salaire_min,

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """``orientation formations search|show``."""
     from db.catalogue.formations import search_formations, show_formation
 
-    database = open_database_for(args, writes=False)
+    database = open_database_for(args, writes=False, catalogue_only=True)
     with database.read() as session:
         if args.formation_command == "search":
             found = search_formations(session, args.texte, args.type, args.niveau)

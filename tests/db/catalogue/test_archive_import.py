@@ -3,13 +3,13 @@ archives refused whole in one French sentence with nothing written, the shared O
 from __future__ import annotations
 
 import io
-import sqlite3
 import stat
 import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from db.catalogue import archives
 from db.catalogue.formations import show_formation
@@ -44,9 +44,9 @@ def _zip(path: Path, members: list[tuple[str, bytes]], modes: dict[str, int] | N
     return path
 
 
-def _formations(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT count(*) FROM formations").fetchone()[0]
+def _formations(database) -> int:  # type: ignore[no-untyped-def]
+    with database.read() as session:
+        return int(session.execute(text("SELECT count(*) FROM formations")).scalar_one())
 
 
 @pytest.mark.parametrize("name", ["fiches.tar.gz", "fiches.tgz", "fiches.zip"])
@@ -92,18 +92,18 @@ def _link(name: str, kind: bytes) -> tarfile.TarInfo:
     (lambda p: (p / "a.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 200) and p / "a.zip", "archive illisible"),
     (lambda p: (p / "a.tgz").write_bytes(GOOD[1] * 3) and p / "a.tgz", "archive illisible"),
 ])
-def test_a_hostile_archive_is_refused_whole_and_changes_nothing(empty_db, db_path, tmp_path, monkeypatch,
+def test_a_hostile_archive_is_refused_whole_and_changes_nothing(empty_db, tmp_path, monkeypatch,
                                                                 build, reason):
     monkeypatch.setattr(archives, "MAX_MEMBER_BYTES", 4096)
     folder = tmp_path / "in"
     folder.mkdir()
     path = build(folder)
-    before = _formations(db_path)
+    before = _formations(empty_db)
     summary = import_paths(empty_db, [path])
     assert [f.path for f in summary.files] == [str(path)] and summary.refused == 1
     sentence = summary.files[0].reason or ""
     assert reason in sentence and "\n" not in sentence
-    assert _formations(db_path) == before  # not even the good member went in
+    assert _formations(empty_db) == before  # not even the good member went in
     assert sorted(p.name for p in folder.iterdir()) == [path.name]  # and nothing was extracted
     assert not (tmp_path / "FOR.90005_evade.md").exists()
 

@@ -17,7 +17,7 @@ def test_the_export_read_in_small_chunks_is_the_whole_catalogue_in_name_order(mi
     assert medecin["secteurs"] == ["Santé"] and medecin["codes_rome"] and medecin["niveau"]
 
 
-def test_the_streamed_export_prints_what_the_whole_list_printed(db_path, capsys):
+def test_the_streamed_export_prints_what_the_whole_list_printed(db_location, capsys):
     """On the starter catalogue, ``orientation export`` written record by record prints the very
     text of the whole list dumped at once (JSON) or written row by row from it (CSV)."""
     import csv
@@ -28,18 +28,18 @@ def test_the_streamed_export_prints_what_the_whole_list_printed(db_path, capsys)
     from desktop.cli.catalogue import _csv_value
     from db.storage.opening import open_database
 
-    database = open_database(str(db_path))
+    database = open_database(db_location)
     with database.read() as session:
         whole = export.export_catalogue(session)
     database.close()
     assert len(whole) > 500
-    assert main(["export", "--format", "json", "--db", str(db_path)]) == 0
+    assert main(["export", "--format", "json", "--db", db_location]) == 0
     assert capsys.readouterr().out == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
     expected = io.StringIO()
     writer = csv.DictWriter(expected, fieldnames=list(export.EXPORT_FIELDS), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _csv_value(v) for k, v in record.items()} for record in whole)
-    assert main(["export", "--format", "csv", "--db", str(db_path)]) == 0
+    assert main(["export", "--format", "csv", "--db", db_location]) == 0
     assert capsys.readouterr().out == expected.getvalue()
 
 

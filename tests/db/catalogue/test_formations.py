@@ -3,13 +3,13 @@ to métiers both ways, hostile files refused whole, the diploma-type table."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import tarfile
 import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from db.catalogue.formation_types import formation_types, type_of_label, type_of_onisep
 from db.catalogue.formations import link_rates, search_formations, show_formation
@@ -113,11 +113,10 @@ def _record_citing(fiche: dict, ref: Ref) -> MetierRecord:
     ("FOR.90002_sans_titre.md", SAMPLE.replace("# CAP pâtisserie d'essai\n", ""), "format non reconnu"),
     ("FOR.90003_binaire.md", SAMPLE.encode("utf-8") + b"\x00\x01" * 50, "fichier binaire"),
 ])
-def test_a_broken_formation_fiche_is_refused_in_french_and_changes_nothing(empty_db, db_path, tmp_path,
-                                                                            name, data, reason):
+def test_a_broken_formation_fiche_is_refused_in_french_and_changes_nothing(empty_db, tmp_path, name, data, reason):
     def formations() -> int:
-        with sqlite3.connect(db_path) as conn:
-            return conn.execute("SELECT count(*) FROM formations").fetchone()[0]
+        with empty_db.read() as session:
+            return int(session.execute(text("SELECT count(*) FROM formations")).scalar_one())
 
     before = formations()
     good = _write(tmp_path, "FOR.90001_cap.md", SAMPLE)

@@ -26,9 +26,9 @@ def test_only_onisep_rows_with_their_normalised_fields_and_a_licence_note(mini_d
     assert "Open Database License (ODbL) 1.0" in note and "exporté le 6 décembre 2026" in note
 
 
-def test_the_command_needs_a_folder(mini_db, db_path, tmp_path, capsys):
+def test_the_command_needs_a_folder(mini_db, db_location, tmp_path, capsys):
     mini_db.close()
-    assert main(["export", "--onisep-odbl", "--db", str(db_path)]) == 2
+    assert main(["export", "--onisep-odbl", "--db", db_location]) == 2
     assert "--out DOSSIER" in capsys.readouterr().err
-    assert main(["export", "--onisep-odbl", "--out", str(tmp_path / "x"), "--db", str(db_path)]) == 0
+    assert main(["export", "--onisep-odbl", "--out", str(tmp_path / "x"), "--db", db_location]) == 0
     assert (tmp_path / "x" / "LISEZMOI-ODbL.txt").exists()

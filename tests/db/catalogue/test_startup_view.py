@@ -13,6 +13,9 @@ from db.catalogue.choices import choices
 from db.catalogue.search import Criteria, count, search
 from db.catalogue.startup_view import open_startup_view
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="la vue de démarrage lit le fichier SQLite avec sqlite3, avant SQLAlchemy")
+
 ROOT = Path(__file__).resolve().parents[3]
 def _starter_fiches() -> int:
     """How many fiches the starter files hold (one per non-blank line), so the count follows the catalogue."""

@@ -13,6 +13,9 @@ from db.students.store import create_student, find_students
 from desktop.cli import main
 from tests.conftest import damage
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="les sauvegardes automatiques sont des copies du fichier SQLite (un serveur a ses pg_dump)")
+
 
 def names(db) -> list[str]:
     with db.read() as session:

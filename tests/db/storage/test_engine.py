@@ -40,6 +40,7 @@ def test_network_filesystem_mount_is_refused(tmp_path, monkeypatch):
         resolve_url(str(tmp_path / "base.sqlite"))
 
 
+@pytest.mark.sqlite_only(reason="réglages de connexion propres à SQLite (PRAGMA)")
 def test_connections_use_wal_foreign_keys_and_busy_timeout(empty_db):
     with empty_db.read() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -47,6 +48,7 @@ def test_connections_use_wal_foreign_keys_and_busy_timeout(empty_db):
         assert session.execute(text("PRAGMA busy_timeout")).scalar() == engine_mod.BUSY_TIMEOUT_MS
 
 
+@pytest.mark.sqlite_only(reason="verrou d'écriture de SQLite (BEGIN IMMEDIATE)")
 def test_writes_take_the_write_lock_up_front(empty_db, db_path):
     import sqlite3
 
@@ -69,16 +71,16 @@ def test_failed_write_rolls_back_everything(mini_db):
         assert session.execute(select(func.count()).where(Metier.name == "changé")).scalar() == 0
 
 
-def test_first_start_loads_the_starter_catalogue_once(db_path):
+def test_first_start_loads_the_starter_catalogue_once(db_location):
     from db.catalogue.starter import catalogue_dir
 
     assert len(list(catalogue_dir().glob("*.jsonl"))) >= 3  # the starter catalogue ships with the app
-    database = open_database(str(db_path))
+    database = open_database(db_location)
     with database.read() as session:
         n = session.execute(text("SELECT count(*) FROM metiers")).scalar()
     database.close()
     assert n > 0
-    database = open_database(str(db_path))  # second start: nothing added
+    database = open_database(db_location)  # second start: nothing added
     with database.read() as session:
         assert session.execute(text("SELECT count(*) FROM metiers")).scalar() == n
     database.close()

@@ -111,6 +111,7 @@ def test_erasure_reaches_every_copy_and_no_restore_brings_the_student_back(monke
         assert _files_holding_markers(data_dir(), log_dir(), temp_dir) == {}
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes et copies du fichier SQLite")
 def test_a_restore_over_a_damaged_database_still_knows_the_erasures(mini_db, db_path, tmp_path):
     """The ledger file beside the backups survives the database: a copy made before the erasure
     and restored after the database was lost does not bring the student back."""
@@ -127,6 +128,7 @@ def test_a_restore_over_a_damaged_database_still_knows_the_erasures(mini_db, db_
     database.close()
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes et copies du fichier SQLite")
 def test_a_new_student_given_the_number_of_an_erased_one_survives_a_restore(mini_db, db_path, tmp_path):
     first = create_student(mini_db, "Premier", "Élève")
     erase_student(mini_db, first)
@@ -142,6 +144,7 @@ def test_a_new_student_given_the_number_of_an_erased_one_survives_a_restore(mini
     assert second and copy.exists()
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes et copies du fichier SQLite")
 def test_purge_reaches_the_backups_too(mini_db, db_path, monkeypatch):
     student_id = _make_student(mini_db)
     backup.automatic_backup(db_path, "quotidienne")
@@ -154,10 +157,10 @@ def test_purge_reaches_the_backups_too(mini_db, db_path, monkeypatch):
     assert _files_holding_markers(db_path.parent) == {}
 
 
-def test_an_export_is_the_users_copy_and_says_so(mini_db, db_path, tmp_path, capsys):
+def test_an_export_is_the_users_copy_and_says_so(mini_db, db_location, tmp_path, capsys):
     student_id = _make_student(mini_db)
     out = tmp_path / "export.json"
-    assert main(["students", "export", str(student_id), "--out", str(out), "--db", str(db_path)]) == 0
+    assert main(["students", "export", str(student_id), "--out", str(out), "--db", db_location]) == 0
     assert "l'effacement de l'élève ne l'atteindra pas" in capsys.readouterr().out
     assert json.loads(out.read_text())["eleve"]["nom"] == MARKERS["nom"]
     assert export_student  # the same function serves the window
@@ -172,6 +175,7 @@ def test_a_bilan_opened_before_the_student_was_renamed_goes_with_them(mini_db):
     assert not copy.exists()
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes et copies du fichier SQLite")
 def test_an_erasure_cut_short_is_finished_at_the_next_opening(mini_db, db_path, monkeypatch):
     """Killed after the database was erased but before the backups were: the next opening
     finishes it (the ledger says what is pending)."""
@@ -190,6 +194,7 @@ def test_an_erasure_cut_short_is_finished_at_the_next_opening(mini_db, db_path, 
     assert _files_holding_markers(db_path.parent) == {}
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes et copies du fichier SQLite")
 def test_unfinished_copies_left_by_a_killed_backup_or_restore_go_with_an_erasure(mini_db, db_path):
     student_id = _make_student(mini_db)
     partial = backup.backup_dir(db_path) / ".20261206-040306-161047-quotidienne.sqlit.08enu2t4.tmp"
@@ -201,7 +206,7 @@ def test_unfinished_copies_left_by_a_killed_backup_or_restore_go_with_an_erasure
     assert _files_holding_markers(db_path.parent) == {}
 
 
-def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_path):
+def test_an_erasure_on_a_full_disk_is_still_an_erasure(mini_db, db_location):
     """Emptying the write-ahead log meets a full disk after the erasure was committed: that is
     reported as "the log will be emptied later", never as "nothing was saved"."""
     import sqlite3

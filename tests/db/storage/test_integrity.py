@@ -18,6 +18,9 @@ from db.errors import DatabaseDamagedError
 from db.storage import backup, integrity
 from db.storage.opening import open_database
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="le contrôle d'intégrité lit le fichier SQLite (PRAGMA integrity_check, pages endommagées)")
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic import command
 
 from db.storage.migrate import alembic_config, upgrade_if_behind
+
+pytestmark = pytest.mark.sqlite_only(
+    reason="la migration 0007 est vérifiée sur un fichier SQLite ancien, lu avec sqlite3")
 
 
 def test_0007_keeps_formations_and_students_and_goes_back(db_path):

@@ -83,6 +83,7 @@ def test_another_programs_file_is_not_touched(tmp_path):
         open_database(str(text))
 
 
+@pytest.mark.sqlite_only(reason="contrôles du fichier SQLite à l'ouverture (version, troncature, restauration)")
 def test_a_newer_versions_database_is_refused_and_left_as_it_is(db_path):
     open_database(str(db_path), load_starter=False).close()
     with sqlite3.connect(db_path) as conn:
@@ -93,6 +94,7 @@ def test_a_newer_versions_database_is_refused_and_left_as_it_is(db_path):
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only(reason="contrôles du fichier SQLite à l'ouverture (version, troncature, restauration)")
 def test_the_restore_hint_of_a_damaged_database_names_that_database(db_path):
     open_database(str(db_path), load_starter=False).close()
     damage(db_path)
@@ -163,19 +165,19 @@ def test_a_first_start_killed_at_any_moment_ends_with_the_whole_catalogue(tmp_pa
     assert not list(tmp_path.glob(".base.sqlite.creation-*"))
 
 
-def test_a_starter_catalogue_cut_short_by_an_older_version_is_completed(db_path):
+def test_a_starter_catalogue_cut_short_by_an_older_version_is_completed(db_location):
     from db.catalogue.store import set_meta
     from db.catalogue.importing import write_parsed
     from db.catalogue.importers import parse_bytes
     from db.catalogue.starter import STARTER_KEY, catalogue_dir
 
-    database = open_database(str(db_path), load_starter=False)
+    database = open_database(db_location, load_starter=False)
     with database.write() as session:  # undo "declined": a start killed half-way, as before
         set_meta(session, STARTER_KEY, "")
     first = sorted(catalogue_dir().glob("*.jsonl"))[0]
     write_parsed(database, parse_bytes(first.read_bytes(), first.name), f"catalogue de départ/{first.name}")
     database.close()
-    database = open_database(str(db_path))
+    database = open_database(db_location)
     with database.read() as session:
         count = session.execute(__import__("sqlalchemy").text("SELECT count(*) FROM metiers")).scalar_one()
     database.close()
@@ -268,6 +270,7 @@ def test_an_import_that_fills_the_disk_says_what_was_committed(tmp_path):
         assert 0 < acknowledged == stored < 400, done.stdout[-600:]
 
 
+@pytest.mark.sqlite_only(reason="contrôles du fichier SQLite à l'ouverture (version, troncature, restauration)")
 def test_a_truncated_database_is_called_damaged_with_the_restore_command(db_path):
     database = open_database(str(db_path), load_starter=False)
     create_student(database, "Coupé", "Léa")
@@ -307,6 +310,7 @@ def test_a_full_disk_is_not_called_damage(tmp_path):
         assert done.returncode == 0 and "Disque" in done.stdout, done.stderr
 
 
+@pytest.mark.sqlite_only(reason="contrôles du fichier SQLite à l'ouverture (version, troncature, restauration)")
 def test_a_truncated_file_is_caught_even_when_checked_today(db_path):
     database = open_database(str(db_path), load_starter=True, backups=False)
     database.close()

@@ -129,12 +129,12 @@ def test_milestones_remind_in_the_next_two_weeks_and_go_with_an_erased_student(e
         assert [m.title for m in milestones(session)] == ["Parcoursup : confirmation des vœux"]
 
 
-def test_the_command_lists_by_class_with_filters_and_records_handovers_and_milestones(empty_db, db_path, capsys):
+def test_the_command_lists_by_class_with_filters_and_records_handovers_and_milestones(empty_db, db_location, capsys):
     from desktop.cli import main
 
     a = create_student(empty_db, "Durand", "Inès", "3e B", "Collège Jean Moulin")
     b = create_student(empty_db, "Petit", "Noah", "3e B", "Collège Jean Moulin")
-    db = ["--db", str(db_path)]
+    db = ["--db", db_location]
     assert main(["students", "bilan-remis", str(a), "--le", "2026-05-12", *db]) == 0
     assert "noté remis le 2026-05-12" in capsys.readouterr().out
     assert main(["students", "list", "--bilan-non-remis", "--format", "json", *db]) == 0

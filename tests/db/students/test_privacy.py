@@ -69,6 +69,7 @@ def test_bad_document_is_refused_and_creates_nothing(mini_db):
         assert find_students(session) == []
 
 
+@pytest.mark.sqlite_only(reason="aucun octet effacé ne reste dans le fichier SQLite (secure_delete)")
 def test_erasure_leaves_no_byte_in_the_database_files(mini_db, db_path):
     sid = student_with_history(mini_db)
     export_student(mini_db, sid)  # a read that touches the WAL too

@@ -75,21 +75,21 @@ def test_rendered_report_has_every_section_and_no_private_note(mini_db, student)
     assert PRIVATE not in text and PRIVATE.encode() not in pdf
 
 
-def test_report_command_and_class_batch(mini_db, student, db_path, tmp_path, capsys):
+def test_report_command_and_class_batch(mini_db, student, db_location, tmp_path, capsys):
     mini_db.close()
     out = tmp_path / "bilan.pdf"
-    assert main(["report", str(student), "--out", str(out), "--db", str(db_path)]) == 0
+    assert main(["report", str(student), "--out", str(out), "--db", db_location]) == 0
     assert "Zoé Martin" in pdf_text(out.read_bytes())
-    assert main(["report", "--classe", "3E B", "--out", str(tmp_path / "classe"), "--db", str(db_path)]) == 0
+    assert main(["report", "--classe", "3E B", "--out", str(tmp_path / "classe"), "--db", db_location]) == 0
     assert [p.name for p in (tmp_path / "classe").iterdir()] == ["bilan-martin-zoe-2026-11-20.pdf"]
     twin = tmp_path / "twin.pdf"  # the accessible HTML page beside the PDF
-    assert main(["report", str(student), "--html", "--out", str(twin), "--db", str(db_path)]) == 0
+    assert main(["report", str(student), "--html", "--out", str(twin), "--db", db_location]) == 0
     page = twin.with_suffix(".html").read_text(encoding="utf-8")
     assert "<h2>Tes prochaines étapes</h2>" in page and PRIVATE not in page
     big = tmp_path / "gros.pdf"  # large print: the same bilan on more pages
-    assert main(["report", str(student), "--gros-caracteres", "--out", str(big), "--db", str(db_path)]) == 0
+    assert main(["report", str(student), "--gros-caracteres", "--out", str(big), "--db", db_location]) == 0
     assert len(PdfReader(io.BytesIO(big.read_bytes())).pages) > len(PdfReader(io.BytesIO(out.read_bytes())).pages)
-    assert main(["report", str(student), "--seance", "2020-01-01", "--out", str(out), "--db", str(db_path)]) == 2
+    assert main(["report", str(student), "--seance", "2020-01-01", "--out", str(out), "--db", db_location]) == 2
     assert "aucun entretien le 2020-01-01" in capsys.readouterr().err
 
 

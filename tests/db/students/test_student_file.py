@@ -208,13 +208,13 @@ def test_many_unknown_interests_make_one_short_note(empty_db):
     assert imported.notes[0].endswith("« X.4 » et 7 autre(s)")
 
 
-def test_the_command_prints_the_notes(empty_db, db_path, tmp_path, capsys):
+def test_the_command_prints_the_notes(empty_db, db_location, tmp_path, capsys):
     from desktop.cli import main
 
     path = tmp_path / "eleve.json"
     path.write_text(json.dumps(document(session_doc(contraintes={"secteurs_refuses": ["SEC.x"]}))), encoding="utf-8")
     empty_db.close()
-    assert main(["students", "import", str(path), "--db", str(db_path)]) == 0
+    assert main(["students", "import", str(path), "--db", db_location]) == 0
     out = capsys.readouterr().out
     assert "Dossier importé : élève numéro 1 (1 entretien(s))." in out
     assert "Remarque : secteur inconnu de ce catalogue, retiré des entretiens : SEC.x." in out
@@ -340,13 +340,13 @@ def assert_absent_or_complete(database, sessions: int) -> int:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
-def test_an_interrupted_import_leaves_the_student_absent_or_complete(empty_db, db_path, tmp_path, signum):
+def test_an_interrupted_import_leaves_the_student_absent_or_complete(empty_db, db_location, tmp_path, signum):
     path = tmp_path / "gros.json"
     path.write_text(json.dumps(big_document(BIG)), encoding="utf-8")
     # Interrupted at different moments once the transaction holds the student row, then once let
     # to finish: the assertions hold whatever moment the signal actually lands.
     for pause in (0.0, 0.1, 0.2, 0.3, None):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(path)], cwd=ROOT,
+        child = subprocess.Popen([sys.executable, "-c", CHILD, db_location, str(path)], cwd=ROOT,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             assert child.stdout.readline().strip() == "writing", child.stderr.read()

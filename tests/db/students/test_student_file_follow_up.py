@@ -61,6 +61,7 @@ def test_a_file_without_follow_up_still_imports_and_a_bad_one_is_refused_whole(f
         assert session.execute(select(func.count()).select_from(Milestone)).scalar_one() == before
 
 
+@pytest.mark.sqlite_only(reason="l'effacement atteint les sauvegardes du fichier SQLite")
 def test_erasure_takes_the_follow_up_and_the_milestones_of_this_student_alone(followed, db_path):
     from db.storage.backup import automatic_backup
 

@@ -63,11 +63,11 @@ def test_bad_consent_or_parts_are_refused_in_one_sentence(mini_db, student):
         transition_note(mini_db, student, {"notes_privees"})
 
 
-def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_path, student, capsys, tmp_path):
+def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_location, student, capsys, tmp_path):
     from desktop.cli import main
 
     out = tmp_path / "liaison.json"
-    db = ["--db", str(db_path)]
+    db = ["--db", db_location]
     assert main(["students", "liaison", str(student), "--partie", "selection", "--out", str(out), *db]) == 2
     assert "consentement" in capsys.readouterr().err and not out.exists()
     assert main(["students", "consentement", str(student), "--le", "2026-05-10", "--par", "l'élève et son père",

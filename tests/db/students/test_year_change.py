@@ -59,6 +59,7 @@ def test_default_next_class_follows_the_level():
         parse_mapping(["3e B"])
 
 
+@pytest.mark.sqlite_only(reason="sauvegardes du fichier SQLite autour du changement d'année")
 def test_preview_counts_and_changes_nothing(caseload, db_path):
     db, ids = caseload
     before, backups = _rows(db), automatic_backups(db_path)
@@ -81,6 +82,7 @@ def test_a_class_the_year_does_not_hold_is_refused_before_anything(caseload):
     assert _rows(db) == before
 
 
+@pytest.mark.sqlite_only(reason="sauvegardes du fichier SQLite autour du changement d'année")
 def test_change_moves_classes_erases_overdue_everywhere_and_archives_anonymous_stats(caseload, db_path):
     db, ids = caseload
     archive = json.dumps({"tableaux": [{"grille": [["Niveau", "Entretiens"], ["3e", "< 5"]]}]})
@@ -101,6 +103,7 @@ def test_change_moves_classes_erases_overdue_everywhere_and_archives_anonymous_s
         plan_year_change(session, TODAY)
 
 
+@pytest.mark.sqlite_only(reason="sauvegardes du fichier SQLite autour du changement d'année")
 def test_undo_restores_classes_but_never_the_erased_record(caseload, db_path):
     db, ids = caseload
     before = _rows(db)
@@ -136,13 +139,13 @@ def test_undo_is_refused_once_something_was_saved(caseload, save):
     assert _rows(db) == after
 
 
-def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_path, tmp_path, capsys):
+def test_the_command_previews_changes_writes_the_stats_and_undoes(mini_db, db_location, tmp_path, capsys):
     from desktop.cli import main
     from db.students.year_change import closing_year
 
     year = closing_year(date.today())
     sid = create_student(mini_db, "Echo", "Prénom", "3e B", "Collège Jean Moulin", year)
-    base = ["--db", str(db_path)]
+    base = ["--db", db_location]
     assert main(["annee", "changer", "--apercu", *base]) == 0
     out = capsys.readouterr().out
     assert "1 élève(s) changent de classe" in out and "3e B → 2de : 1 élève(s)" in out and "Echo" not in out

@@ -3,7 +3,6 @@ whatever the reason: bad bytes, hostile XML, a bad line deep in a file, a failin
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,15 @@ from db.errors import UserError
 from db.catalogue.importing import import_file, import_paths
 from db.catalogue.records import ParsedFile, RomeCode, RomeReference
 
+from tests.conftest import database_content
+
 from .conftest import SEEDS, seed_bytes, small_xml
 from .test_onisep_xml import BOMB, EXTERNAL
 
 
-def content(db_path: Path) -> list[str]:
-    """Every row of every table, as SQL text (read through a separate connection)."""
-    connection = sqlite3.connect(db_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+def content(database) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    """Every row of every table, read in a new transaction (either engine)."""
+    return database_content(database)
 
 
 @pytest.fixture
@@ -60,31 +57,31 @@ def _refusals(xml_bytes: bytes) -> dict[str, bytes]:
     }
 
 
-def test_every_kind_of_refused_file_leaves_the_base_unchanged(seeded, db_path: Path, tmp_path: Path,
+def test_every_kind_of_refused_file_leaves_the_base_unchanged(seeded, tmp_path: Path,
                                                               xml_bytes: bytes) -> None:
-    before = content(db_path)
+    before = content(seeded)
     for name, data in _refusals(xml_bytes).items():
         path = tmp_path / name
         path.write_bytes(data)
         result = import_file(seeded, path)
         assert result.refused, name
         assert result.reason and "Traceback" not in result.reason, name
-        assert content(db_path) == before, name
+        assert content(seeded) == before, name
 
 
-def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(seeded, db_path: Path, tmp_path: Path,
+def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(seeded, tmp_path: Path,
                                                                     monkeypatch) -> None:
     monkeypatch.setattr(importers.registry, "MAX_FILE_BYTES", 1024 * 1024)
     path = tmp_path / "gros.md"
     path.write_bytes(seed_bytes("onisep_meca") + b"x" * (2 * 1024 * 1024))
-    before = content(db_path)
+    before = content(seeded)
     result = import_file(seeded, path)
     assert result.refused and result.reason == (f"le fichier « {path} » est trop gros (2 Mo ; maximum 1 Mo) : "
                                                 "vérifiez qu'il s'agit du bon fichier")
-    assert content(db_path) == before
+    assert content(seeded) == before
 
 
-def test_a_write_that_fails_half_way_is_rolled_back(seeded, db_path: Path, tmp_path: Path, monkeypatch) -> None:
+def test_a_write_that_fails_half_way_is_rolled_back(seeded, tmp_path: Path, monkeypatch) -> None:
     """The records are written, then the ROME part fails: nothing of the file may remain."""
     import db.catalogue.importing as importing
 
@@ -98,28 +95,28 @@ def test_a_write_that_fails_half_way_is_rolled_back(seeded, db_path: Path, tmp_p
         raise UserError("échec simulé pendant l'écriture")
 
     monkeypatch.setattr(importing, "write_rome_reference", failing_rome_write)
-    before = content(db_path)
+    before = content(seeded)
     path = tmp_path / "echec.md"
     path.write_bytes(b"ignored")
     result = import_file(seeded, path)
     assert result.refused and result.reason == "échec simulé pendant l'écriture"
-    assert content(db_path) == before
+    assert content(seeded) == before
 
 
-def test_dry_run_changes_nothing(seeded, db_path: Path, tmp_path: Path) -> None:
+def test_dry_run_changes_nothing(seeded, tmp_path: Path) -> None:
     path = tmp_path / "fiche.md"
     path.write_bytes(seed_bytes("onisep_meca").replace(b"A partir de 2667", b"A partir de 2999"))
-    before = content(db_path)
+    before = content(seeded)
     summary = import_paths(seeded, [path], dry_run=True)
     assert summary.refused == 0 and summary.files[0].status == "vérifié"
-    assert content(db_path) == before
+    assert content(seeded) == before
 
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(key=st.sampled_from(sorted(SEEDS)), seed=st.integers(0, 2**32 - 1),
        cut=st.floats(0, 1), flips=st.integers(0, 8))
-def test_mutated_seeds_are_imported_or_refused_without_a_trace(seeded, db_path: Path, tmp_path: Path,
+def test_mutated_seeds_are_imported_or_refused_without_a_trace(seeded, tmp_path: Path,
                                                                  key: str, seed: int, cut: float, flips: int) -> None:
     rnd = random.Random(seed)
     data = bytearray(seed_bytes(key))
@@ -128,7 +125,7 @@ def test_mutated_seeds_are_imported_or_refused_without_a_trace(seeded, db_path: 
     data = bytes(data[: max(1, int(len(data) * cut))])
     path = tmp_path / "mutant.txt"
     path.write_bytes(data)
-    before = content(db_path)
+    before = content(seeded)
     result = import_file(seeded, path)
     if result.refused:
-        assert result.reason and content(db_path) == before
+        assert result.reason and content(seeded) == before
