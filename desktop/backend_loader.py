@@ -52,7 +52,8 @@ class BackendLoader(QObject):
         # The modules the first queries, the fiche view and the student panel need, so that
         # the GUI thread finds them loaded (importing defines classes; no widget is made here).
         for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest",
-                       "db.students.privacy", "desktop.student_actions"):
+                       "db.students.privacy", "desktop.student_actions", "desktop.caseload_window",
+                       "desktop.formations_window"):
             importlib.import_module(module)
         # The filter lists are read over the whole catalogue: here, not on the GUI thread.
         self.choices = DatabaseSource(self.database).choices()

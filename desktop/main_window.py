@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -120,24 +120,31 @@ class MainWindow(QMainWindow):
             if choices != shown_choices:
                 self._set_choices(choices)
         if not staged:
-            self._attach_done(database, self._attach_students(database, None, deferred=False))
+            students = self._attach_students(database, None, deferred=False)
+            self._install_menus(database, students)
+            self._attach_done(database, students)
             return
-        from desktop.student_page import StudentPage  # with the database layer, not before
+        self._attach_in_turns(database, choices)
 
-        # One turn each: the student page's widgets, the panel around them, its queries.
-        def page() -> None:
-            built = StudentPage()
-            QTimer.singleShot(0, lambda: students(built))
+    def _attach_in_turns(self, database: Database, choices: Choices | None) -> None:
+        """The staged attach, one step per event-loop turn (a few tens of ms each, so that the
+        window answers meanwhile: issue 20); :attr:`ready` after the last."""
+        from desktop.session_editor import SessionEditor  # with the database layer, not before
+        from desktop.student_page import StudentPage
+        from desktop.suggestions import SuggestionList
+        from desktop.workers import in_turns
 
-        def students(built_page: StudentPage) -> None:
-            built = self._attach_students(database, built_page, deferred=True)
-            QTimer.singleShot(0, lambda: finish(built))
+        built: list[Any] = []
 
-        def finish(built: StudentActions) -> None:
-            built.finish_start()
-            self._attach_done(database, built)
+        def students() -> None:
+            actions = self._attach_students(database, built.pop(), deferred=True)
+            steps.extend([*actions.start_steps(choices), lambda: self._install_menus(database, actions),
+                          lambda: self._attach_done(database, actions)])
 
-        QTimer.singleShot(0, page)
+        steps: list[Callable[[], None]] = [
+            lambda: built.append(SessionEditor()),
+            lambda: built.append(StudentPage(editor=built.pop(), suggestions=SuggestionList())), students]
+        in_turns(steps)
 
     def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:
         from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
@@ -147,16 +154,18 @@ class MainWindow(QMainWindow):
                                        page=page, deferred=deferred)
         return self.students
 
-    def _attach_done(self, database: Database, students: StudentActions) -> None:
-        self.database = database
+    def _install_menus(self, database: Database, students: StudentActions) -> None:
         students.build_menu(self.student_menu, self.view_menu)
-        self.student_menu.setEnabled(True)
         from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
         install_year_menu(self, database)
         from desktop.formations_window import install_formations_action  # issue 16: the formation view
         install_formations_action(self, database)
         self.name_dock_tabs()
         name_inner_controls(self)  # the student panel's scroll bars too
+
+    def _attach_done(self, database: Database, students: StudentActions) -> None:
+        self.database = database
+        self.student_menu.setEnabled(True)
         waiting, self._on_ready = self._on_ready, []
         for action in waiting:
             action()
@@ -360,6 +369,9 @@ class MainWindow(QMainWindow):
     def _set_choices(self, choices: Choices) -> None:
         self.filters.set_choices(choices)
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
+        if self.students is not None:  # the same lists in the student panel, in a turn of its own
+            panel = self.students.panel
+            QTimer.singleShot(0, lambda: panel.show_choices(choices))
 
     def go_to_results(self, open_first: bool) -> None:
         """From the search box to the list: its first row current (and its fiche open with Enter)."""

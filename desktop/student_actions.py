@@ -33,6 +33,7 @@ from desktop.table_view import MetierTableView
 
 if TYPE_CHECKING:
     from db.catalogue.routes import Routes
+    from db.catalogue.search_types import Choices
 
 
 @dataclass
@@ -43,7 +44,7 @@ class WindowParts:
     messages: MessageService
     table: MetierTableView  # "Ajouter à la sélection" on its rows
     fiche_view: FicheView  # the fiche shown, and its "Ajouter à la sélection" button
-    importer: ImportController  # after an import the panel's lists are reloaded
+    importer: ImportController  # after an import the window hands the panel its new lists
     open_fiche: Callable[[str], None]  # shows a métier's fiche
     parent: QWidget  # owner of the dialogs and actions
 
@@ -89,8 +90,15 @@ class StudentActions(QObject):
     def finish_start(self) -> None:
         """The start-up reads left by ``deferred``: the panel's lists, then the reminder of the
         records kept past the retention period."""
-        self.panel.reload_choices()
-        self.privacy.remind()
+        for step in self.start_steps():
+            step()
+
+    def start_steps(self, choices: Choices | None = None) -> list[Callable[[], None]]:
+        """What :meth:`finish_start` does, one step each (the window runs them in event-loop turns
+        of their own); ``choices``: the lists when already read off the GUI thread (no query then)."""
+        panel = self.panel
+        lists = (lambda: panel.show_choices(choices)) if choices is not None else panel.reload_choices
+        return [lists, self.privacy.remind]
 
     def use_files(self, files: FileServices) -> None:
         """Use ``files`` for every file dialog and viewer (tests give a recording one)."""
@@ -155,8 +163,6 @@ class StudentActions(QObject):
         self.add_action.triggered.connect(self.add_focused)
         self.table_add_action.triggered.connect(self.add_current_row)
         self.report.busy_changed.connect(self._report_busy)
-        window.importer.finished.connect(lambda _summary: panel.reload_choices())
-        window.importer.failed.connect(lambda _message: panel.reload_choices())
 
     def _fiche_routes(self) -> None:
         """The fiche pane and the shortlist show the routes from the open student's current class

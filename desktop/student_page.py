@@ -14,10 +14,13 @@ from desktop.suggestions import SuggestionList
 class StudentPage(QWidget):
     """See the module docstring."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, editor: SessionEditor | None = None,
+                 suggestions: SuggestionList | None = None) -> None:
+        """``editor``, ``suggestions``: those parts when already built (the window builds them in
+        event-loop turns of their own at start-up)."""
         super().__init__(parent)
-        self.editor = SessionEditor()
-        self.suggestions = SuggestionList()
+        self.editor = editor or SessionEditor()
+        self.suggestions = suggestions or SuggestionList()
         self._build()
         self._lay_out()
 

@@ -177,3 +177,17 @@ class LatestRunner(QObject):
             self._start(function, on_done, on_failed, error)
         elif ticket == self._newest:
             deliver(value)
+
+
+def in_turns(steps: list[Callable[[], None]]) -> None:
+    """Run ``steps`` in order, each in an event-loop turn of its own (the window answers between
+    them); a step may append further steps to the list."""
+    from PySide6.QtCore import QTimer
+
+    def next_step() -> None:
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, next_step)
+
+    if steps:
+        QTimer.singleShot(0, next_step)
