@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
             steps.extend([*actions.start_steps(choices), lambda: self._install_menus(database, actions),
                           lambda: self._attach_done(database, actions)])
 
-        steps: list[Callable[[], None]] = [
+        steps: list[Callable[[], object]] = [
             lambda: built.append(SessionEditor()),
             lambda: built.append(StudentPage(editor=built.pop(), suggestions=SuggestionList())), students]
         in_turns(steps)

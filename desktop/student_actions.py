@@ -93,7 +93,7 @@ class StudentActions(QObject):
         for step in self.start_steps():
             step()
 
-    def start_steps(self, choices: Choices | None = None) -> list[Callable[[], None]]:
+    def start_steps(self, choices: Choices | None = None) -> list[Callable[[], object]]:
         """What :meth:`finish_start` does, one step each (the window runs them in event-loop turns
         of their own); ``choices``: the lists when already read off the GUI thread (no query then)."""
         panel = self.panel

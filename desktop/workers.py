@@ -179,7 +179,7 @@ class LatestRunner(QObject):
             deliver(value)
 
 
-def in_turns(steps: list[Callable[[], None]]) -> None:
+def in_turns(steps: list[Callable[[], object]]) -> None:
     """Run ``steps`` in order, each in an event-loop turn of its own (the window answers between
     them); a step may append further steps to the list."""
     from PySide6.QtCore import QTimer
