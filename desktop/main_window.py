@@ -370,8 +370,7 @@ class MainWindow(QMainWindow):
         self.filters.set_choices(choices)
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
         if self.students is not None:  # the same lists in the student panel, in a turn of its own
-            panel = self.students.panel
-            QTimer.singleShot(0, lambda: panel.show_choices(choices))
+            QTimer.singleShot(0, lambda panel=self.students.panel: panel.show_choices(choices))
 
     def go_to_results(self, open_first: bool) -> None:
         """From the search box to the list: its first row current (and its fiche open with Enter)."""
@@ -537,6 +536,10 @@ class MainWindow(QMainWindow):
         if not summary.files and not cancelled:
             self.messages.warning("aucun fichier à importer dans ce que vous avez choisi.")
             return
+        self._catalogue_changed()  # first: the lists are read off the GUI thread meanwhile
+        QTimer.singleShot(0, lambda: self._import_summary(summary, cancelled))  # a turn of its own
+
+    def _import_summary(self, summary: ImportSummary, cancelled: bool) -> None:
         self.summary_dialog = ImportSummaryDialog(summary_lines(summary, cancelled), self)
         self.summary_dialog.show()
         refused = [f for f in summary.files if f.refused]
@@ -549,7 +552,6 @@ class MainWindow(QMainWindow):
         else:
             self.messages.info(f"Importation terminée : {summary.created} fiche(s) ajoutée(s), "
                                f"{summary.updated} mise(s) à jour.")
-        self._catalogue_changed()
 
     def _import_failed(self, message: str) -> None:
         self.messages.error(message)
