@@ -105,16 +105,17 @@ class MainWindow(QMainWindow):
         if database is not None:
             self.attach_database(database)
 
-    def attach_database(self, database: Database, choices: Choices | None = None, staged: bool = False) -> None:
+    def attach_database(self, database: Database, choices: Choices | None = None, staged: bool = False,
+                        first: tuple[Criteria, Any] | None = None) -> None:
         """Work on ``database`` from now on: build what needs it and do what was asked meanwhile;
-        :attr:`ready` is emitted once every action works. ``choices``, the database's filter lists
-        when already read (off the GUI thread), spare a query over the whole catalogue here.
+        :attr:`ready` is emitted once every action works. ``choices``, the database's filter lists,
+        and ``first`` (see :meth:`CatalogueBrowser.use`) when already read off the GUI thread.
         ``staged``: the work is cut into short event-loop turns (start-up: the window stays
         responsive, issue 20) instead of done before returning."""
         self.importer.database = database
         if not isinstance(self.browser.source, DatabaseSource):  # opened on the startup view: take over
             shown_choices = self.browser.choices()
-            self.browser.use(DatabaseSource(database))
+            self.browser.use(DatabaseSource(database), first)
             if choices is None:
                 choices = self.browser.choices()
             if choices != shown_choices:
@@ -127,8 +128,7 @@ class MainWindow(QMainWindow):
         self._attach_in_turns(database, choices)
 
     def _attach_in_turns(self, database: Database, choices: Choices | None) -> None:
-        """The staged attach, one step per event-loop turn (a few tens of ms each, so that the
-        window answers meanwhile: issue 20); :attr:`ready` after the last."""
+        """The staged attach: one short step per event-loop turn (issue 20), :attr:`ready` after the last."""
         from desktop.session_editor import SessionEditor  # with the database layer, not before
         from desktop.student_page import StudentPage
         from desktop.suggestions import SuggestionList
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         steps: list[Callable[[], object]] = [
             lambda: built.append(SessionEditor()),
             lambda: built.append(StudentPage(editor=built.pop(), suggestions=SuggestionList())), students]
-        in_turns(steps)
+        in_turns(steps, self)
 
     def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:
         from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before

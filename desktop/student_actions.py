@@ -62,16 +62,13 @@ class StudentActions(QObject):
         self.files = files or FileServices()
         self.panel = StudentPanel(window.database, window.messages, page=page, load_choices=not deferred)
         self.dock = dock
-        scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
+        self.scroll = scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setAccessibleName("Panneau de l'élève")
-        waiting = dock.widget()
-        scroll.setEnabled(waiting is None or waiting.isEnabled())  # the dock may be behind a tab
-        dock.setWidget(scroll)
-        if waiting is not None:
-            waiting.deleteLater()
+        if not deferred:
+            self._place_panel()
         self.report = ReportController(window.database, window.messages, self.files, window.parent)
         self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window.parent)
         self.menu_actions: dict[str, QAction] = {}
@@ -95,10 +92,21 @@ class StudentActions(QObject):
 
     def start_steps(self, choices: Choices | None = None) -> list[Callable[[], object]]:
         """What :meth:`finish_start` does, one step each (the window runs them in event-loop turns
-        of their own); ``choices``: the lists when already read off the GUI thread (no query then)."""
+        of their own): the panel placed in its dock, its lists (``choices`` when already read off
+        the GUI thread: no query then), the retention reminder."""
         panel = self.panel
         lists = (lambda: panel.show_choices(choices)) if choices is not None else panel.reload_choices
-        return [lists, self.privacy.remind]
+        return [self._place_panel, lists, self.privacy.remind]
+
+    def _place_panel(self) -> None:
+        """The panel into its dock, instead of the « Chargement » label (laid out and drawn then)."""
+        waiting = self.dock.widget()
+        if waiting is self.scroll:
+            return
+        self.scroll.setEnabled(waiting is None or waiting.isEnabled())  # the dock may be behind a tab
+        self.dock.setWidget(self.scroll)
+        if waiting is not None:
+            waiting.deleteLater()
 
     def use_files(self, files: FileServices) -> None:
         """Use ``files`` for every file dialog and viewer (tests give a recording one)."""
