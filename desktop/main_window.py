@@ -50,6 +50,7 @@ from desktop.messages import MessageBar, MessageService, WindowMessages
 from desktop.settings import TITLE_FORMS, Settings
 from desktop.table_model import MetierTableModel, RowRole
 from desktop.table_view import MetierTableView
+from desktop.workers import in_turns
 
 if TYPE_CHECKING:
     from desktop.student_page import StudentPage
@@ -132,7 +133,6 @@ class MainWindow(QMainWindow):
         from desktop.session_editor import SessionEditor  # with the database layer, not before
         from desktop.student_page import StudentPage
         from desktop.suggestions import SuggestionList
-        from desktop.workers import in_turns
 
         built: list[Any] = []
 
@@ -369,8 +369,8 @@ class MainWindow(QMainWindow):
     def _set_choices(self, choices: Choices) -> None:
         self.filters.set_choices(choices)
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
-        if self.students is not None:  # the same lists in the student panel, in a turn of its own
-            QTimer.singleShot(0, lambda panel=self.students.panel: panel.show_choices(choices))
+        if (students := self.students) is not None:  # the same lists in the student panel, a turn of its own
+            in_turns([lambda: students.panel.show_choices(choices)], self)
 
     def go_to_results(self, open_first: bool) -> None:
         """From the search box to the list: its first row current (and its fiche open with Enter)."""
@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
             self.messages.warning("aucun fichier à importer dans ce que vous avez choisi.")
             return
         self._catalogue_changed()  # first: the lists are read off the GUI thread meanwhile
-        QTimer.singleShot(0, lambda: self._import_summary(summary, cancelled))  # a turn of its own
+        in_turns([lambda: self._import_summary(summary, cancelled)], self)  # a turn of its own
 
     def _import_summary(self, summary: ImportSummary, cancelled: bool) -> None:
         self.summary_dialog = ImportSummaryDialog(summary_lines(summary, cancelled), self)
