@@ -122,28 +122,23 @@ class MainWindow(QMainWindow):
             if choices != shown_choices:
                 self._set_choices(choices)
         if not staged:
-            students = self._attach_students(database, None, deferred=False)
-            self._install_menus(database, students)
-            self._attach_done(database, students)
+            self._attach_done(database, self._attach_students(database, None, deferred=False))
             return
-        self._attach_in_turns(database, choices)
+        self._attach_in_turns(database, choices)  # one short step per turn (issue 20), ready after the last
 
     def _attach_in_turns(self, database: Database, choices: Choices | None) -> None:
-        """The staged attach: one short step per event-loop turn (issue 20), :attr:`ready` after the last."""
-        from desktop.session_editor import SessionEditor  # with the database layer, not before
-        from desktop.student_page import StudentPage
-        from desktop.suggestions import SuggestionList
+        from desktop import session_editor, student_page, suggestions  # with the database layer, not before
 
-        built: list[Any] = []
+        built: list[Any] = []  # the session editor, then the page around it
 
         def students() -> None:
             actions = self._attach_students(database, built.pop(), deferred=True)
-            steps.extend([*actions.start_steps(choices), lambda: self._install_menus(database, actions),
-                          lambda: self._attach_done(database, actions)])
+            steps.extend([*actions.start_steps(choices), lambda: self._attach_done(database, actions)])
 
         steps: list[Callable[[], object]] = [
-            lambda: built.append(SessionEditor()),
-            lambda: built.append(StudentPage(editor=built.pop(), suggestions=SuggestionList())), students]
+            lambda: built.append(session_editor.SessionEditor()),
+            lambda: built.append(student_page.StudentPage(editor=built.pop(),
+                                                          suggestions=suggestions.SuggestionList())), students]
         in_turns(steps, self)
 
     def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:
@@ -154,18 +149,16 @@ class MainWindow(QMainWindow):
                                        page=page, deferred=deferred)
         return self.students
 
-    def _install_menus(self, database: Database, students: StudentActions) -> None:
+    def _attach_done(self, database: Database, students: StudentActions) -> None:
+        self.database = database
         students.build_menu(self.student_menu, self.view_menu)
+        self.student_menu.setEnabled(True)
         from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
         install_year_menu(self, database)
         from desktop.formations_window import install_formations_action  # issue 16: the formation view
         install_formations_action(self, database)
         self.name_dock_tabs()
         name_inner_controls(self)  # the student panel's scroll bars too
-
-    def _attach_done(self, database: Database, students: StudentActions) -> None:
-        self.database = database
-        self.student_menu.setEnabled(True)
         waiting, self._on_ready = self._on_ready, []
         for action in waiting:
             action()
