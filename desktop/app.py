@@ -246,13 +246,14 @@ def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:
         _back_up_later(window, database)
 
     # In short event-loop turns: the window answers while the student panel is built.
-    loader.loaded.connect(lambda database: window.attach_database(database, loader.choices, staged=True))
+    loader.loaded.connect(lambda database: window.attach_database(database, loader.choices, staged=True,
+                                                                  first=loader.first_page))
     # Once every action works, each in a turn of its own.
     window.ready.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
     window.ready.connect(lambda: QTimer.singleShot(0, lambda: _back_up_later(window, loader.database)))
     loader.failed.connect(failed)
     # Once the window is painted: started earlier, the thread slows the drawing down (GIL).
-    _after_first_paint(window, loader.start)
+    _after_first_paint(window, lambda: loader.start((window.browser.criteria, window.model.page_size)))
     return loader
 
 

@@ -31,10 +31,15 @@ class BackendLoader(QObject):
         self.db = db
         self.database: Any = None  # the Database once opened, even if ``loaded`` was never delivered
         self.choices: Any = None  # its filter lists (db.catalogue.search_types.Choices), read here too
+        self.first_page_of: tuple[Any, int] | None = None  # (criteria, page size) asked at start
+        self.first_page: tuple[Any, Any] | None = None  # (those criteria, their FirstPage), read here too
         self.runner = TaskRunner(self)
 
-    def start(self) -> None:
-        """Start loading; ``loaded`` or ``failed`` is emitted once, in the GUI thread."""
+    def start(self, first_page_of: tuple[Any, int] | None = None) -> None:
+        """Start loading; ``loaded`` or ``failed`` is emitted once, in the GUI thread.
+        ``first_page_of``: (criteria without text, page size) whose first page of the catalogue
+        is read too (:attr:`first_page`), so that the window need not query it on attaching."""
+        self.first_page_of = first_page_of
         self.runner.run(self._open, self.loaded.emit, self._failed,
                         error="l'ouverture de la base s'est arrêtée sur une erreur inattendue "
                               "(détail dans le journal).")
@@ -52,10 +57,15 @@ class BackendLoader(QObject):
         # The modules the first queries, the fiche view and the student panel need, so that
         # the GUI thread finds them loaded (importing defines classes; no widget is made here).
         for module in ("db.catalogue.fiche", "db.catalogue.search", "db.students.store", "db.students.suggest",
-                       "db.students.privacy", "desktop.student_actions"):
+                       "db.students.privacy", "desktop.student_actions", "desktop.caseload_window",
+                       "desktop.formations_window"):
             importlib.import_module(module)
-        # The filter lists are read over the whole catalogue: here, not on the GUI thread.
-        self.choices = DatabaseSource(self.database).choices()
+        # The filter lists are read over the whole catalogue, and the rows shown: here, not on the GUI thread.
+        source = DatabaseSource(self.database)
+        self.choices = source.choices()
+        if self.first_page_of is not None and not self.first_page_of[0].text:
+            criteria, limit = self.first_page_of
+            self.first_page = (criteria, source.first_page(criteria, limit))
         return self.database
 
     def _failed(self, message: str) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from db.catalogue.search_types import Choices, Criteria, Facets
+from db.catalogue.search_types import Choices, Criteria, Facets, FirstPage
 from desktop.table_model import MetierTableModel
 from desktop.workers import LatestRunner
 
@@ -51,13 +51,20 @@ class CatalogueBrowser(QObject):
         self._unanswered = False  # the source could not answer the current criteria yet
         model.sort_requested.connect(self.set_sort)
 
-    def use(self, source: CatalogueSource) -> None:
+    def use(self, source: CatalogueSource, first: tuple[Criteria, FirstPage | None] | None = None) -> None:
         """Ask ``source`` from now on (the previous one is closed). The rows shown stay (scroll
         position and selection too) when the new source gives the same; otherwise, or when
-        the previous source could not answer the criteria, they are replaced."""
+        the previous source could not answer the criteria, they are replaced. ``first``:
+        (criteria, the source's first page for them) when already read off the GUI thread; used
+        when the criteria are still those."""
         previous, self.source = self.source, source
         criteria = self.criteria
-        answer = None if self._unanswered else source.first_page(criteria, self.model.page_size)
+        if self._unanswered:
+            answer = None
+        elif first is not None and first[0] == criteria:
+            answer = first[1]
+        else:
+            answer = source.first_page(criteria, self.model.page_size)
         same = answer is not None and answer.total == self.model.total and answer.exact == self.model.exact \
             and answer.rows == self.model.rows_fetched()[:len(answer.rows)]
         if same:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -50,6 +50,7 @@ from desktop.messages import MessageBar, MessageService, WindowMessages
 from desktop.settings import TITLE_FORMS, Settings
 from desktop.table_model import MetierTableModel, RowRole
 from desktop.table_view import MetierTableView
+from desktop.workers import in_turns
 
 if TYPE_CHECKING:
     from desktop.student_page import StudentPage
@@ -105,16 +106,17 @@ class MainWindow(QMainWindow):
         if database is not None:
             self.attach_database(database)
 
-    def attach_database(self, database: Database, choices: Choices | None = None, staged: bool = False) -> None:
+    def attach_database(self, database: Database, choices: Choices | None = None, staged: bool = False,
+                        first: tuple[Criteria, Any] | None = None) -> None:
         """Work on ``database`` from now on: build what needs it and do what was asked meanwhile;
-        :attr:`ready` is emitted once every action works. ``choices``, the database's filter lists
-        when already read (off the GUI thread), spare a query over the whole catalogue here.
+        :attr:`ready` is emitted once every action works. ``choices``, the database's filter lists,
+        and ``first`` (see :meth:`CatalogueBrowser.use`) when already read off the GUI thread.
         ``staged``: the work is cut into short event-loop turns (start-up: the window stays
         responsive, issue 20) instead of done before returning."""
         self.importer.database = database
         if not isinstance(self.browser.source, DatabaseSource):  # opened on the startup view: take over
             shown_choices = self.browser.choices()
-            self.browser.use(DatabaseSource(database))
+            self.browser.use(DatabaseSource(database), first)
             if choices is None:
                 choices = self.browser.choices()
             if choices != shown_choices:
@@ -125,22 +127,22 @@ class MainWindow(QMainWindow):
         if not staged:
             self._attach_done(database, self._attach_students(database, None, deferred=False))
             return
-        from desktop.student_page import StudentPage  # with the database layer, not before
+        self._attach_in_turns(database, choices)  # one short step per turn (issue 20), ready after the last
 
-        # One turn each: the student page's widgets, the panel around them, its queries.
-        def page() -> None:
-            built = StudentPage()
-            QTimer.singleShot(0, lambda: students(built))
+    def _attach_in_turns(self, database: Database, choices: Choices | None) -> None:
+        from desktop import session_editor, student_page, suggestions  # with the database layer, not before
 
-        def students(built_page: StudentPage) -> None:
-            built = self._attach_students(database, built_page, deferred=True)
-            QTimer.singleShot(0, lambda: finish(built))
+        built: list[Any] = []  # the session editor, then the page around it
 
-        def finish(built: StudentActions) -> None:
-            built.finish_start()
-            self._attach_done(database, built)
+        def students() -> None:
+            actions = self._attach_students(database, built.pop(), deferred=True)
+            steps.extend([*actions.start_steps(choices), lambda: self._attach_done(database, actions)])
 
-        QTimer.singleShot(0, page)
+        steps: list[Callable[[], object]] = [
+            lambda: built.append(session_editor.SessionEditor()),
+            lambda: built.append(student_page.StudentPage(editor=built.pop(),
+                                                          suggestions=suggestions.SuggestionList())), students]
+        in_turns(steps, self)
 
     def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:
         from desktop.student_actions import StudentActions, WindowParts  # with the database layer, not before
@@ -363,6 +365,8 @@ class MainWindow(QMainWindow):
     def _set_choices(self, choices: Choices) -> None:
         self.filters.set_choices(choices)
         self.results.set_filters(self.filters.active_filters())  # chips point at the new list items
+        if (students := self.students) is not None:  # the same lists in the student panel, a turn of its own
+            in_turns([lambda: students.panel.show_choices(choices)], self)
 
     def go_to_results(self, open_first: bool) -> None:
         """From the search box to the list: its first row current (and its fiche open with Enter)."""
@@ -532,6 +536,10 @@ class MainWindow(QMainWindow):
         if not summary.files and not cancelled:
             self.messages.warning("aucun fichier à importer dans ce que vous avez choisi.")
             return
+        self._catalogue_changed()  # first: the lists are read off the GUI thread meanwhile
+        in_turns([lambda: self._import_summary(summary, cancelled)], self)  # a turn of its own
+
+    def _import_summary(self, summary: ImportSummary, cancelled: bool) -> None:
         self.summary_dialog = ImportSummaryDialog(summary_lines(summary, cancelled), self)
         self.summary_dialog.show()
         refused = [f for f in summary.files if f.refused]
@@ -544,7 +552,6 @@ class MainWindow(QMainWindow):
         else:
             self.messages.info(f"Importation terminée : {summary.created} fiche(s) ajoutée(s), "
                                f"{summary.updated} mise(s) à jour.")
-        self._catalogue_changed()
 
     def _import_failed(self, message: str) -> None:
         self.messages.error(message)

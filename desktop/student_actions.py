@@ -32,6 +32,7 @@ from desktop.table_view import MetierTableView
 
 if TYPE_CHECKING:
     from db.catalogue.routes import Routes
+    from db.catalogue.search_types import Choices
 
 
 @dataclass
@@ -42,7 +43,7 @@ class WindowParts:
     messages: MessageService
     table: MetierTableView  # "Ajouter à la sélection" on its rows
     fiche_view: FicheView  # the fiche shown, and its "Ajouter à la sélection" button
-    importer: ImportController  # after an import the panel's lists are reloaded
+    importer: ImportController  # after an import the window hands the panel its new lists
     open_fiche: Callable[[str], None]  # shows a métier's fiche
     parent: QWidget  # owner of the dialogs and actions
 
@@ -60,16 +61,13 @@ class StudentActions(QObject):
         self.files = files or FileServices()
         self.panel = StudentPanel(window.database, window.messages, page=page, load_choices=not deferred)
         self.dock = dock
-        scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
+        self.scroll = scroll = QScrollArea()  # a small screen scrolls the panel rather than cutting it
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setAccessibleName("Panneau de l'élève")
-        waiting = dock.widget()
-        scroll.setEnabled(waiting is None or waiting.isEnabled())  # the dock may be behind a tab
-        dock.setWidget(scroll)
-        if waiting is not None:
-            waiting.deleteLater()
+        if not deferred:
+            self._place_panel()
         self.report = ReportController(window.database, window.messages, self.files, window.parent)
         self.privacy = PrivacyActions(window.database, window.messages, self.files, self.panel, window.parent)
         self.menu_actions: dict[str, QAction] = {}
@@ -87,8 +85,26 @@ class StudentActions(QObject):
     def finish_start(self) -> None:
         """The start-up reads left by ``deferred``: the panel's lists, then the reminder of the
         records kept past the retention period."""
-        self.panel.reload_choices()
-        self.privacy.remind()
+        for step in self.start_steps():
+            step()
+
+    def start_steps(self, choices: Choices | None = None) -> list[Callable[[], object]]:
+        """What :meth:`finish_start` does, one step each (the window runs them in event-loop turns
+        of their own): the panel placed in its dock, its lists (``choices`` when already read off
+        the GUI thread: no query then), the retention reminder."""
+        panel = self.panel
+        lists = (lambda: panel.show_choices(choices)) if choices is not None else panel.reload_choices
+        return [self._place_panel, lists, self.privacy.remind]
+
+    def _place_panel(self) -> None:
+        """The panel into its dock, instead of the « Chargement » label (laid out and drawn then)."""
+        waiting = self.dock.widget()
+        if waiting is self.scroll:
+            return
+        self.scroll.setEnabled(waiting is None or waiting.isEnabled())  # the dock may be behind a tab
+        self.dock.setWidget(self.scroll)
+        if waiting is not None:
+            waiting.deleteLater()
 
     def use_files(self, files: FileServices) -> None:
         """Use ``files`` for every file dialog and viewer (tests give a recording one)."""
@@ -154,8 +170,6 @@ class StudentActions(QObject):
         self.add_action.triggered.connect(self.add_focused)
         self.table_add_action.triggered.connect(self.add_current_row)
         self.report.busy_changed.connect(self._report_busy)
-        window.importer.finished.connect(lambda _summary: panel.reload_choices())
-        window.importer.failed.connect(lambda _message: panel.reload_choices())
 
     def _fiche_routes(self) -> None:
         """The fiche pane and the shortlist show the routes from the open student's current class

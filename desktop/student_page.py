@@ -15,10 +15,13 @@ from desktop.theme import tone
 class StudentPage(QWidget):
     """See the module docstring."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, editor: SessionEditor | None = None,
+                 suggestions: SuggestionList | None = None) -> None:
+        """``editor``, ``suggestions``: those parts when already built (the window builds them in
+        event-loop turns of their own at start-up)."""
         super().__init__(parent)
-        self.editor = SessionEditor()
-        self.suggestions = SuggestionList()
+        self.editor = editor or SessionEditor()
+        self.suggestions = suggestions or SuggestionList()
         self._build()
         self._lay_out()
 

@@ -19,6 +19,7 @@ from db.storage.engine import Database
 from db.errors import ServerUnreachableError, UserError
 from db.catalogue.format import french_date
 from db.catalogue.choices import countries_in_use, interests_in_use, sectors_in_use
+from db.catalogue.search_types import Choices
 from db.students.store import (SessionConflictError, SessionState, StudentInfo, get_session, get_student,
                                list_sessions, metier_names, save_session, session_changes, start_session)
 from desktop.messages import MessageService
@@ -114,6 +115,11 @@ class StudentPanel(QWidget):
         """Offer the interests, sectors and countries of the database (again after an import)."""
         with self.database.read() as session:
             self.editor.set_choices(interests_in_use(session), sectors_in_use(session), countries_in_use(session))
+
+    def show_choices(self, choices: Choices) -> None:
+        """Offer these lists, already read off the GUI thread (the window's filter lists, read by
+        the same queries): what :meth:`reload_choices` shows, without querying here."""
+        self.editor.set_choices(choices.interests, choices.sectors, choices.countries)
 
     # ------------------------------------------------------------------ students
     def show_list(self) -> None:

@@ -177,3 +177,26 @@ class LatestRunner(QObject):
             self._start(function, on_done, on_failed, error)
         elif ticket == self._newest:
             deliver(value)
+
+
+def in_turns(steps: list[Callable[[], object]], parent: QObject) -> None:
+    """Run ``steps`` in order, each in an event-loop turn of its own (the window answers between
+    them); a step may append further steps to the list; one that raises ends the sequence."""
+    from PySide6.QtCore import QTimer
+
+    # A timer object, not QTimer.singleShot(0, …): that is a posted call, which Qt may run in the
+    # same pass as the step that posted it, with no input nor other timer in between.
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+
+    def next_step() -> None:
+        steps.pop(0)()
+        if steps:
+            timer.start()
+        else:
+            timer.deleteLater()
+
+    timer.timeout.connect(next_step)
+    if steps:
+        timer.start()

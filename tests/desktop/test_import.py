@@ -43,6 +43,20 @@ def test_import_action_runs_the_worker_and_refreshes_the_table(qtbot, make_windo
     assert window.settings.import_folder == str(DATA)
 
 
+def test_after_an_import_the_student_panel_offers_the_new_sectors_and_countries(qtbot, make_window, empty_db,
+                                                                                monkeypatch):
+    """The panel gets the lists the window read off the GUI thread after the import."""
+    window = make_window(empty_db)
+    constraints = window.students.panel.editor.constraints
+    assert constraints.wished_list.count() == 0
+    choose(monkeypatch, DATA / "mini.jsonl")
+    window.import_action.trigger()
+    wait_import(qtbot, window)
+    qtbot.waitUntil(lambda: constraints.wished_list.count() == window.filters.sector_list.count() > 0)
+    assert constraints.refused_list.count() == constraints.wished_list.count()
+    assert constraints.country_combo.count() > 1  # "tous pays" and the countries of the new fiches
+
+
 def test_a_bad_file_is_refused_with_its_french_reason_and_changes_nothing(qtbot, make_window, mini_db, monkeypatch,
                                                                          tmp_path):
     window = make_window(mini_db)

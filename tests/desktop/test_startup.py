@@ -85,6 +85,30 @@ def test_a_staged_attach_answers_between_its_steps_and_is_ready_at_the_end(qtbot
     assert window.students is not None and window.students.panel.editor.interests.topLevelItemCount() > 0
 
 
+def test_the_loader_reads_the_lists_and_the_rows_shown_off_the_gui_thread(qtbot, early_window, db_path):
+    """What the background loader reads is what the window would read itself, and the window
+    attached with it shows the same catalogue."""
+    from desktop.backend_loader import BackendLoader
+
+    window = early_window
+    criteria, size = window.browser.criteria, window.model.page_size
+    loader = BackendLoader(str(db_path), window)
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.start((criteria, size))
+    database = loader.database
+    try:
+        own = DatabaseSource(database)
+        assert loader.choices == own.choices()
+        assert loader.first_page == (criteria, own.first_page(criteria, size))
+        with qtbot.waitSignal(window.ready, timeout=10000):
+            window.attach_database(database, loader.choices, staged=True, first=loader.first_page)
+        assert set(shown_ids(window)) == ALL and window.results.count_label.text() == "8 métiers"
+        qtbot.waitUntil(lambda: not window.browser.busy)
+    finally:
+        window.browser.shutdown()
+        database.close()
+
+
 def test_typing_before_attaching_filters_once_attached(qtbot, early_window, mini_db):
     window = early_window
     qtbot.keyClicks(window.filters.search_box, "macon")
