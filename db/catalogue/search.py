@@ -51,6 +51,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
+from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
 _M = table_of(Metier)
@@ -358,7 +359,11 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
         page = _filtered(session, criteria, [_M.c.pk], plan=plan)
         if _sort(session, criteria) == "sector":
             page = page.outerjoin(_S, _S.c.id == _M.c.main_sector_id)
-        page = _order(session, criteria, page).limit(limit).offset(offset)
+        if _sort(session, criteria) in _NULLS_APART and _uses_fts(session):
+            page = nulls_apart(page, _NULLS_APART[_sort(session, criteria)], _M.c.sort_key, _M.c.pk,
+                               criteria.descending, limit, offset)
+        else:
+            page = _order(session, criteria, page).limit(limit).offset(offset)
         query = query.where(_M.c.pk.in_(page))
     query = query.outerjoin(_L, _L.c.code == _M.c.level_code).outerjoin(_S, _S.c.id == _M.c.main_sector_id)
     query = _order(session, criteria, query)
@@ -368,6 +373,9 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
         # walk an order testing every fiche's words (see search_pg.capped_count).
         return [MetierRow(*row) for row in search_pg.through_indexes(session, query, _params(session, criteria))]
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
+
+
+_NULLS_APART = {"salary": _M.c.salary_min, "level": _M.c.bac_plus}  # :func:`nulls_apart` orders
 
 
 RANKED_MAX = COUNT_CAP  # more matches than this: only the fiches naming the words are ranked
