@@ -83,28 +83,20 @@ def mini_db(empty_db):
 PG_URL_VAR = "ORIENTATION_TEST_PG_URL"
 
 
+def _skip_without_server() -> None:
+    if not os.environ.get(PG_URL_VAR):
+        pytest.skip(f"{PG_URL_VAR} absent : test sur PostgreSQL ignoré "
+                    "(lancez-le par « bash scripts/pg_test_server.sh … »)")
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """The URL of a new, empty database on the test PostgreSQL server named by
     ``ORIENTATION_TEST_PG_URL`` (``bash scripts/pg_test_server.sh COMMAND`` sets it), dropped
     after the test; the test is skipped, with the reason, when the variable is absent."""
-    base = os.environ.get(PG_URL_VAR)
-    if not base:
-        pytest.skip(f"{PG_URL_VAR} absent : test sur PostgreSQL ignoré "
-                    "(lancez-le par « bash scripts/pg_test_server.sh … »)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"orientation_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _skip_without_server()
+    with _pg_database_from(None) as url:
+        yield url
 
 
 @pytest.fixture
@@ -121,28 +113,13 @@ def pg_db(pg_url: str):
 def pg_starter() -> Iterator:
     """A PostgreSQL database opened the normal way, so holding the starter catalogue, shared by
     the tests of one module (read only there); skipped like :func:`pg_url`."""
-    base = os.environ.get(PG_URL_VAR)
-    if not base:
-        pytest.skip(f"{PG_URL_VAR} absent : test sur PostgreSQL ignoré "
-                    "(lancez-le par « bash scripts/pg_test_server.sh … »)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
+    _skip_without_server()
     from db.storage.opening import open_database
 
-    name = f"orientation_s_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        database = open_database(make_url(base).set(database=name).render_as_string(hide_password=False),
-                                 daily=False)
+    with _pg_database_from(None) as url:
+        database = open_database(url, daily=False)
         yield database
         database.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def database_content(database) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
