@@ -58,7 +58,11 @@ _BY_CODE = {c.code: c for c in CLASSES}
 _ALIASES = {"2de": "2de-gt", "seconde": "2de-gt", "1re": "1re-gt", "premiere": "1re-gt",
             "terminale": "term-gt", "tle": "term-gt", "bac": "bac-gt", "bac obtenu": "bac-gt",
             "bac pro": "bac-pro", "sortie": "sorti", "sorti du systeme scolaire": "sorti",
-            "sortie du systeme scolaire": "sorti", "troisieme": "3e"}
+            "sortie du systeme scolaire": "sorti", "troisieme": "3e",
+            # as classes are written in schools ("3ème B", "2nde pro", "Term G2")
+            "3eme": "3e", "2nde": "2de-gt", "1ere": "1re-gt", "1e": "1re-gt", "term": "term-gt",
+            "2de pro": "2de-pro", "2nde pro": "2de-pro", "1re pro": "1re-pro", "1ere pro": "1re-pro",
+            "tle pro": "term-pro", "term pro": "term-pro", "terminale pro": "term-pro"}
 
 
 def class_code(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from db.errors import UserError
 from db.text import fold
 
 # A class as written in French schools: "3e B", "3ème 2", "2nde 4", "2de", "1re STMG", "Tle G2",
@@ -29,26 +30,21 @@ class StudentLine:
     current_class: str = ""  # the code of :data:`db.catalogue.routes.CLASSES` the class suggests, or ""
 
 
-# The first word of a class, as written, to what :func:`db.catalogue.routes.class_code` reads.
-_CLASS_WORD = {"3eme": "3e", "3e": "3e", "troisieme": "3e", "2nde": "2de", "2de": "2de", "seconde": "2de",
-               "1re": "1re", "1ere": "1re", "1e": "1re", "premiere": "1re", "tle": "tle", "term": "tle",
-               "terminale": "tle", "cap": "cap"}
-
-
 def _current_class(classe: str) -> str:
-    """The current-class code a class such as "3e B" or "Tle G2" suggests ("" when unsure): a
-    general track is assumed, the form shows it to be corrected."""
+    """The current-class code a class such as "3e B" or "Tle G2" suggests ("" when unsure), read
+    by :func:`db.catalogue.routes.class_code` from its first two words, else its first: a general
+    track is assumed, the form shows it to be corrected."""
     from db.catalogue.routes import class_code
 
     words = fold(classe).split()
-    if not words or words[0] not in _CLASS_WORD:
+    if words[:1] == ["bac"]:  # "bac pro 2" is a year of a bac, not a bac obtained
         return ""
-    word = _CLASS_WORD[words[0]]
-    if word == "cap":
-        return "cap"
-    if len(words) > 1 and words[1] == "pro" and word in ("2de", "1re", "tle"):
-        return {"2de": "2de-pro", "1re": "1re-pro", "tle": "term-pro"}[word]
-    return class_code(word)
+    for typed in (" ".join(words[:2]), " ".join(words[:1])):
+        try:
+            return class_code(typed) if typed else ""
+        except UserError:
+            continue
+    return ""
 
 
 def parse_student_line(text: str) -> StudentLine:
