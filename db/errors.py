@@ -81,6 +81,12 @@ SERVER_GONE_SENTENCE = ("le serveur de base de données ne répond pas (arrêté
                         "enregistré. Vérifiez la connexion puis réessayez")
 
 
+def says_server_gone(message: str) -> bool:
+    """Whether a French message about to be shown says the server stopped answering (it holds
+    :data:`SERVER_GONE_SENTENCE`): the window then offers this computer's catalogue read-only."""
+    return SERVER_GONE_SENTENCE in message
+
+
 def environment_sentence(exc: BaseException) -> str | None:
     """French words for a database error caused by the environment, not by a bug; else None."""
     text = str(getattr(exc, "orig", None) or exc).lower()

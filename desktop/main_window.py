@@ -22,21 +22,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QTabBar,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMenu, QMessageBox, QScrollArea,
+                               QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget)
 
 from db.catalogue.search_types import Choices, Criteria
 from db.catalogue.source import CatalogueSource, DatabaseSource, StartupSource
@@ -57,6 +44,7 @@ if TYPE_CHECKING:
     from db.catalogue.importing import ImportSummary
     from db.catalogue.startup_view import StartupView
     from db.storage.engine import Database
+    from desktop.server_lost import ServerLostMode
     from desktop.student_actions import StudentActions
 
 ABOUT_TEXT = (
@@ -87,6 +75,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.database: Database | None = None
         self.students: StudentActions | None = None
+        self.server_lost: ServerLostMode | None = None  # on an office server (desktop.server_lost)
         self._on_ready: list[Callable[[], None]] = []
         self.settings = settings or Settings()
         self.setWindowTitle("Orientation")
@@ -157,9 +146,11 @@ class MainWindow(QMainWindow):
         students.build_menu(self.student_menu, self.view_menu)
         self.student_menu.setEnabled(True)
         from desktop.caseload_window import install_year_menu  # the « Année » menu (issue 19)
-        install_year_menu(self, database)
         from desktop.formations_window import install_formations_action  # issue 16: the formation view
+        from desktop.server_lost import install_server_lost_mode  # issue 17: the server stops answering
+        install_year_menu(self, database)
         install_formations_action(self, database)
+        self.server_lost = install_server_lost_mode(self, database)
         self.name_dock_tabs()
         name_inner_controls(self)  # the student panel's scroll bars too
         waiting, self._on_ready = self._on_ready, []

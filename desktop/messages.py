@@ -23,6 +23,10 @@ INFO_TIMEOUT_MS = 12_000  # information fades away; warnings and errors stay unt
 class MessageService:
     """What the rest of the GUI calls to tell the counselor something (see module docstring)."""
 
+    # For an error about to be shown: a (label, callback) button to show beside it, or None
+    # (e.g. « Catalogue local » when the server stopped answering, desktop.server_lost).
+    error_action: Callable[[str], tuple[str, Callable[[], object]] | None] | None = None
+
     def info(self, text: str) -> None:
         raise NotImplementedError
 
@@ -153,7 +157,7 @@ class WindowMessages(MessageService):
         self.bar.show_message(WARNING, text)
 
     def error(self, text: str) -> None:
-        self.bar.show_message(ERROR, text)
+        self.bar.show_message(ERROR, text, self.error_action(text) if self.error_action else None)
 
     def confirm(self, question: str, *, yes: str = "Oui", no: str = "Non") -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Orientation", question, parent=self.parent)

@@ -163,7 +163,7 @@ class StudentActions(QObject):
         panel.report_requested.connect(self.generate_report)
         panel.editor.shortlist.compare_requested.connect(self.show_comparison)
         panel.student_changed.connect(self._update_actions)
-        panel.student_changed.connect(self._fiche_routes)
+        panel.student_changed.connect(self.show_fiche_routes)
         panel.student_changed.connect(lambda: self.show_panel() if panel.student else None)
         panel.session_changed.connect(self._update_actions)
         window.fiche_view.shortlist_requested.connect(panel.add_to_shortlist)
@@ -171,7 +171,7 @@ class StudentActions(QObject):
         self.table_add_action.triggered.connect(self.add_current_row)
         self.report.busy_changed.connect(self._report_busy)
 
-    def _fiche_routes(self) -> None:
+    def show_fiche_routes(self) -> None:
         """The fiche pane and the shortlist show the routes from the open student's current class
         (none without one)."""
         student, database = self.panel.student, self.window.database

@@ -60,12 +60,19 @@ def server_away_fallback(db: str | None, error: UserError, local: Path | None = 
     if not is_server_url(db) or not isinstance(error, DatabaseLocationError) \
             or "connexion impossible" not in error.message:
         return None
-    path = local or default_db_path()
-    if not is_up_to_date(path):
+    path = local or local_catalogue_path()
+    if path is None or not is_up_to_date(path):
         return ServerAway(f"{error.message}. Aucun catalogue local à jour sur ce poste : rien ne peut être "
                           "ouvert en attendant le serveur", None)
     return ServerAway(f"{error.message}. En attendant, le catalogue local de ce poste peut être ouvert en "
                       "lecture seule (métiers seulement, sans les élèves)", path)
+
+
+def local_catalogue_path() -> Path | None:
+    """This computer's catalogue (the default database file) when it can be opened read-only
+    (:func:`open_local_catalogue`): it exists and is at the current schema revision; else None."""
+    path = default_db_path()
+    return path if is_up_to_date(path) else None
 
 
 def open_local_catalogue(path: Path | None = None) -> Database:
@@ -104,5 +111,5 @@ def _no_student_table(action: int, table: str | None, _column: str | None, _db: 
     return sqlite3.SQLITE_OK
 
 
-__all__ = ["READ_ONLY_NOTE", "STUDENT_TABLES", "ServerAway", "is_server_url", "open_local_catalogue",
-           "server_away_fallback"]
+__all__ = ["READ_ONLY_NOTE", "STUDENT_TABLES", "ServerAway", "is_server_url", "local_catalogue_path",
+           "open_local_catalogue", "server_away_fallback"]

@@ -25,6 +25,9 @@ class RecordingMessages(MessageService):
 
     def error(self, text: str) -> None:
         self.shown.append(("error", text))
+        button = self.error_action(text) if self.error_action else None  # as the message bar would show it
+        if button is not None:
+            self.actions[button[0]] = button[1]
 
     def confirm(self, question: str, *, yes: str = "Oui", no: str = "Non") -> bool:
         self.questions.append(question)
