@@ -193,6 +193,8 @@ def _grant(conn: Connection) -> None:
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {COUNSELOR_GROUP}")
     for table in LOG_TABLES:
         conn.exec_driver_sql(f"GRANT SELECT, INSERT ON {table} TO {COUNSELOR_GROUP}")
+    # Each counselor's own profile (name and contact printed on bilans): rows the policy limits.
+    conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON app_meta TO {COUNSELOR_GROUP}")
     for table in _SEQUENCES:
         sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
         if sequence:
@@ -220,6 +222,13 @@ def _policies(me: str) -> dict[str, list[str]]:
                            f"FOR INSERT WITH CHECK (shared_by = current_user OR current_user = {me_sql})",
                            f"FOR DELETE USING (shared_by = current_user OR current_user = {me_sql})"],
     }
+    # Settings: everyone reads them; a counselor writes only the keys of their own profile
+    # ("conseiller_nom@login", db.students.settings); the office's common ones are the administrators'.
+    mine_or_admin = ("((starts_with(key, 'conseiller') AND right(key, length(current_user) + 1) = '@' || current_user) "
+                     f"OR pg_has_role(current_user, '{ADMIN_GROUP}', 'MEMBER') OR current_user = {me_sql})")
+    policies["app_meta"] = ["FOR SELECT USING (true)", f"FOR INSERT WITH CHECK {mine_or_admin}",
+                            f"FOR UPDATE USING {mine_or_admin} WITH CHECK {mine_or_admin}",
+                            f"FOR DELETE USING {mine_or_admin}"]
     for table in _FOLLOWING_STUDENT:
         rule = _VIA_STUDENT.format(table=table)
         policies[table] = [f"FOR ALL USING ({rule}) WITH CHECK ({rule})"]

@@ -296,9 +296,14 @@ def retention_extra_years(session: Session) -> int:
 
 
 def set_retention_extra_years(database: Database, years: int) -> None:
-    """Change the retention rule (0 = end of the school year of the last session)."""
+    """Change the retention rule (0 = end of the school year of the last session). The rule is
+    the office's on a shared server: nothing is written when it does not change, so a counselor
+    saving their own profile is not refused for a setting only an administrator may change."""
     if not 0 <= years <= 10:
         raise UserError("la durée de conservation doit être comprise entre 0 et 10 années scolaires")
+    with database.read() as session:
+        if retention_extra_years(session) == years:
+            return
     with database.write() as session:
         set_meta(session, RETENTION_KEY, str(years))
 

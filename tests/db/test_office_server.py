@@ -280,3 +280,38 @@ def test_the_readme_restore_procedure_keeps_an_erased_student_erased(
     assert _raw(office.owner_url, "SELECT id FROM students") == [(kept,)]
     assert _raw(office.url(office.a), "SELECT nom FROM students") == [("Reste",)]  # the rules came back too
     assert _student_with_session(as_a, "Nouveau") not in (kept, gone)  # no number handed out twice
+
+
+def test_each_counselor_has_their_own_profile_and_cannot_change_a_colleagues(
+        office: Office, as_a: Database, as_b: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name and contact printed on a family's bilan are the connected counselor's own; the
+    office's structure is shared; the server refuses a counselor's writes to anyone else's."""
+    from db.errors import PermissionRefusedError
+    from db.students.privacy import set_retention_extra_years
+    from db.students.settings import Counselor, get_counselor, set_counselor
+
+    installer = open_database(office.owner_url, daily=False)
+    try:
+        set_counselor(installer, Counselor("Compte d'installation", "", ""))
+        _raw(office.owner_url, "INSERT INTO app_meta (key, value) VALUES ('conseiller_structure', 'CIO de Lyon')")
+    finally:
+        installer.close()
+    set_counselor(as_a, Counselor("Mme Alpha", "", "alpha@cio.example"))
+    assert _cli(monkeypatch, "settings", "--conseiller", "M. Bêta", "--db", office.url(office.b)) == 0
+    with as_a.read() as session:
+        assert get_counselor(session) == Counselor("Mme Alpha", "CIO de Lyon", "alpha@cio.example")
+    with as_b.read() as session:
+        assert get_counselor(session) == Counselor("M. Bêta", "CIO de Lyon", "")  # never a colleague's contact
+
+    # Raw SQL as A: B's profile is out of reach, and so is a key that only looks like A's.
+    assert _raw(office.url(office.a), "UPDATE app_meta SET value = 'Pirate' WHERE key = :k",
+                k=f"conseiller_nom@{office.b}") == [(0,)]
+    for key in (f"conseiller_contact@{office.b}x", f"conseiller_nom@{office.a}x", "conseiller_nom"):
+        with pytest.raises(DBAPIError, match="row-level security"):
+            _raw(office.url(office.a), "INSERT INTO app_meta (key, value) VALUES (:k, 'Pirate')", k=key)
+    with as_b.read() as session:
+        assert get_counselor(session).name == "M. Bêta"
+    # Saving one's profile with the office's retention unchanged is not refused; changing it is.
+    set_retention_extra_years(as_a, 0)
+    with pytest.raises(PermissionRefusedError):
+        set_retention_extra_years(as_a, 2)
