@@ -555,6 +555,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
 
     The whole catalogue (no filter) is counted exactly: the count reads an index only.
     """
+    if search_pg_fast.one_statement(session, criteria):  # PostgreSQL, no text: count and page at once
+        return search_pg_fast.first_page(session, criteria, limit, cap, sys.modules[__name__])
     if replace(criteria, sort="auto", descending=False) == Criteria():
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])

@@ -254,15 +254,20 @@ def live_count(session: Session, *, seqscan_off: bool = False) -> int | None:
     """How many fiches are shown (none superseded), kept by triggers (migration 0013); None
     where that count is not kept (SQLite, a server without the full-text objects).
     ``seqscan_off``: table scans are ruled out by the same statement (see through_indexes)."""
-    if not available(session):
-        return None
-    info = session.connection().info
-    if "orientation_live_count" not in info:
-        info["orientation_live_count"] = _has_live_count(session.connection())
-    if not info["orientation_live_count"]:
+    if not live_kept(session):
         return None
     also = ", set_config('enable_seqscan', 'off', true)" if seqscan_off else ""
     return int(session.execute(text(f"SELECT live{also} FROM search_version")).scalar_one())
+
+
+def live_kept(session: Session) -> bool:
+    """Whether this server keeps :func:`live_count` (asked once per server connection)."""
+    if not available(session):
+        return False
+    info = session.connection().info
+    if "orientation_live_count" not in info:
+        info["orientation_live_count"] = _has_live_count(session.connection())
+    return bool(info["orientation_live_count"])
 
 
 def available(session: Session) -> bool:
