@@ -12,7 +12,10 @@ itself.
 - What a typed text is read into (typo corrections, how many words a fiche must match) depends
   on the text and the catalogue only: it is kept per catalogue version (the ``search_version``
   counter, bumped by a trigger at every write to ``metiers``), so the next search of the same
-  text, in any session, asks nothing but that version.
+  text, in any session, asks nothing but that version; so is the planner's estimate of its
+  matches that chooses how to count them (:func:`estimated_rows`).
+- Table scans ruled out for one statement (:func:`through_indexes`) are allowed again by that
+  statement itself, and ruled out by the statement before it where there is one.
 """
 from __future__ import annotations
 
@@ -114,8 +117,15 @@ def estimated_rows(session: Session, query: AnySelect, params: dict[str, str]) -
     # Lists (sectors, interests…) are expanded into their values' parameters, as execute() does.
     compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     values = {**compiled.params, **params}
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, values).scalar_one()
-    return float(plan[0]["Plan"]["Plan Rows"])
+
+    def planned() -> float:
+        plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, values).scalar_one()
+        return float(plan[0]["Plan"]["Plan Rows"])
+    # Kept per catalogue version, as the readings of a text: the next page, another order or
+    # the background counts of the same search plan it again for nothing (and it only ever
+    # chooses between two ways of counting the same rows).
+    key = (compiled.string, tuple(sorted((name, str(value)) for name, value in values.items())))
+    return float(remembered(session, "estimate", key, planned))
 
 
 # ------------------------------------------------------------------ first page, one statement
