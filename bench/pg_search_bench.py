@@ -1,6 +1,6 @@
 """Filter latency on PostgreSQL beside SQLite, same run, at 10,000 and 100,000 synthetic métiers.
 
-    .venv/bin/python bench/pg_search_bench.py [--sizes 10000,100000] [--repeats 7]
+    .venv/bin/python bench/pg_search_bench.py [--sizes 10000,100000] [--repeats 7] [--reuse]
 
 For each size: the synthetic catalogue of ``bench/filter_bench.py`` (built once, cached under
 $ORIENTATION_BENCH_DIR), copied to a private SQLite file (the shared cache is never migrated) and
@@ -11,6 +11,11 @@ filter cases of ``filter_bench.CASES`` run on both engines as the window's data 
 read session: the first page of 200 rows with the count capped at 3,000, then the text notice):
 median of ``--repeats`` runs per case, and per engine the median and the worst of those
 medians. Prints one JSON object.
+
+``--reuse`` keeps the PostgreSQL copy a previous run made on the same server when it holds as
+many métiers (the copy of 100,000 takes minutes): runs of two branches can then alternate on one
+server (point ``ORIENTATION_TEST_PG_URL`` at a server started apart, e.g.
+``bash scripts/pg_test_server.sh sleep 3600``).
 
 The server: the one ``ORIENTATION_TEST_PG_URL`` names, else a throw-away one started through
 ``scripts/pg_test_server.sh`` (the script runs itself again under it). Goals (issue 5, the
