@@ -80,3 +80,5 @@ def test_a_text_search_leaves_the_planner_as_it_was(pg_starter: Database, typed:
         first_page(session, Criteria(text=typed, max_bac_plus=0), 10)
         first_page(session, Criteria(text=typed), 10)
         assert session.execute(text("SHOW enable_seqscan")).scalar_one() == "on"
+        assert search(session, Criteria(text=typed, sort="name"), limit=10, offset=5000, total=20) == []
+        assert session.execute(text("SHOW enable_seqscan")).scalar_one() == "on"  # a page with no row too
