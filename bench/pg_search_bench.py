@@ -1,6 +1,6 @@
 """Filter latency on PostgreSQL beside SQLite, same run, at 10,000 and 100,000 synthetic métiers.
 
-    .venv/bin/python bench/pg_search_bench.py [--sizes 10000,100000] [--repeats 7]
+    .venv/bin/python bench/pg_search_bench.py [--sizes 10000,100000] [--repeats 7] [--reuse]
 
 For each size: the synthetic catalogue of ``bench/filter_bench.py`` (built once, cached under
 $ORIENTATION_BENCH_DIR), copied to a private SQLite file (the shared cache is never migrated) and
@@ -11,6 +11,11 @@ filter cases of ``filter_bench.CASES`` run on both engines as the window's data 
 read session: the first page of 200 rows with the count capped at 3,000, then the text notice):
 median of ``--repeats`` runs per case, and per engine the median and the worst of those
 medians. Prints one JSON object.
+
+``--reuse`` keeps the PostgreSQL copy a previous run made on the same server when it holds as
+many métiers (the copy of 100,000 takes minutes): runs of two branches can then alternate on one
+server (point ``ORIENTATION_TEST_PG_URL`` at a server started apart, e.g.
+``bash scripts/pg_test_server.sh sleep 3600``).
 
 The server: the one ``ORIENTATION_TEST_PG_URL`` names, else a throw-away one started through
 ``scripts/pg_test_server.sh`` (the script runs itself again under it). Goals (issue 5, the
@@ -69,16 +74,20 @@ def sqlite_copy(size: int) -> Path:
     return target
 
 
-def pg_copy(lite: Path, base_url: str, size: int) -> Database:
-    """A new PostgreSQL database holding the rows of ``lite`` (schema by the migrations)."""
+def pg_copy(lite: Path, base_url: str, size: int, reuse: bool = False) -> Database:
+    """A new PostgreSQL database holding the rows of ``lite`` (schema by the migrations); with
+    ``reuse``, the one a previous run made on this server, when it holds ``size`` métiers."""
     name = f"orientation_bench_{size}"
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    if reuse and _filled(admin, url, size):
+        admin.dispose()
+        return open_database(url, load_starter=False)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    database = open_database(make_url(base_url).set(database=name).render_as_string(hide_password=False),
-                             load_starter=False)
+    database = open_database(url, load_starter=False)
     started = time.perf_counter()
     source = create_engine(f"sqlite:///{lite}")
     _transfer(source, database.engine)
@@ -88,6 +97,20 @@ def pg_copy(lite: Path, base_url: str, size: int) -> Database:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"  {size} métiers copiés dans PostgreSQL en {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return database
+
+
+def _filled(admin: Engine, url: str, size: int) -> bool:
+    """Whether the database of ``url`` exists and holds ``size`` métiers."""
+    with admin.connect() as conn:
+        name = make_url(url).database
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM metiers")).scalar_one() == size
+    finally:
+        engine.dispose()
 
 
 def _transfer(source: Engine, target: Engine) -> None:
@@ -122,14 +145,14 @@ def time_case(database: Database, criteria: Criteria, repeats: int) -> float:
     return round(statistics.median(samples) * 1000, 2)
 
 
-def run(sizes: list[int], repeats: int, base_url: str) -> dict:
+def run(sizes: list[int], repeats: int, base_url: str, reuse: bool = False) -> dict:
     import filter_bench
 
     result: dict = {"cases": list(filter_bench.CASES), "repeats": repeats}
     for size in sizes:
         tag = f"{size // 1000}k"
         lite = open_database(str(sqlite_copy(size)), load_starter=False, backups=False)
-        pg = pg_copy(Path(lite.url.removeprefix("sqlite:///")), base_url, size)
+        pg = pg_copy(Path(lite.url.removeprefix("sqlite:///")), base_url, size, reuse)
         detail: dict = {}
         for name, criteria in filter_bench.CASES.items():
             # Alternated, so that neither engine always runs on a warmer machine.
@@ -150,6 +173,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true",
+                        help="garder la base PostgreSQL d'un passage précédent sur ce serveur (même taille)")
     args = parser.parse_args()
     base_url = os.environ.get(PG_URL_VAR)
     if not base_url and os.environ.get("ORIENTATION_PG_BENCH_CHILD"):
@@ -158,8 +183,8 @@ def main() -> None:
         server = ROOT / "scripts" / "pg_test_server.sh"
         os.environ["ORIENTATION_PG_BENCH_CHILD"] = "1"
         sys.exit(subprocess.call(["bash", str(server), sys.executable, *sys.argv]))
-    print(json.dumps(run([int(s) for s in args.sizes.split(",")], args.repeats, base_url), ensure_ascii=False,
-                     indent=2))
+    result = run([int(s) for s in args.sizes.split(",")], args.repeats, base_url, args.reuse)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

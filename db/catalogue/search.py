@@ -45,7 +45,7 @@ from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
-from db.catalogue import search_pg  # PostgreSQL's full-text search (its SQL is there, not here)
+from db.catalogue import search_pg, search_pg_fast  # PostgreSQL's full-text search (its SQL is there)
 # Re-exported: the migrations create and drop the full-text index through this module.
 from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
@@ -266,7 +266,10 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
         wanted = tuple(dict.fromkeys(criteria.interests))
         # "All": one list per interest, each read once from its index (grouping them cost more).
         groups = [(i,) for i in wanted] if criteria.interests_mode == "all" else [wanted]
-        conditions += [pk.in_(select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(g))) for g in groups]
+        if len(groups) > 1 and search_pg_fast.on_server(session):  # lists joined first (see there)
+            conditions.append(search_pg_fast.in_all(pk, _MI, "interest_id", wanted))
+        else:
+            conditions += [pk.in_(select(_MI.c.metier_pk).where(_MI.c.interest_id.in_(g))) for g in groups]
     return conditions
 
 
@@ -552,6 +555,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
 
     The whole catalogue (no filter) is counted exactly: the count reads an index only.
     """
+    if search_pg_fast.one_statement(session, criteria):  # PostgreSQL, no text: count and page at once
+        return search_pg_fast.first_page(session, criteria, limit, cap, sys.modules[__name__])
     if replace(criteria, sort="auto", descending=False) == Criteria():
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])

@@ -39,6 +39,9 @@ from sqlalchemy import (ColumnElement, Connection, String, and_, case, func, lit
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from db.catalogue import search_pg_fast
+from db.catalogue.search_pg_fast import estimated_rows
+from db.catalogue.search_pg_fast import through_indexes as through_indexes  # search.py calls it from here
 from db.catalogue.search_index import SEARCH_COLUMNS
 from db.catalogue.search_text import QueryWord, at_least_expression, word_forms
 from db.catalogue.search_types import Criteria, MetierRow
@@ -247,17 +250,24 @@ def _has_live_count(conn: Connection) -> bool:
     return found is not None
 
 
-def live_count(session: Session) -> int | None:
+def live_count(session: Session, *, seqscan_off: bool = False) -> int | None:
     """How many fiches are shown (none superseded), kept by triggers (migration 0013); None
-    where that count is not kept (SQLite, a server without the full-text objects)."""
-    if not available(session):
+    where that count is not kept (SQLite, a server without the full-text objects).
+    ``seqscan_off``: table scans are ruled out by the same statement (see through_indexes)."""
+    if not live_kept(session):
         return None
+    also = ", set_config('enable_seqscan', 'off', true)" if seqscan_off else ""
+    return int(session.execute(text(f"SELECT live{also} FROM search_version")).scalar_one())
+
+
+def live_kept(session: Session) -> bool:
+    """Whether this server keeps :func:`live_count` (asked once per server connection)."""
+    if not available(session):
+        return False
     info = session.connection().info
     if "orientation_live_count" not in info:
         info["orientation_live_count"] = _has_live_count(session.connection())
-    if not info["orientation_live_count"]:
-        return None
-    return int(session.execute(text("SELECT live FROM search_version")).scalar_one())
+    return bool(info["orientation_live_count"])
 
 
 def available(session: Session) -> bool:
@@ -335,16 +345,24 @@ def _matches_anything(session: Session, expression: str) -> bool:
 
 
 def required_words(session: Session, words: tuple[QueryWord, ...]) -> int:
-    """The most of ``words`` at least one fiche matches (all when possible, at least 1)."""
-    for required in range(len(words), 1, -1):
-        if _matches_anything(session, tsquery_at_least(list(words), required)):
-            return required
-    return 1
+    """The most of ``words`` at least one fiche matches (all when possible, at least 1); kept
+    per catalogue version, as :func:`corrected` (:func:`db.catalogue.search_pg_fast.remembered`)."""
+    def most() -> int:
+        return next((n for n in range(len(words), 1, -1)
+                     if _matches_anything(session, tsquery_at_least(list(words), n))), 1)
+    return int(search_pg_fast.remembered(session, "required", words, most))
 
 
 def corrected(session: Session, query: TextQuery, base: Search) -> TextQuery:
     """``query`` with each single word that matches nothing replaced by its nearest indexed
-    words: the rule of :func:`db.catalogue.search._corrected`, the words found by ``pg_trgm``."""
+    words: the rule of :func:`db.catalogue.search._corrected`, the words found by ``pg_trgm``;
+    kept per catalogue version (the same text reads the same on the same catalogue)."""
+    result: TextQuery = search_pg_fast.remembered(session, "corrected", (query,),
+                                                  lambda: _corrected(session, query, base))
+    return result
+
+
+def _corrected(session: Session, query: TextQuery, base: Search) -> TextQuery:
     fixed: list[QueryWord] = []
     shown: list[str] = []
     for word in query.words:
@@ -399,34 +417,18 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     (a fiche unpacked ≈ 3.5 matches listed): the index unless the matches are so many that
     the table walk stops early (matches² > 3.5 × cap × fiches).
     """
-    matches = _estimated_rows(session, query, params)
-    fiches = live_count(session)
-    if fiches is None:  # counted by migration 0013's triggers; else the planner's figure
-        fiches = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('metiers')")).scalar()
-    walk = matches * matches > 3.5 * (cap + 1) * float(fiches or 0)
+    # Table scans are ruled out at once (the row estimate does not depend on it), with the
+    # fiches' count kept by migration 0013's triggers when there is one (see live_count).
+    fiches = live_count(session, seqscan_off=True)
+    if fiches is None:  # else the planner's figure
+        fiches = session.execute(text("SELECT reltuples, set_config('enable_seqscan', 'off', true) FROM pg_class "
+                                      "WHERE oid = to_regclass('metiers')")).scalar()
+    matches = estimated_rows(session, query, params)
     counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
-    if walk:
+    if matches * matches > 3.5 * (cap + 1) * float(fiches or 0):  # walk the table
+        session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
         return int(session.execute(counted, params).scalar_one())
-    return int(through_indexes(session, counted, params)[0][0])
-
-
-def through_indexes(session: Session, query: Any, params: dict[str, str]) -> list[Any]:
-    """The rows of ``query`` run with table scans ruled out (then allowed again): its matches
-    are few next to the catalogue, but the planner, not knowing what testing a fiche's words
-    costs, would read the table for them. On an error the transaction's rollback undoes it."""
-    session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
-    rows = list(session.execute(query, params).all())
-    session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
-    return rows
-
-
-def _estimated_rows(session: Session, query: AnySelect, params: dict[str, str]) -> float:
-    """How many rows the planner expects ``query`` to return (planned, not run)."""
-    # Lists (sectors, interests…) are expanded into their values' parameters, as execute() does.
-    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    values = {**compiled.params, **params}
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, values).scalar_one()
-    return float(plan[0]["Plan"]["Plan Rows"])
+    return int(through_indexes(session, counted, params, ruled_out=True)[0][0])
 
 
 # ------------------------------------------------------------------ relevance order
@@ -448,8 +450,7 @@ def _statistics(session: Session) -> dict[str, float]:
 
     The version is bumped by a trigger at every write to ``metiers`` (see :data:`_SCHEMA`), so
     a figure is never older than the catalogue: the order stays the one SQLite gives."""
-    version = session.execute(text("SELECT n FROM search_version")).scalar_one()
-    key = (str(session.get_bind().engine.url), int(version))
+    key = (str(session.get_bind().engine.url), search_pg_fast.version(session))
     if key not in _STATISTICS:
         if len(_STATISTICS) > 16:
             _STATISTICS.clear()
