@@ -177,8 +177,11 @@ def _server_options(url: str) -> dict[str, Any]:
 # The application's queries are small (a page of rows, a capped count): compiling one to machine
 # code (JIT) or starting parallel workers for it costs more than it saves — 5-30 ms a query of
 # the catalogue search at 100,000 métiers (bench/pg_search_bench.py). Set once per connection
-# (not as start-up options, which a connection pooler such as PgBouncer may refuse).
-SERVER_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+# (not as start-up options, which a connection pooler such as PgBouncer may refuse). psycopg
+# prepares a statement run 5 times, and PostgreSQL may then keep one generic plan for every text
+# searched: a plan chosen for "boulanger" is wrong for "techn" (the search chooses its query
+# shape from the number of matches), so each execution is planned with its own values.
+SERVER_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0", "plan_cache_mode": "force_custom_plan"}
 
 
 def _on_server_connect(dbapi_conn: Any, _record: object) -> None:
