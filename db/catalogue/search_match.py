@@ -1,0 +1,136 @@
+"""SQLite: which métiers match the typed words, read from two FTS5 tables (migration 0014).
+
+- ``metier_fts``: a métier's own indexed text (name and labels, synonyms, interest and sector
+  labels, description: :data:`OWN_COLUMNS`);
+- ``metier_fts_rome``: the ROME job titles of its codes (``search_rome``), alone.
+
+Why two: FTS5 rewrites a row's whole entry when one of its columns changes. With the ROME job
+titles beside the description, importing ROME rewrote ≈ 15 KB of indexed text for each of the
+1,722 métiers citing a code (3.5–4 s CPU); alone, only their titles are rewritten (≈ 0.5 s).
+
+A métier matches a query word when either table holds it, and the query when it matches at
+least ``required`` of its words (all of them by default) — the same rule as with one table.
+Most matches are found by ``metier_fts`` alone with the one FTS5 expression of the query
+(``:fts_match``); the others are the métiers whose ROME titles hold a word (``:fts_any``)
+and which reach the count once their titles are added (one test per word, ``:fts_w<i>``).
+Relevance (BM25) is read from ``metier_fts``; a métier found through its ROME titles only
+comes after those whose own text matches.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, TextClause, text
+from sqlalchemy.orm import Session
+
+from db.catalogue.search_text import MAX_COMBINED_WORDS, QueryWord, fts_expression
+
+OWN_COLUMNS = ("search_title", "search_synonyms", "search_tags", "search_text")
+ROME_COLUMN = "search_rome"
+ROME_FTS = "metier_fts_rome"
+_OWN_HIT = "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :{}"
+_ROME_HIT = "SELECT rowid FROM metier_fts_rome WHERE metier_fts_rome MATCH :{}"
+
+
+def create_rome_fts(conn: Connection, prefixes: str | None) -> None:
+    """Create ``metier_fts_rome`` over ``metiers.search_rome`` and the triggers that keep it in
+    sync (external content, as :func:`db.catalogue.search_index.create_fts`); ``prefixes``: the
+    FTS5 ``prefix`` option, the same lists as the main table so a short prefix reads one list."""
+    if conn.dialect.name != "sqlite":
+        return
+    delete_old = (f"INSERT INTO {ROME_FTS}({ROME_FTS}, rowid, {ROME_COLUMN}) "
+                  f"VALUES ('delete', old.pk, old.{ROME_COLUMN}); ")
+    insert_new = f"INSERT INTO {ROME_FTS}(rowid, {ROME_COLUMN}) VALUES (new.pk, new.{ROME_COLUMN}); "
+    for statement in (
+        f"CREATE VIRTUAL TABLE {ROME_FTS} USING fts5({ROME_COLUMN}, content='metiers', content_rowid='pk', "
+        "tokenize='unicode61 remove_diacritics 2'" + (f", prefix='{prefixes}')" if prefixes else ")"),
+        f"CREATE TRIGGER metiers_fts_rome_ai AFTER INSERT ON metiers BEGIN {insert_new}END",
+        f"CREATE TRIGGER metiers_fts_rome_ad AFTER DELETE ON metiers BEGIN {delete_old}END",
+        f"CREATE TRIGGER metiers_fts_rome_au AFTER UPDATE OF {ROME_COLUMN} ON metiers "
+        f"BEGIN {delete_old}{insert_new}END",
+        f"INSERT INTO {ROME_FTS}({ROME_FTS}) VALUES ('rebuild')",
+        f"CREATE VIRTUAL TABLE {ROME_FTS}_vocab USING fts5vocab({ROME_FTS}, 'row')",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def drop_rome_fts(conn: Connection) -> None:
+    """Drop ``metier_fts_rome`` and its triggers (see :func:`create_rome_fts`)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for name in ("metiers_fts_rome_ai", "metiers_fts_rome_ad", "metiers_fts_rome_au"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}_vocab")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}")
+
+
+def _needed(words: int, required: int) -> int:
+    """How many words a métier must match, as :func:`db.catalogue.search_text.fts_at_least` reads it."""
+    required = max(1, min(required or words, words))
+    return 1 if required < words and words > MAX_COMBINED_WORDS else required
+
+
+def word_params(words: tuple[QueryWord, ...]) -> dict[str, str]:
+    """``:fts_any`` (any word) and ``:fts_w<i>`` (word i), the parameters of :func:`rome_only`."""
+    params = {f"fts_w{i}": fts_expression(word) for i, word in enumerate(words)}
+    params["fts_any"] = " OR ".join(f"({expression})" for expression in params.values())
+    return params
+
+
+def rome_only(words: int, required: int) -> str:
+    """SELECT rowid of the métiers whose ROME titles hold a word and that match at least
+    ``required`` of the ``words`` query words, counting those of their titles (most of them
+    also match through ``metier_fts``: the caller ORs both)."""
+    sql = _ROME_HIT.format("fts_any")
+    needed = _needed(words, required)
+    if needed > 1:
+        tests = " + ".join(f"(rowid IN ({_OWN_HIT.format(f'fts_w{i}')}) OR rowid IN ({_ROME_HIT.format(f'fts_w{i}')}))"
+                           for i in range(words))
+        sql += f" AND ({tests}) >= {needed}"
+    return sql
+
+
+def rome_clause(words: tuple[QueryWord, ...], required: int) -> TextClause:
+    """:func:`rome_only` with its parameters bound."""
+    params = word_params(words)
+    if _needed(len(words), required) == 1:
+        params = {"fts_any": params["fts_any"]}
+    return text(rome_only(len(words), required)).bindparams(**params)
+
+
+def any_match(session: Session, own: str, words: tuple[QueryWord, ...], required: int) -> bool:
+    """Whether at least one métier matches ``required`` of ``words``: ``own`` is the FTS5
+    expression of that on ``metier_fts``."""
+    if session.execute(text(_OWN_HIT.format("m") + " LIMIT 1"), {"m": own}).first() is not None:
+        return True
+    sql = rome_only(len(words), required) + " LIMIT 1"
+    return session.execute(text(sql), word_params(words)).first() is not None
+
+
+def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[QueryWord], str], *,
+                rome: bool) -> tuple[str, dict[str, str]]:
+    """SQL of (pk, n): how many of the query's words each métier matches through ``expression``
+    (in either table when ``rome``), with its parameters (``:fts_<tag><i>``)."""
+    params = {f"fts_{tag}{i}": expression(word) for i, word in enumerate(words)}
+    branches = []
+    for i, name in enumerate(params):
+        branches.append(f"SELECT rowid AS pk, {i} AS w FROM metier_fts WHERE metier_fts MATCH :{name}")
+        if rome:
+            branches.append(f"SELECT rowid AS pk, {i} AS w FROM metier_fts_rome WHERE metier_fts_rome MATCH :{name}")
+    # UNION: a word found in both tables counts once.
+    return f"SELECT pk, count(*) AS n FROM ({' UNION '.join(branches)}) GROUP BY pk", params
+
+
+def scored(words: int, required: int, weights: str) -> str:
+    """SELECT pk, score of the matching métiers: BM25 over ``metier_fts`` (its column
+    ``weights``), 0 — after every own-text match — for those found through ROME titles only."""
+    return (f"SELECT pk, min(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score "
+            f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL SELECT rowid, 0.0 FROM "
+            f"({rome_only(words, required)})) GROUP BY pk")
+
+
+VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high UNION "
+              "SELECT term FROM metier_fts_rome_vocab WHERE term >= :low AND term < :high")
+# FTS5's structure records: each table rewrites its own on every write.
+STRUCTURE = ("SELECT (SELECT hex(block) FROM metier_fts_data WHERE id = 10) || "
+             "(SELECT hex(block) FROM metier_fts_rome_data WHERE id = 10)")
