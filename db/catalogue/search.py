@@ -15,9 +15,8 @@ many). With text, the default order ("auto") is relevance:
 2. how many of them are in its own name or labels, and then the shorter name ("journaliste"
    before "journaliste sportif", "avocat/e" before a synonym's "avocat d'affaires");
 3. a BM25 score whose column weights say where a word counts most: the job's own name and
-   labels, then the source's synonyms, its interest and sector labels, and last the
-   description; a fiche found through the ROME job titles of its codes only comes after
-   (they have their own index, :mod:`db.catalogue.search_match`);
+   labels, then the source's synonyms, its interest and sector labels, ROME job titles (their
+   own index, :mod:`db.catalogue.search_match`), and last the description;
 4. the name, in French order.
 
 User input is never pasted into SQL or FTS syntax: words are extracted and quoted, so
@@ -67,7 +66,7 @@ _T = TypeVar("_T")
 # ------------------------------------------------------------------ full-text index (SQLite)
 # Column weights of the BM25 ranking, in the order of search_match.OWN_COLUMNS: the job's own
 # name and labels, the source's synonyms, interest and sector labels, the description. (ROME job
-# titles, many and loosely related, have their own table: they find fiches but do not rank them.)
+# titles have their own table and weight, search_match.ROME_WEIGHT.)
 WEIGHTS = (12.0, 6.0, 3.0, 1.0)
 
 

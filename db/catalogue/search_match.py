@@ -13,8 +13,7 @@ least ``required`` of its words (all of them by default) — the same rule as wi
 Most matches are found by ``metier_fts`` alone with the one FTS5 expression of the query
 (``:fts_match``); the others are the métiers whose ROME titles hold a word (``:fts_any``)
 and which reach the count once their titles are added (one test per word, ``:fts_w<i>``).
-Relevance (BM25) is read from ``metier_fts``; a métier found through its ROME titles only
-comes after those whose own text matches.
+Relevance adds the BM25 scores of both tables (each with its own column weights).
 """
 from __future__ import annotations
 
@@ -29,6 +28,9 @@ OWN_COLUMNS = ("search_title", "search_synonyms", "search_tags", "search_text")
 ROME_COLUMN = "search_rome"
 ROME_FTS = "metier_fts_rome"
 _OWN_HIT = "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :{}"
+# BM25 weight of the ROME titles beside metier_fts's columns (search.WEIGHTS): many titles per
+# code, loosely related to each métier citing it, so they weigh little.
+ROME_WEIGHT = 1.5
 _ROME_HIT = "SELECT rowid FROM metier_fts_rome WHERE metier_fts_rome MATCH :{}"
 
 
@@ -123,10 +125,14 @@ def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[Qu
 
 def scored(words: int, required: int, weights: str) -> str:
     """SELECT pk, score of the matching métiers: BM25 over ``metier_fts`` (its column
-    ``weights``), 0 — after every own-text match — for those found through ROME titles only."""
-    return (f"SELECT pk, min(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score "
-            f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL SELECT rowid, 0.0 FROM "
-            f"({rome_only(words, required)})) GROUP BY pk")
+    ``weights``) plus BM25 over their ROME titles (weight :data:`ROME_WEIGHT`), lower first."""
+    sql = (f"SELECT pk, sum(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score, 1 AS own "
+           f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL SELECT rowid, "
+           f"bm25(metier_fts_rome, {ROME_WEIGHT}), 0 FROM metier_fts_rome WHERE metier_fts_rome MATCH :fts_any) "
+           f"GROUP BY pk")
+    if _needed(words, required) > 1:  # a métier holding some words in its ROME titles only may match too few
+        sql += f" HAVING max(own) = 1 OR pk IN ({rome_only(words, required)})"
+    return sql
 
 
 VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high UNION "
