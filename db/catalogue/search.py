@@ -127,7 +127,7 @@ def _required(session: Session, query: TextQuery) -> int:
     """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
     words = list(query.words)
     for required in range(len(words), 1, -1):
-        if search_match.any_match(session, fts_at_least(words, required) or "", query.words, required):
+        if search_match.any_match(session, fts_at_least(words, required) or ""):
             return required
     return 1
 
@@ -139,7 +139,7 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     changed = False
     for word in query.words:
         fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
-        if not fixable or search_match.any_match(session, fts_expression(word), (word,), 1):
+        if not fixable or search_match.any_match(session, fts_expression(word)):
             fixed.append(word)
             shown.append(word.typed)
             continue
@@ -239,7 +239,7 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
     if query is not None:
         if _uses_fts(session):
             fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
-            rome = search_match.rome_clause(query.words, query.required)  # ROME titles: their own table
+            rome = search_match.rome_clause(query.match)  # ROME titles: their own table
             conditions.append(or_(pk.in_(fts_pks.bindparams(fts_match=query.match)), pk.in_(rome)))
         elif search_pg.available(session):
             conditions.append(search_pg.matches(query.words, query.required))
@@ -452,8 +452,7 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
     """
     weights = ", ".join(str(w) for w in WEIGHTS)
     titles, params = search_match.words_found(query.words, "t", _title_expression, rome=False)
-    scored = search_match.scored(len(query.words), query.required, weights)
-    params |= search_match.word_params(query.words)
+    scored = search_match.scored(weights)
     sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
            f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({scored}) s "
            f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
