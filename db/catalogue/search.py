@@ -238,9 +238,8 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
     query = read_text(session, criteria.text) if criteria.text and not skip_text else None
     if query is not None:
         if _uses_fts(session):
-            fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
-            rome = search_match.rome_clause(query.match)  # ROME titles: their own table
-            conditions.append(or_(pk.in_(fts_pks.bindparams(fts_match=query.match)), pk.in_(rome)))
+            # Its own text or its ROME titles (their own table, search_match)
+            conditions.append(pk.in_(search_match.matching(query.match)))
         elif search_pg.available(session):
             conditions.append(search_pg.matches(query.words, query.required))
         else:
