@@ -516,19 +516,28 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
     if criteria.text and _uses_fts(session) and read_text(session, criteria.text) is not None:
         # The full-text matches stream in rowid order, each tested through the narrow index, and
         # the count stops at cap + 1 (listing every match of "techn" first: 20-60 ms at 100k).
-        fts = table("metier_fts", column("rowid"))
-        others = _conditions(session, criteria, DRIVEN, skip_text=True)
-        live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
-        matches = select(fts.c.rowid).where(text("metier_fts MATCH :fts_match"), live.exists())
-        # Beyond the cap on its own text alone: done (ROME titles only add). Else count exactly.
-        if _count_matches(session, criteria, matches, cap) <= cap:
-            matches = _filtered(session, criteria, [_M.c.pk])
+        own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), cap)
+        if own > cap:
+            return own  # beyond the cap on their own text alone: the ROME titles can only add
+        # Then those found through their ROME titles only (not among the few own-text matches).
+        rome = _fts_matches(session, criteria, search_match.ROME_FTS).where(text(
+            f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match)"))
+        return own + _count_matches(session, criteria, rome, cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
                                       _params(session, criteria))
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
     return _count_matches(session, criteria, matches, cap)
+
+
+def _fts_matches(session: Session, criteria: Criteria, name: str) -> AnySelect:
+    """SELECT rowid of the fiches of the FTS5 table ``name`` matching the text, streamed in rowid
+    order, each tested against the other criteria through the narrow index."""
+    fts = table(name, column("rowid"))
+    others = _conditions(session, criteria, DRIVEN, skip_text=True)
+    live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
+    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_match"), live.exists())
 
 
 def _count_matches(session: Session, criteria: Criteria, matches: AnySelect, cap: int) -> int:
