@@ -64,9 +64,8 @@ _T = TypeVar("_T")
 
 
 # ------------------------------------------------------------------ full-text index (SQLite)
-# Column weights of the BM25 ranking, in the order of search_match.OWN_COLUMNS: the job's own
-# name and labels, the source's synonyms, interest and sector labels, the description. (ROME job
-# titles have their own table and weight, search_match.ROME_WEIGHT.)
+# BM25 column weights in the order of search_match.OWN_COLUMNS: name and labels, synonyms,
+# interest and sector labels, description (ROME titles: search_match.ROME_WEIGHT).
 WEIGHTS = (12.0, 6.0, 3.0, 1.0)
 
 
@@ -518,8 +517,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         # the count stops at cap + 1 (listing every match of "techn" first: 20-60 ms at 100k).
         own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), cap)
         if own > cap:
-            return own  # beyond the cap on their own text alone: the ROME titles can only add
-        # Then those found through their ROME titles only (not among the few own-text matches).
+            return own  # beyond the cap on their own text alone; else add those of ROME titles only
         rome = _fts_matches(session, criteria, search_match.ROME_FTS).where(text(
             f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match)"))
         return own + _count_matches(session, criteria, rome, cap - own)
