@@ -94,8 +94,8 @@ def index_write(base: Path, imported: Path, folder: Path) -> tuple[float, float]
 
 def fts_rewrite(base: Path, folder: Path) -> float:
     """Seconds for SQLite alone to rewrite the full-text entries of the métiers citing a ROME code
-    (what any change to their indexed ROME job titles costs with one FTS5 table over all the
-    indexed text): a plain UPDATE that fires the index's trigger, on a copy of ``base``."""
+    (what any change to their indexed ROME job titles costs: since migration 0014, their entries
+    in ``metier_fts_rome`` only): a plain UPDATE that fires the index's trigger, on a copy of ``base``."""
     import sqlite3
 
     copy = folder / "fts-floor.sqlite"

@@ -15,8 +15,8 @@ many). With text, the default order ("auto") is relevance:
 2. how many of them are in its own name or labels, and then the shorter name ("journaliste"
    before "journaliste sportif", "avocat/e" before a synonym's "avocat d'affaires");
 3. a BM25 score whose column weights say where a word counts most: the job's own name and
-   labels, then the source's synonyms, its interest and sector labels, ROME job titles, and
-   last the description;
+   labels, then the source's synonyms, its interest and sector labels, ROME job titles (their
+   own index, :mod:`db.catalogue.search_match`), and last the description;
 4. the name, in French order.
 
 User input is never pasted into SQL or FTS syntax: words are extracted and quoted, so
@@ -25,7 +25,6 @@ User input is never pasted into SQL or FTS syntax: words are extracted and quote
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -51,6 +50,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
+from db.catalogue import search_match
 from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -64,10 +64,9 @@ _T = TypeVar("_T")
 
 
 # ------------------------------------------------------------------ full-text index (SQLite)
-# Column weights of the BM25 ranking, in the order of SEARCH_COLUMNS: the job's own name and
-# labels, the source's synonyms, ROME job titles (many, loosely related: they weigh less),
-# interest and sector labels, the description.
-WEIGHTS = (12.0, 6.0, 1.5, 3.0, 1.0)
+# BM25 column weights in the order of search_match.OWN_COLUMNS: name and labels, synonyms,
+# interest and sector labels, description (ROME titles: search_match.ROME_WEIGHT).
+WEIGHTS = (12.0, 6.0, 3.0, 1.0)
 
 
 # ------------------------------------------------------------------ reading the text
@@ -123,17 +122,11 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     return result
 
 
-def _matches_anything(session: Session, expression: str | None) -> bool:
-    found = session.execute(text("SELECT 1 FROM metier_fts WHERE metier_fts MATCH :m LIMIT 1"),
-                            {"m": expression}).first()
-    return found is not None
-
-
 def _required(session: Session, query: TextQuery) -> int:
     """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
     words = list(query.words)
     for required in range(len(words), 1, -1):
-        if _matches_anything(session, fts_at_least(words, required)):
+        if search_match.any_match(session, fts_at_least(words, required) or ""):
             return required
     return 1
 
@@ -145,7 +138,7 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     changed = False
     for word in query.words:
         fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
-        if not fixable or _matches_anything(session, fts_expression(word)):
+        if not fixable or search_match.any_match(session, fts_expression(word)):
             fixed.append(word)
             shown.append(word.typed)
             continue
@@ -160,8 +153,7 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
 
 
-_FTS_STRUCTURE = "SELECT block FROM metier_fts_data WHERE id = 10"  # FTS5's structure record
-_WORDS_BY_LETTER: dict[tuple[str, bytes | None, str], list[str]] = {}
+_WORDS_BY_LETTER: dict[tuple[str, str | None, str], list[str]] = {}
 
 
 def _indexed_words(session: Session, letter: str) -> list[str]:
@@ -171,13 +163,13 @@ def _indexed_words(session: Session, letter: str) -> list[str]:
     métiers), so they are kept per database until its index changes: FTS5 rewrites its
     structure record on every write, which is the key.
     """
-    structure = session.execute(text(_FTS_STRUCTURE)).scalar()
+    structure = session.execute(text(search_match.STRUCTURE)).scalar()
     key = (str(session.get_bind().engine.url), structure, letter)
     if key not in _WORDS_BY_LETTER:
         if len(_WORDS_BY_LETTER) > 64:
             _WORDS_BY_LETTER.clear()
         _WORDS_BY_LETTER[key] = list(session.execute(
-            text("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high"),
+            text(search_match.VOCABULARY),
             {"low": letter, "high": chr(ord(letter) + 1)}).scalars())
     return _WORDS_BY_LETTER[key]
 
@@ -245,8 +237,8 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
     query = read_text(session, criteria.text) if criteria.text and not skip_text else None
     if query is not None:
         if _uses_fts(session):
-            fts_pks = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
-            conditions.append(pk.in_(fts_pks.bindparams(fts_match=query.match)))
+            # Its own text or its ROME titles (their own table, search_match)
+            conditions.append(pk.in_(search_match.matching(query.match)))
         elif search_pg.available(session):
             conditions.append(search_pg.matches(query.words, query.required))
         else:
@@ -460,13 +452,13 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
     holds, come from one small query per word.
     """
     weights = ", ".join(str(w) for w in WEIGHTS)
-    titles, params = _words_found(query, "t", _title_expression)
+    titles, params = search_match.words_found(query.words, "t", _title_expression, rome=False)
+    scored = search_match.scored(weights)
     sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
-           f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM (SELECT rowid AS pk, "
-           f"bm25(metier_fts, {weights}) AS score FROM metier_fts WHERE metier_fts MATCH :fts_match) s "
+           f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({scored}) s "
            f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
     if query.partial:
-        words, word_params = _words_found(query, "w", fts_expression)
+        words, word_params = search_match.words_found(query.words, "h", fts_expression, rome=True)
         sql += f" LEFT JOIN ({words}) h ON h.pk = s.pk"
         params |= word_params
     columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
@@ -476,19 +468,10 @@ def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
 
 def _title_ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
     """SELECT pk, title_hits over the métiers whose name or labels hold at least one word."""
-    titles, params = _words_found(query, "t", _title_expression)
+    titles, params = search_match.words_found(query.words, "t", _title_expression, rome=False)
     columns = text(f"SELECT pk, n AS title_hits FROM ({titles})").columns(literal_column("pk"),
                                                                           literal_column("title_hits"))
     return select(columns.subquery("title_ranked")), params
-
-
-def _words_found(query: TextQuery, tag: str, expression: Callable[[QueryWord], str]) -> tuple[str, dict[str, str]]:
-    """SQL of (pk, n): how many of the query's words each fiche matches through ``expression``,
-    with its parameters (one FTS5 query per word, ``:fts_<tag><i>``)."""
-    params = {f"fts_{tag}{i}": expression(word) for i, word in enumerate(query.words)}
-    branches = " UNION ALL ".join(f"SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :{name}"
-                                  for name in params)
-    return f"SELECT pk, count(*) AS n FROM ({branches}) GROUP BY pk", params
 
 
 def _title_params(query: TextQuery) -> dict[str, str]:
@@ -535,15 +518,30 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
     if criteria.text and _uses_fts(session) and read_text(session, criteria.text) is not None:
         # The full-text matches stream in rowid order, each tested through the narrow index, and
         # the count stops at cap + 1 (listing every match of "techn" first: 20-60 ms at 100k).
-        fts = table("metier_fts", column("rowid"))
-        others = _conditions(session, criteria, DRIVEN, skip_text=True)
-        live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
-        matches = select(fts.c.rowid).where(text("metier_fts MATCH :fts_match"), live.exists())
+        own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), cap)
+        if own > cap:
+            return own  # beyond the cap on their own text alone; else add those of ROME titles only
+        rome = _fts_matches(session, criteria, search_match.ROME_FTS).where(text(
+            f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match)"))
+        return own + _count_matches(session, criteria, rome, cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
                                       _params(session, criteria))
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
+    return _count_matches(session, criteria, matches, cap)
+
+
+def _fts_matches(session: Session, criteria: Criteria, name: str) -> AnySelect:
+    """SELECT rowid of the fiches of the FTS5 table ``name`` matching the text, streamed in rowid
+    order, each tested against the other criteria through the narrow index."""
+    fts = table(name, column("rowid"))
+    others = _conditions(session, criteria, DRIVEN, skip_text=True)
+    live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
+    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_match"), live.exists())
+
+
+def _count_matches(session: Session, criteria: Criteria, matches: AnySelect, cap: int) -> int:
     inner = matches.limit(cap + 1).subquery("upto")
     query = select(func.count()).select_from(inner)
     return int(session.execute(query, _params(session, criteria)).scalar_one())

@@ -1,0 +1,49 @@
+"""The ROME job titles of a métier's codes find it, alone or with words of its own fiche.
+
+Since migration 0014 they have their own full-text index on SQLite (db.catalogue.search_match):
+a fiche matches when its own text or its ROME titles hold the words.
+"""
+from __future__ import annotations
+
+import pytest
+
+from db.catalogue.importing import import_paths
+from db.catalogue.search import Criteria, search, text_notice
+from tests.conftest import shared_path
+
+
+def _with_rome(database):  # type: ignore[no-untyped-def]
+    folder = shared_path("data", "rome-v460")
+    files = [folder / "unix_referentiel_code_rome_v460_utf8.csv", folder / "unix_referentiel_appellation_v460_utf8.csv"]
+    assert import_paths(database, files).refused == 0
+    return database
+
+
+def _found(database, typed: str) -> tuple[list[str], str | None]:  # type: ignore[no-untyped-def]
+    with database.read() as session:
+        criteria = Criteria(text=typed)
+        return [row.id for row in search(session, criteria)], text_notice(session, criteria)
+
+
+def test_a_rome_job_title_finds_the_metier_citing_its_code(mini_db):
+    # « Briqueteur » is a ROME job title of F1703, the code of the test fiche « maçon/ne »; the
+    # fiche itself never says it.
+    assert _found(mini_db, "briqueteur") == ([], None)
+    _with_rome(mini_db)
+    assert _found(mini_db, "briqueteur") == (["ORI.macon"], None)
+
+
+def test_words_of_the_fiche_and_of_its_rome_titles(mini_db):
+    _with_rome(mini_db)
+    # Both words in its ROME titles (« Maçon-briqueteur »): found, every word matched.
+    assert _found(mini_db, "maçon briqueteur") == (["ORI.macon"], None)
+    # "foundations" is in the fiche's description only, "briqueteur" in its ROME titles only.
+    assert _found(mini_db, "foundations briqueteur")[0][0] == "ORI.macon"
+
+
+@pytest.mark.sqlite_only(reason="deux index FTS5 sur SQLite ; PostgreSQL garde un seul tsvector par fiche")
+def test_a_word_of_the_fiche_and_one_of_its_rome_titles_are_matched_as_most_words(mini_db):
+    _with_rome(mini_db)
+    # No index holds both words: the fiches holding the most words are shown, this one first.
+    ids, notice = _found(mini_db, "foundations briqueteur")
+    assert ids[0] == "ORI.macon" and notice is not None and "le plus" in notice
