@@ -29,6 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if os.environ.get(CHILD_ENV) and getattr(sys, "frozen", False):
         return child_main(os.environ[CHILD_ENV])  # a bundle's background integrity check (no Python -m there)
+    if getattr(sys, "frozen", False):
+        from db.catalogue import import_process
+
+        if os.environ.get(import_process.CHILD_ENV):
+            return import_process.child_main()  # the window's import, in a process of its own
     args = build_parser().parse_args(argv)
     setup_logging()
     handler = _COMMANDS.get(args.command or "", _run_gui)
