@@ -88,6 +88,9 @@ def _run_gui(args: argparse.Namespace) -> int:
                                                  or os.environ.get("QT_QPA_PLATFORM")):
         raise UserError("aucun écran n'est disponible pour ouvrir la fenêtre (variable DISPLAY absente) ; "
                         "les commandes comme « orientation search » fonctionnent sans écran")
+    from desktop.qt_start import faster_feature_check
+
+    faster_feature_check()  # before the window's modules (and SQLAlchemy's) are imported
     from desktop.app import run
 
     return run(getattr(args, "db", None))
