@@ -23,17 +23,10 @@ log = logging.getLogger("orientation")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``orientation`` command. Returns the process exit status."""
-    import os
-
-    from db.storage.integrity import CHILD_ENV, child_main
-
-    if os.environ.get(CHILD_ENV) and getattr(sys, "frozen", False):
-        return child_main(os.environ[CHILD_ENV])  # a bundle's background integrity check (no Python -m there)
-    if getattr(sys, "frozen", False):
-        from db.catalogue import import_process
-
-        if os.environ.get(import_process.CHILD_ENV):
-            return import_process.child_main()  # the window's import, in a process of its own
+    if getattr(sys, "frozen", False):  # the bundle's executable is also its child processes' (no Python -m)
+        status = _bundle_child()
+        if status is not None:
+            return status
     args = build_parser().parse_args(argv)
     setup_logging()
     handler = _COMMANDS.get(args.command or "", _run_gui)
@@ -63,6 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         common = sys.modules.get("desktop.cli.common")
         if args.command and common is not None:
             common.close_opened()
+
+
+def _bundle_child() -> int | None:
+    """In the bundle: run the child process the environment asks for, if any; its exit status."""
+    import os
+
+    from db.storage.integrity import CHILD_ENV, child_main
+
+    if os.environ.get(CHILD_ENV):
+        return child_main(os.environ[CHILD_ENV])  # the background integrity check
+    from db.catalogue import import_process
+
+    if os.environ.get(import_process.CHILD_ENV):
+        return import_process.child_main()  # the window's import, in a process of its own
+    return None
 
 
 def _silence_stdout() -> None:
