@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from db.catalogue.import_process import import_in_process
-from db.catalogue.importing import import_paths
+from db.catalogue.importing import GROUP_MAX_FILES, import_paths
 from db.models import ImportLog, Metier
 from db.storage.opening import open_database
 from tests.conftest import DATA
@@ -45,14 +45,37 @@ def test_the_child_gives_the_same_summary_as_an_import_here(empty_db, tmp_path):
     assert reported[-1] == (3, 3, "")  # the last step says every file was read
 
 
-def test_a_cancel_stops_between_two_files_and_keeps_each_file_whole(empty_db, tmp_path):
+def test_a_cancel_stops_between_two_files_and_keeps_each_file_whole(tmp_path, monkeypatch):
+    """The child's first group waits for the write lock this test holds until the cancel is sent:
+    the cancel is seen before the next group, whatever the machine's load (on a loaded machine
+    it may even be seen before the first file: then nothing is written)."""
+    import sqlite3
+
+    import db.catalogue.import_process as import_process
+
+    path = tmp_path / "annule.sqlite"
+    database = open_database(str(path), load_starter=False)
     paths = []
     for n in range(150):
         paths.append(tmp_path / f"f{n:03}.jsonl")
         paths[-1].write_bytes((DATA / "mini.jsonl").read_bytes())
-    summary = import_in_process(empty_db.url, paths, progress=lambda *_step: False)
-    assert 0 < len(summary.files) < len(paths)
-    assert _count(empty_db, ImportLog) == len(summary.files)  # each file reported is written whole
+    lock = sqlite3.connect(path, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    send = import_process._send
+
+    def send_then_unlock(stream, line):
+        send(stream, line)
+        if line == "cancel":
+            lock.execute("ROLLBACK")
+
+    monkeypatch.setattr(import_process, "_send", send_then_unlock)
+    try:
+        summary = import_in_process(database.url, paths, progress=lambda *_step: False)
+        assert len(summary.files) <= GROUP_MAX_FILES < len(paths)  # at most the group waiting for the lock
+        assert _count(database, ImportLog) == len(summary.files)  # each file reported is written whole
+    finally:
+        lock.close()
+        database.close()
 
 
 def test_cancelled_before_it_begins_starts_no_process(empty_db):
@@ -60,3 +83,35 @@ def test_cancelled_before_it_begins_starts_no_process(empty_db):
     summary = import_in_process(empty_db.url, [DATA / "mini.jsonl"], started=pids.append, cancelled=lambda: True)
     assert summary.files == [] and pids == []
     assert _count(empty_db, Metier) == 0
+
+
+def test_the_bundle_s_executable_runs_the_child_when_asked(empty_db, tmp_path):
+    """Frozen, the child is the application's own executable started with ORIENTATION_IMPORT_CHILD
+    (there is no ``python -m`` in the bundle): its entry point answers as the child."""
+    import json
+    import subprocess
+    import sys
+
+    from db.catalogue.import_process import CHILD_ENV
+
+    root = Path(__file__).resolve().parents[3]
+    frozen_entry = "import sys; sys.frozen = True; from desktop.cli import main; sys.exit(main())"
+    request = json.dumps({"url": empty_db.url, "paths": [str(DATA / "mini.jsonl")]}) + "\n"
+    child = subprocess.Popen([sys.executable, "-c", frozen_entry], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, CHILD_ENV: "1", "PYTHONPATH": str(root)})
+    child.stdin.write(request)
+    child.stdin.flush()  # kept open until the end: its closing means "the window is gone, stop"
+    messages = []
+    for line in child.stdout:
+        messages.append(json.loads(line))
+        if "summary" in messages[-1]:
+            break
+    child.stdin.close()
+    err = child.stderr.read()
+    child.wait(120)
+    child.stdout.close()
+    child.stderr.close()
+    assert child.returncode == 0 and messages and messages[0]["pid"] != os.getpid(), err
+    assert messages[-1]["summary"]["files"][0]["created"] == 8
+    assert _count(empty_db, Metier) == 8
