@@ -22,6 +22,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -53,8 +54,11 @@ def child_command() -> tuple[list[str], dict[str, str]]:
     if getattr(sys, "frozen", False):
         return [sys.executable], env
     root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "db.catalogue.import_process"], env
+    # Not ``-m``: that puts the working folder first, where a folder named "db" would be found
+    # instead of this application's package.
+    code = (f"import sys; sys.path.insert(0, {root!r}); "
+            "from db.catalogue.import_process import child_main; sys.exit(child_main())")
+    return [sys.executable, "-c", code], env
 
 
 def import_in_process(url: str, paths: Iterable[str | Path], *, read_only: bool = False,
@@ -73,14 +77,19 @@ def import_in_process(url: str, paths: Iterable[str | Path], *, read_only: bool 
     command, env = child_command()
     request = json.dumps({"url": url, "paths": [str(p) for p in paths], "read_only": read_only})
     outcome: dict[str, Any] = {}
-    with subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True, encoding="utf-8") as child:
+    with tempfile.TemporaryFile() as errors, \
+            subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                             text=True, encoding="utf-8") as child:
         assert child.stdin is not None and child.stdout is not None
         try:
             _send(child.stdin, request)
             outcome = _relay(child.stdin, child.stdout, progress, started)
         finally:
             _close(child.stdin)  # if the relay failed, the child sees it as a cancel
+        child.wait()
+        if not outcome:  # it died before its last word: what it said on stderr goes to the log
+            errors.seek(0)
+            outcome = {"bug": errors.read()[-4000:].decode("utf-8", "replace") or "no report"}
     if "summary" in outcome:
         data = outcome["summary"]
         files = [FileResult(**item) for item in data.pop("files")]

@@ -27,8 +27,11 @@ def _count(database, model) -> int:
         return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def test_the_child_gives_the_same_summary_as_an_import_here(empty_db, tmp_path):
+def test_the_child_gives_the_same_summary_as_an_import_here(empty_db, tmp_path, monkeypatch):
     files = _files(tmp_path)
+    (tmp_path / "db").mkdir()  # started from a folder holding a "db" package: the child's is still ours
+    (tmp_path / "db" / "__init__.py").write_text("raise ImportError('pas celui-ci')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     pids: list[int] = []
     reported: list[tuple[int, int, str]] = []
     summary = import_in_process(empty_db.url, files, started=pids.append,
