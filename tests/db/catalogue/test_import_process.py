@@ -118,3 +118,14 @@ def test_the_bundle_s_executable_runs_the_child_when_asked(empty_db, tmp_path):
     assert child.returncode == 0 and messages and messages[0]["pid"] != os.getpid(), err
     assert messages[-1]["summary"]["files"][0]["created"] == 8
     assert _count(empty_db, Metier) == 8
+
+
+def test_a_read_only_catalogue_is_refused_with_the_same_sentence(empty_db):
+    """The local catalogue opened while the server is away: the child refuses as the window did."""
+    import pytest
+
+    from db.errors import UserError
+
+    with pytest.raises(UserError, match="lecture seule"):
+        import_in_process(empty_db.url, [DATA / "mini.jsonl"], read_only=True)
+    assert _count(empty_db, Metier) == 0
