@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QTableView
 
 from db.catalogue.search_types import Choices, Criteria, Facets, FirstPage
-from desktop.table_model import MetierTableModel
+from desktop.table_model import SORT_KEYS, MetierTableModel
 from desktop.workers import LatestRunner
 
 if TYPE_CHECKING:
@@ -93,6 +94,15 @@ class CatalogueBrowser(QObject):
             self.sort_reset.emit()
         self.criteria = replace(criteria, sort=sort, descending=descending)
         self.refresh()
+
+    def start_sorted(self, view: QTableView, column: int = 0) -> None:
+        """Show ``column``'s sort indicator in ``view`` and take its order (A→Z) without a query:
+        the first query runs when the window applies its filters (one read of the first page
+        before the first paint, not two)."""
+        blocked = self.model.blockSignals(True)
+        view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        self.model.blockSignals(blocked)
+        self.criteria = replace(self.criteria, sort=SORT_KEYS[column], descending=False)
 
     def set_sort(self, sort: str, descending: bool) -> None:
         """Order the rows by ``sort`` (a db.search sort key) and query again."""

@@ -9,7 +9,10 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from db.students.report_data import Comparison
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the data module loads with the database layer, after the first paint
+    from db.students.report_data import Comparison
 
 
 class _Table(QTableWidget):

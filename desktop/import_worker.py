@@ -1,9 +1,11 @@
 """Importing fiche files without freezing the window.
 
-:class:`ImportController` runs :func:`db.catalogue.importing.import_paths` on a
-:class:`~desktop.workers.TaskRunner`; the worker opens its own database sessions
-(``import_paths`` does) and sends back only plain values: progress, then the
-:class:`~db.catalogue.importing.ImportSummary` or a French error. Cancelling takes effect
+:class:`ImportController` runs :func:`db.catalogue.importing.import_paths` in a child process
+(:mod:`db.catalogue.import_process`: the import's Python work never holds this process's GIL, so
+the window never stalls behind it), watched from a :class:`~desktop.workers.TaskRunner` thread
+that only waits on the child's pipe and relays plain values: progress, then the
+:class:`~db.catalogue.importing.ImportSummary` or a French error. A database only this process
+can see (SQLite in memory) is imported on the worker thread itself. Cancelling takes effect
 between two files (the progress callback returns False), so a file is always imported whole
 or not at all. :class:`ImportProgress` is the
 progress bar with its "Annuler" button; :class:`ImportSummaryDialog` lists each file's result.
@@ -11,7 +13,7 @@ progress bar with its "Annuler" button; :class:`ImportSummaryDialog` lists each 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,17 +48,19 @@ class ImportController(QObject):
         self._context: TaskContext | None = None
         self.running = False
         self.cancelled = False
+        self.child_pid: int | None = None  # the process the last import ran in
 
     def start(self, paths: Iterable[str | Path]) -> bool:
         """Import ``paths`` (files or folders) in the background; False if one already runs."""
         if self.running:
             return False
         assert self.database is not None, "ImportController.start() before the database is open"
-        self.running, self.cancelled = True, False
+        self.running, self.cancelled, self.child_pid = True, False, None
         self.started.emit()
         database, names = self.database, [str(p) for p in paths]
         self._context = self.runner.run_with_progress(
-            lambda context: _import(database, names, context), self._done, self._failed, self.progress.emit,
+            lambda context: _import(database, names, context, self._child_started), self._done, self._failed,
+            self.progress.emit,
             error="l'importation s'est arrêtée sur une erreur inattendue (détail dans le journal).")
         return True
 
@@ -70,6 +74,9 @@ class ImportController(QObject):
         """Block until the worker is done (closing the window); True if it is."""
         return self.runner.wait(msecs)
 
+    def _child_started(self, pid: int) -> None:
+        self.child_pid = pid  # a plain attribute, set from the worker thread
+
     def _done(self, summary: ImportSummary) -> None:
         self.running = False
         self.finished.emit(summary)
@@ -79,10 +86,18 @@ class ImportController(QObject):
         self.failed.emit(message)
 
 
-def _import(database: Database, paths: list[str], context: TaskContext) -> ImportSummary:
-    from db.catalogue.importing import import_paths  # loaded with the database layer, not at start
+def _import(database: Database, paths: list[str], context: TaskContext,
+            started: Callable[[int], None]) -> ImportSummary:
+    # Loaded with the database layer, not at start.
+    from db.catalogue.import_process import import_in_process, in_process_possible
+    from db.catalogue.importing import import_paths
 
-    return import_paths(database, paths, progress=context.progress)
+    if not in_process_possible(database.url):
+        return import_paths(database, paths, progress=context.progress)
+    summary: ImportSummary = import_in_process(database.url, paths, read_only=database.read_only,
+                                               progress=context.progress, started=started,
+                                               cancelled=lambda: context.cancelled)
+    return summary
 
 
 class ImportProgress(QWidget):

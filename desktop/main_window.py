@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsBar()
         self.table = MetierTableView()
         self.table.setModel(self.model)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.browser.start_sorted(self.table)  # the rows are read once, when the filters are applied
         self.fiche_view = FicheView()
         self.fiche_view.browser.setAccessibleDescription("La fiche du métier surligné dans la liste")
         self.message_bar = MessageBar()

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLineEdit, QMenu, QScrollArea, QWidget
 
-from db.catalogue.compare import compare
 from db.errors import UserError
 from db.students.settings import get_counselor
 from db.storage.engine import Database
@@ -351,6 +350,8 @@ class StudentActions(QObject):
 
     def show_comparison(self, metier_ids: list[str]) -> None:
         """The comparison table of ``metier_ids`` in the main window, in place of the fiche."""
+        from db.catalogue.compare import compare  # on first use: not loaded before the window is ready
+
         state = self.panel.current_state()
         try:
             with self.window.database.read() as session:

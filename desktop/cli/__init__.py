@@ -23,12 +23,10 @@ log = logging.getLogger("orientation")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``orientation`` command. Returns the process exit status."""
-    import os
-
-    from db.storage.integrity import CHILD_ENV, child_main
-
-    if os.environ.get(CHILD_ENV) and getattr(sys, "frozen", False):
-        return child_main(os.environ[CHILD_ENV])  # a bundle's background integrity check (no Python -m there)
+    if getattr(sys, "frozen", False):  # the bundle's executable is also its child processes' (no Python -m)
+        status = _bundle_child()
+        if status is not None:
+            return status
     args = build_parser().parse_args(argv)
     setup_logging()
     handler = _COMMANDS.get(args.command or "", _run_gui)
@@ -60,6 +58,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             common.close_opened()
 
 
+def _bundle_child() -> int | None:
+    """In the bundle: run the child process the environment asks for, if any; its exit status."""
+    import os
+
+    from db.storage.integrity import CHILD_ENV, child_main
+
+    if os.environ.get(CHILD_ENV):
+        return child_main(os.environ[CHILD_ENV])  # the background integrity check
+    from db.catalogue import import_process
+
+    if os.environ.get(import_process.CHILD_ENV):
+        return import_process.child_main()  # the window's import, in a process of its own
+    return None
+
+
 def _silence_stdout() -> None:
     import os
 
@@ -83,6 +96,9 @@ def _run_gui(args: argparse.Namespace) -> int:
                                                  or os.environ.get("QT_QPA_PLATFORM")):
         raise UserError("aucun écran n'est disponible pour ouvrir la fenêtre (variable DISPLAY absente) ; "
                         "les commandes comme « orientation search » fonctionnent sans écran")
+    from desktop.qt_start import faster_feature_check
+
+    faster_feature_check()  # before the window's modules (and SQLAlchemy's) are imported
     from desktop.app import run
 
     return run(getattr(args, "db", None))

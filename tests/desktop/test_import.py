@@ -98,20 +98,20 @@ def test_a_folder_can_be_imported(qtbot, make_window, empty_db, monkeypatch, tmp
 
 @pytest.fixture
 def gated_import(monkeypatch):
-    """Make the worker wait, before its first file, until the test lets it go."""
+    """Make the worker wait, before it starts the import's process, until the test lets it go."""
     go = threading.Event()
-    import db.catalogue.importing
+    import db.catalogue.import_process
 
-    real = db.catalogue.importing.import_paths
+    real = db.catalogue.import_process.import_in_process
 
-    def gated(database, paths, *, progress):
-        def gate(done, total, name):
+    def gated(url, paths, *, cancelled, **kwargs):
+        def gate():
             go.wait(10)
-            return progress(done, total, name)
+            return cancelled()
 
-        return real(database, paths, progress=gate)
+        return real(url, paths, cancelled=gate, **kwargs)
 
-    monkeypatch.setattr(db.catalogue.importing, "import_paths", gated)  # the worker looks it up when it runs
+    monkeypatch.setattr(db.catalogue.import_process, "import_in_process", gated)  # looked up when it runs
     return go
 
 
@@ -168,3 +168,15 @@ def test_chips_still_work_after_an_import_refreshed_the_lists(qtbot, make_window
     qtbot.mouseClick(window.results.chip_buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.total == 8)
     assert window.filters.selected_sectors() == []
+
+
+def test_the_window_imports_in_another_process(qtbot, make_window, empty_db, monkeypatch):
+    """The import's Python work never competes with the window for its process's GIL."""
+    import os
+
+    window = make_window(empty_db)
+    choose(monkeypatch, DATA / "mini.jsonl")
+    window.import_action.trigger()
+    wait_import(qtbot, window)
+    assert window.importer.child_pid is not None and window.importer.child_pid != os.getpid()
+    assert window.results.count_label.text() == "8 métiers"
