@@ -177,11 +177,13 @@ def start_background_check(db_file: Path) -> None:
 
     db_file = db_file.resolve()
     frozen = getattr(sys, "frozen", False)
-    command = [sys.executable] if frozen else [sys.executable, "-m", "db.storage.integrity", str(db_file)]
     env = {**os.environ, CHILD_ENV: str(db_file)}
-    if not frozen:  # the child finds the application's packages where this process found them
+    command = [sys.executable]
+    if not frozen:  # the child finds the application's packages where this process found them:
+        # not ``-m``, which puts the working folder first, where a folder named "db" would win.
         root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        command += ["-c", f"import sys; sys.path.insert(0, {root!r}); from db.storage.integrity import child_main; "
+                    f"sys.exit(child_main({str(db_file)!r}))"]
     detach: dict[str, object] = ({"creationflags": 0x00000008 | 0x00000200} if os.name == "nt"  # detached, new group
                                  else {"start_new_session": True})
     # Marked as running (by this process, alive while the check can be) before the child starts,

@@ -78,10 +78,15 @@ def test_an_unclean_shutdown_schedules_the_check(db_path, checks):
     assert len(checks["started"]) == 1
 
 
-def test_a_damaged_page_is_reported_at_the_opening_after_the_background_check(db_path, monkeypatch):
+def test_a_damaged_page_is_reported_at_the_opening_after_the_background_check(db_path, monkeypatch, tmp_path):
     """End to end, with a real detached process: the opening that starts it is not refused
-    (it does not wait), the next one is, with the restore command."""
+    (it does not wait), the next one is, with the restore command. Started from a folder that
+    holds another "db" package: the child still runs the application's own."""
     monkeypatch.delenv(integrity.NO_BACKGROUND_ENV)
+    decoy = tmp_path / "dossier de travail" / "db"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise SystemExit('pas ce paquet-ci')\n")
+    monkeypatch.chdir(decoy.parent)
     open_database(str(db_path)).close()  # with the starter catalogue and the day's backup
     killed_while_open(db_path)
     damage_the_middle(db_path)
