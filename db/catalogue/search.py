@@ -271,7 +271,7 @@ def _filtered(session: Session, criteria: Criteria, columns: list[Any], *, plan:
     """SELECT ``columns`` FROM metiers with every criterion applied as WHERE clauses.
 
     ``without_title_words``: leave out the fiches whose name or labels hold one of its words
-    (bound as ``:fts_title_any``, see :func:`_title_params`)."""
+    (bound as ``:fts_title_any``, see :func:`db.catalogue.search_match.title_params`)."""
     conditions = _conditions(session, criteria, plan, skip_sectors=skip_sectors, skip_level=skip_level)
     if without_title_words is not None:
         titled = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_title_any")
@@ -393,7 +393,7 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
         total = count(session, criteria) if total is None else total
         if total > RANKED_MAX:
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
-    ranked, params = _ranking(query)
+    ranked, params = search_match.ranking(query, WEIGHTS)
     hits = ranked.subquery("hits")
     # The hits are the text's matches: only the other criteria are tested, through the narrow index.
     page = _by_pk(select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
@@ -411,6 +411,8 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     return _rows(session, list(session.execute(page, params | _params(session, criteria)).scalars()))
 
 
+
+
 def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
     """The table rows of ``pks``, in that order."""
     rows: dict[int, MetierRow] = {}
@@ -425,7 +427,7 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
                 total: int) -> list[int]:
     """One page when matches are many: first the fiches whose name holds words (more words,
     then shorter names first), then the other matches in name order."""
-    titled, params = _title_ranking(query)
+    titled, params = search_match.title_ranking(query)
     hits = titled.subquery("titled")
     # One word: a fiche whose name holds it matches the text (listing every match costs more).
     conditions = _conditions(session, criteria, DRIVEN, skip_text=len(query.words) == 1)
@@ -441,47 +443,7 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
     plan = _page_plan(session, rest, wanted, skip, total - len(named))
     page = _filtered(session, rest, [_M.c.pk], plan=plan, without_title_words=query)
     page = _order(session, rest, page).limit(wanted).offset(skip)
-    return pks + list(session.execute(page, _params(session, rest) | _title_params(query)).scalars())
-
-
-def _ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
-    """SELECT pk, hits, title_hits, score over the métiers matching ``query``.
-
-    One BM25 pass over the matches (all of them match every required word); the words found
-    in titles, and — when fewer words than all are required — how many words each fiche
-    holds, come from one small query per word.
-    """
-    weights = ", ".join(str(w) for w in WEIGHTS)
-    titles, params = search_match.words_found(query.words, "t", _title_expression, rome=False)
-    scored = search_match.scored(weights)
-    sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
-           f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({scored}) s "
-           f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
-    if query.partial:
-        words, word_params = search_match.words_found(query.words, "h", fts_expression, rome=True)
-        sql += f" LEFT JOIN ({words}) h ON h.pk = s.pk"
-        params |= word_params
-    columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
-                                literal_column("score"))
-    return select(columns.subquery("ranked")), params
-
-
-def _title_ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
-    """SELECT pk, title_hits over the métiers whose name or labels hold at least one word."""
-    titles, params = search_match.words_found(query.words, "t", _title_expression, rome=False)
-    columns = text(f"SELECT pk, n AS title_hits FROM ({titles})").columns(literal_column("pk"),
-                                                                          literal_column("title_hits"))
-    return select(columns.subquery("title_ranked")), params
-
-
-def _title_params(query: TextQuery) -> dict[str, str]:
-    """``:fts_title_any``: a fiche whose name or labels hold at least one word of ``query``."""
-    return {"fts_title_any": " OR ".join(f"({_title_expression(word)})" for word in query.words)}
-
-
-def _title_expression(word: QueryWord) -> str:
-    """FTS5: the query word found in the job's own name or labels (same forms as anywhere else)."""
-    return "{search_title} : (" + fts_expression(word) + ")"
+    return pks + list(session.execute(page, _params(session, rest) | search_match.title_params(query)).scalars())
 
 
 def text_notice(session: Session, criteria: Criteria) -> str | None:

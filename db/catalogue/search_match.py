@@ -21,10 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, TextClause, text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, TextClause, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from db.catalogue.search_text import QueryWord
+from db.catalogue.search_text import QueryWord, fts_expression
+from db.models import AnySelect
+
+if TYPE_CHECKING:
+    from db.catalogue.search import TextQuery
 
 OWN_COLUMNS = ("search_title", "search_synonyms", "search_tags", "search_text")
 ROME_COLUMN = "search_rome"
@@ -115,3 +121,43 @@ VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :
 # FTS5's structure records: each table rewrites its own on every write.
 STRUCTURE = ("SELECT (SELECT hex(block) FROM metier_fts_data WHERE id = 10) || "
              "(SELECT hex(block) FROM metier_fts_rome_data WHERE id = 10)")
+
+
+# ------------------------------------------------------------------ relevance (SQL of search.py's pages)
+def ranking(query: TextQuery, weights: tuple[float, ...]) -> tuple[AnySelect, dict[str, str]]:
+    """SELECT pk, hits, title_hits, score over the métiers matching ``query``.
+
+    One BM25 pass over the matches (all of them match every required word); the words found
+    in titles, and — when fewer words than all are required — how many words each fiche
+    holds, come from one small query per word.
+    """
+    titles, params = words_found(query.words, "t", title_expression, rome=False)
+    bm25 = scored(", ".join(str(w) for w in weights))
+    sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
+           f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({bm25}) s "
+           f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
+    if query.partial:
+        words, word_params = words_found(query.words, "h", fts_expression, rome=True)
+        sql += f" LEFT JOIN ({words}) h ON h.pk = s.pk"
+        params |= word_params
+    columns = text(sql).columns(literal_column("pk"), literal_column("hits"), literal_column("title_hits"),
+                                literal_column("score"))
+    return select(columns.subquery("ranked")), params
+
+
+def title_ranking(query: TextQuery) -> tuple[AnySelect, dict[str, str]]:
+    """SELECT pk, title_hits over the métiers whose name or labels hold at least one word."""
+    titles, params = words_found(query.words, "t", title_expression, rome=False)
+    columns = text(f"SELECT pk, n AS title_hits FROM ({titles})").columns(literal_column("pk"),
+                                                                          literal_column("title_hits"))
+    return select(columns.subquery("title_ranked")), params
+
+
+def title_params(query: TextQuery) -> dict[str, str]:
+    """``:fts_title_any``: a fiche whose name or labels hold at least one word of ``query``."""
+    return {"fts_title_any": " OR ".join(f"({title_expression(word)})" for word in query.words)}
+
+
+def title_expression(word: QueryWord) -> str:
+    """FTS5: the query word found in the job's own name or labels (same forms as anywhere else)."""
+    return "{search_title} : (" + fts_expression(word) + ")"
