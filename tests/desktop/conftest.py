@@ -42,6 +42,16 @@ class RecordingMessages(MessageService):
         return [text for lvl, text in self.shown if level is None or lvl == level]
 
 
+@pytest.fixture(scope="session")
+def french_qt(qapp):
+    """Qt's French translation, installed once as the application installs it at start
+    (shortcut names read "Ctrl+Maj+B"): a test that reads them must not depend on another test
+    having installed it before (the PostgreSQL pass and parallel runs order tests differently)."""
+    from desktop.app import install_french
+
+    assert install_french(qapp)
+
+
 @pytest.fixture
 def settings_path(tmp_path):
     return tmp_path / "orientation.ini"

@@ -199,7 +199,7 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     assert errors and "n'est pas une base de données d'Orientation" in errors[-1]
 
 
-def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
+def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window, french_qt):
     qtbot.waitUntil(lambda: window.student_menu.isEnabled(), timeout=5000)
     lines = window.shortcut_lines()
     for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",
