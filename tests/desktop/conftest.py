@@ -65,7 +65,7 @@ def make_window(qtbot, settings_path):
 
     def make(database, *, size=(1280, 720)):
         window = MainWindow(database, settings=Settings(settings_path), messages=RecordingMessages())
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=stop_timers)
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
@@ -74,6 +74,16 @@ def make_window(qtbot, settings_path):
         return window
 
     return make
+
+
+def stop_timers(widget) -> None:
+    """Stop the widget's pending delayed work (a search typed less than its debounce delay
+    before the test ended): closed after the test, the window must not query a database that
+    the test's teardown has closed, or on the PostgreSQL pass dropped from the server."""
+    from PySide6.QtCore import QTimer
+
+    for timer in widget.findChildren(QTimer):
+        timer.stop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ the about box, and what happens to an unexpected error."""
 from __future__ import annotations
 
 from tests.conftest import damage
+from tests.desktop.conftest import stop_timers
 
 import logging
 import sys
@@ -153,7 +154,7 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
     from desktop.main_window import MainWindow
 
     window = MainWindow(mini_db, settings=Settings(settings_path))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=stop_timers)
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
