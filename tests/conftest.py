@@ -54,7 +54,9 @@ def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if not on_postgresql():
         yield str(tmp_path / "orientation.sqlite")
         return
-    template = request.getfixturevalue("_pg_templates")["empty"] if "empty_db" in request.fixturenames else None
+    names = request.fixturenames
+    kind = "mini" if "mini_db" in names else "empty" if "empty_db" in names else None
+    template = request.getfixturevalue("_pg_templates")[kind] if kind else None
     with _pg_database_from(template) as url:
         yield url
 
@@ -72,12 +74,18 @@ def empty_db(db_location: str):
 
 @pytest.fixture
 def mini_db(empty_db):
-    """The database holding the eight test fiches of tests/data/mini.jsonl."""
+    """The database holding the eight test fiches of tests/data/mini.jsonl (on the PostgreSQL
+    pass a copy of a template that imported them once: see :func:`_pg_templates`)."""
+    if not on_postgresql():
+        _import_mini(empty_db)
+    return empty_db
+
+
+def _import_mini(database) -> None:  # type: ignore[no-untyped-def]
     from db.catalogue.importing import import_paths
 
-    summary = import_paths(empty_db, [DATA / "mini.jsonl"])
+    summary = import_paths(database, [DATA / "mini.jsonl"])
     assert summary.refused == 0
-    return empty_db
 
 
 PG_URL_VAR = "ORIENTATION_TEST_PG_URL"
@@ -198,10 +206,11 @@ PG_ONLY_FIXTURES = {"pg_url", "pg_db", "pg_starter", "db_url", "relayed"}
 
 @pytest.fixture(scope="session")
 def _pg_templates() -> Iterator[dict[str, str]]:
-    """Two template databases on the test server, made once per run: "empty" (migrated, the
-    nomenclatures, no métier) and "starter" (opened the normal way, so with the starter
-    catalogue). Each test's database is a copy (``CREATE DATABASE … TEMPLATE``), which is much
-    faster than migrating a new one per test."""
+    """Three template databases on the test server, made once per run (per worker process
+    with pytest-xdist: their names are random): "empty" (migrated, the nomenclatures, no
+    métier), "mini" (the same with tests/data/mini.jsonl imported) and "starter" (opened the
+    normal way, so with the starter catalogue). Each test's database is a copy (``CREATE
+    DATABASE … TEMPLATE``), which is much faster than migrating and importing per test."""
     base = os.environ.get(PG_URL_VAR)
     if not base:
         pytest.fail(f"{ENGINE_VAR}=postgresql demande un serveur de test ({PG_URL_VAR} absent) : "
@@ -210,13 +219,15 @@ def _pg_templates() -> Iterator[dict[str, str]]:
 
     from db.storage.opening import open_database
 
-    names = {"empty": f"orientation_tpl_e_{uuid.uuid4().hex[:8]}",
-             "starter": f"orientation_tpl_s_{uuid.uuid4().hex[:8]}"}
-    _pg_admin(f'CREATE DATABASE "{names["empty"]}"', f'CREATE DATABASE "{names["starter"]}"')
+    names = {kind: f"orientation_tpl_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("empty", "mini", "starter")}
+    _pg_admin(*(f'CREATE DATABASE "{name}"' for name in names.values()))
     try:
         for kind, name in names.items():
             url = make_url(base).set(database=name).render_as_string(hide_password=False)
-            open_database(url, load_starter=kind == "starter", daily=False).close()
+            database = open_database(url, load_starter=kind == "starter", daily=False)
+            if kind == "mini":
+                _import_mini(database)
+            database.close()
         yield names
     finally:
         _pg_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()))

@@ -186,7 +186,7 @@ def _unmatched_notes(written: FormationWrite, ids: set[str] | None = None) -> li
 
 def write_parsed(database: Database, parsed: ParsedFile, source_file: str) -> FileResult:
     """Write one parsed file in a single transaction (rolled back whole on error)."""
-    with database.write() as session:
+    with database.write_catalogue() as session:
         return _write_in(session, parsed, source_file, datetime.now())
 
 
@@ -239,7 +239,7 @@ def _refresh_rome(database: Database, codes: set[str], summary: ImportSummary) -
         with database.read() as session:
             pks = metiers_citing(session, codes)
         for start in range(0, len(pks), REFRESH_CHUNK):
-            with database.write() as session:
+            with database.write_catalogue() as session:
                 refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
     except (SQLAlchemyError, DatabaseBusyError) as exc:
         log.warning("ROME refresh interrupted")
@@ -314,9 +314,9 @@ def _write_reference_in_chunks(database: Database, parsed: ParsedFile, name: str
         RomeReference(rome.version, [], rows[i:i + REFERENCE_CHUNK_ROWS])
         for i in range(0, len(rows), REFERENCE_CHUNK_ROWS)]
     for piece in pieces:
-        with database.write() as session:
+        with database.write_catalogue() as session:
             rome_codes |= write_rome_reference(session, piece, refresh=False)
-    with database.write() as session:
+    with database.write_catalogue() as session:
         session.execute(insert(table_of(ImportLog)).values(
             source_file=name, format_name=parsed.format_name, imported_at=datetime.now(), created=0, updated=0))
     return FileResult(name, "importé", parsed.format_name, 0, 0, notes=parsed.notes)
@@ -326,7 +326,7 @@ def _write_group(database: Database, pending: list[tuple[Path | ArchiveMember, P
                  rome_codes: set[str]) -> dict[str, FileResult]:
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
-    with database.write() as session:
+    with database.write_catalogue() as session:
         cache: KnownIds = {}
         if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
             try:

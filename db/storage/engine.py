@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
@@ -35,6 +35,7 @@ BUSY_TIMEOUT_MS = 15_000
 CONNECT_TIMEOUT_S = 5
 LOST_AFTER_MS = 15_000  # a server that leaves sent data unanswered this long is gone
 POSTGRESQL_DRIVER = "postgresql+psycopg"
+CATALOGUE_WRITE_LOCK = 0x4F52_4341  # the advisory lock key of catalogue writers on a server ("ORCA")
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -226,6 +227,18 @@ class Database:
             if refused_by_server(exc):  # a grant or a row-level security policy of the office's server
                 raise PermissionRefusedError(REFUSED_SENTENCE) from exc
             raise
+
+    @contextmanager
+    def write_catalogue(self) -> Iterator[Session]:
+        """:meth:`write`, for a transaction that writes the shared catalogue (an import): on a
+        PostgreSQL server it first waits for any other catalogue writer's transaction to end
+        (an advisory lock held until commit), as a SQLite file's single writer lock does.
+        Without it, two imports of the same fiches at once replace the same child rows together
+        and one is refused on a duplicate key or a deadlock."""
+        with self.write() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOGUE_WRITE_LOCK})
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -45,6 +45,16 @@ class RecordingMessages(MessageService):
         return [text for lvl, text in self.shown if level is None or lvl == level]
 
 
+@pytest.fixture(scope="session")
+def french_qt(qapp):
+    """Qt's French translation, installed once as the application installs it at start
+    (shortcut names read "Ctrl+Maj+B"): a test that reads them must not depend on another test
+    having installed it before (the PostgreSQL pass and parallel runs order tests differently)."""
+    from desktop.app import install_french
+
+    assert install_french(qapp)
+
+
 @pytest.fixture
 def settings_path(tmp_path):
     return tmp_path / "orientation.ini"
@@ -58,7 +68,7 @@ def make_window(qtbot, settings_path):
 
     def make(database, *, size=(1280, 720)):
         window = MainWindow(database, settings=Settings(settings_path), messages=RecordingMessages())
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=stop_timers)
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
@@ -67,6 +77,16 @@ def make_window(qtbot, settings_path):
         return window
 
     return make
+
+
+def stop_timers(widget) -> None:
+    """Stop the widget's pending delayed work (a search typed less than its debounce delay
+    before the test ended): closed after the test, the window must not query a database that
+    the test's teardown has closed, or on the PostgreSQL pass dropped from the server."""
+    from PySide6.QtCore import QTimer
+
+    for timer in widget.findChildren(QTimer):
+        timer.stop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ the about box, and what happens to an unexpected error."""
 from __future__ import annotations
 
 from tests.conftest import damage
+from tests.desktop.conftest import stop_timers
 
 import logging
 import sys
@@ -153,7 +154,7 @@ def test_the_window_shows_errors_in_its_message_bar(qtbot, mini_db, settings_pat
     from desktop.main_window import MainWindow
 
     window = MainWindow(mini_db, settings=Settings(settings_path))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=stop_timers)
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
@@ -199,7 +200,7 @@ def test_a_damaged_database_offers_the_latest_backup(tmp_path):
     assert errors and "n'est pas une base de données d'Orientation" in errors[-1]
 
 
-def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window):
+def test_help_lists_the_keyboard_shortcuts_read_from_the_menus(qtbot, window, french_qt):
     qtbot.waitUntil(lambda: window.student_menu.isEnabled(), timeout=5000)
     lines = window.shortcut_lines()
     for expected in ("Ctrl+F : Rechercher un métier", "Ctrl+I : Importer des fiches",

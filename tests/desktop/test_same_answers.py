@@ -14,9 +14,9 @@ from tests.desktop.students_helpers import panel_of, wait_suggestions
 CARE, USEFUL, ORGANISE = "T-IDEO2.4807", "T-IDEO2.4812", "T-IDEO2.4814"
 
 
-def _cli_suggestions(capsys, student_id: int, db_path) -> list[dict]:
+def _cli_suggestions(capsys, student_id: int, db_location: str) -> list[dict]:
     capsys.readouterr()
-    assert main(["suggest", str(student_id), "--format", "json", "--db", str(db_path)]) == 0
+    assert main(["suggest", str(student_id), "--format", "json", "--db", db_location]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -25,7 +25,7 @@ def _cli_suggestions(capsys, student_id: int, db_path) -> list[dict]:
     {"interests": [CARE], "sectors_wished": ["T-IDEO2.4842"]},
     {"sectors_refused": ["T-IDEO2.4869"], "interests": [USEFUL, ORGANISE], "country": "FR"},
 ])
-def test_window_and_command_line_give_the_same_suggestions(qtbot, window, mini_db, db_path, capsys, fields):
+def test_window_and_command_line_give_the_same_suggestions(qtbot, window, mini_db, db_location, capsys, fields):
     student_id = create_student(mini_db, "Pareil", "Inès")
     save_session(mini_db, SessionState(student_id=student_id, date="2026-11-20",
                                        shortlist=[ShortlistItem("ORI.comptable")], **fields))
@@ -33,13 +33,13 @@ def test_window_and_command_line_give_the_same_suggestions(qtbot, window, mini_d
     panel.list.refresh(student_id)
     assert panel.open_student(student_id)
     shown = wait_suggestions(qtbot, window)
-    printed = _cli_suggestions(capsys, student_id, db_path)
+    printed = _cli_suggestions(capsys, student_id, db_location)
     assert shown, "the window suggests something for this session"
     assert [(s.metier_id, s.score, [r.text for r in s.reasons]) for s in shown] == \
         [(r["id"], r["score"], [x["texte"] for x in r["raisons"]]) for r in printed]
 
 
-def test_nothing_ticked_means_no_suggestion_in_both(qtbot, window, mini_db, db_path, capsys):
+def test_nothing_ticked_means_no_suggestion_in_both(qtbot, window, mini_db, db_location, capsys):
     student_id = create_student(mini_db, "Rien", "Coché")
     save_session(mini_db, SessionState(student_id=student_id, date="2026-11-20", max_bac_plus=3, min_salary=1800))
     panel = panel_of(window)
@@ -47,6 +47,6 @@ def test_nothing_ticked_means_no_suggestion_in_both(qtbot, window, mini_db, db_p
     assert panel.open_student(student_id)
     assert wait_suggestions(qtbot, window) == []
     assert panel.suggestions.status.text() == NOTHING_TICKED
-    assert _cli_suggestions(capsys, student_id, db_path) == []
-    assert main(["suggest", str(student_id), "--db", str(db_path)]) == 0
+    assert _cli_suggestions(capsys, student_id, db_location) == []
+    assert main(["suggest", str(student_id), "--db", db_location]) == 0
     assert capsys.readouterr().out.strip() == NOTHING_TICKED[:1].upper() + NOTHING_TICKED[1:]

@@ -23,6 +23,10 @@ from tests.desktop.conftest import RecordingMessages, shown_ids, wait_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
+# The startup view is read with the sqlite3 module from the database file; a PostgreSQL URL takes
+# the ordinary path instead (tests/desktop/test_start_new_database.py starts the window on one).
+pytestmark = pytest.mark.sqlite_only(reason="la vue de démarrage lit le fichier SQLite avec sqlite3 ; une adresse "
+                                            "PostgreSQL prend le chemin ordinaire (test_start_new_database.py)")
 ALL = {"ORI.aide-soignant", "ORI.oenologue", "ORI.macon", "ORI.technicien-de-maintenance-industrielle",
        "ORI.comptable", "ORI.ingenieur-informaticien", "ORI.medecin-generaliste", "ORI.vendeur-sans-salaire"}
 

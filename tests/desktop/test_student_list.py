@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from desktop.student_list import StudentList, StudentRole
 from db.students.store import create_student, save_session, start_session
+from tests.desktop.conftest import stop_timers
 
 
 def _listed(listing: StudentList) -> list[int]:
@@ -19,7 +20,7 @@ def test_a_large_caseload_is_read_page_by_page_as_the_list_scrolls(qtbot, mini_d
         state = start_session(session, seen, (date.today() - timedelta(days=3)).isoformat())
     save_session(mini_db, state)
     listing = StudentList(mini_db)
-    qtbot.addWidget(listing)
+    qtbot.addWidget(listing, before_close_func=stop_timers)
     listing.model.page_size = 100
     listing.refresh()
     first = _listed(listing)
@@ -37,7 +38,7 @@ def test_a_large_caseload_is_read_page_by_page_as_the_list_scrolls(qtbot, mini_d
 def test_a_student_asked_for_is_shown_first_and_only_once(qtbot, mini_db):
     ids = [create_student(mini_db, f"Élève{number:03d}", "Test") for number in range(150)]
     listing = StudentList(mini_db)
-    qtbot.addWidget(listing)
+    qtbot.addWidget(listing, before_close_func=stop_timers)
     listing.model.page_size = 100
     listing.refresh(select_id=ids[-1])  # the last one by name, pages away: first, selected
     assert listing.current_id() == ids[-1] and _listed(listing)[0] == ids[-1]
@@ -52,7 +53,7 @@ def test_a_student_asked_for_is_shown_first_and_only_once(qtbot, mini_db):
 def test_enter_opens_the_highlighted_student(qtbot, mini_db):
     ids = [create_student(mini_db, name, "Test") for name in ("Alpha", "Beta")]
     listing = StudentList(mini_db)
-    qtbot.addWidget(listing)
+    qtbot.addWidget(listing, before_close_func=stop_timers)
     listing.list.setCurrentIndex(listing.model.index(1))
     with qtbot.waitSignal(listing.open_requested) as opened:
         qtbot.keyClick(listing.list, "\r")

@@ -162,7 +162,7 @@ def test_a_whole_session_from_first_tick_to_the_printed_bilan(qtbot, window, min
     dialog.close()
 
 
-def test_the_bilan_saves_an_unsaved_session_first_and_ctrl_b_opens_it(qtbot, window, mini_db, files):
+def test_the_bilan_saves_an_unsaved_session_first_and_ctrl_b_opens_it(qtbot, window, mini_db, files, french_qt):
     panel = panel_of(window)
     create_student(qtbot, window, "Kowalski", "Łukasz")
     tick(window, CARE)

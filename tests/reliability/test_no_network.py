@@ -23,6 +23,8 @@ def no_network(monkeypatch):
     return attempts
 
 
+@pytest.mark.sqlite_only(reason="hors réseau, la base est le fichier SQLite local ; une base PostgreSQL se joint "
+                                "par définition par le réseau (ou la socket du serveur)")
 def test_full_session_offline(no_network, db_path, tmp_path, capsys):
     from desktop.cli import main
 

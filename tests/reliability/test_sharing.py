@@ -19,6 +19,9 @@ from db.students.store import create_student, find_students
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.sqlite_only(reason="le verrou d'écriture d'un fichier SQLite (BEGIN IMMEDIATE par sqlite3) et son "
+                                "délai d'attente ; PostgreSQL verrouille par ligne "
+                                "(tests/db/students/test_session_conflicts.py)")
 def test_a_write_that_meets_a_lock_for_too_long_says_so_in_french(db_path, monkeypatch):
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
     database = open_database(str(db_path), load_starter=False)
@@ -34,8 +37,8 @@ def test_a_write_that_meets_a_lock_for_too_long_says_so_in_french(db_path, monke
     database.close()
 
 
-def test_saves_during_a_big_import_are_all_kept(db_path, tmp_path):
-    open_database(str(db_path), load_starter=False).close()
+def test_saves_during_a_big_import_are_all_kept(db_location, tmp_path):
+    open_database(db_location, load_starter=False).close()
     fiches = tmp_path / "fiches"
     fiches.mkdir()
     template = json.loads((ROOT / "tests" / "data" / "mini.jsonl").read_text(encoding="utf-8").splitlines()[0])
@@ -43,9 +46,9 @@ def test_saves_during_a_big_import_are_all_kept(db_path, tmp_path):
         fiche = {**template, "id": f"ORI.partage-{number}", "nom": f"métier partagé {number}",
                  "description": "texte " * 200}
         (fiches / f"f-{number:04d}.jsonl").write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
-    importer = subprocess.Popen([sys.executable, "-m", "desktop.cli", "import", str(fiches), "--db", str(db_path)],
+    importer = subprocess.Popen([sys.executable, "-m", "desktop.cli", "import", str(fiches), "--db", db_location],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    database = open_database(str(db_path), load_starter=False)
+    database = open_database(db_location, load_starter=False)
     acknowledged = []
     try:
         while importer.poll() is None and len(acknowledged) < 40:
