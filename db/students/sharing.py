@@ -28,9 +28,10 @@ class Ownership:
 
     def sentence(self) -> str:
         """French, for the student panel and ``students show``."""
-        owner = "vous" if self.mine else (self.owner or "le compte d'installation")
+        owner = self.owner or "le compte d'installation"
+        whose = "Votre dossier" if self.mine else f"Dossier de {owner}"
         shares = ", ".join(self.shared_with)
-        return f"Dossier de {owner}" + (f" — partagé avec {shares}" if shares else "")
+        return whose + (f" — partagé avec {shares}" if shares else "")
 
 
 def ownership(session: Session, student_id: int) -> Ownership | None:

@@ -144,7 +144,7 @@ def test_sharing_shows_the_file_and_only_the_owner_erases_shares_or_hands_it_ove
         seen = ownership(session, student)
     assert seen is not None and seen.sentence() == f"Dossier de {office.a} — partagé avec {office.b}"
     with as_a.read() as session:
-        assert ownership(session, student).sentence() == f"Dossier de vous — partagé avec {office.b}"  # type: ignore[union-attr]
+        assert ownership(session, student).sentence() == f"Votre dossier — partagé avec {office.b}"  # type: ignore[union-attr]
     with pytest.raises(UserError, match="seul·e le ou la propriétaire d'un dossier peut l'effacer"):
         erase_student(as_b, student)
     assert _raw(a_url, "SELECT count(*) FROM sessions") == [(1,)]  # nothing erased

@@ -39,6 +39,6 @@ def test_a_sqlite_file_has_no_owner_line_and_a_servers_says_whose(qtbot, window)
     assert panel_of(window).open_student(student)
     shown = panel_of(window).page.details_label.text()
     if on_postgresql():  # the PostgreSQL pass: the file belongs to the role connected, not shared
-        assert shown.startswith("3e B") and shown.endswith(" · Dossier de vous"), shown
+        assert shown.startswith("3e B") and shown.endswith(" · Votre dossier"), shown
     else:
         assert shown.startswith("3e B") and "Dossier" not in shown
