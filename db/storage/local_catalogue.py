@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from db.errors import DatabaseLocationError, UserError
 from db.storage.engine import Database, _HintingCompiler
@@ -85,7 +86,10 @@ def open_local_catalogue(path: Path | None = None) -> Database:
     if not is_up_to_date(path):
         raise DatabaseLocationError(f"le catalogue local « {path} » n'est pas à jour : ouvrez-le une fois "
                                     "normalement (orientation --db …) pour le mettre à jour")
-    engine = create_engine("sqlite://", creator=lambda: _connect(path), hide_parameters=True)
+    # One connection per session, closed by the thread that used it (the window reads from
+    # worker threads too): with SQLAlchemy's default for "sqlite://", one kept per thread, the
+    # window's close met connections of other threads and logged errors.
+    engine = create_engine("sqlite://", creator=lambda: _connect(path), hide_parameters=True, poolclass=NullPool)
     event.listen(engine, "begin", _begin)
     engine.dialect.statement_compiler = _HintingCompiler  # the search's index hints, as on the file
     url = f"sqlite:///{path}"
