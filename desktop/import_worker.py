@@ -57,11 +57,12 @@ class ImportController(QObject):
         assert self.database is not None, "ImportController.start() before the database is open"
         self.running, self.cancelled, self.child_pid = True, False, None
         self.started.emit()
+        from db.catalogue.import_process import BUG_SENTENCE
+
         database, names = self.database, [str(p) for p in paths]
         self._context = self.runner.run_with_progress(
             lambda context: _import(database, names, context, self._child_started), self._done, self._failed,
-            self.progress.emit,
-            error="l'importation s'est arrêtée sur une erreur inattendue (détail dans le journal).")
+            self.progress.emit, error=BUG_SENTENCE)
         return True
 
     def cancel(self) -> None:

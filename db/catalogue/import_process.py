@@ -50,15 +50,10 @@ def in_process_possible(url: str) -> bool:
 
 def child_command() -> tuple[list[str], dict[str, str]]:
     """The child's command line and environment (it finds the packages this process found)."""
-    env = {**os.environ, CHILD_ENV: "1"}
-    if getattr(sys, "frozen", False):
-        return [sys.executable], env
-    root = str(Path(__file__).resolve().parents[2])
-    # Not ``-m``: that puts the working folder first, where a folder named "db" would be found
-    # instead of this application's package.
-    code = (f"import sys; sys.path.insert(0, {root!r}); "
-            "from db.catalogue.import_process import child_main; sys.exit(child_main())")
-    return [sys.executable, "-c", code], env
+    from db.storage.children import python_child
+
+    command = python_child("from db.catalogue.import_process import child_main; sys.exit(child_main())")
+    return command, {**os.environ, CHILD_ENV: "1"}
 
 
 def import_in_process(url: str, paths: Iterable[str | Path], *, read_only: bool = False,
@@ -210,6 +205,3 @@ def _run(request: dict[str, Any], progress: Progress) -> dict[str, Any]:
         engine.dispose()
     return asdict(summary)
 
-
-if __name__ == "__main__":
-    sys.exit(child_main())

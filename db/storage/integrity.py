@@ -21,7 +21,6 @@ import atexit
 import json
 import logging
 import os
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,15 +174,11 @@ def start_background_check(db_file: Path) -> None:
     import subprocess
     import threading
 
+    from db.storage.children import python_child
+
     db_file = db_file.resolve()
-    frozen = getattr(sys, "frozen", False)
     env = {**os.environ, CHILD_ENV: str(db_file)}
-    command = [sys.executable]
-    if not frozen:  # the child finds the application's packages where this process found them:
-        # not ``-m``, which puts the working folder first, where a folder named "db" would win.
-        root = str(Path(__file__).resolve().parents[2])
-        command += ["-c", f"import sys; sys.path.insert(0, {root!r}); from db.storage.integrity import child_main; "
-                    f"sys.exit(child_main({str(db_file)!r}))"]
+    command = python_child(f"from db.storage.integrity import child_main; sys.exit(child_main({str(db_file)!r}))")
     detach: dict[str, object] = ({"creationflags": 0x00000008 | 0x00000200} if os.name == "nt"  # detached, new group
                                  else {"start_new_session": True})
     # Marked as running (by this process, alive while the check can be) before the child starts,
@@ -207,6 +202,3 @@ def child_main(path: str) -> int:
     """What the detached child runs: the check, its result written; 0 when sound."""
     return 1 if run_check(Path(path)) else 0
 
-
-if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1] if len(sys.argv) > 1 else os.environ.get(CHILD_ENV, "")))
