@@ -108,6 +108,15 @@ def test_bad_option_is_french(capsys):
     assert "arguments non reconnus : --inconnue" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "base.sqlite", "--inconnue"], ["--base", "x.sqlite"]])
+def test_a_bad_window_start_line_is_still_explained_in_french(capsys, argv):
+    """The window's usual start lines skip the full grammar; any other line still gets its French error."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("Erreur : ") and "orientation --help" in err
+
+
 def test_export_json_has_every_design_field(filled, capsys):
     status, out, _ = run(capsys, "export", "--format", "json", "--db", filled)
     rows = json.loads(out)
