@@ -27,9 +27,10 @@ catalogue + the ONISEP/ROME data of ../shared imported by the application + 10,0
 sessions; and 100k copies of its métiers): paint_ratio_offscreen / _xvfb (first painted frame of
 the real ``orientation`` start vs a bare window with a 1,000-row QTableView, whole processes,
 alternated; starter base) and paint_ratio_real_offscreen / _xvfb (realistic base); ready_s_real
-(until MainWindow.ready); gui_max_block_ms_real (5 ms heartbeat in the real process, first
-event-loop turn → ready + 2 s, worst run) and import_/after_import_gui_max_block_ms_real (the 893
-ONISEP fiches imported through the real window); gui_max_block_ms_suggest / _100k (the real window
+(until MainWindow.ready; ready_cpu_s_real_offscreen / _xvfb: the CPU the process used until then);
+gui_max_block_ms_real (5 ms heartbeat in the real process, first event-loop turn → ready + 2 s,
+worst run) and import_/after_import_gui_max_block_ms_real (the 893 ONISEP fiches imported through
+the real window); gui_max_block_ms_suggest / _100k (the real window
 opens a student with nothing ticked, then one with the four commonest interests and two wished
 sectors: longest GUI block while the suggestions compute, to 1 s after they show, worst launch,
 realistic base and its 100k-métier copy; the synchronous opens apart: gui_max_block_ms_open_student);
