@@ -99,17 +99,22 @@ def score(session: Session, words: list[QueryWord], term: Callable[[str, bool], 
 
 def _float(value: float) -> str:
     """A double precision literal of exactly ``value`` (repr is the shortest exact writing)."""
-    return f"CAST('{value!r}' AS DOUBLE PRECISION)"
+    return f"'{value!r}'::float8"
 
 
-def _bm25(frequencies: list[str], rarities: list[float], mean: float, words: str) -> str:
-    """The BM25 sum over ``frequencies`` (SQL of each phrase's weighted frequency), written
-    with the operations, in the order, of the former SQLAlchemy expression (same doubles)."""
-    length = f"({_float(1 - _B)} + ({_float(_B)} * {words}) / {_float(mean)})"
+def _length(mean: float) -> str:
+    """SQL of the fiche's length against the mean, as BM25 weighs it (b = 0.75)."""
+    return f"{_float(1 - _B)} + ({_float(_B)} * metiers.search_words) / {_float(mean)}"
+
+
+def _bm25(frequencies: list[str], rarities: list[float], length: str) -> str:
+    """The BM25 sum over ``frequencies`` (SQL of each phrase's weighted frequency; ``length``:
+    SQL of :func:`_length`), with the operations, in the order, of the former SQLAlchemy
+    expression: the same doubles."""
     total = _float(0.0)
     for frequency, rarity in zip(frequencies, rarities, strict=True):
         total += (f" + ({_float(rarity)} * {frequency} * {_float(_K1 + 1)}) "
-                  f"/ CAST(({frequency} + {_float(_K1)} * {length}) AS DOUBLE PRECISION)")
+                  f"/ ({frequency} + {_float(_K1)} * {length})::float8")
     return total
 
 
@@ -134,7 +139,8 @@ def _score_sql(phrases: list[tuple[str, bool]], rarities: list[float], mean: flo
         exact.append(f"CASE WHEN {seen} <= {_MAX_COUNTED} AND metiers.search_words <= {_MAX_WORDS} "
                      f"THEN {cheap} ELSE {_lexeme_frequency(form, prefix)} END AS f{i}")
         frequencies.append(f"frequencies.f{i}")
-    return (f"-(SELECT {_bm25(frequencies, rarities, mean, 'metiers.search_words')} FROM "
+    exact.append(f"{_length(mean)} AS length")  # computed once, used by every phrase
+    return (f"-(SELECT {_bm25(frequencies, rarities, 'frequencies.length')} FROM "
             f"(SELECT {', '.join(exact)} FROM (SELECT {', '.join(counted)} FROM "
             f"(SELECT {', '.join(texts)} OFFSET 0) AS texts OFFSET 0) AS counted) AS frequencies)")
 
