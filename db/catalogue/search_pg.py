@@ -57,13 +57,13 @@ class Search(Protocol):
 
     RANKED_MAX: int
     PLAIN: str
+    _ROW_COLUMNS: list[Any]
     _MIN_FUZZY: int
     _FUZZY_CUTOFF: int
     _FUZZY_SPREAD: int
 
     def read_text(self, session: Session, user_text: str) -> TextQuery | None: ...
     def count(self, session: Session, criteria: Criteria) -> int: ...
-    def _rows(self, session: Session, pks: list[int]) -> list[MetierRow]: ...
     def _conditions(self, session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
                     skip_level: bool = False, skip_text: bool = False) -> list[ColumnElement[bool]]: ...
     def _params(self, session: Session, criteria: Criteria) -> dict[str, str]: ...
@@ -447,7 +447,8 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
     if limit is not None and not criteria.descending:
         total = base.count(session, criteria) if total is None else total
         if total > base.RANKED_MAX:
-            return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, base))
+            return search_pg_fast.rows(session, _tiered_pks(session, criteria, query, limit, offset, base),
+                                       base._ROW_COLUMNS)
     words = list(query.words)
     hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
     title_hits = _count_of([tsquery(w) for w in words], _titled)
@@ -455,14 +456,15 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
     conditions = base._conditions(session, criteria, base.PLAIN)
     params = base._params(session, criteria)
     if limit is not None:
-        return base._rows(session, _ranked_page(session, words, conditions, params, (hits, title_hits, shortness),
-                                                criteria.descending, limit, offset))
+        page_pks = _ranked_page(session, words, conditions, params, (hits, title_hits, shortness), criteria.descending,
+                                limit, offset)
+        return search_pg_fast.rows(session, page_pks, base._ROW_COLUMNS)
     score = _score(session, words)
     order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
         order = [hits, title_hits, shortness.desc(), score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
     page = select(_M.c.pk).select_from(_M).where(and_(*conditions)).order_by(*order).offset(offset)
-    return base._rows(session, list(session.execute(page, params).scalars()))
+    return search_pg_fast.rows(session, list(session.execute(page, params).scalars()), base._ROW_COLUMNS)
 
 
 def _ranked_page(session: Session, words: list[QueryWord], conditions: list[ColumnElement[bool]],
