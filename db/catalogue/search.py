@@ -366,7 +366,7 @@ def search(session: Session, criteria: Criteria, *, limit: int | None = None,
             and read_text(session, criteria.text) is not None:
         # Few text matches on PostgreSQL: sort them, found through the GIN index, rather than
         # walk an order testing every fiche's words (see search_pg.capped_count).
-        return [MetierRow(*row) for row in search_pg.through_indexes(session, query, _params(session, criteria))]
+        return [MetierRow(*row) for row in search_pg_fast.sorted_matches(session, query, _params(session, criteria))]
     return [MetierRow(*row) for row in session.execute(query, _params(session, criteria))]
 
 

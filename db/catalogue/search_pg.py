@@ -29,7 +29,6 @@ server where the role may not create them keeps the portable ``LIKE`` search of
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -39,7 +38,7 @@ from sqlalchemy import (ColumnElement, Connection, String, and_, case, func, lit
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from db.catalogue import search_pg_fast
+from db.catalogue import search_pg_fast, search_pg_rank
 from db.catalogue.search_pg_fast import estimated_rows
 from db.catalogue.search_pg_fast import through_indexes as through_indexes  # search.py calls it from here
 from db.catalogue.search_index import SEARCH_COLUMNS
@@ -58,13 +57,13 @@ class Search(Protocol):
 
     RANKED_MAX: int
     PLAIN: str
+    _ROW_COLUMNS: list[Any]
     _MIN_FUZZY: int
     _FUZZY_CUTOFF: int
     _FUZZY_SPREAD: int
 
     def read_text(self, session: Session, user_text: str) -> TextQuery | None: ...
     def count(self, session: Session, criteria: Criteria) -> int: ...
-    def _rows(self, session: Session, pks: list[int]) -> list[MetierRow]: ...
     def _conditions(self, session: Session, criteria: Criteria, plan: str, *, skip_sectors: bool = False,
                     skip_level: bool = False, skip_text: bool = False) -> list[ColumnElement[bool]]: ...
     def _params(self, session: Session, criteria: Criteria) -> dict[str, str]: ...
@@ -77,7 +76,6 @@ _M = table_of(Metier)
 _LOG = logging.getLogger(__name__)
 CONFIG = "orientation_fr"
 _CONFIG: ColumnElement[Any] = literal_column(f"'{CONFIG}'::regconfig")
-_K1, _B = 1.2, 0.75  # BM25's constants, as in FTS5
 _TRGM_THRESHOLD = 0.2  # loose: the edit-similarity rule of db.catalogue.search chooses among these
 NOTICE = ("Recherche simplifiée : ce serveur PostgreSQL n'a pas les extensions « unaccent » et « pg_trgm » "
           "(demandez à son administrateur de les installer) ; ni correction des fautes de frappe, "
@@ -318,10 +316,6 @@ def tsquery_at_least(words: list[QueryWord], required: int) -> str:
     return at_least_expression([f"({tsquery(w)})" for w in words], required or len(words), " & ", " | ")
 
 
-def _vector() -> ColumnElement[Any]:
-    return literal_column("metiers.search_tsv")
-
-
 def _query(expression: str) -> ColumnElement[Any]:
     return func.to_tsquery(_CONFIG, literal(expression, String))
 
@@ -439,78 +433,9 @@ def _count_of(expressions: list[str], test: Callable[[str], ColumnElement[bool]]
     return total
 
 
-def _size() -> ColumnElement[int]:
-    """How many words the fiche's indexed text holds (BM25's document length, as in FTS5)."""
-    return literal_column("metiers.search_words")
-
-
-def _statistics(session: Session) -> dict[str, float]:
-    """BM25's figures of this catalogue, counted once per catalogue version and kept across
-    sessions: "" the number of fiches, "mean" their mean length, each phrase its fiches.
-
-    The version is bumped by a trigger at every write to ``metiers`` (see :data:`_SCHEMA`), so
-    a figure is never older than the catalogue: the order stays the one SQLite gives."""
-    key = (str(session.get_bind().engine.url), search_pg_fast.version(session))
-    if key not in _STATISTICS:
-        if len(_STATISTICS) > 16:
-            _STATISTICS.clear()
-        fiches, mean = session.execute(select(func.count(), func.avg(_size())).select_from(_M)).one()
-        _STATISTICS[key] = {"": float(fiches), "mean": float(mean or 1)}
-    return _STATISTICS[key]
-
-
-_STATISTICS: dict[tuple[str, int], dict[str, float]] = {}
-
-
-def _frequencies(phrases: list[tuple[str, bool]]) -> Any:
-    """One pass over the fiche's words: per phrase (a form, by prefix or whole), how often the
-    fiche holds it, each occurrence weighed as its FTS5 column (12 in the name, 6 synonyms, 3
-    interest and sector labels, 1 ROME titles and description); columns f0, f1…"""
-    lexemes = func.unnest(_vector()).table_valued("lexeme", "positions", "weights").alias("lexemes")
-    weights = lexemes.c.weights
-
-    def times(label: str) -> ColumnElement[int]:
-        return func.cardinality(func.array_positions(weights, literal(label, String)))
-
-    weighted = func.cardinality(weights) + 11 * times("A") + 5 * times("B") + 2 * times("C")
-    columns = []
-    for i, (form, prefix) in enumerate(phrases):
-        test = lexemes.c.lexeme.startswith(form, autoescape=True) if prefix else lexemes.c.lexeme == form
-        columns.append(func.coalesce(func.sum(case((test, weighted), else_=0)), 0).label(f"f{i}"))
-    return select(*columns).select_from(lexemes).subquery("frequencies")
-
-
 def _score(session: Session, words: list[QueryWord]) -> ColumnElement[float]:
-    """FTS5's ``bm25()`` computed in SQL, lower is better: for each form of each word (an FTS5
-    phrase), its rarity over the whole table times its saturated weighted frequency in the
-    fiche, shortened by the fiche's length against the mean (k1 = 1.2, b = 0.75).
-
-    ``ts_rank_cd`` was tried first: it knows neither rarity nor FTS5's column weights by
-    count, and ordered a third of the judged queries' first ten differently from SQLite; this
-    orders 68 of 71 the same (the others differ by ROME titles weighing 1 here, 1.5 in FTS5).
-    The counts are kept per catalogue version (:func:`_statistics`).
-    """
-    counts = _statistics(session)
-    size = counts[""]
-    length = literal(1 - _B) + literal(_B) * _size() / literal(counts["mean"])
-    total: ColumnElement[float] = literal(0.0)
-    # Each form of each word is a BM25 phrase of its own, as in the FTS5 expression: a form
-    # found in two alternatives ("dev web": "developpeur web" | "integrateur web") counts twice.
-    phrases = [(form, prefix) for word in words for group in word.alternatives for w in group
-               for form, prefix in word_forms(w)]
-    found = _frequencies(phrases)
-    for i, (form, prefix) in enumerate(phrases):
-        expression = _term(form, prefix)
-        if expression not in counts:
-            if len(counts) > 4096:  # a long day of typing: forget the phrases, keep the totals
-                for phrase in [k for k in counts if k not in ("", "mean")]:
-                    del counts[phrase]
-            counts[expression] = session.execute(select(func.count()).select_from(_M)
-                                                 .where(_holds(expression))).scalar_one()
-        rarity = max(math.log((size - counts[expression] + 0.5) / (counts[expression] + 0.5)), 1e-6)
-        frequency = found.c[f"f{i}"]
-        total = total + literal(rarity) * frequency * (_K1 + 1) / (frequency + literal(_K1) * length)
-    return -select(total).select_from(found).scalar_subquery()
+    """FTS5's ``bm25()`` computed in SQL, lower is better: :func:`db.catalogue.search_pg_rank.score`."""
+    return search_pg_rank.score(session, words, _term, _holds)
 
 
 def search_by_relevance(session: Session, criteria: Criteria, limit: int | None, offset: int,
@@ -522,7 +447,8 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
     if limit is not None and not criteria.descending:
         total = base.count(session, criteria) if total is None else total
         if total > base.RANKED_MAX:
-            return base._rows(session, _tiered_pks(session, criteria, query, limit, offset, base))
+            return search_pg_fast.rows(session, _tiered_pks(session, criteria, query, limit, offset, base),
+                                       base._ROW_COLUMNS)
     words = list(query.words)
     hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
     title_hits = _count_of([tsquery(w) for w in words], _titled)
@@ -530,14 +456,15 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
     conditions = base._conditions(session, criteria, base.PLAIN)
     params = base._params(session, criteria)
     if limit is not None:
-        return base._rows(session, _ranked_page(session, words, conditions, params, (hits, title_hits, shortness),
-                                                criteria.descending, limit, offset))
+        page_pks = _ranked_page(session, words, conditions, params, (hits, title_hits, shortness), criteria.descending,
+                                limit, offset)
+        return search_pg_fast.rows(session, page_pks, base._ROW_COLUMNS)
     score = _score(session, words)
     order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
         order = [hits, title_hits, shortness.desc(), score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
     page = select(_M.c.pk).select_from(_M).where(and_(*conditions)).order_by(*order).offset(offset)
-    return base._rows(session, list(session.execute(page, params).scalars()))
+    return search_pg_fast.rows(session, list(session.execute(page, params).scalars()), base._ROW_COLUMNS)
 
 
 def _ranked_page(session: Session, words: list[QueryWord], conditions: list[ColumnElement[bool]],
@@ -547,7 +474,8 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
 
     The cheap keys (words matched, words in the name, shorter name) order the matches first:
     only those whose keys come no later than the page's last row's can be on the page, so the
-    score, which reads every word of a fiche (≈ 0.1 ms each), is computed for those alone —
+    score, which counts the phrases in every indexed column of a fiche (≈ 0.02 ms each, see
+    search_pg_rank), is computed for those alone —
     the same page as scoring every match ("techn" at 10,000 fiches: 1,300 scored before, ~200 now).
     """
     sign = 1 if descending else -1  # each key written so that the wanted order is ascending
