@@ -233,14 +233,15 @@ def _refresh_rome(database: Database, codes: set[str], summary: ImportSummary) -
     """Refresh, once for the whole import, the métiers citing the ROME ``codes`` written (their
     ROME job titles become searchable), :data:`REFRESH_CHUNK` métiers per short transaction.
     The ROME rows are committed by then: if this is cut short, importing again completes it."""
-    from db.catalogue.rome import metiers_citing, refresh_metiers
+    from db.catalogue.rome import refresh_codes
+    from db.catalogue.search_index import reindex_rome
 
     try:
-        with database.read() as session:
-            pks = metiers_citing(session, codes)
-        for start in range(0, len(pks), REFRESH_CHUNK):
+        with database.write_catalogue() as session:  # a few statements (SQLite: the whole refresh)
+            pks = refresh_codes(session, codes)
+        for start in range(0, len(pks), REFRESH_CHUNK):  # PostgreSQL: the métiers' search_rome
             with database.write_catalogue() as session:
-                refresh_metiers(session, pks[start:start + REFRESH_CHUNK])
+                reindex_rome(session.connection(), pks[start:start + REFRESH_CHUNK])
     except (SQLAlchemyError, DatabaseBusyError) as exc:
         log.warning("ROME refresh interrupted")
         summary.interrupted = summary.interrupted or _interruption(exc)
