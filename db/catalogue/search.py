@@ -180,6 +180,9 @@ def _nearest_words(session: Session, word: str) -> list[str]:
 
     rows = _indexed_words(session, word[0])
     found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
+    # The ROME titles are indexed for every code, cited or not (migration 0015): a word found
+    # only in the titles of codes no fiche cites would turn the typo into a search for nothing.
+    found = [hit for hit in found if search_match.any_match(session, f'"{hit[0]}"')]
     if not found:
         return []
     # The closest words only (a clear winner alone), the shortest first on a tie: indexed stems

@@ -76,3 +76,13 @@ def test_migration_0015_moves_the_titles_index_from_each_metier_to_each_code_and
     assert rows("SELECT count(*) FROM metiers WHERE search_rome <> ''") == [(0,)]
     assert rows("SELECT code FROM rome_fts WHERE rome_fts MATCH 'briqueteur'") == [("F1703",)]
     assert _found(mini_db, "briqueteur") == (["ORI.macon"], None)
+
+
+def test_a_typo_is_not_read_as_a_rome_title_no_fiche_has(mini_db):
+    # Every code's job titles are indexed, cited or not: « bûcheron » is a title of A1201, which
+    # no test fiche cites. Reading « bucheronn » as it would find nothing, and say so wrongly.
+    _with_rome(mini_db)
+    assert _found(mini_db, "bucheronn") == ([], None)
+    # A title of a cited code still corrects a typo (F1703, « maçon/ne »).
+    assert _found(mini_db, "briquetteur") == (
+        ["ORI.macon"], "Aucune fiche ne contient « briquetteur » : résultats pour « briqueteur ».")
