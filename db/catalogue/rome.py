@@ -109,20 +109,6 @@ def metiers_citing(session: Session, codes: set[str]) -> list[int]:
     return sorted(pks)
 
 
-def refresh_metiers(session: Session, pks: list[int]) -> int:
-    """Recompute what ROME data gives the métiers ``pks`` (their codes' titles and RIASEC
-    letters, see :func:`refresh_codes`, and their ``search_rome`` where it is kept); returns how
-    many ``search_rome`` were rewritten."""
-    if not pks:
-        return 0
-    codes: set[str] = set()
-    for start in range(0, len(pks), 500):
-        query = select(_MR.c.code).where(_MR.c.metier_pk.in_(pks[start:start + 500]), _MR.c.is_legacy.is_(False))
-        codes.update(session.execute(query).scalars())
-    refresh_codes(session, codes)
-    return reindex_rome(session.connection(), pks)
-
-
 def _fill_riasec(session: Session, codes: list[str]) -> None:
     """Give the métiers citing ``codes`` that have no RIASEC letters those of their first
     current ROME code (none when that code is unknown or has none): one UPDATE per 500 codes."""
