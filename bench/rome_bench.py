@@ -6,12 +6,10 @@ The catalogue is the starter one plus the ONISEP Markdown fiches and the 2024 Id
 (../shared/data), built once; each run imports the ROME reference tables
 (``unix_referentiel_*.csv``) into a fresh copy of it. The floor is parsing the same files with no
 database. Import and floor alternate in one run; medians are printed with their ratio (goal ≤ 3),
-the number of SQL statements the import issued, and what SQLite alone takes to rewrite the
-full-text entries of the métiers citing a ROME code (a floor under the import's refresh): with their
-text unchanged, and writing the very ``search_rome`` texts the import wrote (one UPDATE per métier
-in one transaction, no Python beyond the driver) — what keeping the present full-text index in sync
-costs whatever the code. CPU times (``time.process_time``) are printed beside wall-clock ones: on a
-shared machine they move less.
+the number of SQL statements the import issued, and what SQLite alone takes to write the ROME
+titles' full-text rows the import wrote (one row per ROME code since migration 0015, a floor under
+the import's refresh: one executemany in one transaction, no Python beyond the driver). CPU times
+(``time.process_time``) are printed beside wall-clock ones: on a shared machine they move less.
 """
 from __future__ import annotations
 
@@ -70,44 +68,22 @@ def one_import(base: Path, folder: Path, files: list[Path], run: int) -> tuple[f
 
 
 def index_write(base: Path, imported: Path, folder: Path) -> tuple[float, float]:
-    """Seconds (wall, CPU) for SQLite alone to write, into a copy of ``base``, the ``search_rome``
-    texts the import wrote in ``imported`` (only where they differ): the full-text index's own
-    cost of following the import, one transaction."""
+    """Seconds (wall, CPU) for SQLite alone to write, into a copy of ``base``, the ROME titles'
+    index rows the import wrote in ``imported`` (``rome_fts``, one row per code, migration 0015):
+    the full-text index's own cost of following the import, one transaction."""
     import sqlite3
 
     with sqlite3.connect(imported) as source:
-        wanted = dict(source.execute("SELECT pk, search_rome FROM metiers"))
+        rows = source.execute("SELECT code, titles FROM rome_fts").fetchall()
     copy = folder / "index-floor.sqlite"
     shutil.copy(base, copy)
     conn = sqlite3.connect(copy, isolation_level=None)
     try:
-        rows = [(wanted[pk], pk) for pk, old in conn.execute("SELECT pk, search_rome FROM metiers")
-                if pk in wanted and wanted[pk] != old]
         start, cpu = time.perf_counter(), time.process_time()
         conn.execute("BEGIN")
-        conn.executemany("UPDATE metiers SET search_rome = ? WHERE pk = ?", rows)
+        conn.executemany("INSERT INTO rome_fts (code, titles) VALUES (?, ?)", rows)
         conn.execute("COMMIT")
         return time.perf_counter() - start, time.process_time() - cpu
-    finally:
-        conn.close()
-
-
-def fts_rewrite(base: Path, folder: Path) -> float:
-    """Seconds for SQLite alone to rewrite the full-text entries of the métiers citing a ROME code
-    (what any change to their indexed ROME job titles costs: since migration 0014, their entries
-    in ``metier_fts_rome`` only): a plain UPDATE that fires the index's trigger, on a copy of ``base``."""
-    import sqlite3
-
-    copy = folder / "fts-floor.sqlite"
-    shutil.copy(base, copy)
-    conn = sqlite3.connect(copy, isolation_level=None)
-    try:
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("UPDATE metiers SET search_rome = search_rome WHERE pk IN "
-                     "(SELECT metier_pk FROM metier_rome WHERE NOT is_legacy)")
-        conn.execute("COMMIT")
-        return time.perf_counter() - start
     finally:
         conn.close()
 
@@ -130,7 +106,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rome-bench-") as tmp:
         folder = Path(tmp)
         base = build_catalogue(folder)
-        imports, cpus, floors, floor_cpus, fts, index_walls, index_cpus = [], [], [], [], [], [], []
+        imports, cpus, floors, floor_cpus, index_walls, index_cpus = [], [], [], [], [], []
         for run in range(args.runs):
             cpu = time.process_time()
             floors.append(parse_only(files))
@@ -138,7 +114,6 @@ def main() -> None:
             elapsed, cpu, statements, metiers, imported = one_import(base, folder, files, run)
             imports.append(elapsed)
             cpus.append(cpu)
-            fts.append(fts_rewrite(base, folder))
             index_wall, index_cpu = index_write(base, imported, folder)
             index_walls.append(index_wall)
             index_cpus.append(index_cpu)
@@ -150,7 +125,6 @@ def main() -> None:
                       "rome_import_ratio": round(import_s / floor_s, 2), "goal_ratio": GOAL_RATIO,
                       "rome_import_cpu_s": round(statistics.median(cpus), 3),
                       "rome_parse_only_cpu_s": round(statistics.median(floor_cpus), 3),
-                      "fts_rewrite_of_citing_metiers_s": round(statistics.median(fts), 3),
                       "index_write_of_imported_texts_s": round(index_s, 3),
                       "index_write_of_imported_texts_cpu_s": round(statistics.median(index_cpus), 3),
                       "rome_import_ratio_to_parse_plus_index": round(import_s / (floor_s + index_s), 2),

@@ -182,7 +182,9 @@ class Metier(Base):
     # Indexed text (see db.catalogue.search_text.index_text), one column per weight of the ranking:
     search_title: Mapped[str] = mapped_column(Text, default="")  # the job's own name and labels
     search_synonyms: Mapped[str] = mapped_column(Text, default="")  # the source's other names
-    search_rome: Mapped[str] = mapped_column(Text, default="")  # ROME job titles of its codes
+    # ROME job titles of its codes: PostgreSQL only (SQLite indexes them per code, migration 0015),
+    # so a transfer recomputes it rather than copy it.
+    search_rome: Mapped[str] = mapped_column(Text, default="", info={"per_engine": True})
     search_tags: Mapped[str] = mapped_column(Text, default="")  # its interest and sector labels
     search_text: Mapped[str] = mapped_column(Text, default="")  # description text
     # Facts this fiche lacks and takes from another (db.catalogue.merge): JSON {field: source id}.

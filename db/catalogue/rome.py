@@ -5,16 +5,16 @@ searchable synonyms, and fiches without RIASEC letters get those of their first 
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Metier, MetierRome, RomeAppellationRow, RomeCodeRow, table_of
-from db.catalogue.records import RomeReference
-from db.catalogue.search_index import reindex_rome
+from db.models import Metier, MetierRome, RomeCodeRow, table_of
+from db.catalogue.records import RomeAppellation, RomeReference
+from db.catalogue.search_index import reindex_rome, rome_column_used
+from db.catalogue.search_match import refresh_code_fts
 
 _M = table_of(Metier)
 _R = table_of(RomeCodeRow)
-_A = table_of(RomeAppellationRow)
 _MR = table_of(MetierRome)
 
 
@@ -23,15 +23,22 @@ def write_rome_reference(session: Session, reference: RomeReference, *, refresh:
     métiers citing it; returns the ROME codes it touched."""
     _merge_codes(session, reference)
     if reference.appellations:
-        ids = [a.code_ogr for a in reference.appellations]
-        for start in range(0, len(ids), 500):
-            session.execute(delete(_A).where(_A.c.code_ogr.in_(ids[start:start + 500])))
-        session.execute(insert(_A), [{"code_ogr": a.code_ogr, "label": a.label, "rome_code": a.rome_code}
-                                     for a in reference.appellations])
+        _write_titles(session, reference.appellations)
     touched = {c.code for c in reference.codes} | {a.rome_code for a in reference.appellations}
     if refresh:
         refresh_metiers_for_codes(session, touched)
     return touched
+
+
+# A title given again replaces the stored one (same syntax on SQLite and PostgreSQL).
+_UPSERT_TITLES = ("INSERT INTO rome_appellations (code_ogr, label, rome_code) VALUES ({0}, {0}, {0}) "
+                  "ON CONFLICT (code_ogr) DO UPDATE SET label = excluded.label, rome_code = excluded.rome_code")
+
+
+def _write_titles(session: Session, titles: list[RomeAppellation]) -> None:
+    """Insert or replace ``titles`` by ``code_ogr``, in one statement (see :func:`_mark`)."""
+    conn = session.connection()
+    conn.exec_driver_sql(_UPSERT_TITLES.format(_mark(conn)), [(a.code_ogr, a.label, a.rome_code) for a in titles])
 
 
 def _merge_codes(session: Session, reference: RomeReference) -> None:
@@ -52,20 +59,44 @@ def _merge_codes(session: Session, reference: RomeReference) -> None:
                           "domaine_label": None, "riasec_major": None, "riasec_minor": None,
                           "parent_code": None, "version": None, **values})
             existing.add(code.code)
+    conn = session.connection()
+    mark = _mark(conn)
     if fresh:
-        session.execute(insert(_R), fresh)
+        names = list(fresh[0])
+        conn.exec_driver_sql(f"INSERT INTO rome_codes ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})",
+                             [tuple(row[name] for name in names) for row in fresh])
     for columns, rows in updates.items():  # after the inserts: a code given twice gets both
         if columns:
-            statement = update(_R).where(_R.c.code == bindparam("b_code")).values(
-                {column: bindparam(column) for column in columns})
-            session.execute(statement, rows)
+            assignments = ", ".join(f"{column} = {mark}" for column in columns)
+            conn.exec_driver_sql(f"UPDATE rome_codes SET {assignments} WHERE code = {mark}",
+                                 [(*(row[column] for column in columns), row["b_code"]) for row in rows])
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder: the ROME rows are written by the driver over plain tuples
+    (13,120 titles: SQLAlchemy's per-row parameter handling cost more than SQLite's writes)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def refresh_metiers_for_codes(session: Session, codes: set[str]) -> int:
-    """Recompute the searchable names (and missing RIASEC) of métiers citing ``codes``."""
-    pks = metiers_citing(session, codes)
-    refresh_metiers(session, pks)
+    """Give the catalogue what ROME data says of ``codes`` (:func:`refresh_codes`) and recompute
+    ``search_rome`` of the métiers citing them where the engine keeps it; returns how many
+    métiers cite them."""
+    pks = refresh_codes(session, codes)
+    reindex_rome(session.connection(), pks)
     return len(pks)
+
+
+def refresh_codes(session: Session, codes: set[str]) -> list[int]:
+    """What ROME data gives the catalogue for ``codes``, in a few statements whatever their
+    number: their job titles' full-text rows (SQLite, :func:`db.catalogue.search_match.refresh_code_fts`;
+    a métier reaches them through its codes, so no métier is rewritten) and the missing RIASEC
+    letters of the métiers citing them. Returns the métiers whose ``search_rome`` the caller must
+    recompute (:func:`db.catalogue.search_index.reindex_rome`): none on SQLite, where it is not kept."""
+    conn = session.connection()
+    refresh_code_fts(conn, codes)
+    _fill_riasec(session, sorted(codes))
+    return metiers_citing(session, codes) if rome_column_used(conn) else []
 
 
 def metiers_citing(session: Session, codes: set[str]) -> list[int]:
@@ -78,32 +109,17 @@ def metiers_citing(session: Session, codes: set[str]) -> list[int]:
     return sorted(pks)
 
 
-def refresh_metiers(session: Session, pks: list[int]) -> int:
-    """Recompute what ROME data gives the métiers ``pks``: their indexed ROME job titles (the only
-    indexed text that depends on ROME tables, :func:`db.catalogue.search_index.reindex_rome`) and
-    missing RIASEC letters. A few statements per 500 métiers, whatever their number; only the
-    métiers whose indexed text changed are rewritten. Returns how many were."""
-    if not pks:
-        return 0
-    _fill_riasec(session, pks)
-    return reindex_rome(session.connection(), pks)
-
-
-def _fill_riasec(session: Session, pks: list[int]) -> None:
-    """Give the métiers ``pks`` that have no RIASEC letters those of their first ROME code."""
-    for start in range(0, len(pks), 500):
-        chunk = pks[start:start + 500]
-        first = (select(_MR.c.metier_pk, func.min(_MR.c.position).label("position"))
-                 .where(_MR.c.metier_pk.in_(chunk), _MR.c.is_legacy.is_(False)).group_by(_MR.c.metier_pk)
-                 .subquery())
-        query = (select(_M.c.pk, _R.c.riasec_major, _R.c.riasec_minor)
-                 .join(first, first.c.metier_pk == _M.c.pk)
-                 .join(_MR, (_MR.c.metier_pk == first.c.metier_pk) & (_MR.c.position == first.c.position))
-                 .join(_R, _R.c.code == _MR.c.code)
-                 .where(_M.c.riasec.is_(None), _R.c.riasec_major.is_not(None)))
-        rows = [{"b_pk": pk, "riasec": major + (minor or "")} for pk, major, minor in session.execute(query)]
-        if rows:
-            session.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(riasec=bindparam("riasec")), rows)
+def _fill_riasec(session: Session, codes: list[str]) -> None:
+    """Give the métiers citing ``codes`` that have no RIASEC letters those of their first
+    current ROME code (none when that code is unknown or has none): one UPDATE per 500 codes."""
+    first = (select(_R.c.riasec_major + func.coalesce(_R.c.riasec_minor, ""))
+             .select_from(_MR.outerjoin(_R, _R.c.code == _MR.c.code))
+             .where(_MR.c.metier_pk == _M.c.pk, _MR.c.is_legacy.is_(False))
+             .order_by(_MR.c.position).limit(1).scalar_subquery())
+    for start in range(0, len(codes), 500):
+        citing = select(_MR.c.metier_pk).where(_MR.c.code.in_(codes[start:start + 500]), _MR.c.is_legacy.is_(False))
+        session.execute(update(_M).where(_M.c.riasec.is_(None), _M.c.pk.in_(citing), first.is_not(None))
+                        .values(riasec=first).execution_options(synchronize_session=False))
 
 
 def rome_labels(session: Session, codes: list[str]) -> dict[str, str]:

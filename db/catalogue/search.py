@@ -180,6 +180,9 @@ def _nearest_words(session: Session, word: str) -> list[str]:
 
     rows = _indexed_words(session, word[0])
     found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
+    # The ROME titles are indexed for every code, cited or not (migration 0015): a word found
+    # only in the titles of codes no fiche cites would turn the typo into a search for nothing.
+    found = [hit for hit in found if search_match.any_match(session, f'"{hit[0]}"')]
     if not found:
         return []
     # The closest words only (a clear winner alone), the shortest first on a tie: indexed stems
@@ -483,9 +486,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), cap)
         if own > cap:
             return own  # beyond the cap on their own text alone; else add those of ROME titles only
-        rome = _fts_matches(session, criteria, search_match.ROME_FTS).where(text(
-            f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match)"))
-        return own + _count_matches(session, criteria, rome, cap - own)
+        return own + _count_matches(session, criteria, _rome_matches(session, criteria), cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
                                       _params(session, criteria))
@@ -501,6 +502,17 @@ def _fts_matches(session: Session, criteria: Criteria, name: str) -> AnySelect:
     others = _conditions(session, criteria, DRIVEN, skip_text=True)
     live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
     return select(fts.c.rowid).where(text(f"{name} MATCH :fts_match"), live.exists())
+
+
+def _rome_matches(session: Session, criteria: Criteria) -> AnySelect:
+    """SELECT DISTINCT pk of the fiches matching the text through their codes' ROME titles only
+    (not their own text), each tested against the other criteria through the narrow index."""
+    hits = text(search_match.rome_only()).columns(literal_column("metier_pk")).subquery("rome_hits")
+    pk = hits.c.metier_pk
+    others = _conditions(session, criteria, DRIVEN, skip_text=True)
+    live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == pk, *others))
+    own = text("SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match")
+    return select(pk).distinct().where(not_(pk.in_(own)), live.exists())
 
 
 def _count_matches(session: Session, criteria: Criteria, matches: AnySelect, cap: int) -> int:

@@ -37,11 +37,20 @@ def reindex(conn: Connection, pks: Sequence[int] | None = None) -> int:
     return done
 
 
-def reindex_rome(conn: Connection, pks: Sequence[int]) -> int:
+def rome_column_used(conn: Connection) -> bool:
+    """Whether ``search_rome`` is kept on this engine: PostgreSQL's tsvector reads it; SQLite
+    reaches a métier's ROME titles through its codes (``rome_fts``, migration 0015) and keeps it
+    empty, so that importing ROME rewrites no métier."""
+    return conn.dialect.name != "sqlite"
+
+
+def reindex_rome(conn: Connection, pks: Sequence[int], *, everywhere: bool = False) -> int:
     """Recompute only ``search_rome`` — the ROME job titles of each métier's current codes, the
     one indexed column that depends on the ROME tables — for the métiers ``pks``, and write it
-    where it changed (each rewrite also rewrites the métier's full-text entry); returns how many
-    were rewritten. Gives the same text as :func:`reindex`."""
+    where it changed; returns how many were rewritten. Gives the same text as :func:`reindex`.
+    Nothing on SQLite (:func:`rome_column_used`) unless ``everywhere`` (migration 0015's downgrade)."""
+    if not (everywhere or rome_column_used(conn)):
+        return 0
     done = 0
     titles: dict[str, str] = {}  # a code's job titles are shared by every métier citing it: index each once
 
@@ -64,7 +73,7 @@ def reindex_rome(conn: Connection, pks: Sequence[int]) -> int:
 def _index_rows(conn: Connection, pks: list[int]) -> list[dict[str, object]]:
     synonyms = _grouped(conn, pks, MetierSynonym, ("name", "label_f", "label_m"))
     sections = _grouped(conn, pks, MetierSection, ("title", "text"))
-    rome = _rome_titles(conn, pks)
+    rome = _rome_titles(conn, pks) if rome_column_used(conn) else {}
     tags = _tags(conn, pks)
     rows: list[dict[str, object]] = []
     query = select(_M.c.pk, _M.c.name, _M.c.label_f, _M.c.label_m, _M.c.summary).where(_M.c.pk.in_(pks))

@@ -1,32 +1,35 @@
-"""SQLite: which métiers match the typed words, read from two FTS5 tables (migration 0014).
+"""SQLite: which métiers match the typed words, read from two FTS5 tables (migrations 0014, 0015).
 
 - ``metier_fts``: a métier's own indexed text (name and labels, synonyms, interest and sector
   labels, description: :data:`OWN_COLUMNS`);
-- ``metier_fts_rome``: the ROME job titles of its codes (``search_rome``), alone.
+- ``rome_fts``: the ROME job titles, one row per ROME code (:data:`ROME_FTS`), reached from a
+  métier through its current codes (``metier_rome``).
 
-Why two: FTS5 rewrites a row's whole entry when one of its columns changes. With the ROME job
-titles beside the description, importing ROME rewrote ≈ 15 KB of indexed text for each of the
-1,722 métiers citing a code (3.5–4 s CPU); alone, only their titles are rewritten (≈ 0.5 s).
+Why per code: the titles of a code are shared by every métier citing it. Indexed per métier
+(migration 0014's ``metier_fts_rome``), importing ROME rewrote the titles of the 1,722 métiers
+citing a code (≈ 2.9 MB of indexed text, 0.3 s for the row writes alone); per code, the import
+writes ≈ 1,600 short rows once, and a métier's ROME titles follow its links with no write at all.
+On SQLite ``metiers.search_rome`` therefore stays empty: PostgreSQL's tsvector alone reads it
+(:mod:`db.catalogue.search_pg`, written by :func:`db.catalogue.search_index.reindex_rome`).
 
-A métier matches the query when its own text does, or its ROME titles do (each table is asked
-the same FTS5 expression, ``:fts_match``: at least ``required`` of the words, all of them by
-default). A query mixing a word found only in a fiche's own text with one found only in its
+A métier matches when its own text does, or the titles of one of its codes do (each table is
+asked the same FTS5 expression, ``:fts_match``: at least ``required`` of the words, all of them
+by default). A query mixing a word found only in a fiche's own text with one found only in its
 ROME titles matches neither alone: the search then keeps the fiches holding the most words
 (:func:`words_found` counts a word found in either table), so that fiche still comes first, with
-the notice that no fiche holds every word. (Testing each word in both tables costs 3–4× more at
-100,000 métiers: ``boulanger agricole`` 25 → 97 ms CPU, the sentence case 44 → 179 ms.)
-Relevance adds the BM25 scores of both tables (each with its own column weights).
+the notice that no fiche holds every word.
+Relevance adds the BM25 score of the fiche's own text and the best one of its codes' titles.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, TextClause, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from db.catalogue.search_text import QueryWord, fts_expression
+from db.catalogue.search_text import QueryWord, fts_expression, index_text
 from db.models import AnySelect
 
 if TYPE_CHECKING:
@@ -34,32 +37,95 @@ if TYPE_CHECKING:
 
 OWN_COLUMNS = ("search_title", "search_synonyms", "search_tags", "search_text")
 ROME_COLUMN = "search_rome"
-ROME_FTS = "metier_fts_rome"
+ROME_FTS = "rome_fts"
 _OWN_HIT = "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :{}"
 # BM25 weight of the ROME titles beside metier_fts's columns (search.WEIGHTS): many titles per
 # code, loosely related to each métier citing it, so they weigh little.
 ROME_WEIGHT = 1.5
-_ROME_HIT = "SELECT rowid FROM metier_fts_rome WHERE metier_fts_rome MATCH :{}"
+# The codes whose titles match, then the métiers citing them as current codes (ix_metier_rome_code).
+_ROME_CODES = "SELECT code FROM rome_fts WHERE rome_fts MATCH :{}"
+_ROME_HIT = ("SELECT mr.metier_pk FROM rome_fts JOIN metier_rome mr ON mr.code = rome_fts.code "
+             "AND NOT mr.is_legacy WHERE rome_fts MATCH :{}")
+
+
+# ------------------------------------------------------------------ the ROME titles' index (per code)
+def create_code_fts(conn: Connection) -> None:
+    """Create ``rome_fts`` (a code, UNINDEXED, and the indexed text of its job titles) and its
+    word list ``rome_fts_vocab``, filled from ``rome_appellations``. Not kept by triggers: its
+    text is computed in Python (:func:`refresh_code_fts`), by the ROME import, this migration and
+    a transfer into a SQLite file. No prefix lists (unlike ``metier_fts``): a prefix merges the
+    lists of a few words over ≈ 1,600 rows, cheap, while keeping them doubles the import's writes."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {ROME_FTS} USING fts5(code UNINDEXED, titles, "
+                         "tokenize='unicode61 remove_diacritics 2')")
+    conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {ROME_FTS}_vocab USING fts5vocab({ROME_FTS}, 'row')")
+    refresh_code_fts(conn, None)
+
+
+def drop_code_fts(conn: Connection) -> None:
+    """Drop ``rome_fts`` (see :func:`create_code_fts`)."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}_vocab")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}")
+
+
+def refresh_code_fts(conn: Connection, codes: Iterable[str] | None) -> int:
+    """Rewrite the ``rome_fts`` rows of ``codes`` (every code when None) from their job titles
+    in ``rome_appellations``: a few statements whatever their number. SQLite only (0 elsewhere);
+    returns how many codes hold titles."""
+    if conn.dialect.name != "sqlite":
+        return 0
+    wanted = None if codes is None else sorted(set(codes))
+    titles: dict[str, list[str]] = {}
+    rows = conn.exec_driver_sql("SELECT rome_code, label FROM rome_appellations ORDER BY rome_code, code_ogr")
+    for code, label in rows.fetchall():  # (not row by row: 13,120 titles)
+        titles.setdefault(code, []).append(label)
+    if wanted is None:
+        conn.exec_driver_sql(f"DELETE FROM {ROME_FTS}")
+        wanted = sorted(titles)
+    else:  # the code is not indexed: its rows are found in one pass, then deleted by rowid
+        kept = set(wanted)
+        stale = [(rowid,) for rowid, code in conn.exec_driver_sql(f"SELECT rowid, code FROM {ROME_FTS}").fetchall()
+                 if code in kept]
+        if stale:
+            conn.exec_driver_sql(f"DELETE FROM {ROME_FTS} WHERE rowid = ?", stale)
+    fresh = [(code, indexed_titles(titles[code])) for code in wanted if code in titles]
+    if fresh:
+        conn.exec_driver_sql(f"INSERT INTO {ROME_FTS} (code, titles) VALUES (?, ?)", fresh)
+    return len(fresh)
+
+
+def indexed_titles(labels: list[str]) -> str:
+    """The indexed text of a code's ROME job titles: the words of :func:`index_text` over them
+    (folded once for the whole list, one line per title)."""
+    return index_text(["\n".join(labels)])
+
+
+# ------------------------------------------------------------------ migration 0014's per-métier index
+_OLD_ROME_FTS = "metier_fts_rome"
 
 
 def create_rome_fts(conn: Connection, prefixes: str | None) -> None:
-    """Create ``metier_fts_rome`` over ``metiers.search_rome`` and the triggers that keep it in
-    sync (external content, as :func:`db.catalogue.search_index.create_fts`); ``prefixes``: the
-    FTS5 ``prefix`` option, the same lists as the main table so a short prefix reads one list."""
+    """Migration 0014 (and 0015's downgrade): ``metier_fts_rome`` over ``metiers.search_rome``
+    and the triggers that keep it in sync (external content, as
+    :func:`db.catalogue.search_index.create_fts`)."""
     if conn.dialect.name != "sqlite":
         return
-    delete_old = (f"INSERT INTO {ROME_FTS}({ROME_FTS}, rowid, {ROME_COLUMN}) "
+    table = _OLD_ROME_FTS
+    delete_old = (f"INSERT INTO {table}({table}, rowid, {ROME_COLUMN}) "
                   f"VALUES ('delete', old.pk, old.{ROME_COLUMN}); ")
-    insert_new = f"INSERT INTO {ROME_FTS}(rowid, {ROME_COLUMN}) VALUES (new.pk, new.{ROME_COLUMN}); "
+    insert_new = f"INSERT INTO {table}(rowid, {ROME_COLUMN}) VALUES (new.pk, new.{ROME_COLUMN}); "
     for statement in (
-        f"CREATE VIRTUAL TABLE {ROME_FTS} USING fts5({ROME_COLUMN}, content='metiers', content_rowid='pk', "
+        f"CREATE VIRTUAL TABLE {table} USING fts5({ROME_COLUMN}, content='metiers', content_rowid='pk', "
         "tokenize='unicode61 remove_diacritics 2'" + (f", prefix='{prefixes}')" if prefixes else ")"),
         f"CREATE TRIGGER metiers_fts_rome_ai AFTER INSERT ON metiers BEGIN {insert_new}END",
         f"CREATE TRIGGER metiers_fts_rome_ad AFTER DELETE ON metiers BEGIN {delete_old}END",
         f"CREATE TRIGGER metiers_fts_rome_au AFTER UPDATE OF {ROME_COLUMN} ON metiers "
         f"BEGIN {delete_old}{insert_new}END",
-        f"INSERT INTO {ROME_FTS}({ROME_FTS}) VALUES ('rebuild')",
-        f"CREATE VIRTUAL TABLE {ROME_FTS}_vocab USING fts5vocab({ROME_FTS}, 'row')",
+        f"INSERT INTO {table}({table}) VALUES ('rebuild')",
+        f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')",
     ):
         conn.exec_driver_sql(statement)
 
@@ -70,13 +136,14 @@ def drop_rome_fts(conn: Connection) -> None:
         return
     for name in ("metiers_fts_rome_ai", "metiers_fts_rome_ad", "metiers_fts_rome_au"):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}_vocab")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {ROME_FTS}")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_OLD_ROME_FTS}_vocab")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_OLD_ROME_FTS}")
 
 
+# ------------------------------------------------------------------ matching
 def rome_only() -> str:
-    """SELECT rowid of the métiers whose ROME titles alone match the query (``:fts_match``, the
-    same FTS5 expression as on ``metier_fts``)."""
+    """SELECT metier_pk of the métiers whose ROME titles alone match the query (``:fts_match``,
+    the same FTS5 expression as on ``metier_fts``); a métier citing two matching codes comes twice."""
     return _ROME_HIT.format("fts_match")
 
 
@@ -102,25 +169,29 @@ def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[Qu
     for i, name in enumerate(params):
         branches.append(f"SELECT rowid AS pk, {i} AS w FROM metier_fts WHERE metier_fts MATCH :{name}")
         if rome:
-            branches.append(f"SELECT rowid AS pk, {i} AS w FROM metier_fts_rome WHERE metier_fts_rome MATCH :{name}")
-    # UNION: a word found in both tables counts once.
+            branches.append(f"SELECT metier_pk AS pk, {i} AS w FROM ({_ROME_HIT.format(name)})")
+    # UNION: a word found in both tables (or in two codes' titles) counts once.
     return f"SELECT pk, count(*) AS n FROM ({' UNION '.join(branches)}) GROUP BY pk", params
 
 
 def scored(weights: str) -> str:
     """SELECT pk, score of the matching métiers: BM25 over ``metier_fts`` (its column
-    ``weights``) plus BM25 over their ROME titles (weight :data:`ROME_WEIGHT`), lower first."""
+    ``weights``) plus the best BM25 of their codes' ROME titles (weight :data:`ROME_WEIGHT`),
+    lower first."""
+    # LIMIT -1: a subquery SQLite may not flatten into the join (bm25 needs the FTS5 scan itself).
+    rome = (f"SELECT mr.metier_pk AS pk, min(r.score) AS score FROM (SELECT code, "
+            f"bm25({ROME_FTS}, 0, {ROME_WEIGHT}) AS score FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :fts_match "
+            "LIMIT -1) r "
+            "JOIN metier_rome mr ON mr.code = r.code AND NOT mr.is_legacy GROUP BY mr.metier_pk")
     return (f"SELECT pk, sum(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score "
-            f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL SELECT rowid, "
-            f"bm25(metier_fts_rome, {ROME_WEIGHT}) FROM metier_fts_rome WHERE metier_fts_rome MATCH :fts_match) "
-            f"GROUP BY pk")
+            f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL {rome}) GROUP BY pk")
 
 
 VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high UNION "
-              "SELECT term FROM metier_fts_rome_vocab WHERE term >= :low AND term < :high")
+              f"SELECT term FROM {ROME_FTS}_vocab WHERE term >= :low AND term < :high")
 # FTS5's structure records: each table rewrites its own on every write.
 STRUCTURE = ("SELECT (SELECT hex(block) FROM metier_fts_data WHERE id = 10) || "
-             "(SELECT hex(block) FROM metier_fts_rome_data WHERE id = 10)")
+             f"(SELECT hex(block) FROM {ROME_FTS}_data WHERE id = 10)")
 
 
 # ------------------------------------------------------------------ relevance (SQL of search.py's pages)

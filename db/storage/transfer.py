@@ -171,8 +171,9 @@ def database_digests(db: str, batch: int = BATCH) -> dict[str, tuple[int, str]]:
 
 
 def _columns(table: Table) -> list[Any]:
-    # A computed column is the engine's own (written by the server): neither copied nor compared.
-    return [c for c in table.columns if c.computed is None]
+    # A computed column is the engine's own (written by the server), and so is one marked
+    # "per_engine" (kept on one engine only, recomputed by _finish_destination): neither copied nor compared.
+    return [c for c in table.columns if c.computed is None and not c.info.get("per_engine")]
 
 
 def _stream(conn: Connection, table: Table, batch: int) -> Iterable[Sequence[Any]]:
@@ -372,7 +373,9 @@ def _migrate(dst: Connection) -> None:
 
 def _finish_destination(dst: Connection) -> None:
     """PostgreSQL: each id sequence restarts after the largest copied id (the rows were written
-    with their own ids, which sequences do not see). SQLite: every link is checked."""
+    with their own ids, which sequences do not see). SQLite: every link is checked. Either: the
+    ROME job titles' index of this engine is built (:func:`_index_rome_titles`)."""
+    _index_rome_titles(dst)
     if dst.dialect.name == "sqlite":
         problems = dst.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if problems:
@@ -388,3 +391,16 @@ def _finish_destination(dst: Connection) -> None:
         if sequence is not None:
             dst.execute(text(f"SELECT setval(:s, COALESCE((SELECT MAX({quote(column.name)}) FROM "
                              f"{quote(table.name)}), 0) + 1, false)"), {"s": sequence})
+
+
+def _index_rome_titles(dst: Connection) -> None:
+    """The ROME titles' index is per engine (migration 0015): SQLite's ``rome_fts`` (one row per
+    code), PostgreSQL's ``search_rome`` of each métier citing a code (in its tsvector)."""
+    from db.catalogue.search_index import reindex_rome
+    from db.catalogue.search_match import refresh_code_fts
+
+    if dst.dialect.name == "sqlite":
+        refresh_code_fts(dst, None)
+    else:
+        pks = list(dst.execute(text("SELECT DISTINCT metier_pk FROM metier_rome ORDER BY metier_pk")).scalars())
+        reindex_rome(dst, pks)

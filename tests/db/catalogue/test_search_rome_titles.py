@@ -47,3 +47,42 @@ def test_a_word_of_the_fiche_and_one_of_its_rome_titles_are_matched_as_most_word
     # No index holds both words: the fiches holding the most words are shown, this one first.
     ids, notice = _found(mini_db, "foundations briqueteur")
     assert ids[0] == "ORI.macon" and notice is not None and "le plus" in notice
+
+
+@pytest.mark.sqlite_only(reason="migration 0015 ne change que l'index FTS5 de SQLite")
+def test_migration_0015_moves_the_titles_index_from_each_metier_to_each_code_and_back(mini_db):
+    """Down to 0014 the titles are each métier's ``search_rome`` again, in ``metier_fts_rome``;
+    up again they are one row per code, ``search_rome`` emptied, and the fiche still found."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.storage.migrate import alembic_config
+
+    def migrate(step, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with mini_db.engine.begin() as conn:
+            config = alembic_config(mini_db.url)
+            config.attributes["connection"] = conn
+            step(config, revision)
+
+    def rows(sql: str) -> list[tuple]:  # type: ignore[type-arg]
+        with mini_db.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+
+    _with_rome(mini_db)
+    migrate(command.downgrade, "0014")
+    assert rows("SELECT m.id FROM metier_fts_rome f JOIN metiers m ON m.pk = f.rowid "
+                "WHERE metier_fts_rome MATCH 'briqueteur'") == [("ORI.macon",)]
+    migrate(command.upgrade, "head")
+    assert rows("SELECT count(*) FROM metiers WHERE search_rome <> ''") == [(0,)]
+    assert rows("SELECT code FROM rome_fts WHERE rome_fts MATCH 'briqueteur'") == [("F1703",)]
+    assert _found(mini_db, "briqueteur") == (["ORI.macon"], None)
+
+
+def test_a_typo_is_not_read_as_a_rome_title_no_fiche_has(mini_db):
+    # Every code's job titles are indexed, cited or not: « bûcheron » is a title of A1201, which
+    # no test fiche cites. Reading « bucheronn » as it would find nothing, and say so wrongly.
+    _with_rome(mini_db)
+    assert _found(mini_db, "bucheronn") == ([], None)
+    # A title of a cited code still corrects a typo (F1703, « maçon/ne »).
+    assert _found(mini_db, "briquetteur") == (
+        ["ORI.macon"], "Aucune fiche ne contient « briquetteur » : résultats pour « briqueteur ».")

@@ -77,10 +77,10 @@ def test_models_match_the_migrated_schema(db_location):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     database.close()
-    # The search index lives outside the models, on each engine: FTS5's metier_fts on SQLite,
+    # The search index lives outside the models, on each engine: FTS5's metier_fts and rome_fts on SQLite,
     # on PostgreSQL the generated tsvector columns, metier_words, search_version and the
     # ix_metiers_pg_* partial indexes of migration 0013 (db.catalogue.search_pg).
-    index_objects = ("metier_fts", "alembic_version", "search_tsv", "search_title_tsv", "search_words",
+    index_objects = ("metier_fts", "rome_fts", "alembic_version", "search_tsv", "search_title_tsv", "search_words",
                      "metier_words", "search_version", "ix_metiers_pg_")
     relevant = [d for d in diff if not any(name in repr(d) for name in index_objects)]
     assert relevant == []

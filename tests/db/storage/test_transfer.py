@@ -263,3 +263,46 @@ def test_a_value_the_server_refuses_fails_the_whole_copy_in_french(source: str, 
             assert inspect(conn).get_table_names() == []
     finally:
         engine.dispose()
+
+
+def _with_rome(path: str) -> str:
+    """The eight test fiches and the ROME codes and job titles (the shared referential)."""
+    from db.catalogue.importing import import_paths
+    from tests.conftest import shared_path
+
+    folder = shared_path("data", "rome-v460")
+    database = open_database(path, load_starter=False)
+    try:
+        files = [DATA / "mini.jsonl", folder / "unix_referentiel_code_rome_v460_utf8.csv",
+                 folder / "unix_referentiel_appellation_v460_utf8.csv"]
+        assert import_paths(database, files).refused == 0
+    finally:
+        database.close()
+    return path
+
+
+def _briqueteur(db: str) -> list[str]:
+    """« Briqueteur » is only a ROME job title of the code the fiche « maçon/ne » cites."""
+    database = open_database(db, daily=False)
+    try:
+        with database.read() as session:
+            return [row.id for row in search(session, Criteria(text="briqueteur"))]
+    finally:
+        database.close()
+
+
+def test_a_copy_finds_a_fiche_by_its_rome_job_titles(tmp_path: Path) -> None:
+    # Each engine indexes the ROME titles its own way (SQLite once per code, migration 0015):
+    # the copy builds its index, it is not copied.
+    source = _with_rome(str(tmp_path / "source.sqlite"))
+    target = tmp_path / "copie.sqlite"
+    assert transfer(source, str(target)).identical
+    assert _briqueteur(str(target)) == _briqueteur(source) == ["ORI.macon"]
+
+
+def test_a_server_copy_finds_a_fiche_by_its_rome_job_titles_and_back(tmp_path: Path, pg_empty: str) -> None:
+    source = _with_rome(str(tmp_path / "source.sqlite"))
+    assert transfer(source, pg_empty).identical
+    back = tmp_path / "retour.sqlite"
+    assert transfer(pg_empty, str(back)).identical
+    assert _briqueteur(pg_empty) == _briqueteur(str(back)) == _briqueteur(source) == ["ORI.macon"]
