@@ -50,7 +50,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
-from db.catalogue import search_match
+from db.catalogue import search_match, search_rank
 from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -389,9 +389,12 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
         return search_pg.search_by_relevance(session, criteria, limit, offset, total, sys.modules[__name__])
     query = read_text(session, criteria.text)
     assert query is not None
-    if limit is not None and not criteria.descending:
-        total = count(session, criteria) if total is None else total
-        if total > RANKED_MAX:
+    if limit is not None:
+        order = _relevance_order(session, criteria, query, RANKED_MAX, total)
+        if order is not None:
+            return _rows(session, order[offset:offset + limit])
+        if not criteria.descending:  # more than RANKED_MAX: a lower bound chooses the query shapes
+            total = max(total or 0, RANKED_MAX + 1)
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
     ranked, params = search_match.ranking(query, WEIGHTS)
     hits = ranked.subquery("hits")
@@ -411,6 +414,27 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     return _rows(session, list(session.execute(page, params | _params(session, criteria)).scalars()))
 
 
+
+
+def _relevance_order(session: Session, criteria: Criteria, query: TextQuery, bound: int,
+                     total: int | None) -> list[int] | None:
+    """Every match's pk in relevance order (:mod:`db.catalogue.search_rank`), or None when more
+    than ``bound`` fiches match; ``total``: their number when known (else counted up to ``bound``
+    + 1 first: cheaper than scoring them when they are many)."""
+    if total is None:
+        total = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), bound)
+    if total > bound:
+        return None
+
+    def scored(name: str, weights: str) -> AnySelect:
+        fts = table(name, column("rowid"))
+        others = _conditions(session, criteria, DRIVEN, skip_text=True)
+        return _by_pk(select(fts.c.rowid, literal_column(f"bm25({name}, {weights})"), func.length(_M.c.name),
+                             _M.c.sort_key).select_from(fts).join(_M, _M.c.pk == fts.c.rowid)
+                      .where(text(f"{name} MATCH :fts_match"), *others))
+
+    order = search_rank.relevance_order(session, query, scored, _params(session, criteria), WEIGHTS, bound)
+    return order[::-1] if order is not None and criteria.descending else order
 
 
 def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
@@ -520,6 +544,13 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
     if replace(criteria, sort="auto", descending=False) == Criteria():
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
+    query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
+    if query is not None and _sort(session, criteria) == "relevance":  # counted while ranked
+        bound = max(cap, RANKED_MAX)
+        order = _relevance_order(session, criteria, query, bound, None)
+        if order is None:  # more than the bound: counted no further
+            return FirstPage(cap + 1, search(session, criteria, limit=limit, total=bound + 1), False)
+        return FirstPage(min(len(order), cap + 1), _rows(session, order[:limit]), len(order) <= cap)
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None
