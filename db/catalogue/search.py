@@ -390,9 +390,9 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     query = read_text(session, criteria.text)
     assert query is not None
     if limit is not None:
-        order = _relevance_order(session, criteria, query, RANKED_MAX, total)
-        if order is not None:
-            return _rows(session, order[offset:offset + limit])
+        ranked_pks = _relevance_order(session, criteria, query, RANKED_MAX, total)
+        if ranked_pks is not None:
+            return _rows(session, ranked_pks[offset:offset + limit])
         if not criteria.descending:  # more than RANKED_MAX: a lower bound chooses the query shapes
             total = max(total or 0, RANKED_MAX + 1)
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
