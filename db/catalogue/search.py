@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import (ColumnElement, and_, case, column, func, literal_column, not_, or_, select, table,
+from sqlalchemy import (ColumnElement, Row, and_, case, column, func, literal_column, not_, or_, select, table,
                         text)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
@@ -50,7 +50,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
-from db.catalogue import search_match, search_rank
+from db.catalogue import search_match
 from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -389,17 +389,22 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
         return search_pg.search_by_relevance(session, criteria, limit, offset, total, sys.modules[__name__])
     query = read_text(session, criteria.text)
     assert query is not None
-    if limit is not None:
-        ranked_pks = _relevance_order(session, criteria, query, RANKED_MAX, total)
-        if ranked_pks is not None:
-            return _rows(session, ranked_pks[offset:offset + limit])
-        if not criteria.descending:  # more than RANKED_MAX: a lower bound chooses the query shapes
-            total = max(total or 0, RANKED_MAX + 1)
+    if limit is not None and not criteria.descending:
+        total = count(session, criteria) if total is None else total
+        if total > RANKED_MAX:
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
+    return _rows(session, [row[0] for row in _ranked(session, criteria, query, limit, offset)])
+
+
+def _ranked(session: Session, criteria: Criteria, query: TextQuery, limit: int | None, offset: int, *,
+            counted: bool = False) -> list[Row[*tuple[Any, ...]]]:
+    """(pk,) of every match ranked by relevance, ``limit`` of them from ``offset``; ``counted``:
+    (pk, how many match), all of them counted by the same statement."""
     ranked, params = search_match.ranking(query, WEIGHTS)
     hits = ranked.subquery("hits")
     # The hits are the text's matches: only the other criteria are tested, through the narrow index.
-    page = _by_pk(select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
+    columns = [_M.c.pk, func.count().over()] if counted else [_M.c.pk]
+    page = _by_pk(select(*columns).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
                   .where(and_(*_conditions(session, criteria, DRIVEN, skip_text=True))))
     # Among names that hold the words, the shortest is the job itself ("comptable" before
     # "aide-comptable", "journaliste" before "journaliste sportif").
@@ -411,30 +416,18 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     page = page.order_by(*order).offset(offset)
     if limit is not None:
         page = page.limit(limit)
-    return _rows(session, list(session.execute(page, params | _params(session, criteria)).scalars()))
+    return list(session.execute(page, params | _params(session, criteria)).all())
 
 
+def _few_matches(session: Session, query: TextQuery, bound: int) -> bool:
+    """Whether at most ``bound`` fiches hold ``query`` in either FTS5 table, other criteria aside:
+    the rows of both tables read up to ``bound`` + 1, none looked up in the table (cheap)."""
+    both = f"SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL {search_match.rome_only()}"
+    found = session.execute(text(f"SELECT count(*) FROM ({both} LIMIT :upto)"),
+                            {"fts_match": query.match, "upto": bound + 1}).scalar_one()
+    return int(found) <= bound
 
 
-def _relevance_order(session: Session, criteria: Criteria, query: TextQuery, bound: int,
-                     total: int | None) -> list[int] | None:
-    """Every match's pk in relevance order (:mod:`db.catalogue.search_rank`), or None when more
-    than ``bound`` fiches match; ``total``: their number when known (else counted up to ``bound``
-    + 1 first: cheaper than scoring them when they are many)."""
-    if total is None:
-        total = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), bound)
-    if total > bound:
-        return None
-
-    def scored(name: str, weights: str) -> AnySelect:
-        fts = table(name, column("rowid"))
-        others = _conditions(session, criteria, DRIVEN, skip_text=True)
-        return _by_pk(select(fts.c.rowid, literal_column(f"bm25({name}, {weights})"), func.length(_M.c.name),
-                             _M.c.sort_key).select_from(fts).join(_M, _M.c.pk == fts.c.rowid)
-                      .where(text(f"{name} MATCH :fts_match"), *others))
-
-    order = search_rank.relevance_order(session, query, scored, _params(session, criteria), WEIGHTS, bound)
-    return order[::-1] if order is not None and criteria.descending else order
 
 
 def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
@@ -545,12 +538,12 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
     query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
-    if query is not None and _sort(session, criteria) == "relevance":  # counted while ranked
-        bound = max(cap, RANKED_MAX)
-        order = _relevance_order(session, criteria, query, bound, None)
-        if order is None:  # more than the bound: counted no further
-            return FirstPage(cap + 1, search(session, criteria, limit=limit, total=bound + 1), False)
-        return FirstPage(min(len(order), cap + 1), _rows(session, order[:limit]), len(order) <= cap)
+    if query is not None and limit > 0 and _sort(session, criteria) == "relevance" \
+            and _few_matches(session, query, RANKED_MAX):
+        # All of them ranked (as search() does), and counted by the same statement: no count apart.
+        ranked = _ranked(session, criteria, query, limit, 0, counted=True)
+        total = ranked[0][1] if ranked else 0
+        return FirstPage(min(total, cap + 1), _rows(session, [row[0] for row in ranked]), total <= cap)
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None
