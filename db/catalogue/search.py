@@ -419,15 +419,29 @@ def _ranked(session: Session, criteria: Criteria, query: TextQuery, limit: int |
     return list(session.execute(page, params | _params(session, criteria)).all())
 
 
-def _few_matches(session: Session, query: TextQuery, bound: int) -> bool:
-    """Whether at most ``bound`` fiches hold ``query`` in either FTS5 table, other criteria aside:
-    the rows of both tables read up to ``bound`` + 1, none looked up in the table (cheap)."""
-    both = f"SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL {search_match.rome_only()}"
-    found = session.execute(text(f"SELECT count(*) FROM ({both} LIMIT :upto)"),
+def _few_rome_rows(session: Session, query: TextQuery, bound: int) -> bool:
+    """Whether at most ``bound`` ROME title rows hold ``query``, other criteria aside (read up to
+    ``bound`` + 1, none looked up in the table: cheap)."""
+    found = session.execute(text(f"SELECT count(*) FROM ({search_match.rome_only()} LIMIT :upto)"),
                             {"fts_match": query.match, "upto": bound + 1}).scalar_one()
     return int(found) <= bound
 
 
+def _ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, cap: int) -> FirstPage:
+    """:func:`first_page` in relevance order (SQLite, ``cap`` ≤ :data:`RANKED_MAX`). Up to
+    RANKED_MAX matches are all ranked, as :func:`search` does, and counted by the same statement
+    (the ROME titles' matches are not counted apart: that re-read the fiches' own matches)."""
+    own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), RANKED_MAX)
+    total = own if own > RANKED_MAX else None
+    if total is None and _few_rome_rows(session, query, RANKED_MAX):
+        ranked = _ranked(session, criteria, query, limit, 0, counted=True)
+        total = ranked[0][1] if ranked else 0
+        if total <= RANKED_MAX:
+            return FirstPage(min(total, cap + 1), _rows(session, [row[0] for row in ranked]), total <= cap)
+    if total is None:  # many ROME titles hold the words: counted as count_upto() does
+        total = count_upto(session, criteria, RANKED_MAX)
+    rows = search(session, criteria, limit=limit, total=total) if total else []  # a lower bound above RANKED_MAX
+    return FirstPage(min(total, cap + 1), rows, total <= cap)
 
 
 def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
@@ -538,12 +552,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
     query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
-    if query is not None and limit > 0 and _sort(session, criteria) == "relevance" \
-            and _few_matches(session, query, RANKED_MAX):
-        # All of them ranked (as search() does), and counted by the same statement: no count apart.
-        ranked = _ranked(session, criteria, query, limit, 0, counted=True)
-        total = ranked[0][1] if ranked else 0
-        return FirstPage(min(total, cap + 1), _rows(session, [row[0] for row in ranked]), total <= cap)
+    if query is not None and limit > 0 and cap <= RANKED_MAX and _sort(session, criteria) == "relevance":
+        return _ranked_first_page(session, criteria, query, limit, cap)
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None
