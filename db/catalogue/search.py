@@ -108,7 +108,9 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     if user_text in cache:
         return cache[user_text]
     result = TextQuery(tuple(query))
-    if _uses_fts(session):
+    if _uses_fts(session) and len(query) > 1 and search_match.any_match(session, result.match or ""):
+        result = replace(result, required=len(query))  # a fiche holds every word: none to correct
+    elif _uses_fts(session):
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
     elif search_pg.available(session):
