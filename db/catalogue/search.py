@@ -50,7 +50,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
-from db.catalogue import search_match
+from db.catalogue import search_match, search_terms
 from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -82,11 +82,19 @@ class TextQuery:
     words: tuple[QueryWord, ...]
     corrected: str | None = None
     required: int = 0  # how many words a fiche must match (0: all of them)
+    spelled: tuple[tuple[str, ...] | None, ...] = ()  # per word: its indexed terms, when listed (corrected)
 
     @property
     def match(self) -> str | None:
         """The FTS5 expression of a fiche matching enough words (see :attr:`required`)."""
         return fts_at_least(list(self.words), self.required or len(self.words))
+
+    @property
+    def quick_match(self) -> str | None:
+        """:attr:`match` with the corrected words' terms written out: the same fiches, cheaper to
+        count and test, never to rank by (:mod:`db.catalogue.search_terms`)."""
+        required = self.required or len(self.words)
+        return search_terms.quick_expression(self.words, self.spelled, required) if any(self.spelled) else self.match
 
     @property
     def partial(self) -> bool:
@@ -126,9 +134,8 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
 
 def _required(session: Session, query: TextQuery) -> int:
     """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
-    words = list(query.words)
-    for required in range(len(words), 1, -1):
-        if search_match.any_match(session, fts_at_least(words, required) or ""):
+    for required in range(len(query.words), 1, -1):
+        if search_match.any_match(session, replace(query, required=required).quick_match or ""):
             return required
     return 1
 
@@ -137,59 +144,26 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     """``query`` with each single word that matches nothing replaced by its nearest indexed words."""
     fixed: list[QueryWord] = []
     shown: list[str] = []
+    spelled: list[tuple[str, ...] | None] = []
     changed = False
     for word in query.words:
         fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
         if not fixable or search_match.any_match(session, fts_expression(word)):
             fixed.append(word)
             shown.append(word.typed)
+            spelled.append(None)
             continue
-        near = _nearest_words(session, word.typed)
+        near = search_terms.nearest_words(session, word.typed, _FUZZY_CUTOFF, _FUZZY_SPREAD)
         if near:
             fixed.append(QueryWord(word.typed, tuple((w,) for w in near)))
             shown.append(near[0])
+            spelled.append(search_terms.spelled_out(near, search_terms.indexed_words(session, word.typed[0])))
             changed = True
         else:
             fixed.append(word)
             shown.append(word.typed)
-    return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
-
-
-_WORDS_BY_LETTER: dict[tuple[str, str | None, str], list[str]] = {}
-
-
-def _indexed_words(session: Session, letter: str) -> list[str]:
-    """The indexed words starting with ``letter`` (typos rarely touch the first letter).
-
-    Listing them reads every list of the index under that letter (240 ms for "t" at 100,000
-    métiers), so they are kept per database until its index changes: FTS5 rewrites its
-    structure record on every write, which is the key.
-    """
-    structure = session.execute(text(search_match.STRUCTURE)).scalar()
-    key = (str(session.get_bind().engine.url), structure, letter)
-    if key not in _WORDS_BY_LETTER:
-        if len(_WORDS_BY_LETTER) > 64:
-            _WORDS_BY_LETTER.clear()
-        _WORDS_BY_LETTER[key] = list(session.execute(
-            text(search_match.VOCABULARY),
-            {"low": letter, "high": chr(ord(letter) + 1)}).scalars())
-    return _WORDS_BY_LETTER[key]
-
-
-def _nearest_words(session: Session, word: str) -> list[str]:
-    """Indexed words close to ``word`` (edit similarity), best first; stems are left out."""
-    from rapidfuzz import fuzz, process
-
-    rows = _indexed_words(session, word[0])
-    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
-    if not found:
-        return []
-    # The closest words only (a clear winner alone), the shortest first on a tie: indexed stems
-    # ("coiffeur" of "coiffeurs") are words too, and the shorter is the likelier typed form.
-    best = found[0][1]
-    close = sorted((term for term, score, _index in found if score >= best - _FUZZY_SPREAD),
-                   key=lambda term: (-fuzz.ratio(word, term), len(term)))
-    return close[:3]
+            spelled.append(None)
+    return TextQuery(tuple(fixed), " ".join(shown) if changed else None, spelled=tuple(spelled))
 
 
 # ------------------------------------------------------------------ search
@@ -425,7 +399,7 @@ def _few_rome_rows(session: Session, query: TextQuery, bound: int) -> bool:
     """Whether at most ``bound`` ROME title rows hold ``query``, other criteria aside (read up to
     ``bound`` + 1, none looked up in the table: cheap)."""
     found = session.execute(text(f"SELECT count(*) FROM ({search_match.rome_only()} LIMIT :upto)"),
-                            {"fts_match": query.match, "upto": bound + 1}).scalar_one()
+                            {"fts_match": query.quick_match, "upto": bound + 1}).scalar_one()
     return int(found) <= bound
 
 
@@ -517,7 +491,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         if own > cap:
             return own  # beyond the cap on their own text alone; else add those of ROME titles only
         rome = _fts_matches(session, criteria, search_match.ROME_FTS).where(text(
-            f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match)"))
+            f"{search_match.ROME_FTS}.rowid NOT IN (SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_quick)"))
         return own + _count_matches(session, criteria, rome, cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
@@ -533,7 +507,7 @@ def _fts_matches(session: Session, criteria: Criteria, name: str) -> AnySelect:
     fts = table(name, column("rowid"))
     others = _conditions(session, criteria, DRIVEN, skip_text=True)
     live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
-    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_match"), live.exists())
+    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_quick"), live.exists())
 
 
 def _count_matches(session: Session, criteria: Criteria, matches: AnySelect, cap: int) -> int:
@@ -592,5 +566,6 @@ def _is_large(session: Session, pks: AnySelect, params: dict[str, str]) -> bool:
 def _params(session: Session, criteria: Criteria) -> dict[str, str]:
     """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`)."""
     query = read_text(session, criteria.text) if criteria.text else None
-    match = query.match if query is not None else None
-    return {"fts_match": match} if match is not None else {}
+    if query is None or query.match is None:
+        return {}
+    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match}  # fts_quick: to count
