@@ -564,8 +564,9 @@ def _is_large(session: Session, pks: AnySelect, params: dict[str, str]) -> bool:
 
 
 def _params(session: Session, criteria: Criteria) -> dict[str, str]:
-    """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`)."""
+    """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`), the
+    counts ``:fts_quick`` (:attr:`TextQuery.quick_match`)."""
     query = read_text(session, criteria.text) if criteria.text else None
     if query is None or query.match is None:
         return {}
-    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match}  # fts_quick: to count
+    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match}

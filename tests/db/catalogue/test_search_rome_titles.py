@@ -47,3 +47,16 @@ def test_a_word_of_the_fiche_and_one_of_its_rome_titles_are_matched_as_most_word
     # No index holds both words: the fiches holding the most words are shown, this one first.
     ids, notice = _found(mini_db, "foundations briqueteur")
     assert ids[0] == "ORI.macon" and notice is not None and "le plus" in notice
+
+
+@pytest.mark.parametrize("typed", ["briqueteur", "maçon briqueteur", "briquetuer", "maçon"])
+def test_the_window_counts_the_fiches_its_rome_titles_find_and_corrected_words(mini_db, typed):
+    from db.catalogue.search import count, first_page
+
+    _with_rome(mini_db)
+    with mini_db.read() as session:
+        criteria = Criteria(text=typed)
+        answer = first_page(session, criteria, 5)
+        assert answer.total >= 1
+        assert (answer.total, answer.exact) == (count(session, criteria), True)
+        assert answer.rows == search(session, criteria, limit=5)
