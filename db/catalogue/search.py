@@ -97,6 +97,11 @@ class TextQuery:
         return search_terms.quick_expression(self.words, self.spelled, required) if any(self.spelled) else self.match
 
     @property
+    def wide_match(self) -> str | None:
+        """An expression matching at least the fiches of :attr:`match`, from the prefix lists only."""
+        return search_terms.wide_expression(self.words, self.spelled, self.required or len(self.words))
+
+    @property
     def partial(self) -> bool:
         """True when no fiche matches every word and fewer are required."""
         return 0 < self.required < len(self.words)
@@ -395,21 +400,29 @@ def _ranked(session: Session, criteria: Criteria, query: TextQuery, limit: int |
     return list(session.execute(page, params | _params(session, criteria)).all())
 
 
-def _few_rome_rows(session: Session, query: TextQuery, bound: int) -> bool:
-    """Whether at most ``bound`` ROME title rows hold ``query``, other criteria aside (read up to
-    ``bound`` + 1, none looked up in the table: cheap)."""
-    found = session.execute(text(f"SELECT count(*) FROM ({search_match.rome_only()} LIMIT :upto)"),
-                            {"fts_match": query.quick_match, "upto": bound + 1}).scalar_one()
-    return int(found) <= bound
+def _few_rows(session: Session, expression: str | None, rome_only: bool = False) -> bool:
+    """Whether at most :data:`RANKED_MAX` rows of both FTS5 tables (of ROME titles only) match
+    ``expression``, other criteria aside: read up to one more, none looked up in the table."""
+    own = "" if rome_only else "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL "
+    found = session.execute(text(f"SELECT count(*) FROM ({own}{search_match.rome_only()} LIMIT :upto)"),
+                            {"fts_match": expression, "upto": RANKED_MAX + 1}).scalar_one()
+    return int(found) <= RANKED_MAX
 
 
 def _ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, cap: int) -> FirstPage:
     """:func:`first_page` in relevance order (SQLite, ``cap`` ≤ :data:`RANKED_MAX`). Up to
-    RANKED_MAX matches are all ranked, as :func:`search` does, and counted by the same statement
-    (the ROME titles' matches are not counted apart: that re-read the fiches' own matches)."""
-    own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), RANKED_MAX)
-    total = own if own > RANKED_MAX else None
-    if total is None and _few_rome_rows(session, query, RANKED_MAX):
+    RANKED_MAX matches are all ranked, as :func:`search` does, and counted by the same statement.
+
+    What may be ranked is first bounded cheaply, by the rows of an expression matching at least
+    the same fiches (:attr:`TextQuery.wide_match`); when they are too many, the fiches' own
+    matches are counted as :func:`count_upto` does (many: the tiered order, not ranked)."""
+    total = None
+    few = _few_rows(session, query.wide_match)
+    if not few:
+        own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), RANKED_MAX)
+        total = own if own > RANKED_MAX else None
+        few = total is None and _few_rows(session, query.quick_match, rome_only=True)
+    if few:
         ranked = _ranked(session, criteria, query, limit, 0, counted=True)
         total = ranked[0][1] if ranked else 0
         if total <= RANKED_MAX:

@@ -21,9 +21,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db.catalogue import search_match
+from db.catalogue.search_index import FTS_PREFIXES
 from db.catalogue.search_text import QueryWord, at_least_expression, fts_expression, word_forms
 
 MAX_TERMS = 24  # more terms under a word: its prefix is kept
+_LONGEST_PREFIX = max(int(size) for size in FTS_PREFIXES.split())
 _SORTED: dict[int, tuple[list[str], list[str]]] = {}
 
 
@@ -96,6 +98,32 @@ def nearest_words(session: Session, word: str, cutoff: int, spread: int) -> list
     close = sorted((term for term, score, _index in found if score >= best - spread),
                    key=lambda term: (-fuzz.ratio(word, term), len(term)))
     return close[:3]
+
+
+def wide_expression(words: tuple[QueryWord, ...], spelled: tuple[tuple[str, ...] | None, ...],
+                    required: int) -> str | None:
+    """An FTS5 expression matching at least the fiches of :func:`quick_expression` (maybe more),
+    read from the prefix lists only: each prefix longer than the longest list is cut to its
+    length ("chantier"* → "chantie"*), which no list merge precedes. Cheap to count an upper
+    bound of the matches with."""
+    if not words:
+        return None
+    parts = []
+    for word, terms in zip(words, spelled + (None,) * (len(words) - len(spelled)), strict=True):
+        if terms:
+            parts.append("(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in terms) + ")")
+            continue
+        groups = ["(" + " AND ".join("(" + " OR ".join(_wide_term(form, prefix) for form, prefix in word_forms(w))
+                                     + ")" for w in group) + ")" for group in word.alternatives]
+        parts.append("(" + " OR ".join(groups) + ")")
+    return at_least_expression(parts, required, " AND ", " OR ")
+
+
+def _wide_term(form: str, prefix: bool) -> str:
+    """One FTS5 term of :func:`wide_expression`: a prefix cut to the longest prefix list."""
+    if not prefix:
+        return f'"{form}"'
+    return f'"{form[:_LONGEST_PREFIX]}"*'
 
 
 def _sorted(vocabulary: list[str]) -> list[str]:
