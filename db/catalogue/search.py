@@ -582,4 +582,5 @@ def _params(session: Session, criteria: Criteria) -> dict[str, str]:
     query = read_text(session, criteria.text) if criteria.text else None
     if query is None or query.match is None:
         return {}
-    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match}
+    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match} if _uses_fts(session) \
+        else {"fts_match": query.match}
