@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import (ColumnElement, and_, case, column, func, literal_column, not_, or_, select, table,
+from sqlalchemy import (ColumnElement, Row, and_, case, column, func, literal_column, not_, or_, select, table,
                         text)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
@@ -50,7 +50,7 @@ from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
 from db.catalogue.search_index import drop_fts as drop_fts
 from db.catalogue.search_like import at_least, required_words
-from db.catalogue import search_match
+from db.catalogue import search_match, search_terms
 from db.catalogue.search_order import nulls_apart
 from db.catalogue.search_text import QueryWord, fts_at_least, fts_expression, read_query
 
@@ -82,11 +82,24 @@ class TextQuery:
     words: tuple[QueryWord, ...]
     corrected: str | None = None
     required: int = 0  # how many words a fiche must match (0: all of them)
+    spelled: tuple[tuple[str, ...] | None, ...] = ()  # per word: its indexed terms, when listed (corrected)
 
     @property
     def match(self) -> str | None:
         """The FTS5 expression of a fiche matching enough words (see :attr:`required`)."""
         return fts_at_least(list(self.words), self.required or len(self.words))
+
+    @property
+    def quick_match(self) -> str | None:
+        """:attr:`match` with the corrected words' terms written out: the same fiches, cheaper to
+        count and test, never to rank by (:mod:`db.catalogue.search_terms`)."""
+        required = self.required or len(self.words)
+        return search_terms.quick_expression(self.words, self.spelled, required) if any(self.spelled) else self.match
+
+    @property
+    def wide_match(self) -> str | None:
+        """An expression matching at least the fiches of :attr:`match`, from the prefix lists only."""
+        return search_terms.wide_expression(self.words, self.spelled, self.required or len(self.words))
 
     @property
     def partial(self) -> bool:
@@ -108,7 +121,9 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     if user_text in cache:
         return cache[user_text]
     result = TextQuery(tuple(query))
-    if _uses_fts(session):
+    if _uses_fts(session) and len(query) > 1 and search_match.any_match(session, result.match or ""):
+        result = replace(result, required=len(query))  # a fiche holds every word: none to correct
+    elif _uses_fts(session):
         result = _corrected(session, result)
         result = replace(result, required=_required(session, result))
     elif search_pg.available(session):
@@ -124,9 +139,8 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
 
 def _required(session: Session, query: TextQuery) -> int:
     """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
-    words = list(query.words)
-    for required in range(len(words), 1, -1):
-        if search_match.any_match(session, fts_at_least(words, required) or ""):
+    for required in range(len(query.words), 1, -1):
+        if search_match.any_match(session, replace(query, required=required).quick_match or ""):
             return required
     return 1
 
@@ -135,62 +149,26 @@ def _corrected(session: Session, query: TextQuery) -> TextQuery:
     """``query`` with each single word that matches nothing replaced by its nearest indexed words."""
     fixed: list[QueryWord] = []
     shown: list[str] = []
+    spelled: list[tuple[str, ...] | None] = []
     changed = False
     for word in query.words:
         fixable = len(word.typed) >= _MIN_FUZZY and len(word.alternatives) == 1
         if not fixable or search_match.any_match(session, fts_expression(word)):
             fixed.append(word)
             shown.append(word.typed)
+            spelled.append(None)
             continue
-        near = _nearest_words(session, word.typed)
+        near = search_terms.nearest_words(session, word.typed, _FUZZY_CUTOFF, _FUZZY_SPREAD)
         if near:
             fixed.append(QueryWord(word.typed, tuple((w,) for w in near)))
             shown.append(near[0])
+            spelled.append(search_terms.spelled_out(near, search_terms.indexed_words(session, word.typed[0])))
             changed = True
         else:
             fixed.append(word)
             shown.append(word.typed)
-    return TextQuery(tuple(fixed), " ".join(shown) if changed else None)
-
-
-_WORDS_BY_LETTER: dict[tuple[str, str | None, str], list[str]] = {}
-
-
-def _indexed_words(session: Session, letter: str) -> list[str]:
-    """The indexed words starting with ``letter`` (typos rarely touch the first letter).
-
-    Listing them reads every list of the index under that letter (240 ms for "t" at 100,000
-    métiers), so they are kept per database until its index changes: FTS5 rewrites its
-    structure record on every write, which is the key.
-    """
-    structure = session.execute(text(search_match.STRUCTURE)).scalar()
-    key = (str(session.get_bind().engine.url), structure, letter)
-    if key not in _WORDS_BY_LETTER:
-        if len(_WORDS_BY_LETTER) > 64:
-            _WORDS_BY_LETTER.clear()
-        _WORDS_BY_LETTER[key] = list(session.execute(
-            text(search_match.VOCABULARY),
-            {"low": letter, "high": chr(ord(letter) + 1)}).scalars())
-    return _WORDS_BY_LETTER[key]
-
-
-def _nearest_words(session: Session, word: str) -> list[str]:
-    """Indexed words close to ``word`` (edit similarity), best first; stems are left out."""
-    from rapidfuzz import fuzz, process
-
-    rows = _indexed_words(session, word[0])
-    found = process.extract(word, rows, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8)
-    # The ROME titles are indexed for every code, cited or not (migration 0015): a word found
-    # only in the titles of codes no fiche cites would turn the typo into a search for nothing.
-    found = [hit for hit in found if search_match.any_match(session, f'"{hit[0]}"')]
-    if not found:
-        return []
-    # The closest words only (a clear winner alone), the shortest first on a tie: indexed stems
-    # ("coiffeur" of "coiffeurs") are words too, and the shorter is the likelier typed form.
-    best = found[0][1]
-    close = sorted((term for term, score, _index in found if score >= best - _FUZZY_SPREAD),
-                   key=lambda term: (-fuzz.ratio(word, term), len(term)))
-    return close[:3]
+            spelled.append(None)
+    return TextQuery(tuple(fixed), " ".join(shown) if changed else None, spelled=tuple(spelled))
 
 
 # ------------------------------------------------------------------ search
@@ -396,10 +374,18 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
         total = count(session, criteria) if total is None else total
         if total > RANKED_MAX:
             return _rows(session, _tiered_pks(session, criteria, query, limit, offset, total))
+    return _rows(session, [row[0] for row in _ranked(session, criteria, query, limit, offset)])
+
+
+def _ranked(session: Session, criteria: Criteria, query: TextQuery, limit: int | None, offset: int, *,
+            counted: bool = False) -> list[Row[*tuple[Any, ...]]]:
+    """(pk,) of every match ranked by relevance, ``limit`` of them from ``offset``; ``counted``:
+    (pk, how many match), all of them counted by the same statement."""
     ranked, params = search_match.ranking(query, WEIGHTS)
     hits = ranked.subquery("hits")
     # The hits are the text's matches: only the other criteria are tested, through the narrow index.
-    page = _by_pk(select(_M.c.pk).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
+    columns = [_M.c.pk, func.count().over()] if counted else [_M.c.pk]
+    page = _by_pk(select(*columns).select_from(_M).join(hits, hits.c.pk == _M.c.pk)
                   .where(and_(*_conditions(session, criteria, DRIVEN, skip_text=True))))
     # Among names that hold the words, the shortest is the job itself ("comptable" before
     # "aide-comptable", "journaliste" before "journaliste sportif").
@@ -411,9 +397,40 @@ def _search_by_relevance(session: Session, criteria: Criteria, limit: int | None
     page = page.order_by(*order).offset(offset)
     if limit is not None:
         page = page.limit(limit)
-    return _rows(session, list(session.execute(page, params | _params(session, criteria)).scalars()))
+    return list(session.execute(page, params | _params(session, criteria)).all())
 
 
+def _few_rows(session: Session, expression: str | None, rome_only: bool = False) -> bool:
+    """Whether at most :data:`RANKED_MAX` rows of both FTS5 tables (of ROME titles only) match
+    ``expression``, other criteria aside: read up to one more, none looked up in the table."""
+    own = "" if rome_only else "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL "
+    found = session.execute(text(f"SELECT count(*) FROM ({own}{search_match.rome_only()} LIMIT :upto)"),
+                            {"fts_match": expression, "upto": RANKED_MAX + 1}).scalar_one()
+    return int(found) <= RANKED_MAX
+
+
+def _ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, cap: int) -> FirstPage:
+    """:func:`first_page` in relevance order (SQLite, ``cap`` ≤ :data:`RANKED_MAX`). Up to
+    RANKED_MAX matches are all ranked, as :func:`search` does, and counted by the same statement.
+
+    What may be ranked is first bounded cheaply, by the rows of an expression matching at least
+    the same fiches (:attr:`TextQuery.wide_match`); when they are too many, the fiches' own
+    matches are counted as :func:`count_upto` does (many: the tiered order, not ranked)."""
+    total = None
+    few = _few_rows(session, query.wide_match)
+    if not few:
+        own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), RANKED_MAX)
+        total = own if own > RANKED_MAX else None
+        few = total is None and _few_rows(session, query.quick_match, rome_only=True)
+    if few:
+        ranked = _ranked(session, criteria, query, limit, 0, counted=True)
+        total = ranked[0][1] if ranked else 0
+        if total <= RANKED_MAX:
+            return FirstPage(min(total, cap + 1), _rows(session, [row[0] for row in ranked]), total <= cap)
+    if total is None:  # many ROME titles hold the words: counted as count_upto() does
+        total = count_upto(session, criteria, RANKED_MAX)
+    rows = search(session, criteria, limit=limit, total=total) if total else []  # a lower bound above RANKED_MAX
+    return FirstPage(min(total, cap + 1), rows, total <= cap)
 
 
 def _rows(session: Session, pks: list[int]) -> list[MetierRow]:
@@ -501,7 +518,7 @@ def _fts_matches(session: Session, criteria: Criteria, name: str) -> AnySelect:
     fts = table(name, column("rowid"))
     others = _conditions(session, criteria, DRIVEN, skip_text=True)
     live = _by_pk(select(literal_column("1")).select_from(_M).where(_M.c.pk == fts.c.rowid, *others))
-    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_match"), live.exists())
+    return select(fts.c.rowid).where(text(f"{name} MATCH :fts_quick"), live.exists())
 
 
 def _rome_matches(session: Session, criteria: Criteria) -> AnySelect:
@@ -532,6 +549,9 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
     if replace(criteria, sort="auto", descending=False) == Criteria():
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
+    query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
+    if query is not None and limit > 0 and cap <= RANKED_MAX and _sort(session, criteria) == "relevance":
+        return _ranked_first_page(session, criteria, query, limit, cap)
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None
@@ -566,7 +586,10 @@ def _is_large(session: Session, pks: AnySelect, params: dict[str, str]) -> bool:
 
 
 def _params(session: Session, criteria: Criteria) -> dict[str, str]:
-    """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`)."""
+    """Bound at execution: the conditions name ``:fts_match`` (see :func:`_conditions`), the
+    counts ``:fts_quick`` (:attr:`TextQuery.quick_match`)."""
     query = read_text(session, criteria.text) if criteria.text else None
-    match = query.match if query is not None else None
-    return {"fts_match": match} if match is not None else {}
+    if query is None or query.match is None:
+        return {}
+    return {"fts_match": query.match, "fts_quick": query.quick_match or query.match} if _uses_fts(session) \
+        else {"fts_match": query.match}

@@ -86,3 +86,16 @@ def test_a_typo_is_not_read_as_a_rome_title_no_fiche_has(mini_db):
     # A title of a cited code still corrects a typo (F1703, « maçon/ne »).
     assert _found(mini_db, "briquetteur") == (
         ["ORI.macon"], "Aucune fiche ne contient « briquetteur » : résultats pour « briqueteur ».")
+
+
+@pytest.mark.parametrize("typed", ["briqueteur", "maçon briqueteur", "briquetuer", "maçon"])
+def test_the_window_counts_the_fiches_its_rome_titles_find_and_corrected_words(mini_db, typed):
+    from db.catalogue.search import count, first_page
+
+    _with_rome(mini_db)
+    with mini_db.read() as session:
+        criteria = Criteria(text=typed)
+        answer = first_page(session, criteria, 5)
+        assert answer.total >= 1
+        assert (answer.total, answer.exact) == (count(session, criteria), True)
+        assert answer.rows == search(session, criteria, limit=5)
