@@ -39,7 +39,8 @@ filter_worst_cpu_ms_100k: the same in this process's CPU time, leaving out what 
 on a shared machine add to the wall clock); cli_students_ratio_real (``orientation students list
 --texte mar`` vs a plain sqlite3 script, whole processes); export_peak_mb_100k (peak RSS of
 ``orientation export``); rome_import_ratio (ROME import into starter + ONISEP vs parsing only);
-import_onisep_cli_s (``orientation import`` of the 893 ONISEP fiches, whole process, vs parsing only).
+import_onisep_cli_s (``orientation import`` of the 893 ONISEP fiches, whole process, vs parsing only
+and vs plain sqlite3 writing the same rows: import_onisep_write_only_s).
 
     .venv/bin/python bench/run.py --json [--quick] [--only KEY ...]
 
