@@ -552,6 +552,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
     query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
     if query is not None and limit > 0 and cap <= RANKED_MAX and _sort(session, criteria) == "relevance":
         return _ranked_first_page(session, criteria, query, limit, cap)
+    if (named := search_pg.titled_first_page(session, criteria, limit, cap, sys.modules[__name__])) is not None:
+        return named  # PostgreSQL: one word named by many fiches, one statement
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None
