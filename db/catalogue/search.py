@@ -44,7 +44,7 @@ from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
-from db.catalogue import search_pg, search_pg_fast  # PostgreSQL's full-text search (its SQL is there)
+from db.catalogue import search_pg, search_pg_fast, search_pg_named  # PostgreSQL's full-text search (its SQL is there)
 # Re-exported: the migrations create and drop the full-text index through this module.
 from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
@@ -552,8 +552,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
     query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
     if query is not None and limit > 0 and cap <= RANKED_MAX and _sort(session, criteria) == "relevance":
         return _ranked_first_page(session, criteria, query, limit, cap)
-    if (named := search_pg.titled_first_page(session, criteria, limit, cap, sys.modules[__name__])) is not None:
-        return named  # PostgreSQL: one word named by many fiches, one statement
+    if (named := search_pg_named.first_page(session, criteria, limit, cap, sys.modules[__name__])) is not None:
+        return named  # PostgreSQL: one word in many fiches' names
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None

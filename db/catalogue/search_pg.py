@@ -43,7 +43,7 @@ from db.catalogue.search_pg_fast import estimated_rows
 from db.catalogue.search_pg_fast import through_indexes as through_indexes  # search.py calls it from here
 from db.catalogue.search_index import SEARCH_COLUMNS
 from db.catalogue.search_text import QueryWord, at_least_expression, word_forms
-from db.catalogue.search_types import Criteria, FirstPage, MetierRow
+from db.catalogue.search_types import Criteria, MetierRow
 from db.models import Metier, table_of
 
 if TYPE_CHECKING:
@@ -71,7 +71,6 @@ class Search(Protocol):
                   skip_sectors: bool = False, skip_level: bool = False,
                   without_title_words: TextQuery | None = None) -> AnySelect: ...
     def _order(self, session: Session, criteria: Criteria, query: AnySelect) -> AnySelect: ...
-    def _sort(self, session: Session, criteria: Criteria) -> str: ...
 
 _M = table_of(Metier)
 _LOG = logging.getLogger(__name__)
@@ -500,41 +499,6 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
     page = (select(chosen.c.pk).select_from(chosen.join(scored, true())).order_by(*order)
             .offset(offset).limit(limit))
     return [row[0] for row in through_indexes(session, page, params)]
-
-
-def titled_first_page(session: Session, criteria: Criteria, limit: int, cap: int, base: Search) -> FirstPage | None:
-    """:func:`db.catalogue.search.first_page` of one typed word in relevance order when more
-    than ``RANKED_MAX`` shown fiches hold it in their name or labels; None otherwise (nothing
-    answered: the caller counts and pages as before).
-
-    Those fiches hold the word (their name is indexed text too), so more than ``RANKED_MAX``
-    of them prove the count "more than ``cap``" and the tiered order of :func:`_tiered_pks`,
-    whose first page is theirs: one statement reads them (a few thousand, through the name's
-    index), counts them up to ``RANKED_MAX`` + 1 and sorts them, where counting every match
-    first read as many wide rows again ("techn" at 100,000 métiers: 13,000 matches, 4,200
-    names). Tried only when the planner expects more than ``RANKED_MAX`` matches: with fewer,
-    the names cannot be that many (the statement would be lost work).
-    """
-    if (not criteria.text or criteria.descending or limit <= 0 or cap > base.RANKED_MAX or not available(session)
-            or base._sort(session, criteria) != "relevance"):
-        return None
-    query = base.read_text(session, criteria.text)
-    if query is None or len(query.words) != 1:
-        return None
-    params = base._params(session, criteria)
-    if estimated_rows(session, base._filtered(session, criteria, [_M.c.pk]), params) <= base.RANKED_MAX:
-        return None
-    title_any = _titled(f"({tsquery(query.words[0])})")  # as _tiered_pks writes it
-    named = (select(_M.c.pk.label("pk"), func.length(_M.c.name).label("name_length"), _M.c.sort_key.label("sort_key"))
-             .where(and_(*base._conditions(session, criteria, base.PLAIN, skip_text=True)), title_any)
-             .cte("named").prefix_with("MATERIALIZED"))
-    upto = select(literal(1)).select_from(named).limit(base.RANKED_MAX + 1).subquery("upto")
-    page = (select(named.c.pk, select(func.count()).select_from(upto).scalar_subquery())
-            .order_by(named.c.name_length, named.c.sort_key, named.c.pk).limit(limit))
-    found = session.execute(page, params).all()
-    if not found or found[0][1] <= base.RANKED_MAX:
-        return None
-    return FirstPage(cap + 1, search_pg_fast.rows(session, [row[0] for row in found], base._ROW_COLUMNS), False)
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
