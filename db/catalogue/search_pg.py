@@ -248,14 +248,12 @@ def _has_live_count(conn: Connection) -> bool:
     return found is not None
 
 
-def live_count(session: Session, *, seqscan_off: bool = False) -> int | None:
+def live_count(session: Session) -> int | None:
     """How many fiches are shown (none superseded), kept by triggers (migration 0013); None
-    where that count is not kept (SQLite, a server without the full-text objects).
-    ``seqscan_off``: table scans are ruled out by the same statement (see through_indexes)."""
+    where that count is not kept (SQLite, a server without the full-text objects)."""
     if not live_kept(session):
         return None
-    also = ", set_config('enable_seqscan', 'off', true)" if seqscan_off else ""
-    return int(session.execute(text(f"SELECT live{also} FROM search_version")).scalar_one())
+    return int(session.execute(text("SELECT live FROM search_version")).scalar_one())
 
 
 def live_kept(session: Session) -> bool:
@@ -411,18 +409,23 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     (a fiche unpacked ≈ 3.5 matches listed): the index unless the matches are so many that
     the table walk stops early (matches² > 3.5 × cap × fiches).
     """
-    # Table scans are ruled out at once (the row estimate does not depend on it), with the
-    # fiches' count kept by migration 0013's triggers when there is one (see live_count).
-    fiches = live_count(session, seqscan_off=True)
-    if fiches is None:  # else the planner's figure
-        fiches = session.execute(text("SELECT reltuples, set_config('enable_seqscan', 'off', true) FROM pg_class "
-                                      "WHERE oid = to_regclass('metiers')")).scalar()
+    # The fiches' count and the estimate only choose the way: both kept per catalogue version,
+    # so that the walk costs one statement and the index two (table scans ruled out first).
+    fiches = search_pg_fast.remembered(session, "fiches", (), lambda: _fiches(session))
     matches = estimated_rows(session, query, params)
     counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
-    if matches * matches > 3.5 * (cap + 1) * float(fiches or 0):  # walk the table
-        session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
+    if matches * matches > 3.5 * (cap + 1) * fiches:  # walk the table
         return int(session.execute(counted, params).scalar_one())
-    return int(through_indexes(session, counted, params, ruled_out=True)[0][0])
+    return int(through_indexes(session, counted, params)[0][0])
+
+
+def _fiches(session: Session) -> float:
+    """How many fiches are shown: migration 0013's count where it is kept, else the planner's figure."""
+    kept = live_count(session)
+    if kept is not None:
+        return float(kept)
+    planned = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('metiers')")).scalar()
+    return float(planned or 0)
 
 
 # ------------------------------------------------------------------ relevance order
