@@ -506,7 +506,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         return own + _count_matches(session, criteria, _rome_matches(session, criteria), cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
-                                      _params(session, criteria))
+                                      _params(session, criteria), criteria)
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
     return _count_matches(session, criteria, matches, cap)

@@ -398,7 +398,8 @@ def _live(session: Session, terms: list[str]) -> set[str]:
     return set(rows.scalars())
 
 
-def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str, str]) -> int:
+def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str, str],
+                 criteria: Criteria | None = None) -> int:
     """``SELECT count(*)`` of ``query`` capped at ``cap`` + 1 rows, read the cheaper way.
 
     Reading the table in order until ``cap`` + 1 matches are met unpacks every fiche's long
@@ -407,12 +408,13 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     through the index, while a word in 80 % of them takes 14 ms that way and 90 ms through
     the index. So the planner's own estimate of the matches chooses, by the measured costs
     (a fiche unpacked ≈ 3.5 matches listed): the index unless the matches are so many that
-    the table walk stops early (matches² > 3.5 × cap × fiches).
+    the table walk stops early (matches² > 3.5 × cap × fiches). ``criteria``: those ``query``
+    selects the matches of (the estimate is then kept by them).
     """
     # The fiches' count and the estimate only choose the way: both kept per catalogue version,
     # so that the walk costs one statement and the index two (table scans ruled out first).
     fiches = search_pg_fast.remembered(session, "fiches", (), lambda: _fiches(session))
-    matches = estimated_rows(session, query, params)
+    matches = estimated_rows(session, query, params, criteria)
     counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
     if matches * matches > 3.5 * (cap + 1) * fiches:  # walk the table
         return int(session.execute(counted, params).scalar_one())

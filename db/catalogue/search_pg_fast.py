@@ -133,8 +133,13 @@ def sorted_matches(session: Session, query: Any, params: dict[str, str]) -> list
 _NO_WALK = "SELECT set_config('enable_seqscan', '{value}', true), set_config('enable_indexscan', '{value}', true)"
 
 
-def estimated_rows(session: Session, query: AnySelect, params: dict[str, str]) -> float:
-    """How many rows the planner expects ``query`` to return (planned, not run)."""
+def estimated_rows(session: Session, query: AnySelect, params: dict[str, str],
+                   criteria: Criteria | None = None) -> float:
+    """How many rows the planner expects ``query`` to return (planned, not run); ``criteria``:
+    those ``query`` selects the matches of (then kept by them, without compiling ``query``)."""
+    if criteria is not None:  # the order does not change the matches
+        matches = (replace(criteria, sort="auto", descending=False),)
+        return float(remembered(session, "estimate of", matches, lambda: estimated_rows(session, query, params)))
     # Lists (sectors, interests…) are expanded into their values' parameters, as execute() does.
     compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     values = {**compiled.params, **params}

@@ -48,7 +48,7 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int, base:
     ranked = base._sort(session, criteria) == "relevance"
     if ranked and (criteria.descending or cap > base.RANKED_MAX):
         return None  # ranked by BM25 whatever the count: nothing to spare
-    expected = search_pg_fast.estimated_rows(session, base._filtered(session, criteria, [_M.c.pk]), params)
+    expected = search_pg_fast.estimated_rows(session, base._filtered(session, criteria, [_M.c.pk]), params, criteria)
     if expected <= (base.RANKED_MAX if ranked else cap):
         return None
     title_any = search_pg._titled(f"({search_pg.tsquery(query.words[0])})")  # as _tiered_pks writes it
