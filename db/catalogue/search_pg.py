@@ -455,27 +455,47 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
             return search_pg_fast.rows(session, _tiered_pks(session, criteria, query, limit, offset, base),
                                        base._ROW_COLUMNS)
     words = list(query.words)
-    hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
-    title_hits = _count_of([tsquery(w) for w in words], _titled)
-    shortness = case((title_hits > 0, func.length(_M.c.name)), else_=0)
+    hits, title_hits, shortness = _cheap_keys(query)
     conditions = base._conditions(session, criteria, base.PLAIN)
     params = base._params(session, criteria)
     if limit is not None:
-        page_pks = _ranked_page(session, words, conditions, params, (hits, title_hits, shortness), criteria.descending,
-                                limit, offset)
-        return search_pg_fast.rows(session, page_pks, base._ROW_COLUMNS)
+        page, _total = _ranked_page(session, words, conditions, (hits, title_hits, shortness), criteria.descending,
+                                    limit, offset)
+        return search_pg_fast.rows(session, [row[0] for row in through_indexes(session, page, params)],
+                                   base._ROW_COLUMNS)
     score = _score(session, words)
-    order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
+    order: list[Any] = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
         order = [hits, title_hits, shortness.desc(), score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
     page = select(_M.c.pk).select_from(_M).where(and_(*conditions)).order_by(*order).offset(offset)
     return search_pg_fast.rows(session, list(session.execute(page, params).scalars()), base._ROW_COLUMNS)
 
 
+def _cheap_keys(query: TextQuery) -> tuple[ColumnElement[int], ColumnElement[int], ColumnElement[int]]:
+    """The relevance order's keys before BM25: words matched, words in the name, shorter name."""
+    words = list(query.words)
+    hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
+    title_hits = _count_of([tsquery(w) for w in words], _titled)
+    return hits, title_hits, case((title_hits > 0, func.length(_M.c.name)), else_=0)
+
+
+def ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, most: int,
+                      base: Search) -> tuple[list[int], int] | None:
+    """The pks of :func:`search_by_relevance`'s first page when at most ``most`` fiches match,
+    and how many match, read by one statement; None when more match (none is scored then) or
+    none does (the caller counts and pages as before)."""
+    conditions = base._conditions(session, criteria, base.PLAIN)
+    page, total = _ranked_page(session, list(query.words), conditions, _cheap_keys(query), False, limit, 0, most)
+    found = through_indexes(session, page.add_columns(total), base._params(session, criteria))
+    return ([row[0] for row in found], int(found[0][1])) if found else None
+
+
 def _ranked_page(session: Session, words: list[QueryWord], conditions: list[ColumnElement[bool]],
-                 params: dict[str, str], keys: tuple[ColumnElement[int], ...], descending: bool, limit: int,
-                 offset: int) -> list[int]:
-    """The pks of one page in relevance order, BM25 computed for few matches only.
+                 keys: tuple[ColumnElement[int], ...], descending: bool, limit: int, offset: int,
+                 most: int | None = None) -> tuple[AnySelect, ColumnElement[int]]:
+    """The statement of one page's pks in relevance order, BM25 computed for few matches only,
+    and the number of matches (a scalar subquery over the same matches); ``most``: no fiche is
+    scored, and the page is empty, when more match.
 
     The cheap keys (words matched, words in the name, shorter name) order the matches first:
     only those whose keys come no later than the page's last row's can be on the page, so the
@@ -488,12 +508,14 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
     cheap = (select(_M.c.pk.label("pk"), (literal(sign) * hits).label("k1"), (literal(sign) * title_hits).label("k2"),
                     (literal(-sign) * shortness).label("k3"))
              .select_from(_M).where(and_(*conditions)).cte("ranking_keys"))
+    total = select(func.count()).select_from(cheap).scalar_subquery()
     ordered = (cheap.c.k1, cheap.c.k2, cheap.c.k3)
     last = select(*ordered).order_by(*ordered).offset(offset + limit - 1).limit(1).subquery("page_end")
     within = or_(last.c.k1.is_(None), tuple_(*ordered) <= tuple_(last.c.k1, last.c.k2, last.c.k3))
     # Materialized, then each candidate's fiche looked up by pk: joined first, PostgreSQL would
     # read the whole table to keep a few hundred rows.
-    chosen = (select(cheap).select_from(cheap.outerjoin(last, true())).where(within)
+    chosen = (select(cheap).select_from(cheap.outerjoin(last, true()))
+              .where(within, *([total <= most] if most is not None else []))
               .cte("page_candidates").prefix_with("MATERIALIZED"))
     scored = (select(_score(session, words).label("score"), _M.c.sort_key.label("sort_key"))
               .where(_M.c.pk == chosen.c.pk).limit(1).lateral("scored"))  # LIMIT: kept a lookup per row
@@ -503,7 +525,7 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
         order = [*keys, scored.c.score.desc(), scored.c.sort_key.desc(), chosen.c.pk.desc()]
     page = (select(chosen.c.pk).select_from(chosen.join(scored, true())).order_by(*order)
             .offset(offset).limit(limit))
-    return [row[0] for row in through_indexes(session, page, params)]
+    return page, total
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
