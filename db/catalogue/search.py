@@ -78,14 +78,18 @@ class TextQuery:
     indexed word ("coifeur" → "coiffeur"), or None when no word needed it: the window and the
     command line show it ("Vouliez-vous dire « coiffeur » ?"). ``mixed`` (SQLite): a fiche's
     words are counted across its own text and its ROME titles, word by word, not found in one
-    FTS5 table by :attr:`match` (:func:`db.catalogue.search_match.across_tables`).
+    FTS5 table by :attr:`match` alone (:func:`db.catalogue.search_match.across_tables`).
     """
 
     words: tuple[QueryWord, ...]
     corrected: str | None = None
     required: int = 0  # how many words a fiche must match (0: all of them)
     spelled: tuple[tuple[str, ...] | None, ...] = ()  # per word: its indexed terms, when listed (corrected)
-    mixed: bool = False
+    across: str | None = None  # mixed: the pks holding enough words only across both tables (JSON)
+
+    @property
+    def mixed(self) -> bool:
+        return self.across is not None
 
     @property
     def word_matches(self) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ Relevance adds the BM25 score of the fiche's own text and the best one of its co
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -194,11 +195,23 @@ def across_tables(session: Session, query: TextQuery) -> TextQuery:
         return query
     if not any_match(session, " OR ".join(f"({e})" for e in query.word_matches), (_ROME_HIT,)):
         return query  # no word in the titles of a cited code: the one-table reading is exact
-    found, params = _found(query.word_matches, "u", rome=True)
-    best = int(session.execute(text(f"SELECT max(n) FROM ({found})"), params).scalar() or 0)
-    # Beyond MAX_COMBINED_WORDS "at least k" is "any word" (fts_at_least, as on PostgreSQL).
-    required = best if best >= count or count <= MAX_COMBINED_WORDS else query.required
-    return replace(query, required=max(required, query.required), mixed=True)
+    # Only a fiche holding more than one word, and at least as many as one table gives, changes
+    # the answer (beyond MAX_COMBINED_WORDS: every word); it holds one of the count - least + 1
+    # words with the fewest ROME codes (its candidates, see _across).
+    least = count if count > MAX_COMBINED_WORDS else max(2, query.required)
+    codes = [session.execute(text(f"SELECT count(*) FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :m"), {"m": e}).scalar_one()
+             for e in query.word_matches]
+    drivers = sorted(range(count), key=lambda i: codes[i])[:count - least + 1]
+    across, params = _across(query.word_matches, "u", drivers)
+    held: dict[int, int] = {int(pk): int(n) for pk, n in session.execute(text(across), params)}
+    best = max(held.values(), default=0)
+    mixed = replace(query, required=max(best, query.required))
+    # Beyond MAX_COMBINED_WORDS "at least k" is "any word" (fts_at_least, as on PostgreSQL); any
+    # word (a threshold of 1) is found in one table: FTS5 then finds the same fiches alone.
+    if best < query.required or (best < count and count > MAX_COMBINED_WORDS) or _threshold(mixed) < 2:
+        return query
+    # Kept with the query (the search reads it several times: count, page, facets), as JSON.
+    return replace(mixed, across=json.dumps(sorted(pk for pk, n in held.items() if n >= _threshold(mixed))))
 
 
 def _threshold(query: TextQuery) -> int:
@@ -208,11 +221,50 @@ def _threshold(query: TextQuery) -> int:
     return required if required >= count or count <= MAX_COMBINED_WORDS else 1
 
 
+def _across(expressions: tuple[str, ...], tag: str, drivers: list[int]) -> tuple[str, dict[str, str]]:
+    """SQL of (pk, n) with its parameters (``:fts_<tag><i>``): how many of the words (FTS5
+    ``expressions``, one per word) each candidate holds in its own text or its codes' titles.
+
+    The candidates are the métiers holding one of the words ``drivers`` (their indexes) and citing
+    a code whose titles hold one of the words: the others hold in their own text all the words they
+    hold (FTS5 finds them alone), or none of the drivers. So a métier holding more than
+    ``len(expressions) - len(drivers)`` words is counted, exactly. The drivers with the fewest
+    codes keep the candidates few ("technicien briqueteur": the 109 citing a code of "briqueteur",
+    not the 18,000 of "technicien" at 100,000 métiers). Each word's own matches are read as one
+    list and tested against the candidates ("+rowid": not looked up in FTS5 one query each).
+    """
+    params = {f"fts_{tag}{i}": expression for i, expression in enumerate(expressions)}
+    names = list(params)
+    codes = " UNION ALL ".join(f"SELECT code, {i} AS w FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :{name}"
+                               for i, name in enumerate(names))
+    cited = "EXISTS (SELECT 1 FROM metier_rome mr WHERE mr.metier_pk = metier_fts.rowid AND NOT mr.is_legacy " \
+            "AND mr.code IN (SELECT code FROM codes))"
+    candidates = " UNION ".join(
+        [f"SELECT mr.metier_pk FROM codes JOIN metier_rome mr ON mr.code = codes.code AND NOT mr.is_legacy "
+         f"WHERE codes.w = {i}" for i in drivers]
+        + [f"SELECT rowid FROM metier_fts WHERE metier_fts MATCH :{names[i]} AND {cited}" for i in drivers])
+    found = " UNION ".join(
+        ["SELECT c.pk, codes.w FROM candidates c JOIN metier_rome mr ON mr.metier_pk = c.pk AND NOT mr.is_legacy "
+         "JOIN codes ON codes.code = mr.code"]
+        + [f"SELECT rowid, {i} FROM metier_fts WHERE metier_fts MATCH :{name} "
+           "AND +rowid IN (SELECT pk FROM candidates)" for i, name in enumerate(names)])
+    return (f"WITH codes(code, w) AS MATERIALIZED ({codes}), candidates(pk) AS MATERIALIZED ({candidates}) "
+            f"SELECT pk, count(*) AS n FROM ({found}) GROUP BY pk"), params
+
+
+def _mixed(query: TextQuery) -> tuple[str, dict[str, str]]:
+    """SELECT pk (each once) of the métiers holding enough words of the ``mixed`` ``query``: those
+    whose own text holds them (one FTS5 expression, :attr:`quick_match`), and those holding them
+    across both tables (``query.across``, found by :func:`across_tables`), with its parameters."""
+    own = "SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_mixed"
+    return (f"{own} UNION SELECT value FROM json_each(:fts_across)",
+            {"fts_mixed": query.quick_match or "", "fts_across": query.across or "[]"})
+
+
 def mixed_matching(query: TextQuery) -> TextClause:
-    """SELECT pk of the métiers holding enough words of the ``mixed`` ``query``, each word found
-    in their own text or their codes' titles (one FTS5 query per word and table)."""
-    found, params = _found(query.word_matches, "u", rome=True)
-    return text(f"SELECT pk FROM ({found}) WHERE n >= {_threshold(query)}").bindparams(**params)
+    """SELECT pk of the métiers holding enough words of the ``mixed`` ``query`` (:func:`_mixed`)."""
+    sql, params = _mixed(query)
+    return text(sql).bindparams(**params)
 
 
 def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[QueryWord], str], *,
@@ -234,17 +286,19 @@ def _found(expressions: tuple[str, ...], tag: str, *, rome: bool) -> tuple[str, 
     return f"SELECT pk, count(*) AS n FROM ({' UNION '.join(branches)}) GROUP BY pk", params
 
 
-def scored(weights: str, match: str = "fts_match") -> str:
-    """SELECT pk, score of the métiers matching ``:<match>``: BM25 over ``metier_fts`` (its column
-    ``weights``) plus the best BM25 of their codes' ROME titles (weight :data:`ROME_WEIGHT`),
-    lower first."""
+def scored(weights: str, match: str = "fts_match", within: str = "") -> str:
+    """SELECT pk, score of the métiers matching ``:<match>`` (and among ``within``, a bracketed
+    SELECT of pks, when given): BM25 over ``metier_fts`` (its column ``weights``) plus the best
+    BM25 of their codes' ROME titles (weight :data:`ROME_WEIGHT`), lower first."""
     # LIMIT -1: a subquery SQLite may not flatten into the join (bm25 needs the FTS5 scan itself).
+    among = f" AND mr.metier_pk IN {within}" if within else ""
     rome = (f"SELECT mr.metier_pk AS pk, min(r.score) AS score FROM (SELECT code, "
             f"bm25({ROME_FTS}, 0, {ROME_WEIGHT}) AS score FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :{match} "
             "LIMIT -1) r "
-            "JOIN metier_rome mr ON mr.code = r.code AND NOT mr.is_legacy GROUP BY mr.metier_pk")
+            f"JOIN metier_rome mr ON mr.code = r.code AND NOT mr.is_legacy{among} GROUP BY mr.metier_pk")
     return (f"SELECT pk, sum(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score "
-            f"FROM metier_fts WHERE metier_fts MATCH :{match} UNION ALL {rome}) GROUP BY pk")
+            f"FROM metier_fts WHERE metier_fts MATCH :{match}{' AND +rowid IN ' + within if within else ''} "
+            f"UNION ALL {rome}) GROUP BY pk")
 
 
 VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high UNION "
@@ -262,17 +316,23 @@ def ranking(query: TextQuery, weights: tuple[float, ...]) -> tuple[AnySelect, di
     in titles, and — when fewer words than all are required — how many words each fiche
     holds, come from one small query per word. A ``mixed`` query's fiches may match its words
     in neither table alone: BM25 is then asked any of the words (each word's phrases are then
-    counted once, where "at least k" counts them as often in every fiche: the same order), and
-    the fiches are those holding enough words across both tables.
+    counted once, where "at least k" counts them as often in every fiche: the same order) for
+    the fiches holding enough words across both tables (:func:`_mixed`) alone.
     """
     titles, params = words_found(query.words, "t", title_expression, rome=False)
-    bm25 = scored(", ".join(str(w) for w in weights), "fts_any" if query.mixed else "fts_match")
+    bm25 = scored(", ".join(str(w) for w in weights), *(("fts_any", "(SELECT pk FROM h)") if query.mixed else ()))
     sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
            f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({bm25}) s "
            f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
     if query.mixed:
-        words, word_params = _found(query.word_matches, "h", rome=True)
-        sql += f" JOIN ({words}) h ON h.pk = s.pk AND h.n >= {_threshold(query)}"
+        matched, word_params = _mixed(query)
+        if query.partial:  # how many words each one holds, in either table
+            counted, counted_params = _found(query.word_matches, "h", rome=True)
+            matched = f"SELECT c.pk AS pk, c.n AS n FROM ({counted}) c WHERE c.pk IN ({matched})"
+            word_params |= counted_params
+        else:
+            matched = f"SELECT pk, 0 AS n FROM ({matched})"
+        sql = f"WITH h AS MATERIALIZED ({matched}) {sql} JOIN h ON h.pk = s.pk"
         params |= word_params | {"fts_any": fts_at_least(list(query.words), 1) or ""}
     elif query.partial:
         words, word_params = words_found(query.words, "h", fts_expression, rome=True)

@@ -63,8 +63,8 @@ def test_a_word_of_the_fiche_and_one_of_its_rome_titles_match_it_fully(mini_db, 
     assert _found(mini_db, "foundations") == (["ORI.geotechnicien", "ORI.macon"], None)
     assert _found(mini_db, "foundations briqueteur") == (["ORI.macon"], None)
     # A typo in the title's word, the words in the other order: the same.
-    assert _found(mini_db, "briquetuer foundations") == (
-        ["ORI.macon"], "Aucune fiche ne contient « briquetuer foundations » : résultats pour « briqueteur foundations ».")
+    corrected = "Aucune fiche ne contient « briquetuer foundations » : résultats pour « briqueteur foundations »."
+    assert _found(mini_db, "briquetuer foundations") == (["ORI.macon"], corrected)
 
 
 def test_the_most_words_count_a_word_of_the_fiche_and_one_of_its_rome_titles(mini_db, tmp_path):
