@@ -7,9 +7,9 @@ here where the engines differ); a server without its extensions falls back to po
 
 What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
 abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
-words (typo tolerance, :func:`read_text`). A métier matches when it matches every word; when
-no métier does, those matching the most words are kept (never nothing because of one word too
-many). With text, the default order ("auto") is relevance:
+words (typo tolerance, :func:`read_text`). A métier matches when it matches every word (each
+one in its own text or its codes' ROME titles); when no métier does, those matching the most
+words are kept (never nothing because of one word too many). With text, the default order ("auto") is relevance:
 
 1. how many of the words it matches (all of them first);
 2. how many of them are in its own name or labels, and then the shorter name ("journaliste"
@@ -89,6 +89,7 @@ class TextQuery:
 
     @property
     def mixed(self) -> bool:
+        """Whether the words are counted across both FTS5 tables (see :attr:`across`)."""
         return self.across is not None
 
     @property
