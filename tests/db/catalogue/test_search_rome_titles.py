@@ -1,7 +1,8 @@
 """The ROME job titles of a métier's codes find it, alone or with words of its own fiche.
 
 Since migration 0014 they have their own full-text index on SQLite (db.catalogue.search_match):
-a fiche matches when its own text or its ROME titles hold the words.
+a fiche matches when each word is in its own text or in its ROME titles (since issue 17 on SQLite
+too, as in PostgreSQL's single tsvector).
 """
 from __future__ import annotations
 
