@@ -111,8 +111,9 @@ def startup(runs: int) -> dict[str, Any]:
                 result["after_import_gui_max_block_ms_real"] = figures["after_import_max_block_ms"]
                 result["import_window_s_real"] = figures["import_s"]
                 result["import_window_runs"] = figures["import_runs"]
-        last = platforms[-1]
-        result["ready_s_real"] = result.get(f"ready_s_real_{last}")
+        # The slower platform: the goal holds on both, as for the longest block below.
+        readies = [result.get(f"ready_s_real_{p}") for p in platforms]
+        result["ready_s_real"] = max((r for r in readies if r is not None), default=None)
         blocks = [result.get(f"gui_max_block_ms_real_{p}") for p in platforms]
         result["gui_max_block_ms_real"] = max((b for b in blocks if b is not None), default=None)
     finally:

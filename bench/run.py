@@ -27,7 +27,8 @@ catalogue + the ONISEP/ROME data of ../shared imported by the application + 10,0
 sessions; and 100k copies of its métiers): paint_ratio_offscreen / _xvfb (first painted frame of
 the real ``orientation`` start vs a bare window with a 1,000-row QTableView, whole processes,
 alternated; starter base) and paint_ratio_real_offscreen / _xvfb (realistic base); ready_s_real
-(until MainWindow.ready; ready_cpu_s_real_offscreen / _xvfb: the CPU the process used until then);
+(until MainWindow.ready, the slower of offscreen and Xvfb; ready_cpu_s_real_offscreen / _xvfb:
+the CPU the process used until then);
 gui_max_block_ms_real (5 ms heartbeat in the real process, first event-loop turn → ready + 2 s,
 worst run) and import_/after_import_gui_max_block_ms_real (the 893 ONISEP fiches imported through
 the real window); gui_max_block_ms_suggest / _100k (the real window

@@ -7,9 +7,9 @@ here where the engines differ); a server without its extensions falls back to po
 
 What a person types is read by :mod:`db.catalogue.search_text` (folding, stems, stop words,
 abbreviations); a word that matches nothing in the index is replaced by the nearest indexed
-words (typo tolerance, :func:`read_text`). A métier matches when it matches every word; when
-no métier does, those matching the most words are kept (never nothing because of one word too
-many). With text, the default order ("auto") is relevance:
+words (typo tolerance, :func:`read_text`). A métier matches when it matches every word (each
+one in its own text or its codes' ROME titles); when no métier does, those matching the most
+words are kept (never nothing because of one word too many). With text, the default order ("auto") is relevance:
 
 1. how many of the words it matches (all of them first);
 2. how many of them are in its own name or labels, and then the shorter name ("journaliste"
@@ -76,13 +76,26 @@ class TextQuery:
 
     ``corrected`` is the text with each word that matched nothing replaced by the nearest
     indexed word ("coifeur" → "coiffeur"), or None when no word needed it: the window and the
-    command line show it ("Vouliez-vous dire « coiffeur » ?").
+    command line show it ("Vouliez-vous dire « coiffeur » ?"). ``mixed`` (SQLite): a fiche's
+    words are counted across its own text and its ROME titles, word by word, not found in one
+    FTS5 table by :attr:`match` alone (:func:`db.catalogue.search_match.across_tables`).
     """
 
     words: tuple[QueryWord, ...]
     corrected: str | None = None
     required: int = 0  # how many words a fiche must match (0: all of them)
     spelled: tuple[tuple[str, ...] | None, ...] = ()  # per word: its indexed terms, when listed (corrected)
+    across: str | None = None  # mixed: the pks holding enough words only across both tables (JSON)
+
+    @property
+    def mixed(self) -> bool:
+        """Whether the words are counted across both FTS5 tables (see :attr:`across`)."""
+        return self.across is not None
+
+    @property
+    def word_matches(self) -> tuple[str, ...]:
+        """One FTS5 expression per word, its corrected terms written out (as :attr:`quick_match`)."""
+        return search_terms.word_expressions(self.words, self.spelled)
 
     @property
     def match(self) -> str | None:
@@ -124,8 +137,7 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
     if _uses_fts(session) and len(query) > 1 and search_match.any_match(session, result.match or ""):
         result = replace(result, required=len(query))  # a fiche holds every word: none to correct
     elif _uses_fts(session):
-        result = _corrected(session, result)
-        result = replace(result, required=_required(session, result))
+        result = search_match.most_words(session, _corrected(session, result))
     elif search_pg.available(session):
         result = search_pg.corrected(session, result, sys.modules[__name__])
         result = replace(result, required=search_pg.required_words(session, result.words))
@@ -135,14 +147,6 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
         cache.clear()
     cache[user_text] = result
     return result
-
-
-def _required(session: Session, query: TextQuery) -> int:
-    """The most words of ``query`` that at least one fiche matches (all of them when possible)."""
-    for required in range(len(query.words), 1, -1):
-        if search_match.any_match(session, replace(query, required=required).quick_match or ""):
-            return required
-    return 1
 
 
 def _corrected(session: Session, query: TextQuery) -> TextQuery:
@@ -218,8 +222,9 @@ def _conditions(session: Session, criteria: Criteria, plan: str, *, skip_sectors
     query = read_text(session, criteria.text) if criteria.text and not skip_text else None
     if query is not None:
         if _uses_fts(session):
-            # Its own text or its ROME titles (their own table, search_match)
-            conditions.append(pk.in_(search_match.matching(query.match)))
+            # Its own text or its ROME titles (their own table, search_match); mixed: word by word
+            conditions.append(pk.in_(search_match.mixed_matching(query) if query.mixed
+                                     else search_match.matching(query.match)))
         elif search_pg.available(session):
             conditions.append(search_pg.matches(query.words, query.required))
         else:
@@ -400,15 +405,6 @@ def _ranked(session: Session, criteria: Criteria, query: TextQuery, limit: int |
     return list(session.execute(page, params | _params(session, criteria)).all())
 
 
-def _few_rows(session: Session, expression: str | None, rome_only: bool = False) -> bool:
-    """Whether at most :data:`RANKED_MAX` rows of both FTS5 tables (of ROME titles only) match
-    ``expression``, other criteria aside: read up to one more, none looked up in the table."""
-    own = "" if rome_only else "SELECT rowid FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL "
-    found = session.execute(text(f"SELECT count(*) FROM ({own}{search_match.rome_only()} LIMIT :upto)"),
-                            {"fts_match": expression, "upto": RANKED_MAX + 1}).scalar_one()
-    return int(found) <= RANKED_MAX
-
-
 def _ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, cap: int) -> FirstPage:
     """:func:`first_page` in relevance order (SQLite, ``cap`` ≤ :data:`RANKED_MAX`). Up to
     RANKED_MAX matches are all ranked, as :func:`search` does, and counted by the same statement.
@@ -417,11 +413,11 @@ def _ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, l
     the same fiches (:attr:`TextQuery.wide_match`); when they are too many, the fiches' own
     matches are counted as :func:`count_upto` does (many: the tiered order, not ranked)."""
     total = None
-    few = _few_rows(session, query.wide_match)
+    few = search_match.few_rows(session, query.wide_match, RANKED_MAX)
     if not few:
         own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), RANKED_MAX)
         total = own if own > RANKED_MAX else None
-        few = total is None and _few_rows(session, query.quick_match, rome_only=True)
+        few = total is None and search_match.few_rows(session, query.quick_match, RANKED_MAX, titles_only=True)
     if few:
         ranked = _ranked(session, criteria, query, limit, 0, counted=True)
         total = ranked[0][1] if ranked else 0
@@ -497,7 +493,8 @@ def count(session: Session, criteria: Criteria) -> int:
 def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> int:
     """How many métiers match ``criteria``, counted up to ``cap`` + 1 only (``cap`` + 1: more
     than ``cap``). Stops reading matches there, so it costs little however many match."""
-    if criteria.text and _uses_fts(session) and read_text(session, criteria.text) is not None:
+    query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
+    if query is not None and not query.mixed:  # (mixed: counted from the word-by-word matches below)
         # The full-text matches stream in rowid order, each tested through the narrow index, and
         # the count stops at cap + 1 (listing every match of "techn" first: 20-60 ms at 100k).
         own = _count_matches(session, criteria, _fts_matches(session, criteria, "metier_fts"), cap)
@@ -550,7 +547,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
         total = count(session, criteria)
         return FirstPage(total, search(session, criteria, limit=limit, total=total) if total else [])
     query = read_text(session, criteria.text) if criteria.text and _uses_fts(session) else None
-    if query is not None and limit > 0 and cap <= RANKED_MAX and _sort(session, criteria) == "relevance":
+    ranked = query is not None and not query.mixed and _sort(session, criteria) == "relevance"
+    if query is not None and ranked and limit > 0 and cap <= RANKED_MAX:
         return _ranked_first_page(session, criteria, query, limit, cap)
     if (named := search_pg_named.first_page(session, criteria, limit, cap, sys.modules[__name__])) is not None:
         return named  # PostgreSQL: one word in many fiches' names

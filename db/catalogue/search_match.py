@@ -12,24 +12,29 @@ writes ≈ 1,600 short rows once, and a métier's ROME titles follow its links w
 On SQLite ``metiers.search_rome`` therefore stays empty: PostgreSQL's tsvector alone reads it
 (:mod:`db.catalogue.search_pg`, written by :func:`db.catalogue.search_index.reindex_rome`).
 
-A métier matches when its own text does, or the titles of one of its codes do (each table is
-asked the same FTS5 expression, ``:fts_match``: at least ``required`` of the words, all of them
-by default). A query mixing a word found only in a fiche's own text with one found only in its
-ROME titles matches neither alone: the search then keeps the fiches holding the most words
-(:func:`words_found` counts a word found in either table), so that fiche still comes first, with
-the notice that no fiche holds every word.
+A métier matches when each required word is found in its own text or in the titles of its
+codes, as in PostgreSQL's single tsvector (:mod:`db.catalogue.search_pg`). Usually one table
+holds every word of a match, and both tables are asked the same FTS5 expression (``:fts_match``:
+at least ``required`` of the words, all of them by default): FTS5 intersects the words' lists
+itself. Only when no fiche matches that way (:func:`most_words`) and a cited code's titles hold
+one of the words are the words counted across both tables, one FTS5 query per word and table
+(:func:`across_tables`, the query's ``mixed``): a fiche whose own text says "foundations" and
+whose ROME titles say "briqueteur" then matches "foundations briqueteur" fully, with no notice
+that no fiche holds every word. (While some fiche holds every word in one table, a fiche holding
+them only across both is not added: finding it would cost a per-word intersection on every search.)
 Relevance adds the BM25 score of the fiche's own text and the best one of its codes' titles.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
-
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, TextClause, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from db.catalogue.search_text import QueryWord, fts_expression, index_text
+from db.catalogue.search_text import MAX_COMBINED_WORDS, QueryWord, fts_at_least, fts_expression, index_text
 from db.models import AnySelect
 
 if TYPE_CHECKING:
@@ -147,6 +152,15 @@ def rome_only() -> str:
     return _ROME_HIT.format("fts_match")
 
 
+def few_rows(session: Session, expression: str | None, most: int, titles_only: bool = False) -> bool:
+    """Whether at most ``most`` rows of both FTS5 tables (of ROME titles only) match
+    ``expression``, other criteria aside: read up to one more, none looked up in the table."""
+    own = "" if titles_only else f"{_OWN_HIT.format('fts_match')} UNION ALL "
+    found = session.execute(text(f"SELECT count(*) FROM ({own}{rome_only()} LIMIT :upto)"),
+                            {"fts_match": expression, "upto": most + 1}).scalar_one()
+    return int(found) <= most
+
+
 def matching(match: str | None) -> TextClause:
     """SELECT pk of the métiers matching the FTS5 expression ``match`` in either table. One
     subquery (not two ORed): SQLite then finds the matches from it rather than test every fiche."""
@@ -154,17 +168,115 @@ def matching(match: str | None) -> TextClause:
     return text(sql).bindparams(fts_match=match)
 
 
-def any_match(session: Session, expression: str) -> bool:
-    """Whether at least one métier matches the FTS5 ``expression`` in either table."""
+def any_match(session: Session, expression: str, tables: tuple[str, ...] = (_OWN_HIT, _ROME_HIT)) -> bool:
+    """Whether at least one métier matches the FTS5 ``expression`` in either table (in ``tables``)."""
     return any(session.execute(text(hit.format("m") + " LIMIT 1"), {"m": expression}).first() is not None
-               for hit in (_OWN_HIT, _ROME_HIT))
+               for hit in tables)
+
+
+def most_words(session: Session, query: TextQuery) -> TextQuery:
+    """``query`` with ``required`` set to the most of its words that at least one fiche matches
+    (all of them when possible), reading words across both tables when needed (:func:`across_tables`)."""
+    for required in range(len(query.words), 1, -1):
+        if any_match(session, replace(query, required=required).quick_match or ""):
+            break
+    else:
+        required = 1
+    return across_tables(session, replace(query, required=required))
+
+
+def across_tables(session: Session, query: TextQuery) -> TextQuery:
+    """``query`` (its ``required`` found in one table at a time) made ``mixed`` when a fiche may
+    hold words in its own text and others in its codes' titles: some cited code's titles hold a
+    word, and not every word is found in one table. ``required`` is then the most words a fiche
+    holds across both (at least ``query.required``), read as PostgreSQL reads them."""
+    count = len(query.words)
+    if count < 2 or query.required >= count:
+        return query
+    if not any_match(session, " OR ".join(f"({e})" for e in query.word_matches), (_ROME_HIT,)):
+        return query  # no word in the titles of a cited code: the one-table reading is exact
+    # Only a fiche holding more than one word, and at least as many as one table gives, changes
+    # the answer (beyond MAX_COMBINED_WORDS: every word); it holds one of the count - least + 1
+    # words with the fewest ROME codes (its candidates, see _across).
+    least = count if count > MAX_COMBINED_WORDS else max(2, query.required)
+    codes = [session.execute(text(f"SELECT count(*) FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :m"), {"m": e}).scalar_one()
+             for e in query.word_matches]
+    drivers = sorted(range(count), key=lambda i: codes[i])[:count - least + 1]
+    across, params = _across(query.word_matches, "u", drivers)
+    held: dict[int, int] = {int(pk): int(n) for pk, n in session.execute(text(across), params)}
+    best = max(held.values(), default=0)
+    mixed = replace(query, required=max(best, query.required))
+    # Beyond MAX_COMBINED_WORDS "at least k" is "any word" (fts_at_least, as on PostgreSQL); any
+    # word (a threshold of 1) is found in one table: FTS5 then finds the same fiches alone.
+    if best < query.required or (best < count and count > MAX_COMBINED_WORDS) or _threshold(mixed) < 2:
+        return query
+    # Kept with the query (the search reads it several times: count, page, facets), as JSON.
+    return replace(mixed, across=json.dumps(sorted(pk for pk, n in held.items() if n >= _threshold(mixed))))
+
+
+def _threshold(query: TextQuery) -> int:
+    """How many words a fiche of a ``mixed`` query holds at least (as :func:`fts_at_least` reads it)."""
+    count = len(query.words)
+    required = query.required or count
+    return required if required >= count or count <= MAX_COMBINED_WORDS else 1
+
+
+def _across(expressions: tuple[str, ...], tag: str, drivers: list[int]) -> tuple[str, dict[str, str]]:
+    """SQL of (pk, n) with its parameters (``:fts_<tag><i>``): how many of the words (FTS5
+    ``expressions``, one per word) each candidate holds in its own text or its codes' titles.
+
+    The candidates are the métiers holding one of the words ``drivers`` (their indexes) and citing
+    a code whose titles hold one of the words: the others hold in their own text all the words they
+    hold (FTS5 finds them alone), or none of the drivers. So a métier holding more than
+    ``len(expressions) - len(drivers)`` words is counted, exactly. The drivers with the fewest
+    codes keep the candidates few ("technicien briqueteur": the 109 citing a code of "briqueteur",
+    not the 18,000 of "technicien" at 100,000 métiers). Each word's own matches are read as one
+    list and tested against the candidates ("+rowid": not looked up in FTS5 one query each).
+    """
+    params = {f"fts_{tag}{i}": expression for i, expression in enumerate(expressions)}
+    names = list(params)
+    codes = " UNION ALL ".join(f"SELECT code, {i} AS w FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :{name}"
+                               for i, name in enumerate(names))
+    cited = "EXISTS (SELECT 1 FROM metier_rome mr WHERE mr.metier_pk = metier_fts.rowid AND NOT mr.is_legacy " \
+            "AND mr.code IN (SELECT code FROM codes))"
+    candidates = " UNION ".join(
+        [f"SELECT mr.metier_pk FROM codes JOIN metier_rome mr ON mr.code = codes.code AND NOT mr.is_legacy "
+         f"WHERE codes.w = {i}" for i in drivers]
+        + [f"SELECT rowid FROM metier_fts WHERE metier_fts MATCH :{names[i]} AND {cited}" for i in drivers])
+    found = " UNION ".join(
+        ["SELECT c.pk, codes.w FROM candidates c JOIN metier_rome mr ON mr.metier_pk = c.pk AND NOT mr.is_legacy "
+         "JOIN codes ON codes.code = mr.code"]
+        + [f"SELECT rowid, {i} FROM metier_fts WHERE metier_fts MATCH :{name} "
+           "AND +rowid IN (SELECT pk FROM candidates)" for i, name in enumerate(names)])
+    return (f"WITH codes(code, w) AS MATERIALIZED ({codes}), candidates(pk) AS MATERIALIZED ({candidates}) "
+            f"SELECT pk, count(*) AS n FROM ({found}) GROUP BY pk"), params
+
+
+def _mixed(query: TextQuery) -> tuple[str, dict[str, str]]:
+    """SELECT pk (each once) of the métiers holding enough words of the ``mixed`` ``query``: those
+    whose own text holds them (one FTS5 expression, :attr:`quick_match`), and those holding them
+    across both tables (``query.across``, found by :func:`across_tables`), with its parameters."""
+    own = "SELECT rowid AS pk FROM metier_fts WHERE metier_fts MATCH :fts_mixed"
+    return (f"{own} UNION SELECT value FROM json_each(:fts_across)",
+            {"fts_mixed": query.quick_match or "", "fts_across": query.across or "[]"})
+
+
+def mixed_matching(query: TextQuery) -> TextClause:
+    """SELECT pk of the métiers holding enough words of the ``mixed`` ``query`` (:func:`_mixed`)."""
+    sql, params = _mixed(query)
+    return text(sql).bindparams(**params)
 
 
 def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[QueryWord], str], *,
                 rome: bool) -> tuple[str, dict[str, str]]:
     """SQL of (pk, n): how many of the query's words each métier matches through ``expression``
     (in either table when ``rome``), with its parameters (``:fts_<tag><i>``)."""
-    params = {f"fts_{tag}{i}": expression(word) for i, word in enumerate(words)}
+    return _found(tuple(expression(word) for word in words), tag, rome=rome)
+
+
+def _found(expressions: tuple[str, ...], tag: str, *, rome: bool) -> tuple[str, dict[str, str]]:
+    """:func:`words_found` of one FTS5 expression per word."""
+    params = {f"fts_{tag}{i}": expression for i, expression in enumerate(expressions)}
     branches = []
     for i, name in enumerate(params):
         branches.append(f"SELECT rowid AS pk, {i} AS w FROM metier_fts WHERE metier_fts MATCH :{name}")
@@ -174,17 +286,19 @@ def words_found(words: tuple[QueryWord, ...], tag: str, expression: Callable[[Qu
     return f"SELECT pk, count(*) AS n FROM ({' UNION '.join(branches)}) GROUP BY pk", params
 
 
-def scored(weights: str) -> str:
-    """SELECT pk, score of the matching métiers: BM25 over ``metier_fts`` (its column
-    ``weights``) plus the best BM25 of their codes' ROME titles (weight :data:`ROME_WEIGHT`),
-    lower first."""
+def scored(weights: str, match: str = "fts_match", within: str = "") -> str:
+    """SELECT pk, score of the métiers matching ``:<match>`` (and among ``within``, a bracketed
+    SELECT of pks, when given): BM25 over ``metier_fts`` (its column ``weights``) plus the best
+    BM25 of their codes' ROME titles (weight :data:`ROME_WEIGHT`), lower first."""
     # LIMIT -1: a subquery SQLite may not flatten into the join (bm25 needs the FTS5 scan itself).
+    among = f" AND mr.metier_pk IN {within}" if within else ""
     rome = (f"SELECT mr.metier_pk AS pk, min(r.score) AS score FROM (SELECT code, "
-            f"bm25({ROME_FTS}, 0, {ROME_WEIGHT}) AS score FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :fts_match "
+            f"bm25({ROME_FTS}, 0, {ROME_WEIGHT}) AS score FROM {ROME_FTS} WHERE {ROME_FTS} MATCH :{match} "
             "LIMIT -1) r "
-            "JOIN metier_rome mr ON mr.code = r.code AND NOT mr.is_legacy GROUP BY mr.metier_pk")
+            f"JOIN metier_rome mr ON mr.code = r.code AND NOT mr.is_legacy{among} GROUP BY mr.metier_pk")
     return (f"SELECT pk, sum(score) AS score FROM (SELECT rowid AS pk, bm25(metier_fts, {weights}) AS score "
-            f"FROM metier_fts WHERE metier_fts MATCH :fts_match UNION ALL {rome}) GROUP BY pk")
+            f"FROM metier_fts WHERE metier_fts MATCH :{match}{' AND +rowid IN ' + within if within else ''} "
+            f"UNION ALL {rome}) GROUP BY pk")
 
 
 VOCABULARY = ("SELECT term FROM metier_fts_vocab WHERE term >= :low AND term < :high UNION "
@@ -200,14 +314,27 @@ def ranking(query: TextQuery, weights: tuple[float, ...]) -> tuple[AnySelect, di
 
     One BM25 pass over the matches (all of them match every required word); the words found
     in titles, and — when fewer words than all are required — how many words each fiche
-    holds, come from one small query per word.
+    holds, come from one small query per word. A ``mixed`` query's fiches may match its words
+    in neither table alone: BM25 is then asked any of the words (each word's phrases are then
+    counted once, where "at least k" counts them as often in every fiche: the same order) for
+    the fiches holding enough words across both tables (:func:`_mixed`) alone.
     """
     titles, params = words_found(query.words, "t", title_expression, rome=False)
-    bm25 = scored(", ".join(str(w) for w in weights))
+    bm25 = scored(", ".join(str(w) for w in weights), *(("fts_any", "(SELECT pk FROM h)") if query.mixed else ()))
     sql = (f"SELECT s.pk AS pk, {'coalesce(h.n, 0)' if query.partial else '0'} AS hits, "
            f"coalesce(t.n, 0) AS title_hits, s.score AS score FROM ({bm25}) s "
            f"LEFT JOIN ({titles}) t ON t.pk = s.pk")
-    if query.partial:
+    if query.mixed:
+        matched, word_params = _mixed(query)
+        if query.partial:  # how many words each one holds, in either table
+            counted, counted_params = _found(query.word_matches, "h", rome=True)
+            matched = f"SELECT c.pk AS pk, c.n AS n FROM ({counted}) c WHERE c.pk IN ({matched})"
+            word_params |= counted_params
+        else:
+            matched = f"SELECT pk, 0 AS n FROM ({matched})"
+        sql = f"WITH h AS MATERIALIZED ({matched}) {sql} JOIN h ON h.pk = s.pk"
+        params |= word_params | {"fts_any": fts_at_least(list(query.words), 1) or ""}
+    elif query.partial:
         words, word_params = words_found(query.words, "h", fts_expression, rome=True)
         sql += f" LEFT JOIN ({words}) h ON h.pk = s.pk"
         params |= word_params

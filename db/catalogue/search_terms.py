@@ -57,11 +57,18 @@ def quick_expression(words: tuple[QueryWord, ...], spelled: tuple[tuple[str, ...
     word with terms in ``spelled`` (same order) written as those terms instead."""
     if not words:
         return None
-    parts = []
+    parts = [f"({expression})" for expression in word_expressions(words, spelled)]
+    return at_least_expression(parts, required, " AND ", " OR ")
+
+
+def word_expressions(words: tuple[QueryWord, ...], spelled: tuple[tuple[str, ...] | None, ...]) -> tuple[str, ...]:
+    """One FTS5 expression per word of ``words``: its terms in ``spelled`` (same order) written
+    out when listed, else :func:`db.catalogue.search_text.fts_expression` (the same fiches)."""
+    expressions = []
     for word, terms in zip(words, spelled + (None,) * (len(words) - len(spelled)), strict=True):
         quoted = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms) if terms else None
-        parts.append(f"({quoted or fts_expression(word)})")
-    return at_least_expression(parts, required, " AND ", " OR ")
+        expressions.append(quoted or fts_expression(word))
+    return tuple(expressions)
 
 
 _WORDS_BY_LETTER: dict[tuple[str, str | None, str], list[str]] = {}

@@ -1,7 +1,8 @@
 """The ROME job titles of a métier's codes find it, alone or with words of its own fiche.
 
 Since migration 0014 they have their own full-text index on SQLite (db.catalogue.search_match):
-a fiche matches when its own text or its ROME titles hold the words.
+a fiche matches when each word is in its own text or in its ROME titles (since issue 17 on SQLite
+too, as in PostgreSQL's single tsvector).
 """
 from __future__ import annotations
 
@@ -41,12 +42,47 @@ def test_words_of_the_fiche_and_of_its_rome_titles(mini_db):
     assert _found(mini_db, "foundations briqueteur")[0][0] == "ORI.macon"
 
 
-@pytest.mark.sqlite_only(reason="deux index FTS5 sur SQLite ; PostgreSQL garde un seul tsvector par fiche")
-def test_a_word_of_the_fiche_and_one_of_its_rome_titles_are_matched_as_most_words(mini_db):
-    _with_rome(mini_db)
-    # No index holds both words: the fiches holding the most words are shown, this one first.
-    ids, notice = _found(mini_db, "foundations briqueteur")
-    assert ids[0] == "ORI.macon" and notice is not None and "le plus" in notice
+def _with_fiche(database, tmp_path, fiche_id: str, description: str, code: str):  # type: ignore[no-untyped-def]
+    """``database`` with one more fiche, its own text ``description``, citing the ROME ``code``."""
+    import json
+
+    record = {"format": "orientation-fiche/1", "id": fiche_id, "nom": "géotechnicien/ne",
+              "libelle_feminin": "géotechnicienne", "libelle_masculin": "géotechnicien", "synonymes": [],
+              "description": description, "codes_rome": [code], "niveau": "bac + 5", "pays": "FR"}
+    path = tmp_path / "fiche.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert import_paths(database, [path]).refused == 0
+    return database
+
+
+def test_a_word_of_the_fiche_and_one_of_its_rome_titles_match_it_fully(mini_db, tmp_path):
+    # « foundations » is in the description of « maçon/ne » only, « briqueteur » in the ROME
+    # titles of its code F1703 only; another fiche says « foundations » but cites F1106, whose
+    # titles never say « briqueteur ». Both engines: « maçon/ne » holds every word, the other
+    # fiche one word only, so it is not a match, and nothing says that no fiche holds every word.
+    _with_fiche(_with_rome(mini_db), tmp_path, "ORI.geotechnicien", "Studies the soil under foundations.", "F1106")
+    assert _found(mini_db, "foundations") == (["ORI.geotechnicien", "ORI.macon"], None)
+    assert _found(mini_db, "foundations briqueteur") == (["ORI.macon"], None)
+    # A typo in the title's word, the words in the other order: the same.
+    corrected = "Aucune fiche ne contient « briquetuer foundations » : résultats pour « briqueteur foundations »."
+    assert _found(mini_db, "briquetuer foundations") == (["ORI.macon"], corrected)
+
+
+def test_the_most_words_count_a_word_of_the_fiche_and_one_of_its_rome_titles(mini_db, tmp_path):
+    from db.catalogue.search import count, first_page
+
+    _with_fiche(_with_rome(mini_db), tmp_path, "ORI.geotechnicien", "Studies the soil under foundations.", "F1106")
+    # No fiche holds « cidrier » (a ROME title of A1413, « œnologue ») with the two others:
+    # « maçon/ne » holds two of the three words, across its own text and its ROME titles, and is
+    # the only fiche holding that many.
+    assert _found(mini_db, "foundations briqueteur cidrier") == (
+        ["ORI.macon"], "Aucune fiche ne contient tous les mots : voici celles qui en contiennent le plus.")
+    with mini_db.read() as session:
+        for typed in ("foundations briqueteur", "foundations briqueteur cidrier"):
+            criteria = Criteria(text=typed)
+            answer = first_page(session, criteria, 5)
+            assert (answer.total, answer.exact) == (count(session, criteria), True) == (1, True)
+            assert [row.id for row in answer.rows] == ["ORI.macon"]
 
 
 @pytest.mark.sqlite_only(reason="migration 0015 ne change que l'index FTS5 de SQLite")
