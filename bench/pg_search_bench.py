@@ -15,7 +15,8 @@ medians. Prints one JSON object.
 ``--reuse`` keeps the PostgreSQL copy a previous run made on the same server when it holds as
 many métiers (the copy of 100,000 takes minutes): runs of two branches can then alternate on one
 server (point ``ORIENTATION_TEST_PG_URL`` at a server started apart, e.g.
-``bash scripts/pg_test_server.sh sleep 3600``).
+``bash scripts/pg_test_server.sh sleep 3600``); each schema revision has copies of its own,
+SQLite and PostgreSQL, so that neither branch migrates the other's.
 
 The server: the one ``ORIENTATION_TEST_PG_URL`` names, else a throw-away one started through
 ``scripts/pg_test_server.sh`` (the script runs itself again under it). Goals (issue 5, the
@@ -46,6 +47,7 @@ from db.catalogue.search_types import COUNT_CAP  # noqa: E402
 from db.models import Base  # noqa: E402
 from db.storage.engine import Database  # noqa: E402
 from db.storage.opening import open_database  # noqa: E402
+from db.storage.schema_version import HEAD  # noqa: E402
 
 PG_URL_VAR = "ORIENTATION_TEST_PG_URL"
 PAGE = 200
@@ -55,29 +57,32 @@ PRIVATE = Path(os.environ.get("ORIENTATION_BENCH_DIR", "/tmp/orientation-bench")
 
 def sqlite_copy(size: int) -> Path:
     """A private copy of filter_bench's catalogue of ``size`` métiers: the shared cached file is
-    only read (opening it with this branch's code would move it to this branch's schema)."""
+    only read (opening it with this branch's code would move it to this branch's schema). One
+    copy per schema revision (its name ends with it), as the PostgreSQL copy: runs of two
+    branches at different revisions can alternate without migrating each other's copy."""
     import filter_bench
 
     name = f"catalogue-{filter_bench.SCHEMA_TAG}-{size}.sqlite"
-    target, shared = PRIVATE / name, filter_bench.CACHE / name
+    target, shared = PRIVATE / f"catalogue-{filter_bench.SCHEMA_TAG}-{size}-{HEAD}.sqlite", filter_bench.CACHE / name
     PRIVATE.mkdir(parents=True, exist_ok=True)
     if target.exists():
         return target
-    if shared.exists():
-        partial = target.with_suffix(".partial")
-        with sqlite3.connect(f"file:{shared}?mode=ro", uri=True) as src, sqlite3.connect(partial) as dst:
-            src.backup(dst)
-        partial.replace(target)
-    else:
-        filter_bench.CACHE = PRIVATE  # built here, the first time
+    if not shared.exists():  # built here, the first time, where no other run takes it for its copy
+        filter_bench.CACHE = PRIVATE / "built"
+        filter_bench.CACHE.mkdir(exist_ok=True)
         filter_bench.catalogue(size).close()
+        shared = filter_bench.CACHE / name
+    partial = target.with_suffix(".partial")
+    with sqlite3.connect(f"file:{shared}?mode=ro", uri=True) as src, sqlite3.connect(partial) as dst:
+        src.backup(dst)
+    partial.replace(target)
     return target
 
 
 def pg_copy(lite: Path, base_url: str, size: int, reuse: bool = False) -> Database:
     """A new PostgreSQL database holding the rows of ``lite`` (schema by the migrations); with
     ``reuse``, the one a previous run made on this server, when it holds ``size`` métiers."""
-    name = f"orientation_bench_{size}"
+    name = f"orientation_bench_{size}_{HEAD}"  # per schema revision, as sqlite_copy
     url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     if reuse and _filled(admin, url, size):

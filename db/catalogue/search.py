@@ -44,7 +44,7 @@ from db.catalogue.search_types import Criteria as Criteria
 from db.catalogue.search_types import Facets as Facets
 from db.catalogue.search_types import MetierRow as MetierRow
 from db.catalogue.search_types import with_sort as with_sort
-from db.catalogue import search_pg, search_pg_fast  # PostgreSQL's full-text search (its SQL is there)
+from db.catalogue import search_pg, search_pg_fast, search_pg_named  # PostgreSQL's full-text search (its SQL is there)
 # Re-exported: the migrations create and drop the full-text index through this module.
 from db.catalogue.search_index import FTS_PREFIXES as FTS_PREFIXES
 from db.catalogue.search_index import create_fts as create_fts
@@ -503,7 +503,7 @@ def count_upto(session: Session, criteria: Criteria, cap: int = COUNT_CAP) -> in
         return own + _count_matches(session, criteria, _rome_matches(session, criteria), cap - own)
     elif criteria.text and search_pg.available(session) and read_text(session, criteria.text) is not None:
         return search_pg.capped_count(session, _filtered(session, criteria, [_M.c.pk]), cap,
-                                      _params(session, criteria))
+                                      _params(session, criteria), criteria)
     else:
         matches = _filtered(session, criteria, [_M.c.pk])
     return _count_matches(session, criteria, matches, cap)
@@ -550,6 +550,8 @@ def first_page(session: Session, criteria: Criteria, limit: int, cap: int = COUN
     ranked = query is not None and not query.mixed and _sort(session, criteria) == "relevance"
     if query is not None and ranked and limit > 0 and cap <= RANKED_MAX:
         return _ranked_first_page(session, criteria, query, limit, cap)
+    if (named := search_pg_named.first_page(session, criteria, limit, cap, sys.modules[__name__])) is not None:
+        return named  # PostgreSQL: one word in many fiches' names
     total = count_upto(session, criteria, cap)
     # A lower bound is enough for search() to choose its query shape once above RANKED_MAX.
     known = total if total <= cap or cap >= RANKED_MAX else None

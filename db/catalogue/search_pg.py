@@ -81,6 +81,8 @@ NOTICE = ("Recherche simplifiée : ce serveur PostgreSQL n'a pas les extensions 
           "(demandez à son administrateur de les installer) ; ni correction des fautes de frappe, "
           "ni tri par pertinence.")
 
+# Migration 0016: the words' vector kept in its row (see keep_vectors_inline).
+_INLINE = "ALTER TABLE metiers ALTER COLUMN search_tsv SET STORAGE MAIN"
 _LABELS = (("search_title", "A"), ("search_synonyms", "B"), ("search_tags", "C"))
 _SCHEMA = (
     f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple)",
@@ -95,6 +97,7 @@ _SCHEMA = (
     "ALTER TABLE metiers ADD COLUMN search_words integer GENERATED ALWAYS AS (cardinality(array_remove("
     "string_to_array(" + " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCH_COLUMNS) + ", ' '), ''))) STORED",
     "CREATE INDEX ix_metiers_search_tsv ON metiers USING gin (search_tsv)",
+    _INLINE,  # migration 0016 (see keep_vectors_inline), for the column made here after it ran
     # The job's own name and labels alone (FTS5's column filter): "names holding the words first"
     # is then answered by its index, not by rechecking the weights of every match.
     f"ALTER TABLE metiers ADD COLUMN search_title_tsv tsvector GENERATED ALWAYS AS (to_tsvector('{CONFIG}'::regconfig, "
@@ -222,6 +225,29 @@ def create_speed(conn: Connection) -> None:
             conn.exec_driver_sql(statement)
 
 
+def keep_vectors_inline(conn: Connection) -> None:
+    """Migration 0016 on PostgreSQL (nothing elsewhere, nothing without the full-text column):
+    ``search_tsv`` kept in its row (storage MAIN), then every fiche rewritten so that the
+    vectors written before move in (an UPDATE computes the generated column again).
+
+    A fiche's row is about 2 kB, so PostgreSQL moved its largest value, the vector (≈ 1 kB,
+    which hardly compresses), out of line: each test of a fiche's words fetched it from the
+    TOAST table first. The searches that test fiches one by one (a count walking the table, a
+    page walking the name order) spent half their time there: "chantier machines" counted to
+    3,001 at 100,000 métiers 8-10 ms → 4-5 ms, "techn" in name order 8 → 4.7 ms. Other long
+    texts (the description, read for the score of a few hundred fiches) go out of line instead."""
+    if conn.dialect.name != "postgresql" or not _has_vector(conn):
+        return
+    conn.exec_driver_sql(_INLINE)
+    conn.exec_driver_sql("UPDATE metiers SET search_title = search_title")
+
+
+def vectors_out_of_line(conn: Connection) -> None:
+    """Undo :func:`keep_vectors_inline` (the rows stay as they are until next written)."""
+    if conn.dialect.name == "postgresql" and _has_vector(conn):
+        conn.exec_driver_sql("ALTER TABLE metiers ALTER COLUMN search_tsv SET STORAGE EXTENDED")
+
+
 def drop_speed(conn: Connection) -> None:
     """Remove what :func:`create_speed` made."""
     if conn.dialect.name == "postgresql":
@@ -248,14 +274,12 @@ def _has_live_count(conn: Connection) -> bool:
     return found is not None
 
 
-def live_count(session: Session, *, seqscan_off: bool = False) -> int | None:
+def live_count(session: Session) -> int | None:
     """How many fiches are shown (none superseded), kept by triggers (migration 0013); None
-    where that count is not kept (SQLite, a server without the full-text objects).
-    ``seqscan_off``: table scans are ruled out by the same statement (see through_indexes)."""
+    where that count is not kept (SQLite, a server without the full-text objects)."""
     if not live_kept(session):
         return None
-    also = ", set_config('enable_seqscan', 'off', true)" if seqscan_off else ""
-    return int(session.execute(text(f"SELECT live{also} FROM search_version")).scalar_one())
+    return int(session.execute(text("SELECT live FROM search_version")).scalar_one())
 
 
 def live_kept(session: Session) -> bool:
@@ -400,7 +424,8 @@ def _live(session: Session, terms: list[str]) -> set[str]:
     return set(rows.scalars())
 
 
-def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str, str]) -> int:
+def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str, str],
+                 criteria: Criteria | None = None) -> int:
     """``SELECT count(*)`` of ``query`` capped at ``cap`` + 1 rows, read the cheaper way.
 
     Reading the table in order until ``cap`` + 1 matches are met unpacks every fiche's long
@@ -409,20 +434,26 @@ def capped_count(session: Session, query: AnySelect, cap: int, params: dict[str,
     through the index, while a word in 80 % of them takes 14 ms that way and 90 ms through
     the index. So the planner's own estimate of the matches chooses, by the measured costs
     (a fiche unpacked ≈ 3.5 matches listed): the index unless the matches are so many that
-    the table walk stops early (matches² > 3.5 × cap × fiches).
+    the table walk stops early (matches² > 3.5 × cap × fiches). ``criteria``: those ``query``
+    selects the matches of (the estimate is then kept by them).
     """
-    # Table scans are ruled out at once (the row estimate does not depend on it), with the
-    # fiches' count kept by migration 0013's triggers when there is one (see live_count).
-    fiches = live_count(session, seqscan_off=True)
-    if fiches is None:  # else the planner's figure
-        fiches = session.execute(text("SELECT reltuples, set_config('enable_seqscan', 'off', true) FROM pg_class "
-                                      "WHERE oid = to_regclass('metiers')")).scalar()
-    matches = estimated_rows(session, query, params)
+    # The fiches' count and the estimate only choose the way: both kept per catalogue version,
+    # so that the walk costs one statement and the index two (table scans ruled out first).
+    fiches = search_pg_fast.remembered(session, "fiches", (), lambda: _fiches(session))
+    matches = estimated_rows(session, query, params, criteria)
     counted = select(func.count()).select_from(query.limit(cap + 1).subquery("upto"))
-    if matches * matches > 3.5 * (cap + 1) * float(fiches or 0):  # walk the table
-        session.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
+    if matches * matches > 3.5 * (cap + 1) * fiches:  # walk the table
         return int(session.execute(counted, params).scalar_one())
-    return int(through_indexes(session, counted, params, ruled_out=True)[0][0])
+    return int(through_indexes(session, counted, params)[0][0])
+
+
+def _fiches(session: Session) -> float:
+    """How many fiches are shown: migration 0013's count where it is kept, else the planner's figure."""
+    kept = live_count(session)
+    if kept is not None:
+        return float(kept)
+    planned = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('metiers')")).scalar()
+    return float(planned or 0)
 
 
 # ------------------------------------------------------------------ relevance order
@@ -450,27 +481,47 @@ def search_by_relevance(session: Session, criteria: Criteria, limit: int | None,
             return search_pg_fast.rows(session, _tiered_pks(session, criteria, query, limit, offset, base),
                                        base._ROW_COLUMNS)
     words = list(query.words)
-    hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
-    title_hits = _count_of([tsquery(w) for w in words], _titled)
-    shortness = case((title_hits > 0, func.length(_M.c.name)), else_=0)
+    hits, title_hits, shortness = _cheap_keys(query)
     conditions = base._conditions(session, criteria, base.PLAIN)
     params = base._params(session, criteria)
     if limit is not None:
-        page_pks = _ranked_page(session, words, conditions, params, (hits, title_hits, shortness), criteria.descending,
-                                limit, offset)
-        return search_pg_fast.rows(session, page_pks, base._ROW_COLUMNS)
+        page, _total = _ranked_page(session, words, conditions, (hits, title_hits, shortness), criteria.descending,
+                                    limit, offset)
+        return search_pg_fast.rows(session, [row[0] for row in through_indexes(session, page, params)],
+                                   base._ROW_COLUMNS)
     score = _score(session, words)
-    order = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
+    order: list[Any] = [hits.desc(), title_hits.desc(), shortness, score, _M.c.sort_key, _M.c.pk]
     if criteria.descending:
         order = [hits, title_hits, shortness.desc(), score.desc(), _M.c.sort_key.desc(), _M.c.pk.desc()]
     page = select(_M.c.pk).select_from(_M).where(and_(*conditions)).order_by(*order).offset(offset)
     return search_pg_fast.rows(session, list(session.execute(page, params).scalars()), base._ROW_COLUMNS)
 
 
+def _cheap_keys(query: TextQuery) -> tuple[ColumnElement[int], ColumnElement[int], ColumnElement[int]]:
+    """The relevance order's keys before BM25: words matched, words in the name, shorter name."""
+    words = list(query.words)
+    hits = _count_of([tsquery(w) for w in words]) if query.partial else literal(0)
+    title_hits = _count_of([tsquery(w) for w in words], _titled)
+    return hits, title_hits, case((title_hits > 0, func.length(_M.c.name)), else_=0)
+
+
+def ranked_first_page(session: Session, criteria: Criteria, query: TextQuery, limit: int, most: int,
+                      base: Search) -> tuple[list[int], int] | None:
+    """The pks of :func:`search_by_relevance`'s first page when at most ``most`` fiches match,
+    and how many match, read by one statement; None when more match (none is scored then) or
+    none does (the caller counts and pages as before)."""
+    conditions = base._conditions(session, criteria, base.PLAIN)
+    page, total = _ranked_page(session, list(query.words), conditions, _cheap_keys(query), False, limit, 0, most)
+    found = through_indexes(session, page.add_columns(total), base._params(session, criteria))
+    return ([row[0] for row in found], int(found[0][1])) if found else None
+
+
 def _ranked_page(session: Session, words: list[QueryWord], conditions: list[ColumnElement[bool]],
-                 params: dict[str, str], keys: tuple[ColumnElement[int], ...], descending: bool, limit: int,
-                 offset: int) -> list[int]:
-    """The pks of one page in relevance order, BM25 computed for few matches only.
+                 keys: tuple[ColumnElement[int], ...], descending: bool, limit: int, offset: int,
+                 most: int | None = None) -> tuple[AnySelect, ColumnElement[int]]:
+    """The statement of one page's pks in relevance order, BM25 computed for few matches only,
+    and the number of matches (a scalar subquery over the same matches); ``most``: no fiche is
+    scored, and the page is empty, when more match.
 
     The cheap keys (words matched, words in the name, shorter name) order the matches first:
     only those whose keys come no later than the page's last row's can be on the page, so the
@@ -483,12 +534,14 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
     cheap = (select(_M.c.pk.label("pk"), (literal(sign) * hits).label("k1"), (literal(sign) * title_hits).label("k2"),
                     (literal(-sign) * shortness).label("k3"))
              .select_from(_M).where(and_(*conditions)).cte("ranking_keys"))
+    total = select(func.count()).select_from(cheap).scalar_subquery()
     ordered = (cheap.c.k1, cheap.c.k2, cheap.c.k3)
     last = select(*ordered).order_by(*ordered).offset(offset + limit - 1).limit(1).subquery("page_end")
     within = or_(last.c.k1.is_(None), tuple_(*ordered) <= tuple_(last.c.k1, last.c.k2, last.c.k3))
     # Materialized, then each candidate's fiche looked up by pk: joined first, PostgreSQL would
     # read the whole table to keep a few hundred rows.
-    chosen = (select(cheap).select_from(cheap.outerjoin(last, true())).where(within)
+    chosen = (select(cheap).select_from(cheap.outerjoin(last, true()))
+              .where(within, *([total <= most] if most is not None else []))
               .cte("page_candidates").prefix_with("MATERIALIZED"))
     scored = (select(_score(session, words).label("score"), _M.c.sort_key.label("sort_key"))
               .where(_M.c.pk == chosen.c.pk).limit(1).lateral("scored"))  # LIMIT: kept a lookup per row
@@ -498,7 +551,7 @@ def _ranked_page(session: Session, words: list[QueryWord], conditions: list[Colu
         order = [*keys, scored.c.score.desc(), scored.c.sort_key.desc(), chosen.c.pk.desc()]
     page = (select(chosen.c.pk).select_from(chosen.join(scored, true())).order_by(*order)
             .offset(offset).limit(limit))
-    return [row[0] for row in through_indexes(session, page, params)]
+    return page, total
 
 
 def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: int, offset: int,
@@ -512,7 +565,8 @@ def _tiered_pks(session: Session, criteria: Criteria, query: TextQuery, limit: i
     # whole text as well made PostgreSQL intersect both indexes and recheck every long text.
     conditions = base._conditions(session, criteria, base.PLAIN, skip_text=len(query.words) == 1)
     first = (select(_M.c.pk).select_from(_M).where(and_(*conditions), title_any)
-             .order_by(_count_of(titles, _titled).desc(), func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
+             .order_by(*([_count_of(titles, _titled).desc()] if len(titles) > 1 else []),  # else 1 for all
+                       func.length(_M.c.name), _M.c.sort_key, _M.c.pk)
              .limit(offset + limit))
     named = list(session.execute(first, params).scalars())
     pks = named[offset:offset + limit]
