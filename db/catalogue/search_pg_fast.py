@@ -96,16 +96,13 @@ def remembered(session: Session, kind: str, key: tuple[Any, ...], compute: Any) 
 _SEQSCAN_OFF = "SELECT set_config('enable_seqscan', 'off', true)"
 
 
-def through_indexes(session: Session, query: Any, params: dict[str, str], *, ruled_out: bool = False) -> list[Any]:
+def through_indexes(session: Session, query: Any, params: dict[str, str]) -> list[Any]:
     """The rows of ``query`` run with table scans ruled out (then allowed again): its matches
     are few next to the catalogue, but the planner, not knowing what testing a fiche's words
     costs, would read the table for them. On an error the transaction's rollback undoes it.
-
-    ``ruled_out``: the caller's previous statement already ruled them out. They are allowed
-    again by ``query`` itself (one more column, dropped here: it runs after ``query`` is
-    planned), so that this costs no statement of its own unless ``query`` returns no row."""
-    if not ruled_out:
-        session.execute(text(_SEQSCAN_OFF))
+    They are allowed again by ``query`` itself (one more column, dropped here: it runs after
+    ``query`` is planned), so that this costs no statement unless ``query`` returns no row."""
+    session.execute(text(_SEQSCAN_OFF))
     allow = func.set_config("enable_seqscan", "on", true())
     rows = list(session.execute(query.add_columns(allow), params).all())
     if not rows:
