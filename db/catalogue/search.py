@@ -135,7 +135,8 @@ def read_text(session: Session, user_text: str) -> TextQuery | None:
         return cache[user_text]
     result = TextQuery(tuple(query))
     if _uses_fts(session) and len(query) > 1 and search_match.any_match(session, result.match or ""):
-        result = replace(result, required=len(query))  # a fiche holds every word: none to correct
+        # A fiche holds every word in one table: none to correct; others may across both tables.
+        result = search_match.across_tables(session, replace(result, required=len(query)))
     elif _uses_fts(session):
         result = search_match.most_words(session, _corrected(session, result))
     elif search_pg.available(session):

@@ -68,6 +68,36 @@ def test_a_word_of_the_fiche_and_one_of_its_rome_titles_match_it_fully(mini_db, 
     assert _found(mini_db, "briquetuer foundations") == (["ORI.macon"], corrected)
 
 
+def test_a_fiche_holding_the_words_across_both_is_found_beside_one_holding_them_in_its_own_text(mini_db, tmp_path):
+    # « géotechnicien/ne » says both words in its own description; « maçon/ne » says
+    # « foundations » in its description and « briqueteur » only in the ROME titles of F1703. Both
+    # hold every word, as PostgreSQL reads them: both are found (before, SQLite dropped « maçon/ne »
+    # as soon as one fiche held every word in one table).
+    _with_fiche(_with_rome(mini_db), tmp_path, "ORI.geotechnicien",
+                "Studies the soil under foundations, with a briqueteur at times.", "F1106")
+    found, notice = _found(mini_db, "foundations briqueteur")
+    assert sorted(found) == ["ORI.geotechnicien", "ORI.macon"] and notice is None
+    with mini_db.read() as session:
+        from db.catalogue.search import count
+
+        assert count(session, Criteria(text="foundations briqueteur")) == 2
+
+
+def test_beyond_the_exact_size_sqlite_keeps_the_one_table_reading(mini_db, tmp_path, monkeypatch):
+    # On catalogues larger than EXACT_ACROSS_MAX métiers (synthetic copies of 100,000) SQLite does
+    # not look across both tables while a fiche holds every word in one: documented, and bounded.
+    from db.catalogue import search_match
+
+    _with_fiche(_with_rome(mini_db), tmp_path, "ORI.geotechnicien",
+                "Studies the soil under foundations, with a briqueteur at times.", "F1106")
+    monkeypatch.setattr(search_match, "EXACT_ACROSS_MAX", 1)
+    found, _notice = _found(mini_db, "foundations briqueteur")
+    if mini_db.engine.dialect.name == "sqlite":
+        assert found == ["ORI.geotechnicien"]
+    else:  # PostgreSQL's single vector reads every word of both, whatever the size
+        assert sorted(found) == ["ORI.geotechnicien", "ORI.macon"]
+
+
 def test_the_most_words_count_a_word_of_the_fiche_and_one_of_its_rome_titles(mini_db, tmp_path):
     from db.catalogue.search import count, first_page
 
