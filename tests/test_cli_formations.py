@@ -45,6 +45,26 @@ def test_a_students_current_class_is_set_shown_and_used(starter_file, capsys):
     assert "terminale professionnelle → bac professionnel → BTS maintenance des systèmes option A" in out
 
 
+def test_the_current_class_is_read_from_the_class_as_the_window_does(starter_file, capsys):
+    # The window's quick entry reads « 3e B » as the 3e; `students add --classe` now does the same
+    # (a student added from the command line had no « Parcours » in the bilan), and says so.
+    status, out, _ = run(capsys, "students", "add", "--nom", "Martin", "--prenom", "Zoé", "--classe", "3e B",
+                         "--db", starter_file)
+    student = out.split("numéro ")[1].split()[0]
+    assert status == 0 and "Classe actuelle déduite de la classe : 3e" in out
+    _, out, _ = run(capsys, "parcours", "ORI.cuisinier", "--eleve", student, "--db", starter_file)
+    assert "1. 3e → CAP cuisine (2 ans) : 2 ans en tout" in out
+    # A class that names no level is left alone, and an explicit current class wins.
+    _, out, _ = run(capsys, "students", "add", "--nom", "Durand", "--prenom", "Léo", "--classe", "groupe A",
+                    "--db", starter_file)
+    assert "déduite" not in out
+    _, out, _ = run(capsys, "students", "add", "--nom", "Petit", "--prenom", "Lou", "--classe", "3e B",
+                    "--classe-actuelle", "2de-pro", "--db", starter_file)
+    assert "déduite" not in out
+    _, out, _ = run(capsys, "students", "show", out.split("numéro ")[1].split()[0], "--db", starter_file)
+    assert "classe actuelle : 2de professionnelle" in out
+
+
 def test_bad_class_or_missing_class_is_one_french_line(starter_file, capsys):
     status, _, err = run(capsys, "students", "add", "--nom", "Petit", "--prenom", "Jo", "--classe-actuelle",
                          "CM2", "--db", starter_file)

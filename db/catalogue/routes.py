@@ -242,6 +242,10 @@ def _facts(row: FormationRow, cited_id: str) -> FormationFacts | None:
         entry_level = bac_plus - years
         entry = max((e for e, n in ENTRY_BAC_PLUS.items() if 0 <= n <= entry_level), key=lambda e: ENTRY_BAC_PLUS[e],
                     default="bac")
+    elif row.type_code and ENTRY_BAC_PLUS[entry] >= 0 and bac_plus < min(ftype.bac_plus, 1):
+        # below its type's level and not above the bac's ("diplôme d'État d'aide-soignant", niveau 4,
+        # of the diplômes d'État entered after the bac): no bac is asked, a first diploma usually is
+        entry = "cap"
     fid = row.id if row.type_code else cited_id
     return FormationFacts(fid, row.label, ftype, years, bac_plus, entry)
 

@@ -30,7 +30,7 @@ class StudentLine:
     current_class: str = ""  # the code of :data:`db.catalogue.routes.CLASSES` the class suggests, or ""
 
 
-def _current_class(classe: str) -> str:
+def suggested_current_class(classe: str) -> str:
     """The current-class code a class such as "3e B" or "Tle G2" suggests ("" when unsure), read
     by :func:`db.catalogue.routes.class_code` from its first two words, else its first: a general
     track is assumed, the form shows it to be corrected."""
@@ -59,7 +59,7 @@ def parse_student_line(text: str) -> StudentLine:
     words = text.split()
     start = next((i for i, word in enumerate(words) if _CLASS_START.match(word)), len(words))
     names, classe = words[:start], " ".join(words[start:])
-    current = _current_class(classe)
+    current = suggested_current_class(classe)
     if len(names) == 1:
         return StudentLine(nom=names[0], classe=classe, current_class=current)
     return StudentLine(prenom=" ".join(names[:1]), nom=" ".join(names[1:]), classe=classe, current_class=current)

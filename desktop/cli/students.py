@@ -35,6 +35,8 @@ def _list(args: argparse.Namespace, database: Database) -> int:
 
 
 def _add(args: argparse.Namespace, database: Database) -> int:
+    from db.catalogue.routes import class_label
+    from db.students.quick_entry import suggested_current_class
     from db.students.store import create_student, find_same_student
 
     if not args.doublon:
@@ -44,9 +46,16 @@ def _add(args: argparse.Namespace, database: Database) -> int:
             classe = f" ({same.classe})" if same.classe else " (sans classe)"
             raise UserError(f"{same.full_name}{classe} existe déjà : élève numéro {same.id} ; "
                             "ajoutez --meme-si-existe pour créer quand même un second dossier")
+    current, guessed = args.classe_actuelle, False
+    if current is None and args.classe:  # as the window's quick entry does: "3e B" → 3e
+        current = suggested_current_class(args.classe) or None
+        guessed = current is not None
     student_id = create_student(database, args.nom, args.prenom, args.classe, args.etablissement,
-                                args.annee_scolaire, current_class=args.classe_actuelle)
+                                args.annee_scolaire, current_class=current)
     print(f"Élève créé : numéro {student_id}")
+    if guessed:
+        print(f"Classe actuelle déduite de la classe : {class_label(current)} "
+              f"(pour la changer : orientation students edit {student_id} --classe-actuelle …)")
     return 0
 
 

@@ -136,3 +136,59 @@ def test_a_vocational_pupil_gets_the_selective_route_with_a_warning(starter):
         found = routes_for(session, "ORI.ingenieur-en-mecanique", "2de-pro")
     assert found.routes and _shape(found.routes[0])[:2] == [("2de professionnelle", 0), ("bac professionnel", 2)]
     assert any("l'entrée est possible mais sélective" in note for note in found.notes)
+
+
+# The short diplômes d'État of care and social work (niveau 3 or 4: aide-soignant, auxiliaire de
+# puériculture, accompagnant éducatif et social, ambulancier) ask no bac: a family reading the bilan
+# was told « 2de → bac → diplôme d'État d'aide-soignant (3 ans) : 6 ans ».
+SHORT_DE = {"ORI.aide-soignant": "diplôme d'État d'aide-soignant",
+            "ORI.auxiliaire-de-puericulture": "diplôme d'État d'auxiliaire de puériculture",
+            "ORI.accompagnant-educatif-et-social": "diplôme d'État d'accompagnant éducatif et social",
+            "ORI.ambulancier": "diplôme d'État d'ambulancier"}
+
+
+def _through_the_bac(route) -> bool:  # type: ignore[no-untyped-def]
+    return any(step.label in ("bac général ou technologique", "2de générale et technologique") for step in route.steps)
+
+
+@pytest.mark.parametrize("metier_id", sorted(SHORT_DE))
+def test_a_short_diplome_d_etat_is_reached_without_the_bac(starter, metier_id):
+    with starter.read() as session:
+        found = routes_for(session, metier_id, "3e")
+        from_pro = routes_for(session, metier_id, "term-pro")
+    route = next(r for r in found.routes if r.steps[-1].label == SHORT_DE[metier_id])
+    # A CAP first (the métier's own when it lists one: « CAP accompagnant éducatif petite enfance »).
+    (first, first_years), last = _shape(route)[1], _shape(route)[2:]
+    assert first.startswith(("un CAP du domaine", "CAP ")) and first_years == 2
+    assert last == [(SHORT_DE[metier_id], 1)]
+    assert route.years <= 3 and not any(_through_the_bac(r) for r in found.routes)
+    assert _shape(next(r for r in from_pro.routes if r.steps[-1].label == SHORT_DE[metier_id]))[1:] == [
+        (SHORT_DE[metier_id], 1)]
+
+
+def test_the_long_diplome_d_etat_still_follows_the_bac(starter):
+    with starter.read() as session:
+        found = routes_for(session, "ORI.infirmier", "3e")
+    assert all(_through_the_bac(r) for r in found.routes)
+
+
+def test_an_onisep_diplome_d_etat_of_the_bacs_level_is_not_entered_after_the_bac(tmp_path):
+    # FOR.7120 « diplôme d'État d'aide-soignant »: type « diplôme d'État du paramédical » (our DE,
+    # after the bac), but niveau 4 and 2 ans in the fiche: entered after a first diploma.
+    from db.catalogue.importing import import_paths
+    from db.storage.opening import open_database
+
+    archive = shared_path("data", "onisep-formations-md", "formations_md_2342.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.name.startswith("formations/FOR.7120_")]
+        tar.extractall(tmp_path, members=members, filter="data")
+    database = open_database(str(tmp_path / "o.sqlite"))
+    try:
+        assert import_paths(database, [tmp_path / "formations"]).refused == 0
+        with database.read() as session:
+            found = routes_for(session, "ORI.aide-soignant", "3e")
+    finally:
+        database.close()
+    route = next(r for r in found.routes if r.steps[-1].formation_id == "FOR.7120")
+    assert _shape(route)[1:] == [("un CAP du domaine", 2), ("diplôme d'État d'aide-soignant", 2)]
+    assert not any(_through_the_bac(r) for r in found.routes)
