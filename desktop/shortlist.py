@@ -132,8 +132,12 @@ class Shortlist(QWidget):
         """Show under each name the shortest route ``routes_of(metier_id)`` gives (the open
         pupil's class known), every route in the tooltip; ``None``: names only."""
         self._routes_of = routes_of
-        for row in range(self.table.rowCount()):
-            self._show_route(self._cell(row, NAME))
+        quiet, self._quiet = self._quiet, True  # showing the routes is not an edit of the session
+        try:
+            for row in range(self.table.rowCount()):
+                self._show_route(self._cell(row, NAME))
+        finally:
+            self._quiet = quiet
 
     def _show_route(self, item: QTableWidgetItem) -> None:
         name = str(item.data(NameRole))

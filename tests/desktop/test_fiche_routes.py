@@ -70,3 +70,20 @@ def test_no_route_under_the_shortlisted_metier_without_a_current_class(qtbot, wi
     qtbot.waitUntil(lambda: panel.can_edit)
     panel.add_to_shortlist("ORI.macon", "maçon/ne")
     assert _shortlist_cells(window) == ["maçon/ne"]
+
+
+def test_reopening_a_student_whose_shortlist_shows_routes_is_not_an_edit(qtbot, window):
+    # Filling in the routes under the shortlisted métiers used to count as an edit: every returning
+    # student with a current class opened « modifié — pas encore enregistré », and leaving asked
+    # to save a session nobody had touched.
+    _open_student_in_3e(qtbot, window)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.can_edit)
+    panel.add_to_shortlist("ORI.macon", "maçon/ne")
+    assert panel.save()
+    first = panel.student.id
+    create_student(qtbot, window, "Durand", "Léo")
+    assert panel.open_student(first)
+    assert _shortlist_cells(window) == ["maçon/ne\n↳ CAP maçon (2 ans)"]  # the route is shown…
+    assert not panel.dirty  # …and nothing is to be saved
+    assert panel.page.status_label.text() == "enregistré"
