@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
@@ -198,6 +198,12 @@ class Blocks:
         """A paragraph of trusted markup (already escaped) in the named style."""
         return BidiParagraph(text, self.styles[style], **kwargs)
 
+    def _fits(self, style: str, column: float, padding: float = 8) -> Callable[[str], bool]:
+        """Whether a string fits on one line of a table column ``column`` wide (its cell padding
+        ``padding`` taken off), in the named style's font (see :func:`reports.text.hyphenable`)."""
+        font, size = self.styles[style].fontName, self.styles[style].fontSize
+        return lambda run: pdfmetrics.stringWidth(run, font, size) <= column - padding
+
     def field(self, label: str, value: str, style: str = "Body") -> Paragraph:
         """A "label : value" line, label in bold; ``value`` is user text and gets escaped."""
         return self.p(f"<b>{markup(label)}</b>\u00a0: {markup(value)}", style)
@@ -293,18 +299,20 @@ class Blocks:
         starting salary (the page-1 overview; the details follow later)."""
         head = [self.p(text, "CellHead") for text in
                 ("", "Métier", "Niveau d'études", "Durée des études", "Salaire de début")]
-        # The number in its own column: a long title then wraps (and hyphenates) on its own.
-        rows = [[self.p(f"{i}.", "CellHead"),
-                 self.p(cell_markup(clip(capitalize(plain(m.title, reorder=False)), self.max_column_title)),
-                        "CellHead"),
-                 self.p(cell_markup(m.level or "non précisé"), "Cell"),
-                 self.p(cell_markup(m.study_years or "non précisée"), "Cell"),
-                 self.p(cell_markup(m.salary or "non précisé"), "Cell")]
-                for i, m in enumerate(metiers, start=1)]
         width = self.layout.frame_width
         number = 7 * mm
-        table = Table([head, *rows], colWidths=[number, *((width - number) * f for f in (0.27, 0.215, 0.245, 0.27))],
-                      repeatRows=1, splitInRow=1, hAlign="LEFT")
+        widths = [number, *((width - number) * f for f in (0.27, 0.215, 0.245, 0.27))]
+        styles = ("CellHead", "Cell", "Cell", "Cell")
+        title_fits, *fits = (self._fits(style, w) for style, w in zip(styles, widths[1:], strict=True))
+        # The number in its own column: a long title then wraps (and hyphenates) on its own.
+        rows = [[self.p(f"{i}.", "CellHead"),
+                 self.p(cell_markup(clip(capitalize(plain(m.title, reorder=False)), self.max_column_title), title_fits),
+                        "CellHead"),
+                 self.p(cell_markup(m.level or "non précisé", fits[0]), "Cell"),
+                 self.p(cell_markup(m.study_years or "non précisée", fits[1]), "Cell"),
+                 self.p(cell_markup(m.salary or "non précisé", fits[2]), "Cell")]
+                for i, m in enumerate(metiers, start=1)]
+        table = Table([head, *rows], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("LINEBELOW", (0, 0), (-1, 0), 1.2, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), BAND), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -429,14 +437,15 @@ class Blocks:
     def comparison_table(self, comparison: Comparison) -> Table:
         """Criteria down the left, one column per métier; rows may split across pages."""
         n = len(comparison.titles)
-        # The header row repeats on every page, so it must stay short whatever the titles.
-        head = [""] + [self.p(cell_markup(clip(capitalize(t), self.max_column_title)), "CellHead")
-                       for t in comparison.titles]
-        body = [[self.p(cell_markup(row.criterion), "CellHead"),
-                 *(self.p(cell_markup(v), "Cell") for v in _pad(row.values, n))]
-                for row in comparison.rows]
         width = self.layout.frame_width
         first = 38 * mm
+        head_fits, value_fits = self._fits("CellHead", (width - first) / n), self._fits("Cell", (width - first) / n)
+        # The header row repeats on every page, so it must stay short whatever the titles.
+        head = [""] + [self.p(cell_markup(clip(capitalize(t), self.max_column_title), head_fits), "CellHead")
+                       for t in comparison.titles]
+        body = [[self.p(cell_markup(row.criterion, self._fits("CellHead", first)), "CellHead"),
+                 *(self.p(cell_markup(v, value_fits), "Cell") for v in _pad(row.values, n))]
+                for row in comparison.rows]
         table = Table([head, *body], colWidths=[first] + [(width - first) / n] * n,
                       repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style([

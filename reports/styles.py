@@ -87,8 +87,10 @@ class Layout:
 def build_styles(regular: str, bold: str, body_size: float) -> StyleSheet1:
     """All paragraph styles, in the fonts ``regular`` and ``bold``; body text is never below 10 pt.
 
-    The table cells hyphenate French words (reportlab calls pyphen), so a narrow cell breaks
-    "accompa-gnateur" with a hyphen instead of cutting it anywhere; wider text does not need to.
+    Table cells break a word only at the soft hyphens :func:`reports.text.hyphenable` puts
+    (French rules, pyphen) in a run too wide for its cell: a narrow cell breaks "accompa-gnateur"
+    with a hyphen instead of cutting it anywhere, and a name wraps between its words first
+    (reportlab's own hyphenation, off, cut words merely to fill a line: "vétéri-naire").
     """
     sheet = StyleSheet1()
     base = ParagraphStyle("Body", fontName=regular, fontSize=body_size, leading=body_size * 1.3,
@@ -138,7 +140,7 @@ def _derived_styles(base: ParagraphStyle, regular: str, bold: str) -> Iterator[P
     yield ParagraphStyle("CardBox", card, borderWidth=0.7, borderColor=RULE, borderPadding=4,
                          leftIndent=4, rightIndent=4, spaceBefore=6, spaceAfter=6)
     cell = ParagraphStyle("Cell", base, fontSize=small, leading=small * 1.2, spaceAfter=0,
-                          hyphenationLang="fr_FR", embeddedHyphenation=1)
+                          embeddedHyphenation=1)
     yield cell
     yield ParagraphStyle("CellHead", cell, fontName=bold)
 

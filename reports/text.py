@@ -8,6 +8,7 @@ cannot draw are dropped instead of showing as boxes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 import unicodedata
 from xml.sax.saxutils import escape
 
@@ -156,23 +157,33 @@ _WORD = re.compile(r"[^\W\d_]{7,}")  # letters only: a slash, a digit or an apos
 _hyphenator: pyphen.Pyphen | None = None
 
 
-def hyphenable(text: str) -> str:
+def hyphenable(text: str, fits: Callable[[str], bool] | None = None) -> str:
     """``text`` with soft hyphens where French words may break (pyphen), for narrow cells.
 
     reportlab breaks a line at a soft hyphen and prints a hyphen there; elsewhere it prints
-    nothing. A word too long for its cell is then cut "accompa-gnateur", never anywhere.
+    nothing. A word too long for its cell is then cut "accompa-gnateur", never anywhere. With
+    ``fits`` (whether a string fits on one line of the cell), only the space-free runs that do
+    not fit get them: reportlab also breaks at a soft hyphen to fill a line, which printed
+    "Soigneur/euse ani-malier/ère" where "animalier/ère" fits alone on the next line.
     """
     global _hyphenator
     if _hyphenator is None:
         _hyphenator = pyphen.Pyphen(lang="fr_FR")
     hyphenator = _hyphenator
-    return _WORD.sub(lambda word: word.group(0) if has_rtl(word.group(0))  # French rules only
-                     else hyphenator.inserted(word.group(0), hyphen="\u00ad"), text)
+
+    def words_of(run: re.Match[str]) -> str:
+        if fits is not None and fits(run.group(0)):
+            return run.group(0)
+        return _WORD.sub(lambda word: word.group(0) if has_rtl(word.group(0))  # French rules only
+                         else hyphenator.inserted(word.group(0), hyphen="\u00ad"), run.group(0))
+
+    return re.sub(r"\S+", words_of, text)
 
 
-def cell_markup(text: str | None) -> str:
-    """:func:`markup` with the soft hyphens of :func:`hyphenable`, for table cells."""
-    return escape(hyphenable(plain(text, reorder=False).strip())).replace("\n", "<br/>")
+def cell_markup(text: str | None, fits: Callable[[str], bool] | None = None) -> str:
+    """:func:`markup` with the soft hyphens of :func:`hyphenable` (where ``fits`` says a run is
+    too wide, when given), for table cells."""
+    return escape(hyphenable(plain(text, reorder=False).strip(), fits)).replace("\n", "<br/>")
 
 
 def one_line(text: str, *, shape: bool = True, reorder: bool = True) -> str:
