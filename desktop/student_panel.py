@@ -10,6 +10,7 @@ The panel calls ``db.students.store`` with plain values only, in short sessions 
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -46,6 +47,19 @@ UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
 CONFLICT_CHOICES = ("Garder leur version", "Garder la mienne", "Annuler")
 DRAFT_CHOICES = ("Reprendre le brouillon", "Le supprimer", "Plus tard")
 
+
+
+def _session_labels(sessions: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(id, French label) of ``sessions`` ((id, ISO date), oldest first); two sessions of one
+    day are told apart: « Entretien du 7 décembre 2026 (2e du jour) »."""
+    per_day = Counter(day for _, day in sessions)
+    seen: Counter[str] = Counter()
+    labels = []
+    for session_id, day in sessions:
+        seen[day] += 1
+        rank = "" if per_day[day] == 1 else f" ({seen[day]}{'er' if seen[day] == 1 else 'e'} du jour)"
+        labels.append((session_id, f"Entretien du {french_date(day)}{rank}"))
+    return labels
 
 class StudentPanel(QWidget):
     """See the module docstring."""
@@ -257,8 +271,8 @@ class StudentPanel(QWidget):
 
     def _fill_combo(self) -> None:
         self.page.session_combo.clear()
-        for session_id, day in reversed(self.sessions):  # the latest first
-            self.page.session_combo.addItem(f"Entretien du {french_date(day)}", session_id)
+        for session_id, label in reversed(_session_labels(self.sessions)):  # the latest first
+            self.page.session_combo.addItem(label, session_id)
         if self.base is not None and self.base.id is None:
             self.page.session_combo.insertItem(0, "Entretien du jour (nouveau)", None)
         self._select_combo()

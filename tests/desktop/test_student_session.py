@@ -421,3 +421,17 @@ def test_the_bilan_window_offers_large_print_and_an_accessible_html_copy(qtbot, 
     assert page.lstrip().lower().startswith("<!doctype html") and 'lang="fr"' in page
     assert "Kowalski" in page and PRIVATE not in page
     large.close()
+
+
+def test_two_sessions_of_one_day_are_told_apart_in_the_list(qtbot, window):
+    # Both read « Entretien du 7 décembre 2026 »: nothing said which was which.
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    tick(window, CARE)
+    assert panel.save()
+    panel.new_session()
+    tick(window, MOVE)
+    assert panel.save()
+    labels = [panel.page.session_combo.itemText(i) for i in range(panel.page.session_combo.count())]
+    assert len(labels) == 2 and labels[0].endswith("(2e du jour)") and labels[1].endswith("(1er du jour)")
+    assert labels[0].startswith("Entretien du ")
