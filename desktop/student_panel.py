@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from db.storage.engine import Database
@@ -46,6 +46,7 @@ class _FixedLayout(QVBoxLayout):
 UNSAVED_CHOICES = ("Enregistrer", "Ne pas enregistrer", "Annuler")
 CONFLICT_CHOICES = ("Garder leur version", "Garder la mienne", "Annuler")
 DRAFT_CHOICES = ("Reprendre le brouillon", "Le supprimer", "Plus tard")
+AUTOSAVE_MS = 3000  # after the last change, the session shown is kept as a draft (see keep_draft_now)
 
 
 
@@ -84,10 +85,16 @@ class StudentPanel(QWidget):
         self.read_only = False
         self.dialog: StudentDialog | None = None
         self._to_suggestions = False  # Entrée in the criteria: the cursor goes to the suggestions when ready
+        self._draft_warned: int | None = None  # the student whose draft could not be written, said once
         self.list = StudentList(database)
         self.page = page or StudentPage()
         self.editor, self.suggestions = self.page.editor, self.page.suggestions
         self.service = SuggestionService(database, self)
+        # A few seconds after each change the session shown is kept as a local draft: a crash or a
+        # power cut then loses those seconds, not the interview (db.students.drafts, CLOSED).
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.page)
@@ -99,6 +106,7 @@ class StudentPanel(QWidget):
             self.reload_choices()
 
     def _connect(self) -> None:
+        self.autosave.timeout.connect(self.keep_draft_now)
         self.list.open_requested.connect(self.open_student)
         self.list.new_requested.connect(self.new_student)
         self.page.back_button.clicked.connect(self.show_list)
@@ -196,25 +204,29 @@ class StudentPanel(QWidget):
         return True
 
     def _offer_draft(self) -> None:
-        """A session kept as a draft while the server was away: take it back, drop it, or later."""
-        from db.students.drafts import drop_draft, find_draft
+        """A session kept as a draft (server away, or the window closed unsaved): take it back,
+        drop it, or later."""
+        from db.students.drafts import SERVER, drop_draft, find_draft
 
         draft = find_draft(self.database.url, self.student.id) if self.student else None
         if draft is None or self.student is None:
             return
+        why = ("parce que le serveur ne répondait pas" if draft.reason == SERVER
+               else "pendant l'entretien (l'application s'est fermée avant qu'il soit enregistré)")
         choice = self.messages.choose(
             f"Un brouillon de l'entretien du {french_date(draft.state.date)} de {self.student.full_name}, gardé sur "
-            f"cet ordinateur le {draft.kept_at:%d/%m/%Y à %H:%M} parce que le serveur ne répondait pas, n'a pas "
-            "été enregistré.", DRAFT_CHOICES)
+            f"cet ordinateur le {draft.kept_at:%d/%m/%Y à %H:%M} {why}, n'a pas été enregistré.", DRAFT_CHOICES)
         if choice == 0:
             self._load(draft.state, read_only=False)
             self.dirty = True  # shown, not saved: "Enregistrer" (with the usual check) saves it
             self._update_status()
+            self.autosave.start()  # kept again, as the draft file is removed below
         if choice in (0, 1):
             drop_draft(self.database.url, self.student.id)
 
     def close_student(self) -> None:
         """Forget the open student without asking (after erasing them)."""
+        self.autosave.stop()
         self.student, self.base, self.sessions, self.dirty = None, None, [], False
         self.service.request(None)
         self.list.refresh()
@@ -344,9 +356,7 @@ class StudentPanel(QWidget):
             self.messages.error(exc.message)
             return False
         self.base = replace(state, id=session_id)
-        from db.students.drafts import drop_draft
-
-        drop_draft(self.database.url, state.student_id)
+        self._drop_draft()
         with self.database.read() as session:
             self.sessions = list_sessions(session, state.student_id)
             self.student = get_student(session, state.student_id)
@@ -365,6 +375,7 @@ class StudentPanel(QWidget):
         """The server is away: the session shown is kept on this computer, offered again later."""
         from db.students.drafts import keep_draft
 
+        self.autosave.stop()
         try:
             keep_draft(self.database.url, state)
         except UserError as exc:
@@ -411,12 +422,40 @@ class StudentPanel(QWidget):
             return self.save()
         if choice == 1:
             self.dirty = False
+            self._drop_draft()
             return True
         return False
 
     def _edited(self) -> None:
         self.dirty = True
         self._update_status()
+        if self.can_edit:
+            self.autosave.start()
+
+    def keep_draft_now(self) -> None:
+        """Keep the unsaved session shown as a local draft (offered again if the window closes
+        before it is saved); nothing when there is nothing unsaved. A draft that cannot be written
+        (full disk) is said once per student, never blocks the interview."""
+        from db.students.drafts import CLOSED, keep_draft
+
+        state = self.current_state()
+        if not self.dirty or state is None or self.read_only or not self.can_edit:
+            return
+        try:
+            keep_draft(self.database.url, state, CLOSED)
+        except UserError as exc:
+            if self._draft_warned != state.student_id:
+                self._draft_warned = state.student_id
+                self.messages.warning(f"L'entretien en cours n'a pas pu être gardé en brouillon : {exc.message}. "
+                                      "Pensez à l'enregistrer (Ctrl+S).")
+
+    def _drop_draft(self) -> None:
+        """The changes shown were saved or dropped by choice: no draft of them stays."""
+        from db.students.drafts import drop_draft
+
+        self.autosave.stop()
+        if self.student is not None:
+            drop_draft(self.database.url, self.student.id)
 
     def _update_status(self) -> None:
         if self.base is None:

@@ -1,12 +1,18 @@
-"""Unsaved session edits kept on this computer while the database server does not answer.
+"""Unsaved session edits kept on this computer: the window's safety net.
 
-When "Enregistrer" fails because the server is away (:class:`db.errors.ServerUnreachableError`),
-the window keeps the session as it was on screen in a draft: a JSON file, owner-only (0600),
-in a 0700 folder of the user's data folder, one per database and student (the newest
-replaces an older one). It is offered again when the student is next opened — the server
-answering again — and removed once taken back or declined. A draft keeps the version the
-session was read at, so saving it still goes through the conflict check of
-:func:`db.students.store.save_session_in`: a draft never overwrites a colleague's save unseen.
+Two reasons keep a draft (:data:`SERVER`, :data:`CLOSED`):
+
+- "Enregistrer" failed because the database server is away (:class:`db.errors.ServerUnreachableError`);
+- the window keeps the session being edited a few seconds after each change, so that a crash,
+  a power cut or a killed process loses at most those seconds; the draft is removed once the
+  session is saved or its changes are dropped by choice.
+
+A draft is a JSON file, owner-only (0600), in a 0700 folder of the user's data folder, one per
+database and student (the newest replaces an older one). It is offered again when the student
+is next opened, and removed once taken back or declined; erasing the student removes it
+(:func:`db.students.privacy.erase_student`). A draft keeps the version the session was read at,
+so saving it still goes through the conflict check of :func:`db.students.store.save_session_in`:
+a draft never overwrites a colleague's save unseen.
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from db.storage.paths import data_dir
 from db.students.store import SessionState, ShortlistItem
 
 FORMAT = "orientation-brouillon/1"
+SERVER = "serveur"  # kept when the server did not answer "Enregistrer"
+CLOSED = "fermeture"  # kept while editing: the window closed (or stopped) before it was saved
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class Draft:
 
     state: SessionState
     kept_at: datetime
+    reason: str = SERVER  # SERVER or CLOSED
 
 
 def drafts_dir() -> Path:
@@ -48,12 +57,13 @@ def _path(url: str, student_id: int) -> Path:
     return drafts_dir() / f"{key}-{student_id}.json"
 
 
-def keep_draft(url: str, state: SessionState) -> Path:
-    """Keep ``state`` as the draft of its student on the database ``url``; the file written.
-    UserError (French) when it cannot be written (full disk…)."""
+def keep_draft(url: str, state: SessionState, reason: str = SERVER) -> Path:
+    """Keep ``state`` as the draft of its student on the database ``url``, for ``reason``
+    (:data:`SERVER` or :data:`CLOSED`); the file written. UserError (French) when it cannot be
+    written (full disk…)."""
     values: dict[str, Any] = asdict(state)
     values["version"] = state.version.isoformat() if state.version else None
-    data = {"format": FORMAT, "kept_at": datetime.now().isoformat(), "state": values}
+    data = {"format": FORMAT, "kept_at": datetime.now().isoformat(), "reason": reason, "state": values}
     path = _path(url, state.student_id)
     private_dir(path.parent)
     return write_atomically(path, json.dumps(data, ensure_ascii=False).encode())
@@ -69,7 +79,9 @@ def find_draft(url: str, student_id: int) -> Draft | None:
         values["shortlist"] = [ShortlistItem(**item) for item in values["shortlist"]]
         values["version"] = datetime.fromisoformat(values["version"]) if values["version"] else None
         state = SessionState(**values)
-        return Draft(state, datetime.fromisoformat(data["kept_at"])) if state.student_id == student_id else None
+        if state.student_id != student_id:
+            return None
+        return Draft(state, datetime.fromisoformat(data["kept_at"]), CLOSED if data.get("reason") == CLOSED else SERVER)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -259,7 +259,7 @@ def finish_erasure(database: Database, erased: list[Erased]) -> ErasureResult:
     wal_truncated = checkpoint(database)
     for item in erased:
         remove_viewer_copies(item.student_id)
-        drop_draft(database.url, item.student_id)  # a session kept unsaved while the server was away
+        drop_draft(database.url, item.student_id)  # a session kept unsaved (server away, or while editing)
     server = database.engine.dialect.name == "postgresql"
     return ErasureResult(wal_truncated, _erase_from_backups(database, erased), vacuum(database) if server else None)
 
