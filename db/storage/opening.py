@@ -140,8 +140,9 @@ def _check_writable_folder(folder: Path) -> None:
 def _folder_sentence(exc: OSError, folder: Path) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"le dossier « {folder} » est en lecture seule : la base de données a besoin d'y écrire "
-                "(journal à côté du fichier). Copiez la base dans un dossier où vous pouvez écrire "
-                "(option --db) ou demandez les droits d'écriture")
+                "(journal à côté du fichier). Demandez les droits d'écriture sur ce dossier à votre service "
+                "informatique, ou copiez la base dans un dossier où vous pouvez écrire et ouvrez-la de là "
+                "(--db en ligne de commande, ou variable ORIENTATION_DB)")
     return f"dossier de la base de données inutilisable : {os_error_sentence(exc, folder)}"
 
 
@@ -152,8 +153,9 @@ def _check_permissions(path: Path) -> None:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             readable = os.access(path, os.R_OK)
             raise DatabaseLocationError(
-                (f"la base de données « {path} » est en lecture seule (elle est intacte) : "
-                 "demandez les droits d'écriture ou copiez-la dans un dossier à vous (option --db)")
+                (f"la base de données « {path} » est en lecture seule (elle est intacte) : demandez les droits "
+                 "d'écriture à votre service informatique, ou copiez-la dans un dossier à vous et ouvrez-la de là "
+                 "(--db en ligne de commande, ou variable ORIENTATION_DB)")
                 if readable else
                 (f"accès refusé à la base de données « {path} » : ce compte n'a pas le droit de la lire. "
                  "Ouvrez la session de son propriétaire ou demandez les droits")) from exc
@@ -234,7 +236,9 @@ def _damaged(path: Path, explicit: bool, problem: str) -> DatabaseDamagedError:
     latest = backup.latest_backup(path)
     target = f' --db "{path}"' if explicit else ""
     hint = (f" ; restaurez la dernière sauvegarde : orientation restore \"{latest}\"{target} --yes" if latest
-            else " ; aucune sauvegarde n'est disponible")
+            else " ; aucune sauvegarde automatique n'est disponible. Gardez ce fichier tel quel (ne le supprimez "
+                 "pas) : une sauvegarde faite à la main se restaure avec orientation restore FICHIER --yes, et "
+                 "votre service informatique peut tenter d'en récupérer le contenu")
     return DatabaseDamagedError(f"la base de données « {path} » est endommagée (le contrôle d'intégrité y "
                                 f"trouve des pages abîmées){hint}", latest)
 
