@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView
 
-from db.catalogue.search_types import Choices, Criteria, Facets, FirstPage
+from db.catalogue.search_types import Choices, Criteria, Facets, FirstPage, no_match_notice
 from desktop.table_model import SORT_KEYS, MetierTableModel
 from desktop.workers import LatestRunner
 
@@ -122,7 +122,8 @@ class CatalogueBrowser(QObject):
         self.model.set_rows(answer.rows, answer.total, lambda offset, limit: source.page(criteria, offset, limit),
                             exact=answer.exact)
         self.results_changed.emit(answer.total, answer.exact)
-        self.notice_changed.emit(source.notice(criteria) or "")
+        empty = no_match_notice(criteria) if answer.total == 0 and criteria != Criteria() else ""
+        self.notice_changed.emit(" ".join(part for part in (source.notice(criteria), empty) if part))
         if facets_too:
             self.request_facets()
 

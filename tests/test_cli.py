@@ -201,3 +201,14 @@ def test_listing_students_loads_no_file_parser(empty_db, db_location):
     done = subprocess.run([sys.executable, "-c", code, "students", "list", "--texte", "mar", "--db", db_location],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == "0 False False", done.stderr
+
+
+def test_search_with_no_match_says_what_to_try(filled, capsys):
+    status, out, _ = run(capsys, "search", "--texte", "astronaute")
+    assert status == 0 and out.rstrip().endswith(
+        "0 métier(s)\nAucun métier ne correspond à « astronaute » : essayez un mot plus courant ou plus général "
+        "(le domaine, une activité).")
+    _, out, _ = run(capsys, "search", "--texte", "boulanger", "--salaire-min", "9000")
+    assert "Aucun métier ne correspond à « boulanger » avec ces filtres : retirez un filtre" in out
+    _, out, _ = run(capsys, "search", "--texte", "astronaute", "--format", "json")
+    assert json.loads(out) == []  # JSON stays clean

@@ -99,3 +99,17 @@ class Choices:
 def with_sort(criteria: Criteria, sort: str, descending: bool = False) -> Criteria:
     """A copy of ``criteria`` sorted another way."""
     return replace(criteria, sort=sort, descending=descending)
+
+
+def no_match_notice(criteria: Criteria) -> str:
+    """What to try when no métier matches ``criteria`` (French, one sentence): the window shows it
+    under the count, the command line under its empty table."""
+    filtered = replace(criteria, text="", sort="auto", descending=False) != Criteria()
+    if not criteria.text.strip():
+        return "Aucun métier ne correspond à tous ces filtres : retirez-en un."
+    shown = " ".join(criteria.text.split())[:60]
+    if filtered:
+        return (f"Aucun métier ne correspond à « {shown} » avec ces filtres : retirez un filtre, ou essayez "
+                "un mot plus courant ou plus général.")
+    return (f"Aucun métier ne correspond à « {shown} » : essayez un mot plus courant ou plus général "
+            "(le domaine, une activité).")

@@ -29,6 +29,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from db.catalogue.criteria import SearchRequest, criteria_from_request
     from db.catalogue.export import SEARCH_FIELDS, search_record
     from db.catalogue.search import search, text_notice
+    from db.catalogue.search_types import no_match_notice
 
     database = open_database_for(args, writes=False, catalogue_only=True)
     with database.read() as session:
@@ -45,6 +46,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     elif notice:
         print(notice, file=sys.stderr)  # the JSON or CSV on standard output stays clean
     _print_records(records, args.format, list(SEARCH_FIELDS))
+    if not records and args.format == "table":
+        print(no_match_notice(criteria))
     return 0
 
 

@@ -299,3 +299,15 @@ def test_many_matches_say_more_than_and_scrolling_still_reaches_every_one(qtbot,
     while window.model.canFetchMore():
         window.model.fetchMore()
     assert shown_ids(window) == expected
+
+
+def test_no_match_says_what_to_try(qtbot, window):
+    # « astronaute » showed « 0 métier » and nothing else.
+    window.focus_search()
+    qtbot.keyClicks(window.filters.search_box, "astronaute")
+    qtbot.waitUntil(lambda: window.results.notice_label.isVisible())
+    assert window.results.notice_label.text() == ("Aucun métier ne correspond à « astronaute » : essayez un mot plus "
+                                                  "courant ou plus général (le domaine, une activité).")
+    assert window.model.rowCount() == 0
+    window.filters.search_box.clear()
+    qtbot.waitUntil(lambda: not window.results.notice_label.isVisible())
