@@ -95,6 +95,9 @@ class StudentPanel(QWidget):
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_MS)
+        self.changes_timer = QTimer(self)  # the « Changements » tab follows the edits, after a pause
+        self.changes_timer.setSingleShot(True)
+        self.changes_timer.setInterval(400)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.page)
@@ -107,6 +110,7 @@ class StudentPanel(QWidget):
 
     def _connect(self) -> None:
         self.autosave.timeout.connect(self.keep_draft_now)
+        self.changes_timer.timeout.connect(self._update_changes)
         self.list.open_requested.connect(self.open_student)
         self.list.new_requested.connect(self.new_student)
         self.page.back_button.clicked.connect(self.show_list)
@@ -431,6 +435,7 @@ class StudentPanel(QWidget):
         self._update_status()
         if self.can_edit:
             self.autosave.start()
+            self.changes_timer.start()
 
     def keep_draft_now(self) -> None:
         """Keep the unsaved session shown as a local draft (offered again if the window closes

@@ -435,3 +435,15 @@ def test_two_sessions_of_one_day_are_told_apart_in_the_list(qtbot, window):
     labels = [panel.page.session_combo.itemText(i) for i in range(panel.page.session_combo.count())]
     assert len(labels) == 2 and labels[0].endswith("(2e du jour)") and labels[1].endswith("(1er du jour)")
     assert labels[0].startswith("Entretien du ")
+
+
+def test_what_changed_follows_the_edits_before_saving(qtbot, window):
+    # « Changements » said « Rien n'a changé » while an interest had just been ticked, until saved.
+    panel = panel_of(window)
+    create_student(qtbot, window, "Martin", "Zoé")
+    tick(window, CARE)
+    assert panel.save()
+    panel.new_session()
+    tick(window, MOVE)
+    qtbot.waitUntil(lambda: "Centre d'intérêt ajouté : j'aime bouger" in panel.editor.changes.toPlainText())
+    assert panel.dirty and panel.base.id is None  # not saved
