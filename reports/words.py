@@ -17,8 +17,10 @@ BRUT_NET = ("le <b>brut</b> est le salaire écrit sur le contrat\u00a0; le <b>ne
 _LEVELS: dict[int, tuple[str, str]] = {
     -2: ("CAP", "diplôme d'un métier, en 2 ans après la 3e (lycée professionnel ou apprentissage)."),
     0: ("bac", "bac général, technologique ou professionnel, 3 ans après la 3e."),
+    1: ("bac + 1", "1 an d'études après le bac : une formation courte ou une spécialisation."),
     2: ("bac + 2", "2 ans d'études après le bac : BTS, BUT 2e année…"),
     3: ("bac + 3", "3 ans après le bac : licence, BUT, diplômes d'État (infirmier, éducateur…)."),
+    4: ("bac + 4", "4 ans après le bac : 1re année de master, certaines écoles…"),
     5: ("bac + 5", "5 ans après le bac : master, diplôme d'ingénieur, école de commerce…"),
     8: ("bac + 8", "8 ans et plus après le bac : doctorat, études de médecine…"),
 }
@@ -38,7 +40,7 @@ def level_key(level: str, bac_plus: int | None = None) -> int | None:
     if bac_plus is None:
         return None
     keys = sorted(_LEVELS)
-    # A level between two rows (bac + 1, bac + 4) is explained by the row just below it.
+    # A level between two rows (bac + 6) is explained by the row just below it.
     return max((k for k in keys if k <= bac_plus), default=keys[0])
 
 

@@ -280,3 +280,12 @@ def test_cards_lose_their_formation_list_only_when_the_bilan_would_run_long() ->
     assert "Formations pour y arriver" in all_text(render_report(bilan(3, False)))
     one = all_text(render_report(bilan(1, True)))  # fits in two pages anyway: nothing removed
     assert "Formations pour y arriver" in one and "Parcours depuis ta classe (6 ans en tout)" in one
+
+
+def test_every_level_in_the_table_is_explained_by_its_own_words() -> None:
+    # « bac + 1 » was in the table and « Mots utiles » explained « bac » instead.
+    from reports.words import level_words
+
+    words = dict(level_words([("bac + 1", 1), ("bac + 4", 4), ("CAP ou équivalent", -2)]))
+    assert list(words) == ["CAP", "bac + 1", "bac + 4"]
+    assert words["bac + 1"].startswith("1 an d'études après le bac")
