@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
 
 from db.storage.engine import Database
 from db.students.store import SessionState
-from db.students.suggest import Suggestion, suggest
+from db.students.suggest import Suggestion, score_text, suggest
 from desktop.workers import LatestRunner
 
 DELAY_MS = 300
@@ -81,11 +81,6 @@ class SuggestionService(QObject):
 def _compute(database: Database, state: SessionState) -> list[Suggestion]:
     with database.read() as session:
         return suggest(session, state)
-
-
-def score_text(score: float) -> str:
-    """ "score 15,3" (French decimal comma)."""
-    return "score " + f"{score:.1f}".replace(".", ",")
 
 
 def suggestion_text(rank: int, suggestion: Suggestion, shortlisted: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,13 @@ def test_the_scripted_session_drives_suggest_and_the_bilan(db, zoe, capsys, tmp_
     for expected in ("Zoé Martin", "1. Aide-soignant/e", "2. Comptable", "à découvrir en stage",
                      "Stage d'observation en EHPAD", "Bravo pour ta curiosité, Zoé !"):
         assert expected in text, expected
+
+
+def test_suggest_prints_the_score_as_the_window_does(db, zoe, capsys):
+    # « score 11.67 » on the terminal, « score 11,7 » in the window.
+    status, out, _ = run(capsys, "suggest", "1", "--db", db)
+    first = out.splitlines()[0]
+    assert status == 0 and re.fullmatch(r" 1\. aide-soignant/e  \(score \d+,\d\)", first), first
 
 
 def test_a_new_session_continues_the_last_and_removals_apply(db, zoe, capsys):

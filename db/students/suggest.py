@@ -91,6 +91,12 @@ NOTHING_TICKED = ("cochez des centres d'intérêt (ou des secteurs souhaités) :
                   "les métiers qui y répondent s'afficheront ici.")
 
 
+def score_text(score: float) -> str:
+    """ "score 15,3": a suggestion's score as the window and the command line show it (French
+    decimal comma, one decimal)."""
+    return "score " + f"{score:.1f}".replace(".", ",")
+
+
 def has_something_to_go_on(state: SessionState) -> bool:
     """Whether ``state`` has interests or wished sectors: without either there is no suggestion
     (ranking the whole catalogue by salary alone would look like advice and is not)."""

@@ -251,7 +251,7 @@ _ACTIONS = {"partager": _server("share"), "transferer": _server("transfer"),
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from db.students.store import session_on
-    from db.students.suggest import NOTHING_TICKED, has_something_to_go_on, suggest
+    from db.students.suggest import NOTHING_TICKED, has_something_to_go_on, score_text, suggest
 
     database = open_database_for(args, writes=False)
     with database.read() as session:
@@ -264,7 +264,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         print()
         return 0
     for rank, result in enumerate(results, start=1):
-        print(f"{rank:>2}. {result.name}  (score {result.score:g})")
+        print(f"{rank:>2}. {result.name}  ({score_text(result.score)})")
         for reason in result.reasons:
             print(f"      {reason.text}")
     if not has_something_to_go_on(state):
