@@ -215,11 +215,13 @@ class StudentPanel(QWidget):
         draft = find_draft(self.database.url, self.student.id) if self.student else None
         if draft is None or self.student is None:
             return
-        why = ("parce que le serveur ne répondait pas" if draft.reason == SERVER
-               else "pendant l'entretien (l'application s'est fermée avant qu'il soit enregistré)")
+        what = f"Un brouillon de l'entretien du {french_date(draft.state.date)} de {self.student.full_name}"
+        when = f"le {draft.kept_at:%d/%m/%Y à %H:%M}"
         choice = self.messages.choose(
-            f"Un brouillon de l'entretien du {french_date(draft.state.date)} de {self.student.full_name}, gardé sur "
-            f"cet ordinateur le {draft.kept_at:%d/%m/%Y à %H:%M} {why}, n'a pas été enregistré.", DRAFT_CHOICES)
+            f"{what}, gardé sur cet ordinateur {when} parce que le serveur ne répondait pas, n'a pas été enregistré."
+            if draft.reason == SERVER else
+            f"{what} a été gardé sur cet ordinateur {when} : l'application s'est fermée avant qu'il soit enregistré.",
+            DRAFT_CHOICES)
         if choice == 0:
             self._load(draft.state, read_only=False)
             self.dirty = True  # shown, not saved: "Enregistrer" (with the usual check) saves it
