@@ -89,7 +89,12 @@ def _facts(fiche: FicheDetail) -> str:
     if fiche.salary_text and fiche.source_kind != "projet":
         rows.append(("D'après la fiche", f"« {_e(fiche.salary_text)} »"))
     if fiche.sectors:
-        rows.append(("Secteurs", _e(" ; ".join(fiche.sectors))))
+        stated = [s for s in fiche.sectors if s not in fiche.derived_sectors]
+        derived = " ; ".join(fiche.derived_sectors)
+        # As the bilan, the fiche's own sectors first; those read from its ROME codes are said so.
+        parts = [" ; ".join(stated)] if stated else []
+        parts += [f"{derived} (d'après ses codes ROME)"] if derived else []
+        rows.append(("Secteurs", _e(" ; ".join(parts))))
     if fiche.statuts:
         rows.append(("Statuts", _e(", ".join(fiche.statuts))))
     return "".join(f'<p class="fact"><b>{label} :</b> {value}</p>' for label, value in rows)

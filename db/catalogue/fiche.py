@@ -85,7 +85,7 @@ class FicheDetail:
     salary_year: int | None
     salary_source_date: str | None
     salary_country: str | None
-    sectors: list[str]
+    sectors: list[str]  # the fiche's own sectors, then those derived from its ROME codes
     interests: list[str]
     statuts: list[str]
     rome_codes: list[RomeCodeInfo]
@@ -105,6 +105,8 @@ class FicheDetail:
     provenance: list[str] = field(default_factory=list)  # facts taken from elsewhere, one sentence each
     # "CAP cuisine (CAP, 2 ans après la 3e)": each formation with its type, length and entry point
     formation_lines: list[str] = field(default_factory=list)
+    # the sectors of ``sectors`` derived from the ROME codes (the bilan leaves them out)
+    derived_sectors: list[str] = field(default_factory=list)
 
 
 def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
@@ -116,6 +118,7 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
         return None
     metier, level_label = found
     pk = metier.pk
+    stated, derived = _sector_labels(session, pk)
     codes = _rome_codes(session, pk)
     career = None
     if metier.salary_career_min is not None or metier.salary_career_max is not None:
@@ -133,7 +136,7 @@ def get_fiche(session: Session, metier_id: str) -> FicheDetail | None:
         salary_scope=metier.salary_scope, salary_career_min=metier.salary_career_min,
         salary_career_max=metier.salary_career_max, salary_year=metier.salary_year,
         salary_source_date=metier.salary_source_date, salary_country=metier.salary_country,
-        sectors=_sector_labels(session, pk), interests=_interest_labels(session, pk),
+        sectors=stated + derived, derived_sectors=derived, interests=_interest_labels(session, pk),
         statuts=_statut_labels(session, pk), rome_codes=codes, related=_related(session, pk),
         riasec=metier.riasec, country=metier.country, source_kind=metier.source_kind,
         source=source_label(metier.source_kind), attribution=metier_attribution(metier.source_kind),
@@ -194,11 +197,16 @@ def _formations(session: Session, pk: int) -> list[str]:
     return list(session.execute(query).scalars())
 
 
-def _sector_labels(session: Session, pk: int) -> list[str]:
-    # Stated sectors first, then the ROME grand domaine derived from the codes.
-    query = (select(SectorRow.label).join(MetierSector, MetierSector.sector_id == SectorRow.id)
+def _sector_labels(session: Session, pk: int) -> tuple[list[str], list[str]]:
+    # Stated sectors first, then the ROME grand domaine derived from the codes (not already stated).
+    query = (select(SectorRow.label, MetierSector.is_derived).join(MetierSector, MetierSector.sector_id == SectorRow.id)
              .where(MetierSector.metier_pk == pk).order_by(MetierSector.is_derived, MetierSector.position))
-    return list(dict.fromkeys(session.execute(query).scalars()))
+    stated: dict[str, None] = {}
+    derived: dict[str, None] = {}
+    for label, is_derived in session.execute(query):
+        if label not in stated:
+            (derived if is_derived else stated).setdefault(label, None)
+    return list(stated), list(derived)
 
 
 def _interest_labels(session: Session, pk: int) -> list[str]:

@@ -183,3 +183,11 @@ def test_the_fiche_is_cleared_when_the_list_no_longer_holds_it(qtbot, window):
 def test_a_fiche_opened_elsewhere_selects_its_row(qtbot, window):
     window.open_fiche("ORI.oenologue")  # e.g. from a suggestion
     assert window.table.currentIndex().row() == row_of(window, "ORI.oenologue")
+
+
+def test_sectors_read_from_the_rome_codes_are_said_so(window):
+    # The window listed « Sport ; Spectacle » where the bilan said « Sport »: the second is only the
+    # grand domaine of the fiche's ROME code. The fiche's own sectors come first, the other is named.
+    window.open_fiche("ORI.macon")
+    assert ("Secteurs : Bâtiment et travaux publics (BTP) ; Construction, Bâtiment et Travaux publics "
+            "(d'après ses codes ROME)\n") in plain(window)
