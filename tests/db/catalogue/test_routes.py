@@ -192,3 +192,13 @@ def test_an_onisep_diplome_d_etat_of_the_bacs_level_is_not_entered_after_the_bac
     route = next(r for r in found.routes if r.steps[-1].formation_id == "FOR.7120")
     assert _shape(route)[1:] == [("un CAP du domaine", 2), ("diplôme d'État d'aide-soignant", 2)]
     assert not any(_through_the_bac(r) for r in found.routes)
+
+
+def test_auxiliaire_veterinaire_goes_through_its_asv_title(starter):
+    # The fiche names « titre d'auxiliaire spécialisé vétérinaire (ASV) » (bac + 1, like the métier):
+    # the route used to end at a bac pro that never gives the title.
+    with starter.read() as session:
+        found = routes_for(session, "ORI.auxiliaire-veterinaire", "3e")
+    assert found.routes and all(r.steps[-1].label.startswith("titre d'auxiliaire spécialisé vétérinaire")
+                                for r in found.routes)
+    assert found.routes[0].years == 4 and found.routes[0].steps[-1].years == 1
