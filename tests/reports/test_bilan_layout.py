@@ -289,3 +289,16 @@ def test_every_level_in_the_table_is_explained_by_its_own_words() -> None:
     words = dict(level_words([("bac + 1", 1), ("bac + 4", 4), ("CAP ou équivalent", -2)]))
     assert list(words) == ["CAP", "bac + 1", "bac + 4"]
     assert words["bac + 1"].startswith("1 an d'études après le bac")
+
+
+def test_a_name_wraps_between_its_words_before_any_word_is_hyphenated() -> None:
+    # Page 1's table printed « Soigneur/euse ani-malier/ère » and « Auxiliaire vétéri-naire »:
+    # reportlab broke at a soft hyphen to fill the line although each word fits its cell alone.
+    data = report_with(2)
+    titles = ["soigneur/euse animalier/ère", "auxiliaire vétérinaire"]
+    metiers = [dataclasses.replace(m, title=t) for m, t in zip(data.metiers, titles, strict=True)]
+    data = dataclasses.replace(data, metiers=metiers)
+    first = PdfReader(BytesIO(render_report(data))).pages[0].extract_text()
+    table = first.split("Les métiers que tu as retenus")[1]
+    assert "Soigneur/euse\nanimalier/ère" in table and "Auxiliaire\nvétérinaire" in table
+    assert "ani-" not in table and "vétéri-" not in table

@@ -552,19 +552,6 @@ def test_narrow_cells_hyphenate_instead_of_cutting() -> None:
     assert "d'alpi nisme" not in compared and "accompagnateur/t rice" not in compared
 
 
-def test_a_name_wraps_between_its_words_before_any_word_is_hyphenated() -> None:
-    # Page 1's table printed « Soigneur/euse ani-malier/ère » and « Auxiliaire vétéri-naire »:
-    # reportlab broke at a soft hyphen to fill the line although each word fits its cell alone.
-    data = report_with(2)
-    titles = ["soigneur/euse animalier/ère", "auxiliaire vétérinaire"]
-    metiers = [dataclasses.replace(m, title=t) for m, t in zip(data.metiers, titles, strict=True)]
-    data = dataclasses.replace(data, metiers=metiers)
-    first = PdfReader(BytesIO(render_report(data))).pages[0].extract_text()
-    table = first.split("Les métiers que tu as retenus")[1]
-    assert "Soigneur/euse\nanimalier/ère" in table and "Auxiliaire\nvétérinaire" in table
-    assert "ani-" not in table and "vétéri-" not in table
-
-
 def test_arabic_is_joined_and_right_to_left() -> None:
     name = "ليلى"  # Layla: four letters that join
     data = dataclasses.replace(report_with(1), student_name=name)
