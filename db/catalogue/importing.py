@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from db.catalogue.archives import ARCHIVE_SUFFIXES, ArchiveMember, is_archive, read_archive
 from db.catalogue.formations import FormationWrite, upsert_formations
 from db.catalogue.store import KnownIds, WriteCounts, upsert_batch, upsert_records
+from db.storage import bulk_writes
 from db.storage.engine import Database
 from db.storage.files import read_bounded
 from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
@@ -263,6 +264,8 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     finally:
         if ahead is not None:
             ahead.close()
+        if not dry_run:
+            bulk_writes.narrow(database)
     if rome_codes:
         _refresh_rome(database, rome_codes, summary)
     if progress is not None:
@@ -371,6 +374,7 @@ def _write_group(database: Database, pending: list[tuple[Path | ArchiveMember, P
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
     with database.write_catalogue() as session:
+        bulk_writes.widen(session)
         cache: KnownIds = {}
         if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
             try:
