@@ -15,7 +15,8 @@ from db.catalogue.search import Criteria, search
 from db.catalogue.search_index import SEARCH_COLUMNS, reindex
 from tests.conftest import DATA
 
-pytestmark = pytest.mark.skipif(not parse_ahead.available(), reason="pas de fork ici : l'import lit chaque fichier lui-même")
+pytestmark = pytest.mark.skipif(not parse_ahead.available(),
+                                reason="pas de fork ici : l'import lit chaque fichier lui-même")
 
 
 def fiche_folder(tmp_path, n: int = 30):
