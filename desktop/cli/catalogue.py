@@ -11,10 +11,15 @@ from desktop.cli.common import open_database_for
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db.catalogue.importing import import_paths
+    from db.catalogue.import_sources import prepare
 
-    database = open_database_for(args)
-    summary = import_paths(database, args.paths, dry_run=args.dry_run)
+    # The files are listed, and their parsing started in a child process, before SQLAlchemy is
+    # loaded and the database opened: the first files are ready when the writing starts.
+    with prepare(args.paths, dry_run=args.dry_run) as prepared:
+        from db.catalogue.importing import import_paths
+
+        database = open_database_for(args)
+        summary = import_paths(database, args.paths, dry_run=args.dry_run, prepared=prepared)
     if not summary.files and not summary.interrupted:
         raise UserError("aucun fichier à importer dans les chemins donnés")
     for result in summary.files:
