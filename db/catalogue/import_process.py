@@ -191,21 +191,17 @@ def _run(request: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """The import itself, on the database the parent already opened (migrated, checked)."""
     from dataclasses import asdict
 
-    from db.catalogue.import_sources import prepare
+    from sqlalchemy.orm import sessionmaker
 
-    # Parsing starts (in a child of its own, for a large import) before SQLAlchemy is loaded.
-    with prepare(request["paths"]) as prepared:
-        from sqlalchemy.orm import sessionmaker
+    from db.catalogue.importing import import_paths
+    from db.storage.engine import Database, make_engine
 
-        from db.catalogue.importing import import_paths
-        from db.storage.engine import Database, make_engine
-
-        engine = make_engine(request["url"])
-        try:
-            database = Database(request["url"], engine, sessionmaker(engine, expire_on_commit=False),
-                                read_only=bool(request.get("read_only")))
-            summary = import_paths(database, request["paths"], progress=progress, prepared=prepared)
-        finally:
-            engine.dispose()
+    engine = make_engine(request["url"])
+    try:
+        database = Database(request["url"], engine, sessionmaker(engine, expire_on_commit=False),
+                            read_only=bool(request.get("read_only")))
+        summary = import_paths(database, request["paths"], progress=progress)
+    finally:
+        engine.dispose()
     return asdict(summary)
 

@@ -10,28 +10,178 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.catalogue.archives import ArchiveMember
-from db.catalogue.import_sources import (FileResult, ImportSummary, Prepared, Source, expand_paths, prepare,
-                                         source_name, sources)
+from db.catalogue.archives import ARCHIVE_SUFFIXES, ArchiveMember, is_archive, read_archive
 from db.catalogue.formations import FormationWrite, upsert_formations
 from db.catalogue.store import KnownIds, WriteCounts, upsert_batch, upsert_records
 from db.storage import bulk_writes
 from db.storage.engine import Database
-from db.errors import DatabaseBusyError, UserError, environment_sentence
+from db.storage.files import read_bounded
+from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
+from db.catalogue.importers import MAX_FILE_BYTES, parse_bytes, parse_path
 from db.models import ImportLog, Values, table_of
 from db.catalogue.records import ParsedFile
 from db.catalogue.rome import write_rome_reference
+from db.catalogue.search_text import own_text
 
-__all__ = ["FileResult", "ImportSummary", "Prepared", "Source", "expand_paths", "import_file", "import_paths",
-           "prepare", "sources", "write_parsed"]
+if TYPE_CHECKING:
+    from db.catalogue.parse_ahead import ParseAhead
+
 log = logging.getLogger(__name__)
+
+# Files a folder import skips silently (not fiches).
+_SKIPPED_NAMES = {"readme.md", "source.md", "licence", "license", ".ds_store", "thumbs.db"}
+
+
+@dataclass
+class FileResult:
+    """What happened to one file. ``status`` is "importé", "mis à jour", "vérifié" (dry run) or "refusé"."""
+
+    path: str
+    status: str
+    format_name: str | None = None
+    created: int = 0
+    updated: int = 0
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refusé"
+
+    def line(self) -> str:
+        """One French line for the summary."""
+        if self.refused:
+            return f"{self.path} : refusé — {self.reason}"
+        detail = f"{self.created} nouvelle(s) fiche(s), {self.updated} mise(s) à jour"
+        return f"{self.path} : {self.status} ({self.format_name} ; {detail})"
+
+
+@dataclass
+class ImportSummary:
+    """Per-file results and totals of one import run."""
+
+    files: list[FileResult] = field(default_factory=list)
+    interrupted: str | None = None  # French: why the import stopped before the end (files above are committed)
+    not_done: int = 0  # files never reached because of the interruption
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for f in self.files if f.refused)
+
+    @property
+    def created(self) -> int:
+        return sum(f.created for f in self.files)
+
+    @property
+    def updated(self) -> int:
+        return sum(f.updated for f in self.files)
+
+    def total_line(self) -> str:
+        ok = len(self.files) - self.refused
+        total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
+                 f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
+        if self.interrupted:
+            total += (f"\nImport interrompu : {self.interrupted}. Les fichiers ci-dessus sont enregistrés ; "
+                      f"{self.not_done} fichier(s) n'ont pas été importés : relancez l'import pour eux.")
+        return total
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every file under the folders named (recursively, sorted)."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            result.extend(p for p in sorted(path.rglob("*"))
+                          if p.is_file() and p.name.lower() not in _SKIPPED_NAMES and not p.name.startswith("."))
+        else:
+            result.append(path)
+    return result
+
+
+# What an import walks through: a file on disk, a member of an archive read in memory, or an
+# archive already refused whole (its FileResult).
+Source = Path | ArchiveMember | FileResult
+
+
+def sources(paths: Iterable[str | Path]) -> list[Source]:
+    """The files under ``paths`` (:func:`expand_paths`), each archive of fiches replaced by its
+    members read in memory — or, when it is unreadable or unsafe, by one refused result: an
+    archive is checked whole before anything of it is written."""
+    result: list[Source] = []
+    for path in expand_paths(paths):
+        if not path.name.lower().endswith(ARCHIVE_SUFFIXES):
+            result.append(path)
+            continue
+        try:
+            data = read_bounded(path, MAX_FILE_BYTES, "l'archive")
+            if not is_archive(path.name, data):
+                result.append(path)  # a ZIP holding one Idéo XML export: its importer reads it
+                continue
+            members = read_archive(data, str(path))
+        except (FicheError, UserError) as exc:
+            result.append(FileResult(str(path), "refusé", reason=exc.message))
+            continue
+        if not members:
+            result.append(FileResult(str(path), "refusé", reason="archive sans aucune fiche"))
+        result.extend(members)
+    return result
+
+
+def _source_name(source: Source) -> str:
+    return Path(source.path).name if isinstance(source, FileResult) else source.name
+
+
+def _parse(path: Source) -> ParsedFile | FileResult:
+    """The parsed file, or the FileResult saying why it is refused (never raises)."""
+    if isinstance(path, FileResult):
+        return path
+    try:
+        if isinstance(path, ArchiveMember):
+            return parse_bytes(path.data, path.name)
+        return parse_path(path)
+    except FicheError as exc:
+        return FileResult(str(path), "refusé", reason=exc.message)
+    except Exception:  # a parser bug must not abort a whole folder import
+        log.exception("parser failure on %s", path)
+        return FileResult(str(path), "refusé", reason="erreur interne en lisant ce fichier (voir le journal)")
+
+
+PARSE_AHEAD = True  # False: every file is parsed in this process (see _parse_ahead)
+
+
+def _parse_ahead(files: list[Source], dry_run: bool) -> ParseAhead[Source, ParsedFile | FileResult] | None:
+    """A child process parsing ``files`` (and computing their records' own indexed text) while
+    this one writes them, when that can help: a write, enough files, fork available (see
+    :mod:`db.catalogue.parse_ahead`); else None (parsed here, one by one)."""
+    from db.catalogue import parse_ahead
+
+    if dry_run or not PARSE_AHEAD or len(files) < parse_ahead.MIN_FILES or not parse_ahead.available():
+        return None
+    try:
+        return parse_ahead.ParseAhead(files, _parse_for_writing)
+    except OSError:  # no process can be started (limits, memory): parse here
+        log.warning("parse-ahead process not started", exc_info=True)
+        return None
+
+
+def _parse_for_writing(source: Source) -> ParsedFile | FileResult:
+    """:func:`_parse`, and the records' own indexed text (what the writer would compute)."""
+    parsed = _parse(source)
+    if isinstance(parsed, ParsedFile):
+        for record in parsed.records:
+            record.indexed = own_text(record)
+    return parsed
+
 
 def import_file(database: Database, path: Path, *, dry_run: bool = False) -> FileResult:
     """Parse and write one file in one transaction; never raises for a bad file."""
@@ -76,36 +226,29 @@ def write_parsed(database: Database, parsed: ParsedFile, source_file: str) -> Fi
 
 
 def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bool = False,
-                 progress: Callable[[int, int, str], bool] | None = None,
-                 prepared: Prepared | None = None) -> ImportSummary:
+                 progress: Callable[[int, int, str], bool] | None = None) -> ImportSummary:
     """Import every file under ``paths``. ``progress(done, total, name)`` may return False to stop.
 
     Each file is written under its own SAVEPOINT, so a file is imported whole or not at all;
     files are committed in groups (at most :data:`GROUP_SECONDS` of work) so that a folder of
     893 fiches does not pay 893 commits, while a counselor's window waiting to save never
     waits longer than one group. A file's result is reported only once its group committed.
-    ``prepared``: what :func:`prepare` made of ``paths`` before the database was opened (its
-    parsing child already at work); it is closed here, whatever happens.
     """
-    try:
-        if not dry_run:
-            from db.storage.office import check_catalogue_writable
+    if not dry_run:
+        from db.storage.office import check_catalogue_writable
 
-            check_catalogue_writable(database)  # an office server's counselor: one sentence, not a failed import
-        prepared = prepared or prepare(paths, dry_run=dry_run)
-    except BaseException:
-        if prepared is not None:
-            prepared.close()
-        raise
-    files = prepared.files
+        check_catalogue_writable(database)  # an office server's counselor: one sentence, not a failed import
+    files = sources(paths)
     summary = ImportSummary()
     rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end
     position = 0
+    ahead = _parse_ahead(files, dry_run)
+    parse = ahead.take if ahead is not None else _parse
     try:
         while position < len(files):
             try:
                 done, stopped = _import_group(database, files, position, dry_run, progress, summary, rome_codes,
-                                              prepared.parse)
+                                              parse)
             except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: the rest stays
                 summary.interrupted = _interruption(exc)
                 summary.not_done = len(files) - position
@@ -119,7 +262,8 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
             if stopped:
                 break
     finally:
-        prepared.close()
+        if ahead is not None:
+            ahead.close()
         if not dry_run:
             bulk_writes.narrow(database)
     if rome_codes:
@@ -166,7 +310,7 @@ def _import_group(database: Database, files: list[Source], start: int, dry_run: 
     stopped = False
     for path in files[start:]:
         done = len(summary.files) + len(results)
-        if progress is not None and progress(done, len(files), source_name(path)) is False:
+        if progress is not None and progress(done, len(files), _source_name(path)) is False:
             stopped = True
             break
         parsed = parse(path)
@@ -177,7 +321,7 @@ def _import_group(database: Database, files: list[Source], start: int, dry_run: 
                                       created=len(parsed.records) + len(parsed.formations),
                                       notes=parsed.notes))
         else:
-            assert not isinstance(path, FileResult)  # parse_source returns a refused source as it is
+            assert not isinstance(path, FileResult)  # _parse returns a refused source as it is
             results.append((path, parsed))
         if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
             break

@@ -11,15 +11,10 @@ from desktop.cli.common import open_database_for
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db.catalogue.import_sources import prepare
+    from db.catalogue.importing import import_paths
 
-    # The files are listed, and their parsing started in a child process, before SQLAlchemy is
-    # loaded and the database opened: the first files are ready when the writing starts.
-    with prepare(args.paths, dry_run=args.dry_run) as prepared:
-        from db.catalogue.importing import import_paths
-
-        database = open_database_for(args)
-        summary = import_paths(database, args.paths, dry_run=args.dry_run, prepared=prepared)
+    database = open_database_for(args)
+    summary = import_paths(database, args.paths, dry_run=args.dry_run)
     if not summary.files and not summary.interrupted:
         raise UserError("aucun fichier à importer dans les chemins donnés")
     for result in summary.files:

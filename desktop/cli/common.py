@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # loading SQLAlchemy waits until a database is opened (an import parses meanwhile)
-    from db.storage.engine import Database
+from db.storage.engine import Database
 
 
 def open_database_for(args: argparse.Namespace, *, writes: bool = True, catalogue_only: bool = False) -> Database:

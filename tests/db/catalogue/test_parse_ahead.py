@@ -9,7 +9,7 @@ import os
 import pytest
 from sqlalchemy import text
 
-from db.catalogue import import_sources, importing, parse_ahead
+from db.catalogue import importing, parse_ahead
 from db.catalogue.importing import import_paths
 from db.catalogue.search import Criteria, search
 from db.catalogue.search_index import SEARCH_COLUMNS, reindex
@@ -43,13 +43,13 @@ def titles(database, words: str) -> list[str]:
 
 def test_the_same_rows_and_search_results_as_parsing_each_file_here(empty_db, tmp_path, monkeypatch):
     folder = fiche_folder(tmp_path)
-    monkeypatch.setattr(import_sources, "PARSE_AHEAD", False)
+    monkeypatch.setattr(importing, "PARSE_AHEAD", False)
     assert import_paths(empty_db, [folder]).created == 30
     here, found_here = indexed_rows(empty_db), titles(empty_db, "infirmière essai")
     with empty_db.write() as session:  # blanked, so that the import below must write it all again
         session.execute(text("UPDATE metiers SET " + ", ".join(f"{c} = ''" for c in SEARCH_COLUMNS)))
     assert titles(empty_db, "infirmière essai") == []
-    monkeypatch.setattr(import_sources, "PARSE_AHEAD", True)
+    monkeypatch.setattr(importing, "PARSE_AHEAD", True)
     summary = import_paths(empty_db, [folder])  # the same fiches again: updated in place
     assert summary.updated == 30 and not summary.refused
     assert indexed_rows(empty_db) == here and len(here) == 30
@@ -63,14 +63,14 @@ def test_the_same_rows_and_search_results_as_parsing_each_file_here(empty_db, tm
 def test_a_parser_failure_in_the_child_refuses_that_file_and_is_logged_here(empty_db, tmp_path, monkeypatch,
                                                                             caplog):
     folder = fiche_folder(tmp_path)
-    real = import_sources.parse_path
+    real = importing.parse_path
 
     def failing(path):
         if path.name == "f-007.jsonl":
             raise RuntimeError("bogue simulé")
         return real(path)
 
-    monkeypatch.setattr(import_sources, "parse_path", failing)  # the forked child has it too
+    monkeypatch.setattr(importing, "parse_path", failing)  # the forked child has it too
     with caplog.at_level(logging.ERROR):
         summary = import_paths(empty_db, [folder])
     refused = [f for f in summary.files if f.refused]
@@ -82,14 +82,14 @@ def test_a_parser_failure_in_the_child_refuses_that_file_and_is_logged_here(empt
 def test_if_the_child_dies_the_remaining_files_are_parsed_here(empty_db, tmp_path, monkeypatch):
     folder = fiche_folder(tmp_path)
     parent = os.getpid()
-    real = import_sources.parse_path
+    real = importing.parse_path
 
     def dying(path):
         if os.getpid() != parent and path.name == "f-005.jsonl":
             os._exit(3)  # the child, killed while parsing
         return real(path)
 
-    monkeypatch.setattr(import_sources, "parse_path", dying)
+    monkeypatch.setattr(importing, "parse_path", dying)
     summary = import_paths(empty_db, [folder])
     assert summary.created == 30 and not summary.refused and not summary.interrupted
     with empty_db.read() as session:
