@@ -7,8 +7,10 @@ former for the next files while this process writes the current group. The child
 parsers, and any test's patches). It never touches the database nor the standard streams (the
 window's import process has a thread reading its stdin: ``multiprocessing``'s child start-up,
 which closes stdin, would wait for that thread's lock forever), ends with ``os._exit`` (no
-clean-up of the parent's objects), and sends each file's result back in order through a pipe,
-which a thread of this process drains into a queue (so the child never waits for the writer).
+clean-up of the parent's objects). It appends each file's result, pickled, to an unlinked
+temporary file and sends its length through a pipe (a few bytes: the child never waits for the
+writer, however far ahead it is); the importer reads the next result when it needs it, with no
+thread of its own (a thread draining the pipe measured the same, 5 rounds alternated).
 
 Nothing else changes: files are handed out in order, each exactly as
 :func:`db.catalogue.importing._parse` gives it (a parser failure is a refused file, its log
@@ -21,10 +23,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import queue
+import pickle
 import signal
 import sys
-import threading
+import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -58,8 +60,9 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, f"{record.name}: {text}"))
 
 
-def _child(items: Sequence[Any], work: Callable[[Any], Any], channel: Connection) -> None:
-    """The child's whole life: ``work`` each item in order, send (result, log records)."""
+def _child(items: Sequence[Any], work: Callable[[Any], Any], spool: int, channel: Connection) -> None:
+    """The child's whole life: ``work`` each item in order; its (result, log records), pickled,
+    appended to ``spool``, then their length sent on ``channel`` (a few bytes: never blocks)."""
     root = logging.getLogger()
     for handler in list(root.handlers):  # the parent's handlers (a log file, a relay pipe) stay its own
         root.removeHandler(handler)
@@ -67,14 +70,18 @@ def _child(items: Sequence[Any], work: Callable[[Any], Any], channel: Connection
     root.addHandler(collect)
     try:
         for item in items:
-            result = work(item)
-            channel.send((result, collect.records))
+            data = pickle.dumps((work(item), collect.records), protocol=pickle.HIGHEST_PROTOCOL)
             collect.records = []
-    except OSError:  # the importer is gone or closed its end: nothing to do
+            view = memoryview(data)
+            while view:
+                view = view[os.write(spool, view):]
+            channel.send_bytes(len(data).to_bytes(8, "little"))
+    except OSError:  # the importer is gone or closed its end, a full disk: the importer parses the rest
         pass
 
 
-def _fork(items: Sequence[Any], work: Callable[[Any], Any], reader: Connection, writer: Connection) -> int:
+def _fork(items: Sequence[Any], work: Callable[[Any], Any], spool: int, reader: Connection,
+          writer: Connection) -> int:
     """Start the child; its process id (in the child, never returns)."""
     with warnings.catch_warnings():  # Python ≥ 3.12 warns on fork with threads: the child runs no thread's code
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -85,7 +92,7 @@ def _fork(items: Sequence[Any], work: Callable[[Any], Any], reader: Connection, 
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the importer's to handle
         reader.close()
-        _child(items, work, writer)
+        _child(items, work, spool, writer)
         status = 0
     finally:
         os._exit(status)  # whatever happened: never back into the parent's code
@@ -99,29 +106,33 @@ class ParseAhead(Generic[Item, Result]):
         self.items = items
         self.work = work
         self.taken = 0
-        self.results: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.offset = 0  # where the next result starts in the spool file
+        self.broken = False
+        # Unlinked at once: gone with its last descriptor (closed in close()).
+        self.spool = tempfile.TemporaryFile(prefix="orientation-import-")  # noqa: SIM115
         reader, writer = multiprocessing.Pipe(duplex=False)
         self.reader = reader
         try:
-            self.pid: int | None = _fork(items, work, reader, writer)
+            self.pid: int | None = _fork(items, work, self.spool.fileno(), reader, writer)
         except OSError:
             reader.close()
+            self.spool.close()
             raise
         finally:
             writer.close()  # the child's end: once it exits, reading here ends
-        self.thread = threading.Thread(target=self._drain, daemon=True, name="orientation-parse-ahead")
-        self.thread.start()
-        self.broken = False
 
-    def _drain(self) -> None:
+    def _next(self) -> Any:
+        """The child's next (result, log records), or :data:`_END` when it sent no more."""
         try:
-            while True:
-                self.results.put(self.reader.recv())
+            size = int.from_bytes(self.reader.recv_bytes(), "little")
+            data = os.pread(self.spool.fileno(), size, self.offset)
+            self.offset += size
+            return pickle.loads(data)
         except (EOFError, OSError):  # the child ended (all sent, killed, or died)
-            pass
+            return _END
         except Exception:  # a result that cannot be read back: the rest is parsed here
             log.exception("parse-ahead: result unreadable")
-        self.results.put(_END)
+            return _END
 
     def take(self, item: Item) -> Result:
         """The result for ``item``, the next one in order: the child's, or computed here when
@@ -129,7 +140,7 @@ class ParseAhead(Generic[Item, Result]):
         assert self.items[self.taken] is item, "items must be taken in order"
         self.taken += 1
         if not self.broken:
-            got = self.results.get()
+            got = self._next()
             if got is not _END:
                 result, records = got
                 for level, text in records:
@@ -156,8 +167,8 @@ class ParseAhead(Generic[Item, Result]):
         except OSError:
             pass
         self.pid = None
-        self.thread.join(5)  # its end of the pipe is closed now: the reading thread stops
         self.reader.close()
+        self.spool.close()
 
     def __enter__(self) -> ParseAhead[Item, Result]:
         return self
