@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from db.catalogue.archives import ARCHIVE_SUFFIXES, ArchiveMember, is_archive, read_archive
 from db.catalogue.formations import FormationWrite, upsert_formations
 from db.catalogue.store import KnownIds, WriteCounts, upsert_batch, upsert_records
+from db.storage import bulk_writes
 from db.storage.engine import Database
 from db.storage.files import read_bounded
 from db.errors import DatabaseBusyError, FicheError, UserError, environment_sentence
@@ -28,6 +30,10 @@ from db.catalogue.importers import MAX_FILE_BYTES, parse_bytes, parse_path
 from db.models import ImportLog, Values, table_of
 from db.catalogue.records import ParsedFile
 from db.catalogue.rome import write_rome_reference
+from db.catalogue.search_text import own_text
+
+if TYPE_CHECKING:
+    from db.catalogue.parse_ahead import ParseAhead
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +156,33 @@ def _parse(path: Source) -> ParsedFile | FileResult:
         return FileResult(str(path), "refusé", reason="erreur interne en lisant ce fichier (voir le journal)")
 
 
+PARSE_AHEAD = True  # False: every file is parsed in this process (see _parse_ahead)
+
+
+def _parse_ahead(files: list[Source], dry_run: bool) -> ParseAhead[Source, ParsedFile | FileResult] | None:
+    """A child process parsing ``files`` (and computing their records' own indexed text) while
+    this one writes them, when that can help: a write, enough files, fork available (see
+    :mod:`db.catalogue.parse_ahead`); else None (parsed here, one by one)."""
+    from db.catalogue import parse_ahead
+
+    if dry_run or not PARSE_AHEAD or len(files) < parse_ahead.MIN_FILES or not parse_ahead.available():
+        return None
+    try:
+        return parse_ahead.ParseAhead(files, _parse_for_writing)
+    except OSError:  # no process can be started (limits, memory): parse here
+        log.warning("parse-ahead process not started", exc_info=True)
+        return None
+
+
+def _parse_for_writing(source: Source) -> ParsedFile | FileResult:
+    """:func:`_parse`, and the records' own indexed text (what the writer would compute)."""
+    parsed = _parse(source)
+    if isinstance(parsed, ParsedFile):
+        for record in parsed.records:
+            record.indexed = own_text(record)
+    return parsed
+
+
 def import_file(database: Database, path: Path, *, dry_run: bool = False) -> FileResult:
     """Parse and write one file in one transaction; never raises for a bad file."""
     return import_paths(database, [path], dry_run=dry_run).files[0]
@@ -209,21 +242,30 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     summary = ImportSummary()
     rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end
     position = 0
-    while position < len(files):
-        try:
-            done, stopped = _import_group(database, files, position, dry_run, progress, summary, rome_codes)
-        except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: what was committed stays
-            summary.interrupted = _interruption(exc)
-            summary.not_done = len(files) - position
-            log.warning("import interrupted after %d files", position)
-            break
-        except KeyboardInterrupt:  # Ctrl+C: the group being written is rolled back, the rest stays
-            summary.interrupted = "arrêté à votre demande (Ctrl+C)"
-            summary.not_done = len(files) - position
-            break
-        position += done
-        if stopped:
-            break
+    ahead = _parse_ahead(files, dry_run)
+    parse = ahead.take if ahead is not None else _parse
+    try:
+        while position < len(files):
+            try:
+                done, stopped = _import_group(database, files, position, dry_run, progress, summary, rome_codes,
+                                              parse)
+            except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: the rest stays
+                summary.interrupted = _interruption(exc)
+                summary.not_done = len(files) - position
+                log.warning("import interrupted after %d files", position)
+                break
+            except KeyboardInterrupt:  # Ctrl+C: the group being written is rolled back, the rest stays
+                summary.interrupted = "arrêté à votre demande (Ctrl+C)"
+                summary.not_done = len(files) - position
+                break
+            position += done
+            if stopped:
+                break
+    finally:
+        if ahead is not None:
+            ahead.close()
+        if not dry_run:
+            bulk_writes.narrow(database)
     if rome_codes:
         _refresh_rome(database, rome_codes, summary)
     if progress is not None:
@@ -261,7 +303,7 @@ def _interruption(exc: Exception) -> str:
 
 def _import_group(database: Database, files: list[Source], start: int, dry_run: bool,
                   progress: Callable[[int, int, str], bool] | None, summary: ImportSummary,
-                  rome_codes: set[str]) -> tuple[int, bool]:
+                  rome_codes: set[str], parse: Callable[[Source], ParsedFile | FileResult]) -> tuple[int, bool]:
     """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
     results: list[FileResult | tuple[Path | ArchiveMember, ParsedFile]] = []
     began = time.perf_counter()
@@ -271,7 +313,7 @@ def _import_group(database: Database, files: list[Source], start: int, dry_run: 
         if progress is not None and progress(done, len(files), _source_name(path)) is False:
             stopped = True
             break
-        parsed = _parse(path)
+        parsed = parse(path)
         if isinstance(parsed, FileResult):
             results.append(parsed)
         elif dry_run:
@@ -332,6 +374,7 @@ def _write_group(database: Database, pending: list[tuple[Path | ArchiveMember, P
     """Write parsed files in one transaction: all together when they are plain fiches (the fast
     path), else — or if that fails — each under its own savepoint, so a bad file alone is refused."""
     with database.write_catalogue() as session:
+        bulk_writes.widen(session)
         cache: KnownIds = {}
         if all(parsed.rome is None for _, parsed in pending) and len(pending) > 1:
             try:

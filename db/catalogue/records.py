@@ -6,6 +6,10 @@ only thing that passes between them. Nothing here knows about SQLAlchemy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.catalogue.search_text import OwnText
 
 
 @dataclass
@@ -92,6 +96,10 @@ class MetierRecord:
     source_date: str | None = None  # ISO date of the source data (export date, publication)
     licence: str | None = None
     same_as: str | None = None  # id of the same job in another source (e.g. the ONISEP MET.n)
+    # Its indexed title, synonyms and description (:func:`db.catalogue.search_text.own_text`) when an
+    # import computed them ahead, in its parsing process (db.catalogue.parse_ahead); the record is
+    # not edited after that. None: the writer computes them.
+    indexed: OwnText | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -9,12 +9,12 @@ these columns for every existing fiche. So the index always says what the rows s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from db.catalogue.search_text import index_text
+from db.catalogue.search_text import OwnText, index_text
 from db.models import (InterestRow, Metier, MetierInterest, MetierRome, MetierSection, MetierSector,
                        MetierSynonym, RomeAppellationRow, SectorRow, table_of)
 
@@ -23,13 +23,17 @@ _CHUNK = 500
 SEARCH_COLUMNS = ("search_title", "search_synonyms", "search_rome", "search_tags", "search_text")
 
 
-def reindex(conn: Connection, pks: Sequence[int] | None = None) -> int:
-    """Recompute the indexed text of the métiers ``pks`` (every métier when None); returns how many."""
+def reindex(conn: Connection, pks: Sequence[int] | None = None, known: Mapping[int, OwnText] | None = None) -> int:
+    """Recompute the indexed text of the métiers ``pks`` (every métier when None); returns how many.
+
+    ``known``: pk → :class:`OwnText` of métiers the caller has just written from their records
+    (:func:`~db.catalogue.search_text.own_text`): those columns are taken from there instead of being read back and
+    indexed again; they must be what the rows say."""
     if pks is None:
         pks = list(conn.execute(select(_M.c.pk).order_by(_M.c.pk)).scalars())
     done = 0
     for start in range(0, len(pks), _CHUNK):
-        rows = _index_rows(conn, list(pks[start:start + _CHUNK]))
+        rows = _index_rows(conn, list(pks[start:start + _CHUNK]), known or {})
         if rows:
             values: dict[str, Any] = {column: bindparam(column) for column in SEARCH_COLUMNS}
             conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(values), rows)
@@ -70,23 +74,31 @@ def reindex_rome(conn: Connection, pks: Sequence[int], *, everywhere: bool = Fal
     return done
 
 
-def _index_rows(conn: Connection, pks: list[int]) -> list[dict[str, object]]:
-    synonyms = _grouped(conn, pks, MetierSynonym, ("name", "label_f", "label_m"))
-    sections = _grouped(conn, pks, MetierSection, ("title", "text"))
+def _index_rows(conn: Connection, pks: list[int], known: Mapping[int, OwnText]) -> list[dict[str, object]]:
+    """The ``search_*`` values of ``pks`` (those in ``known`` take their own text from there)."""
+    unknown = [pk for pk in pks if pk not in known]
+    own = dict(_own_texts(conn, unknown)) if unknown else {}
+    own.update((pk, known[pk]) for pk in pks if pk in known)
     rome = _rome_titles(conn, pks) if rome_column_used(conn) else {}
     tags = _tags(conn, pks)
-    rows: list[dict[str, object]] = []
+    return [{
+        "b_pk": pk,
+        "search_title": own[pk].title,
+        "search_synonyms": own[pk].synonyms,
+        "search_rome": index_text(rome.get(pk, ())),
+        "search_tags": index_text(tags.get(pk, ())),
+        "search_text": own[pk].text,
+    } for pk in pks if pk in own]  # a pk not in ``known`` whose row is gone: nothing to write
+
+
+def _own_texts(conn: Connection, pks: list[int]) -> Iterator[tuple[int, OwnText]]:
+    """:class:`OwnText` of ``pks``, read from their rows."""
+    synonyms = _grouped(conn, pks, MetierSynonym, ("name", "label_f", "label_m"))
+    sections = _grouped(conn, pks, MetierSection, ("title", "text"))
     query = select(_M.c.pk, _M.c.name, _M.c.label_f, _M.c.label_m, _M.c.summary).where(_M.c.pk.in_(pks))
     for pk, name, label_f, label_m, summary in conn.execute(query):
-        rows.append({
-            "b_pk": pk,
-            "search_title": index_text((name, label_f, label_m)),
-            "search_synonyms": index_text(synonyms.get(pk, ())),
-            "search_rome": index_text(rome.get(pk, ())),
-            "search_tags": index_text(tags.get(pk, ())),
-            "search_text": index_text([summary, *sections.get(pk, ())]),
-        })
-    return rows
+        yield pk, OwnText(index_text((name, label_f, label_m)), index_text(synonyms.get(pk, ())),
+                          index_text([summary, *sections.get(pk, ())]))
 
 
 def _grouped(conn: Connection, pks: list[int], model: type, columns: tuple[str, ...]) -> dict[int, list[str]]:

@@ -26,10 +26,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import combinations
 from importlib import resources
+from typing import TYPE_CHECKING, NamedTuple
 
 import snowballstemmer
 
 from db.text import words
+
+if TYPE_CHECKING:
+    from db.catalogue.records import MetierRecord
 
 MAX_QUERY_WORDS = 12  # a pasted paragraph is cut here: the first words carry the intent
 _MIN_PREFIX = 3  # shorter words match whole words only
@@ -68,6 +72,25 @@ def index_text(parts: Iterable[str | None]) -> str:
     Every occurrence stays: how often a description names a word counts in the ranking.
     """
     return " ".join(" ".join(map(_indexed, words(part))) for part in parts if part)
+
+
+class OwnText(NamedTuple):
+    """The indexed columns a métier's record alone determines: ``search_title``,
+    ``search_synonyms`` and ``search_text`` (the others depend on the database: the labels of
+    its sectors and interests, the ROME job titles of its codes)."""
+
+    title: str
+    synonyms: str
+    text: str
+
+
+def own_text(record: MetierRecord) -> OwnText:
+    """:class:`OwnText` of ``record``: the very text :func:`db.catalogue.search_index.reindex`
+    computes from the rows the writer makes of it (name and labels; synonyms' name and labels in
+    order; summary, then each section's title and text in order)."""
+    return OwnText(index_text((record.name, record.label_f, record.label_m)),
+                   index_text([t for s in record.synonyms for t in (s.name, s.label_f, s.label_m)]),
+                   index_text([record.summary, *(t for s in record.sections for t in (s.title, s.text))]))
 
 
 @lru_cache(maxsize=262_144)

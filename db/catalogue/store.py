@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.catalogue import merge
 from db.catalogue import nomenclature as nom
 from db.catalogue.search_index import reindex
+from db.catalogue.search_text import own_text
 from db.models import (AppMeta, Base, FormationRow, InterestRow, Metier, MetierFormation, MetierInterest,
                        MetierRelated, MetierRome, MetierSection, MetierSector, MetierStatut,
                        MetierSynonym, SectorRow, StatutRow, Values, table_of)
@@ -100,6 +101,7 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     next_pk = (conn.execute(select(func.max(_M.c.pk))).scalar() or 0) + 1
     status: dict[str, str] = {}
     fresh: list[Values] = []
+    fresh_pks: dict[str, int] = {}
     changed: list[Values] = []
     children: dict[type[Base], list[Values]] = defaultdict(list)
     for record, source_file in items:
@@ -109,6 +111,7 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
         if pk is None:
             pk, next_pk = next_pk, next_pk + 1
             fresh.append({"pk": pk, **values})
+            fresh_pks[record.id] = pk
             status[record.id] = "created"
         else:
             changed.append({"b_pk": pk, **values})
@@ -125,8 +128,9 @@ def upsert_batch(session: Session, batch: list[tuple[MetierRecord, str]], now: d
     ids = [r.id for r in records]
     link_same_jobs(session, ids)
     completed = merge.complete_fiches(conn, ids)
-    written = [row["pk"] for row in fresh] + [row["b_pk"] for row in changed]
-    reindex(conn, sorted(set(written) | set(completed)))
+    known = {(existing.get(record.id) or fresh_pks[record.id]): record.indexed or own_text(record)
+             for record in records}
+    reindex(conn, sorted(set(known) | set(completed)), known)
     return status
 
 
