@@ -423,14 +423,20 @@ def test_the_bilan_window_offers_large_print_and_an_accessible_html_copy(qtbot, 
     large.close()
 
 
-def test_two_sessions_of_one_day_are_told_apart_in_the_list(qtbot, window):
-    # Both read « Entretien du 7 décembre 2026 »: nothing said which was which.
+def _second_session_ticking_move(qtbot, window):  # type: ignore[no-untyped-def]
+    """A student with a saved session (CARE ticked), then a new one the same day with MOVE ticked."""
     panel = panel_of(window)
     create_student(qtbot, window, "Martin", "Zoé")
     tick(window, CARE)
     assert panel.save()
     panel.new_session()
     tick(window, MOVE)
+    return panel
+
+
+def test_two_sessions_of_one_day_are_told_apart_in_the_list(qtbot, window):
+    # Both read « Entretien du 7 décembre 2026 »: nothing said which was which.
+    panel = _second_session_ticking_move(qtbot, window)
     assert panel.save()
     labels = [panel.page.session_combo.itemText(i) for i in range(panel.page.session_combo.count())]
     assert len(labels) == 2 and labels[0].endswith("(2e du jour)") and labels[1].endswith("(1er du jour)")
@@ -439,11 +445,6 @@ def test_two_sessions_of_one_day_are_told_apart_in_the_list(qtbot, window):
 
 def test_what_changed_follows_the_edits_before_saving(qtbot, window):
     # « Changements » said « Rien n'a changé » while an interest had just been ticked, until saved.
-    panel = panel_of(window)
-    create_student(qtbot, window, "Martin", "Zoé")
-    tick(window, CARE)
-    assert panel.save()
-    panel.new_session()
-    tick(window, MOVE)
+    panel = _second_session_ticking_move(qtbot, window)
     qtbot.waitUntil(lambda: "Centre d'intérêt ajouté : j'aime bouger" in panel.editor.changes.toPlainText())
     assert panel.dirty and panel.base.id is None  # not saved

@@ -126,3 +126,14 @@ def test_few_files_or_a_dry_run_start_no_child(empty_db, tmp_path, monkeypatch):
     many = fiche_folder(tmp_path / "beaucoup", 20)
     assert [f.status for f in import_paths(empty_db, [many], dry_run=True).files] == ["vérifié"] * 20
     assert started == []
+
+
+def test_the_rome_tables_are_parsed_here(empty_db, monkeypatch):
+    # Fast to parse and large once parsed: passing them from a child cost more than it saved.
+    from tests.conftest import shared_path
+
+    started = []
+    monkeypatch.setattr(parse_ahead.ParseAhead, "__init__",
+                        lambda self, *args: started.append(args) or (_ for _ in ()).throw(AssertionError))
+    assert import_paths(empty_db, [shared_path("data", "rome-v460")]).refused == 0
+    assert started == []
