@@ -43,14 +43,21 @@ def killed_while_open(db_path: Path) -> None:
 
 
 def damage_the_middle(db_file: Path) -> None:
-    """Scribble over four pages in the middle of the file: pages opening never reads."""
+    """Scribble over four pages in use in the middle of the file (b-tree leaves: a free page is
+    read by no check), pages opening never reads."""
     with sqlite3.connect(db_file) as conn:
         page = conn.execute("PRAGMA page_size").fetchone()[0]
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            leaves = [n for (n,) in conn.execute("SELECT pageno FROM dbstat WHERE pagetype = 'leaf' ORDER BY pageno")]
+        except sqlite3.OperationalError:  # a SQLite without dbstat: the middle of the file
+            leaves = []
     conn.close()
     data = bytearray(db_file.read_bytes())
     middle = len(data) // page // 2
-    data[middle * page:(middle + 4) * page] = b"\xa5" * (4 * page)
+    pages = leaves[len(leaves) // 2:len(leaves) // 2 + 4] if leaves else range(middle + 1, middle + 5)
+    for number in pages:  # numbered from 1
+        data[(number - 1) * page:number * page] = b"\xa5" * page
     db_file.write_bytes(bytes(data))
 
 
