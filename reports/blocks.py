@@ -345,8 +345,14 @@ class Blocks:
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
             out.append(self.p(f"<b>Commentaire de l'entretien</b>\u00a0: {markup(m.comment)}", "CardBox"))
-        # The title never ends a page or a column alone: glued to the line under it.
-        return glue_first(out + self._credits(m))
+        # The credits never open a page or a column alone (« (suite) » above one small line):
+        # glued to the line above them; the title never ends one alone: glued to the line under it.
+        credits = self._credits(m)
+        if credits and len(out) > 2:
+            out = [*out[:-1], Glued([out[-1], *credits])]
+        else:
+            out += credits
+        return glue_first(out)
 
     def _routes(self, m: ReportMetier, routes: list[str]) -> list[Flowable]:
         """The routes from the pupil's class: the shortest drawn as a timeline with its total length
