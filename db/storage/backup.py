@@ -258,11 +258,23 @@ def latest_backup(db_file: Path) -> Path | None:
 
 def quick_check(db_file: Path) -> str | None:
     """None when SQLite's quick_check finds the file sound, else its first complaint."""
+    return _check(db_file, "PRAGMA quick_check")
+
+
+def full_check(db_file: Path) -> str | None:
+    """None when SQLite's integrity_check finds the file sound, else its first complaint. Unlike
+    quick_check it also compares every index with its table: an index missing a row makes a
+    saved session unfindable (« aucun entretien n'a le numéro 3 » while the list shows it), and
+    quick_check says « ok » on such a file."""
+    return _check(db_file, "PRAGMA integrity_check(1)")
+
+
+def _check(db_file: Path, pragma: str) -> str | None:
     if not db_file.exists():
         return None
     try:
         with sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True) as conn:
-            status = conn.execute("PRAGMA quick_check").fetchone()[0]
+            status = conn.execute(pragma).fetchone()[0]
     except sqlite3.Error as exc:
         return str(exc)
     return None if status == "ok" else status

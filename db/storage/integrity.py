@@ -1,7 +1,8 @@
 """The full integrity check of a database file, kept off every command's path.
 
-SQLite's ``quick_check`` reads every page (0.3 s at 10,000 métiers, 14 s at a million), so
-opening never runs it. Opening only reads the header and the schema version, and looks at
+SQLite's ``quick_check`` reads every page (0.3 s at 10,000 métiers, 14 s at a million) and the
+full ``integrity_check`` this module runs (it also compares every index with its table) takes
+longer still, so opening never runs it. Opening only reads the header and the schema version, and looks at
 two small files kept in the database's backup folder (:func:`db.storage.backup.backup_dir`):
 
 - ``controle-integrite.json``: when the file was last checked and what the check found;
@@ -153,10 +154,11 @@ def not_damage(problem: str) -> bool:
 
 
 def run_check(db_file: Path) -> str | None:
-    """Run SQLite's quick_check on ``db_file`` now and remember the result; returns the problem
+    """Run SQLite's integrity_check on ``db_file`` now (:func:`db.storage.backup.full_check`:
+    indexes compared with their tables too) and remember the result; returns the problem
     found (None when sound). A check that could not read the file for a reason of the machine
     (full disk, removed stick, busy) records nothing: the next opening schedules it again."""
-    problem = backup.quick_check(db_file)
+    problem = backup.full_check(db_file)
     if problem and not_damage(problem):
         state = read_state(db_file)
         state.pop("running", None)

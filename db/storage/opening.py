@@ -198,7 +198,7 @@ def _check_integrity(path: Path, explicit: bool) -> None:
     from db.storage import backup, integrity
 
     if _truncated(path) or integrity.recorded_problem(path) is not None:
-        problem = backup.quick_check(path)
+        problem = backup.full_check(path)  # the same check as the one that recorded it
         if problem and not_damage(problem):
             # The check could not read the file (full disk, removed stick, busy): not damage.
             raise diagnose(sqlite3.OperationalError(problem), path)

@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def checks(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Path]]:
     """Every full check run in this process and every background check started."""
-    seen: dict[str, list[Path]] = {"quick_check": [], "started": []}
-    real_check = backup.quick_check
-    monkeypatch.setattr(backup, "quick_check", lambda path: seen["quick_check"].append(path) or real_check(path))
+    seen: dict[str, list[Path]] = {"quick_check": [], "started": []}  # "quick_check": either full check
+    for name in ("quick_check", "full_check"):
+        real_check = getattr(backup, name)
+        monkeypatch.setattr(backup, name, lambda path, real=real_check: seen["quick_check"].append(path) or real(path))
     monkeypatch.setattr(integrity, "start_background_check", lambda path: seen["started"].append(path))
     return seen
 
@@ -162,3 +163,41 @@ def test_only_commands_that_write_make_the_daily_backup(db_path):
     assert daily_backups(db_path) == []
     assert main(["students", "add", "--nom", "Nouvel", "--prenom", "Élève", "--db", str(db_path)]) == 0
     assert len(daily_backups(db_path)) == 1
+
+
+def _drop_a_row_from_an_index(db_file: Path) -> None:
+    """A session row that its indexes do not hold (as found on a counselor's file): the index is
+    taken out of the schema while a row is written, then put back as it was."""
+    with sqlite3.connect(db_file) as conn:
+        entry = conn.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master "
+                             "WHERE name = 'ix_sessions_student_id'").fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("DELETE FROM sqlite_master WHERE name = 'ix_sessions_student_id'")
+    conn.close()
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("INSERT INTO sessions (student_id, date, next_steps, student_note, private_notes, updated_at) "
+                     "VALUES (1, '2026-12-07', '', '', '', '2026-12-07 10:00:00')")
+    conn.close()
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES (?, ?, ?, ?, ?)", entry)
+    conn.close()
+
+
+def test_an_index_missing_a_row_is_found_by_the_check(db_path):
+    # quick_check said « ok » on such a file while « orientation students show » answered « aucun
+    # entretien n'a le numéro 3 » for a session the list showed: the check compares indexes too.
+    from db.students.store import create_student
+
+    database = open_database(str(db_path), load_starter=False)
+    create_student(database, "Martin", "Zoé")
+    database.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    _drop_a_row_from_an_index(db_path)
+    assert backup.quick_check(db_path) is None  # what the check ran before
+    problem = integrity.run_check(db_path)
+    assert problem is not None and "ix_sessions_student_id" in problem
+    with pytest.raises(DatabaseDamagedError):
+        open_database(str(db_path), daily=False)
