@@ -100,7 +100,7 @@ def _fork(items: Sequence[Any], work: Callable[[Any], Any], spool: int, reader: 
 
 class ParseAhead(Generic[Item, Result]):
     """``work(item)`` for each of ``items``, computed ahead in a forked child; :meth:`take`
-    returns the results in order. Use as a context manager (the child is killed on exit)."""
+    returns the results in order; :meth:`close` kills the child (the importer always calls it)."""
 
     def __init__(self, items: Sequence[Item], work: Callable[[Item], Result]) -> None:
         self.items = items
@@ -150,10 +150,6 @@ class ParseAhead(Generic[Item, Result]):
             log.warning("parse-ahead process ended early: files from %d parsed in this process", self.taken)
         return self.work(item)
 
-    def running(self) -> bool:
-        """Whether the child is still there (not yet waited for)."""
-        return self.pid is not None
-
     def close(self) -> None:
         """Kill the child (if it still runs) and wait for it; never raises."""
         if self.pid is None:
@@ -169,9 +165,3 @@ class ParseAhead(Generic[Item, Result]):
         self.pid = None
         self.reader.close()
         self.spool.close()
-
-    def __enter__(self) -> ParseAhead[Item, Result]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
