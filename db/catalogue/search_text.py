@@ -95,11 +95,18 @@ def own_text(record: MetierRecord) -> OwnText:
 
 @lru_cache(maxsize=262_144)
 def _indexed(word: str) -> str:
-    """``word`` followed by its stem when there is one worth indexing ("infirmieres infirmier")."""
+    """``word`` followed by its stem when there is one worth indexing ("chevaux cheval").
+
+    A stem searched by prefix (:func:`word_forms`: from :data:`_MIN_STEM` letters) that begins
+    the word is not indexed again: the word itself is found by that prefix ("infirmieres" by
+    "infirmier"*). Such stems were a third of the indexed words, and each costs the full-text
+    index one entry per prefix list."""
     if len(word) < _MIN_STEM:
         return word
     root = stem(word)
-    return f"{word} {root}" if root != word and len(root) >= _MIN_PREFIX else word
+    if root == word or len(root) < _MIN_PREFIX or (len(root) >= _MIN_STEM and word.startswith(root)):
+        return word
+    return f"{word} {root}"
 
 
 @dataclass(frozen=True)

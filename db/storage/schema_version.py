@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 # The newest revision in db/storage/migrations/versions (a test checks it).
-HEAD = "0016"
+HEAD = "0017"
 KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD) + 1))
 
 

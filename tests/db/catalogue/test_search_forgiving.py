@@ -57,7 +57,9 @@ def test_a_sentence_keeps_its_meaningful_words(starter):
         tagged = count(session, Criteria(interests=("T-IDEO2.4823",)))  # j'aimerais travailler dehors
     assert outdoors >= tagged > 20
     animals = first(starter, "métiers avec les animaux", 5)
-    assert "ORI.soigneur-animalier" in animals and "ORI.veterinaire" in first(starter, "métiers avec les animaux", 8)
+    # Vétérinaire within the first screen: 10th, behind two breeding jobs, since stems that begin
+    # their word are no longer indexed (revision 0017); 8th before.
+    assert "ORI.soigneur-animalier" in animals and "ORI.veterinaire" in first(starter, "métiers avec les animaux", 10)
 
 
 def test_every_word_when_possible_else_the_most_words(starter):
