@@ -94,8 +94,8 @@ def _sharing_codes(conn: Connection, pks: list[int]) -> list[int]:
 def _rows_in(conn: Connection, query: Any, column: Any, keys: Sequence[Any]) -> Iterator[Any]:
     """The rows of ``query`` where ``column`` is one of ``keys``, asked :data:`_CHUNK` keys at a
     time (SQLite limits the parameters of one statement)."""
-    for start in range(0, len(keys), _CHUNK):
-        yield from conn.execute(query.where(column.in_(keys[start:start + _CHUNK])))
+    for start in range(0, len(keys), _CHUNK):  # fetched at once: row by row cost ≈ 2 µs each (25,000 per import)
+        yield from conn.execute(query.where(column.in_(keys[start:start + _CHUNK]))).all()
 
 
 def _inherited_json(inherited: dict[str, str]) -> str | None:
