@@ -95,8 +95,8 @@ class ReportRenderer:
         doc.afterFlowable = self.after_flowable
         self._doc = doc
         doc.addPageTemplates(self.page_templates(doc))
-        doc.build(self.story(), canvasmaker=partial(NumberedCanvas,
-                                                    draw_page_number=self.draw_page_number))
+        doc.build(self.story(), canvasmaker=partial(NumberedCanvas, draw_page_number=self.draw_page_number,
+                                                    made_on=self.data.made_on))
         return buffer.getvalue(), doc.page
 
     def make_doc(self, buffer: BytesIO) -> BaseDocTemplate:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
 from typing import Any
 
@@ -188,17 +189,31 @@ def draw_page_number(canvas: Canvas, layout: Layout, font: str, page: int, total
     canvas.restoreState()
 
 
+def pdf_date(day: date) -> Callable[..., str]:
+    """A reportlab date formatter writing ``day`` (at midnight, UTC) as the PDF's dates.
+
+    Invariant mode (same input, same bytes) otherwise dates every PDF 1 January 2000, which a
+    reader's « Propriétés du document » shows; the day the document was made keeps the bytes
+    the same for the same input, and says when it was made."""
+    stamp = f"D:{day:%Y%m%d}000000+00'00'"
+    return lambda *_ymdhms: stamp
+
+
 class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints: Canvas is Any
     """A canvas that holds pages back until the end so each can show "Page n / N".
 
     ``draw_page_number(canvas, page, total)`` is called once per page, just before it is written.
+    ``made_on``: the day the document was made, written as its creation and modification dates
+    (see :func:`pdf_date`).
     """
 
     def __init__(self, *args: Any, draw_page_number: Callable[[Canvas, int, int], None],
-                 **kwargs: Any) -> None:
+                 made_on: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._draw_page_number = draw_page_number
         self._saved_pages: list[dict[str, Any]] = []
+        if made_on is not None:
+            self.setDateFormatter(pdf_date(made_on))
 
     def showPage(self) -> None:  # reportlab's name
         self._saved_pages.append(dict(self.__dict__))

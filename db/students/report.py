@@ -49,7 +49,7 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
         comparison=compare(session, state.comparison, state.interests) if len(state.comparison) >= 2 else None,
         next_steps=[line.strip(" -•\t") for line in state.next_steps.splitlines() if line.strip(" -•\t")],
         student_note=state.student_note, sources=source_lines(session, [f.id for f in facts.values()]),
-        generated_on=french_date(today or date.today()))
+        generated_on=french_date(today or date.today()), made_on=today or date.today())
 
 
 def _interests(session: Session, ids: list[str]) -> list[ReportInterest]:

@@ -8,6 +8,7 @@ never part of this structure, so they cannot reach a PDF.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass
@@ -77,4 +78,5 @@ class ReportData:
     student_note: str = ""
     sources: list[str] = field(default_factory=list)  # "Source : Onisep (licence ODbL), données du 21/10/2025"
     generated_on: str = ""  # written out date the PDF was made
+    made_on: date | None = None  # that day, for the PDF's metadata (None: reportlab's fixed date)
 

@@ -42,6 +42,7 @@ def test_report_data_says_the_right_things(mini_db, student):
         data = build_report(session, latest_session(session, student), today=date(2026, 11, 21))
     assert (data.student_name, data.student_class, data.school) == ("Zoé Martin", "3e B", "Collège Jean Moulin")
     assert data.session_date == "20 novembre 2026" and data.generated_on == "21 novembre 2026"
+    assert data.made_on == date(2026, 11, 21)  # the PDF's creation date
     assert [i.label for i in data.interests] == [  # alphabetical, as in the reasons below
         "j'aime organiser, gérer", "je veux être utile aux autres", "ma vocation est de soigner"]
     first, second = data.metiers
