@@ -144,7 +144,10 @@ class SuggestionList(QWidget):
         self.title.setStyleSheet("font-weight: bold;")
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.list = QListWidget()
+        # Parented now, before the buttons: Tab then reaches the list before them (the layout would
+        # parent them in its order, buttons first), so leaving a note with Tab and typing on never
+        # presses « Ajouter » (a space added a métier).
+        self.list = QListWidget(self)
         self.list.setAccessibleName("Métiers suggérés")
         self.list.setAccessibleDescription("Les mieux placés d'abord, avec leurs raisons ; Entrée ouvre la fiche")
         self.list.setWordWrap(True)
@@ -156,9 +159,9 @@ class SuggestionList(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.title.setBuddy(self.list)
-        self.add_button = QPushButton("A&jouter")
+        self.add_button = QPushButton("A&jouter", self)
         self.add_button.setAccessibleName("Ajouter le métier suggéré à la sélection")
-        self.open_button = QPushButton("Fiche")
+        self.open_button = QPushButton("Fiche", self)
         self.open_button.setAccessibleName("Voir la fiche du métier suggéré")
         self.add_button.setToolTip("Ajouter le métier suggéré à la sélection de l'élève (Ctrl+D)")
         self.open_button.setToolTip("Voir la fiche du métier suggéré (Entrée)")

@@ -208,3 +208,18 @@ def test_a_name_not_found_in_the_student_search_is_carried_into_the_new_student_
     qtbot.keyClick(panel.dialog.prenom, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.student is not None)
     assert (panel.student.nom, panel.student.prenom) == ("Martin", "Zoe")
+
+
+def test_tab_out_of_the_private_notes_then_a_space_adds_no_metier(qtbot, window):
+    # Seen in a keyboard-only interview: Tab left « Notes privées » for « Ajouter », and the next
+    # space added the first suggestion to the pupil's selection.
+    panel = open_session(qtbot, window)
+    panel.editor.setCurrentIndex(3)
+    before = panel.editor.shortlist.ids()
+    reached = tab_through(qtbot, panel.editor.private_notes, 3)
+    assert reached == [panel.suggestions.list, panel.suggestions.add_button, panel.suggestions.open_button]
+    panel.editor.private_notes.setFocus()
+    qtbot.waitUntil(panel.editor.private_notes.hasFocus)
+    qtbot.keyClick(panel.editor.private_notes, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert panel.editor.shortlist.ids() == before
