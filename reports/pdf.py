@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from collections.abc import Callable
 from functools import partial
 from io import BytesIO
 
@@ -169,9 +170,7 @@ class ReportRenderer:
         """Every section in reading order: page 1 is the overview a family pins on the fridge
         (who, when, with whom, interests, the métiers one line each, next steps, the counselor's
         word, the useful words); the details, the comparison and the sources follow."""
-        parts = (self.header_section, self.interests_section, self.summary_section,
-                 self.next_steps_section, self.note_section, self.words_section, self.metiers_section)
-        story = [flowable for part in parts for flowable in part()]
+        story = [flowable for part in (*self.first_sections(), self.metiers_section) for flowable in part()]
         # The sources never stand alone on a last page: kept with the comparison before them
         # (or already printed beside the last métier card).
         comparison, sources = self.comparison_section(), self.sources_section()
@@ -182,6 +181,11 @@ class ReportRenderer:
         # (reportlab's keepWithNext cannot hold a heading to a KeepTogether: the heading goes in it.)
         split = 0 if len(comparison) <= 2 else len(comparison) - 1
         return [*story, *comparison[:split], KeepTogether([*comparison[split:], *sources]), MetierMark(None)]
+
+    def first_sections(self) -> tuple[Callable[[], list[Flowable]], ...]:
+        """The sections before the métier cards, in order (see :meth:`story`)."""
+        return (self.header_section, self.interests_section, self.summary_section,
+                self.next_steps_section, self.note_section, self.words_section)
 
     def header_section(self) -> list[Flowable]:
         """Title, student, and a box with the school, the date and the counselor."""
@@ -216,17 +220,20 @@ class ReportRenderer:
         """The ticked centres d'intérêt, then the profile chart."""
         d, b = self.data, self.blocks
         heading = b.heading("Tes centres d'intérêt")
-        if not d.interests:
-            chosen = [b.p("Aucun centre d'intérêt n'a été coché pendant l'entretien.")]
-        else:
-            chosen = [b.p("Pendant l'entretien, tu as choisi\u00a0:"),
-                      *(b.p(markup(i.label), "Bullet", bulletText="•") for i in d.interests)]
+        chosen = self._chosen_interests()
         if not d.interest_profile:
             return [heading, *chosen]
         if not b.profile_fits(d.interest_profile, b.half_width):
             return [heading, *chosen, Spacer(1, 4), *b.profile_chart(d.interest_profile)]
         # The list and its picture side by side: half the height of one under the other.
         return [heading, b.side_by_side(chosen, b.profile_chart(d.interest_profile, width=b.half_width))]
+
+    def _chosen_interests(self) -> list[Flowable]:
+        d, b = self.data, self.blocks
+        if not d.interests:
+            return [b.p("Aucun centre d'intérêt n'a été coché pendant l'entretien.")]
+        return [b.p("Pendant l'entretien, tu as choisi\u00a0:"),
+                *(b.p(markup(i.label), "Bullet", bulletText="•") for i in d.interests)]
 
     def summary_section(self) -> list[Flowable]:
         """The shortlisted métiers, one line each (level, studies, starting salary)."""
@@ -356,6 +363,23 @@ class LargePrintRenderer(ReportRenderer):
 
     body_size = 14.0
     cards_per_row = 1
+
+    def first_sections(self) -> tuple[Callable[[], list[Flowable]], ...]:
+        """Page 1 at 14 pt holds about half of what it holds in normal print: the ticked interests,
+        then the next steps (what the pupil acts on; with six métiers they fell to page 2), then the
+        start of the métiers' table. The interests' chart, a picture of the list above, follows the
+        useful words."""
+        return (self.header_section, self.interests_list_section, self.next_steps_section, self.summary_section,
+                self.note_section, self.words_section, self.profile_section)
+
+    def interests_list_section(self) -> list[Flowable]:
+        """The ticked centres d'intérêt without their chart."""
+        return [self.blocks.heading("Tes centres d'intérêt"), *self._chosen_interests()]
+
+    def profile_section(self) -> list[Flowable]:
+        """The interests' chart alone, kept whole (nothing when no interest was ticked)."""
+        profile = self.data.interest_profile
+        return [Spacer(1, 6), KeepTogether(self.blocks.profile_chart(profile))] if profile else []
 
     def page_goal(self) -> int | None:
         """None: large print takes the pages it needs (about twice the normal ones)."""

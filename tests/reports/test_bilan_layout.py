@@ -193,6 +193,8 @@ def test_large_print_page_one_holds_the_start_of_the_metiers() -> None:
     pdf = render_report(report_with(6), large_print=True)
     first = " ".join(text for _, _, text in page_lines(pdf)[0])
     assert "Les métiers que tu as retenus" in first and "1. Infirmier/ère" in first
+    # The next steps too, above the table: what the pupil acts on (they fell to page 2).
+    assert "Tes prochaines étapes" in first and "Faire un stage" in first
     assert re.search(r"Page 1 / [2-6]\b", all_text(pdf))
 
 
