@@ -79,7 +79,8 @@ def score(session: Session, words: list[QueryWord], term: Callable[[str, bool], 
     counts = statistics(session)
     fiches = counts[""]
     # Each form of each word is a BM25 phrase of its own, as in the FTS5 expression: a form
-    # found in two alternatives ("dev web": "developpeur web" | "integrateur web") counts twice.
+    # found in two alternatives ("dev web": "developpeur web" | "integrateur web") counts twice,
+    # but, as in FTS5, only in the alternatives the fiche matches (see _alternatives).
     phrases = [(form, prefix) for word in words for group in word.alternatives for w in group
                for form, prefix in word_forms(w)]
     rarities = []
@@ -94,7 +95,25 @@ def score(session: Session, words: list[QueryWord], term: Callable[[str, bool], 
         rarities.append(max(math.log((fiches - counts[expression] + 0.5) / (counts[expression] + 0.5)), 1e-6))
     if not all(_FORM.fullmatch(form) for form, _prefix in phrases):  # never: folded words only
         return _score_from_lexemes(phrases, rarities, counts["mean"])
-    return literal_column(_score_sql(phrases, rarities, counts["mean"]))
+    return literal_column(_score_sql(phrases, rarities, counts["mean"], _alternatives(words)))
+
+
+def _alternatives(words: list[QueryWord]) -> list[list[list[int]]]:
+    """For each phrase of :func:`score` (same order): the phrases of its alternative, word by
+    word. FTS5 gives no instance to the phrases of an alternative a fiche does not match (all
+    of its words, each by one of its forms): "dev web" scores "web" once in a fiche matching
+    "developpeur web" only, not a second time for "integrateur web"."""
+    out: list[list[list[int]]] = []
+    index = 0
+    for word in words:
+        for group in word.alternatives:
+            members = []
+            for w in group:
+                count = len(word_forms(w))
+                members.append(list(range(index, index + count)))
+                index += count
+            out.extend(members for member in members for _ in member)
+    return out
 
 
 def _float(value: float) -> str:
@@ -118,10 +137,12 @@ def _bm25(frequencies: list[str], rarities: list[float], length: str) -> str:
     return total
 
 
-def _score_sql(phrases: list[tuple[str, bool]], rarities: list[float], mean: float) -> str:
+def _score_sql(phrases: list[tuple[str, bool]], rarities: list[float], mean: float,
+               alternatives: list[list[list[int]]]) -> str:
     """:func:`score` as one SQL expression over the current ``metiers`` row (see the module
     docstring): each column's text read once (OFFSET 0 keeps the levels apart, else each
-    reference would unpack the column again), then each phrase counted in each column."""
+    reference would unpack the column again), then each phrase counted in each column, and
+    counted only where its alternative matches (``alternatives``: see :func:`_alternatives`)."""
     texts, counted = [], []
     for column, _weight in _COLUMNS:
         texts.append(f"' ' || metiers.{column} AS p_{column}")
@@ -133,10 +154,13 @@ def _score_sql(phrases: list[tuple[str, bool]], rarities: list[float], mean: flo
             counted.append(f"(octet_length({source}) - octet_length(replace({source}, '{pattern}', ''))) "
                            f"/ {len(pattern)} AS c{i}_{column}")
     frequencies, exact = [], []
+    seen = [" + ".join(f"c{i}_{column}" for column, _weight in _COLUMNS) for i in range(len(phrases))]
     for i, (form, prefix) in enumerate(phrases):
         cheap = " + ".join(f"{weight} * c{i}_{column}" for column, weight in _COLUMNS)
-        seen = " + ".join(f"c{i}_{column}" for column, _weight in _COLUMNS)
-        exact.append(f"CASE WHEN {seen} <= {_MAX_COUNTED} AND metiers.search_words <= {_MAX_WORDS} "
+        matched = " AND ".join("(" + " OR ".join(f"({seen[j]}) > 0" for j in member) + ")"
+                               for member in alternatives[i])
+        exact.append(f"CASE WHEN NOT ({matched}) THEN 0 "
+                     f"WHEN {seen[i]} <= {_MAX_COUNTED} AND metiers.search_words <= {_MAX_WORDS} "
                      f"THEN {cheap} ELSE {_lexeme_frequency(form, prefix)} END AS f{i}")
         frequencies.append(f"frequencies.f{i}")
     exact.append(f"{_length(mean)} AS length")  # computed once, used by every phrase
