@@ -12,7 +12,7 @@ import logging
 import sys
 import traceback
 from types import TracebackType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
 log = logging.getLogger("orientation")
+_A = TypeVar("_A")
 FIRST_PAINT_WAIT_MS = 1000  # start loading anyway when the window is not painted by then
 FONT_SCALE = 1.1  # a little larger than the system font: the student reads from beside the counselor
 
@@ -158,6 +159,51 @@ def open_or_recover(db: str | None, ask_restore: Callable[[str], bool], show_err
         return _local_catalogue_or_error(db, exc, ask_local or _ask_yes_no, show_error)
 
 
+OPENING_NOTICE = ("Préparation de la base de données d'Orientation…\n\nUne base créée par une version "
+                  "précédente est mise à jour, une nouvelle base reçoit le catalogue de départ : "
+                  "quelques secondes, une seule fois.")
+
+
+def open_with_notice(db: str | None, ask_restore: Callable[[str], bool],
+                     show_error: Callable[[str], None]) -> Database | None:
+    """:func:`open_or_recover` with a small window saying what is happening meanwhile.
+
+    Used when the database cannot be shown at once (new, older schema, damaged…): creating it
+    or bringing it up to date takes seconds on the GUI thread (7 s for a counselor's base of ten
+    years at migration 0017), and a window that does not appear invites a second launch. The
+    notice closes before any question or message, and when the opening ends."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    notice = QLabel(OPENING_NOTICE)
+    notice.setWindowTitle("Orientation")
+    notice.setAccessibleName("Préparation de la base de données")
+    notice.setWordWrap(True)
+    notice.setMargin(24)
+    notice.setFixedWidth(460)
+    notice.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+    notice.adjustSize()
+    screen = QApplication.primaryScreen()
+    if screen is not None:  # in the middle of the screen, where the window will appear
+        notice.move(screen.availableGeometry().center() - notice.rect().center())
+    notice.show()
+    for _ in range(3):  # mapped, then painted: the opening below holds the GUI thread
+        QApplication.processEvents()
+
+    def first_closing(ask: Callable[[str], _A]) -> Callable[[str], _A]:
+        def asked(message: str) -> _A:
+            notice.close()
+            return ask(message)
+        return asked
+
+    try:
+        return open_or_recover(db, first_closing(ask_restore), first_closing(show_error),
+                               first_closing(_ask_yes_no))
+    finally:
+        notice.close()
+        notice.deleteLater()
+
+
 def _local_catalogue_or_error(db: str | None, exc: UserError, ask: Callable[[str], bool],
                               show_error: Callable[[str], None]) -> Database | None:
     """A server that cannot be reached: offer this computer's catalogue, read-only (métiers only);
@@ -211,7 +257,7 @@ def run(db: str | None = None) -> int:
     app = setup_application()
     startup = open_startup_view(db)
     if startup is None:
-        database = open_or_recover(db, _ask_restore, _show_error)
+        database = open_with_notice(db, _ask_restore, _show_error)
         if database is None:
             return 2
         window = MainWindow(database)

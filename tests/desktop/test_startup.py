@@ -271,3 +271,47 @@ def test_the_days_backup_is_made_after_the_database_is_attached(qtbot, early_win
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def _visible_notice() -> bool:
+    return any(isinstance(w, QLabel) and w.isVisible() and w.text() == desktop_app.OPENING_NOTICE
+               for w in QApplication.topLevelWidgets())
+
+
+def test_a_notice_shows_while_an_older_database_is_brought_up_to_date(qtbot, tmp_path, monkeypatch):
+    """An older base is migrated before the window (seconds on a counselor's real base): a small
+    window says so meanwhile, and is gone once the base is open."""
+    from db.storage.opening import open_database
+    from tests.db.storage.test_migration_0016 import _downgrade
+
+    path = tmp_path / "base.sqlite"
+    open_database(str(path), load_starter=False, backups=False).close()
+    _downgrade(f"sqlite:///{path}", "0016")
+    assert open_startup_view(str(path)) is None  # not the quick start: opened before the window
+    seen = []
+    real = desktop_app.open_or_recover
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(_visible_notice())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(desktop_app, "open_or_recover", watched)
+    database = desktop_app.open_with_notice(str(path), lambda _m: False, lambda _m: None)
+    assert database is not None and seen == [True] and not _visible_notice()
+    database.close()
+
+
+def test_the_notice_is_gone_before_a_damaged_base_asks_its_question(qtbot, tmp_path):
+    from db.storage import integrity
+    from db.storage.opening import open_database
+    from tests.conftest import damage
+
+    path = tmp_path / "base.sqlite"
+    open_database(str(path), load_starter=False).close()
+    damage(path)
+    integrity.run_check(path)
+    asked = []
+    restored = desktop_app.open_with_notice(str(path), lambda m: asked.append(_visible_notice()) or True,
+                                            lambda _m: None)
+    assert asked == [False] and restored is not None and not _visible_notice()
+    restored.close()
