@@ -191,6 +191,19 @@ def create_fts(conn: Connection, columns: tuple[str, ...] = SEARCH_COLUMNS, *, p
         conn.exec_driver_sql(statement)
 
 
+def optimize_fts(conn: Connection) -> None:
+    """Merge each full-text index (``metier_fts``, ``rome_fts``) into one segment (SQLite only).
+
+    For a rewrite of every fiche (a migration): FTS5 makes a segment per statement and merges
+    them only bit by bit at later writes, and every search reads every segment meanwhile."""
+    if conn.dialect.name != "sqlite":
+        return
+    from db.catalogue.search_match import ROME_FTS
+
+    for table in ("metier_fts", ROME_FTS):
+        conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
 def drop_fts(conn: Connection) -> None:
     """Drop the FTS5 index and its triggers (see :func:`create_fts`)."""
     if conn.dialect.name != "sqlite":
