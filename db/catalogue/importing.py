@@ -248,11 +248,12 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
     position = 0
     ahead = _parse_ahead(files, dry_run)
     parse = ahead.take if ahead is not None else _parse
+    ready = ahead.ready if ahead is not None else None
     try:
         while position < len(files):
             try:
                 done, stopped = _import_group(database, files, position, dry_run, progress, summary, rome_codes,
-                                              parse)
+                                              parse, ready)
             except (SQLAlchemyError, DatabaseBusyError) as exc:  # full disk, a lock held too long: the rest stays
                 summary.interrupted = _interruption(exc)
                 summary.not_done = len(files) - position
@@ -297,6 +298,7 @@ def _refresh_rome(database: Database, codes: set[str], summary: ImportSummary) -
 
 GROUP_SECONDS = 0.25
 GROUP_MAX_FILES = 64  # and at most this many files: a failure (full disk) loses one small group
+GROUP_MIN_FILES = 8  # parsed ahead: written once this many are ready rather than wait for more
 
 
 def _interruption(exc: Exception) -> str:
@@ -307,8 +309,13 @@ def _interruption(exc: Exception) -> str:
 
 def _import_group(database: Database, files: list[Source], start: int, dry_run: bool,
                   progress: Callable[[int, int, str], bool] | None, summary: ImportSummary,
-                  rome_codes: set[str], parse: Callable[[Source], ParsedFile | FileResult]) -> tuple[int, bool]:
-    """Import files from ``start`` in one transaction; returns (files handled, stopped by the user)."""
+                  rome_codes: set[str], parse: Callable[[Source], ParsedFile | FileResult],
+                  ready: Callable[[], bool] | None = None) -> tuple[int, bool]:
+    """Import files from ``start`` in one transaction; returns (files handled, stopped by the user).
+
+    ``ready()``: whether the next file's parse is done (parsed ahead). A group holding
+    :data:`GROUP_MIN_FILES` is written rather than wait for the next one: the writer, which sets
+    the pace, never stands idle while the child is still on the first files."""
     results: list[FileResult | tuple[Path | ArchiveMember, ParsedFile]] = []
     began = time.perf_counter()
     stopped = False
@@ -328,6 +335,8 @@ def _import_group(database: Database, files: list[Source], start: int, dry_run: 
             assert not isinstance(path, FileResult)  # _parse returns a refused source as it is
             results.append((path, parsed))
         if time.perf_counter() - began > GROUP_SECONDS or len(results) >= GROUP_MAX_FILES:
+            break
+        if ready is not None and len(results) >= GROUP_MIN_FILES and not ready():
             break
     pending = [item for item in results if isinstance(item, tuple) and not _big_reference(item[1])]
     written = _write_group(database, pending, rome_codes) if pending else {}

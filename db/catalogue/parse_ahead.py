@@ -150,6 +150,16 @@ class ParseAhead(Generic[Item, Result]):
             log.warning("parse-ahead process ended early: files from %d parsed in this process", self.taken)
         return self.work(item)
 
+    def ready(self) -> bool:
+        """Whether :meth:`take` would return at once: the child's next result is waiting (or
+        the child is gone, and the rest is parsed here)."""
+        if self.broken or self.taken >= len(self.items):
+            return True
+        try:
+            return self.reader.poll()
+        except OSError:
+            return True
+
     def close(self) -> None:
         """Kill the child (if it still runs) and wait for it; never raises."""
         if self.pid is None:

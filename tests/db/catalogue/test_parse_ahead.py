@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
 import pytest
 from sqlalchemy import text
@@ -140,3 +141,30 @@ def test_the_rome_tables_are_parsed_here(empty_db, monkeypatch):
                         lambda self, *args: started.append(args) or (_ for _ in ()).throw(AssertionError))
     assert import_paths(empty_db, [shared_path("data", "rome-v460")]).refused == 0
     assert started == []
+
+
+def test_the_writer_writes_what_is_parsed_rather_than_wait_for_a_slow_child(empty_db, tmp_path, monkeypatch):
+    folder = fiche_folder(tmp_path)
+    monkeypatch.setattr(importing, "GROUP_SECONDS", 3600.0)  # only the parse's pace ends the first group
+    parent = os.getpid()
+    real = importing.parse_path
+
+    def slow(path):
+        if os.getpid() != parent and 10 <= int(path.stem[2:]) < 15:
+            time.sleep(0.3)  # the child, slow on these files
+        return real(path)
+
+    monkeypatch.setattr(importing, "parse_path", slow)
+    committed: dict[int, int] = {}
+
+    def progress(done, total, name):
+        if done == 14:  # file 14 not taken yet: it is still being parsed
+            with empty_db.read() as session:
+                committed[done] = session.execute(text(
+                    "SELECT count(*) FROM metiers WHERE id LIKE 'ORI.avance-%'")).scalar_one()
+        return True
+
+    summary = import_paths(empty_db, [folder], progress=progress)
+    assert summary.created == 30 and not summary.refused
+    # Without the rule, one group would have held the 30 files: nothing committed at file 14.
+    assert committed[14] >= importing.GROUP_MIN_FILES
