@@ -37,6 +37,11 @@ class DatabaseDamagedError(UserError):
         self.backup = backup
 
 
+class DamagedPageError(DatabaseDamagedError):
+    """A statement met a damaged page while the database was in use (recorded for the next
+    opening's full check, see :func:`db.storage.engine.make_engine`)."""
+
+
 class DatabaseBusyError(UserError):
     """A write could not be done for a reason of the environment (lock held too long, full disk,
     read-only file); nothing was written. The message says what to do."""
@@ -85,6 +90,12 @@ def says_server_gone(message: str) -> bool:
     """Whether a French message about to be shown says the server stopped answering (it holds
     :data:`SERVER_GONE_SENTENCE`): the window then offers this computer's catalogue read-only."""
     return SERVER_GONE_SENTENCE in message
+
+
+def is_damage(text: str) -> bool:
+    """Whether SQLite's error ``text`` says the file itself is damaged (not the environment)."""
+    text = text.lower()
+    return any(word in text for word in ("malformed", "not a database", "corrupt"))
 
 
 def environment_sentence(exc: BaseException) -> str | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from db.errors import UserError, user_message
+from db.errors import DamagedPageError, UserError, user_message
 from db.storage.paths import log_dir
 
 if TYPE_CHECKING:
@@ -256,14 +256,19 @@ def run(db: str | None = None) -> int:
 
     app = setup_application()
     startup = open_startup_view(db)
-    if startup is None:
+    window: MainWindow | None = None
+    if startup is not None:
+        try:
+            window = MainWindow(startup=startup)
+        except DamagedPageError:  # its first page is damaged (recorded): the ordinary path asks to restore
+            startup.close()
+    if window is None:
         database = open_with_notice(db, _ask_restore, _show_error)
         if database is None:
             return 2
         window = MainWindow(database)
         _after_first_paint(window, lambda: _back_up_later(window, database))
         return _show_and_run(app, window, None)
-    window = MainWindow(startup=startup)
     loader = _start_loader(db, window)
     return _show_and_run(app, window, loader)
 

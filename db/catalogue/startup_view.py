@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from db.errors import DatabaseLocationError
+from db.errors import DamagedPageError, DatabaseLocationError, is_damage
 from db.storage.paths import check_local_path, requested_db
 from db.storage.schema_version import HEAD, connect_read_only
 from db.catalogue.search_types import Choices, MetierRow
@@ -61,12 +61,23 @@ class StartupView:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
-        self.total: int = conn.execute(_COUNT).fetchone()[0]
-        self.choices = read_choices(lambda sql: conn.execute(sql).fetchall())
+        self.total: int = self._rows(_COUNT)[0][0]
+        self.choices = read_choices(self._rows)
 
     def page(self, offset: int, limit: int) -> list[MetierRow]:
-        """``limit`` rows from ``offset``, as :func:`db.catalogue.search.search` gives them for ``Criteria()``."""
-        return [MetierRow(*row) for row in self.conn.execute(_PAGE, (limit, offset))]
+        """``limit`` rows from ``offset``, as :func:`db.catalogue.search.search` gives them for
+        ``Criteria()``. A damaged page raises :class:`~db.errors.DamagedPageError` (recorded)."""
+        return [MetierRow(*row) for row in self._rows(_PAGE, (limit, offset))]
+
+    def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+        try:
+            return self.conn.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if is_damage(str(exc)):
+                from db.storage.integrity import damaged_in_use  # only then: the start-up imports little
+
+                raise damaged_in_use(self.path, exc) from exc
+            raise
 
     def close(self) -> None:
         """Release the connection."""
@@ -93,7 +104,7 @@ def open_startup_view(db: str | None = None) -> StartupView | None:
             conn.close()
             return None
         view = StartupView(conn, path)
-    except sqlite3.Error:
+    except (sqlite3.Error, DamagedPageError):  # a damage is recorded: the ordinary path explains it
         conn.close()
         return None
     if view.total == 0:

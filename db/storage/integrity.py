@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.errors import UserError
+from db.errors import DamagedPageError, UserError
 from db.storage import backup
 
 if TYPE_CHECKING:
@@ -74,6 +74,19 @@ def _write_state(db_file: Path, state: dict[str, str | None]) -> None:
 def record_result(db_file: Path, problem: str | None) -> None:
     """Remember that ``db_file`` was checked now and what was found (None: sound)."""
     _write_state(db_file, {"checked_at": backup.now().isoformat(timespec="seconds"), "problem": problem})
+
+
+def damaged_in_use(db_file: Path, exc: BaseException) -> DamagedPageError:
+    """The error for a damaged page of ``db_file`` met while in use (``exc``: SQLite's), once
+    the damage is recorded: the next opening then checks the whole file at once and names the
+    backup to restore (the window asks to restore it). SQLite's words go to the log only."""
+    log.warning("damaged page met in %s: %s", db_file.name, str(exc)[:200])
+    if _folder(db_file).is_dir():  # a base opened as the application's (not a transfer's source)
+        record_result(db_file, f"met while in use: {exc}")
+    return DamagedPageError(
+        f"la base de données « {db_file} » est endommagée (des pages en sont illisibles) : rien n'a été "
+        "modifié. Relancez Orientation (ou la commande) : la base sera vérifiée et la sauvegarde à "
+        "restaurer vous sera indiquée")
 
 
 def recorded_problem(db_file: Path) -> str | None:

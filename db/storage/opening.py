@@ -25,8 +25,8 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import sessionmaker
 
-from db.errors import (DatabaseDamagedError, DatabaseLocationError, PermissionRefusedError, UserError,
-                       refused_by_server)
+from db.errors import (DamagedPageError, DatabaseDamagedError, DatabaseLocationError, PermissionRefusedError, UserError,
+                       is_damage, refused_by_server)
 from db.storage.engine import Database, make_engine, resolve_url
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
 from db.storage.paths import default_db_path, requested_db
@@ -66,6 +66,9 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
         make_private(path)
     try:
         database = open_and_prepare(url, path, load_starter=load_starter, backups=backups, daily=daily)
+    except DamagedPageError as exc:  # met by a statement while opening: the refusal naming the backup
+        assert path is not None  # only SQLite files have pages
+        raise _damaged(path, explicit, str(exc.__cause__ or exc)) from exc
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         if path is None:  # a server: unreachable, refused, wrong name or password
             if refused_by_server(exc):  # a counselor's role met a schema its owner must migrate first
@@ -79,7 +82,7 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
             raise DatabaseLocationError(
                 f"connexion impossible à la base de données « {_safe_url(url)} » : vérifiez que le serveur est "
                 "joignable et les paramètres de connexion") from exc
-        if _is_damage(str(exc)):  # a damaged page met while opening: the same refusal as the check's
+        if is_damage(str(exc)):  # a damaged page met while opening: the same refusal as the check's
             raise _damaged(path, explicit, str(exc)) from exc
         raise diagnose(exc, path) from exc
     if path is not None:
@@ -93,11 +96,6 @@ def _remember_sound_new_file(path: Path) -> None:
 
     integrity.record_result(path, None)
     integrity.mark_open(path)
-
-
-def _is_damage(problem: str) -> bool:
-    text = problem.lower()
-    return any(word in text for word in ("malformed", "not a database", "corrupt"))
 
 
 def _safe_url(url: str) -> str:

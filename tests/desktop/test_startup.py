@@ -315,3 +315,38 @@ def test_the_notice_is_gone_before_a_damaged_base_asks_its_question(qtbot, tmp_p
                                             lambda _m: None)
     assert asked == [False] and restored is not None and not _visible_notice()
     restored.close()
+
+
+def test_a_damaged_first_page_at_start_asks_to_restore_instead_of_failing(qtbot, tmp_path, monkeypatch):
+    """The damage is not known yet (the weekly check has not run): the quick start opens, its
+    first page meets the damaged rows, and the start takes the ordinary path, which checks the
+    file and asks to restore the latest backup."""
+    import sqlite3
+
+    from db.storage import backup
+    from db.storage.opening import open_database
+    from tests.db.storage.test_damage_in_use import damage_rows_of
+
+    path = tmp_path / "base.sqlite"
+    open_database(str(path), daily=False).close()  # the starter catalogue
+    kept = backup.automatic_backup(path, "quotidienne")
+    with sqlite3.connect(path) as conn:
+        first = {pk for (pk,) in conn.execute("SELECT pk FROM metiers WHERE superseded_by IS NULL "
+                                              "ORDER BY sort_key, pk LIMIT 3")}
+    conn.close()
+    assert damage_rows_of(path, "metiers", first) >= 1
+    view = open_startup_view(str(path))
+    assert view is not None  # the count and the lists do not read those pages
+    view.close()
+    asked, shown = [], []
+    monkeypatch.setattr(desktop_app, "setup_application", QApplication.instance)
+    monkeypatch.setattr(desktop_app, "_ask_restore", lambda message: asked.append(message) or True)
+    monkeypatch.setattr(desktop_app, "_show_and_run", lambda _app, window, loader: shown.append((window, loader)) or 0)
+    assert desktop_app.run(str(path)) == 0
+    window, loader = shown[0]
+    qtbot.addWidget(window)
+    assert loader is None and len(asked) == 1 and "endommagée" in asked[0]
+    assert window.database is not None and window.model.total > 100  # the backup's catalogue
+    assert backup.full_check(path) is None and kept is not None
+    window.browser.shutdown()
+    window.database.close()
