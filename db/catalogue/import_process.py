@@ -194,9 +194,14 @@ def _run(request: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from sqlalchemy.orm import sessionmaker
 
     from db.catalogue.importing import import_paths
+    from db.storage import integrity
+    from db.storage.backup import sqlite_path
     from db.storage.engine import Database, make_engine
 
     engine = make_engine(request["url"])
+    path = sqlite_path(request["url"])
+    if path is not None:
+        integrity.watch_for_damage(engine, path)
     try:
         database = Database(request["url"], engine, sessionmaker(engine, expire_on_commit=False),
                             read_only=bool(request.get("read_only")))

@@ -27,8 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import (REFUSED_SENTENCE, DatabaseBusyError, DatabaseLocationError, PermissionRefusedError,
-                       ServerUnreachableError, UserError, environment_sentence, is_damage, refused_by_server,
-                       server_gone)
+                       ServerUnreachableError, UserError, environment_sentence, refused_by_server, server_gone)
 from db.storage.files import os_error_sentence, private_dir
 from db.storage.paths import check_local_path, data_dir, requested_db
 
@@ -144,32 +143,12 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     if engine.dialect.name == "postgresql":
         event.listen(engine, "handle_error", _without_row_details)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "handle_error", _on_damage)
         event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
         event.listen(engine, "begin", _on_begin)
         engine.dialect.statement_compiler = _HintingCompiler
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _on_server_connect)
     return engine
-
-
-def _on_damage(context: ExceptionContext) -> UserError | None:
-    """A damaged page met by a statement while the file is in use (opening checks only the
-    header: the full check runs in the background): raised as
-    :func:`db.storage.integrity.damaged_in_use` says instead of "erreur inattendue". Nothing
-    was written: the statement failed, and its transaction is rolled back."""
-    original = context.original_exception
-    # "file is not a database" is left to the caller: a file that never was one (opening checks
-    # the header of the application's own file before any statement).
-    if (not isinstance(original, sqlite3.DatabaseError) or not is_damage(str(original))
-            or "not a database" in str(original).lower()):
-        return None
-    name = context.engine.url.database if context.engine is not None else None
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    from db.storage.integrity import damaged_in_use
-
-    return damaged_in_use(Path(name), original)
 
 
 def _without_row_details(context: ExceptionContext) -> None:

@@ -22,15 +22,19 @@ import atexit
 import json
 import logging
 import os
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.errors import DamagedPageError, UserError
+from db.errors import DamagedPageError, UserError, is_damage
 from db.storage import backup
 
 if TYPE_CHECKING:
     import threading
+
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import ExceptionContext
 
 log = logging.getLogger(__name__)
 STATE_FILE = backup.INTEGRITY_FILE
@@ -87,6 +91,24 @@ def damaged_in_use(db_file: Path, exc: BaseException) -> DamagedPageError:
         f"la base de données « {db_file} » est endommagée (des pages en sont illisibles) : rien n'a été "
         "modifié. Relancez Orientation (ou la commande) : la base sera vérifiée et la sauvegarde à "
         "restaurer vous sera indiquée")
+
+
+def watch_for_damage(engine: Engine, db_file: Path) -> None:
+    """Make a damaged page of ``db_file`` met by any statement of ``engine`` (opening checks
+    only the header: the full check runs in the background) raise :func:`damaged_in_use`
+    instead of a database error the counselor would see as "erreur inattendue". Nothing was
+    written: the statement failed, its transaction is rolled back."""
+    from sqlalchemy import event
+
+    def on_error(context: ExceptionContext) -> UserError | None:
+        original = context.original_exception
+        # "file is not a database" stays the caller's: opening checks the header before any statement.
+        if (isinstance(original, sqlite3.DatabaseError) and is_damage(str(original))
+                and "not a database" not in str(original).lower()):
+            return damaged_in_use(db_file, original)
+        return None
+
+    event.listen(engine, "handle_error", on_error)
 
 
 def recorded_problem(db_file: Path) -> str | None:

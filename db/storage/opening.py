@@ -30,6 +30,7 @@ from db.errors import (DamagedPageError, DatabaseDamagedError, DatabaseLocationE
 from db.storage.engine import Database, make_engine, resolve_url
 from db.storage.files import os_error_sentence, remove_with_companions, tighten
 from db.storage.paths import default_db_path, requested_db
+from db.storage import integrity
 from db.storage.integrity import not_damage
 from db.storage.schema_version import KNOWN_REVISIONS, unknown_revision_sentence
 
@@ -92,8 +93,6 @@ def open_database(db: str | None = None, *, load_starter: bool = True, backups: 
 
 def _remember_sound_new_file(path: Path) -> None:
     """A file this process has just built is sound: no full check is due for a week."""
-    from db.storage import integrity
-
     integrity.record_result(path, None)
     integrity.mark_open(path)
 
@@ -193,7 +192,7 @@ def _check_integrity(path: Path, explicit: bool) -> None:
     in the background, see :mod:`db.storage.integrity`) found nothing. A recorded damage is
     confirmed by checking again before the file is refused (it may have been replaced since);
     a full check is started in the background when one is due."""
-    from db.storage import backup, integrity
+    from db.storage import backup
 
     if _truncated(path) or integrity.recorded_problem(path) is not None:
         problem = backup.full_check(path)  # the same check as the one that recorded it
@@ -356,6 +355,8 @@ def open_and_prepare(url: str, path: Path | None, *, load_starter: bool, backups
     from db.catalogue.starter import ensure_nomenclatures, load_starter_catalogue
 
     engine = make_engine(url)
+    if path is not None:
+        integrity.watch_for_damage(engine, path)
     try:
         before = (lambda: backup.automatic_backup(path, "avant-migration")) if path and backups else None
         if not is_up_to_date(path):
