@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -131,14 +132,17 @@ def test_export_json_has_every_design_field(filled, capsys):
     assert macon["statuts"] == ["salarié", "artisan"] and macon["formations"] == ["CAP maçon", "BP maçon"]
 
 
-def test_export_on_a_new_file_prints_the_starter_fiches(tmp_path):
-    """The real command in a real process, on a database file that does not exist yet."""
+def test_export_on_a_new_default_base_prints_the_starter_fiches(tmp_path):
+    """The real command in a real process, on the default base, which does not exist yet (its
+    first use creates it; a path given with --db where there is no base is refused, see below)."""
     from db.catalogue.starter import catalogue_dir
 
     expected = {json.loads(line)["id"] for p in catalogue_dir().glob("*.jsonl")
                 for line in p.read_text(encoding="utf-8").splitlines() if line.strip()}
-    result = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "--format", "json",
-                             "--db", str(tmp_path / "new.sqlite")], cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "donnees")}
+    env.pop("ORIENTATION_DB", None)
+    result = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "--format", "json"], cwd=ROOT,
+                            capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert {r["id"] for r in rows} == expected
@@ -212,3 +216,31 @@ def test_search_with_no_match_says_what_to_try(filled, capsys):
     assert "Aucun métier ne correspond à « boulanger » avec ces filtres : retirez un filtre" in out
     _, out, _ = run(capsys, "search", "--texte", "astronaute", "--format", "json")
     assert json.loads(out) == []  # JSON stays clean
+
+
+def test_a_mistyped_base_is_refused_by_a_command_that_needs_records(tmp_path, capsys):
+    """``--db`` naming no base: listing students (or searching, a bilan…) says so and creates
+    nothing, instead of showing an empty caseload as if the records were gone."""
+    real = tmp_path / "cio" / "Base.sqlite"
+    status, _, _ = run(capsys, "students", "add", "--nom", "Martin", "--prenom", "Léa", "--db", str(real))
+    assert status == 0
+    typo = tmp_path / "cio" / "base.sqlite"
+    for command in (["students", "list"], ["search", "--texte", "infirmier"], ["report", "1", "--out",
+                                                                                 str(tmp_path / "b.pdf")]):
+        status, out, err = run(capsys, *command, "--db", str(typo))
+        assert status == 2 and "aucune base de données" in err and "vérifiez le chemin" in err, err
+        assert "élève(s)" not in out
+    assert sorted(p.name for p in (tmp_path / "cio").iterdir()) == ["Base.sqlite", "sauvegardes"]
+    assert not (tmp_path / "b.pdf").exists()
+    elsewhere = tmp_path / "absent" / "base.sqlite"
+    status, _, _ = run(capsys, "students", "list", "--db", str(elsewhere))
+    assert status == 2 and not elsewhere.parent.exists()  # not even its folder
+
+
+def test_a_command_that_creates_a_base_says_so(tmp_path, capsys):
+    new = tmp_path / "nouvelle.sqlite"
+    status, out, err = run(capsys, "students", "add", "--nom", "Martin", "--prenom", "Léa", "--db", str(new))
+    assert status == 0 and "Élève créé" in out
+    assert f"Nouvelle base de données créée : {new}" in err
+    status, _, err = run(capsys, "students", "add", "--nom", "Durand", "--prenom", "Tom", "--db", str(new))
+    assert status == 0 and "Nouvelle base" not in err  # said once, when it is made

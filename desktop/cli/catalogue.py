@@ -13,7 +13,7 @@ from desktop.cli.common import open_database_for
 def cmd_import(args: argparse.Namespace) -> int:
     from db.catalogue.importing import import_paths
 
-    database = open_database_for(args)
+    database = open_database_for(args, creates=True)
     summary = import_paths(database, args.paths, dry_run=args.dry_run)
     if not summary.files and not summary.interrupted:
         raise UserError("aucun fichier à importer dans les chemins donnés")

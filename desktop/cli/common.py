@@ -3,20 +3,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from db.storage.engine import Database
 
 
-def open_database_for(args: argparse.Namespace, *, writes: bool = True, catalogue_only: bool = False) -> Database:
+def open_database_for(args: argparse.Namespace, *, writes: bool = True, catalogue_only: bool = False,
+                      creates: bool = False) -> Database:
     """The database of ``--db`` / ``ORIENTATION_DB`` / the default, opened (and created,
     migrated, checked); its warnings (e.g. no daily backup) go to stderr in French. Only a
     command that ``writes`` makes the day's backup: one that only reads changes nothing to save.
     A command that reads the catalogue only (``catalogue_only``) facing a server that cannot be
     reached reads this computer's local catalogue instead, read-only, and says so on stderr
-    (db.storage.local_catalogue)."""
+    (db.storage.local_catalogue). A base named by a path where there is none is created only
+    by a command that ``creates`` (it says so on stderr); any other refuses (see :func:`_new_file`)."""
     from db.errors import UserError
     from db.storage.opening import open_database
 
+    new_file = _new_file(getattr(args, "db", None), creates)
     try:
         database = open_database(getattr(args, "db", None), daily=writes)
     except UserError as exc:
@@ -25,9 +29,33 @@ def open_database_for(args: argparse.Namespace, *, writes: bool = True, catalogu
             raise
         database = local
     _opened.append(database)
+    if new_file is not None:
+        print(f"Nouvelle base de données créée : {new_file} (catalogue de départ, aucun élève).", file=sys.stderr)
     for warning in database.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     return database
+
+
+def _new_file(db: str | None, creates: bool) -> Path | None:
+    """The SQLite file the command would create (it does not exist yet, or is empty), else None.
+
+    Given a path (``--db``, ``ORIENTATION_DB``) where there is no base, a command that does not
+    ``creates`` refuses: a mistyped name would otherwise show an empty caseload as if the
+    records were gone, and leave a new base behind. The default base is created on first use."""
+    from db.errors import UserError
+    from db.storage.backup import sqlite_path
+    from db.storage.paths import check_local_path, default_db_path, requested_db
+
+    asked = requested_db(db)
+    path = sqlite_path(asked) if "://" in asked else Path(asked).expanduser()
+    if path is None or (path.exists() and not (path.is_file() and path.stat().st_size == 0)):
+        return None  # a server, an existing base, or a folder, a FIFO… (refused by the opening, in its words)
+    check_local_path(path)  # a network share: that refusal says more than "no base there"
+    if not creates and path.resolve() != default_db_path().resolve():
+        raise UserError(f"aucune base de données à « {path} » : vérifiez le chemin et son orthographe "
+                        "(majuscules comprises). Seules l'importation de fiches (orientation import) et "
+                        "l'ajout d'élèves (orientation students add ou import) créent une base neuve")
+    return path
 
 
 def _local_catalogue_instead(db: str | None, error: Exception) -> Database | None:

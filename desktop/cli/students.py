@@ -14,7 +14,8 @@ from desktop.cli.common import open_database_for
 def run(args: argparse.Namespace) -> int:
     """Dispatch one ``students`` action on the database the arguments name; the exit status."""
     writes = args.student_command not in _READ_ONLY
-    return _ACTIONS[args.student_command](args, open_database_for(args, writes=writes))
+    creates = args.student_command in ("add", "import")  # the others need records that exist
+    return _ACTIONS[args.student_command](args, open_database_for(args, writes=writes, creates=creates))
 
 
 def _list(args: argparse.Namespace, database: Database) -> int:

@@ -110,7 +110,8 @@ def test_a_read_only_folder_is_not_called_damaged(tmp_path):
         remount_read_only(folder)
         done = cli("students", "list", "--db", str(folder / "base.sqlite"))
         assert done.returncode == 2 and "lecture seule" in done.stderr and "endommagée" not in done.stderr, done.stderr
-        done = cli("students", "list", "--db", str(folder / "nouvelle.sqlite"))
+        # A command that creates a new base there (a listing refuses a base that does not exist).
+        done = cli("students", "add", "--nom", "Neuve", "--prenom", "Base", "--db", str(folder / "nouvelle.sqlite"))
         assert done.returncode == 2 and "lecture seule" in done.stderr, done.stderr
 
 
@@ -118,7 +119,7 @@ def test_a_read_only_folder_is_not_called_damaged(tmp_path):
 def test_a_full_disk_at_first_start_leaves_no_half_made_database(tmp_path):
     folder = tmp_path / "petit"
     with small_filesystem(folder, 600):
-        done = cli("students", "list", "--db", str(folder / "base.sqlite"))
+        done = cli("students", "add", "--nom", "Premier", "--prenom", "Élève", "--db", str(folder / "base.sqlite"))
         assert done.returncode == 2 and "disque est plein" in done.stderr, done.stderr
         assert "inattendue" not in done.stderr
         assert list(folder.iterdir()) == []  # nothing half-made, no temporary file
