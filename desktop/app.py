@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from pathlib import Path
 import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -263,14 +264,28 @@ def run(db: str | None = None) -> int:
         except DamagedPageError:  # its first page is damaged (recorded): the ordinary path asks to restore
             startup.close()
     if window is None:
+        new_file = _missing_file(db)
         database = open_with_notice(db, _ask_restore, _show_error)
         if database is None:
             return 2
         window = MainWindow(database)
+        if new_file is not None and new_file.is_file():  # a mistyped --db must not pass for an empty caseload
+            window.messages.info(f"Nouvelle base de données créée : {new_file} (catalogue de départ, aucun élève).")
         _after_first_paint(window, lambda: _back_up_later(window, database))
         return _show_and_run(app, window, None)
     loader = _start_loader(db, window)
     return _show_and_run(app, window, loader)
+
+
+def _missing_file(db: str | None) -> Path | None:
+    """The SQLite file ``db`` names when it does not exist yet (the opening will create it)."""
+    from db.storage.paths import requested_db
+
+    asked = requested_db(db)
+    if "://" in asked:
+        return None
+    path = Path(asked).expanduser()
+    return None if path.exists() else path
 
 
 def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:

@@ -27,6 +27,7 @@ def probed_show(window):
             QTimer.singleShot(50, settled)
             return
         print("shown", window.isVisible(), window.model.total, window.student_menu.isEnabled(), flush=True)
+        print("bar", window.message_bar.text(), flush=True)
         window.close()
     QTimer.singleShot(0, settled)
 MainWindow.show = probed_show
@@ -49,3 +50,6 @@ def test_a_new_database_is_made_and_the_window_shows_its_starter_catalogue(db_lo
         database.close()
     assert metiers > 0  # the starter catalogue was loaded by the window's own opening
     assert shown == [["shown", "True", str(metiers), "True"]]
+    bar = [line for line in result.stdout.splitlines() if line.startswith("bar")]
+    if "://" not in db_location:  # a file that did not exist: said, so that a mistyped name is noticed
+        assert bar == [f"bar Nouvelle base de données créée : {db_location} (catalogue de départ, aucun élève)."]
