@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.students.report_data import Comparison, ReportMetier
+from reports.chart_layout import circle_centres
 from reports.styles import ACCENT, BAND, INK, RULE, Layout
 from reports.timeline import route_timeline, years_text
 from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
@@ -505,6 +506,23 @@ class Blocks:
         def py(value: float) -> float:
             return float(bottom + (value - y_lo) / (y_hi - y_lo) * plot_h)
 
+        band = 0.45 * (px(1) - px(0))  # a circle stays nearer its level's line than any other
+        for _ in range(3):
+            centres = circle_centres([(px(x), py(y)) for _, x, y in points], 14 * k, band,
+                                     (bottom + 6.5 * k, bottom + plot_h - 6.5 * k))
+            lifted = max(cy - py(y) for (_, _, y), (_, cy) in zip(points, centres, strict=True))
+            lowered = max(py(y) - cy for (_, _, y), (_, cy) in zip(points, centres, strict=True))
+            if max(lifted, lowered) <= 1.5 * 14 * k:
+                break
+            # Circles of a crowded level pushed far from their salary by the plot's edge: one
+            # more graduation on that side gives them room.
+            if lifted >= lowered and y_lo >= step:
+                y_lo -= step
+            elif lowered > lifted:
+                y_hi += step
+            else:
+                break
+
         d = Drawing(width, height, initialFontName=self.font_regular, initialFontSize=size)
         d.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
         for value in range(int(y_lo), int(y_hi) + 1, step):
@@ -519,12 +537,7 @@ class Blocks:
                            strokeWidth=0.4, strokeDashArray=[1, 2]))
                 d.add(String(px(value), bottom - 11 * k, short_level(value), fontName=self.font_regular,
                              fontSize=size, fillColor=INK, textAnchor="middle"))
-        placed: list[tuple[float, float]] = []
-        for number, x, y in points:
-            cx, cy = px(x), py(y)
-            while any(abs(cx - ox) < 14 * k and abs(cy - oy) < 14 * k for ox, oy in placed):
-                cx += 15 * k  # a circle already there: this one sits to its right
-            placed.append((cx, cy))
+        for (number, _x, _y), (cx, cy) in zip(points, centres, strict=True):
             d.add(Circle(cx, cy, 6.5 * k, fillColor=colors.white, strokeColor=INK, strokeWidth=1))
             d.add(String(cx, cy - 3.2 * k, str(number), fontName=self.font_bold, fontSize=size,
                          fillColor=INK, textAnchor="middle"))
