@@ -8,7 +8,14 @@ Rules (issue 3, "Normalisation"):
   the first range is kept as the career range (``career_min_eur``/``career_max_eur``).
 - "Smic" → the gross monthly SMIC in force at ``source_date`` (:func:`db.catalogue.nomenclature.smic_at`).
 - Annual amounts ("par an", "annuel", "k€") are divided by 12 and rounded to the euro.
-- Daily, hourly and weekly rates, fees per service, and "Variable…" give no figure.
+- Daily, hourly and weekly rates, fees per service or per show, allowances ("euros
+  d'indemnités"), percentages and "Variable…" give no figure; when a later statement gives a
+  monthly one ("1440 euros pour 1 semaine. 2344 euros pour 1 CDI"), that one is read.
+- Pay while at school ("En tant qu'élève fonctionnaire… 1486 euros en 1re année") is not the
+  starting salary: the sentence is passed over. So is a figure under 500 € a month, which no
+  full-time salary is (an amount per service whose unit was left out).
+- "À partir de N et jusqu'à M" → min N, max M (M read in the same clause, unless it is the
+  end of a career); "N à M euros" and "environ N" (no unit) are read as well.
 - A figure with no period stated is monthly (the French convention for salaries) unless it
   is 10 000 € or more, which only makes sense per year.
 The original text is always kept, stripped of surrounding whitespace; figures are read in
@@ -31,8 +38,13 @@ _EXPRESSION = re.compile(
     rf"(?P<smic_range>\b(?:entre\s+le|du)\s+smic{_SEP}(?P<smic_high>{_NUM})(?P<smic_k>{_K})?)"
     rf"|(?P<range>\b(?:entre|de)\s+(?P<low>{_NUM})(?P<low_k>{_K})?\s*{_EURO}?\s*(?:brut\s*)?"
     rf"{_SEP}(?P<high>{_NUM})(?P<high_k>{_K})?)"
+    rf"|(?P<bare>(?P<blow>{_NUM})(?P<blow_k>{_K})?\s*{_EURO}?\s+(?:a|au)\s+(?P<bhigh>{_NUM})"
+    rf"(?:(?P<bhigh_k>{_K})|\s*{_EURO}))"
     rf"|(?P<dash>(?P<dlow>{_NUM})(?P<dlow_k>{_K})?\s*{_EURO}?\s*[-–]\s*(?P<dhigh>{_NUM})(?P<dhigh_k>{_K})?)"
     rf"|(?P<from>\b(?:a\s+partir\s+de|des|au\s+moins|minimum(?:\s+de)?)\s+(?P<fnum>{_NUM})(?P<f_k>{_K})?)"
+    # "Environ 1770 pour un débutant": no unit, so only what can follow a figure alone ("environ
+    # 2900 à 3500 euros" is the range below; "environ 2 000 €" the single figure).
+    rf"|(?P<about>\benviron\s+(?P<anum>{_NUM})(?P<a_k>{_K})?(?=\s*(?:pour\b|bruts?\b|net\b|par\b|\(|$|[,.;])))"
     rf"|(?P<smic>\bsmic\b)"
     rf"|(?P<single>(?P<snum>{_NUM})(?:(?P<s_k>{_K})|\s*{_EURO}))",
 )
@@ -42,8 +54,12 @@ _MONTHLY = re.compile(r"par\s+mois|/\s*mois|mensuel|\bpar\s+mensualite")
 _ANNUAL = re.compile(r"par\s+an\b|/\s*an\b|annuel|par\s+annee|\bbrut\s+an\b")
 _RATE = re.compile(r"par\s+jour|/\s*jour|journ(?:ee|alier)|par\s+heure|de\s+l'heure|/\s*h\b|horaire"
                    r"|par\s+semaine|hebdomadaire|cachet|par\s+seance|forfait|par\s+mile|par\s+enfant"
-                   r"|pour\s*cent|%")
+                   r"|pour\s*cent|%|pourcentage|par\s+(?:representation|prestation|spectacle|concert)"
+                   r"|(?:par|pour)\s+(?:1|une)\s+semaine|d'indemnites?\b")
 _NO_FIGURE_START = re.compile(r"^(?:salaire\s+|remuneration\s+|tres\s+|le\s+salaire\s+est\s+)?variable")
+_SCHOOL = re.compile(r"\beleves?\s+fonctionnaires?\b|\ben\s+tant\s+qu'eleve")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s|<br\s*/?>|\n")
+_UP_TO = re.compile(rf"^[^.;!?\n]{{0,60}}?\bjusqu['\u2019]?\s*a\s+(?P<num>{_NUM})(?P<k>{_K})?(?P<rest>.{{0,40}})")
 _PERIODS = (("monthly", _MONTHLY), ("annual", _ANNUAL), ("rate", _RATE))
 _CLAUSE_BREAK = re.compile(r"[.;!?]\s|<br\s*/?>|\n")
 _AFTER_WINDOW = 45
@@ -51,6 +67,9 @@ _AFTER_WINDOW = 45
 # keeps the patterns fast on any input (the full text is still kept).
 _MAX_READ = 1000
 _ANNUAL_THRESHOLD = 10_000
+_LEAST_MONTHLY = 500
+# The groups that say "k€" (thousands, so a year's pay unless the text says otherwise).
+_THOUSANDS = ("low_k", "high_k", "blow_k", "bhigh_k", "dlow_k", "dhigh_k", "f_k", "a_k", "s_k", "smic_k")
 
 
 def parse_salary(text: str, source_date: str | None = None, country: str = "FR",
@@ -67,21 +86,51 @@ def parse_salary(text: str, source_date: str | None = None, country: str = "FR",
     key = _normalise(original[:_MAX_READ])
     if not key or _NO_FIGURE_START.match(key):
         return salary
-    match = _EXPRESSION.search(key)
-    if not match:
-        return salary
+    for match in _EXPRESSION.finditer(key):
+        figures = _monthly_figures(key, match, source_date)
+        if figures is None:
+            continue  # not a salary (a rate, pay at school, a fee): a later statement may be
+        low, high = figures
+        starting = _starting_range(key[match.end():], _period(key, match))
+        if starting and starting[0] is not None:
+            salary.career_min_eur, salary.career_max_eur = low, high
+            low, high = starting
+            salary.scope = "debutant"
+        salary.min_eur, salary.max_eur = low, high
+        break
+    return salary
+
+
+def _monthly_figures(key: str, match: re.Match[str],
+                     source_date: str | None) -> tuple[int | None, int | None] | None:
+    """The monthly figures ``match`` states, or None when they are no salary."""
+    if _SCHOOL.search(_sentence(key, match)):
+        return None
     period = _period(key, match)
     if period == "rate":
-        return salary
+        return None
     low, high = _figures(match, source_date)
+    if high is None and low is not None:
+        high = _up_to(key[match.end():], low)
     low, high = _to_monthly(low, high, period, match)
-    starting = _starting_range(key[match.end():], period)
-    if starting and starting[0] is not None:
-        salary.career_min_eur, salary.career_max_eur = low, high
-        low, high = starting
-        salary.scope = "debutant"
-    salary.min_eur, salary.max_eur = low, high
-    return salary
+    if any(value is not None and value < _LEAST_MONTHLY for value in (low, high)):
+        return None
+    return low, high
+
+
+def _up_to(after: str, low: float) -> float | None:
+    """M of "à partir de N [euros…] et jusqu'à M" (same clause, M above N, not a career's end)."""
+    found = _UP_TO.match(after)
+    if not found or "fin de carriere" in found.group("rest"):
+        return None
+    high = _number(found.group("num"), bool(found.group("k")))
+    return high if high is not None and high > low else None
+
+
+def _sentence(key: str, match: re.Match[str]) -> str:
+    start = max((m.end() for m in _SENTENCE_BREAK.finditer(key, 0, match.start())), default=0)
+    found = _SENTENCE_BREAK.search(key, match.end())
+    return key[start:found.start() if found else len(key)]
 
 
 def _normalise(text: str) -> str:
@@ -115,8 +164,14 @@ def _figures(match: re.Match[str], source_date: str | None) -> tuple[float | Non
     if g("dash"):
         return (_number(g("dlow"), bool(g("dlow_k") or g("dhigh_k"))),
                 _number(g("dhigh"), bool(g("dhigh_k"))))
+    if g("bare"):
+        return (_number(g("blow"), bool(g("blow_k") or g("bhigh_k"))),
+                _number(g("bhigh"), bool(g("bhigh_k"))))
     if g("from"):
         return _number(g("fnum"), bool(g("f_k"))), None
+    if g("about"):
+        value = _number(g("anum"), bool(g("a_k")))
+        return value, value
     if g("smic"):
         return smic_at(source_date), None
     value = _number(g("snum"), bool(g("s_k")))
@@ -139,8 +194,7 @@ def _period(key: str, match: re.Match[str]) -> str:
         return "rate"
     if _MONTHLY.search(clause):
         return "monthly"
-    if _ANNUAL.search(clause) or any(match.group(name) for name in
-                                     ("low_k", "high_k", "dlow_k", "dhigh_k", "f_k", "s_k", "smic_k")):
+    if _ANNUAL.search(clause) or any(match.group(name) for name in _THOUSANDS):
         return "annual" if not match.group("smic") else "monthly"
     return "unstated"
 

@@ -33,6 +33,20 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     ("30 000 € brut par an", 2500, 2500),
     ("Entre 24 000 et 30 000 euros brut par an", 2000, 2500),
     ("2,5 k€ par mois", 2500, 2500),
+    # Idéo wordings: a range without "de"/"entre", "et jusqu'à", "environ" without a unit
+    ("2300 à 2500 euros brut par mois", 2300, 2500),
+    ("Environ 2900 à 3500 euros brut par mois en début de carrière.", 2900, 3500),
+    ("À partir du Smic et jusqu'à 2231 euros brut par mois.", 1802, 2231),
+    ("A partir de 4100 euros jusqu'à 5400 brut par mois en fonction du poste", 4100, 5400),
+    ("À partir de 2000 euros brut par mois et jusqu'à 6000 euros brut par mois en fin de carrière.", 2000, None),
+    ("A partir du Smic (public) et jusqu'à 1765 (privé) euros brut par mois.", 1802, None),
+    ("3000 euros brut par mois. Jusqu'à 6000 euros brut par mois, selon l'expérience", 3000, 3000),
+    ("Environ  1770  pour un aide-soignant débutant dans la fonction publique hospitalière", 1770, 1770),
+    # the first statement is no salary: the next one is
+    ("1440 euros brut pour 1 semaine de 35 heures. 2344 euros brut pour 1 CDI.", 2344, 2344),
+    ("En tant qu'élève fonctionnaire, le contrôleur aérien perçoit une rémunération brute mensuelle de "
+     "1486 euros en 1re année ; 2200 euros en 2e année ; 2383 euros en 3e année.\nEnfin, il a un salaire "
+     "d'environ 2552 euros brut par mois 1 an après la sortie de l'école.", 2552, 2552),
     # a figure with no period: monthly below 10 000 €, yearly from 10 000 €
     ("Environ 2 000 € brut", 2000, 2000),
     ("30 000 € brut", 2500, 2500),
@@ -55,6 +69,11 @@ def test_monthly_figures(text: str, low: int | None, high: int | None) -> None:
     "Un indépendant peut facturer une journée entre 150 à 250 euros brut",
     "Cachet de répétition : 98,50 euros par jour",
     "Le salaire est calculé en pourcentage, par exemple de 10 pour cent de la rémunération",
+    "75 à 150 euros par représentation.",
+    "De 100 à 800 euros d'indemnités pour les volontaires de solidarité internationale (hors prise en "
+    "charge du transport, du logement et de la nourriture)",
+    "993 euros brut par semaine de 39 heures et 1464 euros brut par semaine de 42 heures",
+    "Environ 150 euros brut",  # per service, its unit left out: no month pays that
     "",
 ])
 def test_no_monthly_figure_keeps_the_text(text: str) -> None:
