@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from db.catalogue.search_levels import read_level_words
 from db.catalogue.search_types import COUNT_CAP, Choices, Criteria, Facets, FirstPage, MetierRow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from db.catalogue.startup_view import StartupView
     from db.storage.engine import Database
 
@@ -82,19 +85,21 @@ class DatabaseSource:
         self._notice: tuple[str, str | None] = ("", None)  # (text, its notice) of the last first page
 
     def first_page(self, criteria: Criteria, limit: int) -> FirstPage | None:
-        from db.catalogue.search import first_page, text_notice
+        from db.catalogue.search import first_page
 
+        typed = criteria.text
+        criteria, level_sentence = read_level_words(criteria)
         with self.database.read() as session:
             answer = first_page(session, criteria, limit, self.count_cap)
             # Read in the same session: the typed text is read (typos, words required) once.
-            self._notice = (criteria.text, text_notice(session, criteria))
+            self._notice = (typed, _joined(level_sentence, _text_notice(session, criteria)))
             return answer
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
         from db.catalogue.search import search
 
         with self.database.read() as session:
-            return search(session, criteria, limit=limit, offset=offset)
+            return search(session, read_level_words(criteria)[0], limit=limit, offset=offset)
 
     def choices(self) -> Choices:
         from db.catalogue.choices import choices
@@ -103,20 +108,29 @@ class DatabaseSource:
             return choices(session)
 
     def notice(self, criteria: Criteria) -> str | None:
-        from db.catalogue.search import text_notice
-
         if not criteria.text.strip():
             return None
         if self._notice[0] == criteria.text:
             return self._notice[1]
+        criteria, level_sentence = read_level_words(criteria)
         with self.database.read() as session:
-            return text_notice(session, criteria)
+            return _joined(level_sentence, _text_notice(session, criteria))
 
     def facets(self, criteria: Criteria) -> Facets | None:
         from db.catalogue.search import facets
 
         with self.database.read() as session:
-            return facets(session, criteria, levels=False)
+            return facets(session, read_level_words(criteria)[0], levels=False)
 
     def close(self) -> None:
         """The database belongs to the window, which closes it."""
+
+
+def _text_notice(session: Session, criteria: Criteria) -> str | None:
+    from db.catalogue.search import text_notice
+
+    return text_notice(session, criteria) if criteria.text.strip() else None
+
+
+def _joined(*sentences: str | None) -> str | None:
+    return " ".join(s for s in sentences if s) or None
