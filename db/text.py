@@ -58,3 +58,16 @@ def sort_key(text: str | None) -> str:
     """
     base = " ".join(words(text))
     return f"{base}\x00{text or ''}"
+
+
+_EUROS_UNIT = re.compile(r"\s*(?:€|euros?|eur|e)?\s*(?:bruts?)?\s*(?:(?:/|par)\s*mois)?\s*$")
+
+
+def typed_euros(text: str) -> int | None:
+    """A whole amount of euros as a person types it ("1800", "1800€", "1 800 €", "1.800 euros",
+    "1800 brut par mois") or None when it is not one (letters, decimals, a minus sign)."""
+    key = _EUROS_UNIT.sub("", fold(text).strip(), count=1)
+    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+", key):
+        key = key.replace(" ", "").replace(".", "")
+    # isdecimal() lets "²" through int(); only ASCII digits are an amount.
+    return int(key) if re.fullmatch(r"[0-9]{1,9}", key) else None

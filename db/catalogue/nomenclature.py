@@ -82,7 +82,8 @@ _ROMAN_1969 = {"v": "cap", "iv": "bac", "iii": "bac+2", "ii": "bac+3", "i": "bac
 _LEVEL_2019 = {"3": "cap", "4": "bac", "5": "bac+2", "6": "bac+3", "7": "bac+5", "8": "bac+8"}
 # Diploma words as sources and counselors write them (folded, apostrophes and hyphens as spaces).
 _WORDS = {
-    "sans diplome": "sans-diplome", "3e": "3e", "troisieme": "3e",
+    "sans diplome": "sans-diplome", "aucun diplome": "sans-diplome", "3e": "3e", "3eme": "3e",
+    "3ieme": "3e", "troisieme": "3e", "fin de 3e": "3e", "fin de 3eme": "3e",
     "diplome national du brevet": "brevet", "brevet": "brevet", "dnb": "brevet",
     "brevet des colleges": "brevet",
     "cap ou equivalent": "cap", "cap": "cap", "capa": "cap", "cap agricole": "cap", "bep": "cap",

@@ -20,7 +20,7 @@ from db.models import InterestRow, Metier, SectorRow
 from db.storage.engine import Database
 from db.students.store import (SessionState, ShortlistItem, get_student, latest_session, save_session_in,
                                start_session)
-from db.text import fold
+from db.text import fold, typed_euros
 
 # The words that clear a level or a salary ("--niveau-max aucun").
 NO_VALUE = frozenset({"aucun", "aucune", "sans", "rien"})
@@ -100,11 +100,11 @@ def parse_salary(text: str) -> int | None:
     """Euros as typed ("1800", "1 800 €") as an int, None for "aucun"; UserError otherwise."""
     if _clears(text):
         return None
-    digits = "".join(text.replace("€", "").split())
-    if not digits.isdecimal() or int(digits) > MAX_SALARY:  # isdigit() lets "²" through
+    amount = typed_euros(text)
+    if amount is None or amount > MAX_SALARY:
         raise UserError(f"salaire minimum invalide : « {text[:40]} » (un montant en euros bruts par mois, "
                         "ex. 1800, ou « aucun » pour l'effacer)")
-    return int(digits)
+    return amount
 
 
 def _apply_interests(session: Session, state: SessionState, edit: SessionEdit) -> None:

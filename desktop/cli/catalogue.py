@@ -106,6 +106,11 @@ def _csv_value(value: object) -> object:
     return " | ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
+def _cell(text: str, width: int) -> str:
+    """``text`` in ``width`` characters: a name cut short ends with « … », so it is not read as whole."""
+    return (text if len(text) <= width else text[:width - 1] + "…").ljust(width)
+
+
 def _table(records: list[dict]) -> str:
     from db.catalogue.format import format_salary
 
@@ -116,6 +121,6 @@ def _table(records: list[dict]) -> str:
     widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]
     buffer = io.StringIO()
     for line in [header, tuple("-" * w for w in widths), *lines]:
-        buffer.write("  ".join(str(cell)[:w].ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n")
+        buffer.write("  ".join(_cell(str(cell), w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n")
     buffer.write(f"{len(records)} métier(s)\n")
     return buffer.getvalue()

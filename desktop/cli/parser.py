@@ -109,6 +109,29 @@ def record_id(text: str) -> int:
     return value
 
 
+def monthly_euros(text: str) -> int:
+    """An argparse type: a gross monthly amount as typed ("1800", "1800€", "1 800 €"), refused in French."""
+    from db.text import typed_euros
+
+    amount = typed_euros(text)
+    if amount is None:
+        raise argparse.ArgumentTypeError(f"montant invalide : « {text[:40]} » (un nombre entier d'euros bruts "
+                                         "par mois, par exemple 1800)")
+    return amount
+
+
+def how_many(text: str) -> int:
+    """An argparse type: a number of results, at least 1, refused in French."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"nombre invalide : « {text[:40]} » (un nombre entier d'au moins 1, "
+                                         "par exemple 20)")
+    return value
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL|CHEMIN", default=argparse.SUPPRESS,
                         help="base de données à utiliser (adresse SQLAlchemy ou chemin de fichier ; "
@@ -131,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--texte", default="", help="texte libre (sans tenir compte des accents)")
     search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "CAP", "bac pro", "BTS", "licence", "M2", '
                         '"diplôme d\'ingénieur", "doctorat", "bac + 2", "niveau 6"')
-    search.add_argument("--salaire-min", type=int, metavar="EUROS",
+    search.add_argument("--salaire-min", type=monthly_euros, metavar="EUROS",
                         help="salaire de début minimum (brut/mois ; 0 = pas de minimum)")
     search.add_argument("--avec-salaire-inconnu", action="store_true",
                         help="garder les fiches sans salaire chiffré")
@@ -145,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--tri", choices=["auto", "nom", "salaire", "niveau", "pertinence"], default="auto",
                         help="ordre (par défaut : pertinence avec --texte, nom sinon)")
     search.add_argument("--decroissant", action="store_true", help="ordre décroissant")
-    search.add_argument("--limite", type=int, help="nombre maximum de résultats")
+    search.add_argument("--limite", type=how_many, help="nombre maximum de résultats")
     search.add_argument("--format", choices=["table", "json", "csv"], default="table")
     _add_db(search)
 
@@ -161,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
     suggest.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     suggest.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
-    suggest.add_argument("--limite", type=int, default=20)
+    suggest.add_argument("--limite", type=how_many, default=20)
     suggest.add_argument("--format", choices=["table", "json"], default="table")
     _add_db(suggest)
 
