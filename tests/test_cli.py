@@ -182,6 +182,7 @@ def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
 
     status, _, err = run(capsys, "students", "erase", "1", "--db", filled)
     assert status == 2 and "--yes" in err
+    assert "l'effacement de Léa Dupont (n° 1, 3e B, dernier entretien : " in err  # the number checked by its name
     status, out, _ = run(capsys, "students", "erase", "1", "--yes", "--db", filled)
     assert status == 0 and "effacé" in out
     status, out, _ = run(capsys, "students", "log", "--format", "json", "--db", filled)

@@ -185,8 +185,15 @@ def _import(args: argparse.Namespace, database: Database) -> int:
 def _erase(args: argparse.Namespace, database: Database) -> int:
     from db.students.privacy import erase_student
 
-    if not args.yes:
-        raise UserError("l'effacement est définitif : ajoutez --yes pour confirmer")
+    if not args.yes:  # the student named, so a wrong number is caught before it is too late
+        from db.students.store import get_student
+
+        with database.read() as session:
+            student = get_student(session, args.student_id)
+        what = ", ".join(x for x in (f"n° {student.id}", student.classe,
+                                     f"dernier entretien : {student.last_session_on or '—'}") if x)
+        raise UserError(f"l'effacement de {student.full_name} ({what}) est définitif : ajoutez --yes pour "
+                        "confirmer")
     result = erase_student(database, args.student_id)
     print(f"Élève {args.student_id} effacé définitivement.")
     for line in result.sentences():
