@@ -141,5 +141,6 @@ def _comparison(comparison: Comparison | None) -> str:
 
 def _sources(d: ReportData) -> str:
     made = f"<p>Document établi le {_e(d.generated_on)}.</p>" if d.generated_on.strip() else ""
-    return (f"<section>\n<h2>Sources des informations</h2>\n{_list(d.sources) or '<p>Sources non précisées.</p>'}"
-            f"\n{made}\n</section>")
+    if not d.sources:  # no métier in the bilan: nothing of the catalogue to credit
+        return f"<section>\n{made}\n</section>" if made else ""
+    return f"<section>\n<h2>Sources des informations</h2>\n{_list(d.sources)}\n{made}\n</section>"

@@ -350,8 +350,9 @@ class ReportRenderer:
         """Where the information comes from, how recent it is and under which licence."""
         d, b = self.data, self.blocks
         # Fine print, as sources are: a small bold heading, not a section title.
-        out: list[Flowable] = [b.p("Sources des informations", "SourcesHead")]
-        out += b.bullets(d.sources, style="SmallBullet") or [b.p("Sources non précisées.")]
+        # No métier in the bilan, nothing of the catalogue to credit: no empty « Sources » heading.
+        out: list[Flowable] = [b.p("Sources des informations", "SourcesHead"),
+                               *b.bullets(d.sources, style="SmallBullet")] if d.sources else []
         if plain(d.generated_on).strip():
             out.append(b.p(f"Document établi le {markup(d.generated_on)}.", "Small"))
         return out
