@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from db.students.report_data import Comparison, ReportMetier
 from reports.chart_layout import circle_centres
-from reports.styles import ACCENT, BAND, INK, RULE, Layout
+from reports.styles import ACCENT, BAND, BAR, INK, RULE, Layout
 from reports.timeline import route_timeline, years_text
 from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
                           starts_right_to_left)
@@ -564,12 +564,14 @@ class Blocks:
 
 
 def _bar(drawing: Drawing, x: float, y: float, width: float, height: float, value: float) -> None:
-    """A white track with quarter ticks and a dark filled part for ``value`` (0..1)."""
+    """A white track with quarter ticks and a mid-blue filled part for ``value`` (0..1).
+
+    Mid-tone, not black: a full black bar read as a passage blacked out (a family's reading);
+    it prints mid-grey on a black-and-white printer, still far from the white track."""
     drawing.add(Rect(x, y, width, height, fillColor=colors.white, strokeColor=RULE,
                      strokeWidth=0.6))
     if value > 0:
-        drawing.add(Rect(x, y, width * value, height, fillColor=colors.HexColor("#333333"),
-                         strokeColor=INK, strokeWidth=0.6))
+        drawing.add(Rect(x, y, width * value, height, fillColor=BAR, strokeColor=ACCENT, strokeWidth=0.6))
     for quarter in (0.25, 0.5, 0.75):
         tick_x = x + width * quarter
         if tick_x > x + width * value:

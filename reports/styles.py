@@ -66,6 +66,7 @@ ACCENT = colors.HexColor("#1B3A5C")  # dark blue: prints as near-black in grey s
 MUTED = colors.HexColor("#404040")
 BAND = colors.HexColor("#E4E8EE")
 RULE = colors.HexColor("#8A8A8A")
+BAR = colors.HexColor("#6F8FB3")  # profile bars: mid-blue, mid-grey once printed in black and white
 
 
 @dataclass(frozen=True)
