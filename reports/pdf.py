@@ -50,6 +50,7 @@ class ReportRenderer:
     font_regular = FONT_REGULAR
     font_bold = FONT_BOLD
     body_size = 10.5
+    furniture_size = 9.0  # running header and page number
     cards_per_row = 2  # métier cards side by side
 
     def __init__(self, data: ReportData) -> None:
@@ -134,11 +135,12 @@ class ReportRenderer:
     def running_header(self) -> tuple[str, str]:
         """(left, right) texts of the running header, fitted to the page width."""
         d = self.data
-        right = fit(one_line(d.session_date), self.font_regular, 9, 60 * mm)
-        right_w = pdfmetrics.stringWidth(right, self.font_regular, 9)
+        size = self.furniture_size
+        right = fit(one_line(d.session_date), self.font_regular, size, 60 * mm)
+        right_w = pdfmetrics.stringWidth(right, self.font_regular, size)
         who = ", ".join(part for part in (one_line(d.student_name), one_line(d.student_class)) if part)
         room = self.layout.frame_width - right_w - 12
-        return fit(f"Bilan d'orientation · {who}", self.font_regular, 9, room), right
+        return fit(f"Bilan d'orientation · {who}", self.font_regular, size, room), right
 
     def after_flowable(self, flowable: Flowable) -> None:
         """Called by reportlab after each flowable is laid out: while a métier's block is open,
@@ -159,11 +161,11 @@ class ReportRenderer:
 
     def on_later_pages(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Running header: whose report, and the date of the session."""
-        styles.draw_running_header(canvas, self.layout, self.font_regular, *self._header)
+        styles.draw_running_header(canvas, self.layout, self.font_regular, *self._header, self.furniture_size)
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
         """Footer of every page: "Page n / N", centred under the frame."""
-        styles.draw_page_number(canvas, self.layout, self.font_regular, page, total)
+        styles.draw_page_number(canvas, self.layout, self.font_regular, page, total, self.furniture_size)
 
     # -- story -------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -363,6 +365,7 @@ class LargePrintRenderer(ReportRenderer):
     one métier card per row (long lines are easier to follow than narrow columns here)."""
 
     body_size = 14.0
+    furniture_size = 12.0  # read by the same pupil: not the normal print's 9 pt
     cards_per_row = 1
 
     def first_sections(self) -> tuple[Callable[[], list[Flowable]], ...]:

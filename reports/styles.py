@@ -166,12 +166,12 @@ def page_templates(doc: BaseDocTemplate, layout: Layout, on_first_page: PageHook
     ]
 
 
-def draw_running_header(canvas: Canvas, layout: Layout, font: str, left: str, right: str) -> None:
-    """``left`` and ``right`` (already fitted) above a thin rule at the top of the frame."""
+def draw_running_header(canvas: Canvas, layout: Layout, font: str, left: str, right: str, size: float = 9) -> None:
+    """``left`` and ``right`` (already fitted, in ``size`` points) above a thin rule at the top of the frame."""
     width, height = layout.pagesize
     y = height - layout.top
     canvas.saveState()
-    canvas.setFont(font, 9)
+    canvas.setFont(font, size)
     canvas.setFillColor(MUTED)
     canvas.drawString(layout.left, y, left)
     canvas.drawRightString(width - layout.right, y, right)
@@ -181,10 +181,10 @@ def draw_running_header(canvas: Canvas, layout: Layout, font: str, left: str, ri
     canvas.restoreState()
 
 
-def draw_page_number(canvas: Canvas, layout: Layout, font: str, page: int, total: int) -> None:
-    """"Page n / N", centred under the frame."""
+def draw_page_number(canvas: Canvas, layout: Layout, font: str, page: int, total: int, size: float = 9) -> None:
+    """"Page n / N" in ``size`` points, centred under the frame."""
     canvas.saveState()
-    canvas.setFont(font, 9)
+    canvas.setFont(font, size)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(layout.pagesize[0] / 2, layout.bottom / 2, f"Page {page} / {total}")
     canvas.restoreState()
