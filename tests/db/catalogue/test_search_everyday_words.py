@@ -50,3 +50,9 @@ def test_aide_a_domicile_finds_the_accompagnant_educatif_et_social(starter_db):
     for text in ("aide à domicile", "aides à domicile", "aide domicile"):
         assert first_ids(starter_db, text, 1) == ["ORI.aide-a-domicile"], text
         assert "ORI.accompagnant-educatif-et-social" in first_ids(starter_db, text, 3), text
+
+
+@pytest.mark.parametrize("typed", ["youtubeur", "YouTubeuse", "tiktokeur", "streameuse"])
+def test_a_pupil_who_wants_to_be_a_youtuber_gets_the_influencer(starter_db, typed):
+    # "youtubeur" was corrected to "youtube", a word a few fiches cite as a link (radioprotection…).
+    assert "ORI.influenceur" in first_ids(starter_db, typed, 3)
