@@ -8,6 +8,7 @@ the write lock short when a counselor's window is using the same file.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -95,17 +96,38 @@ class ImportSummary:
         return total
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus every file under the folders named (recursively, sorted)."""
+def expand_paths(paths: Iterable[str | Path], unreadable: list[Path] | None = None) -> list[Path]:
+    """Files named directly, plus every file under the folders named (recursively, sorted).
+
+    A sub-folder that cannot be listed (no permission) is skipped and added to ``unreadable``:
+    one such folder must not stop the import of all the others. Links to folders are not
+    followed (a loop, or a walk out of the folder named)."""
     result: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            result.extend(p for p in sorted(path.rglob("*"))
-                          if p.is_file() and p.name.lower() not in _SKIPPED_NAMES and not p.name.startswith("."))
-        else:
+        if not path.is_dir():
             result.append(path)
+            continue
+        found: list[Path] = []
+        for folder, dirs, files in os.walk(path, onerror=lambda exc: _note(unreadable, exc)):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.extend(Path(folder, name) for name in files)
+        wanted = (p for p in sorted(found) if p.name.lower() not in _SKIPPED_NAMES and not p.name.startswith("."))
+        result.extend(p for p in wanted if _is_file(p, unreadable))
     return result
+
+
+def _is_file(path: Path, unreadable: list[Path] | None) -> bool:
+    try:
+        return path.is_file()
+    except OSError as exc:  # a link to a folder of another account (EACCES on stat)
+        _note(unreadable, exc)
+        return False
+
+
+def _note(unreadable: list[Path] | None, exc: OSError) -> None:
+    if unreadable is not None and exc.filename:
+        unreadable.append(Path(exc.filename))
 
 
 # What an import walks through: a file on disk, a member of an archive read in memory, or an
@@ -117,8 +139,9 @@ def sources(paths: Iterable[str | Path]) -> list[Source]:
     """The files under ``paths`` (:func:`expand_paths`), each archive of fiches replaced by its
     members read in memory — or, when it is unreadable or unsafe, by one refused result: an
     archive is checked whole before anything of it is written."""
+    unreadable: list[Path] = []
     result: list[Source] = []
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, unreadable):
         if not path.name.lower().endswith(ARCHIVE_SUFFIXES):
             result.append(path)
             continue
@@ -134,6 +157,8 @@ def sources(paths: Iterable[str | Path]) -> list[Source]:
         if not members:
             result.append(FileResult(str(path), "refusé", reason="archive sans aucune fiche"))
         result.extend(members)
+    result += [FileResult(str(folder), "refusé", reason="illisible (droits insuffisants) : rien n'en est importé ; "
+                          "copiez les fiches dans un dossier à vous") for folder in unreadable]
     return result
 
 
