@@ -26,7 +26,14 @@ class FicheError(UserError):
 
 
 class DatabaseLocationError(UserError):
-    """The database path cannot be used (network share, missing folder, no permission)."""
+    """The database path cannot be used (network share, missing folder, no permission).
+
+    ``read_only``: the existing base this account may read but not write (the file, its folder
+    or its medium is read-only), which can still be consulted read-only; else None."""
+
+    def __init__(self, message: str, read_only: Path | None = None) -> None:
+        super().__init__(message)
+        self.read_only = read_only
 
 
 class DatabaseDamagedError(UserError):

@@ -208,9 +208,16 @@ def open_with_notice(db: str | None, ask_restore: Callable[[str], bool],
 def _local_catalogue_or_error(db: str | None, exc: UserError, ask: Callable[[str], bool],
                               show_error: Callable[[str], None]) -> Database | None:
     """A server that cannot be reached: offer this computer's catalogue, read-only (métiers only);
-    any other problem, or a refusal: its sentence, and None."""
-    from db.storage.local_catalogue import open_local_catalogue, server_away_fallback
+    a base this account cannot write: offer to consult it read-only; any other problem, or a
+    refusal: its sentence, and None."""
+    from db.errors import DatabaseLocationError
+    from db.storage.local_catalogue import open_local_catalogue, read_only_note, server_away_fallback
 
+    if isinstance(exc, DatabaseLocationError) and exc.read_only is not None:
+        if not ask(f"{exc.message}.\n\nL'ouvrir quand même en lecture seule, pour consulter les métiers "
+                   "(sans les élèves) ?"):
+            return None
+        return open_local_catalogue(exc.read_only, read_only_note(exc.read_only))
     away = server_away_fallback(db, exc)
     if away is None or away.local is None:
         show_error(away.message if away else exc.message)

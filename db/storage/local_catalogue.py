@@ -76,7 +76,13 @@ def local_catalogue_path() -> Path | None:
     return path if is_up_to_date(path) else None
 
 
-def open_local_catalogue(path: Path | None = None) -> Database:
+def read_only_note(path: Path) -> str:
+    """What is said when the base ``path``, read-only for this account, is opened to consult its catalogue."""
+    return (f"la base « {path} » est en lecture seule pour ce compte : elle est ouverte pour consulter les "
+            "métiers seulement (sans les élèves), rien n'y sera enregistré")
+
+
+def open_local_catalogue(path: Path | None = None, note: str = READ_ONLY_NOTE) -> Database:
     """The SQLite catalogue at ``path`` (default: the default database file) opened read-only,
     student tables unreadable (see the module docstring). :class:`UserError` when there is no
     such file or it is not at the current schema revision."""
@@ -93,7 +99,7 @@ def open_local_catalogue(path: Path | None = None) -> Database:
     event.listen(engine, "begin", _begin)
     engine.dialect.statement_compiler = _HintingCompiler  # the search's index hints, as on the file
     url = f"sqlite:///{path}"
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False), [READ_ONLY_NOTE], read_only=True)
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False), [note], read_only=True)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -116,4 +122,4 @@ def _no_student_table(action: int, table: str | None, _column: str | None, _db: 
 
 
 __all__ = ["READ_ONLY_NOTE", "STUDENT_TABLES", "ServerAway", "is_server_url", "local_catalogue_path",
-           "open_local_catalogue", "server_away_fallback"]
+           "open_local_catalogue", "read_only_note", "server_away_fallback"]

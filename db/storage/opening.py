@@ -126,12 +126,15 @@ def check_before_opening(path: Path, explicit: bool) -> None:
     _check_integrity(path, explicit)
 
 
-def _check_writable_folder(folder: Path) -> None:
+def _check_writable_folder(folder: Path, database: Path | None = None) -> None:
+    """``database``: the existing base in ``folder``, readable, named in the error when the
+    folder is read-only (it can still be consulted, see DatabaseLocationError.read_only)."""
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise DatabaseLocationError(_folder_sentence(exc, folder)) from exc
+        read_only = database if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else None
+        raise DatabaseLocationError(_folder_sentence(exc, folder), read_only) from exc
 
 
 def _folder_sentence(exc: OSError, folder: Path) -> str:
@@ -155,9 +158,9 @@ def _check_permissions(path: Path) -> None:
                  "(--db en ligne de commande, ou variable ORIENTATION_DB)")
                 if readable else
                 (f"accès refusé à la base de données « {path} » : ce compte n'a pas le droit de la lire. "
-                 "Ouvrez la session de son propriétaire ou demandez les droits")) from exc
+                 "Ouvrez la session de son propriétaire ou demandez les droits"), path if readable else None) from exc
         raise DatabaseLocationError(f"base de données inutilisable : {os_error_sentence(exc, path)}") from exc
-    _check_writable_folder(path.parent)
+    _check_writable_folder(path.parent, path)
 
 
 def _check_header(path: Path) -> None:

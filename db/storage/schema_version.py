@@ -28,7 +28,19 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     The path goes into a ``file:`` URI percent-encoded, so names holding ``?``, ``#`` or
     ``%`` open the right file.
     """
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        # A WAL base on a read-only medium or folder: SQLite cannot make its "-shm" beside it. With
+        # no "-wal" file there, nothing is pending and no one is writing (a writer keeps one): the
+        # file is read as it stands. Anything else (a lock, a pending WAL) is the caller's error.
+        if not any(word in str(exc) for word in ("readonly", "unable to open")) or Path(f"{path}-wal").exists():
+            return conn
+        conn.close()
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    return conn
 
 
 def is_up_to_date(sqlite_file: Path | None) -> bool:

@@ -59,10 +59,13 @@ def _new_file(db: str | None, creates: bool) -> Path | None:
 
 
 def _local_catalogue_instead(db: str | None, error: Exception) -> Database | None:
-    """The local catalogue, read-only, when ``error`` says the server ``db`` is away; else None."""
-    from db.errors import UserError
-    from db.storage.local_catalogue import open_local_catalogue, server_away_fallback
+    """The local catalogue, read-only, when ``error`` says the server ``db`` is away; the base
+    itself, read-only, when this account cannot write it; else None."""
+    from db.errors import DatabaseLocationError, UserError
+    from db.storage.local_catalogue import open_local_catalogue, read_only_note, server_away_fallback
 
+    if isinstance(error, DatabaseLocationError) and error.read_only is not None:
+        return open_local_catalogue(error.read_only, read_only_note(error.read_only))  # its note says so
     away = server_away_fallback(db, error) if isinstance(error, UserError) else None
     if away is None or away.local is None:
         return None

@@ -48,3 +48,24 @@ def test_an_unreachable_server_offers_the_local_catalogue_read_only(qtbot, make_
     window.close()
     database.close()
     assert hashlib.sha256(default_db_path().read_bytes()).hexdigest() == before
+
+
+def test_a_base_on_a_read_only_medium_is_offered_read_only(tmp_path, qtbot, make_window):
+    from tests.db.storage.test_opening import remount_read_only, small_filesystem
+
+    folder = tmp_path / "partage"
+    with small_filesystem(folder, 40_000):
+        base = folder / "orientation.sqlite"
+        open_database(str(base), backups=False).close()
+        remount_read_only(folder)
+        asked: list[str] = []
+        assert open_or_recover(str(base), lambda _m: True, pytest.fail, lambda q: asked.append(q) or False) is None
+        assert len(asked) == 1 and "lecture seule" in asked[0] and "consulter les métiers" in asked[0]
+
+        database = open_or_recover(str(base), lambda _m: True, pytest.fail, lambda q: True)
+        assert database is not None and database.read_only
+        window = make_window(database)
+        qtbot.waitUntil(lambda: window.database is database)
+        assert "lecture seule" in window.windowTitle() and not window.student_menu.isEnabled()
+        window.close()
+        database.close()
