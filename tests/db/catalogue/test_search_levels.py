@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 from db.catalogue.search_levels import read_level_words
@@ -12,12 +10,10 @@ from db.catalogue.search_types import Criteria
 
 
 @pytest.fixture(scope="module")
-def starter_db(tmp_path_factory: pytest.TempPathFactory):
-    """A database opened the normal way, so holding the starter catalogue (read only here)."""
+def starter_db(starter_file: str):
     from db.storage.opening import open_database
 
-    folder: Path = tmp_path_factory.mktemp("starter")
-    database = open_database(str(folder / "orientation.sqlite"), backups=False)
+    database = open_database(starter_file, backups=False)  # read only here
     yield database
     database.close()
 
@@ -74,11 +70,10 @@ def test_other_texts_are_left_as_typed(typed: str) -> None:
     assert read_level_words(Criteria(text=typed)) == (Criteria(text=typed), None)
 
 
-def test_command_line_reads_it_the_same_way(starter_db, capsys):
+def test_command_line_reads_it_the_same_way(starter_file, capsys):
     from desktop.cli import main
 
-    location = str(starter_db.engine.url.database)
-    assert main(["search", "--texte", "sans bac", "--format", "json", "--db", location]) == 0
+    assert main(["search", "--texte", "sans bac", "--format", "json", "--db", starter_file]) == 0
     out, err = capsys.readouterr()
     rows = json.loads(out)
     assert rows and all(row["bac_plus"] < 0 for row in rows)
