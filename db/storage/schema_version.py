@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 # The newest revision in db/storage/migrations/versions (a test checks it).
-HEAD = "0017"
+HEAD = "0018"
 KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD) + 1))
 
 
