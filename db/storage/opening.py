@@ -424,8 +424,11 @@ def daily_backup(database: Database, path: Path) -> Path | None:
 def backup_in_background(database: Database) -> str | None:
     """The day's backup of ``database`` (see :func:`daily_backup`) for the window, which calls it
     off its GUI thread once the database is attached; a French warning when it failed, None
-    otherwise (and for a database that is not a SQLite file)."""
+    otherwise (and for a database that is not a SQLite file, or opened read-only: nothing in it
+    can change, and a read-only medium has no room for a backup folder)."""
     from db.storage.backup import sqlite_path
 
+    if database.read_only:
+        return None
     path = sqlite_path(database.url)
     return daily_backup_warning(database, path) if path is not None else None

@@ -34,3 +34,19 @@ def test_a_read_only_base_is_searched_but_its_students_are_not_read(tmp_path):
         assert done.returncode == 2 and "lecture seule" in done.stderr and "Lefèvre" not in done.stdout
         assert hashlib.sha256(base.read_bytes()).hexdigest() == before
 
+
+
+def test_no_daily_backup_is_tried_for_a_base_opened_read_only(tmp_path):
+    from db.storage.local_catalogue import open_local_catalogue, read_only_note
+    from db.storage.opening import backup_in_background
+
+    folder = tmp_path / "cle"
+    with small_filesystem(folder, 40_000):
+        base = folder / "orientation.sqlite"
+        open_database(str(base), backups=False).close()
+        remount_read_only(folder)
+        database = open_local_catalogue(base, read_only_note(base))
+        try:  # the window's backup after start: no « sauvegarde du jour n'a pas pu être faite » over the note
+            assert backup_in_background(database) is None
+        finally:
+            database.close()
