@@ -6,12 +6,13 @@ the bac": searched as words, « bac » found « bactériologiste » and « dipl�
 (the lower of it and the level chosen in the filter), with a sentence that says so. The window's
 catalogue source and ``orientation search`` both call it before searching.
 
-Only the standard library and :mod:`db.text` here.
+Only the standard library, :mod:`db.text` and the nomenclature here.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
+from db.catalogue.nomenclature import describe_max_level, level_ceiling
 from db.catalogue.search_types import Criteria
 from db.text import words
 
@@ -27,7 +28,22 @@ _PHRASES: dict[tuple[str, ...], tuple[int, str]] = {
        for lead in (("sans",), ("pas", "de"), ("sans", "aucun"))
        for diploma in ("diplome", "diplomes", "qualification", "qualifications")},
 }
+# Diplomas typed alone are a level too (« bac pro » listed programmiste and bactériologiste; « CAP »
+# a bac + 5 first): what they open, the level filter's "maximum", read by level_ceiling.
+_DIPLOMAS = {("cap",): "cap", ("capa",): "capa", ("bep",): "bep", ("cap", "bep"): "cap",
+             ("bac",): "bac", ("bac", "pro"): "bac pro", ("bac", "professionnel"): "bac pro",
+             ("bac", "techno"): "bac techno", ("bac", "technologique"): "bac techno",
+             ("bac", "general"): "bac general", ("bts",): "bts", ("btsa",): "btsa", ("dut",): "dut",
+             **{("bac", str(n)): f"bac+{n}" for n in range(1, 10)}}
+for _key, _level in _DIPLOMAS.items():
+    _ceiling = level_ceiling(_level)
+    assert _ceiling is not None, _level
+    _PHRASES.setdefault(_key, (_ceiling, f"métiers accessibles à ce niveau ou avant ({describe_max_level(_ceiling)} "
+                                        "au plus)"))
 _LONGEST = max(len(key) for key in _PHRASES)
+# How a diploma typed is named back ("bac+2" is read as the words "bac" "2").
+_DISPLAY = {("cap",): "CAP", ("capa",): "CAPA", ("bep",): "BEP", ("cap", "bep"): "CAP-BEP", ("bts",): "BTS",
+            ("btsa",): "BTSA", ("dut",): "DUT", **{("bac", str(n)): f"bac + {n}" for n in range(1, 10)}}
 _ACCENTED = {"diplome": "diplôme", "diplomes": "diplômes", "baccalaureat": "baccalauréat"}
 
 
@@ -40,10 +56,10 @@ def read_level_words(criteria: Criteria) -> tuple[Criteria, str | None]:
     found: list[tuple[str, int, str]] = []
     position = 0
     while position < len(tokens):
-        for size in range(_LONGEST, 1, -1):
+        for size in range(_LONGEST, 0, -1):
             key = tuple(tokens[position:position + size])
-            if key in _PHRASES:
-                found.append((" ".join(_ACCENTED.get(w, w) for w in key), *_PHRASES[key]))
+            if len(key) == size and key in _PHRASES:
+                found.append((_DISPLAY.get(key) or " ".join(_ACCENTED.get(w, w) for w in key), *_PHRASES[key]))
                 position += size
                 break
         else:

@@ -65,7 +65,26 @@ def test_phrases_read(typed: str, text: str, ceiling: int) -> None:
     assert sentence is not None and "sans diplôme" in sentence
 
 
-@pytest.mark.parametrize("typed", ["bac pro commerce", "bactériologiste", "sans", "bac sans", "diplomate", ""])
+@pytest.mark.parametrize(("typed", "text", "ceiling", "named"), [
+    ("bac pro commerce", "commerce", 0, "« bac pro »"),
+    ("CAP cuisine", "cuisine", -2, "« CAP »"),
+    ("bac+2 informatique", "informatique", 2, "« bac + 2 »"),
+    ("BTS", "", 2, "« BTS »"),
+    ("bac", "", 0, "« bac »"),
+])
+def test_a_diploma_typed_is_the_level_it_opens(typed: str, text: str, ceiling: int, named: str) -> None:
+    criteria, sentence = read_level_words(Criteria(text=typed))
+    assert (criteria.text, criteria.max_bac_plus) == (text, ceiling)
+    assert sentence is not None and sentence.startswith(f"{named} est lu comme un niveau d'études")
+
+
+def test_cap_and_bac_pro_list_no_job_above_their_level(source):
+    for typed, ceiling in (("CAP", -2), ("bac pro", 0)):
+        total, levels = levels_of(source, Criteria(text=typed))
+        assert total > 20 and all(level is not None and level <= ceiling for level in levels)
+
+
+@pytest.mark.parametrize("typed", ["bactériologiste", "sans", "handicap", "diplomate", "capitaine", ""])
 def test_other_texts_are_left_as_typed(typed: str) -> None:
     assert read_level_words(Criteria(text=typed)) == (Criteria(text=typed), None)
 
