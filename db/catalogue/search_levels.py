@@ -50,8 +50,13 @@ _ACCENTED = {"diplome": "diplôme", "diplomes": "diplômes", "baccalaureat": "ba
 def read_level_words(criteria: Criteria) -> tuple[Criteria, str | None]:
     """``criteria`` with the level phrases of its text (« sans bac », « pas de diplôme »…) taken
     out and turned into ``max_bac_plus`` (never raised above the one already asked), and the
-    French sentence telling how the text was read (None: no such phrase, ``criteria`` unchanged)."""
+    French sentence telling how the text was read (None: no such phrase, ``criteria`` unchanged).
+    A text without any word (emoji, signs) is left as it is, with the sentence saying it is not
+    taken into account (the search ignores it: every fiche is listed)."""
     tokens = words(criteria.text)
+    if criteria.text.strip() and not tokens:  # only emoji or signs: every fiche matches, and is shown
+        return criteria, (f"« {' '.join(criteria.text.split())[:40]} » ne contient aucun mot (lettres ou chiffres) : "
+                          "ce texte n'est pas pris en compte.")
     kept: list[str] = []
     found: list[tuple[str, int, str]] = []
     position = 0

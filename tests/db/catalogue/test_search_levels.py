@@ -97,3 +97,10 @@ def test_command_line_reads_it_the_same_way(starter_file, capsys):
     rows = json.loads(out)
     assert rows and all(row["bac_plus"] < 0 for row in rows)
     assert "« sans bac » est lu comme un niveau d'études" in err  # JSON on stdout stays clean
+
+
+def test_a_text_without_any_word_says_it_is_not_taken_into_account(source):
+    criteria = Criteria(text="😀 !!")
+    assert source.first_page(criteria, 5).total > 500  # the whole catalogue, as before
+    assert source.notice(criteria) == ("« 😀 !! » ne contient aucun mot (lettres ou chiffres) : ce texte n'est pas "
+                                       "pris en compte.")
