@@ -92,10 +92,10 @@ def test_the_scripted_session_drives_suggest_and_the_bilan(db, zoe, capsys, tmp_
 
 
 def test_suggest_prints_the_score_as_the_window_does(db, zoe, capsys):
-    # « score 11.67 » on the terminal, « score 11,7 » in the window.
+    # « score 11.67 » on the terminal, « score 11,7 » in the window; the id --retenir wants at the end.
     status, out, _ = run(capsys, "suggest", "1", "--db", db)
     first = out.splitlines()[0]
-    assert status == 0 and re.fullmatch(r" 1\. aide-soignant/e  \(score \d+,\d\)", first), first
+    assert status == 0 and re.fullmatch(r" 1\. aide-soignant/e  \(score \d+,\d\) — ORI\.aide-soignant", first), first
 
 
 def test_a_new_session_continues_the_last_and_removals_apply(db, zoe, capsys):

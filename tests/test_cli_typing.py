@@ -58,3 +58,9 @@ def test_a_name_cut_in_the_table_ends_with_an_ellipsis(filled, capsys):
               "salaire_annee": 2025, "pays": "FR", "secteur": "Énergie", "source_libelle": "Onisep"}
     first = _table([record]).splitlines()[2]
     assert first.startswith(long_name[:47] + "…  ")
+
+
+def test_an_unknown_interest_lists_the_labels_there_are(filled, capsys):
+    status, _, err = run(capsys, "search", "--interet", "aider", "--db", filled)
+    assert status != 0 and "centre d'intérêt inconnu : « aider » (au choix : " in err
+    assert "« je veux être utile aux autres »" in err and len(err.strip().splitlines()) == 1

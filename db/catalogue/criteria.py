@@ -41,8 +41,9 @@ def resolve_ids(session: Session, model: type[InterestRow] | type[SectorRow] | t
         exact = [ident for ident, label in rows if ident == value or fold(label) == wanted]
         partial = [ident for ident, label in rows if wanted and wanted in fold(label)]
         found = exact or partial
-        if not found:
-            raise UserError(f"{what} inconnu : « {value} »")
+        if not found:  # the labels there are, so the next try can be right
+            known = " ; ".join(f"« {label} »" for label in sorted((label for _, label in rows), key=fold))
+            raise UserError(f"{what} inconnu : « {value} » (au choix : {known})")
         if len(found) > 1 and not exact:
             names = ", ".join(f"« {label} »" for ident, label in rows if ident in found[:5])
             raise UserError(f"{what} ambigu : « {value} » peut désigner {names}")

@@ -259,7 +259,7 @@ _ACTIONS = {"partager": _server("share"), "transferer": _server("transfer"),
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from db.students.store import session_on
-    from db.students.suggest import NOTHING_TICKED, has_something_to_go_on, score_text, suggest
+    from db.students.suggest import has_something_to_go_on, score_text, suggest
 
     database = open_database_for(args, writes=False)
     with database.read() as session:
@@ -272,11 +272,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         print()
         return 0
     for rank, result in enumerate(results, start=1):
-        print(f"{rank:>2}. {result.name}  ({score_text(result.score)})")
+        # The id, as --retenir wants it: the table is where the counselor picks from.
+        print(f"{rank:>2}. {result.name}  ({score_text(result.score)}) — {result.metier_id}")
         for reason in result.reasons:
             print(f"      {reason.text}")
-    if not has_something_to_go_on(state):
-        print(NOTHING_TICKED[:1].upper() + NOTHING_TICKED[1:])
+    if not has_something_to_go_on(state):  # the window's sentence speaks of ticking boxes
+        print(f"Aucun centre d'intérêt ni secteur souhaité dans cet entretien : ajoutez-en avec "
+              f"« orientation students seance {args.student_id} --interet … » (ou --secteur …), puis relancez.")
     elif not results:
         print("Aucun métier ne correspond aux critères de cet entretien.")
     return 0

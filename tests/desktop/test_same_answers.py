@@ -49,4 +49,7 @@ def test_nothing_ticked_means_no_suggestion_in_both(qtbot, window, mini_db, db_l
     assert panel.suggestions.status.text() == NOTHING_TICKED
     assert _cli_suggestions(capsys, student_id, db_location) == []
     assert main(["suggest", str(student_id), "--db", db_location]) == 0
-    assert capsys.readouterr().out.strip() == NOTHING_TICKED[:1].upper() + NOTHING_TICKED[1:]
+    # Both say nothing is suggested; the command line names the command that ticks, not a box.
+    assert capsys.readouterr().out.strip() == (
+        "Aucun centre d'intérêt ni secteur souhaité dans cet entretien : ajoutez-en avec "
+        f"« orientation students seance {student_id} --interet … » (ou --secteur …), puis relancez.")
