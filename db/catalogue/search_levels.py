@@ -30,7 +30,7 @@ _PHRASES: dict[tuple[str, ...], tuple[int, str]] = {
 }
 # Diplomas typed alone are a level too (« bac pro » listed programmiste and bactériologiste; « CAP »
 # a bac + 5 first): what they open, the level filter's "maximum", read by level_ceiling.
-_DIPLOMAS = {("cap",): "cap", ("capa",): "capa", ("bep",): "bep", ("cap", "bep"): "cap",
+_DIPLOMAS: dict[tuple[str, ...], str] = {("cap",): "cap", ("capa",): "capa", ("bep",): "bep", ("cap", "bep"): "cap",
              ("bac",): "bac", ("bac", "pro"): "bac pro", ("bac", "professionnel"): "bac pro",
              ("bac", "techno"): "bac techno", ("bac", "technologique"): "bac techno",
              ("bac", "general"): "bac general", ("bts",): "bts", ("btsa",): "btsa", ("dut",): "dut",
@@ -42,7 +42,8 @@ for _key, _level in _DIPLOMAS.items():
                                         "au plus)"))
 _LONGEST = max(len(key) for key in _PHRASES)
 # How a diploma typed is named back ("bac+2" is read as the words "bac" "2").
-_DISPLAY = {("cap",): "CAP", ("capa",): "CAPA", ("bep",): "BEP", ("cap", "bep"): "CAP-BEP", ("bts",): "BTS",
+_DISPLAY: dict[tuple[str, ...], str] = {
+    ("cap",): "CAP", ("capa",): "CAPA", ("bep",): "BEP", ("cap", "bep"): "CAP-BEP", ("bts",): "BTS",
             ("btsa",): "BTSA", ("dut",): "DUT", **{("bac", str(n)): f"bac + {n}" for n in range(1, 10)}}
 _ACCENTED = {"diplome": "diplôme", "diplomes": "diplômes", "baccalaureat": "baccalauréat"}
 
