@@ -44,7 +44,7 @@ _LONGEST = max(len(key) for key in _PHRASES)
 # How a diploma typed is named back ("bac+2" is read as the words "bac" "2").
 _DISPLAY: dict[tuple[str, ...], str] = {
     ("cap",): "CAP", ("capa",): "CAPA", ("bep",): "BEP", ("cap", "bep"): "CAP-BEP", ("bts",): "BTS",
-            ("btsa",): "BTSA", ("dut",): "DUT", **{("bac", str(n)): f"bac + {n}" for n in range(1, 10)}}
+    ("btsa",): "BTSA", ("dut",): "DUT", **{("bac", str(n)): f"bac + {n}" for n in range(1, 10)}}
 _ACCENTED = {"diplome": "diplôme", "diplomes": "diplômes", "baccalaureat": "baccalauréat"}
 
 
