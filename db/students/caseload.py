@@ -166,8 +166,13 @@ def schools(session: Session) -> list[str]:
 # ------------------------------------------------------------------ bilan handed over
 def record_bilan_given(database: Database, student_id: int, day: str | None = None) -> str:
     """Record that the student's bilan was handed over on ``day`` (ISO; today when None) and
-    return that day. UserError, nothing written, for an unknown student or an invalid date."""
+    return that day. UserError, nothing written, for an unknown student, an invalid date or a
+    day still to come (a handover is recorded once done: a slip of the year would hide the
+    student from « bilan pas encore remis »)."""
     given_on = _iso_day(day)
+    if given_on > date.today().isoformat():
+        raise UserError(f"date à venir : « {given_on} » : un bilan se note une fois remis (aujourd'hui par "
+                        "défaut, ou la date passée où il l'a été)")
     with database.write() as session:
         get_student(session, student_id)
         row = session.get(BilanHandover, student_id)

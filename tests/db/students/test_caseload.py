@@ -101,6 +101,10 @@ def test_recording_a_bilan_handover_takes_the_student_out_of_bilan_non_remis(emp
         assert caseload(session)[0].bilan_given_on == "2026-05-12"
     with pytest.raises(UserError, match="date invalide"):
         record_bilan_given(empty_db, student, "12/05/2026")
+    with pytest.raises(UserError, match="date à venir : « 2031-05-01 »"):  # a slip of the year
+        record_bilan_given(empty_db, student, "2031-05-01")
+    with empty_db.read() as session:
+        assert caseload(session)[0].bilan_given_on == "2026-05-12"  # nothing written
     with pytest.raises(UserError, match="aucun élève"):
         record_bilan_given(empty_db, 999)
     clear_bilan_given(empty_db, student)
