@@ -108,3 +108,13 @@ def test_export_keeps_each_formations_id(tmp_path, capsys):
     assert rows["ORI.macon"]["formations_ids"] == ["F.cap-macon", "F.bp-macon"]  # labels only: derived ids
     _, out, _ = run(capsys, "export", "--format", "csv", "--db", db)
     assert "formations_ids" in out.splitlines()[0] and "FOR.495" in out
+
+
+def test_formations_search_says_when_its_list_is_cut(starter_file, capsys):
+    status, out, _ = run(capsys, "formations", "search", "--type", "cap", "--limite", "3", "--db", starter_file)
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 4  # three formations, then the sentence (not « 3 formation(s) »)
+    assert lines[-1] == ("3 premières formations seulement : il y en a d'autres (précisez --texte, ou augmentez "
+                         "--limite).")
+    status, out, _ = run(capsys, "formations", "search", "--type", "cap", "--limite", "1000", "--db", starter_file)
+    assert out.splitlines()[-1] == f"{len(out.splitlines()) - 1} formation(s)"

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     database = open_database_for(args, writes=False, catalogue_only=True)
     with database.read() as session:
         if args.formation_command == "search":
-            found = search_formations(session, args.texte, args.type, args.niveau)
+            found = search_formations(session, args.texte, args.type, args.niveau, limit=args.limite + 1)
+            more = len(found) > args.limite  # one more asked: whether the list is cut
+            found = found[:args.limite]
             if args.format == "json":
                 _print_json([{"id": f.id, "libelle": f.label, "type": f.type_label, "niveau": f.level,
                               "duree_annees": f.years} for f in found])
@@ -45,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
             for f in found:
                 line = " · ".join(_facts(f.type_label, f.level, f.years))
                 print(f"{f.id:<12} {f.label}" + (f"  ({line})" if line else ""))
-            print(f"{len(found)} formation(s)")
+            if more:
+                print(f"{len(found)} premières formations seulement : il y en a d'autres (précisez --texte, "
+                      "ou augmentez --limite).")
+            else:
+                print(f"{len(found)} formation(s)")
             return 0
         view = show_formation(session, args.formation_id)
     if args.format == "json":

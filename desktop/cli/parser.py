@@ -265,6 +265,7 @@ def _add_formation_commands(commands) -> None:
     search.add_argument("--type", help="code de type, ex. CAP, BACPRO, BTS, BUT, LICENCE, MASTER, INGE")
     search.add_argument("--niveau", type=int, choices=range(3, 9), metavar="3-8",
                         help="niveau du cadre national (3 = CAP … 8 = doctorat)")
+    search.add_argument("--limite", type=how_many, default=50, help="nombre maximum de formations (50 par défaut)")
     search.add_argument("--format", choices=["table", "json"], default="table")
     show = sub.add_parser("show", help="une formation, ses métiers, ce qu'il faut avant et après")
     show.add_argument("formation_id", metavar="ID_FORMATION", help="ex. FOR.9664")
