@@ -132,6 +132,8 @@ def test_a_comment_on_a_metier_already_kept_keeps_its_place(db, zoe, capsys):
     (["--secteur", "BTP", "--secteur-refuse", "BTP"], "ne peut pas être à la fois souhaité et refusé"),
     (["--niveau-max", "bac + 12"], "niveau d'études inconnu « bac + 12 »"),
     (["--salaire-min", "beaucoup"], "salaire minimum invalide : « beaucoup »"),
+    (["--salaire-min", "99999"], "salaire minimum invalide : « 99999 » (un montant en euros bruts par mois, "
+                                 "de 0 à 10\u202f000 €"),  # the window's maximum too
     (["--retirer", "ORI.macon"], "le métier « ORI.macon » n'est pas dans la sélection"),
     (["--retirer-interet", "j'aime bouger"], "« j'aime bouger » n'est pas parmi les centres d'intérêt"),
     (["--note", "x" * 20_001], "trop long"),

@@ -24,7 +24,8 @@ from db.text import fold, typed_euros
 
 # The words that clear a level or a salary ("--niveau-max aucun").
 NO_VALUE = frozenset({"aucun", "aucune", "sans", "rien"})
-MAX_SALARY = 1_000_000  # € brut per month: anything above is a typing slip, not a wish
+# € brut per month, as the window's spin box allows: above is a typing slip (« 99999 »), not a wish.
+MAX_SALARY = 10_000
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,9 @@ def parse_salary(text: str) -> int | None:
         return None
     amount = typed_euros(text)
     if amount is None or amount > MAX_SALARY:
-        raise UserError(f"salaire minimum invalide : « {text[:40]} » (un montant en euros bruts par mois, "
-                        "ex. 1800, ou « aucun » pour l'effacer)")
+        most = f"{MAX_SALARY:,}".replace(",", "\u202f")
+        raise UserError(f"salaire minimum invalide : « {text[:40]} » (un montant en euros bruts par mois, de 0 à "
+                        f"{most} €, ex. 1800, ou « aucun » pour l'effacer)")
     return amount
 
 
