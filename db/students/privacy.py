@@ -9,12 +9,16 @@ Export format ``orientation-eleve/2`` (JSON, UTF-8)::
                   "centres_interet": ["T-IDEO2.4814", …], "centres_interet_libelles": ["j'aime organiser, gérer", …],
                   "contraintes": {"niveau_max_bac_plus": 3, "niveau_max": "bac + 3", "salaire_min": 1800,
                                   "pays": "FR", "secteurs_souhaites": [ids], "secteurs_refuses": [ids]},
-                  "selection": [{"metier": "MET.38", "commentaire": "à découvrir en stage"}],
+                  "selection": [{"metier": "MET.38", "libelle": "infirmier/ère",
+                                 "commentaire": "à découvrir en stage"}],
                   "comparaison": ["MET.38", "ORI.aide-soignant"],
+                  "comparaison_libelles": ["infirmier/ère", "aide-soignant/e"],
                   "prochaines_etapes": "…", "note_eleve": "…", "notes_privees": null}],
      "suivi": {"bilan_remis_le": "2026-05-12", "consentement_liaison": {"le": "2026-06-02", "par": "…"},
                "echeances": [{"titre": "Vœux Affelnet", "date": "2026-05-20"}]}}
 
+The labels (``centres_interet_libelles``, ``selection[].libelle``, ``comparaison_libelles``) are
+there for the person reading the file; an import reads the ids only.
 Version 2 adds ``eleve.classe_actuelle`` (a code of :data:`db.catalogue.routes.CLASSES`, written
 only when known) and ``suivi`` (the year's follow-up, optional). ``orientation-eleve/1`` files,
 written before them, are read as before (and read those two fields when a /1 file has them).
@@ -37,7 +41,7 @@ from db.catalogue.store import get_meta, set_meta
 from db.storage.engine import Database
 from db.storage.erasure_ledger import Erased, ScrubReport
 from db.errors import UserError
-from db.models import (BilanHandover, CounselingSession, Erasure, InterestRow, LiaisonConsent, Milestone,
+from db.models import (BilanHandover, CounselingSession, Erasure, InterestRow, LiaisonConsent, Metier, Milestone,
                        MilestoneStudent, Student)
 # Re-exported: the student file's import lives in db.students.student_file.
 from db.students.student_file import FORMAT as FORMAT
@@ -62,6 +66,9 @@ def export_student(database: Database, student_id: int, *, include_private: bool
         info = get_student(session, student_id)
         sessions = [get_session(session, sid) for sid, _ in list_sessions(session, student_id)]
         labels = dict(session.execute(select(InterestRow.id, InterestRow.label)).all())
+        # The métiers' names beside their ids: a family reading its file (right of access) reads names.
+        chosen = sorted({m for s in sessions for m in [*(i.metier_id for i in s.shortlist), *s.comparison]})
+        labels |= dict(session.execute(select(Metier.id, Metier.name).where(Metier.id.in_(chosen))).all())
         follow_up = _follow_up_doc(session, student_id)
         log_access(session, "export", student_id)
     return {
@@ -101,8 +108,10 @@ def _session_doc(state: SessionState, labels: dict[str, str], include_private: b
                         "salaire_min": state.min_salary, "pays": state.country,
                         "secteurs_souhaites": list(state.sectors_wished),
                         "secteurs_refuses": list(state.sectors_refused)},
-        "selection": [{"metier": i.metier_id, "commentaire": i.comment} for i in state.shortlist],
+        "selection": [{"metier": i.metier_id, "libelle": labels.get(i.metier_id, i.metier_id),
+                       "commentaire": i.comment} for i in state.shortlist],
         "comparaison": list(state.comparison),
+        "comparaison_libelles": [labels.get(m, m) for m in state.comparison],
         "prochaines_etapes": state.next_steps,
         "note_eleve": state.student_note,
         "notes_privees": state.private_notes if include_private else None,

@@ -45,7 +45,10 @@ def test_export_format_and_private_notes_only_by_choice(mini_db):
     assert first["date"] == "2026-11-20" and first["centres_interet"] == ["T-IDEO2.4807"]
     assert first["contraintes"]["niveau_max"] == "bac + 2"
     assert first["contraintes"]["secteurs_refuses"] == ["T-IDEO2.4863"]
-    assert first["selection"][0] == {"metier": "ORI.aide-soignant", "commentaire": "à découvrir en stage"}
+    # The name beside the id, for the family reading its file; a métier no longer in the catalogue keeps its id.
+    assert first["selection"] == [{"metier": "ORI.aide-soignant", "libelle": "aide-soignant/e",
+                                   "commentaire": "à découvrir en stage"},
+                                  {"metier": "MET.9999", "libelle": "MET.9999", "commentaire": ""}]
     assert first["notes_privees"] is None and SECRET not in json.dumps(document)
     assert export_student(mini_db, sid, include_private=True)["seances"][1]["notes_privees"] == SECRET
 

@@ -39,7 +39,7 @@ def test_no_note_before_the_consent_of_pupil_and_family_is_recorded(mini_db, stu
     assert note["note_de_liaison"] == {"parties": ["prochaines_etapes", "selection"],
                                        "consentement_le": "2026-05-10", "consentement_de": "l'élève et sa mère"}
     (latest,) = note["seances"]
-    assert latest["selection"] == [{"metier": "MET.1", "commentaire": "stage en juin"}]
+    assert latest["selection"] == [{"metier": "MET.1", "libelle": "MET.1", "commentaire": "stage en juin"}]
     assert latest["prochaines_etapes"] == "Visiter le lycée"
     assert latest["centres_interet"] == [] and latest["note_eleve"] == ""
     assert latest["contraintes"]["niveau_max_bac_plus"] is None
