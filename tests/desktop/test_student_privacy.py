@@ -79,7 +79,8 @@ def test_export_leaves_private_notes_out_unless_ticked_and_imports_back(qtbot, w
     document = json.loads((tmp_path / "dossier.json").read_text(encoding="utf-8"))
     assert document["format"] == "orientation-eleve/2" and document["notes_privees_incluses"] is False
     assert document["seances"][0]["notes_privees"] is None and SECRET not in json.dumps(document)
-    assert document["seances"][0]["selection"] == [{"metier": "ORI.aide-soignant", "libelle": "aide-soignant/e", "commentaire": "à voir"}]
+    assert document["seances"][0]["selection"] == [{"metier": "ORI.aide-soignant", "libelle": "aide-soignant/e",
+                                                    "commentaire": "à voir"}]
     assert "sans les notes privées" in window.messages.texts("info")[-1]
 
     files.open_answer = str(tmp_path / "dossier.json")
