@@ -74,6 +74,7 @@ def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) 
     changed |= _take_from_twins(conn, pairs)
     if written_ids is None:
         changed.update(infer_sectors(conn, None))
+        main_sectors_from_twins(conn, pairs)
         return sorted(changed)
     # The fiches just written may be the first to state a sector for another fiche's ROME code,
     # or change what was inferred for it (a Markdown import before the XML one must end as the
@@ -81,7 +82,33 @@ def complete_fiches(conn: Connection, written_ids: Iterable[str] | None = None) 
     written = _pks_of(conn, written_ids)
     candidates = sorted(set(written) | changed | set(_sharing_codes(conn, written)))
     changed.update(infer_sectors(conn, candidates))
+    main_sectors_from_twins(conn, pairs)
     return sorted(changed)
+
+
+def main_sectors_from_twins(conn: Connection, pairs: list[tuple[int, int]] | None = None) -> int:
+    """The sector shown beside each fiche (its main one) taken from its hidden project twin when
+    the fiche states that sector too: ONISEP lists a fiche's sectors alphabetically, so its first
+    one read « infirmier — Enseignement »; the project chose « Santé ». ``pairs`` as
+    :func:`_twin_pairs` gives them (None: every twin). Returns how many fiches changed. Only
+    what is shown changes (the sector filters read every sector of a fiche)."""
+    pairs = _twin_pairs(conn, None) if pairs is None else pairs
+    if not pairs:
+        return 0
+    pks = sorted({pk for pair in pairs for pk in pair})
+    facts = {row.pk: row for row in _rows_in(conn, select(_M.c.pk, _M.c.main_sector_id, _M.c.source_kind),
+                                             _M.c.pk, pks)}
+    sectors: dict[int, set[str]] = defaultdict(set)
+    for pk, sector in _rows_in(conn, select(_MS.c.metier_pk, _MS.c.sector_id), _MS.c.metier_pk,
+                               [shown for shown, _ in pairs]):
+        sectors[pk].add(sector)
+    changes = [{"b_pk": shown, "main_sector_id": facts[twin].main_sector_id} for shown, twin in pairs
+               if facts[twin].source_kind == "projet" and facts[twin].main_sector_id in sectors[shown]
+               and facts[twin].main_sector_id != facts[shown].main_sector_id]
+    if changes:
+        conn.execute(update(_M).where(_M.c.pk == bindparam("b_pk")).values(main_sector_id=bindparam("main_sector_id")),
+                     changes)
+    return len(changes)
 
 
 def _sharing_codes(conn: Connection, pks: list[int]) -> list[int]:

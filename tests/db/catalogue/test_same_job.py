@@ -119,3 +119,16 @@ def test_inferred_sectors_follow_the_fiches_stating_one_for_the_rome_code(mini_d
         assert all(r.is_derived for r in rows[1:])  # the sector of its ROME domain stays, after
         assert "MET.99001" in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4868",)))]
         assert "MET.99001" not in [r.id for r in search(session, Criteria(sectors=("T-IDEO2.4869",)))]
+
+
+def test_the_sector_shown_beside_an_onisep_fiche_is_the_project_twins_choice(mini_db, tmp_path):
+    # ONISEP lists sectors alphabetically: « Fonction publique » first would be shown for
+    # aide-soignant; the project chose « Santé », which ONISEP states too.
+    fiche = ONISEP_STYLE.replace("**Statuts possibles:**", "**Secteurs d'activité:**\n- Fonction publique\n- Santé\n\n"
+                                 "**Statuts possibles:**")
+    path = tmp_path / "MET.561.md"
+    path.write_text(fiche, encoding="utf-8")
+    assert import_paths(mini_db, [path]).refused == 0
+    with mini_db.read() as session:
+        rows = search(session, Criteria(text="aide-soignant"))
+    assert [(r.id, r.sector_label) for r in rows] == [("MET.561", "Santé")]
