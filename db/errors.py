@@ -46,7 +46,7 @@ class DatabaseDamagedError(UserError):
 
 class DamagedPageError(DatabaseDamagedError):
     """A statement met a damaged page while the database was in use (recorded for the next
-    opening's full check, see :func:`db.storage.engine.make_engine`)."""
+    opening's full check, see :func:`db.storage.integrity.watch_for_damage`)."""
 
 
 class DatabaseBusyError(UserError):

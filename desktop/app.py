@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from pathlib import Path
 import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -260,6 +259,7 @@ def run(db: str | None = None) -> int:
     damaged database is opened (created, migrated, or restored) before the window instead.
     """
     from db.catalogue.startup_view import open_startup_view
+    from db.storage.paths import base_to_create
     from desktop.main_window import MainWindow
 
     app = setup_application()
@@ -271,7 +271,7 @@ def run(db: str | None = None) -> int:
         except DamagedPageError:  # its first page is damaged (recorded): the ordinary path asks to restore
             startup.close()
     if window is None:
-        new_file = _missing_file(db)
+        new_file = base_to_create(db)
         database = open_with_notice(db, _ask_restore, _show_error)
         if database is None:
             return 2
@@ -282,17 +282,6 @@ def run(db: str | None = None) -> int:
         return _show_and_run(app, window, None)
     loader = _start_loader(db, window)
     return _show_and_run(app, window, loader)
-
-
-def _missing_file(db: str | None) -> Path | None:
-    """The SQLite file ``db`` names when it does not exist yet (the opening will create it)."""
-    from db.storage.paths import requested_db
-
-    asked = requested_db(db)
-    if "://" in asked:
-        return None
-    path = Path(asked).expanduser()
-    return None if path.exists() else path
 
 
 def _start_loader(db: str | None, window: MainWindow) -> BackendLoader:

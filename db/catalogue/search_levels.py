@@ -29,22 +29,22 @@ _PHRASES: dict[tuple[str, ...], tuple[int, str]] = {
        for diploma in ("diplome", "diplomes", "qualification", "qualifications")},
 }
 # Diplomas typed alone are a level too (« bac pro » listed programmiste and bactériologiste; « CAP »
-# a bac + 5 first): what they open, the level filter's "maximum", read by level_ceiling.
-_DIPLOMAS: dict[tuple[str, ...], str] = {("cap",): "cap", ("capa",): "capa", ("bep",): "bep", ("cap", "bep"): "cap",
-             ("bac",): "bac", ("bac", "pro"): "bac pro", ("bac", "professionnel"): "bac pro",
-             ("bac", "techno"): "bac techno", ("bac", "technologique"): "bac techno",
-             ("bac", "general"): "bac general", ("bts",): "bts", ("btsa",): "btsa", ("dut",): "dut",
-             **{("bac", str(n)): f"bac+{n}" for n in range(1, 10)}}
-for _key, _level in _DIPLOMAS.items():
+# a bac + 5 first): what they open, the level filter's "maximum" (level_ceiling of the first
+# name), and how they are named back (the second; "bac+2" is read as the words "bac" "2").
+_DIPLOMAS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("cap",): ("cap", "CAP"), ("capa",): ("capa", "CAPA"), ("bep",): ("bep", "BEP"),
+    ("cap", "bep"): ("cap", "CAP-BEP"), ("bac",): ("bac", "bac"), ("bac", "pro"): ("bac pro", "bac pro"),
+    ("bac", "professionnel"): ("bac pro", "bac professionnel"), ("bac", "techno"): ("bac techno", "bac techno"),
+    ("bac", "technologique"): ("bac techno", "bac technologique"),
+    ("bac", "general"): ("bac general", "bac général"), ("bts",): ("bts", "BTS"), ("btsa",): ("btsa", "BTSA"),
+    ("dut",): ("dut", "DUT"), **{("bac", str(n)): (f"bac+{n}", f"bac + {n}") for n in range(1, 10)}}
+_DISPLAY = {key: said for key, (_, said) in _DIPLOMAS.items()}
+for _key, (_level, _said) in _DIPLOMAS.items():
     _ceiling = level_ceiling(_level)
-    assert _ceiling is not None, _level
-    _PHRASES.setdefault(_key, (_ceiling, f"métiers accessibles à ce niveau ou avant ({describe_max_level(_ceiling)} "
-                                        "au plus)"))
+    assert _ceiling is not None, _level  # a name the nomenclature does not know: caught at the first import
+    _PHRASES.setdefault(_key, (_ceiling, f"métiers accessibles à ce niveau ou avant "
+                                         f"({describe_max_level(_ceiling)} au plus)"))
 _LONGEST = max(len(key) for key in _PHRASES)
-# How a diploma typed is named back ("bac+2" is read as the words "bac" "2").
-_DISPLAY: dict[tuple[str, ...], str] = {
-    ("cap",): "CAP", ("capa",): "CAPA", ("bep",): "BEP", ("cap", "bep"): "CAP-BEP", ("bts",): "BTS",
-    ("btsa",): "BTSA", ("dut",): "DUT", **{("bac", str(n)): f"bac + {n}" for n in range(1, 10)}}
 _ACCENTED = {"diplome": "diplôme", "diplomes": "diplômes", "baccalaureat": "baccalauréat"}
 
 

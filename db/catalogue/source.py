@@ -87,12 +87,10 @@ class DatabaseSource:
     def first_page(self, criteria: Criteria, limit: int) -> FirstPage | None:
         from db.catalogue.search import first_page
 
-        typed = criteria.text
-        criteria, level_sentence = read_level_words(criteria)
         with self.database.read() as session:
-            answer = first_page(session, criteria, limit, self.count_cap)
+            answer = first_page(session, read_level_words(criteria)[0], limit, self.count_cap)
             # Read in the same session: the typed text is read (typos, words required) once.
-            self._notice = (typed, _joined(level_sentence, _text_notice(session, criteria)))
+            self._notice = (criteria.text, reading_notice(session, criteria))
             return answer
 
     def page(self, criteria: Criteria, offset: int, limit: int) -> list[MetierRow]:
@@ -112,9 +110,8 @@ class DatabaseSource:
             return None
         if self._notice[0] == criteria.text:
             return self._notice[1]
-        criteria, level_sentence = read_level_words(criteria)
         with self.database.read() as session:
-            return _joined(level_sentence, _text_notice(session, criteria))
+            return reading_notice(session, criteria)
 
     def facets(self, criteria: Criteria) -> Facets | None:
         from db.catalogue.search import facets
@@ -126,11 +123,12 @@ class DatabaseSource:
         """The database belongs to the window, which closes it."""
 
 
-def _text_notice(session: Session, criteria: Criteria) -> str | None:
+def reading_notice(session: Session, criteria: Criteria) -> str | None:
+    """How the text of ``criteria``, as typed, was read when not as typed (French sentences):
+    level words (:func:`read_level_words`), then corrected words and words required
+    (:func:`db.catalogue.search.text_notice`). The window and ``orientation search`` say this."""
     from db.catalogue.search import text_notice
 
-    return text_notice(session, criteria) if criteria.text.strip() else None
-
-
-def _joined(*sentences: str | None) -> str | None:
+    read, level_sentence = read_level_words(criteria)
+    sentences = (level_sentence, text_notice(session, read) if read.text.strip() else None)
     return " ".join(s for s in sentences if s) or None

@@ -73,3 +73,16 @@ def _mount_fs_type(path: Path) -> str | None:
 def requested_db(db: str | None = None) -> str:
     """What the user asked for: ``--db`` > ``ORIENTATION_DB`` > the default file (a URL or a path)."""
     return db or os.environ.get(ENV_VAR) or str(default_db_path())
+
+
+def base_to_create(db: str | None = None) -> Path | None:
+    """The SQLite file an opening of ``db`` (see :func:`requested_db`) would create: it does not
+    exist yet, or is empty. None for a server, or for anything already there (a base; a folder,
+    a FIFO… which the opening refuses in its own words)."""
+    from db.storage.backup import sqlite_path  # SQLAlchemy's URL parser: only when a URL is given
+
+    asked = requested_db(db)
+    path = sqlite_path(asked) if "://" in asked else Path(asked).expanduser()
+    if path is None or (path.exists() and not (path.is_file() and path.stat().st_size == 0)):
+        return None
+    return path

@@ -28,8 +28,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from db.catalogue.criteria import SearchRequest, criteria_from_request
     from db.catalogue.export import SEARCH_FIELDS, search_record
-    from db.catalogue.search import search, text_notice
+    from db.catalogue.search import search
     from db.catalogue.search_levels import read_level_words
+    from db.catalogue.source import reading_notice
     from db.catalogue.search_types import no_match_notice
 
     database = open_database_for(args, writes=False, catalogue_only=True)
@@ -39,10 +40,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             avec_salaire_inconnu=args.avec_salaire_inconnu, secteurs=tuple(args.secteur),
             interets=tuple(args.interet), tous_les_interets=args.tous_les_interets, statuts=tuple(args.statut),
             pays=tuple(args.pays), tri=args.tri, decroissant=args.decroissant))
-        read, level_sentence = read_level_words(criteria)  # « sans bac » is a level, not a word
-        rows = search(session, read, limit=args.limite)
+        # « sans bac », « CAP » are a level, not words: searched as the window searches them.
+        rows = search(session, read_level_words(criteria)[0], limit=args.limite)
         records = [search_record(row) for row in rows]
-        notice = " ".join(s for s in (level_sentence, read.text and text_notice(session, read)) if s)
+        notice = reading_notice(session, criteria)
     if notice and args.format == "table":
         print(notice)
     elif notice:

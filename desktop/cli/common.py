@@ -43,12 +43,10 @@ def _new_file(db: str | None, creates: bool) -> Path | None:
     ``creates`` refuses: a mistyped name would otherwise show an empty caseload as if the
     records were gone, and leave a new base behind. The default base is created on first use."""
     from db.errors import UserError
-    from db.storage.backup import sqlite_path
-    from db.storage.paths import check_local_path, default_db_path, requested_db
+    from db.storage.paths import base_to_create, check_local_path, default_db_path
 
-    asked = requested_db(db)
-    path = sqlite_path(asked) if "://" in asked else Path(asked).expanduser()
-    if path is None or (path.exists() and not (path.is_file() and path.stat().st_size == 0)):
+    path = base_to_create(db)
+    if path is None:
         return None  # a server, an existing base, or a folder, a FIFO… (refused by the opening, in its words)
     check_local_path(path)  # a network share: that refusal says more than "no base there"
     if not creates and path.resolve() != default_db_path().resolve():
