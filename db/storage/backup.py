@@ -29,6 +29,7 @@ from pathlib import Path
 from db.storage.erasure_ledger import (Erased, ScrubReport, read_database_ledger, read_ledger, scrub_file,
                                scrub_files)
 from db.errors import UserError, environment_sentence
+from db.storage.paths import sqlite_path as sqlite_path  # re-exported: its callers import it from here
 from db.storage.files import (check_regular_file, os_error_sentence, output_target, private_dir, private_file,
                               remove_with_companions, write_atomically)
 
@@ -49,16 +50,6 @@ APPLIED_MARK = ".effacements-appliques"
 def now() -> datetime:
     """The current time for backups (tests replace it to let days pass)."""
     return datetime.now()
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL (None for another database or an in-memory one)."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
 
 
 def backup_dir(db_file: Path) -> Path:

@@ -79,10 +79,18 @@ def base_to_create(db: str | None = None) -> Path | None:
     """The SQLite file an opening of ``db`` (see :func:`requested_db`) would create: it does not
     exist yet, or is empty. None for a server, or for anything already there (a base; a folder,
     a FIFO… which the opening refuses in its own words)."""
-    from db.storage.backup import sqlite_path  # SQLAlchemy's URL parser: only when a URL is given
-
     asked = requested_db(db)
     path = sqlite_path(asked) if "://" in asked else Path(asked).expanduser()
     if path is None or (path.exists() and not (path.is_file() and path.stat().st_size == 0)):
         return None
     return path
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for another database or an in-memory one)."""
+    from sqlalchemy.engine import make_url  # only when a URL is given: a start-up without one never loads it
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
