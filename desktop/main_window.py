@@ -121,16 +121,19 @@ class MainWindow(QMainWindow):
     def _attach_in_turns(self, database: Database, choices: Choices | None) -> None:
         from desktop import session_editor, student_page, suggestions  # with the database layer, not before
 
-        built: list[Any] = []  # the session editor, then the page around it
+        built: dict[str, Any] = {}  # the session editor and the suggestions, then the page around them
+        parts = session_editor.EditorParts()  # the editor's larger widgets, one per turn
 
         def students() -> None:
-            actions = self._attach_students(database, built.pop(), deferred=True)
+            actions = self._attach_students(database, built.pop("page"), deferred=True)
             steps.extend([*actions.start_steps(choices), lambda: self._attach_done(database, actions)])
 
         steps: list[Callable[[], object]] = [
-            lambda: built.append(session_editor.SessionEditor()),
-            lambda: built.append(student_page.StudentPage(editor=built.pop(),
-                                                          suggestions=suggestions.SuggestionList())), students]
+            *parts.steps(),
+            lambda: built.update(editor=session_editor.SessionEditor(parts=parts)),
+            lambda: built.update(suggestions=suggestions.SuggestionList()),
+            lambda: built.update(page=student_page.StudentPage(editor=built.pop("editor"),
+                                                               suggestions=built.pop("suggestions"))), students]
         in_turns(steps, self)
 
     def _attach_students(self, database: Database, page: StudentPage | None, deferred: bool) -> StudentActions:

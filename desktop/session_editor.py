@@ -8,7 +8,8 @@ panel loads and saves.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QLabel, QPlainTextEdit, QProxyStyle, QStyle, QStyleFactory,
@@ -45,6 +46,32 @@ def _text_box(name: str, lines: int) -> QPlainTextEdit:
     return box
 
 
+@dataclass
+class EditorParts:
+    """The editor's larger widgets, which it builds itself unless given them. At start-up the
+    window builds them ahead, one per event-loop turn (:meth:`steps`): built all at once, with
+    their Qt types met for the first time, they held the GUI thread for about 26 ms."""
+
+    interests: InterestTree | None = None
+    finder: InterestFinder | None = None
+    constraints: ConstraintsForm | None = None
+    shortlist: Shortlist | None = None
+
+    def steps(self) -> list[Callable[[], None]]:
+        """One call per part, in order; after the last, every part is built."""
+        return [self._interests, self._constraints, self._shortlist]
+
+    def _interests(self) -> None:
+        self.interests = InterestTree()
+        self.finder = InterestFinder(self.interests)
+
+    def _constraints(self) -> None:
+        self.constraints = ConstraintsForm()
+
+    def _shortlist(self) -> None:
+        self.shortlist = Shortlist()
+
+
 class SessionEditor(QTabWidget):
     """See the module docstring."""
 
@@ -52,8 +79,10 @@ class SessionEditor(QTabWidget):
     criteria_changed = Signal()
     criteria_done = Signal()  # Entrée in the criteria: on to the suggestions
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, parts: EditorParts | None = None) -> None:
+        """``parts``: widgets built ahead (see :class:`EditorParts`); those missing are built here."""
         super().__init__(parent)
+        parts = parts or EditorParts()
         self.setAccessibleName("Entretien")
         self.tabBar().setAccessibleName("Onglets de l'entretien")
         self.setDocumentMode(True)
@@ -63,13 +92,14 @@ class SessionEditor(QTabWidget):
         self.setUsesScrollButtons(True)  # only with a very large system font
         self.read_only = False
         self._quiet = False
-        self.interests = InterestTree()
-        self.interest_finder = InterestFinder(self.interests)
+        self.interests = parts.interests or InterestTree()
+        self.interest_finder = parts.finder if parts.interests is not None and parts.finder else \
+            InterestFinder(self.interests)
         self.interest_said = QLabel()
         self.interest_said.setWordWrap(True)
         self.interest_said.setAccessibleName("Centres d'intérêt cochés par la frappe")
-        self.constraints = ConstraintsForm()
-        self.shortlist = Shortlist()
+        self.constraints = parts.constraints or ConstraintsForm()
+        self.shortlist = parts.shortlist or Shortlist()
         self.next_steps = _text_box("Prochaines étapes", 2)
         self.next_steps.setPlaceholderText("Une étape par ligne : un stage, une journée portes ouvertes…")
         self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 3)
