@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop.theme import tone
 
@@ -18,6 +18,7 @@ INFO, WARNING, ERROR = "info", "avertissement", "erreur"
 _PREFIX = {INFO: "", WARNING: "Attention : ", ERROR: "Erreur : "}
 FLOAT_MARGIN = 8  # px between a floating bar and the edges of what it floats over
 INFO_TIMEOUT_MS = 12_000  # information fades away; warnings and errors stay until closed
+NARROW_BAR = 480  # px: a narrower bar puts its buttons under the text (else the text is a thin column)
 
 
 class MessageService:
@@ -69,11 +70,14 @@ class MessageBar(QFrame):
         self.close_button = QPushButton("Fermer")
         self.close_button.setAccessibleName("Fermer le message")
         self.close_button.clicked.connect(self.clear)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(10, 6, 6, 6)
+        self._layout.addWidget(self.label, 1)
+        self._layout.addLayout(buttons)
         self._timer = QTimer(self, singleShot=True, interval=INFO_TIMEOUT_MS)
         self._timer.timeout.connect(self.clear)
         self.level = ""
@@ -118,6 +122,8 @@ class MessageBar(QFrame):
         if area is None:
             return
         width = area.width() - 2 * FLOAT_MARGIN
+        narrow = width < NARROW_BAR
+        self._layout.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
         height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
         height = max(height, self.minimumSizeHint().height())
         self.setGeometry(FLOAT_MARGIN, area.height() - height - FLOAT_MARGIN, width, height)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, 
                                QWidget)
 
 from desktop import app as desktop_app
+from desktop.messages import WARNING
 from desktop.settings import Settings
 from desktop.table_model import Column
 from desktop.table_view import TITLE_MIN
@@ -108,6 +109,40 @@ def test_layout_holds_at_common_screen_sizes(qtbot, make_window, mini_db, size):
     # The session stays in sight beside the catalogue: no panel hides another.
     assert window.tabifiedDockWidgets(window.filter_dock) == []
     assert window.filters.isVisible() and window.students.panel.isVisible()
+
+
+def test_a_small_school_screen_keeps_room_for_the_catalogue(qtbot, make_window, mini_db):
+    """1024 × 600 at first start: the Filtres panel at its minimum width, the Élève panel whole
+    (narrower, its buttons are cut), the catalogue between them with its title and level read."""
+    from desktop.main_window import STUDENT_WIDTH
+
+    window = make_window(mini_db, size=(1024, 600))
+    QCoreApplication.processEvents()
+    assert window.filter_dock.width() <= window.filter_dock.minimumWidth() + 10
+    assert window.student_dock.width() >= STUDENT_WIDTH - 10
+    assert window.table.width() >= 1024 - window.filter_dock.minimumWidth() - STUDENT_WIDTH - 40
+    header = window.table.horizontalHeader()
+    assert header.sectionViewportPosition(Column.LEVEL) < window.table.viewport().width()
+    assert window.tabifiedDockWidgets(window.filter_dock) == []  # the session stays in sight
+
+
+@pytest.mark.parametrize("size, below", [((1024, 600), True), ((1280, 720), False)])
+def test_a_message_in_a_narrow_window_puts_its_buttons_under_its_text(qtbot, make_window, mini_db, size, below):
+    """In a narrow centre the buttons beside the text squeezed it into a column of one or two
+    words per line, over the whole fiche."""
+    window = make_window(mini_db, size=size)
+    bar = window.message_bar  # as the window's message service shows a reminder
+    bar.show_message(WARNING, "12 dossier(s) d'élève ont dépassé la durée de conservation (fin de l'année "
+                     "scolaire du dernier entretien) et devraient être effacés.", ("Voir et effacer…", lambda: None))
+    QCoreApplication.processEvents()
+    assert bar.isVisible()
+    label, close = bar.label.geometry(), bar.close_button.geometry()
+    if below:
+        assert close.top() >= label.bottom()
+        assert label.width() >= bar.width() - 40  # the text takes the bar's whole width
+    else:
+        assert close.left() >= label.right() and close.top() < label.bottom()
+    assert bar.height() <= 5 * bar.label.fontMetrics().lineSpacing() + 60  # a few lines, not a column
 
 
 def test_about_names_the_sources_and_licences(qtbot, window):
