@@ -59,8 +59,8 @@ ABOUT_SOURCES_UNKNOWN = ("Idéo-Fiches métiers et Idéo-Fiches formations, Onis
 SPLITTER_SHARES = (0.45, 0.55)  # table | fiche, when no positions were saved
 FILTER_WIDTH = 270  # px of the Filtres panel at first start: its lists uncut
 STUDENT_WIDTH = 420  # px of the Élève panel: its five tabs and the suggestions' reasons readable
-# px: narrower at first start (a 1024 px school screen), the Filtres panel takes its minimum width (the
-NARROW_WINDOW = 1280  # Élève panel needs its whole width: narrower, its buttons are cut)
+# px: a narrower window at first start (a 1024 px school screen) gives the Filtres panel its minimum width;
+NARROW_WINDOW = 1280  # the Élève panel keeps its own (narrower, its buttons are cut)
 FILE_FILTER = "Fiches (*.jsonl *.json *.md *.xml *.zip *.tar.gz *.tgz *.csv *.txt);;Tous les fichiers (*)"
 WIDE_CENTRE = 1000  # px: from this width of the centre the fiche sits beside the table, else under it
 WINDOW_STATE_VERSION = 2  # docks side by side (version 1 tabbed them: such a saved state is not restored)
