@@ -19,7 +19,7 @@ from db.catalogue.formation_types import (ENTRY_BAC_PLUS, LEVEL_BAC_PLUS, Format
                                           type_of_label)
 from db.errors import UserError
 from db.models import FormationRow, Metier, MetierFormation
-from db.text import fold
+from db.text import fold, words
 
 MAX_ROUTES = 3
 _GT_BAC = "bac général ou technologique"
@@ -192,7 +192,7 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
                              .where(Metier.id == metier_id)).first()
     if metier is None:
         raise UserError(f"aucun métier n'a l'identifiant « {metier_id[:80]} »")
-    facts = formations_of(session, metier.pk)
+    facts = _named_first(formations_of(session, metier.pk), metier.name)
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
     cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
@@ -214,6 +214,21 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
         result.notes.append("Reprise d'études : l'apprentissage ou la formation continue "
                             "peuvent raccourcir ces parcours.")
     return result
+
+
+def _named_first(facts: list[FormationFacts], metier_name: str) -> list[FormationFacts]:
+    """``facts``, those whose label names the métier first (« CAPa palefrenier soigneur » for a
+    palefrenier, then the rest in the fiche's order): two routes of one diploma type and length
+    keep the first met, and ONISEP lists a métier's formations alphabetically (its CAP was
+    « CAPa maréchal-ferrant »). A word names the métier when their stems meet (4 letters or more)."""
+    from db.catalogue.search_text import stem
+
+    wanted = {stem(w) for w in words(metier_name) if len(w) >= 4}
+
+    def named(fact: FormationFacts) -> int:
+        return -len(wanted & {stem(w) for w in words(fact.label) if len(w) >= 4})
+
+    return sorted(facts, key=named)  # stable: the fiche's order among equals
 
 
 def formations_of(session: Session, metier_pk: int) -> list[FormationFacts]:

@@ -202,3 +202,62 @@ def test_auxiliaire_veterinaire_goes_through_its_asv_title(starter):
     assert found.routes and all(r.steps[-1].label.startswith("titre d'auxiliaire spécialisé vétérinaire")
                                 for r in found.routes)
     assert found.routes[0].years == 4 and found.routes[0].steps[-1].years == 1
+
+
+def _import_one(tmp_path, fiche: dict) -> object:
+    """A new base holding the starter catalogue and ``fiche`` (orientation-fiche/1)."""
+    import json
+
+    from db.catalogue.importing import import_paths
+    from db.storage.opening import open_database
+
+    path = tmp_path / "fiche.jsonl"
+    path.write_text(json.dumps({"format": "orientation-fiche/1", "pays": "FR", **fiche}, ensure_ascii=False),
+                    encoding="utf-8")
+    database = open_database(str(tmp_path / "o.sqlite"))
+    assert import_paths(database, [path]).refused == 0
+    return database
+
+
+def test_of_two_cap_the_route_takes_the_one_named_after_the_metier(tmp_path):
+    # ONISEP lists a métier's formations alphabetically: the palefrenier's first CAP is the
+    # farrier's (« CAPa maréchal-ferrant »), and the bilan sent a stable hand through it.
+    database = _import_one(tmp_path, {
+        "id": "ORI.test-palefrenier", "nom": "palefrenier/ère", "niveau": "CAP ou équivalent",
+        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur", "BP responsable d'entreprise hippique"]})
+    try:
+        with database.read() as session:
+            found = routes_for(session, "ORI.test-palefrenier", "3e")
+    finally:
+        database.close()  # type: ignore[attr-defined]
+    assert [_shape(r) for r in found.routes] == [
+        [("3e", 0), ("CAPa palefrenier soigneur", 2)],
+        [("3e", 0), ("CAPa palefrenier soigneur", 2), ("BP responsable d'entreprise hippique", 2)]]
+
+
+def test_with_no_formation_named_after_it_the_fiche_order_stays(tmp_path):
+    database = _import_one(tmp_path, {
+        "id": "ORI.test-agent-elevage", "nom": "agent/e d'élevage", "niveau": "CAP ou équivalent",
+        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur"]})
+    try:
+        with database.read() as session:
+            found = routes_for(session, "ORI.test-agent-elevage", "3e")
+    finally:
+        database.close()  # type: ignore[attr-defined]
+    assert [_shape(r) for r in found.routes] == [[("3e", 0), ("CAPa maréchal-ferrant", 2)]]
+
+
+def test_the_onisep_palefrenier_goes_through_the_palefrenier_cap(tmp_path):
+    from db.catalogue.importing import import_paths
+    from db.storage.opening import open_database
+
+    fiche = shared_path("data", "onisep-metiers-md", "MET.19_palefrenierère.md")
+    database = open_database(str(tmp_path / "o.sqlite"))
+    try:
+        assert import_paths(database, [fiche]).refused == 0
+        with database.read() as session:
+            found = routes_for(session, "MET.19", "3e")
+    finally:
+        database.close()
+    assert found.routes[0].line() == "3e → CAPa palefrenier soigneur (2 ans) : 2 ans en tout"
+    assert not any("maréchal" in route.line() for route in found.routes)
