@@ -241,3 +241,28 @@ def test_the_real_command_in_a_real_process(db):
                          "--commentaire", "stage chez un artisan")
     assert result.returncode == 0, result.stderr
     assert "1. maçon/ne [ORI.macon] — stage chez un artisan" in result.stdout
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages)
+
+
+def test_two_sessions_of_one_day_are_told_apart_by_their_number(db, zoe, capsys, tmp_path):
+    # A second session the same day (a pupil seen again in the afternoon): its date names the last one only.
+    status, _, err = run(capsys, "students", "seance", "1", "--nouvelle",
+                         "--note", "Deuxième rendez-vous, avec ta mère.", "--db", db)
+    assert status == 0, err
+    sessions = show(capsys, db)["entretiens"]
+    assert len(sessions) == 2 and sessions[0]["date"] == sessions[1]["date"]
+    for which, note in (("1", "Bravo pour ta curiosité, Zoé !"), ("2/2", "Deuxième rendez-vous, avec ta mère."),
+                        (sessions[0]["date"], "Deuxième rendez-vous, avec ta mère.")):
+        out = tmp_path / f"bilan-{which.replace('/', '-')}.pdf"
+        status, _, err = run(capsys, "report", "1", "--seance", which, "--out", str(out), "--db", db)
+        assert status == 0, err
+        text = _pdf_text(out)
+        assert note in text, which
+        assert ("Bravo pour ta curiosité" in text) == (which == "1")
+    status, _, err = run(capsys, "report", "1", "--seance", "3", "--out", str(tmp_path / "x.pdf"), "--db", db)
+    assert status == 2 and "pas d'entretien numéro 3 : cet élève en a 2" in err
+    status, _, err = run(capsys, "suggest", "1", "--seance", "hier", "--db", db)
+    assert status == 2 and "entretien invalide : « hier »" in err and "students show" in err

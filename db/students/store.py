@@ -8,6 +8,8 @@ what changed since.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
@@ -262,23 +264,39 @@ def latest_session(session: Session, student_id: int) -> SessionState | None:
 
 
 def session_on(session: Session, student_id: int, day: str | None) -> SessionState:
-    """The session of ``day`` (ISO date; the latest when None), or UserError (unknown student,
-    invalid date, no such session)."""
+    """The session ``day`` names: an ISO date (the day's last session), or its number as
+    ``orientation students show`` gives it (« 2 » or « 2/5 »: two sessions on one day can be
+    told apart); the latest when None. UserError (unknown student, invalid date or number, no
+    such session)."""
     _student(session, student_id)
-    if day is not None:
+    number = _session_number(day)
+    if day is not None and number is None:
         try:
             date.fromisoformat(day)
         except ValueError:
-            raise UserError(f"date invalide : « {day[:20]} » (attendu : AAAA-MM-JJ)") from None
+            if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", day):
+                raise UserError(f"date invalide : « {day[:20]} » (attendu : AAAA-MM-JJ)") from None
+            raise UserError(f"entretien invalide : « {day[:20]} » (attendu : une date AAAA-MM-JJ, ou le numéro "
+                            "de l'entretien donné par « orientation students show », ex. 2)") from None
     sessions = list_sessions(session, student_id)
     if not sessions:
         raise UserError("cet élève n'a encore aucun entretien")
     if day is None:
         return get_session(session, sessions[-1][0])
+    if number is not None:
+        if not 1 <= number <= len(sessions):
+            raise UserError(f"pas d'entretien numéro {number} : cet élève en a {len(sessions)}")
+        return get_session(session, sessions[number - 1][0])
     matching = [sid for sid, d in sessions if d == day]
     if not matching:
         raise UserError(f"aucun entretien le {day} pour cet élève")
     return get_session(session, matching[-1])
+
+
+def _session_number(text: str | None) -> int | None:
+    """« 2 » or « 2/5 » (as ``students show`` numbers sessions) → 2; None for anything else."""
+    found = re.fullmatch(r"\s*(\d{1,4})\s*(?:/\s*\d{1,4}\s*)?", text or "")
+    return int(found.group(1)) if found else None
 
 
 def start_session(session: Session, student_id: int, day: str | None = None) -> SessionState:

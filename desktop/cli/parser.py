@@ -132,6 +132,10 @@ def how_many(text: str) -> int:
     return value
 
 
+SEANCE_HELP = ("entretien de cette date (le dernier du jour), ou de ce numéro, celui que donne « students show » "
+               "(ex. 2 : deux entretiens d'un même jour) ; par défaut : le dernier")
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL|CHEMIN", default=argparse.SUPPRESS,
                         help="base de données à utiliser (adresse SQLAlchemy ou chemin de fichier ; "
@@ -183,14 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     suggest = commands.add_parser("suggest", help="métiers suggérés pour un élève, avec les raisons")
     suggest.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
-    suggest.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    suggest.add_argument("--seance", metavar="AAAA-MM-JJ|N", help=SEANCE_HELP)
     suggest.add_argument("--limite", type=how_many, default=20)
     suggest.add_argument("--format", choices=["table", "json"], default="table")
     _add_db(suggest)
 
     report = commands.add_parser("report", help="bilan PDF d'un élève (ou de toute une classe)")
     report.add_argument("student_id", type=record_id, nargs="?", metavar="ID_ELEVE")
-    report.add_argument("--seance", metavar="AAAA-MM-JJ", help="entretien de cette date (par défaut : le dernier)")
+    report.add_argument("--seance", metavar="AAAA-MM-JJ|N", help=SEANCE_HELP)
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
     report.add_argument("--gros-caracteres", action="store_true",
