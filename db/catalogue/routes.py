@@ -115,7 +115,8 @@ class Route:
         """French, one line: "3e → CAP cuisine (2 ans) : 2 ans après la 3e"."""
         parts = [self.steps[0].label] + [f"{s.label} ({_years(s.years)})" if s.years else s.label
                                          for s in self.steps[1:]]
-        return f"{' → '.join(parts)} : {_years(self.years)} en tout"
+        total = "à la fin de cette année" if not self.years else f"{_years(self.years)} en tout"
+        return f"{' → '.join(parts)} : {total}"
 
     def brief(self) -> str:
         """French, short, for the bilan under "Parcours depuis ta classe" (the class is said there):

@@ -261,3 +261,12 @@ def test_the_onisep_palefrenier_goes_through_the_palefrenier_cap(tmp_path):
         database.close()
     assert found.routes[0].line() == "3e → CAPa palefrenier soigneur (2 ans) : 2 ans en tout"
     assert not any("maréchal" in route.line() for route in found.routes)
+
+
+def test_a_bac_of_this_year_is_not_zero_years(starter):
+    # « terminale professionnelle → bac pro cuisine : 0 ans en tout » read like a slip.
+    with starter.read() as session:
+        found = routes_for(session, "ORI.cuisinier", "term-pro")
+    lines = found.lines()
+    assert "terminale professionnelle → bac pro cuisine : à la fin de cette année" in lines
+    assert not any("0 ans" in line or "0 an " in line for line in lines)
