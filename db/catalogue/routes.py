@@ -113,18 +113,18 @@ class Route:
 
     def line(self) -> str:
         """French, one line: "3e → CAP cuisine (2 ans) : 2 ans après la 3e"."""
-        parts = [self.steps[0].label] + [f"{s.label} ({_years(s.years)})" if s.years else s.label
+        parts = [self.steps[0].label] + [f"{s.label} ({years_words(s.years)})" if s.years else s.label
                                          for s in self.steps[1:]]
-        total = "à la fin de cette année" if not self.years else f"{_years(self.years)} en tout"
+        total = "à la fin de cette année" if not self.years else f"{years_words(self.years)} en tout"
         return f"{' → '.join(parts)} : {total}"
 
     def brief(self) -> str:
         """French, short, for the bilan under "Parcours depuis ta classe" (the class is said there):
         "CAP cuisine (2 ans)", or "2de GT (1 an) → bac (2 ans) → DE infirmier (3 ans) : 6 ans"."""
-        steps = [f"{s.label} ({_years(s.years)})" if s.years else s.label for s in self.steps[1:]]
+        steps = [f"{s.label} ({years_words(s.years)})" if s.years else s.label for s in self.steps[1:]]
         if len(steps) == 1:
             return steps[0]
-        return f"{' → '.join(steps)} : {_years(self.years)}"
+        return f"{' → '.join(steps)} : {years_words(self.years)}"
 
     def as_json(self) -> dict[str, Any]:
         return {"annees": self.years, "etapes": [step.as_json() for step in self.steps]}
@@ -171,11 +171,12 @@ def formation_lines(session: Session, metier_pk: int) -> list[str]:
     lines = []
     for label in labels.scalars():
         f = facts.get(label)
-        lines.append(f"{label} ({f.ftype.label}, {_years(f.years)} {_ENTRY_WORDS[f.entry]})" if f else label)
+        lines.append(f"{label} ({f.ftype.label}, {years_words(f.years)} {_ENTRY_WORDS[f.entry]})" if f else label)
     return lines
 
 
-def _years(n: int) -> str:
+def years_words(n: int) -> str:
+    """« 1 an », « 3 ans »."""
     return f"{n} an" if n == 1 else f"{n} ans"
 
 
@@ -218,18 +219,25 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
 
 
 def _named_first(facts: list[FormationFacts], metier_name: str) -> list[FormationFacts]:
-    """``facts``, those whose label names the métier first (« CAPa palefrenier soigneur » for a
-    palefrenier, then the rest in the fiche's order): two routes of one diploma type and length
-    keep the first met, and ONISEP lists a métier's formations alphabetically (its CAP was
-    « CAPa maréchal-ferrant »). A word names the métier when their stems meet (4 letters or more)."""
+    """``facts``, those whose label names the métier first (see :func:`named_first`): two routes
+    of one diploma type and length keep the first met."""
+    order = named_first([f.label for f in facts], metier_name)
+    return sorted(facts, key=lambda f: order.index(f.label))
+
+
+def named_first(labels: list[str], metier_name: str) -> list[str]:
+    """Formation ``labels``, those naming the métier first (« CAPa palefrenier soigneur » for a
+    palefrenier), the most words in common first, then the rest in the fiche's order: ONISEP
+    lists a métier's formations alphabetically (the palefrenier's first CAP was « CAPa
+    maréchal-ferrant »). A word names the métier when their stems meet (4 letters or more)."""
     from db.catalogue.search_text import stem
 
     wanted = {stem(w) for w in words(metier_name) if len(w) >= 4}
 
-    def named(fact: FormationFacts) -> int:
-        return -len(wanted & {stem(w) for w in words(fact.label) if len(w) >= 4})
+    def named(label: str) -> int:
+        return -len(wanted & {stem(w) for w in words(label) if len(w) >= 4})
 
-    return sorted(facts, key=named)  # stable: the fiche's order among equals
+    return sorted(labels, key=named)  # stable: the fiche's order among equals
 
 
 def formations_of(session: Session, metier_pk: int) -> list[FormationFacts]:

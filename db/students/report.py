@@ -18,6 +18,7 @@ from db.catalogue.format import french_date, salary_sentence, source_label
 from db.text import fold
 from db.models import InterestRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
+from db.catalogue.routes import named_first, years_words
 from db.students.pathways import bilan_routes
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
@@ -40,6 +41,8 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
     for item, metier in zip(kept, metiers, strict=True):  # the routes from the pupil's current class
         metier.routes, metier.route_steps = bilan_routes(session, student.current_class, item.metier_id,
                                                          state.max_bac_plus)
+        if metier.route_steps:  # the length the drawn route says, not a usual one beside it
+            metier.study_years = route_length(metier.route_steps)
     return ReportData(
         student_name=student.full_name, student_class=student.classe or "", school=student.etablissement or "",
         session_date=french_date(state.date), counselor_name=counselor.name,
@@ -60,6 +63,14 @@ def _interests(session: Session, ids: list[str]) -> list[ReportInterest]:
     return sorted(chosen, key=lambda interest: fold(interest.label))
 
 
+def route_length(steps: list[tuple[str, int]]) -> str:
+    """The « Durée des études » of a métier whose route from the pupil's class is drawn on the
+    bilan: that route's length (« 4 ans depuis ta classe »); the usual length of its level
+    (« 2 à 3 ans après la 3e ») told a family less than the 4 years drawn under it."""
+    years = sum(n for _, n in steps)
+    return f"{years_words(years)} depuis ta classe" if years else "à la fin de cette année"
+
+
 def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:
     """Share of the ticked interests in each group (the largest group is 1.0)."""
     counts = Counter(i.group for i in interests)
@@ -76,7 +87,7 @@ def _metier(facts: MetierFacts, suggestion: Suggestion | None, comment: str) -> 
         title=facts.name, label_f=facts.label_f, label_m=facts.label_m, description=facts.summary,
         level=describe_level(facts.bac_plus, facts.level_label), salary=salary,
         salary_source=f"Source : {producer}{f', {year}' if year else ''}", sectors=facts.sectors,
-        formations=facts.formations[:4],
+        formations=named_first(facts.formations, facts.name)[:4],  # the métier's own first: only 4 are printed
         reasons=[r.plain for r in suggestion.reasons if r.ok] if suggestion else [],
         # An unknown level is already written in the facts; an unknown salary is worth checking.
         cautions=[r.plain for r in suggestion.reasons if r.ok is False or (r.ok is None and r.criterion != "niveau")]

@@ -93,3 +93,23 @@ def test_the_drawings_add_no_page_to_a_six_metier_bilan(mini_db):
     for metier in data.metiers:
         metier.route_steps = []
     assert drawn == len(PdfReader(io.BytesIO(render_report(data))).pages)
+
+
+def test_the_study_length_on_page_one_is_the_drawn_routes(mini_db):
+    # Page one said « 2 ans après le bac » for a technician while the route drawn further down, from
+    # the pupil's 3e, took 5 years; a family reads the two side by side.
+    data = _bilan(mini_db, ["ORI.technicien-de-maintenance-industrielle", "ORI.macon"])
+    technician, macon = data.metiers
+    total = sum(years for _, years in technician.route_steps)
+    assert total == 5 and technician.study_years == "5 ans depuis ta classe"
+    assert macon.study_years == "2 ans depuis ta classe"
+    reader = PdfReader(io.BytesIO(render_report(data)))
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert "5 ans depuis ta classe" in first_page and "2 ans après le bac" not in first_page
+
+
+def test_without_a_class_page_one_keeps_the_usual_length(mini_db):
+    sid = _student(mini_db, None)
+    with mini_db.read() as session:
+        data = build_report(session, latest_session(session, sid))
+    assert data.metiers[0].study_years == "2 à 3 ans après la 3e"  # maçon: a CAP-level métier
