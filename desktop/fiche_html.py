@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from db.catalogue.format import french_date
+from db.catalogue.format import french_date, years_words
 from db.catalogue.format import title_in_form as format_title
 
 if TYPE_CHECKING:
@@ -130,14 +130,11 @@ def _route_row(route: Route) -> str:
     cells = [f'<td style="{_BOX} background-color: #E4E8EE; color: #000000;">{_e(route.steps[0].label)}</td>']
     for index, step in enumerate(route.steps[1:], start=1):
         name = f"<b>{_e(step.label)}</b>" if index == len(route.steps) - 1 else _e(step.label)
-        length = f"<br/><b>{_e(_years_text(step.years))}</b>" if step.years else ""
+        length = f"<br/><b>{_e(years_words(step.years))}</b>" if step.years else ""
         cells += ['<td style="padding: 2px;">→</td>', f'<td style="{_BOX}">{name}{length}</td>']
-    cells.append(f'<td style="padding: 4px;">= {_e(_years_text(route.years))}</td>')
+    total = f"= {years_words(route.years)}" if route.years else ": à la fin de cette année"
+    cells.append(f'<td style="padding: 4px;">{_e(total)}</td>')
     return f'<table cellspacing="0" style="margin-bottom: 6px;"><tr valign="middle">{"".join(cells)}</tr></table>'
-
-
-def _years_text(years: int) -> str:
-    return f"{years} an" if years == 1 else f"{years} ans"
 
 
 _BOX = "border: 1px solid #808080; border-style: solid; padding: 4px; text-align: center;"  # seen on light and dark

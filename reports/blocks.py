@@ -19,10 +19,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
+from db.catalogue.format import years_words
 from db.students.report_data import Comparison, ReportMetier
 from reports.chart_layout import circle_centres
 from reports.styles import ACCENT, BAND, BAR, INK, RULE, Layout
-from reports.timeline import route_timeline, years_text
+from reports.timeline import route_timeline
 from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
                           starts_right_to_left)
 from reports.words import BRUT_NET, level_words, short_level
@@ -362,7 +363,7 @@ class Blocks:
         drawing = self._route_drawing(m)
         if not drawing:
             return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}", "CardBody")]
-        total = years_text(sum(years for _, years in m.route_steps))
+        total = years_words(sum(years for _, years in m.route_steps))
         # The line that introduces the drawing never ends a page or a column without it.
         out: list[Flowable] = [Glued([self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:",
                                              "CardBody"), *drawing])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from db.students.report_data import Comparison, ReportData, ReportMetier
+from db.students.report_data import Comparison, ReportData, ReportMetier, comparison_to_print
 from reports.words import BRUT_NET, level_words
 
 _STYLE = """body{font-family:sans-serif;font-size:1.1rem;line-height:1.5;max-width:48rem;margin:1rem auto;
@@ -22,7 +22,7 @@ def render_report_html(data: ReportData) -> str:
     """The whole bilan of ``data`` as one HTML5 document in French."""
     title = f"Bilan d'orientation — {data.student_name}".strip(" —")
     parts = [_header(data), _interests(data), _overview(data.metiers), _steps(data), _words(data.metiers),
-             _details(data.metiers), _chart_as_text(data.metiers), _comparison(data.comparison),
+             _details(data.metiers), _chart_as_text(data.metiers), _comparison(comparison_to_print(data)),
              _sources(data)]
     return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"

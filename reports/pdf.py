@@ -24,14 +24,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, Spacer
 
-from db.students.report_data import Comparison, ReportData
+from db.students.report_data import Comparison, ReportData, comparison_to_print
 from reports import styles
 from reports.blocks import Blocks, Glued, MetierMark
 from reports.styles import FONT_BOLD, FONT_REGULAR, Layout, NumberedCanvas, register_fonts
 from reports.text import fit, markup, one_line, plain
-
-# Comparison rows page 1 and the métier cards already show (criteria as db.catalogue.compare writes them).
-_SHOWN_ELSEWHERE = ("Niveau d'études", "Durée des études", "Salaire", "Formations")
 
 __all__ = ["FONT_BOLD", "FONT_REGULAR", "LargePrintRenderer", "ReportRenderer",
            "markup", "plain", "register_fonts", "render_report"]
@@ -314,17 +311,8 @@ class ReportRenderer:
         return [heading, Glued(chart), MetierMark("Comparaison"), Spacer(1, 4), table]
 
     def _comparison(self) -> Comparison | None:
-        """The comparison to print, without the rows page 1's overview and the cards already
-        show for these very métiers (level, length of studies, salary, formations); None when
-        there is nothing left to compare."""
-        comparison = self.data.comparison
-        if comparison is None or not comparison.titles:
-            return None
-        shown = {plain(m.title) for m in self.data.metiers}
-        if not all(plain(t) in shown for t in comparison.titles):
-            return comparison
-        rows = [row for row in comparison.rows if not row.criterion.startswith(_SHOWN_ELSEWHERE)]
-        return Comparison(comparison.titles, rows) if rows else None
+        """The comparison to print (:func:`~db.students.report_data.comparison_to_print`)."""
+        return comparison_to_print(self.data)
 
     def next_steps_section(self) -> list[Flowable]:
         """The next steps as boxes the student can tick."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from db.catalogue.format import years_words
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -22,11 +23,6 @@ _SHORT = (("2de générale et technologique", "2de GT"), ("bac général ou tech
           ("les deux premières années d'un BUT", "2 ans de BUT"), ("diplôme d'État d'", "DE "),
           ("diplôme d'État", "DE"), ("professionnelle", "pro"), ("professionnel", "pro"),
           ("technologique", "techno"))
-
-
-def years_text(years: int) -> str:
-    """French: "1 an", "3 ans"."""
-    return f"{years} an" if years == 1 else f"{years} ans"
 
 
 def route_timeline(steps: Sequence[tuple[str, int]], width: float, regular: str, bold: str,
@@ -63,7 +59,7 @@ def _box_lines(label: str, years: int, box_w: float, font: str, bold: str,
     """The (text, font) lines of one step's box: its name, then its length in bold."""
     lines = [(line, font) for line in wrap(short_label(label), box_w - 2 * PAD, font, size)]
     if years:
-        lines.append((years_text(years), bold))
+        lines.append((years_words(years), bold))
     return lines
 
 

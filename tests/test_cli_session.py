@@ -247,22 +247,34 @@ def _pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages)
 
 
-def test_two_sessions_of_one_day_are_told_apart_by_their_number(db, zoe, capsys, tmp_path):
-    # A second session the same day (a pupil seen again in the afternoon): its date names the last one only.
-    status, _, err = run(capsys, "students", "seance", "1", "--nouvelle",
-                         "--note", "Deuxième rendez-vous, avec ta mère.", "--db", db)
-    assert status == 0, err
-    sessions = show(capsys, db)["entretiens"]
-    assert len(sessions) == 2 and sessions[0]["date"] == sessions[1]["date"]
+def test_two_sessions_of_one_day_are_told_apart_by_their_number(db, capsys, tmp_path):
+    # A pupil seen twice the same day (morning, then with a parent): the date names the last one only.
+    from db.storage.opening import open_database
+    from db.students.store import create_student, save_session, start_session
+
+    database = open_database(db)
+    try:
+        sid = create_student(database, "Martin", "Zoé", "3e B")
+        for note in ("Bravo pour ta curiosité, Zoé !", "Deuxième rendez-vous, avec ta mère."):
+            with database.read() as session:
+                state = start_session(session, sid, "2026-11-20")
+            state.student_note = note
+            save_session(database, state)
+    finally:
+        database.close()
     for which, note in (("1", "Bravo pour ta curiosité, Zoé !"), ("2/2", "Deuxième rendez-vous, avec ta mère."),
-                        (sessions[0]["date"], "Deuxième rendez-vous, avec ta mère.")):
+                        ("2026-11-20", "Deuxième rendez-vous, avec ta mère.")):
         out = tmp_path / f"bilan-{which.replace('/', '-')}.pdf"
-        status, _, err = run(capsys, "report", "1", "--seance", which, "--out", str(out), "--db", db)
+        status, _, err = run(capsys, "report", str(sid), "--seance", which, "--out", str(out), "--db", db)
         assert status == 0, err
         text = _pdf_text(out)
         assert note in text, which
         assert ("Bravo pour ta curiosité" in text) == (which == "1")
-    status, _, err = run(capsys, "report", "1", "--seance", "3", "--out", str(tmp_path / "x.pdf"), "--db", db)
-    assert status == 2 and "pas d'entretien numéro 3 : cet élève en a 2" in err
-    status, _, err = run(capsys, "suggest", "1", "--seance", "hier", "--db", db)
+    # « 2/12 » may be the 2nd of December: refused, since this pupil has no 12 sessions.
+    for wrong in ("3", "2/12"):
+        status, _, err = run(capsys, "report", str(sid), "--seance", wrong, "--out", str(tmp_path / "x.pdf"),
+                             "--db", db)
+        assert status == 2 and f"pas d'entretien numéro {wrong} : cet élève en a 2" in err, err
+        assert "AAAA-MM-JJ" in err
+    status, _, err = run(capsys, "suggest", str(sid), "--seance", "hier", "--db", db)
     assert status == 2 and "entretien invalide : « hier »" in err and "students show" in err

@@ -9,6 +9,7 @@ from db.errors import UserError
 from db.catalogue.fiche_facts import MetierFacts, load_facts
 from db.catalogue.format import format_salary
 from db.catalogue.nomenclature import describe_level
+from db.catalogue.routes import named_first
 from db.students.report_data import Comparison, ComparisonRow
 
 MAX_COMPARED = 4
@@ -46,7 +47,7 @@ def compare(session: Session, metier_ids: list[str], student_interests: list[str
         ("Secteurs", lambda f: ", ".join(f.sectors) or "—"),
         ("Tes centres d'intérêt en commun", lambda f: _shared(f, wanted)),
         ("Statuts", lambda f: ", ".join(f.statuts) or "—"),
-        ("Formations", lambda f: " ; ".join(f.formations[:4]) or "—"),
+        ("Formations", lambda f: " ; ".join(named_first(f.formations, f.name)[:4]) or "—"),
     ]
     return Comparison(titles=[f.name for f in items],
                       rows=[ComparisonRow(label, [value(f) for f in items]) for label, value in rows])

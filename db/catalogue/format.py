@@ -108,3 +108,8 @@ def french_date(iso: str | date) -> str:
     """ "21 novembre 2026" (1er for the first of the month)."""
     day = date.fromisoformat(iso) if isinstance(iso, str) else iso
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def years_words(n: int) -> str:
+    """« 1 an », « 3 ans » (a length of studies)."""
+    return f"{n} an" if n == 1 else f"{n} ans"

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from db.catalogue.formation_types import (ENTRY_BAC_PLUS, LEVEL_BAC_PLUS, FormationType, type_by_code,
                                           type_of_label)
+from db.catalogue.format import years_words
+from db.catalogue.search_text import stem
 from db.errors import UserError
 from db.models import FormationRow, Metier, MetierFormation
 from db.text import fold, words
@@ -175,11 +177,6 @@ def formation_lines(session: Session, metier_pk: int) -> list[str]:
     return lines
 
 
-def years_words(n: int) -> str:
-    """« 1 an », « 3 ans »."""
-    return f"{n} an" if n == 1 else f"{n} ans"
-
-
 def routes_for(session: Session, metier_id: str, current_class: str, *,
                max_bac_plus: int | None = None) -> Routes:
     """The shortest routes (at most :data:`MAX_ROUTES`, one per diploma type) from ``current_class``
@@ -225,17 +222,27 @@ def _named_first(facts: list[FormationFacts], metier_name: str) -> list[Formatio
     return sorted(facts, key=lambda f: order.index(f.label))
 
 
+# Words of métier names that say nothing of the trade (« technicien/ne de maintenance » matched
+# « bac pro technicien en chaudronnerie » on « technicien ») or of a formation's (« mention »), and
+# small words. « ingénieur », « conseiller », « chargé »… stay: « diplôme d'ingénieur » for an
+# engineer, « licence pro … chargé de communication » for a chargé/e des relations publiques.
+_GENERIC_TEXT = """technicien technicienne diplome mention specialite option parcours pour tous toutes avec dans sans
+entre leur"""
+_GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+
+
 def named_first(labels: list[str], metier_name: str) -> list[str]:
     """Formation ``labels``, those naming the métier first (« CAPa palefrenier soigneur » for a
     palefrenier), the most words in common first, then the rest in the fiche's order: ONISEP
     lists a métier's formations alphabetically (the palefrenier's first CAP was « CAPa
     maréchal-ferrant »). A word names the métier when their stems meet (4 letters or more)."""
-    from db.catalogue.search_text import stem
+    def stems(text: str) -> set[str]:
+        return {stem(w) for w in words(text) if len(w) >= 4 and w not in _GENERIC_WORDS}
 
-    wanted = {stem(w) for w in words(metier_name) if len(w) >= 4}
+    wanted = stems(metier_name)
 
     def named(label: str) -> int:
-        return -len(wanted & {stem(w) for w in words(label) if len(w) >= 4})
+        return -len(wanted & stems(label))
 
     return sorted(labels, key=named)  # stable: the fiche's order among equals
 

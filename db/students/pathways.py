@@ -32,20 +32,21 @@ def route_lines(session: Session, current_class: str | None, metier_id: str,
 
 
 def bilan_routes(session: Session, current_class: str | None, metier_id: str,
-                 max_bac_plus: int | None = None) -> tuple[list[str], list[tuple[str, int]]]:
-    """The bilan's route lines (:func:`route_lines`) and the steps of the shortest route to draw:
-    ``[(label, years), …]``, the current class first (0 years), the diploma last; ([], []) when
-    the class is not known or the métier left the catalogue."""
+                 max_bac_plus: int | None = None) -> tuple[list[str], list[tuple[str, int]], int | None]:
+    """The bilan's route lines (:func:`route_lines`), the steps of the shortest route to draw
+    (``[(label, years), …]``, the current class first (0 years), the diploma last) and the level
+    (bac + N) that route's diploma stands for; ([], [], None) when the class is not known or the
+    métier left the catalogue."""
     if not current_class:
-        return [], []
+        return [], [], None
     try:
         routes = routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus)
     except UserError:
-        return [], []
+        return [], [], None
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
-    return [route.brief() for route in shortest] + routes.notes, drawn
+    return [route.brief() for route in shortest] + routes.notes, drawn, shortest[0].bac_plus if shortest else None
 
 
 FICHE_ROUTES = 3  # routes shown in the window's fiche pane

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from db.catalogue.compare import compare, study_length
 from db.catalogue.credits import ONISEP_KINDS, PROJECT_CREDIT, metier_attribution, source_lines
 from db.catalogue.fiche_facts import MetierFacts, load_facts
-from db.catalogue.format import french_date, salary_sentence, source_label
+from db.catalogue.format import french_date, salary_sentence, source_label, years_words
 from db.text import fold
 from db.models import InterestRow
 from db.catalogue.nomenclature import INTEREST_GROUPS, describe_level
-from db.catalogue.routes import named_first, years_words
+from db.catalogue.routes import named_first
 from db.students.pathways import bilan_routes
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
@@ -39,9 +39,11 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
     kept = [item for item in state.shortlist if item.metier_id in facts]
     metiers = [_metier(facts[item.metier_id], reasons.get(item.metier_id), item.comment) for item in kept]
     for item, metier in zip(kept, metiers, strict=True):  # the routes from the pupil's current class
-        metier.routes, metier.route_steps = bilan_routes(session, student.current_class, item.metier_id,
-                                                         state.max_bac_plus)
-        if metier.route_steps:  # the length the drawn route says, not a usual one beside it
+        metier.routes, metier.route_steps, reached = bilan_routes(session, student.current_class, item.metier_id,
+                                                                  state.max_bac_plus)
+        # The length the drawn route says, not a usual one beside it; unless that route stops below
+        # the métier's level (no formation of the fiche reaches it): its length would say too little.
+        if metier.route_steps and (metier.bac_plus is None or (reached is not None and reached >= metier.bac_plus)):
             metier.study_years = route_length(metier.route_steps)
     return ReportData(
         student_name=student.full_name, student_class=student.classe or "", school=student.etablissement or "",
@@ -68,7 +70,7 @@ def route_length(steps: list[tuple[str, int]]) -> str:
     bilan: that route's length (« 4 ans depuis ta classe »); the usual length of its level
     (« 2 à 3 ans après la 3e ») told a family less than the 4 years drawn under it."""
     years = sum(n for _, n in steps)
-    return f"{years_words(years)} depuis ta classe" if years else "à la fin de cette année"
+    return f"{years_words(years)} depuis ta classe" if years else "l'année en cours"
 
 
 def _profile(interests: list[ReportInterest]) -> list[tuple[str, float]]:

@@ -80,3 +80,21 @@ class ReportData:
     generated_on: str = ""  # written out date the PDF was made
     made_on: date | None = None  # that day, for the PDF's metadata (None: reportlab's fixed date)
 
+
+# Comparison rows that page one's overview and the métier cards already show (criteria as
+# db.catalogue.compare writes them): printed twice, they may also disagree (the overview's length
+# of studies is the route from the pupil's class, the comparison's the level's usual one).
+SHOWN_ELSEWHERE = ("Niveau d'études", "Durée des études", "Salaire", "Formations")
+
+
+def comparison_to_print(data: ReportData) -> Comparison | None:
+    """The comparison a bilan prints (PDF and HTML alike): without the rows of
+    :data:`SHOWN_ELSEWHERE` when every compared métier has its card; None when nothing is left."""
+    comparison = data.comparison
+    if comparison is None or not comparison.titles:
+        return None
+    shown = {m.title for m in data.metiers}
+    if not all(title in shown for title in comparison.titles):
+        return comparison
+    rows = [row for row in comparison.rows if not row.criterion.startswith(SHOWN_ELSEWHERE)]
+    return Comparison(comparison.titles, rows) if rows else None

@@ -269,8 +269,8 @@ def session_on(session: Session, student_id: int, day: str | None) -> SessionSta
     told apart); the latest when None. UserError (unknown student, invalid date or number, no
     such session)."""
     _student(session, student_id)
-    number = _session_number(day)
-    if day is not None and number is None:
+    numbered = _session_number(day)
+    if day is not None and numbered is None:
         try:
             date.fromisoformat(day)
         except ValueError:
@@ -283,9 +283,11 @@ def session_on(session: Session, student_id: int, day: str | None) -> SessionSta
         raise UserError("cet élève n'a encore aucun entretien")
     if day is None:
         return get_session(session, sessions[-1][0])
-    if number is not None:
-        if not 1 <= number <= len(sessions):
-            raise UserError(f"pas d'entretien numéro {number} : cet élève en a {len(sessions)}")
+    if numbered is not None:
+        number, count = numbered
+        if not 1 <= number <= len(sessions) or count not in (None, len(sessions)):
+            raise UserError(f"pas d'entretien numéro {day.strip()[:20]} : cet élève en a {len(sessions)} (numéros "
+                            f"de « students show », ex. 2 ou 2/{len(sessions)} ; une date s'écrit AAAA-MM-JJ)")
         return get_session(session, sessions[number - 1][0])
     matching = [sid for sid, d in sessions if d == day]
     if not matching:
@@ -293,10 +295,14 @@ def session_on(session: Session, student_id: int, day: str | None) -> SessionSta
     return get_session(session, matching[-1])
 
 
-def _session_number(text: str | None) -> int | None:
-    """« 2 » or « 2/5 » (as ``students show`` numbers sessions) → 2; None for anything else."""
-    found = re.fullmatch(r"\s*(\d{1,4})\s*(?:/\s*\d{1,4}\s*)?", text or "")
-    return int(found.group(1)) if found else None
+def _session_number(text: str | None) -> tuple[int, int | None] | None:
+    """« 2 » → (2, None), « 2/5 » → (2, 5) (as ``students show`` numbers sessions: the number,
+    then how many the student has; « 2/12 » may be a date and is refused when the student has
+    not 12 sessions); None for anything else."""
+    found = re.fullmatch(r"\s*(\d{1,4})\s*(?:/\s*(\d{1,4})\s*)?", text or "")
+    if not found:
+        return None
+    return int(found.group(1)), int(found.group(2)) if found.group(2) else None
 
 
 def start_session(session: Session, student_id: int, day: str | None = None) -> SessionState:

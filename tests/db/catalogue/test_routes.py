@@ -270,3 +270,19 @@ def test_a_bac_of_this_year_is_not_zero_years(starter):
     lines = found.lines()
     assert "terminale professionnelle → bac pro cuisine : à la fin de cette année" in lines
     assert not any("0 ans" in line or "0 an " in line for line in lines)
+
+
+def test_the_windows_fiche_says_this_year_too(starter):
+    from desktop.fiche_html import routes_html
+
+    with starter.read() as session:
+        html = routes_html(routes_for(session, "ORI.cuisinier", "term-pro"))
+    assert ": à la fin de cette année" in html and "0 ans" not in html
+
+
+def test_a_generic_word_of_the_name_does_not_make_a_formation_the_metiers_own():
+    from db.catalogue.routes import named_first
+
+    labels = ["bac pro technicien en chaudronnerie industrielle", "BTS maintenance des systèmes"]
+    assert named_first(labels, "technicien/ne de maintenance")[0] == "BTS maintenance des systèmes"
+    assert named_first(labels, "soudeur/euse") == labels  # nothing named: the fiche's order

@@ -113,3 +113,35 @@ def test_without_a_class_page_one_keeps_the_usual_length(mini_db):
     with mini_db.read() as session:
         data = build_report(session, latest_session(session, sid))
     assert data.metiers[0].study_years == "2 à 3 ans après la 3e"  # maçon: a CAP-level métier
+
+
+def test_a_route_that_stops_below_the_metiers_level_leaves_the_usual_length(mini_db, tmp_path):
+    # A fiche whose formations all stop below its level (the route falls back to them): « 2 ans
+    # depuis ta classe » would tell a family a bac + 5 is two years away.
+    import json
+
+    from db.catalogue.importing import import_paths
+
+    fiche = {"format": "orientation-fiche/1", "id": "ORI.test-juriste", "nom": "juriste d'essai", "pays": "FR",
+             "niveau": "bac + 5", "formations": ["CAP agent de sécurité"]}
+    path = tmp_path / "fiche.jsonl"
+    path.write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
+    assert import_paths(mini_db, [path]).refused == 0
+    (metier,) = _bilan(mini_db, ["ORI.test-juriste"]).metiers
+    assert metier.route_steps  # a route is still drawn on the card
+    assert metier.study_years == "5 ans après le bac"
+
+
+def test_the_html_bilan_prints_no_comparison_row_that_page_one_already_gives(mini_db):
+    from reports.html import render_report_html
+
+    data = _bilan(mini_db, ["ORI.technicien-de-maintenance-industrielle", "ORI.macon"])
+    assert data.comparison is None  # nothing compared yet: compare them
+    from db.catalogue.compare import compare
+
+    with mini_db.read() as session:
+        data.comparison = compare(session, ["ORI.technicien-de-maintenance-industrielle", "ORI.macon"])
+    html = render_report_html(data)
+    comparison = html[html.index("<h2>Comparaison</h2>"):]
+    assert "Durée des études" not in comparison and "après le bac" not in comparison
+    assert "5 ans depuis ta classe" in html
