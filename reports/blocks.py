@@ -335,14 +335,15 @@ class Blocks:
         out += self._sectors(m)
         formations = [f for f in (plain(x, reorder=False).strip() for x in m.formations[:self.max_formations]) if f]
         routes = [r for r in (plain(x, reorder=False).strip() for x in m.routes) if r]
+        notes = [n for n in (plain(x, reorder=False).strip() for x in m.route_notes) if n]
         if self.compact and routes:  # the routes name the formations that matter from the pupil's class
             formations, routes = [], routes[:1] if self.compact > 1 else routes
         if formations:
             out.append(self.p(f"<b>Formations pour y arriver</b>\u00a0: {markup(' ; '.join(formations))}",
                               "CardBody"))
         lists = ("CardH3", "CardBullet")
-        if routes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
-            out += self._routes(m, routes)
+        if routes or notes:  # inline, as the formations: a heading and bullets made a 3-métier bilan 3 pages
+            out += self._routes(m, routes, notes)
         out += self.list_block("Pourquoi ce métier te correspond", m.reasons, bullet="✔", styles=lists)
         out += self.list_block("Points à vérifier", m.cautions, bullet="!", styles=lists)
         if plain(m.comment).strip():
@@ -356,19 +357,23 @@ class Blocks:
             out += credits
         return glue_first(out)
 
-    def _routes(self, m: ReportMetier, routes: list[str]) -> list[Flowable]:
+    def _routes(self, m: ReportMetier, routes: list[str], notes: list[str]) -> list[Flowable]:
         """The routes from the pupil's class: the shortest drawn as a timeline with its total length
         (its line would only repeat the drawing), the others in words under it; all in words when
-        there is no drawing."""
-        drawing = self._route_drawing(m)
+        there is no drawing. The notes follow as sentences (never as one more « ou »)."""
+        drawing = self._route_drawing(m) if routes else []
+        said = " ".join(notes)
         if not drawing:
-            return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(' ; ou '.join(routes))}", "CardBody")]
+            text = " ; ou ".join(routes) + (". " if routes and said else "") + said
+            return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(text)}", "CardBody")]
         total = years_words(sum(years for _, years in m.route_steps))
         # The line that introduces the drawing never ends a page or a column without it.
         out: list[Flowable] = [Glued([self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:",
                                              "CardBody"), *drawing])]
         if routes[1:]:
             out.append(self.p(f"ou\u00a0: {markup(' ; ou '.join(routes[1:]))}", "CardBody"))
+        if said:
+            out.append(self.p(markup(said), "CardBody"))
         return out
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:

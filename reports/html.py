@@ -107,6 +107,9 @@ def _card(index: int, m: ReportMetier) -> str:
         out.append(f"<p><strong>Secteurs</strong> : {_e(', '.join(m.sectors))}</p>")
     if m.formations:
         out.append(f"<p><strong>Formations pour y arriver</strong> : {_e(' ; '.join(m.formations[:4]))}</p>")
+    if m.routes or m.route_notes:  # the PDF draws the shortest; said here in words, as the PDF does without a drawing
+        said = " ; ou ".join(m.routes) + (". " if m.routes and m.route_notes else "") + " ".join(m.route_notes)
+        out.append(f"<p><strong>Parcours depuis ta classe</strong> : {_e(said)}</p>")
     if m.reasons:
         out.append(f"<h4>Pourquoi ce métier te correspond</h4>{_list(m.reasons)}")
     if m.cautions:

@@ -206,6 +206,9 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
         result.notes.append("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas "
                             "décrites (importez les fiches formations de l'Onisep)." if not facts else
                             "Aucun parcours habituel depuis cette classe : une réorientation est à étudier.")
+    elif not reaching and metier.bac_plus is not None:  # the fiche's formations are only first steps
+        result.notes.append("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : "
+                            "d'autres années d'études suivent ce parcours.")
     elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes):
         result.notes.append("Ce métier demande des études plus longues que ce que l'élève envisage "
                             "(voir ses contraintes).")

@@ -2,6 +2,8 @@
 the CLI, the window and the bilan ask for them. Qt-free."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy.orm import Session
 
 from db.catalogue.routes import Routes, routes_for
@@ -28,25 +30,34 @@ def route_lines(session: Session, current_class: str | None, metier_id: str,
     """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan:
     the :data:`BILAN_ROUTES` shortest ones, briefly, then the notes; [] when the class is not
     known or the métier left the catalogue."""
-    return bilan_routes(session, current_class, metier_id, max_bac_plus)[0]
+    found = bilan_routes(session, current_class, metier_id, max_bac_plus)
+    return found.lines + found.notes
+
+
+class BilanRoutes(NamedTuple):
+    """What the bilan says of the routes from the pupil's class to one métier."""
+
+    lines: list[str]  # the :data:`BILAN_ROUTES` shortest, briefly
+    notes: list[str]  # sentences about them (none known, beyond the student's constraint…)
+    drawn: list[tuple[str, int]]  # the shortest's steps: (label, years), the class first (0 years)
+    reached: int | None  # the level (bac + N) the shortest one's diploma stands for
 
 
 def bilan_routes(session: Session, current_class: str | None, metier_id: str,
-                 max_bac_plus: int | None = None) -> tuple[list[str], list[tuple[str, int]], int | None]:
-    """The bilan's route lines (:func:`route_lines`), the steps of the shortest route to draw
-    (``[(label, years), …]``, the current class first (0 years), the diploma last) and the level
-    (bac + N) that route's diploma stands for; ([], [], None) when the class is not known or the
+                 max_bac_plus: int | None = None) -> BilanRoutes:
+    """The bilan's routes (:class:`BilanRoutes`); all empty when the class is not known or the
     métier left the catalogue."""
     if not current_class:
-        return [], [], None
+        return BilanRoutes([], [], [], None)
     try:
         routes = routes_for(session, metier_id, current_class, max_bac_plus=max_bac_plus)
     except UserError:
-        return [], [], None
+        return BilanRoutes([], [], [], None)
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
-    return [route.brief() for route in shortest] + routes.notes, drawn, shortest[0].bac_plus if shortest else None
+    return BilanRoutes([route.brief() for route in shortest], routes.notes, drawn,
+                       shortest[0].bac_plus if shortest else None)
 
 
 FICHE_ROUTES = 3  # routes shown in the window's fiche pane

@@ -39,10 +39,11 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
     kept = [item for item in state.shortlist if item.metier_id in facts]
     metiers = [_metier(facts[item.metier_id], reasons.get(item.metier_id), item.comment) for item in kept]
     for item, metier in zip(kept, metiers, strict=True):  # the routes from the pupil's current class
-        metier.routes, metier.route_steps, reached = bilan_routes(session, student.current_class, item.metier_id,
-                                                                  state.max_bac_plus)
+        found = bilan_routes(session, student.current_class, item.metier_id, state.max_bac_plus)
+        metier.routes, metier.route_notes, metier.route_steps = found.lines, found.notes, found.drawn
         # The length the drawn route says, not a usual one beside it; unless that route stops below
         # the métier's level (no formation of the fiche reaches it): its length would say too little.
+        reached = found.reached
         if metier.route_steps and (metier.bac_plus is None or (reached is not None and reached >= metier.bac_plus)):
             metier.study_years = route_length(metier.route_steps)
     return ReportData(

@@ -37,6 +37,7 @@ class ReportMetier:
     comment: str = ""  # the counselor's comment on the shortlist entry
     source: str = ""  # "Source : Idéo-Fiches métiers, Onisep, sous licence ODbL", …
     routes: list[str] = field(default_factory=list)  # from the pupil's class, one French line each
+    route_notes: list[str] = field(default_factory=list)  # sentences about those routes (none known, longer…)
     route_steps: list[tuple[str, int]] = field(default_factory=list)  # the shortest route, drawn: (label, years)
     study_years: str = ""  # written out: "2 ans après le bac", "2 à 3 ans après la 3e"
     bac_plus: int | None = None  # years of study after the bac (CAP: -2), for the chart

@@ -127,9 +127,12 @@ def test_a_route_that_stops_below_the_metiers_level_leaves_the_usual_length(mini
     path = tmp_path / "fiche.jsonl"
     path.write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
     assert import_paths(mini_db, [path]).refused == 0
-    (metier,) = _bilan(mini_db, ["ORI.test-juriste"]).metiers
+    data = _bilan(mini_db, ["ORI.test-juriste"])
+    (metier,) = data.metiers
     assert metier.route_steps  # a route is still drawn on the card
     assert metier.study_years == "5 ans après le bac"
+    # and the card says that route is only a first step
+    assert "d'autres années d'études suivent ce parcours" in " ".join(_lines(data))
 
 
 def test_the_html_bilan_prints_no_comparison_row_that_page_one_already_gives(mini_db):
@@ -145,3 +148,29 @@ def test_the_html_bilan_prints_no_comparison_row_that_page_one_already_gives(min
     comparison = html[html.index("<h2>Comparaison</h2>"):]
     assert "Durée des études" not in comparison and "après le bac" not in comparison
     assert "5 ans depuis ta classe" in html
+
+
+def test_a_route_note_is_its_own_sentence_never_one_more_ou(mini_db):
+    # A pupil aiming at a CAP at most, shown a technician (bac + 2): the note saying so was joined
+    # to the routes as « ; ou Ce métier demande… », as if it were one more route.
+    sid = create_student(mini_db, "Martin", "Zoé", "3e B", current_class="3e")
+    with mini_db.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem("ORI.technicien-de-maintenance-industrielle", "")]
+    state.max_bac_plus = -2
+    save_session(mini_db, state)
+    with mini_db.read() as session:
+        data = build_report(session, latest_session(session, sid))
+    (metier,) = data.metiers
+    assert metier.routes and not any("études plus longues" in line for line in metier.routes)
+    assert any("études plus longues que ce que l'élève envisage" in note for note in metier.route_notes)
+    text = " ".join(_lines(data))
+    assert "études plus longues" in text and "ou Ce métier" not in text and "ou : Ce métier" not in text
+
+
+def test_the_html_bilan_says_the_routes_too(mini_db):
+    from reports.html import render_report_html
+
+    html = render_report_html(_bilan(mini_db, ["ORI.macon"]))
+    assert "<strong>Parcours depuis ta classe</strong> : CAP maçon (2 ans) ; ou CAP maçon (2 ans) → BP maçon " \
+           "(2 ans) : 4 ans" in html
