@@ -61,6 +61,18 @@ class EditorParts:
         """One call per part, in order; after the last, every part is built."""
         return [self._interests, self._constraints, self._shortlist]
 
+    def complete(self) -> tuple[InterestTree, InterestFinder, ConstraintsForm, Shortlist]:
+        """Every part, those not built yet built now."""
+        if self.interests is None or self.finder is None:
+            self._interests()
+        if self.constraints is None:
+            self._constraints()
+        if self.shortlist is None:
+            self._shortlist()
+        assert self.interests is not None and self.finder is not None
+        assert self.constraints is not None and self.shortlist is not None
+        return self.interests, self.finder, self.constraints, self.shortlist
+
     def _interests(self) -> None:
         self.interests = InterestTree()
         self.finder = InterestFinder(self.interests)
@@ -92,14 +104,10 @@ class SessionEditor(QTabWidget):
         self.setUsesScrollButtons(True)  # only with a very large system font
         self.read_only = False
         self._quiet = False
-        self.interests = parts.interests or InterestTree()
-        self.interest_finder = parts.finder if parts.interests is not None and parts.finder else \
-            InterestFinder(self.interests)
+        self.interests, self.interest_finder, self.constraints, self.shortlist = parts.complete()
         self.interest_said = QLabel()
         self.interest_said.setWordWrap(True)
         self.interest_said.setAccessibleName("Centres d'intérêt cochés par la frappe")
-        self.constraints = parts.constraints or ConstraintsForm()
-        self.shortlist = parts.shortlist or Shortlist()
         self.next_steps = _text_box("Prochaines étapes", 2)
         self.next_steps.setPlaceholderText("Une étape par ligne : un stage, une journée portes ouvertes…")
         self.student_note = _text_box("Note pour l'élève, imprimée dans le bilan", 3)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.catalogue.format import years_words
-from db.students.report_data import Comparison, ReportMetier
+from db.students.report_data import Comparison, ReportMetier, routes_in_words
 from reports.chart_layout import circle_centres
 from reports.styles import ACCENT, BAND, BAR, INK, RULE, Layout
 from reports.timeline import route_timeline
@@ -362,18 +362,17 @@ class Blocks:
         (its line would only repeat the drawing), the others in words under it; all in words when
         there is no drawing. The notes follow as sentences (never as one more « ou »)."""
         drawing = self._route_drawing(m) if routes else []
-        said = " ".join(notes)
         if not drawing:
-            text = " ; ou ".join(routes) + (". " if routes and said else "") + said
-            return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(text)}", "CardBody")]
+            return [self.p(f"<b>Parcours depuis ta classe</b>\u00a0: {markup(routes_in_words(routes, notes))}",
+                           "CardBody")]
         total = years_words(sum(years for _, years in m.route_steps))
         # The line that introduces the drawing never ends a page or a column without it.
         out: list[Flowable] = [Glued([self.p(f"<b>Parcours depuis ta classe</b> ({total} en tout)\u00a0:",
                                              "CardBody"), *drawing])]
         if routes[1:]:
             out.append(self.p(f"ou\u00a0: {markup(' ; ou '.join(routes[1:]))}", "CardBody"))
-        if said:
-            out.append(self.p(markup(said), "CardBody"))
+        if notes:
+            out.append(self.p(markup(routes_in_words([], notes)), "CardBody"))
         return out
 
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from db.students.report_data import Comparison, ReportData, ReportMetier, comparison_to_print
+from db.students.report_data import Comparison, ReportData, ReportMetier, comparison_to_print, routes_in_words
 from reports.words import BRUT_NET, level_words
 
 _STYLE = """body{font-family:sans-serif;font-size:1.1rem;line-height:1.5;max-width:48rem;margin:1rem auto;
@@ -108,7 +108,7 @@ def _card(index: int, m: ReportMetier) -> str:
     if m.formations:
         out.append(f"<p><strong>Formations pour y arriver</strong> : {_e(' ; '.join(m.formations[:4]))}</p>")
     if m.routes or m.route_notes:  # the PDF draws the shortest; said here in words, as the PDF does without a drawing
-        said = " ; ou ".join(m.routes) + (". " if m.routes and m.route_notes else "") + " ".join(m.route_notes)
+        said = routes_in_words(m.routes, m.route_notes)
         out.append(f"<p><strong>Parcours depuis ta classe</strong> : {_e(said)}</p>")
     if m.reasons:
         out.append(f"<h4>Pourquoi ce métier te correspond</h4>{_list(m.reasons)}")

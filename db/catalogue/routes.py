@@ -10,7 +10,8 @@ the CLI and the bilan call it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -191,7 +192,7 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
                              .where(Metier.id == metier_id)).first()
     if metier is None:
         raise UserError(f"aucun métier n'a l'identifiant « {metier_id[:80]} »")
-    facts = _named_first(formations_of(session, metier.pk), metier.name)
+    facts = named_first(formations_of(session, metier.pk), metier.name, lambda f: f.label)
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
     cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
@@ -218,13 +219,6 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     return result
 
 
-def _named_first(facts: list[FormationFacts], metier_name: str) -> list[FormationFacts]:
-    """``facts``, those whose label names the métier first (see :func:`named_first`): two routes
-    of one diploma type and length keep the first met."""
-    order = named_first([f.label for f in facts], metier_name)
-    return sorted(facts, key=lambda f: order.index(f.label))
-
-
 # Words of métier names that say nothing of the trade (« technicien/ne de maintenance » matched
 # « bac pro technicien en chaudronnerie » on « technicien ») or of a formation's (« mention »), and
 # small words. « ingénieur », « conseiller », « chargé »… stay: « diplôme d'ingénieur » for an
@@ -232,22 +226,21 @@ def _named_first(facts: list[FormationFacts], metier_name: str) -> list[Formatio
 _GENERIC_TEXT = """technicien technicienne diplome mention specialite option parcours pour tous toutes avec dans sans
 entre leur"""
 _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+_F = TypeVar("_F")
 
 
-def named_first(labels: list[str], metier_name: str) -> list[str]:
-    """Formation ``labels``, those naming the métier first (« CAPa palefrenier soigneur » for a
-    palefrenier), the most words in common first, then the rest in the fiche's order: ONISEP
-    lists a métier's formations alphabetically (the palefrenier's first CAP was « CAPa
-    maréchal-ferrant »). A word names the métier when their stems meet (4 letters or more)."""
+def named_first(formations: list[_F], metier_name: str, label: Callable[[_F], str] = str) -> list[_F]:
+    """``formations`` (labels, or anything ``label`` gives one of), those naming the métier first
+    (« CAPa palefrenier soigneur » for a palefrenier), the most words in common first, then the
+    rest in the fiche's order: ONISEP lists a métier's formations alphabetically (the
+    palefrenier's first CAP was « CAPa maréchal-ferrant »), and two routes of one diploma type
+    and length keep the first met. A word names the métier when their stems meet (4 letters or more)."""
     def stems(text: str) -> set[str]:
         return {stem(w) for w in words(text) if len(w) >= 4 and w not in _GENERIC_WORDS}
 
     wanted = stems(metier_name)
 
-    def named(label: str) -> int:
-        return -len(wanted & stems(label))
-
-    return sorted(labels, key=named)  # stable: the fiche's order among equals
+    return sorted(formations, key=lambda f: -len(wanted & stems(label(f))))  # stable: the fiche's order among equals
 
 
 def formations_of(session: Session, metier_pk: int) -> list[FormationFacts]:

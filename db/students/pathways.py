@@ -25,15 +25,6 @@ def routes_for_student(session: Session, student_id: int, metier_id: str) -> Rou
                       max_bac_plus=last.max_bac_plus if last is not None else None)
 
 
-def route_lines(session: Session, current_class: str | None, metier_id: str,
-                max_bac_plus: int | None = None) -> list[str]:
-    """French lines of the routes from ``current_class`` to a shortlisted métier, for the bilan:
-    the :data:`BILAN_ROUTES` shortest ones, briefly, then the notes; [] when the class is not
-    known or the métier left the catalogue."""
-    found = bilan_routes(session, current_class, metier_id, max_bac_plus)
-    return found.lines + found.notes
-
-
 class BilanRoutes(NamedTuple):
     """What the bilan says of the routes from the pupil's class to one métier."""
 

@@ -99,3 +99,10 @@ def comparison_to_print(data: ReportData) -> Comparison | None:
         return comparison
     rows = [row for row in comparison.rows if not row.criterion.startswith(SHOWN_ELSEWHERE)]
     return Comparison(comparison.titles, rows) if rows else None
+
+
+def routes_in_words(routes: list[str], notes: list[str]) -> str:
+    """The routes from the pupil's class said in one paragraph: « A ; ou B. » then the notes as
+    sentences of their own (never joined as one more « ou »)."""
+    said = " ".join(notes)
+    return " ; ou ".join(routes) + (". " if routes and said else "") + said

@@ -9,7 +9,6 @@ what changed since.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
