@@ -59,11 +59,26 @@ def student_report(database: Database, student_id: int, day: str | None = None, 
 def write_student_report(database: Database, student_id: int, day: str | None, out: Path, *,
                          large_print: bool = False, html: bool = False) -> Path:
     """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path.
-    With ``html``, its accessible HTML twin is written beside it (same name, ``.html``)."""
+    With ``html``, its accessible HTML twin is written beside it (same name, ``.html``).
+    ``out`` without a suffix gets ``.pdf`` (the returned path says so); another suffix than
+    ``.pdf`` is refused before anything is read or written (see :func:`pdf_path`)."""
+    out = pdf_path(out)
     state, pdf = student_report(database, student_id, day, large_print=large_print)
     if html:
         write_html_twin(database, state, out)
     return files.write_atomically(out, pdf)
+
+
+def pdf_path(out: Path) -> Path:
+    """Where a bilan asked at ``out`` goes: ``out`` itself when it ends in ``.pdf``, ``out.pdf``
+    when it has no suffix. UserError for another suffix: a PDF written into « bilan.html » or
+    « bilan.docx » would not open, and with ``--html`` the HTML twin would overwrite it."""
+    if out.suffix.lower() == ".pdf":
+        return out
+    if not out.suffix:
+        return out.with_name(out.name + ".pdf")
+    raise UserError(f"le bilan s'écrit en PDF : donnez un nom de fichier en .pdf (par exemple "
+                    f"« {out.stem}.pdf ») ; avec --html, la page HTML s'écrit à côté, sous le même nom")
 
 
 def write_html_twin(database: Database, state: SessionState, pdf_path: Path) -> Path:

@@ -94,6 +94,19 @@ def test_report_command_and_class_batch(mini_db, student, db_location, tmp_path,
     assert "aucun entretien le 2020-01-01" in capsys.readouterr().err
 
 
+def test_report_out_must_name_a_pdf(mini_db, student, db_location, tmp_path, capsys):
+    """« --out bilan.html --html » wrote the PDF into bilan.html over the HTML page: a name in
+    another suffix than .pdf is refused, nothing written; a name without one gets .pdf."""
+    mini_db.close()
+    asked = tmp_path / "bilan.html"
+    assert main(["report", str(student), "--html", "--out", str(asked), "--db", db_location]) == 2
+    assert "donnez un nom de fichier en .pdf (par exemple « bilan.pdf »)" in capsys.readouterr().err
+    assert not asked.exists() and not (tmp_path / "bilan.pdf").exists()
+    assert main(["report", str(student), "--out", str(tmp_path / "zoe"), "--db", db_location]) == 0
+    assert "Zoé Martin" in pdf_text((tmp_path / "zoe.pdf").read_bytes())
+    assert f"Bilan écrit : {tmp_path / 'zoe.pdf'}" in capsys.readouterr().out
+
+
 def test_french_dates():
     assert french_date("2026-11-01") == "1er novembre 2026" and french_date(date(2027, 2, 3)) == "3 février 2027"
 
