@@ -142,6 +142,12 @@ class Routes:
     class_code: str
     routes: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pupil_notes: list[str] = field(default_factory=list)  # the same notes said to the pupil (the bilan)
+
+    def add_note(self, note: tuple[str, str]) -> None:
+        """Add one of the :data:`NOTES` pairs: the counselor's sentence, the pupil's."""
+        self.notes.append(note[0])
+        self.pupil_notes.append(note[1])
 
     def lines(self) -> list[str]:
         """French lines for the terminal and the bilan: one per route, then the notes."""
@@ -158,6 +164,45 @@ class FormationFacts:
     years: int
     bac_plus: int
     entry: str  # one of formation_types.ENTRIES
+
+
+# The notes of routes_for: (to the counselor, to the pupil in the bilan a family reads).
+NOTES: dict[str, tuple[str, str]] = {
+    "selective": ("Ces formations recrutent surtout après un bac général ou technologique : après un bac "
+                  "professionnel, l'entrée est possible mais sélective.",
+                  "Ces formations recrutent surtout après un bac général ou technologique : après un bac "
+                  "professionnel, l'entrée est possible mais sélective."),
+    "undescribed": ("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas décrites "
+                    "(importez les fiches formations de l'Onisep).",
+                    "Les formations de ce métier ne sont pas encore décrites ici : parles-en avec ton ou ta "
+                    "psychologue de l'Éducation nationale."),
+    "none": ("Aucun parcours habituel depuis cette classe : une réorientation est à étudier.",
+             "Aucun parcours habituel depuis ta classe : une réorientation est à étudier."),
+    "short": ("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres années "
+              "d'études suivent ce parcours.",
+              "Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres années "
+              "d'études suivent ce parcours."),
+    "longer": ("Ce métier demande des études plus longues que ce que l'élève envisage (voir ses contraintes).",
+               "Ce métier demande des études plus longues que celles que tu envisages pour l'instant."),
+    "speciality": ("Ce parcours passe par un bac pro de cette spécialité : si l'élève en prépare un autre, "
+                   "une formation de plus est à prévoir après son bac.",
+                   "Ce parcours passe par un bac pro de cette spécialité : si tu en prépares un autre, "
+                   "une formation de plus est à prévoir après ton bac."),
+    "back": ("Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours.",
+             "Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours."),
+}
+
+
+def _in_bac_pro(school: SchoolClass) -> bool:
+    """Whether the pupil is preparing a bac pro now (its speciality is chosen: a route through
+    another one does not end « à la fin de cette année »)."""
+    return school.code in ("2de-pro", "1re-pro", "term-pro")
+
+
+def _named_bac_pro(step: Step) -> bool:
+    """Whether ``step`` is a bac pro of a named speciality (not the generic « bac professionnel »)."""
+    bac_pro = type_by_code("BACPRO")
+    return bac_pro is not None and step.formation_id is not None and step.type_label == bac_pro.label
 
 
 _ENTRY_WORDS = {"3e": "après la 3e", "cap": "après un CAP", "bac": "après le bac", "bac+2": "après un bac + 2",
@@ -201,21 +246,20 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     if not result.routes and chosen:  # a vocational pupil: the bac pro opens them too, selectively
         result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap, any_bac=True))
         if result.routes:
-            result.notes.append("Ces formations recrutent surtout après un bac général ou technologique : "
-                                "après un bac professionnel, l'entrée est possible mais sélective.")
+            result.add_note(NOTES["selective"])
     if not result.routes:
-        result.notes.append("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas "
-                            "décrites (importez les fiches formations de l'Onisep)." if not facts else
-                            "Aucun parcours habituel depuis cette classe : une réorientation est à étudier.")
+        result.add_note(NOTES["undescribed"] if not facts else NOTES["none"])
     elif not reaching and metier.bac_plus is not None:  # the fiche's formations are only first steps
-        result.notes.append("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : "
-                            "d'autres années d'études suivent ce parcours.")
-    elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes):
-        result.notes.append("Ce métier demande des études plus longues que ce que l'élève envisage "
-                            "(voir ses contraintes).")
+        result.add_note(NOTES["short"])
+    elif max_bac_plus is not None and all(r.bac_plus > max_bac_plus for r in result.routes) \
+            and (metier.bac_plus is None or metier.bac_plus > max_bac_plus):
+        # Only when the métier's own level is beyond the wish too: a CAP-level métier whose known
+        # formations are bac-level met the wish (the bilan said so), then read « plus longues ».
+        result.add_note(NOTES["longer"])
+    if _in_bac_pro(school_class) and any(_named_bac_pro(step) for route in result.routes for step in route.steps):
+        result.add_note(NOTES["speciality"])
     if school_class.code == "sorti" and result.routes:
-        result.notes.append("Reprise d'études : l'apprentissage ou la formation continue "
-                            "peuvent raccourcir ces parcours.")
+        result.add_note(NOTES["back"])
     return result
 
 

@@ -29,7 +29,7 @@ class BilanRoutes(NamedTuple):
     """What the bilan says of the routes from the pupil's class to one métier."""
 
     lines: list[str]  # the :data:`BILAN_ROUTES` shortest, briefly
-    notes: list[str]  # sentences about them (none known, beyond the student's constraint…)
+    notes: list[str]  # sentences about them, said to the pupil (none known, longer than wished…)
     drawn: list[tuple[str, int]]  # the shortest's steps: (label, years), the class first (0 years)
     reached: int | None  # the level (bac + N) the shortest one's diploma stands for
 
@@ -47,7 +47,7 @@ def bilan_routes(session: Session, current_class: str | None, metier_id: str,
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
-    return BilanRoutes([route.brief() for route in shortest], routes.notes, drawn,
+    return BilanRoutes([route.brief() for route in shortest], routes.pupil_notes, drawn,
                        shortest[0].bac_plus if shortest else None)
 
 

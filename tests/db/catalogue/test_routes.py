@@ -286,3 +286,59 @@ def test_a_generic_word_of_the_name_does_not_make_a_formation_the_metiers_own():
     labels = ["bac pro technicien en chaudronnerie industrielle", "BTS maintenance des systèmes"]
     assert named_first(labels, "technicien/ne de maintenance")[0] == "BTS maintenance des systèmes"
     assert named_first(labels, "soudeur/euse") == labels  # nothing named: the fiche's order
+
+
+@pytest.mark.parametrize(("name", "level", "formation", "years"), [
+    ("vétérinaire", "bac + 6", "diplôme d'État de docteur vétérinaire", 6),  # was read as médecine's 9 years
+    ("chirurgien/ne-dentiste", "bac + 6", "diplôme d'État de docteur en chirurgie dentaire", 6),
+    ("masseur/euse-kinésithérapeute", "bac + 5", "diplôme d'État de masseur-kinésithérapeute", 5),  # was 3
+    ("sage-femme", "bac + 5", "diplôme d'État de sage-femme", 5),
+])
+def test_each_long_diplome_d_etat_has_its_own_length(tmp_path, name, level, formation, years):
+    database = _import_one(tmp_path, {"id": "ORI.test-de", "nom": name, "niveau": level, "formations": [formation]})
+    try:
+        with database.read() as session:
+            found = routes_for(session, "ORI.test-de", "2de-gt")
+    finally:
+        database.close()  # type: ignore[attr-defined]
+    assert _shape(found.routes[0]) == [("2de générale et technologique", 0), ("bac général ou technologique", 2),
+                                       (formation, years)]
+    assert found.notes == []  # the diploma reaches the métier's level: no « d'autres années d'études suivent »
+
+
+def test_the_medecine_diploma_keeps_its_nine_years(tmp_path):
+    database = _import_one(tmp_path, {"id": "ORI.test-de", "nom": "médecin", "niveau": "bac + 9",
+                                      "formations": ["diplôme d'État de docteur en médecine"]})
+    try:
+        with database.read() as session:
+            found = routes_for(session, "ORI.test-de", "bac-gt")
+    finally:
+        database.close()  # type: ignore[attr-defined]
+    assert _shape(found.routes[0])[-1] == ("diplôme d'État de docteur en médecine", 9)
+
+
+def test_a_cap_level_metier_with_bac_level_formations_is_not_beyond_a_cap_aim(tmp_path):
+    # The bilan said « ✔ le niveau demandé (CAP) correspond à ce que tu vises », then « Ce métier
+    # demande des études plus longues… »: its known formations are bac-level, the métier is not.
+    database = _import_one(tmp_path, {
+        "id": "ORI.test-canin", "nom": "éducateur/trice canin/ne", "niveau": "CAP ou équivalent",
+        "formations": ["BP éducateur canin", "bac pro conduite d'activités d'élevage et d'hébergement"]})
+    try:
+        with database.read() as session:
+            found = routes_for(session, "ORI.test-canin", "3e", max_bac_plus=-2)
+    finally:
+        database.close()  # type: ignore[attr-defined]
+    assert found.routes and not any("plus longues" in note for note in found.notes + found.pupil_notes)
+
+
+def test_a_pupil_preparing_a_bac_pro_is_told_the_route_needs_that_speciality(starter):
+    # « terminale professionnelle → bac pro cuisine : à la fin de cette année » was said to a pupil
+    # of any bac pro (an electrician was sent to a shepherd's bac pro « à la fin de cette année »).
+    with starter.read() as session:
+        in_pro = routes_for(session, "ORI.cuisinier", "term-pro")
+        in_3e = routes_for(session, "ORI.cuisinier", "3e")
+        in_gt = routes_for(session, "ORI.cuisinier", "2de-gt")
+    assert "Ce parcours passe par un bac pro de cette spécialité : si l'élève en prépare un autre, une formation " \
+           "de plus est à prévoir après son bac." in in_pro.notes
+    assert any("si tu en prépares un autre" in note for note in in_pro.pupil_notes)
+    assert not any("spécialité" in note for note in in_3e.notes + in_gt.notes)

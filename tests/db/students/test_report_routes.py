@@ -163,7 +163,9 @@ def test_a_route_note_is_its_own_sentence_never_one_more_ou(mini_db):
         data = build_report(session, latest_session(session, sid))
     (metier,) = data.metiers
     assert metier.routes and not any("études plus longues" in line for line in metier.routes)
-    assert any("études plus longues que ce que l'élève envisage" in note for note in metier.route_notes)
+    # Said to the pupil: the bilan is theirs (« ce que l'élève envisage » read as a report about them).
+    assert any("études plus longues que celles que tu envisages" in note for note in metier.route_notes)
+    assert not any("l'élève" in note for note in metier.route_notes)
     text = " ".join(_lines(data))
     assert "études plus longues" in text and "ou Ce métier" not in text and "ou : Ce métier" not in text
 
