@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -21,12 +21,12 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from db.catalogue.format import years_words
 from db.students.report_data import Comparison, ReportMetier, routes_in_words
-from reports.chart_layout import circle_centres
+from reports.salary_chart import scatter
 from reports.styles import ACCENT, BAND, BAR, INK, RULE, Layout
 from reports.timeline import route_timeline
 from reports.text import (capitalize, cell_markup, clip, display_order, fit, has_rtl, markup, one_line, plain,
                           starts_right_to_left)
-from reports.words import BRUT_NET, level_words, short_level
+from reports.words import BRUT_NET, level_words
 
 
 # Fixed text with its own bold words: escaped by hand (only "&" can occur in it).
@@ -470,18 +470,19 @@ class Blocks:
         return table
 
     # -- study / salary chart --------------------------------------------------------------------
-    def study_salary_chart(self, metiers: Sequence[ReportMetier], width: float | None = None) -> list[Flowable]:
+    def study_salary_chart(self, metiers: Sequence[ReportMetier], width: float | None = None, *,
+                           titled: bool = True) -> list[Flowable]:
         """Each métier's number placed by years of study (left to right) and starting salary
         (bottom to top): black circles on white, dashed grey grid, for any printer. Nothing
-        when fewer than two métiers can be placed."""
+        when fewer than two métiers can be placed. ``titled``: the caption names the chart
+        (not under a heading that already does: « Études et salaire » twice in a row)."""
         placed = [(i, m.bac_plus, m.salary_start) for i, m in enumerate(metiers, start=1)
                   if m.bac_plus is not None and m.salary_start]
         if len(placed) < 2:
             return []  # one point says no more than the overview's line
-        caption = self.p("<b>Études et salaire</b>\u00a0: chaque numéro est un métier de ta liste, "
-                         "placé selon ses études (+2\u00a0: bac\u00a0+\u00a02) et son salaire de début "
-                         "(brut par mois).",
-                         "Small")
+        said = ("chaque numéro est un métier de ta liste, placé selon ses études (+2\u00a0: bac\u00a0+\u00a02) "
+                "et son salaire de début (brut par mois).")
+        caption = self.p("<b>Études et salaire</b>\u00a0: " + said if titled else capitalize(said), "Small")
         points = [(i, x, y) for i, x, y in placed if x is not None and y]
         out: list[Flowable] = [caption, self._scatter(points, width or self.layout.frame_width)]
         missing = [f"{i}.\u00a0{plain(capitalize(m.title), reorder=False)}" for i, m in enumerate(metiers, start=1)
@@ -492,61 +493,10 @@ class Blocks:
         return out
 
     def _scatter(self, points: Sequence[tuple[int, int, int]], width: float) -> Drawing:
-        """The drawing of :meth:`study_salary_chart`; ``points`` are (number, bac_plus, salary)."""
+        """The drawing of :meth:`study_salary_chart` (:func:`reports.salary_chart.scatter`);
+        ``points`` are (number, bac_plus, salary)."""
         size = self.styles["Small"].fontSize - 1  # 9 pt, 12 pt in large print
-        k = size / 9  # everything scales with the text
-        height = 42 * mm * k
-        left, bottom, top, right = 17 * mm * k, 7 * mm * k, 6 * k, 14 * k
-        xs = [x for _, x, _ in points]
-        ys = [y for _, _, y in points]
-        x_lo, x_hi = min(-2, *xs) - 0.6, max(5, *xs) + 0.4
-        step = 250 if max(ys) - min(ys) <= 1500 else 500
-        y_lo = (min(ys) - 100) // step * step
-        y_hi = max(y_lo + 2 * step, -(-(max(ys) + 100) // step) * step)
-        plot_w, plot_h = width - left - right, height - bottom - top
-
-        def px(value: float) -> float:
-            return float(left + (value - x_lo) / (x_hi - x_lo) * plot_w)
-
-        def py(value: float) -> float:
-            return float(bottom + (value - y_lo) / (y_hi - y_lo) * plot_h)
-
-        band = 0.45 * (px(1) - px(0))  # a circle stays nearer its level's line than any other
-        for _ in range(3):
-            centres = circle_centres([(px(x), py(y)) for _, x, y in points], 14 * k, band,
-                                     (bottom + 6.5 * k, bottom + plot_h - 6.5 * k))
-            lifted = max(cy - py(y) for (_, _, y), (_, cy) in zip(points, centres, strict=True))
-            lowered = max(py(y) - cy for (_, _, y), (_, cy) in zip(points, centres, strict=True))
-            if max(lifted, lowered) <= 1.5 * 14 * k:
-                break
-            # Circles of a crowded level pushed far from their salary by the plot's edge: one
-            # more graduation on that side gives them room.
-            if lifted >= lowered and y_lo >= step:
-                y_lo -= step
-            elif lowered > lifted:
-                y_hi += step
-            else:
-                break
-
-        d = Drawing(width, height, initialFontName=self.font_regular, initialFontSize=size)
-        d.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
-        for value in range(int(y_lo), int(y_hi) + 1, step):
-            d.add(Line(left, py(value), left + plot_w, py(value), strokeColor=RULE, strokeWidth=0.4,
-                       strokeDashArray=[1, 2]))
-            label = f"{value:,}".replace(",", "\u00a0") + "\u00a0€"
-            d.add(String(left - 4, py(value) - 3 * k, label, fontName=self.font_regular, fontSize=size,
-                         fillColor=INK, textAnchor="end"))
-        for value in sorted({-2, 0, 2, 3, 5, *xs}):
-            if x_lo <= value <= x_hi:
-                d.add(Line(px(value), bottom, px(value), bottom + plot_h, strokeColor=RULE,
-                           strokeWidth=0.4, strokeDashArray=[1, 2]))
-                d.add(String(px(value), bottom - 11 * k, short_level(value), fontName=self.font_regular,
-                             fontSize=size, fillColor=INK, textAnchor="middle"))
-        for (number, _x, _y), (cx, cy) in zip(points, centres, strict=True):
-            d.add(Circle(cx, cy, 6.5 * k, fillColor=colors.white, strokeColor=INK, strokeWidth=1))
-            d.add(String(cx, cy - 3.2 * k, str(number), fontName=self.font_bold, fontSize=size,
-                         fillColor=INK, textAnchor="middle"))
-        return d
+        return scatter(points, width, size, self.font_regular, self.font_bold)
 
     # -- words ---------------------------------------------------------------------------------
     def words_box(self, metiers: Sequence[ReportMetier]) -> Table:

@@ -2,7 +2,7 @@
 is moved so far that it reads as another level of study or leaves the plot."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def circle_centres(spots: Sequence[tuple[float, float]], step: float, band: float,
@@ -65,3 +65,27 @@ def _free_spot(x: float, y: float, placed: Sequence[tuple[float, float]], step: 
             if not any(abs(x + dx - ox) < step - 0.5 and abs(cy - oy) < step - 0.5 for ox, oy in placed):
                 return x + dx, cy
     return x, y  # the column is full: drawn over (no list of métiers has that many)
+
+
+def same_spot(points: Sequence[tuple[str, float, float]], close: float,
+              fits: Callable[[str, float], bool]) -> list[tuple[str, float, float]]:
+    """``points`` (label, level, salary) with those of one level whose salaries are within
+    ``close`` of each other (in a chain) made one, labelled with every label, at their mean
+    salary, as long as ``fits(label, level)`` (a marker that long would reach the next level's
+    markers: the rest make another). For a narrow chart: three equal salaries spread up and
+    down read as three salaries (the lowest on the graduation below); « 1 2 3 » says they are one."""
+    merged: list[tuple[str, float, float]] = []
+    for level in dict.fromkeys(x for _, x, _ in points):  # the levels in the order first met
+        group: list[tuple[str, float]] = []
+        for label, salary in sorted(((lb, y) for lb, x, y in points if x == level), key=lambda item: item[1]):
+            if group and (salary - group[-1][1] > close or not fits(_one([*group, (label, salary)], level)[0], level)):
+                merged.append(_one(group, level))
+                group = []
+            group.append((label, salary))
+        merged.append(_one(group, level))
+    return merged
+
+
+def _one(group: list[tuple[str, float]], level: float) -> tuple[str, float, float]:
+    labels = sorted((label for label, _ in group), key=lambda label: (len(label), label))
+    return "\u2009".join(labels), level, sum(salary for _, salary in group) / len(group)

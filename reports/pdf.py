@@ -295,8 +295,8 @@ class ReportRenderer:
     def comparison_section(self) -> list[Flowable]:
         """The chart of studies and salaries, then the side-by-side table when the data has one."""
         b = self.blocks
-        chart = [] if self._chart_shown else b.study_salary_chart(self.data.metiers)
         comparison = self._comparison()
+        chart = [] if self._chart_shown else b.study_salary_chart(self.data.metiers, titled=comparison is not None)
         if not chart and comparison is None:
             return []
         # No KeepTogether here: the story keeps this section and the sources together.
