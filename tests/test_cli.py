@@ -131,6 +131,24 @@ def test_export_json_has_every_design_field(filled, capsys):
     assert macon["statuts"] == ["salarié", "artisan"] and macon["formations"] == ["CAP maçon", "BP maçon"]
 
 
+def test_export_out_writes_the_file_and_a_csv_a_spreadsheet_reads(filled, capsys, tmp_path):
+    # « export --out » was ignored without --onisep-odbl: 36,000 lines of JSON in the terminal.
+    target = tmp_path / "catalogue.json"
+    status, out, _ = run(capsys, "export", "--out", str(target), "--db", filled)
+    assert status == 0 and out == f"Catalogue exporté : {target}\n"
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 8
+    sheet = tmp_path / "catalogue.csv"
+    assert run(capsys, "export", "--format", "csv", "--out", str(sheet), "--db", filled)[0] == 0
+    data = sheet.read_bytes()
+    assert data.startswith("\ufeff".encode())  # French Excel reads the accents right
+    header, *rows = data.decode("utf-8-sig").splitlines()
+    assert header.startswith("id;") and len(rows) == 8
+    macon = next(row for row in rows if row.startswith("ORI.macon;"))
+    assert "Bâtiment et travaux publics (BTP)" in macon and "CAP maçon | BP maçon" in macon
+    status, _, err = run(capsys, "export", "--out", str(tmp_path), "--db", filled)  # a folder
+    assert status == 2 and err.startswith("Erreur : ") and "Traceback" not in err
+
+
 def test_export_on_a_new_default_base_prints_the_starter_fiches(tmp_path):
     """The real command in a real process, on the default base, which does not exist yet (its
     first use creates it; a path given with --db where there is no base is refused, see below)."""

@@ -3,8 +3,9 @@ that touches user data.
 
 - :func:`check_regular_file` / :func:`read_bounded`: only regular files are read (a FIFO, a
   device or a folder would hang or never end), and never more than a stated number of bytes.
-- :func:`write_atomically`: a temporary file beside the target, then a rename; the temporary
-  file is removed on every failure path (Ctrl+C included), and the result is private (0600).
+- :func:`write_atomically` (:func:`stream_atomically` for content written bit by bit): a
+  temporary file beside the target, then a rename; the temporary file is removed on every
+  failure path (Ctrl+C included), and the result is private (0600).
 - :func:`private_dir` / :func:`private_file`: folders 0700 and files 0600 whatever the umask,
   because they hold personal data of minors.
 - :func:`os_error_sentence`: one French sentence, naming what to do, for an ``OSError``.
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from db.errors import os_error_sentence as os_error_sentence  # the one French wording of OS errors
 
@@ -89,6 +92,12 @@ def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
     temporary file is removed and the target is untouched. The file is 0600 when ``private``.
     Raises a French UserError for an ``OSError``.
     """
+    return stream_atomically(path, lambda handle: handle.write(data), private=private)
+
+
+def stream_atomically(path: Path, write: Callable[[BinaryIO], object], *, private: bool = True) -> Path:
+    """:func:`write_atomically` for content ``write(handle)`` writes bit by bit (an export of
+    every métier: memory stays flat); the same guarantees."""
     import tempfile
 
     from db.errors import UserError
@@ -99,7 +108,7 @@ def write_atomically(path: Path, data: bytes, *, private: bool = True) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, PRIVATE_FILE if private else 0o644)

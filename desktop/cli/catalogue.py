@@ -5,6 +5,7 @@ import argparse
 import io
 import sys
 from collections.abc import Iterable
+from typing import BinaryIO, TextIO
 
 from db.errors import UserError
 from desktop.cli.common import open_database_for
@@ -60,8 +61,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.onisep_odbl:
         return _export_onisep_odbl(args)
     database = open_database_for(args, writes=False)
-    with database.read() as session:  # written as read: memory stays flat (issue 20)
-        _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS))
+    if not args.out:
+        with database.read() as session:  # written as read: memory stays flat (issue 20)
+            _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS))
+        return 0
+    from pathlib import Path
+
+    from db.storage.files import stream_atomically
+
+    def write(handle: BinaryIO) -> None:
+        # A CSV file is opened in a spreadsheet: « ; » and a BOM, as French Excel reads them
+        # (commas made one column, and the accents garbled).
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="")
+        with database.read() as session:
+            _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS), text, spreadsheet=True)
+        text.flush()
+        text.detach()  # the handle is closed by stream_atomically, after its fsync
+
+    target = stream_atomically(Path(args.out), write, private=False)
+    print(f"Catalogue exporté : {target}")
     return 0
 
 
@@ -81,11 +99,13 @@ def _export_onisep_odbl(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_records(records: Iterable[dict], fmt: str, columns: list[str]) -> None:
+def _print_records(records: Iterable[dict], fmt: str, columns: list[str], out: TextIO | None = None, *,
+                   spreadsheet: bool = False) -> None:
+    """``records`` as ``fmt`` on ``out`` (standard output); ``spreadsheet``: CSV with « ; »."""
     import csv
     import json
 
-    out = sys.stdout
+    out = out or sys.stdout
     if fmt == "json":  # the same text as json.dump(list, indent=2), one record at a time
         out.write("[")
         written = 0
@@ -95,7 +115,8 @@ def _print_records(records: Iterable[dict], fmt: str, columns: list[str]) -> Non
             written += 1
         out.write("\n]\n" if written else "]\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
+                                delimiter=";" if spreadsheet else ",")
         writer.writeheader()
         for record in records:
             writer.writerow({k: _csv_value(record.get(k)) for k in columns})

@@ -180,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "csv"], default="json")
     export.add_argument("--onisep-odbl", action="store_true",
                         help="écrire dans --out les métiers issus d'Onisep et leur note de licence (ODbL)")
-    export.add_argument("--out", metavar="DOSSIER", help="dossier de l'export --onisep-odbl")
+    export.add_argument("--out", metavar="FICHIER|DOSSIER",
+                        help="écrire l'export dans ce fichier (CSV : séparateur « ; », pour un tableur) ; "
+                             "avec --onisep-odbl, le dossier de l'export")
     _add_db(export)
     _add_student_commands(commands)
     _add_formation_commands(commands)
