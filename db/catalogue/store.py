@@ -164,6 +164,17 @@ def link_same_jobs(session: Session, written: list[str]) -> None:
                         .values(superseded_by=_M.c.same_as))
 
 
+def shown_ids(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """Each of ``ids`` → the id of the fiche shown for its job: itself, or the fiche that took
+    precedence over it (see :func:`link_same_jobs`). Ids not in the catalogue are absent."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(_M.c.id, _M.c.superseded_by).where(_M.c.id.in_(wanted[start:start + 500]))
+        found.update((ident, over or ident) for ident, over in session.execute(query))
+    return found
+
+
 def _existing_pks(session: Session, ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(ids), 500):

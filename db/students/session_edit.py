@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.catalogue.criteria import resolve_ids, resolve_level
+from db.catalogue.store import shown_ids
 from db.errors import UserError
 from db.models import InterestRow, Metier, SectorRow
 from db.storage.engine import Database
@@ -147,13 +148,18 @@ def _apply_shortlist(session: Session, state: SessionState, edit: SessionEdit) -
                         "rien à retirer")
     state.shortlist = [item for item in state.shortlist if item.metier_id not in edit.drop]
     state.comparison = [m for m in state.comparison if m not in edit.drop]  # compared ⊂ kept, as in the window
-    items = {item.metier_id: item for item in state.shortlist}
+    # One job once: a fiche hidden behind another one for the same job (a project fiche behind
+    # the ONISEP one) is kept as the shown one, and either meets an entry kept for that job.
+    shown = shown_ids(session, [*kept_ids, *(item.metier_id for item in state.shortlist)])
+    items = {shown.get(item.metier_id, item.metier_id): item for item in reversed(state.shortlist)}
     for metier_id, comment in edit.keep:
-        if metier_id not in items:  # a new one goes last; one already kept keeps its place
-            items[metier_id] = ShortlistItem(metier_id)
-            state.shortlist.append(items[metier_id])
+        job = shown.get(metier_id, metier_id)
+        if job not in items:  # a new one goes last; one already kept keeps its place
+            items[job] = ShortlistItem(job)
+            state.shortlist.append(items[job])
+        items[job].metier_id = job  # kept again: as the fiche shown now
         if comment is not None:
-            items[metier_id].comment = comment
+            items[job].comment = comment
 
 
 def _require_metiers(session: Session, ids: tuple[str, ...]) -> None:
