@@ -125,7 +125,9 @@ def test_a_comment_on_a_metier_already_kept_keeps_its_place(db, zoe, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--interet", "je veux être utile aux autres", "--retenir", "MET.999999"],
-     "aucun métier n'a l'identifiant « MET.999999 »"),
+     "aucun métier n'a l'identifiant « MET.999999 » (les identifiants sont dans la dernière colonne"),
+    # A name typed for an identifier: the fiches of that name are offered.
+    (["--retenir", "maçon"], "aucun métier n'a l'identifiant « maçon » ; vouliez-vous dire ORI.macon (maçon/ne) ?"),
     (["--interet", "astronomie lunaire"], "centre d'intérêt inconnu : « astronomie lunaire »"),
     (["--interet", "j'aime"], "centre d'intérêt ambigu : « j'aime »"),
     (["--secteur", "astronomie lunaire"], "secteur inconnu"),

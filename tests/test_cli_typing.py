@@ -55,9 +55,19 @@ def test_a_name_cut_in_the_table_ends_with_an_ellipsis(filled, capsys):
 
     long_name = "technicien/ne de maintenance des installations de chauffage et de climatisation"
     record = {"nom": long_name, "niveau": "bac + 2", "salaire_min": 2000, "salaire_max": None,
-              "salaire_annee": 2025, "pays": "FR", "secteur": "Énergie", "source_libelle": "Onisep"}
+              "salaire_annee": 2025, "pays": "FR", "secteur": "Énergie", "source_libelle": "Onisep",
+              "id": "ORI.technicien-de-maintenance-des-installations-de-chauffage"}
     first = _table([record]).splitlines()[2]
     assert first.startswith(long_name[:47] + "…  ")
+    # The identifier, which « --retenir » takes, is never cut: the table is where it is read.
+    assert first.endswith("  ORI.technicien-de-maintenance-des-installations-de-chauffage")
+
+
+def test_the_search_table_gives_each_metiers_identifier(filled, capsys):
+    status, out, _ = run(capsys, "search", "--texte", "maçon", "--db", filled)
+    header, _rule, first, *_ = out.splitlines()
+    assert status == 0 and header.endswith("Identifiant") and first.startswith("maçon/ne ")
+    assert first.endswith("  ORI.macon")
 
 
 def test_an_unknown_interest_lists_the_labels_there_are(filled, capsys):

@@ -21,7 +21,7 @@ from db.models import InterestRow, Metier, SectorRow
 from db.storage.engine import Database
 from db.students.store import (SessionState, ShortlistItem, get_student, latest_session, save_session_in,
                                start_session)
-from db.text import fold, typed_euros
+from db.text import fold, typed_euros, words
 
 # The words that clear a level or a salary ("--niveau-max aucun").
 NO_VALUE = frozenset({"aucun", "aucune", "sans", "rien"})
@@ -166,8 +166,21 @@ def _require_metiers(session: Session, ids: tuple[str, ...]) -> None:
     known = set(session.execute(select(Metier.id).where(Metier.id.in_(ids))).scalars()) if ids else set()
     unknown = [m for m in ids if m not in known]
     if unknown:
-        raise UserError(f"aucun métier n'a l'identifiant « {unknown[0][:60]} » (les identifiants sont dans "
-                        "la colonne id de « orientation search --format json »)")
+        near = _named_like(session, unknown[0])
+        hint = f" ; vouliez-vous dire {' ou '.join(f'{ident} ({name})' for ident, name in near)} ?" if near else ""
+        raise UserError(f"aucun métier n'a l'identifiant « {unknown[0][:60]} »{hint} (les identifiants sont dans "
+                        "la dernière colonne de « orientation search »)")
+
+
+def _named_like(session: Session, typed: str) -> list[tuple[str, str]]:
+    """At most three shown métiers whose name begins with what was typed for an identifier
+    (« berger » for ORI.berger or MET.7915): (id, name)."""
+    key = " ".join(words(typed))
+    if len(key) < 3:
+        return []
+    query = (select(Metier.id, Metier.name).where(Metier.superseded_by.is_(None), Metier.sort_key.startswith(key))
+             .order_by(Metier.sort_key).limit(3))
+    return [(ident, name) for ident, name in session.execute(query)]
 
 
 def _labels(session: Session, model: type[InterestRow] | type[SectorRow]) -> dict[str, str]:

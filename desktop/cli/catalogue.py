@@ -138,9 +138,11 @@ def _table(records: list[dict]) -> str:
 
     lines = [(r["nom"], r["niveau"] or "non précisé",
               format_salary(r["salaire_min"], r["salaire_max"], r["salaire_annee"], r["pays"]),
-              r["secteur"] or "", r["source_libelle"]) for r in records]
-    header = ("Métier", "Niveau d'études minimum", "Salaire de début", "Secteur", "Source")
-    widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header))]
+              r["secteur"] or "", r["source_libelle"], r["id"]) for r in records]
+    # The identifier last and whole: what « students seance --retenir » and « parcours » take.
+    header = ("Métier", "Niveau d'études minimum", "Salaire de début", "Secteur", "Source", "Identifiant")
+    widths = [min(48, max([len(header[i])] + [len(line[i]) for line in lines])) for i in range(len(header) - 1)]
+    widths.append(max([len(header[-1])] + [len(line[-1]) for line in lines]))
     buffer = io.StringIO()
     for line in [header, tuple("-" * w for w in widths), *lines]:
         buffer.write("  ".join(_cell(str(cell), w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n")
