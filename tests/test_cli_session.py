@@ -280,3 +280,23 @@ def test_two_sessions_of_one_day_are_told_apart_by_their_number(db, capsys, tmp_
         assert "AAAA-MM-JJ" in err
     status, _, err = run(capsys, "suggest", str(sid), "--seance", "hier", "--db", db)
     assert status == 2 and "entretien invalide : « hier »" in err and "students show" in err
+
+
+def test_the_school_year_is_two_years_in_a_row_and_the_edit_says_what_is_now(db, zoe, capsys):
+    # « --annee-scolaire abcd » was kept (the year groups the caseload and dates each erasure), and
+    # the confirmation said « classe actuelle : 3e » whatever was changed.
+    for typed in ("abcd", "2027-2026", "2026"):
+        status, _, err = run(capsys, "students", "edit", "1", "--annee-scolaire", typed, "--db", db)
+        assert status == 2 and f"année scolaire invalide : « {typed} »" in err
+    status, out, _ = run(capsys, "students", "edit", "1", "--annee-scolaire", "2030/31", "--db", db)
+    assert status == 0 and out.startswith("Élève numéro 1 modifié : Zoé Martin — 3e B · classe actuelle : 3e")
+    assert out.rstrip().endswith("· 2030-2031")
+    assert show(capsys, db)["annee_scolaire"] == "2030-2031"
+
+
+def test_report_says_where_the_html_page_went_and_refuses_a_pupil_and_a_class(db, zoe, capsys, tmp_path):
+    out_pdf = tmp_path / "zoe.pdf"
+    status, out, _ = run(capsys, "report", "1", "--html", "--out", str(out_pdf), "--db", db)
+    assert status == 0 and f"Page HTML accessible : {tmp_path / 'zoe.html'}" in out
+    status, _, err = run(capsys, "report", "1", "--classe", "3e B", "--out", str(tmp_path / "d"), "--db", db)
+    assert status == 2 and "soit le numéro d'un élève, soit --classe" in err and not (tmp_path / "d").exists()

@@ -163,8 +163,27 @@ def _student_values(nom: str, prenom: str, classe: str | None, etablissement: st
     nom, prenom = _required(nom, "nom"), _required(prenom, "prénom")
     return StudentValues(nom=nom, prenom=prenom, classe=_clean(classe, "classe", limit=40),
                          etablissement=_clean(etablissement, "établissement"),
-                         annee_scolaire=_clean(annee_scolaire, "année scolaire", limit=9) or school_year(date.today()),
+                         annee_scolaire=_school_year_value(annee_scolaire) or school_year(date.today()),
                          search_key=fold(f"{nom} {prenom}"))
+
+
+_SCHOOL_YEAR = re.compile(r"(\d{4})\s*[-/]\s*(\d{4}|\d{2})")
+
+
+def _school_year_value(text: str | None) -> str | None:
+    """A school year as stored, « 2026-2027 », from what was typed (« 2026/2027 », « 2026-27 »);
+    None when empty. UserError otherwise: the year groups the caseload and the end of the year
+    dates each record's erasure, so « abcd » or « 2027-2026 » must not go in."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    found = _SCHOOL_YEAR.fullmatch(value)
+    if found:
+        start, end = int(found.group(1)), found.group(2)
+        if (int(end) == start + 1) if len(end) == 4 else int(end) == (start + 1) % 100:
+            return f"{start}-{start + 1}"
+    raise UserError(f"année scolaire invalide : « {value[:20]} » (deux années qui se suivent, par exemple "
+                    f"{school_year(date.today())})")
 
 
 def find_same_student(session: Session, nom: str, prenom: str, classe: str | None) -> StudentInfo | None:

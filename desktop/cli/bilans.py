@@ -13,6 +13,8 @@ def run(args: argparse.Namespace) -> int:
     """One PDF for ``student_id``, or one per student of ``--classe`` in the ``--out`` folder."""
     from desktop.operations.bilan import write_class_reports, write_student_report
 
+    if args.classe and args.student_id is not None:
+        raise UserError("indiquez soit le numéro d'un élève, soit --classe pour toute une classe, pas les deux")
     database = open_database_for(args)
     if args.classe:
         written = skipped = 0
@@ -27,4 +29,6 @@ def run(args: argparse.Namespace) -> int:
     out = write_student_report(database, args.student_id, args.seance, Path(args.out),
                                large_print=args.gros_caracteres, html=args.html)
     print(f"Bilan écrit : {out}")
+    if args.html:
+        print(f"Page HTML accessible : {out.with_suffix('.html')}")
     return 0

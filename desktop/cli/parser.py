@@ -200,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
     report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
     report.add_argument("--gros-caracteres", action="store_true",
-                        help="texte en 14 points, pour un ou une élève qui voit mal")
+                        help="texte en 14 points (mentions et schémas un peu plus petits), pour un ou une "
+                             "élève qui voit mal")
     report.add_argument("--html", action="store_true",
                         help="écrire aussi une page HTML accessible (lecteur d'écran) à côté du PDF")
     _add_db(report)

@@ -75,8 +75,10 @@ def _edit(args: argparse.Namespace, database: Database) -> int:
                    current_class=args.classe_actuelle)
     with database.read() as session:
         after = get_student(session, args.student_id)
-    print(f"Élève numéro {after.id} modifié : {after.full_name}"
-          + (f" — classe actuelle : {class_label(after.current_class)}" if after.current_class else ""))
+    # Every field as it now is (it said « classe actuelle : 3e » whatever was changed).
+    current = f"classe actuelle : {class_label(after.current_class)}" if after.current_class else None
+    details = [d for d in (after.classe, current, after.etablissement, after.annee_scolaire) if d]
+    print(f"Élève numéro {after.id} modifié : {after.full_name}" + (f" — {' · '.join(details)}" if details else ""))
     return 0
 
 
