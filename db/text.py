@@ -45,6 +45,22 @@ def words(text: str | None) -> list[str]:
     return fold(text).encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii").split()
 
 
+# Left out on both sides when a person's name is searched: « ndiaye » finds N'Diaye, « legall » Le Gall.
+NAME_JOINERS = ("'", "-", " ")
+
+
+def name_search_words(text: str) -> list[str]:
+    """The words of a search for a person's name, folded and without :data:`NAME_JOINERS` (the
+    stored key is compared without them too); words left empty are dropped."""
+    found = []
+    for word in fold(text).split():
+        for joiner in NAME_JOINERS:
+            word = word.replace(joiner, "")
+        if word:
+            found.append(word)
+    return found
+
+
 def slug(text: str | None) -> str:
     """A stable ASCII identifier fragment for ``text`` ("La mode me fait rêver" → "la-mode-me-fait-rever")."""
     return _SLUG_JUNK.sub("-", fold(text)).strip("-")

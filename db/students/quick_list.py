@@ -26,7 +26,7 @@ from db.errors import DatabaseLocationError
 from db.storage.paths import check_local_path, data_dir, requested_db
 from db.storage.schema_version import HEAD, connect_read_only
 from db.students.retention import RETENTION_KEY, retention_cutoff
-from db.text import fold
+from db.text import NAME_JOINERS, name_search_words
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _COLUMNS = "id, nom, prenom, classe, etablissement, annee_scolaire, last_session_on"
@@ -82,8 +82,11 @@ def list_students_quickly(db: str | None, text: str = "", classe: str | None = N
 def find_students_in(conn: sqlite3.Connection, text: str = "", classe: str | None = None) -> list[ListedStudent]:
     """:func:`db.students.store.find_students` (without paging) on a plain sqlite3 connection."""
     where, params = [], []
-    for word in fold(text).split():
-        where.append("search_key LIKE '%' || ? || '%' ESCAPE '/'")
+    key = "search_key"
+    for joiner in NAME_JOINERS:  # as find_students: « ndiaye » finds N'Diaye
+        key = f"replace({key}, '{joiner.replace(chr(39), chr(39) * 2)}', '')"
+    for word in name_search_words(text):
+        where.append(f"{key} LIKE '%' || ? || '%' ESCAPE '/'")
         params.append(word.replace("/", "//").replace("%", "/%").replace("_", "/_"))
     if classe:
         where.append("lower(classe) = ?")

@@ -23,7 +23,7 @@ from db.models import (ComparisonEntry, CounselingSession, InterestRow, Metier, 
 from db.catalogue.nomenclature import describe_max_level
 from db.catalogue.routes import class_code
 from db.students.access_log import log_access
-from db.text import fold
+from db.text import NAME_JOINERS, fold, name_search_words
 
 CLASSES = ("6e", "5e", "4e", "3e", "2de", "1re", "terminale", "CAP", "bac pro", "post-bac", "adulte")
 MAX_TEXT = 100
@@ -242,8 +242,11 @@ def count_students(session: Session, text: str = "", classe: str | None = None) 
 
 
 def _student_query(query: Any, text: str, classe: str | None) -> Any:
-    for word in fold(text).split():
-        query = query.where(Student.search_key.contains(word, autoescape=True))
+    key: Any = Student.search_key
+    for joiner in NAME_JOINERS:
+        key = func.replace(key, joiner, "")
+    for word in name_search_words(text):
+        query = query.where(key.contains(word, autoescape=True))
     if classe:
         query = query.where(func.lower(Student.classe) == classe.strip().lower())
     return query
