@@ -93,10 +93,17 @@ class PrivacyActions(QObject):
         chosen = self.files.open_path(self.parent_widget, "Importer un dossier d'élève", "", JSON_FILTER)
         if not chosen:
             return None
-        from db.students.student_file import import_student_file
+        from db.students.student_file import SameStudentError, import_student_file
 
         try:
-            imported = import_student_file(self.database, read_document(chosen))
+            document = read_document(chosen)
+            try:
+                imported = import_student_file(self.database, document)
+            except SameStudentError as exc:
+                if not self.messages.confirm(f"{exc.message}. Importer quand même un second dossier ?",
+                                             yes="Importer un second dossier", no="Annuler"):
+                    return None
+                imported = import_student_file(self.database, document, even_if_present=True)
         except UserError as exc:
             self.messages.error(exc.message)
             return None

@@ -195,7 +195,10 @@ def test_students_lifecycle_through_the_command(filled, capsys, tmp_path):
     status, out, _ = run(capsys, "students", "export", "1", "--out", str(target), "--db", filled)
     assert status == 0 and "sans les notes privées" in out
     assert "très confidentiel" not in target.read_text(encoding="utf-8")
-    status, out, _ = run(capsys, "students", "import", str(target), "--db", filled)
+    # The same pupil imported again made a second record silently: asked for by name, as « add » does.
+    status, _, err = run(capsys, "students", "import", str(target), "--db", filled)
+    assert status == 2 and "Léa Dupont (3e B) a déjà un dossier ici : élève numéro 1 ; ajoutez --meme-si-existe" in err
+    status, out, _ = run(capsys, "students", "import", str(target), "--doublon", "--db", filled)
     assert status == 0 and "élève numéro 2" in out
 
     status, _, err = run(capsys, "students", "erase", "1", "--db", filled)

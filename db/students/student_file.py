@@ -332,20 +332,35 @@ class ImportedStudent:
     notes: list[str] = field(default_factory=list)
 
 
-def import_student(database: Database, document: Any) -> int:
+def import_student(database: Database, document: Any, *, even_if_present: bool = False) -> int:
     """Create a new student from an ``orientation-eleve/1`` or ``/2`` document; returns the new id.
     See :func:`import_student_file` (same contract, with the notes)."""
-    return import_student_file(database, document).id
+    return import_student_file(database, document, even_if_present=even_if_present).id
 
 
-def import_student_file(database: Database, document: Any) -> ImportedStudent:
+class SameStudentError(UserError):
+    """The file's pupil is already here (same nom, prénom and classe): importing it twice made a
+    second record silently. ``student_id``: theirs."""
+
+    def __init__(self, message: str, student_id: int) -> None:
+        super().__init__(message)
+        self.student_id = student_id
+
+
+def import_student_file(database: Database, document: Any, *, even_if_present: bool = False) -> ImportedStudent:
     """Check ``document`` whole, then create the student with all its sessions and the access-log
     line in one write transaction. Raises a French UserError (nothing written) when the document
-    is wrong. Never creates catalogue rows; see the module docstring for unknown ids."""
+    is wrong, :class:`SameStudentError` when its pupil is already here (unless ``even_if_present``,
+    as ``students add`` asks). Never creates catalogue rows; see the module docstring for unknown ids."""
     from db.students.access_log import log_access
+    from db.students.store import find_same_student
 
     checked = check_document(document)
     with database.write() as session:
+        same = None if even_if_present else find_same_student(session, checked.nom, checked.prenom, checked.classe)
+        if same is not None:
+            classe = f" ({same.classe})" if same.classe else " (sans classe)"
+            raise SameStudentError(f"{same.full_name}{classe} a déjà un dossier ici : élève numéro {same.id}", same.id)
         resolver = _Resolver(session)
         sessions = sorted(checked.sessions, key=lambda s: s.date)  # stable: same-day order kept
         student_id = _insert_student(session, checked, max((s.date for s in sessions), default=None))

@@ -316,6 +316,8 @@ def _add_student_commands(commands) -> None:
                         help="inclure les notes privées (choix explicite ; par défaut elles sont exclues)")
     imp = sub.add_parser("import", help="importer un dossier d'élève exporté")
     imp.add_argument("path", metavar="FICHIER.json")
+    imp.add_argument("--doublon", "--meme-si-existe", dest="doublon", action="store_true",
+                     help="importer même si l'élève (mêmes nom, prénom et classe) a déjà un dossier")
     erase = sub.add_parser("erase", help="effacer définitivement un élève et ses entretiens")
     erase.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
     erase.add_argument("--yes", action="store_true", help="confirmer l'effacement")

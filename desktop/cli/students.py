@@ -175,9 +175,13 @@ def _export(args: argparse.Namespace, database: Database) -> int:
 
 
 def _import(args: argparse.Namespace, database: Database) -> int:
-    from db.students.student_file import import_student_file, read_document
+    from db.students.student_file import SameStudentError, import_student_file, read_document
 
-    imported = import_student_file(database, read_document(args.path))
+    try:
+        imported = import_student_file(database, read_document(args.path), even_if_present=args.doublon)
+    except SameStudentError as exc:
+        raise UserError(f"{exc.message} ; ajoutez --meme-si-existe pour importer quand même un second dossier") \
+            from exc
     print(f"Dossier importé : élève numéro {imported.id} ({imported.sessions} entretien(s)).")
     for note in imported.notes:  # what this catalogue could not take as it was
         print(f"Remarque : {note}.")

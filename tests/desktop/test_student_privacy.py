@@ -111,6 +111,28 @@ def test_a_bad_import_file_is_refused_in_french(window, files, tmp_path):
                                               "ou « /2 ») : exportez-le de nouveau depuis Orientation"]
 
 
+def test_importing_a_pupil_already_here_asks_before_a_second_record(make_window, mini_db, tmp_path):
+    from db.students.privacy import export_student
+
+    student_id = student_with_session(mini_db)
+    window = make_window(mini_db)
+    files = RecordingFiles(tmp_path)
+    window.students.use_files(files)
+    path = tmp_path / "lukasz.json"
+    path.write_text(json.dumps(export_student(mini_db, student_id)), encoding="utf-8")
+    files.open_answer = str(path)
+    window.messages.answer = False
+    assert window.students.privacy.import_file() is None
+    assert window.messages.questions[-1] == (f"Łukasz Kowalski (3e B) a déjà un dossier ici : élève numéro {student_id}. "
+                                             "Importer quand même un second dossier ?")
+    with mini_db.read() as session:
+        assert len(find_students(session)) == 1  # nothing written
+    window.messages.answer = True
+    assert window.students.privacy.import_file() not in (None, student_id)
+    with mini_db.read() as session:
+        assert len(find_students(session)) == 2
+
+
 def test_start_up_reminder_of_records_past_retention_and_their_purge(qtbot, make_window, mini_db):
     old = student_with_session(mini_db, "2020-01-10", nom="Ancien")
     recent = student_with_session(mini_db, "2099-01-10", nom="Récent")

@@ -56,7 +56,7 @@ def test_export_format_and_private_notes_only_by_choice(mini_db):
 def test_round_trip_is_identical_apart_from_ids(mini_db):
     sid = student_with_history(mini_db)
     original = export_student(mini_db, sid, include_private=True)
-    copy_id = import_student(mini_db, json.loads(json.dumps(original)))
+    copy_id = import_student(mini_db, json.loads(json.dumps(original)), even_if_present=True)
     assert copy_id != sid
     assert without_ids(export_student(mini_db, copy_id, include_private=True)) == without_ids(original)
 
@@ -150,7 +150,7 @@ def test_import_never_adds_interests_to_this_catalogue(mini_db):
     document = {"format": "orientation-eleve/1", "eleve": {"nom": "Roux", "prenom": "Inès"},
                 "seances": [{"date": "2026-10-02", "centres_interet": ["CI.la-cuisine-me-passionne"],
                              "centres_interet_libelles": ["la cuisine me passionne"]}]}
-    imported = import_student_file(mini_db, document)
+    imported = import_student_file(mini_db, document, even_if_present=True)
     with mini_db.read() as session:
         assert session.get(InterestRow, "CI.la-cuisine-me-passionne") is None
     assert imported.notes == ["centre d'intérêt inconnu de ce catalogue, retiré des entretiens : "

@@ -82,7 +82,7 @@ def test_export_then_import_keeps_everything(mini_db, tmp_path):
     path = tmp_path / "eleve.json"
     path.write_text(json.dumps(original, ensure_ascii=False), encoding="utf-8")
 
-    imported = import_student_file(mini_db, read_document(path))
+    imported = import_student_file(mini_db, read_document(path), even_if_present=True)
 
     assert imported.id != sid and imported.sessions == 2 and imported.notes == []
     copy_ = export_student(mini_db, imported.id, include_private=True)

@@ -13,7 +13,7 @@ def test_the_current_class_travels_with_the_students_file(mini_db):
     sid = create_student(mini_db, "Roux", "Inès", "1re 2", current_class="1re-pro")
     document = export_student(mini_db, sid)
     assert document["format"] == "orientation-eleve/2" and document["eleve"]["classe_actuelle"] == "1re-pro"
-    copy = import_student(mini_db, document)
+    copy = import_student(mini_db, document, even_if_present=True)
     with mini_db.read() as session:
         assert get_student(session, copy).current_class == "1re-pro"
 

@@ -38,7 +38,7 @@ def test_the_export_carries_the_follow_up_and_the_import_brings_it_back(followed
                                  "consentement_liaison": {"le": "2026-06-02", "par": "l'élève et sa mère"},
                                  "echeances": [{"titre": OWN_TITLE, "date": "2026-04-01"},
                                                {"titre": "Vœux Affelnet", "date": "2026-05-20"}]}
-    copy_id = import_student(db, json.loads(json.dumps(document)))
+    copy_id = import_student(db, json.loads(json.dumps(document)), even_if_present=True)
     again = export_student(db, copy_id)
     assert again["suivi"] == document["suivi"]
     with db.read() as session:
@@ -49,7 +49,7 @@ def test_a_file_without_follow_up_still_imports_and_a_bad_one_is_refused_whole(f
     db, sid, _ = followed
     document = export_student(db, sid)
     del document["suivi"]
-    plain = import_student(db, document)
+    plain = import_student(db, document, even_if_present=True)
     assert export_student(db, plain)["suivi"] == {"bilan_remis_le": None, "consentement_liaison": None,
                                                   "echeances": []}
     document["suivi"] = {"echeances": [{"titre": "Parcoursup", "date": "2026-13-40"}]}
