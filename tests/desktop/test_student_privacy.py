@@ -123,8 +123,8 @@ def test_importing_a_pupil_already_here_asks_before_a_second_record(make_window,
     files.open_answer = str(path)
     window.messages.answer = False
     assert window.students.privacy.import_file() is None
-    assert window.messages.questions[-1] == (f"Łukasz Kowalski (3e B) a déjà un dossier ici : élève numéro {student_id}. "
-                                             "Importer quand même un second dossier ?")
+    assert window.messages.questions[-1] == (f"Łukasz Kowalski (3e B) a déjà un dossier ici : élève numéro "
+                                             f"{student_id}. Importer quand même un second dossier ?")
     with mini_db.read() as session:
         assert len(find_students(session)) == 1  # nothing written
     window.messages.answer = True
