@@ -37,9 +37,33 @@ def test_import_prints_a_summary_per_file_and_totals(empty_db, db_location, caps
 
 def test_dry_run_writes_nothing(empty_db, db_location, capsys):
     status, out, _ = run(capsys, "import", "--dry-run", str(DATA / "mini.jsonl"), "--db", db_location)
-    assert status == 0 and "vérifié" in out
+    assert status == 0 and "mini.jsonl : vérifié (orientation-fiche/1 ; 8 fiche(s) lue(s))" in out
+    # It said « 8 fiche(s) créée(s) » though nothing was.
+    assert out.rstrip().endswith("8 fiche(s) lue(s). Rien n'a été enregistré (vérification seulement).")
+    assert "créée" not in out
     status, out, _ = run(capsys, "search", "--format", "json", "--db", db_location)
     assert json.loads(out) == []
+
+
+def test_a_big_folder_lists_only_the_files_to_look_at(empty_db, db_location, capsys, tmp_path):
+    # 893 ONISEP fiches printed 893 lines; their one warning was lost among them.
+    folder = tmp_path / "fiches"
+    folder.mkdir()
+    for n in range(22):
+        (folder / f"f{n:02}.jsonl").write_text(json.dumps({"format": "orientation-fiche/1", "id": f"ORI.essai-{n}",
+                                                           "nom": f"métier d'essai {n}", "pays": "FR"}) + "\n",
+                                               encoding="utf-8")
+    for n in range(3):
+        (folder / f"note{n}.txt").write_text("une lettre, pas une fiche", encoding="utf-8")
+    status, out, _ = run(capsys, "import", str(folder), "--db", db_location)
+    lines = out.splitlines()
+    assert status == 1 and not any("f03.jsonl" in line for line in lines)
+    assert "22 autre(s) fichier(s) importé(s) sans remarque (--detail pour les lister)." in lines
+    # The three letters: their reason once, then each of them.
+    assert sum("format non reconnu" in line for line in lines) == 1
+    assert lines[0].startswith("3 fichiers refusés — format non reconnu") and lines[1].endswith("note0.txt")
+    status, out, _ = run(capsys, "import", str(folder), "--detail", "--db", db_location)
+    assert "f03.jsonl : mis à jour" in out
 
 
 def test_search_level_and_salary_json(filled, capsys):

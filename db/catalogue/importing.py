@@ -62,6 +62,8 @@ class FileResult:
         """One French line for the summary."""
         if self.refused:
             return f"{self.path} : refusé — {self.reason}"
+        if self.status == "vérifié":  # nothing written: the fiches are only read
+            return f"{self.path} : vérifié ({self.format_name} ; {self.created} fiche(s) lue(s))"
         detail = f"{self.created} nouvelle(s) fiche(s), {self.updated} mise(s) à jour"
         return f"{self.path} : {self.status} ({self.format_name} ; {detail})"
 
@@ -73,6 +75,7 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     interrupted: str | None = None  # French: why the import stopped before the end (files above are committed)
     not_done: int = 0  # files never reached because of the interruption
+    dry_run: bool = False  # only checked: nothing was written
 
     @property
     def refused(self) -> int:
@@ -88,6 +91,9 @@ class ImportSummary:
 
     def total_line(self) -> str:
         ok = len(self.files) - self.refused
+        if self.dry_run:
+            return (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
+                    f"{self.created} fiche(s) lue(s). Rien n'a été enregistré (vérification seulement).")
         total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
                  f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
         if self.interrupted:
@@ -268,7 +274,7 @@ def import_paths(database: Database, paths: Iterable[str | Path], *, dry_run: bo
 
         check_catalogue_writable(database)  # an office server's counselor: one sentence, not a failed import
     files = sources(paths)
-    summary = ImportSummary()
+    summary = ImportSummary(dry_run=dry_run)
     rome_codes: set[str] = set()  # ROME codes whose métiers are refreshed once, at the end
     position = 0
     ahead = _parse_ahead(files, dry_run)

@@ -4,11 +4,16 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from typing import BinaryIO, TextIO
 
 from db.errors import UserError
 from desktop.cli.common import open_database_for
+
+
+QUIET_FROM = 20  # files in one import from which those without remark are only counted
+SAME_REASON_FROM = 3  # refused files giving one reason from which it is said once
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -18,10 +23,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     summary = import_paths(database, args.paths, dry_run=args.dry_run)
     if not summary.files and not summary.interrupted:
         raise UserError("aucun fichier à importer dans les chemins donnés")
-    for result in summary.files:
-        print(result.line())
+    # A folder of hundreds of fiches printed a line each, and its one warning was lost among
+    # them: past QUIET_FROM files, only those refused or with a remark (--detail: every one).
+    quiet = len(summary.files) >= QUIET_FROM and not args.detail
+    shown = [r for r in summary.files if not quiet or r.refused or r.notes]
+    # A reason shared by several refused files (a folder of other documents) is said once.
+    reasons = Counter(r.reason for r in shown if r.refused)
+    for result in shown:
+        if not (result.refused and reasons[result.reason] >= SAME_REASON_FROM):
+            print(result.line())
         for note in result.notes:
             print(f"    – {note}")
+    for reason, count in reasons.items():
+        if count >= SAME_REASON_FROM:
+            print(f"{count} fichiers refusés — {reason} :")
+            for result in (r for r in shown if r.refused and r.reason == reason):
+                print(f"    {result.path}")
+    if len(shown) < len(summary.files):
+        print(f"{len(summary.files) - len(shown)} autre(s) fichier(s) {'vérifié' if args.dry_run else 'importé'}(s) "
+              "sans remarque (--detail pour les lister).")
     print(summary.total_line())
     return 1 if summary.refused or summary.interrupted else 0
 

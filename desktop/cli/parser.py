@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="importer des fiches (fichiers ou dossiers)")
     imp.add_argument("paths", nargs="+", metavar="CHEMIN", help="fichier ou dossier de fiches")
     imp.add_argument("--dry-run", action="store_true", help="vérifier sans rien enregistrer")
+    imp.add_argument("--detail", action="store_true",
+                     help="une ligne par fichier même pour un gros dossier (sinon seuls les fichiers refusés "
+                          "ou avec une remarque sont listés)")
     _add_db(imp)
 
     search = commands.add_parser("search", help="chercher des métiers (mêmes critères que l'application)")
