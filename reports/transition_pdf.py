@@ -39,8 +39,12 @@ def render_transition_pdf(note: dict[str, Any], metier_names: dict[str, str]) ->
     story: list[Any] = [Paragraph("Note de liaison", title), Paragraph(line_markup(who), body),
                         Paragraph(line_markup(f"Entretien du {french_date(latest['date'])}."), body),
                         Paragraph(line_markup(f"Transmise avec l'accord de : {liaison['consentement_de']}, "
-                                        f"le {french_date(liaison['consentement_le'])}."), small),
-                        Spacer(1, 2 * mm)]
+                                        f"le {french_date(liaison['consentement_le'])}."), small)]
+    sender = liaison.get("transmise_par") or {}
+    said = " — ".join(x for x in (sender.get("nom"), sender.get("structure"), sender.get("contact")) if x)
+    if said:
+        story.append(Paragraph(line_markup(f"Transmise par : {said}."), small))
+    story.append(Spacer(1, 2 * mm))
     for part in liaison["parties"]:
         story.append(Paragraph(line_markup(PARTS[part]), head))
         story += [Paragraph(line_markup(line), body) for line in _lines(part, latest, metier_names)]

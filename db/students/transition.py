@@ -19,6 +19,7 @@ from db.models import LiaisonConsent
 from db.storage.engine import Database
 from db.students.access_log import log_access
 from db.students.privacy import export_student
+from db.students.settings import get_counselor
 from db.students.store import get_student
 
 PARTS = {"interets": "Centres d'intérêt", "contraintes": "Niveau visé et salaire souhaité",
@@ -76,6 +77,7 @@ def transition_note(database: Database, student_id: int, parts: set[str] | froze
     with database.read() as session:
         consent = consent_of(session, student_id)
         get_student(session, student_id)
+        counselor = get_counselor(session)
     if consent is None:
         raise UserError(NO_CONSENT)
     document = export_student(database, student_id, include_private=False)
@@ -87,7 +89,10 @@ def transition_note(database: Database, student_id: int, parts: set[str] | froze
     document.pop("suivi", None)  # the follow-up (consent, milestones, handover) is not passed on
     document.update(seances=[latest], notes_privees_incluses=False,
                     note_de_liaison={"parties": sorted(parts), "consentement_le": consent.given_on,
-                                     "consentement_de": consent.given_by})
+                                     "consentement_de": consent.given_by,
+                                     # who sends it, so the next school knows whom to call (the settings)
+                                     "transmise_par": {"nom": counselor.name, "structure": counselor.structure,
+                                                       "contact": counselor.contact}})
     return document
 
 

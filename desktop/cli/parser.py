@@ -95,7 +95,7 @@ class _Parser(argparse.ArgumentParser):
             return super().format_usage()
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"Erreur : {message}\n(orientation --help pour l'aide)\n")
+        self.exit(2, f"Erreur : {message}\n({self.prog} --help pour l'aide)\n")
 
 
 def record_id(text: str) -> int:
@@ -130,6 +130,16 @@ def how_many(text: str) -> int:
         raise argparse.ArgumentTypeError(f"nombre invalide : « {text[:40]} » (un nombre entier d'au moins 1, "
                                          "par exemple 20)")
     return value
+
+
+def day_count(text: str) -> int:
+    """An argparse type: a whole number of days, refused in French (its range is the command's:
+    db.students.caseload says it in a sentence of its own)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre de jours invalide : « {text[:40]} » (un nombre entier, par "
+                                         "exemple 90)") from None
 
 
 SEANCE_HELP = ("entretien de cette date (le dernier du jour), ou de ce numéro, celui que donne « students show » "
@@ -223,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings = commands.add_parser("settings", help="conseiller·ère imprimé·e sur les bilans, conservation")
     settings.add_argument("--conseiller", help="nom et fonction (ex. « Mme Dubois, PsyEN »)")
     settings.add_argument("--structure", help="ex. « CIO de Lyon Centre »")
-    settings.add_argument("--contact", help="comment joindre le ou la conseillère ou le CIO")
+    settings.add_argument("--contact", help="comment joindre le conseiller ou la conseillère, ou le CIO")
     settings.add_argument("--conservation", type=int, metavar="ANNEES",
                           help="années scolaires de conservation après le dernier entretien (0 par défaut)")
     _add_db(settings)
@@ -346,7 +356,7 @@ def _add_student_commands(commands) -> None:
 def _add_caseload_options(listing: argparse.ArgumentParser) -> None:
     """``students list`` by school and class, with the caseload filters (db.students.caseload)."""
     listing.add_argument("--etablissement", help="seulement les élèves de cet établissement")
-    listing.add_argument("--pas-vu-depuis", type=int, metavar="JOURS",
+    listing.add_argument("--pas-vu-depuis", type=day_count, metavar="JOURS",
                          help="élèves sans entretien depuis JOURS jours (jamais vus compris)")
     listing.add_argument("--aucun-entretien", action="store_true", help="élèves sans aucun entretien")
     listing.add_argument("--aucun-metier", action="store_true",

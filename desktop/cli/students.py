@@ -215,7 +215,8 @@ def _purge(args: argparse.Namespace, database: Database) -> int:
             overdue = past_retention(session)
         for s in overdue:
             print(f"{s.id:>5}  {s.nom} {s.prenom}  dernier entretien : {s.last_session_on or '—'}")
-        print(f"{len(overdue)} dossier(s) à effacer ; relancez avec --yes pour les effacer.")
+        print(f"{len(overdue)} dossier(s) à effacer ; relancez avec --yes pour les effacer." if overdue
+              else "Aucun dossier n'a dépassé la durée de conservation : rien à effacer.")
         return 0
     erased, result = purge_with_result(database)
     print(f"{len(erased)} dossier(s) effacé(s).")

@@ -140,7 +140,7 @@ def record_consent(args: argparse.Namespace, database: Database) -> int:
 def write_transition_note(args: argparse.Namespace, database: Database) -> int:
     """``students liaison ID --partie P… --out FICHIER``: the note de liaison, owner-only."""
     from db.storage.files import write_atomically
-    from db.students.transition import transition_note
+    from db.students.transition import PARTS, transition_note
 
     document = transition_note(database, args.student_id, set(args.partie))
     if args.out.lower().endswith(".pdf"):
@@ -153,8 +153,8 @@ def write_transition_note(args: argparse.Namespace, database: Database) -> int:
     else:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         path = write_atomically(Path(args.out), text.encode("utf-8"))
-    print(f"Note de liaison écrite dans {path} (parties : {', '.join(sorted(set(args.partie)))} ; "
-          "jamais les notes privées).")
+    parts = [PARTS[part].lower() for part in PARTS if part in set(args.partie)]  # the note's order, in words
+    print(f"Note de liaison écrite dans {path} (parties : {', '.join(parts)} ; jamais les notes privées).")
     return 0
 
 

@@ -37,7 +37,8 @@ def test_no_note_before_the_consent_of_pupil_and_family_is_recorded(mini_db, stu
     assert consent.given_by == "l'élève et sa mère"
     note = transition_note(mini_db, student, {"selection", "prochaines_etapes"})
     assert note["note_de_liaison"] == {"parties": ["prochaines_etapes", "selection"],
-                                       "consentement_le": "2026-05-10", "consentement_de": "l'élève et sa mère"}
+                                       "consentement_le": "2026-05-10", "consentement_de": "l'élève et sa mère",
+                                       "transmise_par": {"nom": "", "structure": "", "contact": ""}}
     (latest,) = note["seances"]
     assert latest["selection"] == [{"metier": "MET.1", "libelle": "MET.1", "commentaire": "stage en juin"}]
     assert latest["prochaines_etapes"] == "Visiter le lycée"
@@ -83,6 +84,14 @@ def test_the_command_records_consent_then_writes_an_owner_only_file(mini_db, db_
     text = page.extract_text()
     assert "l'élève et son père" in text and "stage en juin" in text and "Bravo" in text
     assert "SECRET" not in text and "Visiter le lycée" not in text
+    # Who sends it (the settings), so the next school knows whom to call; the parts in words.
+    said = capsys.readouterr().out
+    assert "(parties : métiers retenus, note pour l'élève ; jamais les notes privées)" in said
+    assert main(["settings", "--conseiller", "Mme Dubois, PsyEN", "--structure", "CIO de Lyon Centre", "--contact",
+                 "04 72 00 00 00", *db]) == 0
+    assert main(["students", "liaison", str(student), "--partie", "selection", "--out", str(pdf), *db]) == 0
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Transmise par : Mme Dubois, PsyEN — CIO de Lyon Centre — 04 72 00 00 00." in text
 
 
 def test_markup_typed_in_a_name_or_a_note_prints_as_typed(mini_db, tmp_path):
