@@ -7,7 +7,6 @@ Text arguments are user text unless a parameter says "markup": each goes through
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from db.catalogue.format import years_words
-from db.students.report_data import Comparison, ReportMetier, routes_in_words
+from db.students.report_data import Comparison, ReportMetier, credits_in_words, routes_in_words
 from reports.salary_chart import scatter
 from reports.styles import ACCENT, BAND, BAR, INK, RULE, Layout
 from reports.timeline import route_timeline
@@ -435,15 +434,8 @@ class Blocks:
 
     def _credits(self, m: ReportMetier) -> list[Flowable]:
         """Who wrote the fiche, and where the salary comes from, in small print."""
-        parts = [markup(m.source)] if plain(m.source).strip() else []
-        salary = re.sub(r"^\s*source\s*:\s*", "", plain(m.salary_source, reorder=False), flags=re.IGNORECASE).strip()
-        source = plain(m.source, reorder=False).strip()
-        if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
-            year = salary[len(source):].strip(" ,")
-            parts.append(f"salaire de {markup(year)}" if year else "salaire de la même fiche")
-        elif salary:
-            parts.append(f"salaire\u00a0: {markup(salary)}")
-        return [self.p(" · ".join(parts), "Small")] if parts else []
+        said = credits_in_words(plain(m.source, reorder=False), plain(m.salary_source, reorder=False))
+        return [self.p(markup(said).replace(" : ", "\u00a0: "), "Small")] if said else []
 
     # -- comparison ------------------------------------------------------------------------------
     def comparison_table(self, comparison: Comparison) -> Table:

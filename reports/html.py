@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from db.students.report_data import Comparison, ReportData, ReportMetier, comparison_to_print, routes_in_words
+from db.students.report_data import (Comparison, ReportData, ReportMetier, comparison_to_print,
+                                     credits_in_words, routes_in_words)
+from reports.text import capitalize
 from reports.words import BRUT_NET, level_words
 
 _STYLE = """body{font-family:sans-serif;font-size:1.1rem;line-height:1.5;max-width:48rem;margin:1rem auto;
@@ -67,7 +69,7 @@ def _overview(metiers: list[ReportMetier]) -> str:
                 "<p>Aucun métier n'a encore été retenu.</p>\n</section>")
     head = "".join(f"<th scope=\"col\">{h}</th>" for h in
                    ("Métier", "Niveau d'études", "Durée des études", "Salaire de début"))
-    rows = "".join(f"<tr><th scope=\"row\">{i}. {_e(m.title)}</th><td>{_e(m.level or 'non précisé')}</td>"
+    rows = "".join(f"<tr><th scope=\"row\">{i}. {_e(capitalize(m.title))}</th><td>{_e(m.level or 'non précisé')}</td>"
                    f"<td>{_e(m.study_years or 'non précisée')}</td><td>{_e(m.salary or 'non précisé')}</td></tr>"
                    for i, m in enumerate(metiers, start=1))
     return (f"<section>\n<h2>Les métiers que tu as retenus</h2>\n<table><thead><tr>{head}</tr></thead>"
@@ -98,7 +100,7 @@ def _details(metiers: list[ReportMetier]) -> str:
 
 
 def _card(index: int, m: ReportMetier) -> str:
-    out = [f"<article>\n<h3>{index}. {_e(m.title)}</h3>"]
+    out = [f"<article>\n<h3>{index}. {_e(capitalize(m.title))}</h3>"]
     if m.label_f.strip() or m.label_m.strip():
         out.append(f"<p>On dit : {_e(' ou '.join(dict.fromkeys(x for x in (m.label_f, m.label_m) if x.strip())))}</p>")
     if m.description.strip():
@@ -116,7 +118,7 @@ def _card(index: int, m: ReportMetier) -> str:
         out.append(f"<h4>Points à vérifier</h4>{_list(m.cautions)}")
     if m.comment.strip():
         out.append(f"<p><strong>Commentaire de l'entretien</strong> : {_e(m.comment)}</p>")
-    credits = " · ".join(x for x in (m.source, m.salary_source and f"salaire : {m.salary_source}") if x)
+    credits = credits_in_words(m.source, m.salary_source)
     if credits:
         out.append(f"<p class=\"small\">{_e(credits)}</p>")
     return "\n".join(out) + "\n</article>"

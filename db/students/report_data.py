@@ -7,6 +7,8 @@ never part of this structure, so they cannot reach a PDF.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -106,3 +108,18 @@ def routes_in_words(routes: list[str], notes: list[str]) -> str:
     sentences of their own (never joined as one more « ou »)."""
     said = " ".join(notes)
     return " ; ou ".join(routes) + (". " if routes and said else "") + said
+
+
+def credits_in_words(source: str, salary_source: str) -> str:
+    """Who wrote a métier's fiche, then where its salary comes from, in one line, for the PDF and
+    the HTML bilan alike: « Fiche rédigée par l'équipe Orientation · salaire : données de 2025 »
+    when the salary comes from the fiche's own producer, else « … · salaire : <its source> »."""
+    source = source.strip()
+    salary = re.sub(r"^\s*source\s*:\s*", "", salary_source or "", flags=re.IGNORECASE).strip()
+    parts = [source] if source else []
+    if source and salary.lower().startswith(source.lower()):  # the same producer: say only the year
+        year = salary[len(source):].strip(" ,")
+        parts.append(f"salaire : données de {year}" if year else "salaire : même source")
+    elif salary:
+        parts.append(f"salaire : {salary}")
+    return " · ".join(parts)

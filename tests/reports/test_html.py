@@ -49,7 +49,7 @@ def test_html_twin_has_the_sections_of_the_pdf_as_headings() -> None:
                   "Mots utiles", "Chaque métier en détail", "Études et salaire", "Comparaison",
                   "Sources des informations"]:
         assert ("h2", title) in found.headings, title
-    assert ("h3", "6. technicien/ne de laboratoire") in found.headings
+    assert ("h3", "6. Technicien/ne de laboratoire") in found.headings  # capitalised, as in the PDF
     assert found.tags.count("th") >= 4 + 6  # header cells of the overview: columns and rows
 
 
@@ -68,3 +68,19 @@ def test_html_twin_escapes_user_text_and_keeps_any_script() -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "ليلى" in page  # logical order: the browser shapes and orders Arabic itself
     assert "<img" not in page and "&lt;img src=" in page
+
+
+def test_a_fiches_credits_say_the_salarys_source_once() -> None:
+    # The HTML bilan read « salaire : Source : fiche rédigée par l'équipe Orientation, 2025 ».
+    from db.students.report_data import credits_in_words
+
+    own = "Fiche rédigée par l'équipe Orientation"
+    assert credits_in_words(own, "Source : fiche rédigée par l'équipe Orientation, 2025") == \
+        "Fiche rédigée par l'équipe Orientation · salaire : données de 2025"
+    assert credits_in_words("Onisep", "Source : Apec 2024") == "Onisep · salaire : Apec 2024"
+    assert credits_in_words("", "") == ""
+    data = sample_report()
+    metier = dataclasses.replace(data.metiers[0], source=own, salary_source="Source : fiche rédigée par l'équipe "
+                                                                           "Orientation, 2025")
+    page = render_report_html(dataclasses.replace(data, metiers=[metier, *data.metiers[1:]]))
+    assert "salaire : données de 2025" in page and "salaire : Source" not in page
