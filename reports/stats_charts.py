@@ -42,7 +42,8 @@ class Chart:
 
 
 def stats_charts(stats: ActivityStats) -> list[Chart]:
-    """The charts of the period that have bars (none without any session)."""
+    """The charts of the period with at least one figure shown (none without any session, none
+    whose every figure the protected tables hide)."""
     by_title = {table.title: table for table in stats.tables}
     charts: list[Chart] = []
     months = by_title.get(MONTHS)
@@ -60,7 +61,8 @@ def stats_charts(stats: ActivityStats) -> list[Chart]:
         column = levels.cols[0]
         charts.append(Chart("Niveau d'études visé", tuple(
             _bar(levels, ("cell", row, column), row) for row in levels.rows), horizontal=True))
-    return [chart for chart in charts if chart.bars]
+    # A chart whose every figure is hidden (« < 5 ») or 0 would be an empty frame: the tables say it.
+    return [chart for chart in charts if any(bar.value for bar in chart.bars)]
 
 
 def _bar(table: StatTable, key: tuple[str, ...], label: str) -> Bar:

@@ -92,6 +92,22 @@ def test_small_counts_are_shown_as_under_five_and_cannot_be_recovered(empty_db):
     assert all(bar.value in (None, 0) or bar.value >= 5 for chart in charts.values() for bar in chart.bars)
 
 
+def test_a_chart_whose_every_figure_is_hidden_is_not_drawn(empty_db):
+    # Three pupils seen once: every figure is « < 5 » or « n.c. »; the PDF drew empty frames.
+    from reports.stats_charts import stats_charts
+    from reports.stats_pdf import render_stats_pdf
+
+    for n, school in enumerate(("Collège A", "Collège A", "Lycée B", "Lycée B")):
+        _session(empty_db, create_student(empty_db, f"Élève{n}", "Une", "3e A", school), "2025-10-02")
+    with empty_db.read() as session:
+        stats = activity_stats(session, START, END)
+    charts = stats_charts(stats)
+    assert all(any(bar.value for bar in chart.bars) for chart in charts)
+    assert "Entretiens par mois" not in {chart.title for chart in charts}
+    assert stats.tables[0].table.text(("cell", "octobre 2025", "Entretiens")) == "< 5"  # the tables still say it
+    assert render_stats_pdf(stats).startswith(b"%PDF")
+
+
 def _session(database, student: int, day: str) -> None:
     from db.students.store import save_session, start_session
 
