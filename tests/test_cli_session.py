@@ -131,6 +131,9 @@ def test_a_comment_on_a_metier_already_kept_keeps_its_place(db, zoe, capsys):
     (["--interet", "astronomie lunaire"], "centre d'intérêt inconnu : « astronomie lunaire »"),
     (["--interet", "j'aime"], "centre d'intérêt ambigu : « j'aime »"),
     (["--secteur", "astronomie lunaire"], "secteur inconnu"),
+    # The labels near what was typed, not the whole list (64 sectors were listed for a typo).
+    (["--secteur", "santee"], "secteur inconnu : « santee » ; vouliez-vous dire « Santé » ?"),
+    (["--interet", "aime les animaux"], "« aime les animaux » ; vouliez-vous dire « je veux m'occuper d'animaux » ?"),
     (["--secteur", "BTP", "--secteur-refuse", "BTP"], "ne peut pas être à la fois souhaité et refusé"),
     (["--niveau-max", "bac + 12"], "niveau d'études inconnu « bac + 12 »"),
     (["--salaire-min", "beaucoup"], "salaire minimum invalide : « beaucoup »"),

@@ -14,7 +14,8 @@ from db.errors import UserError
 from db.models import InterestRow, SectorRow, StatutRow
 from db.catalogue.nomenclature import level_ceiling, unknown_level_message
 from db.catalogue.search import Criteria
-from db.text import fold
+from db.catalogue.search_text import STOP_WORDS
+from db.text import fold, words
 
 # "auto": relevance when there is text, name otherwise (the default).
 _SORTS = {"auto": "auto", "nom": "name", "salaire": "salary", "niveau": "level", "pertinence": "relevance"}
@@ -41,14 +42,51 @@ def resolve_ids(session: Session, model: type[InterestRow] | type[SectorRow] | t
         exact = [ident for ident, label in rows if ident == value or fold(label) == wanted]
         partial = [ident for ident, label in rows if wanted and wanted in fold(label)]
         found = exact or partial
-        if not found:  # the labels there are, so the next try can be right
-            known = " ; ".join(f"« {label} »" for label in sorted((label for _, label in rows), key=fold))
-            raise UserError(f"{what} inconnu : « {value} » (au choix : {known})")
-        if len(found) > 1 and not exact:
-            names = ", ".join(f"« {label} »" for ident, label in rows if ident in found[:5])
-            raise UserError(f"{what} ambigu : « {value} » peut désigner {names}")
+        if not found:
+            raise UserError(_unknown(what, value, [label for _, label in rows]))
+        if len(found) > 1 and not exact:  # every one it may be (five were said, of a dozen)
+            names = [f"« {label} »" for ident, label in rows if ident in found]
+            more = f" et {len(names) - MAX_SAID} autres" if len(names) > MAX_SAID else ""
+            raise UserError(f"{what} ambigu : « {value} » peut désigner {', '.join(names[:MAX_SAID])}{more} : "
+                            "précisez")
         result.append(found[0])
     return tuple(result)
+
+
+MAX_SAID = 12  # labels named in one sentence
+_NEAR_CUTOFF = 75
+
+
+def _unknown(what: str, value: str, labels: list[str]) -> str:
+    """The sentence for a value that matches no label: the labels holding its words
+    (« aime les animaux » → « je veux m'occuper d'animaux »), else those nearest in spelling
+    (« santee » → « Santé »), else every label there is, so that the next try can be right."""
+    near = _holding_its_words(value, labels) or _spelled_near(value, labels)
+    if near:
+        said = " ou ".join(f"« {label} »" for label in near)
+        return f"{what} inconnu : « {value} » ; vouliez-vous dire {said} ?"
+    known = " ; ".join(f"« {label} »" for label in sorted(set(labels), key=fold))
+    return f"{what} inconnu : « {value} » (au choix : {known})"
+
+
+def _holding_its_words(value: str, labels: list[str]) -> list[str]:
+    """At most three labels holding every word of ``value`` that says something (not « aime »,
+    « les »), each as a word or a word's beginning of 4 letters or more."""
+    wanted = [w for w in words(value) if w not in STOP_WORDS and len(w) >= 3]
+    if not wanted:
+        return []
+    found = [label for label in labels
+             if all(any(w == v or (len(v) >= 4 and w.startswith(v)) for w in words(label)) for v in wanted)]
+    return found[:3]
+
+
+def _spelled_near(value: str, labels: list[str]) -> list[str]:
+    """At most three labels within a typo or two of ``value``."""
+    from rapidfuzz import fuzz, process
+
+    folded = {fold(label): label for label in labels}
+    near = process.extract(fold(value).strip(), list(folded), scorer=fuzz.ratio, limit=3, score_cutoff=_NEAR_CUTOFF)
+    return [folded[key] for key, _, _ in near]
 
 
 @dataclass(frozen=True)
