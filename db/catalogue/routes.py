@@ -42,6 +42,7 @@ class SchoolClass:
 
 
 CLASSES: tuple[SchoolClass, ...] = (
+    SchoolClass("4e", "4e", gt_years=4, pro_years=4),  # the routes of the 3e, a year later (see routes_for)
     SchoolClass("3e", "3e", gt_years=3, pro_years=3),
     SchoolClass("2de-gt", "2de générale et technologique", gt_years=2),
     SchoolClass("2de-pro", "2de professionnelle", pro_years=2),
@@ -61,7 +62,7 @@ _BY_CODE = {c.code: c for c in CLASSES}
 _ALIASES = {"2de": "2de-gt", "seconde": "2de-gt", "1re": "1re-gt", "premiere": "1re-gt",
             "terminale": "term-gt", "tle": "term-gt", "bac": "bac-gt", "bac obtenu": "bac-gt",
             "bac pro": "bac-pro", "sortie": "sorti", "sorti du systeme scolaire": "sorti",
-            "sortie du systeme scolaire": "sorti", "troisieme": "3e",
+            "sortie du systeme scolaire": "sorti", "troisieme": "3e", "quatrieme": "4e", "4eme": "4e",
             # as classes are written in schools ("3ème B", "2nde pro", "Term G2")
             "3eme": "3e", "2nde": "2de-gt", "1ere": "1re-gt", "1e": "1re-gt", "term": "term-gt",
             "2de pro": "2de-pro", "2nde pro": "2de-pro", "1re pro": "1re-pro", "1ere pro": "1re-pro",
@@ -240,6 +241,7 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
     facts = named_first(formations_of(session, metier.pk), metier.name, lambda f: f.label)
     reaching = [f for f in facts if metier.bac_plus is None or f.bac_plus >= metier.bac_plus]
     result = Routes(metier_id, metier.name, school_class.code)
+    asked, school_class = school_class, _BY_CODE["3e"] if school_class.code == "4e" else school_class
     cap = next((f for f in facts if f.entry == "3e" and f.bac_plus <= -2), None)  # the métier's own CAP
     chosen = reaching or facts
     result.routes = _best(r for f in chosen for r in _routes_through(school_class, f, cap))
@@ -260,6 +262,9 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
         result.add_note(NOTES["speciality"])
     if school_class.code == "sorti" and result.routes:
         result.add_note(NOTES["back"])
+    if asked is not school_class:  # a pupil in 4e: the 3e first, then the routes from the 3e
+        result.routes = [Route((Step(asked.label, 0), Step(school_class.label, 1), *route.steps[1:]), route.bac_plus)
+                         for route in result.routes]
     return result
 
 

@@ -342,3 +342,16 @@ def test_a_pupil_preparing_a_bac_pro_is_told_the_route_needs_that_speciality(sta
            "de plus est à prévoir après son bac." in in_pro.notes
     assert any("si tu en prépares un autre" in note for note in in_pro.pupil_notes)
     assert not any("spécialité" in note for note in in_3e.notes + in_gt.notes)
+
+
+def test_a_pupil_in_4e_takes_the_routes_of_the_3e_a_year_later(starter):
+    # « 4e » was refused as a current class: collège counselors see 4e pupils too.
+    from db.students.quick_entry import suggested_current_class
+
+    assert class_code("4e") == class_code("4ème") == "4e" and suggested_current_class("4e B") == "4e"
+    with starter.read() as session:
+        from_4e = routes_for(session, "ORI.cuisinier", "4e")
+        from_3e = routes_for(session, "ORI.cuisinier", "3e")
+    assert from_4e.class_code == "4e"
+    assert [_shape(r) for r in from_4e.routes] == [[("4e", 0), ("3e", 1), *_shape(r)[1:]] for r in from_3e.routes]
+    assert from_4e.routes[0].line() == "4e → 3e (1 an) → CAP cuisine (2 ans) : 3 ans en tout"
