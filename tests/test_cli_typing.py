@@ -74,3 +74,13 @@ def test_an_unknown_interest_lists_the_labels_there_are(filled, capsys):
     status, _, err = run(capsys, "search", "--interet", "aider", "--db", filled)
     assert status != 0 and "centre d'intérêt inconnu : « aider » (au choix : " in err
     assert "« je veux être utile aux autres »" in err and len(err.strip().splitlines()) == 1
+
+
+def test_texte_given_twice_searches_both(filled, capsys):
+    # The last --texte alone was kept, silently: « --texte maçon --texte comptable » found the accountant only.
+    status, out, _ = run(capsys, "search", "--texte", "maçon", "--texte", "BTP", "--format", "json", "--db", filled)
+    assert status == 0 and [row["id"] for row in json.loads(out)] == ["ORI.macon"]
+    status, out, _ = run(capsys, "search", "--texte", "maçon", "--texte", "comptable", "--format", "json",
+                         "--db", filled)
+    # No fiche holds both words: those holding the most of them, one each (the maçon was left out).
+    assert status == 0 and {row["id"] for row in json.loads(out)} == {"ORI.macon", "ORI.comptable"}

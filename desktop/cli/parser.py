@@ -132,6 +132,15 @@ def how_many(text: str) -> int:
     return value
 
 
+class _Words(argparse.Action):
+    """``--texte`` given twice searches both texts' words (the last one alone was kept, silently)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        before = getattr(namespace, self.dest, "") or ""
+        setattr(namespace, self.dest, f"{before} {values}".strip())
+
+
 def day_count(text: str) -> int:
     """An argparse type: a whole number of days, refused in French (its range is the command's:
     db.students.caseload says it in a sentence of its own)."""
@@ -168,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(imp)
 
     search = commands.add_parser("search", help="chercher des métiers (mêmes critères que l'application)")
-    search.add_argument("--texte", default="", help="texte libre (sans tenir compte des accents)")
+    search.add_argument("--texte", action=_Words, default="", help="texte libre (sans tenir compte des accents)")
     search.add_argument("--niveau-max", help='niveau d\'études maximum, ex. "CAP", "bac pro", "BTS", "licence", "M2", '
                         '"diplôme d\'ingénieur", "doctorat", "bac + 2", "niveau 6"')
     search.add_argument("--salaire-min", type=monthly_euros, metavar="EUROS",
@@ -281,7 +290,7 @@ def _add_formation_commands(commands) -> None:
     formations = commands.add_parser("formations", help="chercher et afficher les formations")
     sub = formations.add_subparsers(dest="formation_command", metavar="ACTION", parser_class=_Parser, required=True)
     search = sub.add_parser("search", help="chercher des formations par nom, type et niveau")
-    search.add_argument("--texte", default="", help="mots du nom (sans tenir compte des accents)")
+    search.add_argument("--texte", action=_Words, default="", help="mots du nom (sans tenir compte des accents)")
     search.add_argument("--type", help="code de type, ex. CAP, BACPRO, BTS, BUT, LICENCE, MASTER, INGE")
     search.add_argument("--niveau", type=int, choices=range(3, 9), metavar="3-8",
                         help="niveau du cadre national (3 = CAP … 8 = doctorat)")
@@ -299,7 +308,7 @@ def _add_student_commands(commands) -> None:
                                    help="dossiers des élèves (liste, entretiens, export, import, effacement)")
     sub = students.add_subparsers(dest="student_command", metavar="ACTION", parser_class=_Parser, required=True)
     listing = sub.add_parser("list", help="lister les élèves (les plus récemment vus d'abord)")
-    listing.add_argument("--texte", default="", help="nom ou prénom (sans tenir compte des accents)")
+    listing.add_argument("--texte", action=_Words, default="", help="nom ou prénom (sans tenir compte des accents)")
     listing.add_argument("--classe")
     listing.add_argument("--format", choices=["table", "json"], default="table")
     add = sub.add_parser("add", help="créer un dossier d'élève")
