@@ -97,10 +97,16 @@ def bilan_given(args: argparse.Namespace, database: Database) -> int:
 
 def add_milestone(args: argparse.Namespace, database: Database) -> int:
     """``students echeance --titre T --date D [--eleve N]…``."""
-    from db.students.caseload import add_milestone as add
+    from db.catalogue.format import french_date
+    from db.students.caseload import add_milestone as add, milestones
 
     milestone_id = add(database, args.titre, args.date, args.eleve)
     print(f"Échéance enregistrée : numéro {milestone_id} ({len(set(args.eleve))} élève(s) concerné(s)).")
+    with database.read() as session:  # the day as stored: a past one is kept (noted afterwards), and said
+        (stored,) = [m.due_on for m in milestones(session) if m.id == milestone_id]
+    if stored < date.today().isoformat():
+        print(f"Attention : cette date est déjà passée ({french_date(stored)}) ; elle n'apparaîtra pas parmi "
+              "les échéances à venir.")
     return 0
 
 

@@ -152,3 +152,15 @@ def test_the_command_lists_by_class_with_filters_and_records_handovers_and_miles
     assert main(["students", "echeance", "--titre", "Affelnet", "--date", "2999-01-01", "--eleve", str(b), *db]) == 0
     assert main(["students", "echeances", "--toutes", *db]) == 0
     assert "Affelnet — élèves " + str(b) in capsys.readouterr().out
+
+
+def test_a_milestone_in_the_past_is_kept_and_said(empty_db, db_location, capsys):
+    # « echeance --date 2026-05-20 » in December was taken without a word, and never listed.
+    from desktop.cli import main
+
+    empty_db.close()
+    assert main(["students", "echeance", "--titre", "Affelnet", "--date", "2000-05-20", "--db", db_location]) == 0
+    out = capsys.readouterr().out
+    assert "Attention : cette date est déjà passée (20 mai 2000)" in out
+    assert main(["students", "echeance", "--titre", "Parcoursup", "--date", "2999-01-20", "--db", db_location]) == 0
+    assert "Attention" not in capsys.readouterr().out
