@@ -46,8 +46,8 @@ def _header(d: ReportData) -> str:
     who = ", ".join(part for part in (d.student_name, d.student_class) if part.strip())
     counselor = ", ".join(part for part in (d.counselor_name, d.counselor_structure) if part.strip())
     contact = d.counselor_contact.strip() or (
-        "le ou la psychologue de l'Éducation nationale de ton collège ou de ton lycée, ou le centre "
-        "d'information et d'orientation (CIO) le plus proche")
+        "le ou la psychologue de l'Éducation nationale de ton collège ou de ton lycée (on dit aussi « PsyEN »), "
+        "ou le centre d'information et d'orientation (CIO) le plus proche")
     rows = [("Établissement", d.school), ("Date de l'entretien", d.session_date), ("Avec", counselor),
             ("Pour reprendre contact", contact)]
     facts = "".join(f"<dt>{label}</dt><dd>{_e(value)}</dd>" for label, value in rows if value.strip())
