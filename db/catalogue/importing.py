@@ -92,12 +92,16 @@ class ImportSummary:
     def total_line(self) -> str:
         ok = len(self.files) - self.refused
         if self.dry_run:
-            return (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
-                    f"{self.created} fiche(s) lue(s). Rien n'a été enregistré (vérification seulement).")
+            total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
+                     f"{self.created} fiche(s) lue(s). Rien n'a été enregistré (vérification seulement).")
+            if self.interrupted:
+                total += (f"\nVérification interrompue : {self.interrupted}. {self.not_done} fichier(s) n'ont pas "
+                          "été vérifiés.")
+            return total
         total = (f"Total : {len(self.files)} fichier(s), {ok} accepté(s), {self.refused} refusé(s) ; "
                  f"{self.created} fiche(s) créée(s), {self.updated} mise(s) à jour.")
-        if self.interrupted:
-            total += (f"\nImport interrompu : {self.interrupted}. Les fichiers ci-dessus sont enregistrés ; "
+        if self.interrupted:  # a big folder lists only some files: the count says what is kept
+            total += (f"\nImport interrompu : {self.interrupted}. Les {ok} fichier(s) accepté(s) sont enregistrés ; "
                       f"{self.not_done} fichier(s) n'ont pas été importés : relancez l'import pour eux.")
         return total
 

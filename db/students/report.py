@@ -23,7 +23,7 @@ from db.catalogue.store import shown_ids
 from db.students.pathways import bilan_routes
 from db.students.report_data import ReportData, ReportInterest, ReportMetier
 from db.students.settings import Counselor, get_counselor
-from db.students.store import SessionState, ShortlistItem, get_student
+from db.students.store import SessionState, get_student, one_job_once
 from db.students.suggest import Suggestion, explain
 
 
@@ -33,7 +33,8 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
     """The report of ``state`` (a saved or unsaved session of an existing student)."""
     student = get_student(session, state.student_id)
     counselor = counselor or get_counselor(session)
-    shortlist, compared = one_job_once(session, state.shortlist, state.comparison)
+    shown = shown_ids(session, [item.metier_id for item in state.shortlist] + state.comparison)
+    shortlist, compared = one_job_once(state.shortlist, state.comparison, shown)  # a job kept under both fiches
     ids = [item.metier_id for item in shortlist]
     facts = load_facts(session, ids)
     reasons = explain(session, state, ids)
@@ -58,28 +59,6 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
         next_steps=[line.strip(" -•\t") for line in state.next_steps.splitlines() if line.strip(" -•\t")],
         student_note=state.student_note, sources=source_lines(session, [f.id for f in facts.values()]),
         generated_on=french_date(today or date.today()), made_on=today or date.today())
-
-
-def one_job_once(session: Session, shortlist: list[ShortlistItem],
-                 compared: list[str]) -> tuple[list[ShortlistItem], list[str]]:
-    """The kept and compared métiers, a job once: a project fiche kept before the ONISEP fiche of
-    the same job came in (which hides it), and that fiche kept too, printed the job twice with
-    two salaries. The shown fiche stays, in the first place either had, with the first comment."""
-    shown = shown_ids(session, [item.metier_id for item in shortlist] + compared)
-    kept_ids = {item.metier_id for item in shortlist} | set(compared)
-
-    def job(metier_id: str) -> str:  # the shown twin when it is in the list too, else itself
-        other = shown.get(metier_id, metier_id)
-        return other if other in kept_ids else metier_id
-
-    items: dict[str, ShortlistItem] = {}
-    for item in shortlist:
-        key = job(item.metier_id)
-        if key not in items:
-            items[key] = ShortlistItem(key, item.comment)
-        elif not items[key].comment:
-            items[key].comment = item.comment
-    return list(items.values()), list(dict.fromkeys(job(m) for m in compared))
 
 
 def _interests(session: Session, ids: list[str]) -> list[ReportInterest]:

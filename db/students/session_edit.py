@@ -19,7 +19,7 @@ from db.catalogue.store import shown_ids
 from db.errors import UserError
 from db.models import InterestRow, Metier, SectorRow
 from db.storage.engine import Database
-from db.students.store import (SessionState, ShortlistItem, get_student, latest_session, save_session_in,
+from db.students.store import (SessionState, ShortlistItem, get_student, one_job_once, latest_session, save_session_in,
                                start_session)
 from db.text import fold, typed_euros, words
 
@@ -138,28 +138,34 @@ def _apply_sectors(session: Session, state: SessionState, edit: SessionEdit) -> 
 
 
 def _apply_shortlist(session: Session, state: SessionState, edit: SessionEdit) -> None:
+    """Drop then keep métiers, each job once: a fiche hidden behind another one for the same job
+    (a project fiche behind the ONISEP one) is kept, or dropped, as that job (see :func:`one_job_once`)."""
     kept_ids = tuple(metier_id for metier_id, _ in edit.keep)
     _refuse_both(kept_ids, edit.drop, "métier", "retenu et retiré", {})
     _require_metiers(session, kept_ids)
-    present = [item.metier_id for item in state.shortlist]
-    missing = [m for m in edit.drop if m not in present]
+    shown = shown_ids(session, [*kept_ids, *edit.drop, *(item.metier_id for item in state.shortlist),
+                                *state.comparison])
+
+    def job(metier_id: str) -> str:
+        return shown.get(metier_id, metier_id)
+
+    present = {job(item.metier_id) for item in state.shortlist}
+    missing = [m for m in edit.drop if job(m) not in present]
     if missing:
         raise UserError(f"le métier « {missing[0][:60]} » n'est pas dans la sélection de cet entretien : "
                         "rien à retirer")
-    state.shortlist = [item for item in state.shortlist if item.metier_id not in edit.drop]
-    state.comparison = [m for m in state.comparison if m not in edit.drop]  # compared ⊂ kept, as in the window
-    # One job once: a fiche hidden behind another one for the same job (a project fiche behind
-    # the ONISEP one) is kept as the shown one, and either meets an entry kept for that job.
-    shown = shown_ids(session, [*kept_ids, *(item.metier_id for item in state.shortlist)])
-    items = {shown.get(item.metier_id, item.metier_id): item for item in reversed(state.shortlist)}
+    dropped = {job(m) for m in edit.drop}
+    state.shortlist = [item for item in state.shortlist if job(item.metier_id) not in dropped]
+    state.comparison = [m for m in state.comparison if job(m) not in dropped]  # compared ⊂ kept, as in the window
+    state.shortlist, state.comparison = one_job_once(state.shortlist, state.comparison, shown,
+                                                     [job(m) for m in kept_ids])
+    items = {item.metier_id: item for item in state.shortlist}
     for metier_id, comment in edit.keep:
-        job = shown.get(metier_id, metier_id)
-        if job not in items:  # a new one goes last; one already kept keeps its place
-            items[job] = ShortlistItem(job)
-            state.shortlist.append(items[job])
-        items[job].metier_id = job  # kept again: as the fiche shown now
+        if job(metier_id) not in items:  # a new one goes last; one already kept keeps its place
+            items[job(metier_id)] = ShortlistItem(job(metier_id))
+            state.shortlist.append(items[job(metier_id)])
         if comment is not None:
-            items[job].comment = comment
+            items[job(metier_id)].comment = comment
 
 
 def _require_metiers(session: Session, ids: tuple[str, ...]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
 from sqlalchemy import func, insert, select
@@ -55,6 +56,30 @@ class ShortlistItem:
 
     metier_id: str
     comment: str = ""
+
+
+def one_job_once(shortlist: list[ShortlistItem], compared: list[str], shown: Mapping[str, str],
+                 as_shown: Iterable[str] = ()) -> tuple[list[ShortlistItem], list[str]]:
+    """The kept and compared métiers with each job once. ``shown``: id → the id of the fiche shown
+    for its job (:func:`db.catalogue.store.shown_ids`): a project fiche kept before the ONISEP
+    fiche of the same job came in hides behind it. Entries of one job become one, in the first
+    place either had, with the first comment that says something, under the shown fiche's id
+    when that fiche is in the list, in the comparison or in ``as_shown`` (jobs kept again); a
+    hidden fiche alone stays as it was kept."""
+    present = {item.metier_id for item in shortlist} | set(compared) | set(as_shown)
+
+    def job(metier_id: str) -> str:
+        other = shown.get(metier_id, metier_id)
+        return other if other in present else metier_id
+
+    items: dict[str, ShortlistItem] = {}
+    for item in shortlist:
+        key = job(item.metier_id)
+        if key not in items:
+            items[key] = ShortlistItem(key, item.comment)
+        elif not items[key].comment.strip():
+            items[key].comment = item.comment
+    return list(items.values()), list(dict.fromkeys(job(m) for m in compared))
 
 
 @dataclass

@@ -3,6 +3,8 @@ came in (it then hides behind that one), and that fiche kept too, printed the jo
 bilan with two salaries; keeping the ONISEP fiche from the command line added a second entry."""
 from __future__ import annotations
 
+import json
+
 from db.catalogue.importing import import_paths
 from db.students.report import build_report
 from db.students.store import ShortlistItem, create_student, latest_session, save_session, start_session
@@ -46,3 +48,24 @@ def test_keeping_the_shown_fiche_of_a_job_already_kept_adds_nothing(mini_db, db_
     out = capsys.readouterr().out
     assert "1. aide-soignant/e [MET.561] — à revoir" in out  # one entry, now the fiche shown
     assert "2. " not in out.split("Sélection")[-1]
+
+
+def test_a_list_holding_both_fiches_of_a_job_is_mended_at_the_next_edit(mini_db, db_location, tmp_path, capsys):
+    # Both fiches kept (the hidden one first), then « --retenir MET.561 »: the entry was renamed and
+    # the list held MET.561 twice; the comparison kept the hidden id after the job was dropped.
+    sid = _kept_then_onisep(mini_db, tmp_path, [ShortlistItem("ORI.aide-soignant", ""), ShortlistItem("ORI.macon", ""),
+                                                ShortlistItem("MET.561", "stage")])
+    with mini_db.read() as session:
+        state = latest_session(session, sid)
+    state.comparison = ["ORI.aide-soignant", "ORI.macon"]
+    save_session(mini_db, state)
+    mini_db.close()
+    assert main(["students", "seance", str(sid), "--retenir", "MET.561", "--format", "json", "--db", db_location]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert [(i["id"], i["commentaire"]) for i in view["selection"]] == [("MET.561", "stage"), ("ORI.macon", "")]
+    assert view["comparaison"] == ["MET.561", "ORI.macon"]
+    # Dropped by the id of either fiche: the job goes, from the comparison too.
+    assert main(["students", "seance", str(sid), "--retirer", "ORI.aide-soignant", "--format", "json",
+                 "--db", db_location]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert [i["id"] for i in view["selection"]] == ["ORI.macon"] and view["comparaison"] == ["ORI.macon"]
