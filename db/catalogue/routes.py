@@ -42,7 +42,7 @@ class SchoolClass:
 
 
 CLASSES: tuple[SchoolClass, ...] = (
-    SchoolClass("4e", "4e", gt_years=4, pro_years=4),  # the routes of the 3e, a year later (see routes_for)
+    SchoolClass("4e", "4e"),  # no years of its own: the routes of the 3e, a year later (see routes_for)
     SchoolClass("3e", "3e", gt_years=3, pro_years=3),
     SchoolClass("2de-gt", "2de générale et technologique", gt_years=2),
     SchoolClass("2de-pro", "2de professionnelle", pro_years=2),
@@ -175,8 +175,8 @@ NOTES: dict[str, tuple[str, str]] = {
                   "professionnel, l'entrée est possible mais sélective."),
     "undescribed": ("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas décrites "
                     "(importez les fiches formations de l'Onisep).",
-                    "Les formations de ce métier ne sont pas encore décrites ici : parles-en avec ton ou ta "
-                    "psychologue de l'Éducation nationale."),
+                    "Les formations de ce métier ne sont pas encore décrites ici : parles-en avec ton conseiller "
+                    "ou ta conseillère d'orientation."),
     "none": ("Aucun parcours habituel depuis cette classe : une réorientation est à étudier.",
              "Aucun parcours habituel depuis ta classe : une réorientation est à étudier."),
     "short": ("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres années "

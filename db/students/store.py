@@ -163,11 +163,13 @@ def update_student(database: Database, student_id: int, nom: str, prenom: str, c
                    etablissement: str | None = None, annee_scolaire: str | None = None,
                    current_class: str | None = None) -> None:
     """Replace the identity fields of a student; ``current_class`` None keeps it, "" clears it."""
-    values: dict[str, object] = dict(_student_values(nom, prenom, classe, etablissement, annee_scolaire))
-    if current_class is not None:
-        values["current_class"] = class_code(current_class) if current_class.strip() else None
     with database.write() as session:
         student = _student(session, student_id)
+        # A year stored before years were checked (« 2025 ») and sent back unchanged stays.
+        values: dict[str, object] = dict(_student_values(nom, prenom, classe, etablissement, annee_scolaire,
+                                                         kept_year=student.annee_scolaire))
+        if current_class is not None:
+            values["current_class"] = class_code(current_class) if current_class.strip() else None
         for key, value in values.items():
             setattr(student, key, value)
 
@@ -184,18 +186,21 @@ class StudentValues(TypedDict):
 
 
 def _student_values(nom: str, prenom: str, classe: str | None, etablissement: str | None,
-                    annee_scolaire: str | None) -> StudentValues:
+                    annee_scolaire: str | None, *, kept_year: str | None = None) -> StudentValues:
+    """``kept_year``: the year the record holds, taken back as it is (see :func:`update_student`)."""
     nom, prenom = _required(nom, "nom"), _required(prenom, "prénom")
+    year = kept_year if kept_year and (annee_scolaire or "").strip() == kept_year else \
+        school_year_value(annee_scolaire)
     return StudentValues(nom=nom, prenom=prenom, classe=_clean(classe, "classe", limit=40),
                          etablissement=_clean(etablissement, "établissement"),
-                         annee_scolaire=_school_year_value(annee_scolaire) or school_year(date.today()),
+                         annee_scolaire=year or school_year(date.today()),
                          search_key=fold(f"{nom} {prenom}"))
 
 
 _SCHOOL_YEAR = re.compile(r"(\d{4})\s*[-/]\s*(\d{4}|\d{2})")
 
 
-def _school_year_value(text: str | None) -> str | None:
+def school_year_value(text: str | None) -> str | None:
     """A school year as stored, « 2026-2027 », from what was typed (« 2026/2027 », « 2026-27 »);
     None when empty. UserError otherwise: the year groups the caseload and the end of the year
     dates each record's erasure, so « abcd » or « 2027-2026 » must not go in."""
@@ -203,7 +208,7 @@ def _school_year_value(text: str | None) -> str | None:
     if not value:
         return None
     found = _SCHOOL_YEAR.fullmatch(value)
-    if found:
+    if found and 2000 <= int(found.group(1)) <= 2100:
         start, end = int(found.group(1)), found.group(2)
         if (int(end) == start + 1) if len(end) == 4 else int(end) == (start + 1) % 100:
             return f"{start}-{start + 1}"

@@ -35,7 +35,8 @@ from db.models import (ComparisonEntry, CounselingSession, InterestRow, SectorRo
                        ShortlistEntry, Student, Values, table_of)
 from db.catalogue.nomenclature import LEVELS, match_interest
 from db.catalogue.routes import class_code
-from db.students.store import MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values, _validate
+from db.students.store import (MAX_COMPARED, MAX_NOTE, MAX_TEXT, SessionState, ShortlistItem, _student_values,
+                               _validate, school_year_value)
 
 FORMAT = "orientation-eleve/2"  # written; /2 = /1 + the current class and the follow-up ("suivi")
 READABLE_FORMATS = ("orientation-eleve/1", FORMAT)  # /1 files (older versions) are read as before
@@ -363,12 +364,13 @@ def import_student_file(database: Database, document: Any, *, even_if_present: b
             raise SameStudentError(f"{same.full_name}{classe} a déjà un dossier ici : élève numéro {same.id}", same.id)
         resolver = _Resolver(session)
         sessions = sorted(checked.sessions, key=lambda s: s.date)  # stable: same-day order kept
-        student_id = _insert_student(session, checked, max((s.date for s in sessions), default=None))
+        notes: list[str] = []
+        student_id = _insert_student(session, checked, max((s.date for s in sessions), default=None), notes)
         _insert_sessions(session, student_id, sessions, resolver)
         if checked.follow_up is not None:
             _insert_follow_up(session, student_id, checked.follow_up)
         log_access(session, "import", student_id)
-    return ImportedStudent(student_id, len(sessions), resolver.notes())
+    return ImportedStudent(student_id, len(sessions), notes + resolver.notes())
 
 
 def _insert_follow_up(session: Session, student_id: int, follow_up: CheckedFollowUp) -> None:
@@ -388,10 +390,18 @@ def _insert_follow_up(session: Session, student_id: int, follow_up: CheckedFollo
         session.add(MilestoneStudent(milestone_id=milestone.id, student_id=student_id))
 
 
-def _insert_student(session: Session, checked: CheckedDocument, last_day: str | None) -> int:
-    # The same normalisation as db.students.create_student (school year by default, search key).
+def _insert_student(session: Session, checked: CheckedDocument, last_day: str | None, notes: list[str]) -> int:
+    """The student's row; the same normalisation as db.students.create_student (school year by
+    default, search key). A year written before years were checked (« 2025 ») is not a reason to
+    refuse the pupil's record: the current one is taken, and ``notes`` says so."""
+    year = checked.annee_scolaire
+    try:
+        school_year_value(year)
+    except UserError:
+        notes.append(f"année scolaire « {(year or '')[:20]} » illisible : l'année en cours a été notée à la place")
+        year = None
     values: dict[str, Any] = dict(_student_values(checked.nom, checked.prenom, checked.classe,
-                                                  checked.etablissement, checked.annee_scolaire))
+                                                  checked.etablissement, year))
     if checked.current_class:
         values["current_class"] = checked.current_class
     table = table_of(Student)

@@ -88,7 +88,8 @@ def transition_note(database: Database, student_id: int, parts: set[str] | froze
         log_access(session, "liaison", student_id)
     document.pop("suivi", None)  # the follow-up (consent, milestones, handover) is not passed on
     document.update(seances=[latest], notes_privees_incluses=False,
-                    note_de_liaison={"parties": sorted(parts), "consentement_le": consent.given_on,
+                    note_de_liaison={"parties": [part for part in PARTS if part in parts],  # the order of PARTS
+                                     "consentement_le": consent.given_on,
                                      "consentement_de": consent.given_by,
                                      # who sends it, so the next school knows whom to call (the settings)
                                      "transmise_par": {"nom": counselor.name, "structure": counselor.structure,

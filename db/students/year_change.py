@@ -44,7 +44,7 @@ BACKUP_REASON = "avant-changement-annee"
 MAX_CLASS = 40
 NEXT_LEVEL = {"6e": "5e", "5e": "4e", "4e": "3e", "3e": "2de", "2de": "1re", "1re": "terminale"}
 NEXT_CODE = {"2de-gt": "1re-gt", "2de-pro": "1re-pro", "1re-gt": "term-gt", "1re-pro": "term-pro",
-             "term-gt": "bac-gt", "term-pro": "bac-pro", "3e": None}  # after 3e: voie not known yet
+             "term-gt": "bac-gt", "term-pro": "bac-pro", "4e": "3e", "3e": None}  # after 3e: voie not known yet
 
 
 @dataclass

@@ -93,10 +93,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         # A CSV file is opened in a spreadsheet: « ; » and a BOM, as French Excel reads them
         # (commas made one column, and the accents garbled).
         text = io.TextIOWrapper(handle, encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="")
-        with database.read() as session:
-            _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS), text, spreadsheet=True)
-        text.flush()
-        text.detach()  # the handle is closed by stream_atomically, after its fsync
+        try:
+            with database.read() as session:
+                _print_records(iter_catalogue(session), args.format, list(EXPORT_FIELDS), text, spreadsheet=True)
+            text.flush()
+        finally:
+            text.detach()  # the handle is stream_atomically's to close (after its fsync), even on an error
 
     target = stream_atomically(Path(args.out), write, private=False)
     print(f"Catalogue exporté : {target}")

@@ -159,7 +159,7 @@ def write_transition_note(args: argparse.Namespace, database: Database) -> int:
     else:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         path = write_atomically(Path(args.out), text.encode("utf-8"))
-    parts = [PARTS[part].lower() for part in PARTS if part in set(args.partie)]  # the note's order, in words
+    parts = [PARTS[part].lower() for part in document["note_de_liaison"]["parties"]]  # as the note orders them
     print(f"Note de liaison écrite dans {path} (parties : {', '.join(parts)} ; jamais les notes privées).")
     return 0
 

@@ -60,8 +60,8 @@ def write_student_report(database: Database, student_id: int, day: str | None, o
                          large_print: bool = False, html: bool = False) -> Path:
     """Write the bilan of one student's session to ``out`` (atomically, owner-only); the path.
     With ``html``, its accessible HTML twin is written beside it (same name, ``.html``).
-    ``out`` without a suffix gets ``.pdf`` (the returned path says so); another suffix than
-    ``.pdf`` is refused before anything is read or written (see :func:`pdf_path`)."""
+    ``out`` gets ``.pdf`` when it does not end so (the returned path says it); the suffix of
+    another kind of document is refused before anything is read or written (see :func:`pdf_path`)."""
     out = pdf_path(out)
     state, pdf = student_report(database, student_id, day, large_print=large_print)
     if html:
@@ -69,13 +69,19 @@ def write_student_report(database: Database, student_id: int, day: str | None, o
     return files.write_atomically(out, pdf)
 
 
+# Suffixes of other documents: a PDF written under them would not open (and « .html » is the twin's).
+_OTHER_DOCUMENTS = {".html", ".htm", ".json", ".csv", ".txt", ".odt", ".ods", ".doc", ".docx", ".xls", ".xlsx",
+                    ".rtf", ".png", ".jpg", ".jpeg"}
+
+
 def pdf_path(out: Path) -> Path:
-    """Where a bilan asked at ``out`` goes: ``out`` itself when it ends in ``.pdf``, ``out.pdf``
-    when it has no suffix. UserError for another suffix: a PDF written into « bilan.html » or
-    « bilan.docx » would not open, and with ``--html`` the HTML twin would overwrite it."""
+    """Where a bilan asked at ``out`` goes: ``out`` itself when it ends in ``.pdf``, else with
+    ``.pdf`` added (« bilan J. Martin » → « bilan J. Martin.pdf »). UserError for the suffix of
+    another kind of document: a PDF written into « bilan.html » or « bilan.docx » would not open,
+    and with ``--html`` the HTML twin would overwrite it."""
     if out.suffix.lower() == ".pdf":
         return out
-    if not out.suffix:
+    if out.suffix.lower() not in _OTHER_DOCUMENTS:
         return out.with_name(out.name + ".pdf")
     raise UserError(f"le bilan s'écrit en PDF : donnez un nom de fichier en .pdf (par exemple "
                     f"« {out.stem}.pdf ») ; avec --html, la page HTML s'écrit à côté, sous le même nom")

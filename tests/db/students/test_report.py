@@ -105,6 +105,9 @@ def test_report_out_must_name_a_pdf(mini_db, student, db_location, tmp_path, cap
     assert main(["report", str(student), "--out", str(tmp_path / "zoe"), "--db", db_location]) == 0
     assert "Zoé Martin" in pdf_text((tmp_path / "zoe.pdf").read_bytes())
     assert f"Bilan écrit : {tmp_path / 'zoe.pdf'}" in capsys.readouterr().out
+    # A dot in a name is not a suffix: « bilan Z. Martin » is a name like any other.
+    assert main(["report", str(student), "--out", str(tmp_path / "bilan Z. Martin"), "--db", db_location]) == 0
+    assert (tmp_path / "bilan Z. Martin.pdf").is_file()
 
 
 def test_french_dates():

@@ -36,7 +36,7 @@ def test_no_note_before_the_consent_of_pupil_and_family_is_recorded(mini_db, stu
         assert consent_of(session, student) == consent
     assert consent.given_by == "l'élève et sa mère"
     note = transition_note(mini_db, student, {"selection", "prochaines_etapes"})
-    assert note["note_de_liaison"] == {"parties": ["prochaines_etapes", "selection"],
+    assert note["note_de_liaison"] == {"parties": ["selection", "prochaines_etapes"],  # the order of PARTS
                                        "consentement_le": "2026-05-10", "consentement_de": "l'élève et sa mère",
                                        "transmise_par": {"nom": "", "structure": "", "contact": ""}}
     (latest,) = note["seances"]

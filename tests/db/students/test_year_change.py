@@ -35,7 +35,7 @@ def caseload(mini_db):
         "old": _student(mini_db, ERASED_NAME, "3e A", "2024-2025", "2025-05-02"),
         "a": _student(mini_db, "Alpha", "3e B", "2025-2026", "2026-03-10", "3e"),
         "b": _student(mini_db, "Bravo", "1re G2", "2025-2026", "2026-01-05", "1re-gt"),
-        "c": _student(mini_db, "Charlie", "4e A", "2025-2026", "2025-11-20"),
+        "c": _student(mini_db, "Charlie", "4e A", "2025-2026", "2025-11-20", "4e"),
         "d": _student(mini_db, "Delta", "2de 3", "2026-2027", None, "2de-pro"),
     }
     return mini_db, ids
@@ -92,7 +92,7 @@ def test_change_moves_classes_erases_overdue_everywhere_and_archives_anonymous_s
     assert ids["old"] not in rows
     assert rows[ids["a"]] == ("2de", "2026-2027", None)  # after 3e the voie is not known yet
     assert rows[ids["b"]] == ("terminale", "2026-2027", "term-gt")
-    assert rows[ids["c"]] == ("3e A", "2026-2027", None)
+    assert rows[ids["c"]] == ("3e A", "2026-2027", "3e")  # the routes from the 3e, not a year more
     assert rows[ids["d"]] == ("2de 3", "2026-2027", "2de-pro")  # already of the new year: untouched
     assert _files_with(db_path.parent, ERASED_NAME) == []  # database, journal, every backup
     assert result.erasure is not None and result.erasure.wal_truncated
