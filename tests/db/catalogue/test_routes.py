@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from db.catalogue.routes import CLASSES, class_code, routes_for
+from db.catalogue.routes import CLASSES, Routes, class_code, routes_for
 from db.errors import UserError
 from db.models import Metier
 from tests.conftest import shared_path
@@ -219,31 +219,32 @@ def _import_one(tmp_path, fiche: dict) -> object:
     return database
 
 
+def _routes_of_one(tmp_path, fiche: dict, school_class: str, **options: object) -> Routes:
+    """The routes from ``school_class`` to ``fiche``, alone in a new base (see :func:`_import_one`)."""
+    database = _import_one(tmp_path, fiche)
+    try:
+        with database.read() as session:  # type: ignore[attr-defined]
+            return routes_for(session, fiche["id"], school_class, **options)  # type: ignore[arg-type]
+    finally:
+        database.close()  # type: ignore[attr-defined]
+
+
 def test_of_two_cap_the_route_takes_the_one_named_after_the_metier(tmp_path):
     # ONISEP lists a métier's formations alphabetically: the palefrenier's first CAP is the
     # farrier's (« CAPa maréchal-ferrant »), and the bilan sent a stable hand through it.
-    database = _import_one(tmp_path, {
+    found = _routes_of_one(tmp_path, {
         "id": "ORI.test-palefrenier", "nom": "palefrenier/ère", "niveau": "CAP ou équivalent",
-        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur", "BP responsable d'entreprise hippique"]})
-    try:
-        with database.read() as session:
-            found = routes_for(session, "ORI.test-palefrenier", "3e")
-    finally:
-        database.close()  # type: ignore[attr-defined]
+        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur",
+                       "BP responsable d'entreprise hippique"]}, "3e")
     assert [_shape(r) for r in found.routes] == [
         [("3e", 0), ("CAPa palefrenier soigneur", 2)],
         [("3e", 0), ("CAPa palefrenier soigneur", 2), ("BP responsable d'entreprise hippique", 2)]]
 
 
 def test_with_no_formation_named_after_it_the_fiche_order_stays(tmp_path):
-    database = _import_one(tmp_path, {
+    found = _routes_of_one(tmp_path, {
         "id": "ORI.test-agent-elevage", "nom": "agent/e d'élevage", "niveau": "CAP ou équivalent",
-        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur"]})
-    try:
-        with database.read() as session:
-            found = routes_for(session, "ORI.test-agent-elevage", "3e")
-    finally:
-        database.close()  # type: ignore[attr-defined]
+        "formations": ["CAPa maréchal-ferrant", "CAPa palefrenier soigneur"]}, "3e")
     assert [_shape(r) for r in found.routes] == [[("3e", 0), ("CAPa maréchal-ferrant", 2)]]
 
 
@@ -295,39 +296,26 @@ def test_a_generic_word_of_the_name_does_not_make_a_formation_the_metiers_own():
     ("sage-femme", "bac + 5", "diplôme d'État de sage-femme", 5),
 ])
 def test_each_long_diplome_d_etat_has_its_own_length(tmp_path, name, level, formation, years):
-    database = _import_one(tmp_path, {"id": "ORI.test-de", "nom": name, "niveau": level, "formations": [formation]})
-    try:
-        with database.read() as session:
-            found = routes_for(session, "ORI.test-de", "2de-gt")
-    finally:
-        database.close()  # type: ignore[attr-defined]
+    fiche = {"id": "ORI.test-de", "nom": name, "niveau": level, "formations": [formation]}
+    found = _routes_of_one(tmp_path, fiche, "2de-gt")
     assert _shape(found.routes[0]) == [("2de générale et technologique", 0), ("bac général ou technologique", 2),
                                        (formation, years)]
     assert found.notes == []  # the diploma reaches the métier's level: no « d'autres années d'études suivent »
 
 
 def test_the_medecine_diploma_keeps_its_nine_years(tmp_path):
-    database = _import_one(tmp_path, {"id": "ORI.test-de", "nom": "médecin", "niveau": "bac + 9",
-                                      "formations": ["diplôme d'État de docteur en médecine"]})
-    try:
-        with database.read() as session:
-            found = routes_for(session, "ORI.test-de", "bac-gt")
-    finally:
-        database.close()  # type: ignore[attr-defined]
+    found = _routes_of_one(tmp_path, {"id": "ORI.test-de", "nom": "médecin", "niveau": "bac + 9",
+                                      "formations": ["diplôme d'État de docteur en médecine"]}, "bac-gt")
     assert _shape(found.routes[0])[-1] == ("diplôme d'État de docteur en médecine", 9)
 
 
 def test_a_cap_level_metier_with_bac_level_formations_is_not_beyond_a_cap_aim(tmp_path):
     # The bilan said « ✔ le niveau demandé (CAP) correspond à ce que tu vises », then « Ce métier
     # demande des études plus longues… »: its known formations are bac-level, the métier is not.
-    database = _import_one(tmp_path, {
+    found = _routes_of_one(tmp_path, {
         "id": "ORI.test-canin", "nom": "éducateur/trice canin/ne", "niveau": "CAP ou équivalent",
-        "formations": ["BP éducateur canin", "bac pro conduite d'activités d'élevage et d'hébergement"]})
-    try:
-        with database.read() as session:
-            found = routes_for(session, "ORI.test-canin", "3e", max_bac_plus=-2)
-    finally:
-        database.close()  # type: ignore[attr-defined]
+        "formations": ["BP éducateur canin", "bac pro conduite d'activités d'élevage et d'hébergement"]}, "3e",
+        max_bac_plus=-2)
     assert found.routes and not any("plus longues" in note for note in found.notes + found.pupil_notes)
 
 
