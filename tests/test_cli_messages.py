@@ -58,3 +58,23 @@ def test_a_missing_import_file_is_one_french_sentence(starter_file, capsys, tmp_
     assert status != 0
     assert f"le fichier « {missing} » est introuvable" in out + err
     assert "No such file" not in out + err and "Traceback" not in out + err
+
+
+def test_every_option_of_every_command_says_what_it_is_for():
+    # --nom, --prenom, --limite, --format and ID_ELEVE had no line in « --help ».
+    import argparse
+
+    from desktop.cli.parser import build_parser
+
+    silent: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+            elif not action.help and action.dest != "help":
+                silent.append(f"{path} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "orientation")
+    assert silent == []

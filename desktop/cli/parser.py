@@ -63,12 +63,29 @@ def _help_width() -> int:
     return shutil.get_terminal_size().columns - 2
 
 
+# The help of options many commands share, given where a command says nothing of its own.
+_SHARED_HELP = {"student_id": "numéro de l'élève (celui que donne « orientation students list »)",
+                "format": "forme de la sortie (la première citée par défaut)",
+                "nom": "nom de famille", "prenom": "prénom", "limite": "nombre maximum de résultats",
+                "classe": "classe telle que l'établissement l'écrit (« 3e B »)", "etablissement": "collège ou lycée",
+                "annee_scolaire": "année scolaire (« 2026-2027 » ; l'année en cours par défaut)",
+                "out": "fichier à écrire", "path": "fichier à lire", "titre": "ce qu'il faut faire (« Affelnet »)",
+                "date": "date (AAAA-MM-JJ)", "milestone_id": "numéro de l'échéance (celui de « students echeances »)"}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse in French that exits with status 2 and one French line, never a traceback."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         with _french():  # the "-h" help text is written when the parser is built
             super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:  # type: ignore[override]
+        """Every option gets a line of help: those many commands share say the same (they said nothing)."""
+        action = super().add_argument(*args, **kwargs)
+        if action.help is None and action.dest in _SHARED_HELP:
+            action.help = _SHARED_HELP[action.dest]
+        return action
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # typeshed's formatter protocol names ``prog`` only; argparse's formatters all take ``width``.
@@ -220,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("student_id", type=record_id, nargs="?", metavar="ID_ELEVE")
     report.add_argument("--seance", metavar="AAAA-MM-JJ|N", help=SEANCE_HELP)
     report.add_argument("--classe", help="un bilan par élève de cette classe (--out est alors un dossier)")
-    report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER")
+    report.add_argument("--out", required=True, metavar="FICHIER.pdf|DOSSIER",
+                        help="le PDF à écrire (.pdf ajouté s'il manque), ou le dossier des bilans avec --classe")
     report.add_argument("--gros-caracteres", action="store_true",
                         help="texte en 14 points (mentions et schémas un peu plus petits), pour un ou une "
                              "élève qui voit mal")
@@ -229,10 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(report)
 
     backup = commands.add_parser("backup", help="sauvegarder la base (cohérente, même en cours d'utilisation)")
-    backup.add_argument("--out", required=True, metavar="FICHIER.sqlite")
+    backup.add_argument("--out", required=True, metavar="FICHIER.sqlite", help="la copie de la base à écrire")
     _add_db(backup)
     restore = commands.add_parser("restore", help="remplacer la base par une sauvegarde (vérifiée d'abord)")
-    restore.add_argument("path", metavar="FICHIER.sqlite")
+    restore.add_argument("path", metavar="FICHIER.sqlite", help="la sauvegarde à remettre à la place de la base")
     restore.add_argument("--yes", action="store_true", help="confirmer le remplacement")
     _add_db(restore)
 
@@ -333,11 +351,11 @@ def _add_student_commands(commands) -> None:
     show.add_argument("--format", choices=["table", "json"], default="table")
     export = sub.add_parser("export", help="exporter tout le dossier d'un élève (JSON orientation-eleve/2)")
     export.add_argument("student_id", type=record_id, metavar="ID_ELEVE")
-    export.add_argument("--out", required=True, metavar="FICHIER.json")
+    export.add_argument("--out", required=True, metavar="FICHIER.json", help="le dossier de l'élève à écrire (JSON)")
     export.add_argument("--avec-notes-privees", action="store_true",
                         help="inclure les notes privées (choix explicite ; par défaut elles sont exclues)")
     imp = sub.add_parser("import", help="importer un dossier d'élève exporté")
-    imp.add_argument("path", metavar="FICHIER.json")
+    imp.add_argument("path", metavar="FICHIER.json", help="un dossier d'élève exporté par Orientation (JSON)")
     imp.add_argument("--doublon", "--meme-si-existe", dest="doublon", action="store_true",
                      help="importer même si l'élève (mêmes nom, prénom et classe) a déjà un dossier")
     erase = sub.add_parser("erase", help="effacer définitivement un élève et ses entretiens")
