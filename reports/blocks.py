@@ -183,7 +183,8 @@ class Blocks:
 
     max_formations = 4
     # 0: everything; 1: no formation list beside the routes from the pupil's class; 2: and only the
-    # shortest route. Set by the renderer when the bilan runs longer than its page goal.
+    # shortest route; 3: and that route said in words, not drawn. Set by the renderer when the bilan
+    # runs longer than its page goal.
     compact = 0
     chart_rows_per_drawing = 14
     max_column_title = 120  # characters of a métier title in the comparison header and "(suite)" lines
@@ -377,7 +378,7 @@ class Blocks:
     def _route_drawing(self, m: ReportMetier) -> list[Flowable]:
         """The shortest route drawn as a timeline under the route lines, when it has more than one
         step (one box would only repeat the line above it, and cost the bilan room)."""
-        if len(m.route_steps) < 3:  # the class, then one step
+        if len(m.route_steps) < 3 or self.compact > 2:  # the class, then one step; or no room left
             return []
         size = self.styles["Small"].fontSize - 2.5  # 7.5 pt, 10.5 pt in large print
         drawing = route_timeline(m.route_steps, self.card_width, self.font_regular, self.font_bold, size)

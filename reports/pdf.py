@@ -70,7 +70,7 @@ class ReportRenderer:
         register_fonts()
         self.styles = self.build_styles()
         goal = self.page_goal()
-        for compact in range(3):
+        for compact in range(4):
             pdf, pages = self._build(compact)
             if goal is None or pages <= goal:
                 break

@@ -144,6 +144,9 @@ class Routes:
     routes: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pupil_notes: list[str] = field(default_factory=list)  # the same notes said to the pupil (the bilan)
+    # A route goes through a bac pro of a named speciality the pupil may not be preparing: its
+    # length (« à la fin de cette année ») holds only if they are (see NOTES["speciality"]).
+    assumes_speciality: bool = False
 
     def add_note(self, note: tuple[str, str]) -> None:
         """Add one of the :data:`NOTES` pairs: the counselor's sentence, the pupil's."""
@@ -185,10 +188,10 @@ NOTES: dict[str, tuple[str, str]] = {
               "d'études suivent ce parcours."),
     "longer": ("Ce métier demande des études plus longues que ce que l'élève envisage (voir ses contraintes).",
                "Ce métier demande des études plus longues que celles que tu envisages pour l'instant."),
-    "speciality": ("Ce parcours passe par un bac pro de cette spécialité : si l'élève en prépare un autre, "
-                   "une formation de plus est à prévoir après son bac.",
-                   "Ce parcours passe par un bac pro de cette spécialité : si tu en prépares un autre, "
-                   "une formation de plus est à prévoir après ton bac."),
+    "speciality": ("Ce parcours suppose un bac pro de cette spécialité ; sinon, une formation de plus est à "
+                   "prévoir après le bac.",
+                   "Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une formation de plus "
+                   "est à prévoir."),
     "back": ("Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours.",
              "Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours."),
 }
@@ -260,6 +263,7 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
         result.add_note(NOTES["longer"])
     if _in_bac_pro(school_class) and any(_named_bac_pro(step) for route in result.routes for step in route.steps):
         result.add_note(NOTES["speciality"])
+        result.assumes_speciality = True
     if school_class.code == "sorti" and result.routes:
         result.add_note(NOTES["back"])
     if asked is not school_class:  # a pupil in 4e: the 3e first, then the routes from the 3e

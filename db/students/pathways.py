@@ -32,6 +32,7 @@ class BilanRoutes(NamedTuple):
     notes: list[str]  # sentences about them, said to the pupil (none known, longer than wished…)
     drawn: list[tuple[str, int]]  # the shortest's steps: (label, years), the class first (0 years)
     reached: int | None  # the level (bac + N) the shortest one's diploma stands for
+    assumes_speciality: bool = False  # a bac pro of a named speciality on the way (Routes.assumes_speciality)
 
 
 def bilan_routes(session: Session, current_class: str | None, metier_id: str,
@@ -48,7 +49,7 @@ def bilan_routes(session: Session, current_class: str | None, metier_id: str,
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
     return BilanRoutes([route.brief() for route in shortest], routes.pupil_notes, drawn,
-                       shortest[0].bac_plus if shortest else None)
+                       shortest[0].bac_plus if shortest else None, routes.assumes_speciality)
 
 
 FICHE_ROUTES = 3  # routes shown in the window's fiche pane

@@ -47,7 +47,10 @@ def build_report(session: Session, state: SessionState, *, counselor: Counselor 
         # The length the drawn route says, not a usual one beside it; unless that route stops below
         # the métier's level (no formation of the fiche reaches it): its length would say too little.
         reached = found.reached
-        if metier.route_steps and (metier.bac_plus is None or (reached is not None and reached >= metier.bac_plus)):
+        # Nor when it goes through a bac pro the pupil may not be preparing: « l'année en cours »
+        # on page 1, with no room for the condition, read as certain.
+        if metier.route_steps and not found.assumes_speciality and (
+                metier.bac_plus is None or (reached is not None and reached >= metier.bac_plus)):
             metier.study_years = route_length(metier.route_steps)
     return ReportData(
         student_name=student.full_name, student_class=student.classe or "", school=student.etablissement or "",

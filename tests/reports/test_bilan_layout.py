@@ -304,3 +304,20 @@ def test_a_name_wraps_between_its_words_before_any_word_is_hyphenated() -> None:
     table = first.split("Les métiers que tu as retenus")[1]
     assert "Soigneur/euse\nanimalier/ère" in table and "Auxiliaire\nvétérinaire" in table
     assert "ani-" not in table and "vétéri-" not in table
+
+
+def test_three_metiers_whose_drawn_routes_run_long_still_take_two_pages() -> None:
+    # A Tle Pro pupil's three métiers, each with a drawn route and its note: without its formation
+    # lists and with one route each, the bilan still ran onto a third page for two lines of the
+    # last card. The routes are then said in words instead of drawn.
+    steps = [("terminale professionnelle", 0), ("bac professionnel", 0), ("BTS électrotechnique", 2)]
+    base = report_with(3)
+    metiers = [dataclasses.replace(
+        m, route_steps=steps, routes=["bac professionnel → BTS électrotechnique (2 ans) : 2 ans"],
+        route_notes=["Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une formation de plus "
+                     "est à prévoir."], description=m.description + " Il travaille en équipe." * 3)
+        for m in base.metiers]
+    pdf = render_report(dataclasses.replace(base, metiers=metiers))
+    assert len(PdfReader(BytesIO(pdf)).pages) == 2
+    text = " ".join(all_text(pdf).split())
+    assert text.count("Parcours depuis ta classe : bac professionnel → BTS électrotechnique (2 ans) : 2 ans") == 3

@@ -326,9 +326,9 @@ def test_a_pupil_preparing_a_bac_pro_is_told_the_route_needs_that_speciality(sta
         in_pro = routes_for(session, "ORI.cuisinier", "term-pro")
         in_3e = routes_for(session, "ORI.cuisinier", "3e")
         in_gt = routes_for(session, "ORI.cuisinier", "2de-gt")
-    assert "Ce parcours passe par un bac pro de cette spécialité : si l'élève en prépare un autre, une formation " \
-           "de plus est à prévoir après son bac." in in_pro.notes
-    assert any("si tu en prépares un autre" in note for note in in_pro.pupil_notes)
+    assert "Ce parcours suppose un bac pro de cette spécialité ; sinon, une formation de plus est à prévoir " \
+           "après le bac." in in_pro.notes and in_pro.assumes_speciality
+    assert any("suppose que ton bac pro soit de cette spécialité" in note for note in in_pro.pupil_notes)
     assert not any("spécialité" in note for note in in_3e.notes + in_gt.notes)
 
 

@@ -176,3 +176,19 @@ def test_the_html_bilan_says_the_routes_too(mini_db):
     html = render_report_html(_bilan(mini_db, ["ORI.macon"]))
     assert "<strong>Parcours depuis ta classe</strong> : CAP maçon (2 ans) ; ou CAP maçon (2 ans) → BP maçon " \
            "(2 ans) : 4 ans" in html
+
+
+def test_a_pupil_in_a_bac_pro_is_not_told_this_year_for_another_speciality(mini_db):
+    # A Tle Pro MELEC pupil read « l'année en cours » on page 1 for a métier reached through
+    # another bac pro: the drawn route assumes that speciality, page 1 has no room to say so.
+    sid = create_student(mini_db, "N'Diaye", "Mamadou", "Tle Pro MELEC", current_class="term-pro")
+    with mini_db.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem("ORI.aide-soignant", "")]
+    save_session(mini_db, state)
+    with mini_db.read() as session:
+        (metier,) = build_report(session, latest_session(session, sid)).metiers
+    assert metier.route_steps[-1] == ("bac pro accompagnement, soins et services à la personne", 0)
+    assert metier.study_years != "l'année en cours"
+    assert metier.route_notes == ["Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une "
+                                  "formation de plus est à prévoir."]
