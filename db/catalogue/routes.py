@@ -170,30 +170,30 @@ class FormationFacts:
     entry: str  # one of formation_types.ENTRIES
 
 
+def _alike(sentence: str) -> tuple[str, str]:
+    """A note said the same way to the counselor and to the pupil."""
+    return sentence, sentence
+
+
 # The notes of routes_for: (to the counselor, to the pupil in the bilan a family reads).
 NOTES: dict[str, tuple[str, str]] = {
-    "selective": ("Ces formations recrutent surtout après un bac général ou technologique : après un bac "
-                  "professionnel, l'entrée est possible mais sélective.",
-                  "Ces formations recrutent surtout après un bac général ou technologique : après un bac "
-                  "professionnel, l'entrée est possible mais sélective."),
+    "selective": _alike("Ces formations recrutent surtout après un bac général ou technologique : après un bac "
+                        "professionnel, l'entrée est possible mais sélective."),
     "undescribed": ("Aucun parcours connu depuis cette classe : les formations de ce métier ne sont pas décrites "
                     "(importez les fiches formations de l'Onisep).",
                     "Les formations de ce métier ne sont pas encore décrites ici : parles-en avec ton conseiller "
                     "ou ta conseillère d'orientation."),
     "none": ("Aucun parcours habituel depuis cette classe : une réorientation est à étudier.",
              "Aucun parcours habituel depuis ta classe : une réorientation est à étudier."),
-    "short": ("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres années "
-              "d'études suivent ce parcours.",
-              "Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres années "
-              "d'études suivent ce parcours."),
+    "short": _alike("Les formations connues de ce métier s'arrêtent avant le niveau qu'il demande : d'autres "
+                    "années d'études suivent ce parcours."),
     "longer": ("Ce métier demande des études plus longues que ce que l'élève envisage (voir ses contraintes).",
                "Ce métier demande des études plus longues que celles que tu envisages pour l'instant."),
     "speciality": ("Ce parcours suppose un bac pro de cette spécialité ; sinon, une formation de plus est à "
                    "prévoir après le bac.",
                    "Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une formation de plus "
                    "est à prévoir."),
-    "back": ("Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours.",
-             "Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours."),
+    "back": _alike("Reprise d'études : l'apprentissage ou la formation continue peuvent raccourcir ces parcours."),
 }
 
 
@@ -203,7 +203,7 @@ def _in_bac_pro(school: SchoolClass) -> bool:
     return school.code in ("2de-pro", "1re-pro", "term-pro")
 
 
-def _named_bac_pro(step: Step) -> bool:
+def named_bac_pro(step: Step) -> bool:
     """Whether ``step`` is a bac pro of a named speciality (not the generic « bac professionnel »)."""
     bac_pro = type_by_code("BACPRO")
     return bac_pro is not None and step.formation_id is not None and step.type_label == bac_pro.label
@@ -261,7 +261,7 @@ def routes_for(session: Session, metier_id: str, current_class: str, *,
         # Only when the métier's own level is beyond the wish too: a CAP-level métier whose known
         # formations are bac-level met the wish (the bilan said so), then read « plus longues ».
         result.add_note(NOTES["longer"])
-    if _in_bac_pro(school_class) and any(_named_bac_pro(step) for route in result.routes for step in route.steps):
+    if _in_bac_pro(school_class) and any(named_bac_pro(step) for route in result.routes for step in route.steps):
         result.add_note(NOTES["speciality"])
         result.assumes_speciality = True
     if school_class.code == "sorti" and result.routes:

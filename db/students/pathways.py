@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from db.catalogue.routes import Routes, routes_for
+from db.catalogue.routes import Routes, named_bac_pro, routes_for
 from db.errors import UserError
 from db.students.store import get_student, latest_session
 
@@ -32,7 +32,7 @@ class BilanRoutes(NamedTuple):
     notes: list[str]  # sentences about them, said to the pupil (none known, longer than wished…)
     drawn: list[tuple[str, int]]  # the shortest's steps: (label, years), the class first (0 years)
     reached: int | None  # the level (bac + N) the shortest one's diploma stands for
-    assumes_speciality: bool = False  # a bac pro of a named speciality on the way (Routes.assumes_speciality)
+    assumes_speciality: bool = False  # the drawn route goes through a bac pro of a named speciality
 
 
 def bilan_routes(session: Session, current_class: str | None, metier_id: str,
@@ -48,8 +48,10 @@ def bilan_routes(session: Session, current_class: str | None, metier_id: str,
     # A family reads two routes; more made the bilan a page longer (the terminal shows them all).
     shortest = sorted(routes.routes, key=lambda route: route.years)[:BILAN_ROUTES]
     drawn = [(step.label, step.years) for step in shortest[0].steps] if shortest else []
+    # The drawn route's own steps: another route through a bac pro does not make its length doubtful.
+    assumed = bool(shortest) and routes.assumes_speciality and any(named_bac_pro(step) for step in shortest[0].steps)
     return BilanRoutes([route.brief() for route in shortest], routes.pupil_notes, drawn,
-                       shortest[0].bac_plus if shortest else None, routes.assumes_speciality)
+                       shortest[0].bac_plus if shortest else None, assumed)
 
 
 FICHE_ROUTES = 3  # routes shown in the window's fiche pane

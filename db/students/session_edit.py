@@ -161,11 +161,12 @@ def _apply_shortlist(session: Session, state: SessionState, edit: SessionEdit) -
                                                      [job(m) for m in kept_ids])
     items = {item.metier_id: item for item in state.shortlist}
     for metier_id, comment in edit.keep:
-        if job(metier_id) not in items:  # a new one goes last; one already kept keeps its place
-            items[job(metier_id)] = ShortlistItem(job(metier_id))
-            state.shortlist.append(items[job(metier_id)])
+        kept = job(metier_id)
+        if kept not in items:  # a new one goes last; one already kept keeps its place
+            items[kept] = ShortlistItem(kept)
+            state.shortlist.append(items[kept])
         if comment is not None:
-            items[job(metier_id)].comment = comment
+            items[kept].comment = comment
 
 
 def _require_metiers(session: Session, ids: tuple[str, ...]) -> None:

@@ -49,6 +49,11 @@ class StudentInfo:
     def full_name(self) -> str:
         return f"{self.prenom} {self.nom}".strip()
 
+    @property
+    def named_with_class(self) -> str:
+        """« Zoé Martin (3e B) », « … (sans classe) »: how a record already here is named."""
+        return f"{self.full_name} ({self.classe})" if self.classe else f"{self.full_name} (sans classe)"
+
 
 @dataclass
 class ShortlistItem:

@@ -360,8 +360,7 @@ def import_student_file(database: Database, document: Any, *, even_if_present: b
     with database.write() as session:
         same = None if even_if_present else find_same_student(session, checked.nom, checked.prenom, checked.classe)
         if same is not None:
-            classe = f" ({same.classe})" if same.classe else " (sans classe)"
-            raise SameStudentError(f"{same.full_name}{classe} a déjà un dossier ici : élève numéro {same.id}", same.id)
+            raise SameStudentError(f"{same.named_with_class} a déjà un dossier ici : élève numéro {same.id}", same.id)
         resolver = _Resolver(session)
         sessions = sorted(checked.sessions, key=lambda s: s.date)  # stable: same-day order kept
         notes: list[str] = []

@@ -44,8 +44,7 @@ def _add(args: argparse.Namespace, database: Database) -> int:
         with database.read() as session:
             same = find_same_student(session, args.nom, args.prenom, args.classe)
         if same is not None:
-            classe = f" ({same.classe})" if same.classe else " (sans classe)"
-            raise UserError(f"{same.full_name}{classe} existe déjà : élève numéro {same.id} ; "
+            raise UserError(f"{same.named_with_class} existe déjà : élève numéro {same.id} ; "
                             "ajoutez --meme-si-existe pour créer quand même un second dossier")
     current, guessed = args.classe_actuelle, False
     if current is None and args.classe:  # as the window's quick entry does: "3e B" → 3e

@@ -192,3 +192,27 @@ def test_a_pupil_in_a_bac_pro_is_not_told_this_year_for_another_speciality(mini_
     assert metier.study_years != "l'année en cours"
     assert metier.route_notes == ["Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une "
                                   "formation de plus est à prévoir."]
+
+
+def test_the_drawn_route_alone_decides_whether_page_one_gives_its_length(mini_db, tmp_path):
+    # In 2de pro, a cook's shortest route is a titre professionnel (1 year); only the other one goes
+    # through the bac pro cuisine: page 1 gives the drawn route's length, the note stays.
+    import json
+
+    from db.catalogue.importing import import_paths
+
+    fiche = tmp_path / "cuisinier.jsonl"
+    fiche.write_text(json.dumps({"format": "orientation-fiche/1", "pays": "FR", "id": "ORI.test-cuisinier",
+                                 "nom": "cuisinier/ère", "niveau": "CAP ou équivalent",
+                                 "formations": ["bac pro cuisine", "titre professionnel cuisinier"]}), encoding="utf-8")
+    assert import_paths(mini_db, [fiche]).refused == 0
+    sid = create_student(mini_db, "Roux", "Inès", "2de pro", current_class="2de-pro")
+    with mini_db.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem("ORI.test-cuisinier", "")]
+    save_session(mini_db, state)
+    with mini_db.read() as session:
+        (metier,) = build_report(session, latest_session(session, sid)).metiers
+    assert metier.route_steps == [("2de professionnelle", 0), ("titre professionnel cuisinier", 1)]
+    assert metier.study_years == "1 an depuis ta classe"
+    assert any("suppose que ton bac pro soit de cette spécialité" in note for note in metier.route_notes)
