@@ -178,16 +178,22 @@ def test_the_html_bilan_says_the_routes_too(mini_db):
            "(2 ans) : 4 ans" in html
 
 
+def _one_metier(database, current_class: str, metier_id: str):  # type: ignore[no-untyped-def]
+    """The bilan's card of ``metier_id``, kept alone by a pupil of ``current_class``."""
+    sid = create_student(database, "Roux", "Inès", "", current_class=current_class)
+    with database.read() as session:
+        state = start_session(session, sid, "2026-11-20")
+    state.shortlist = [ShortlistItem(metier_id, "")]
+    save_session(database, state)
+    with database.read() as session:
+        (metier,) = build_report(session, latest_session(session, sid)).metiers
+    return metier
+
+
 def test_a_pupil_in_a_bac_pro_is_not_told_this_year_for_another_speciality(mini_db):
     # A Tle Pro MELEC pupil read « l'année en cours » on page 1 for a métier reached through
     # another bac pro: the drawn route assumes that speciality, page 1 has no room to say so.
-    sid = create_student(mini_db, "N'Diaye", "Mamadou", "Tle Pro MELEC", current_class="term-pro")
-    with mini_db.read() as session:
-        state = start_session(session, sid, "2026-11-20")
-    state.shortlist = [ShortlistItem("ORI.aide-soignant", "")]
-    save_session(mini_db, state)
-    with mini_db.read() as session:
-        (metier,) = build_report(session, latest_session(session, sid)).metiers
+    metier = _one_metier(mini_db, "term-pro", "ORI.aide-soignant")
     assert metier.route_steps[-1] == ("bac pro accompagnement, soins et services à la personne", 0)
     assert metier.study_years != "l'année en cours"
     assert metier.route_notes == ["Ce parcours suppose que ton bac pro soit de cette spécialité ; sinon, une "
@@ -206,13 +212,7 @@ def test_the_drawn_route_alone_decides_whether_page_one_gives_its_length(mini_db
                                  "nom": "cuisinier/ère", "niveau": "CAP ou équivalent",
                                  "formations": ["bac pro cuisine", "titre professionnel cuisinier"]}), encoding="utf-8")
     assert import_paths(mini_db, [fiche]).refused == 0
-    sid = create_student(mini_db, "Roux", "Inès", "2de pro", current_class="2de-pro")
-    with mini_db.read() as session:
-        state = start_session(session, sid, "2026-11-20")
-    state.shortlist = [ShortlistItem("ORI.test-cuisinier", "")]
-    save_session(mini_db, state)
-    with mini_db.read() as session:
-        (metier,) = build_report(session, latest_session(session, sid)).metiers
+    metier = _one_metier(mini_db, "2de-pro", "ORI.test-cuisinier")
     assert metier.route_steps == [("2de professionnelle", 0), ("titre professionnel cuisinier", 1)]
     assert metier.study_years == "1 an depuis ta classe"
     assert any("suppose que ton bac pro soit de cette spécialité" in note for note in metier.route_notes)
